@@ -1,0 +1,81 @@
+import { z } from "zod";
+
+/**
+ * The portal's configuration, validated once. In production every value is required and a
+ * missing one stops the server with a message naming it; in development and test the embedded
+ * defaults fill the gaps (see `withDevelopmentDefaults`).
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535),
+  APP_URL: z
+    .string()
+    .url("must be the public URL of the portal, e.g. https://pay.example.com")
+    .transform((u) => u.replace(/\/+$/, "")),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection URL"),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters of random text"),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  MAIL_FROM: z.string().min(3, "must be a sender such as 'Acme AR <ar@acme.com>'"),
+  COMPANY_NAME: z.string().default("Acme Supply Co."),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** How many proxies in front of the portal to trust for the client IP (0 = none). */
+  TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+});
+
+export type Env = z.infer<typeof schema>;
+
+const descriptions: Record<string, string> = {
+  PORT: "the port to listen on",
+  APP_URL: "the public URL of the portal (sign-in links are built from it)",
+  DATABASE_URL: "the PostgreSQL connection URL",
+  SESSION_SECRET: "a random secret of at least 32 characters",
+  SMTP_URL: "the SMTP server that sends mail, e.g. smtps://user:pass@smtp.example.com:465",
+  MAIL_FROM: "the sender address of the portal's mail",
+};
+
+export class ConfigError extends Error {}
+
+/** Fills what development needs to run with nothing set. DATABASE_URL is set by the bootstrap. */
+export function withDevelopmentDefaults(raw: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (raw.NODE_ENV === "production") return raw;
+  const port = raw.PORT ?? "3000";
+  return {
+    ...raw,
+    PORT: port,
+    APP_URL: raw.APP_URL ?? `http://localhost:${port}`,
+    SESSION_SECRET: raw.SESSION_SECRET ?? "development-only-secret-never-use-in-production",
+    MAIL_FROM: raw.MAIL_FROM ?? "Acme Supply Co. Accounts Receivable <ar@acme.example>",
+  };
+}
+
+export function parseEnv(raw: NodeJS.ProcessEnv): Env {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const missing = raw[name] === undefined || raw[name] === "";
+      return missing
+        ? `  ${name} is missing: set it to ${descriptions[name] ?? "a value"}`
+        : `  ${name} ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  if (env.NODE_ENV === "production" && !env.SMTP_URL) {
+    throw new ConfigError(`Invalid configuration:\n  SMTP_URL is missing: set it to ${descriptions.SMTP_URL}`);
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration of this process (parsed on first use). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export const isProduction = () => env().NODE_ENV === "production";

@@ -1,0 +1,17 @@
+import { auditLog } from "#db/schema/audit";
+import type { Executor } from "~/db.server";
+
+export interface AuditEntry {
+  actorUserId: string | null;
+  actorType: "user" | "system" | "api";
+  action: string;
+  subjectType?: string;
+  subjectId?: string;
+  ip?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** Writes one audit row; pass the transaction that makes the change so both commit together. */
+export async function recordAudit(tx: Executor, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditLog).values({ ...entry, ip: entry.ip ?? null });
+}

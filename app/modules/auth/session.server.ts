@@ -1,0 +1,145 @@
+import { createCookie, redirect } from "@remix-run/node";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { accountContacts, accounts, users, type User } from "#db/schema/accounts";
+import { sessions } from "#db/schema/auth";
+import { db, type Executor } from "~/db.server";
+import { env } from "~/env.server";
+import { isStaff, sessionTimeouts } from "./policy";
+import { randomToken, sha256 } from "./secrets.server";
+
+// Secure cookies only where the portal is served over https (production deployments);
+// the __Host- prefix requires Secure, so it goes with it.
+function sessionCookie() {
+  const secure = env().APP_URL.startsWith("https://");
+  return createCookie(secure ? "__Host-portal_session" : "portal_session", {
+    httpOnly: true,
+    secure,
+    sameSite: "lax",
+    path: "/",
+  });
+}
+
+/** Starts a session after a successful sign-in and returns the Set-Cookie header value. */
+export async function createSession(
+  tx: Executor,
+  input: { user: Pick<User, "id" | "role">; ip: string | null; userAgent: string | null },
+): Promise<string> {
+  const id = randomToken();
+  const { absoluteHours } = sessionTimeouts(input.user.role);
+  await tx.insert(sessions).values({
+    idHash: sha256(id),
+    userId: input.user.id,
+    expiresAt: new Date(Date.now() + absoluteHours * 3_600_000),
+    ip: input.ip,
+    userAgent: input.userAgent?.slice(0, 300) ?? null,
+  });
+  return sessionCookie().serialize(id, { maxAge: absoluteHours * 3600 });
+}
+
+export interface AccountSummary {
+  id: string;
+  name: string;
+  number: string;
+}
+
+export interface SignedIn {
+  sessionIdHash: string;
+  user: User;
+  /** The accounts this payer may see (empty for staff). */
+  accounts: AccountSummary[];
+  activeAccount: AccountSummary | null;
+}
+
+const perRequest = new WeakMap<Request, Promise<SignedIn | null>>();
+
+/** The signed-in person for this request, or null. Looked up once per request. */
+export function getSignedIn(request: Request): Promise<SignedIn | null> {
+  let pending = perRequest.get(request);
+  if (!pending) {
+    pending = loadSignedIn(request);
+    perRequest.set(request, pending);
+  }
+  return pending;
+}
+
+async function loadSignedIn(request: Request): Promise<SignedIn | null> {
+  const raw = (await sessionCookie().parse(request.headers.get("Cookie"))) as unknown;
+  if (typeof raw !== "string" || raw.length < 20) return null;
+  const idHash = sha256(raw);
+  const [row] = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.idHash, idHash))
+    .limit(1);
+  if (!row) return null;
+
+  const nowMs = Date.now();
+  const { idleMinutes } = sessionTimeouts(row.user.role);
+  const idleExpired = row.session.lastSeenAt.getTime() + idleMinutes * 60_000 < nowMs;
+  if (idleExpired || row.session.expiresAt.getTime() < nowMs) {
+    await db.delete(sessions).where(eq(sessions.idHash, idHash));
+    return null;
+  }
+  // Touch at most once a minute: the idle timeout needs no finer grain, and reads stay reads.
+  if (nowMs - row.session.lastSeenAt.getTime() > 60_000) {
+    await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.idHash, idHash));
+  }
+
+  const payerAccounts = isStaff(row.user.role)
+    ? []
+    : await db
+        .select({ id: accounts.id, name: accounts.name, number: accounts.number })
+        .from(accountContacts)
+        .innerJoin(accounts, eq(accounts.id, accountContacts.accountId))
+        .where(eq(accountContacts.userId, row.user.id))
+        .orderBy(asc(accounts.name));
+  const activeAccount = payerAccounts.find((a) => a.id === row.session.activeAccountId) ?? payerAccounts[0] ?? null;
+  return { sessionIdHash: idHash, user: row.user, accounts: payerAccounts, activeAccount };
+}
+
+function loginRedirect(request: Request): never {
+  const url = new URL(request.url);
+  const to = url.pathname + url.search;
+  throw redirect(to === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(to)}`);
+}
+
+export async function requireUser(request: Request): Promise<SignedIn> {
+  return (await getSignedIn(request)) ?? loginRedirect(request);
+}
+
+export type SignedInPayer = SignedIn & { activeAccount: AccountSummary };
+
+/** A payer with at least one account. Staff are sent to /admin. */
+export async function requirePayer(request: Request): Promise<SignedInPayer> {
+  const signedIn = await requireUser(request);
+  if (isStaff(signedIn.user.role)) throw redirect("/admin");
+  if (!signedIn.activeAccount) {
+    throw new Response("Your sign-in is not linked to any customer account yet. Please contact the accounts receivable team.", { status: 403 });
+  }
+  return signedIn as SignedInPayer;
+}
+
+/** AR staff only. Anyone else gets a 404: the admin area does not exist for them. */
+export async function requireStaff(request: Request): Promise<SignedIn> {
+  const signedIn = await requireUser(request);
+  if (!isStaff(signedIn.user.role)) throw new Response("Not found", { status: 404 });
+  return signedIn;
+}
+
+/** Switches the payer's active account; refuses accounts they are not a contact of. */
+export async function switchActiveAccount(signedIn: SignedIn, accountId: string): Promise<boolean> {
+  if (!signedIn.accounts.some((a) => a.id === accountId)) return false;
+  await db
+    .update(sessions)
+    .set({ activeAccountId: accountId })
+    .where(and(eq(sessions.idHash, signedIn.sessionIdHash), eq(sessions.userId, signedIn.user.id)));
+  return true;
+}
+
+/** Ends the session server-side and returns the Set-Cookie header that clears the cookie. */
+export async function destroySession(request: Request): Promise<string> {
+  const raw = (await sessionCookie().parse(request.headers.get("Cookie"))) as unknown;
+  if (typeof raw === "string") await db.delete(sessions).where(eq(sessions.idHash, sha256(raw)));
+  return sessionCookie().serialize("", { maxAge: 0 });
+}

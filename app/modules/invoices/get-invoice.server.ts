@@ -1,0 +1,55 @@
+import { and, asc, eq } from "drizzle-orm";
+import { accounts } from "#db/schema/accounts";
+import { invoiceLines, invoices } from "#db/schema/invoices";
+import { db } from "~/db.server";
+import { today } from "~/utils/clock";
+import { invoiceScope, type ReadScope } from "./scope.server";
+import { daysPastDue, displayStatus } from "./status";
+import type { InvoiceDetail } from "./types";
+
+/** One invoice with its lines, or null when it does not exist *for this reader* (→ 404). */
+export async function getInvoice(scope: ReadScope, invoiceId: string): Promise<InvoiceDetail | null> {
+  const [row] = await db
+    .select({ invoice: invoices, account: { id: accounts.id, name: accounts.name, number: accounts.number, billingEmail: accounts.billingEmail } })
+    .from(invoices)
+    .innerJoin(accounts, eq(accounts.id, invoices.accountId))
+    .where(and(eq(invoices.id, invoiceId), invoiceScope(scope)))
+    .limit(1);
+  if (!row) return null;
+  const lines = await db
+    .select({
+      position: invoiceLines.position,
+      description: invoiceLines.description,
+      sku: invoiceLines.sku,
+      quantity: invoiceLines.quantity,
+      unitAmount: invoiceLines.unitAmount,
+      amount: invoiceLines.amount,
+    })
+    .from(invoiceLines)
+    .where(eq(invoiceLines.invoiceId, invoiceId))
+    .orderBy(asc(invoiceLines.position));
+  const inv = row.invoice;
+  const day = today();
+  return {
+    id: inv.id,
+    number: inv.number,
+    poNumber: inv.poNumber,
+    currency: inv.currency,
+    issueDate: inv.issueDate,
+    dueDate: inv.dueDate,
+    terms: inv.terms,
+    status: inv.status,
+    displayStatus: displayStatus(inv, day),
+    daysPastDue: inv.status === "open" ? daysPastDue(inv.dueDate, day) : 0,
+    subtotal: inv.subtotal,
+    taxTotal: inv.taxTotal,
+    taxLabel: inv.taxLabel,
+    total: inv.total,
+    amountPaid: inv.amountPaid,
+    amountCredited: inv.amountCredited,
+    balance: inv.balance,
+    memo: inv.memo,
+    account: row.account,
+    lines,
+  };
+}

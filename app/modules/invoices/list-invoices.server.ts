@@ -1,0 +1,141 @@
+import { and, asc, count, desc, eq, gt, ilike, lt, or, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { accounts } from "#db/schema/accounts";
+import { invoices } from "#db/schema/invoices";
+import { db } from "~/db.server";
+import { today } from "~/utils/clock";
+import { invoiceScope, type ReadScope } from "./scope.server";
+import { daysPastDue, displayStatus } from "./status";
+import type { DisplayStatus } from "./types";
+
+export const invoiceFilters = ["open", "overdue", "paid", "all"] as const;
+export const invoiceSorts = ["due", "issued", "number", "total", "balance"] as const;
+export const PAGE_SIZE = 25;
+
+/** The list's search parameters; anything unknown falls back to a sensible default. */
+export const invoiceListQuery = z.object({
+  filter: z.enum(invoiceFilters).catch("open"),
+  q: z.string().trim().max(100).catch(""),
+  sort: z.enum(invoiceSorts).optional().catch(undefined),
+  dir: z.enum(["asc", "desc"]).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+  account: z.string().max(40).optional().catch(undefined),
+});
+export type InvoiceListQuery = z.infer<typeof invoiceListQuery>;
+
+export interface InvoiceRow {
+  id: string;
+  number: string;
+  poNumber: string | null;
+  currency: string;
+  issueDate: string;
+  dueDate: string;
+  total: number;
+  balance: number;
+  displayStatus: DisplayStatus;
+  daysPastDue: number;
+  accountId: string;
+  accountName: string;
+}
+
+const sortColumns = {
+  due: invoices.dueDate,
+  issued: invoices.issueDate,
+  number: invoices.number,
+  total: invoices.total,
+  balance: invoices.balance,
+};
+
+/** The default order follows what the person is looking for: what's due next, or what's newest. */
+export function effectiveSort(query: InvoiceListQuery): { sort: (typeof invoiceSorts)[number]; dir: "asc" | "desc" } {
+  if (query.sort) return { sort: query.sort, dir: query.dir ?? "asc" };
+  const chasing = query.filter === "open" || query.filter === "overdue";
+  return chasing ? { sort: "due", dir: query.dir ?? "asc" } : { sort: "issued", dir: query.dir ?? "desc" };
+}
+
+function filterCondition(filter: InvoiceListQuery["filter"], day: string): SQL | undefined {
+  switch (filter) {
+    case "open":
+      return and(eq(invoices.status, "open"), gt(invoices.balance, 0));
+    case "overdue":
+      return and(eq(invoices.status, "open"), gt(invoices.balance, 0), lt(invoices.dueDate, day));
+    case "paid":
+      return eq(invoices.status, "paid");
+    case "all":
+      return undefined;
+  }
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * One page of invoices for the reader's scope, optionally narrowed to one account (payers:
+ * their active account) and searched by invoice number or PO (and customer name for staff).
+ */
+export async function listInvoices(scope: ReadScope, query: InvoiceListQuery & { accountId?: string }) {
+  const day = today();
+  const term = query.q ? `%${escapeLike(query.q)}%` : undefined;
+  const where = and(
+    invoiceScope(scope),
+    query.accountId ? eq(invoices.accountId, query.accountId) : undefined,
+    filterCondition(query.filter, day),
+    term
+      ? or(ilike(invoices.number, term), ilike(invoices.poNumber, term), scope.kind === "staff" ? ilike(accounts.name, term) : undefined)
+      : undefined,
+  );
+  const { sort, dir } = effectiveSort(query);
+  const order = dir === "asc" ? asc(sortColumns[sort]) : desc(sortColumns[sort]);
+
+  const [rows, [totals]] = await Promise.all([
+    db
+      .select({
+        id: invoices.id,
+        number: invoices.number,
+        poNumber: invoices.poNumber,
+        currency: invoices.currency,
+        issueDate: invoices.issueDate,
+        dueDate: invoices.dueDate,
+        status: invoices.status,
+        total: invoices.total,
+        amountPaid: invoices.amountPaid,
+        amountCredited: invoices.amountCredited,
+        balance: invoices.balance,
+        accountId: invoices.accountId,
+        accountName: accounts.name,
+      })
+      .from(invoices)
+      .innerJoin(accounts, eq(accounts.id, invoices.accountId))
+      .where(where)
+      .orderBy(order, asc(invoices.id))
+      .limit(PAGE_SIZE)
+      .offset((query.page - 1) * PAGE_SIZE),
+    db.select({ total: count() }).from(invoices).innerJoin(accounts, eq(accounts.id, invoices.accountId)).where(where),
+  ]);
+  const total = totals?.total ?? 0;
+  return {
+    rows: rows.map(
+      (r): InvoiceRow => ({
+        id: r.id,
+        number: r.number,
+        poNumber: r.poNumber,
+        currency: r.currency,
+        issueDate: r.issueDate,
+        dueDate: r.dueDate,
+        total: r.total,
+        balance: r.balance,
+        accountId: r.accountId,
+        accountName: r.accountName,
+        displayStatus: displayStatus(r, day),
+        daysPastDue: r.status === "open" ? daysPastDue(r.dueDate, day) : 0,
+      }),
+    ),
+    total,
+    page: query.page,
+    pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    sort,
+    dir,
+  };
+}
+
+export type InvoiceList = Awaited<ReturnType<typeof listInvoices>>;
+

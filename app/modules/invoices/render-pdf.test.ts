@@ -1,0 +1,356 @@
+import { inflateSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { formatMoney } from "~/utils/money";
+import { renderInvoicePdf } from "./render-invoice-pdf.server";
+import { renderStatementPdf } from "./render-statement-pdf.server";
+import type { InvoiceDetail, InvoiceLineView, Statement, StatementItem } from "./types";
+
+// ---------------------------------------------------------------------------------------------
+// A tiny reader for the PDFs pdfkit writes (uncompressed objects, Flate content streams, no
+// object streams). It is enough to check metadata, page count and the text drawn on each page.
+// ---------------------------------------------------------------------------------------------
+
+interface PdfObject {
+  body: string;
+  stream?: Buffer;
+}
+
+function parseObjects(pdf: Buffer): Map<number, PdfObject> {
+  const raw = pdf.toString("latin1");
+  const objects = new Map<number, PdfObject>();
+  for (const m of raw.matchAll(/(\d+) 0 obj\n([\s\S]*?)\nendobj/g)) {
+    const body = m[2]!;
+    const at = body.indexOf("\nstream\n");
+    if (at === -1) {
+      objects.set(Number(m[1]), { body });
+      continue;
+    }
+    const dict = body.slice(0, at);
+    const data = Buffer.from(body.slice(at + "\nstream\n".length, body.lastIndexOf("\nendstream")), "latin1");
+    expect(data.length, `stream length of object ${m[1]}`).toBe(Number(/\/Length (\d+)/.exec(dict)?.[1]));
+    objects.set(Number(m[1]), { body: dict, stream: /\/FlateDecode/.test(dict) ? inflateSync(data) : data });
+  }
+  return objects;
+}
+
+/** PDF literal string "(...)" or hex string "<...>" → text (UTF-16BE when it has a BOM). */
+function decodePdfString(token: string): string {
+  let bytes: Buffer;
+  if (token.startsWith("<")) {
+    bytes = Buffer.from(token.slice(1, -1), "hex");
+  } else {
+    const escapes: Record<string, string> = { n: "\n", r: "\r", t: "\t", b: "\b", f: "\f" };
+    const unescaped = token
+      .slice(1, -1)
+      .replace(/\\([0-7]{1,3}|.)/gs, (_, e: string) =>
+        /^[0-7]/.test(e) ? String.fromCharCode(parseInt(e, 8)) : (escapes[e] ?? e),
+      );
+    bytes = Buffer.from(unescaped, "latin1");
+  }
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return bytes.subarray(2).swap16().toString("utf16le");
+  return bytes.toString("latin1");
+}
+
+const ref = (body: string, key: string) => Number(new RegExp(`/${key} (\\d+) 0 R`).exec(body)?.[1]);
+
+function docInfo(pdf: Buffer): Record<string, string> {
+  const raw = pdf.toString("latin1");
+  const objects = parseObjects(pdf);
+  const info = objects.get(ref(raw.slice(raw.lastIndexOf("trailer")), "Info"));
+  expect(info, "trailer /Info").toBeDefined();
+  const out: Record<string, string> = {};
+  // Values are inline strings or references to objects holding one.
+  for (const m of info!.body.matchAll(/\/(\w+) (\(.*?(?<!\\)\)|<[0-9a-fA-F]*>|\d+ 0 R)/gs)) {
+    const value = m[2]!.endsWith(" R") ? objects.get(parseInt(m[2]!, 10))!.body.trim() : m[2]!;
+    out[m[1]!] = decodePdfString(value);
+  }
+  return out;
+}
+
+interface TextRun {
+  x: number;
+  y: number;
+  text: string;
+}
+
+// Bytes 0x80–0x9F of WinAnsi that our renderers use; the rest of the byte range is Latin-1.
+const WIN_ANSI_HIGH: Record<number, string> = { 0x91: "‘", 0x92: "’", 0x93: "“", 0x94: "”", 0x95: "•", 0x96: "–", 0x97: "—" };
+
+/** The text runs of each page, in page order. pdfkit draws every line as `x y Tm ... [<hex> kern <hex>] TJ`. */
+function pagesText(pdf: Buffer): TextRun[][] {
+  const objects = parseObjects(pdf);
+  const catalog = [...objects.values()].find((o) => /\/Type \/Catalog\b/.test(o.body))!;
+  const kids = /\/Kids \[([^\]]*)\]/.exec(objects.get(ref(catalog.body, "Pages"))!.body)![1]!;
+  return [...kids.matchAll(/(\d+) 0 R/g)].map((k) => {
+    const page = objects.get(Number(k[1]))!;
+    const content = objects.get(ref(page.body, "Contents"))!.stream!.toString("latin1");
+    return [...content.matchAll(/1 0 0 1 ([\d.-]+) ([\d.-]+) Tm\n[^[]*\[(.*?)\] TJ/g)].map((m) => ({
+      x: Number(m[1]),
+      y: Number(m[2]),
+      text: [...m[3]!.matchAll(/<([0-9a-f]*)>/g)]
+        .map((h) => [...Buffer.from(h[1]!, "hex")].map((b) => WIN_ANSI_HIGH[b] ?? String.fromCharCode(b)).join(""))
+        .join(""),
+    }));
+  });
+}
+
+/** Page objects, not the /Pages tree node. */
+const pageObjectCount = (pdf: Buffer) => (pdf.toString("latin1").match(/\/Type \/Page(?!s)\b/g) ?? []).length;
+
+const FOOTER_MAX_Y = 40; // Footers sit in the bottom margin (54pt); PDF y grows upwards.
+
+function expectWellFormed(pdf: Buffer, title: string): TextRun[][] {
+  expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+  expect(pdf.toString("latin1").trimEnd().endsWith("%%EOF")).toBe(true);
+  expect(docInfo(pdf).Title).toBe(title);
+
+  const pages = pagesText(pdf);
+  expect(pages.length).toBe(pageObjectCount(pdf));
+  pages.forEach((runs, i) => {
+    const footer = runs.filter((r) => r.y < FOOTER_MAX_Y).map((r) => r.text);
+    expect(footer, `footer of page ${i + 1}`).toContain(`Page ${i + 1} of ${pages.length}`);
+    // Everything else stays above the bottom margin: a table row drawn past it would show up here.
+    for (const r of runs.filter((r) => r.y >= FOOTER_MAX_Y)) expect(r.y, r.text).toBeGreaterThan(54);
+  });
+  return pages;
+}
+
+const texts = (runs: TextRun[]) => runs.map((r) => r.text);
+
+// ---------------------------------------------------------------------------------------------
+// Sample data
+// ---------------------------------------------------------------------------------------------
+
+const issuer = { name: "Northwind Supply Co." };
+
+function line(position: number, quantity: string, unitAmount: number, sku: string | null): InvoiceLineView {
+  const amount = Math.round(Number(quantity) * unitAmount);
+  return { position, description: `Line item ${position}`, sku, quantity, unitAmount, amount };
+}
+
+function invoiceWith(lines: InvoiceLineView[], overrides: Partial<InvoiceDetail> = {}): InvoiceDetail {
+  const subtotal = lines.reduce((sum, l) => sum + l.amount, 0);
+  const taxTotal = Math.round(subtotal * 0.0825);
+  const total = subtotal + taxTotal;
+  return {
+    id: "inv_01",
+    number: "INV-2026-0042",
+    poNumber: "PO-77813",
+    currency: "USD",
+    issueDate: "2026-10-13",
+    dueDate: "2026-11-12",
+    terms: "Net 30",
+    status: "open",
+    displayStatus: "overdue",
+    daysPastDue: 12,
+    subtotal,
+    taxTotal,
+    taxLabel: "Sales tax (8.25%)",
+    total,
+    amountPaid: 50_000,
+    amountCredited: 2_500,
+    balance: total - 50_000 - 2_500,
+    memo: "Thank you for your business. Please quote the invoice number with your payment.",
+    account: { id: "acc_01", name: "Société Générale Québec", number: "ACC-1042", billingEmail: "ap@sgq.example" },
+    lines,
+    ...overrides,
+  };
+}
+
+// 64 lines (some with a SKU, so rows have two lines) cannot fit on one Letter page.
+const longInvoice = invoiceWith(
+  Array.from({ length: 64 }, (_, i) => line(i + 1, i % 3 === 0 ? "2.500" : "1.000", 12_345 + i * 100, i % 2 === 0 ? `SKU-${1000 + i}` : null)),
+);
+
+function item(n: number, daysPastDue: number, total: number, balance: number, poNumber: string | null = `PO-${n}`): StatementItem {
+  return { id: `inv_${n}`, number: `INV-${n}`, poNumber, issueDate: "2026-09-01", dueDate: "2026-10-01", total, balance, daysPastDue };
+}
+
+const cadStatement: Statement = {
+  account: { id: "acc_02", name: "Maple Leaf Foods Ltd.", number: "ACC-2001", billingEmail: "payables@mapleleaf.example" },
+  asOf: "2026-11-24",
+  sections: [
+    {
+      currency: "CAD",
+      items: [item(3001, 0, 120_000, 120_000), item(3002, 45, 80_000, 30_000, null), item(3003, 120, 15_000, 15_000)],
+      aging: { current: 120_000, days1to30: 0, days31to60: 30_000, days61to90: 0, over90: 15_000 },
+      total: 165_000,
+    },
+    {
+      currency: "USD",
+      items: [item(3101, 10, 9_999, 9_999)],
+      aging: { current: 0, days1to30: 9_999, days31to60: 0, days61to90: 0, over90: 0 },
+      total: 9_999,
+    },
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------
+
+describe("renderInvoicePdf", () => {
+  it("renders a multi-page invoice with repeated table headers, totals and page numbers", async () => {
+    const pdf = await renderInvoicePdf(longInvoice, issuer);
+    const pages = expectWellFormed(pdf, "Invoice INV-2026-0042");
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pageObjectCount(pdf)).toBe(pages.length);
+
+    // Non-ASCII metadata is stored as UTF-16; it must survive the round trip.
+    expect(docInfo(pdf)).toMatchObject({ Author: "Northwind Supply Co.", Subject: "Société Générale Québec" });
+
+    const all = pages.flatMap(texts);
+    for (const expected of [
+      "Northwind Supply Co.",
+      "INVOICE",
+      "INV-2026-0042",
+      "PO-77813",
+      "Oct 13, 2026",
+      "Nov 12, 2026",
+      "Net 30",
+      "OVERDUE — 12 days past due",
+      "Société Générale Québec",
+      "Account ACC-1042",
+      "ap@sgq.example",
+      "Sales tax (8.25%)",
+      formatMoney(longInvoice.subtotal, "USD"),
+      formatMoney(longInvoice.taxTotal, "USD"),
+      formatMoney(longInvoice.total, "USD"),
+      "Credits",
+      formatMoney(2_500, "USD"),
+      "Balance due",
+      formatMoney(longInvoice.balance, "USD"),
+      "SKU SKU-1000",
+      "2.5",
+    ]) {
+      expect(all).toContain(expected);
+    }
+
+    // Every line appears exactly once, in order, and each page that has lines starts with the header.
+    const lineTexts = all.filter((t) => t.startsWith("Line item "));
+    expect(lineTexts).toEqual(longInvoice.lines.map((l) => l.description));
+    for (const runs of pages) {
+      const t = texts(runs);
+      const firstLine = t.findIndex((s) => s.startsWith("Line item "));
+      if (firstLine === -1) continue;
+      expect(t.indexOf("Description")).toBeGreaterThan(-1);
+      expect(t.indexOf("Description")).toBeLessThan(firstLine);
+      expect(t).toContain("Unit price");
+    }
+    // Totals come after the last line.
+    expect(all.indexOf("Balance due")).toBeGreaterThan(all.indexOf("Line item 64"));
+  });
+
+  it("renders a short paid invoice on one page without PO, credits or a tax label", async () => {
+    const lines = [line(1, "3.000", 20_000, null), line(2, "1.000", 5_000, "SVC-9")];
+    const invoice = invoiceWith(lines, {
+      number: "INV-7",
+      poNumber: null,
+      status: "paid",
+      displayStatus: "paid",
+      daysPastDue: 0,
+      taxLabel: null,
+      amountCredited: 0,
+      memo: null,
+      account: { id: "acc_03", name: "Acme Corp", number: "ACC-3", billingEmail: null },
+    });
+    invoice.amountPaid = invoice.total;
+    invoice.balance = 0;
+
+    const pdf = await renderInvoicePdf(invoice, issuer);
+    const pages = expectWellFormed(pdf, "Invoice INV-7");
+    expect(pages).toHaveLength(1);
+    const all = pages.flatMap(texts);
+    expect(all).toContain("PAID");
+    expect(all).toContain("Tax");
+    expect(all).toContain("3");
+    expect(all).toContain(formatMoney(0, "USD"));
+    expect(all).not.toContain("PO number");
+    expect(all).not.toContain("Credits");
+    expect(all.some((t) => t.startsWith("OVERDUE"))).toBe(false);
+  });
+
+  it.each([
+    ["partially_paid", "PARTIALLY PAID"],
+    ["void", "VOID"],
+    ["open", "OPEN"],
+  ] as const)("shows the %s status", async (displayStatus, label) => {
+    const pdf = await renderInvoicePdf(invoiceWith([line(1, "1.000", 100, null)], { displayStatus, daysPastDue: 0 }), issuer);
+    expect(pagesText(pdf).flatMap(texts)).toContain(label);
+  });
+
+  it("replaces characters the standard fonts cannot draw instead of writing garbage", async () => {
+    const invoice = invoiceWith([line(1, "1.000", 100, null)], {
+      account: { id: "acc_04", name: "Łódź Trading 東京", number: "ACC-4", billingEmail: null },
+    });
+    const pdf = await renderInvoicePdf(invoice, issuer);
+    expect(pagesText(pdf).flatMap(texts)).toContain("?ódz Trading ??");
+    expect(docInfo(pdf).Subject).toBe("Łódź Trading 東京");
+  });
+});
+
+describe("renderStatementPdf", () => {
+  it("renders one aging row and item table per currency", async () => {
+    const pdf = await renderStatementPdf(cadStatement, issuer);
+    const pages = expectWellFormed(pdf, "Statement ACC-2001 2026-11-24");
+    expect(docInfo(pdf)).toMatchObject({ Author: "Northwind Supply Co.", Subject: "Maple Leaf Foods Ltd." });
+
+    const all = pages.flatMap(texts);
+    for (const expected of [
+      "STATEMENT OF ACCOUNT",
+      "Nov 24, 2026",
+      "Maple Leaf Foods Ltd.",
+      "Account ACC-2001",
+      "payables@mapleleaf.example",
+      `CAD — balance ${formatMoney(165_000, "CAD")}`,
+      `USD — balance ${formatMoney(9_999, "USD")}`,
+      "Current",
+      "1–30 days",
+      "31–60 days",
+      "61–90 days",
+      "Over 90 days",
+      "Total",
+      "Days past due",
+      "INV-3001",
+      "PO-3001",
+      "Sep 1, 2026",
+      "Oct 1, 2026",
+      "120",
+      formatMoney(80_000, "CAD"),
+      formatMoney(30_000, "CAD"),
+      formatMoney(9_999, "USD"),
+    ]) {
+      expect(all).toContain(expected);
+    }
+    expect(all).not.toContain("No open items");
+    // Sections keep their order, each amount in its own currency.
+    expect(all.indexOf("INV-3101")).toBeGreaterThan(all.indexOf("INV-3003"));
+    expect(all).not.toContain(formatMoney(9_999, "CAD"));
+    expect(all.filter((t) => t === "Over 90 days")).toHaveLength(2);
+  });
+
+  it("paginates a long statement with the header repeated", async () => {
+    const items = Array.from({ length: 80 }, (_, i) => item(5000 + i, i, 10_000, 10_000));
+    const statement: Statement = {
+      ...cadStatement,
+      sections: [{ currency: "CAD", items, aging: { current: 800_000, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 }, total: 800_000 }],
+    };
+    const pdf = await renderStatementPdf(statement, issuer);
+    const pages = expectWellFormed(pdf, "Statement ACC-2001 2026-11-24");
+    expect(pages.length).toBeGreaterThan(1);
+    const all = pages.flatMap(texts);
+    expect(all.filter((t) => /^INV-\d+$/.test(t))).toEqual(items.map((i) => i.number));
+    for (const runs of pages.slice(1)) expect(texts(runs)).toContain("Days past due");
+  });
+
+  it.each([
+    ["no sections", []],
+    [
+      "an empty section",
+      [{ currency: "USD", items: [], aging: { current: 0, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 }, total: 0 }],
+    ],
+  ])("says there are no open items for %s", async (_, sections) => {
+    const pdf = await renderStatementPdf({ ...cadStatement, sections }, issuer);
+    const all = expectWellFormed(pdf, "Statement ACC-2001 2026-11-24").flatMap(texts);
+    expect(all).toContain("No open items");
+    expect(all).not.toContain("Days past due");
+  });
+});

@@ -1,0 +1,37 @@
+import type { InvoiceStatus } from "#db/schema/invoices";
+import { daysBetween } from "~/utils/dates";
+import type { AgingBuckets, DisplayStatus } from "./types";
+
+interface StatusInput {
+  status: InvoiceStatus;
+  dueDate: string;
+  balance: number;
+  amountPaid: number;
+  amountCredited: number;
+}
+
+/** Days past the due date on `today` (0 when not yet due). */
+export function daysPastDue(dueDate: string, today: string): number {
+  return Math.max(0, daysBetween(dueDate, today));
+}
+
+/** Overdue wins over partially paid: it is what the payer must act on first. */
+export function displayStatus(invoice: StatusInput, today: string): DisplayStatus {
+  if (invoice.status === "void") return "void";
+  if (invoice.status === "paid" || invoice.balance <= 0) return "paid";
+  if (daysPastDue(invoice.dueDate, today) > 0) return "overdue";
+  if (invoice.amountPaid + invoice.amountCredited > 0) return "partially_paid";
+  return "open";
+}
+
+export function emptyAging(): AgingBuckets {
+  return { current: 0, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 };
+}
+
+export function agingBucket(days: number): keyof AgingBuckets {
+  if (days <= 0) return "current";
+  if (days <= 30) return "days1to30";
+  if (days <= 60) return "days31to60";
+  if (days <= 90) return "days61to90";
+  return "over90";
+}

@@ -1,0 +1,26 @@
+import { sql } from "drizzle-orm";
+import type { Executor } from "~/db.server";
+
+/** Job names and their payloads; the worker's task list (tasks.server.ts) handles each. */
+export interface JobPayloads {
+  send_email: { sealed: string };
+  send_sign_in_link: { sealed: string };
+}
+
+/**
+ * Adds a graphile-worker job inside the caller's transaction: the job exists if and only if
+ * the change that asked for it committed.
+ */
+export async function enqueueJob<N extends keyof JobPayloads>(
+  tx: Executor,
+  name: N,
+  payload: JobPayloads[N],
+  options: { maxAttempts?: number; jobKey?: string } = {},
+): Promise<void> {
+  await tx.execute(sql`select graphile_worker.add_job(
+    ${name}::text,
+    ${JSON.stringify(payload)}::json,
+    max_attempts => ${options.maxAttempts ?? 10}::int,
+    job_key => ${options.jobKey ?? null}::text
+  )`);
+}

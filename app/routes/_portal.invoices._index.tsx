@@ -1,0 +1,111 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { InvoiceTable } from "~/components/invoice-table";
+import { Pagination } from "~/components/pagination";
+import { requirePayer } from "~/modules/auth/session.server";
+import { accountBalances } from "~/modules/invoices/account-balances.server";
+import { invoiceListQuery, listInvoices } from "~/modules/invoices/list-invoices.server";
+import { formatDate } from "~/utils/dates";
+import { formatMoney } from "~/utils/money";
+
+export const meta: MetaFunction = () => [{ title: "Invoices · Payment portal" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const payer = await requirePayer(request);
+  const query = invoiceListQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const scope = { kind: "payer", userId: payer.user.id } as const;
+  const [list, balances] = await Promise.all([
+    listInvoices(scope, { ...query, accountId: payer.activeAccount.id }),
+    accountBalances(scope, payer.activeAccount.id),
+  ]);
+  return json({ account: payer.activeAccount, query, list, balances });
+}
+
+const filterLabels = { open: "Open", overdue: "Overdue", paid: "Paid", all: "All" } as const;
+
+export default function InvoiceList() {
+  const { account, query, list, balances } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  const filterHref = (filter: string) => {
+    const params = new URLSearchParams();
+    params.set("filter", filter);
+    if (query.q) params.set("q", query.q);
+    return `${location.pathname}?${params}`;
+  };
+  return (
+    <>
+      <h1 className="text-2xl font-semibold">Invoices</h1>
+      <p className="text-slate-700">{account.name}</p>
+
+      <section aria-label="Balances" className="mt-4 grid gap-3 sm:grid-cols-3">
+        {balances.length === 0 ? (
+          <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200 sm:col-span-3">
+            <p className="text-sm text-slate-700">Open balance</p>
+            <p className="text-xl font-semibold">Nothing to pay — you are all caught up.</p>
+          </div>
+        ) : (
+          balances.map((b) => (
+            <div key={b.currency} className="contents">
+              <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
+                <p className="text-sm text-slate-700">Open balance</p>
+                <p className="text-xl font-semibold tabular-nums" data-testid={`open-balance-${b.currency}`}>
+                  {formatMoney(b.openBalance, b.currency)}
+                </p>
+                <p className="text-sm text-slate-600">{b.openCount} open invoices</p>
+              </div>
+              <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
+                <p className="text-sm text-slate-700">Overdue</p>
+                <p className={`text-xl font-semibold tabular-nums ${b.overdueBalance > 0 ? "text-red-800" : ""}`} data-testid={`overdue-balance-${b.currency}`}>
+                  {formatMoney(b.overdueBalance, b.currency)}
+                </p>
+                <p className="text-sm text-slate-600">{b.overdueCount} overdue invoices</p>
+              </div>
+              <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
+                <p className="text-sm text-slate-700">Next due date</p>
+                <p className="text-xl font-semibold">{b.nextDueDate ? formatDate(b.nextDueDate) : "—"}</p>
+              </div>
+            </div>
+          ))
+        )}
+      </section>
+
+      <div className="mt-6 flex flex-wrap items-end justify-between gap-3">
+        <nav aria-label="Filter invoices" className="flex flex-wrap gap-1">
+          {(Object.keys(filterLabels) as Array<keyof typeof filterLabels>).map((f) => (
+            <Link
+              key={f}
+              to={filterHref(f)}
+              aria-current={query.filter === f ? "page" : undefined}
+              className={`rounded-md px-3 py-2 text-sm font-medium ring-1 ${query.filter === f ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-800 ring-slate-300 hover:bg-slate-100"}`}
+            >
+              {filterLabels[f]}
+            </Link>
+          ))}
+        </nav>
+        <Form method="get" role="search" className="flex items-end gap-2">
+          <input type="hidden" name="filter" value={query.filter} />
+          <div>
+            <label htmlFor="q" className="block text-sm font-medium">
+              Search by invoice or PO number
+            </label>
+            <input id="q" name="q" type="search" defaultValue={query.q} className="mt-1 w-56 rounded-md border border-slate-400 bg-white px-3 py-2" />
+          </div>
+          <button type="submit" className="rounded-md bg-white px-3 py-2 text-sm ring-1 ring-slate-300 hover:bg-slate-100">
+            Search
+          </button>
+        </Form>
+      </div>
+
+      <div className="mt-4">
+        {list.rows.length === 0 ? (
+          <p className="rounded-lg bg-white p-6 text-slate-700 ring-1 ring-slate-200">
+            {query.q ? `No ${filterLabels[query.filter].toLowerCase()} invoices match “${query.q}”.` : `No ${filterLabels[query.filter].toLowerCase()} invoices.`}
+          </p>
+        ) : (
+          <InvoiceTable rows={list.rows} sort={list.sort} dir={list.dir} hrefFor={(id) => `/invoices/${id}`} />
+        )}
+        <Pagination page={list.page} pageCount={list.pageCount} total={list.total} noun="invoices" />
+      </div>
+    </>
+  );
+}

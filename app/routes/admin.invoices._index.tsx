@@ -1,0 +1,58 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
+import { InvoiceTable } from "~/components/invoice-table";
+import { Pagination } from "~/components/pagination";
+import { SearchForm } from "~/components/search-form";
+import { requireStaff } from "~/modules/auth/session.server";
+import { invoiceListQuery, listInvoices } from "~/modules/invoices/list-invoices.server";
+
+export const meta: MetaFunction = () => [{ title: "Invoices · AR admin" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request);
+  const query = invoiceListQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const list = await listInvoices({ kind: "staff" }, { ...query, accountId: query.account });
+  return json({ query, list });
+}
+
+const filterLabels = { open: "Open", overdue: "Overdue", paid: "Paid", all: "All" } as const;
+
+export default function AdminInvoices() {
+  const { query, list } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  const keep: Record<string, string> = { filter: query.filter };
+  if (query.account) keep.account = query.account;
+  const filterHref = (filter: string) => {
+    const params = new URLSearchParams({ ...keep, filter });
+    if (query.q) params.set("q", query.q);
+    return `${location.pathname}?${params}`;
+  };
+  return (
+    <>
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <h1 className="text-2xl font-semibold">Invoices</h1>
+        <SearchForm label="Search by invoice, PO or customer" defaultValue={query.q} keep={keep} />
+      </div>
+      <nav aria-label="Filter invoices" className="mt-4 flex flex-wrap gap-1">
+        {(Object.keys(filterLabels) as Array<keyof typeof filterLabels>).map((f) => (
+          <Link
+            key={f}
+            to={filterHref(f)}
+            aria-current={query.filter === f ? "page" : undefined}
+            className={`rounded-md px-3 py-2 text-sm font-medium ring-1 ${query.filter === f ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-800 ring-slate-300 hover:bg-slate-100"}`}
+          >
+            {filterLabels[f]}
+          </Link>
+        ))}
+      </nav>
+      <div className="mt-4">
+        {list.rows.length === 0 ? (
+          <p className="rounded-lg bg-white p-6 ring-1 ring-slate-200">No invoices match.</p>
+        ) : (
+          <InvoiceTable rows={list.rows} sort={list.sort} dir={list.dir} hrefFor={(id) => `/admin/invoices/${id}`} showCustomer />
+        )}
+        <Pagination page={list.page} pageCount={list.pageCount} total={list.total} noun="invoices" />
+      </div>
+    </>
+  );
+}

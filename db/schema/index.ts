@@ -1,0 +1,5 @@
+export * from "./accounts";
+export * from "./auth";
+export * from "./invoices";
+export * from "./audit";
+export * from "./mail";

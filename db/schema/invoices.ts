@@ -1,0 +1,71 @@
+import { sql } from "drizzle-orm";
+import { bigint, date, index, integer, numeric, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { accounts } from "./accounts";
+import { newId } from "./ids";
+
+export const invoiceStatuses = ["open", "paid", "void"] as const;
+export type InvoiceStatus = (typeof invoiceStatuses)[number];
+
+const money = (name?: string) =>
+  name ? bigint(name, { mode: "number" }) : bigint({ mode: "number" });
+
+/**
+ * Amounts are integer minor units. `balance` is computed by Postgres so it can never drift
+ * from total − paid − credited (0 once void). "overdue" and "partially paid" are derived, not stored.
+ */
+export const invoices = pgTable(
+  "invoices",
+  {
+    id: text().primaryKey().$defaultFn(() => newId("inv")),
+    accountId: text()
+      .notNull()
+      .references(() => accounts.id),
+    externalId: text(),
+    number: text().notNull(),
+    poNumber: text(),
+    currency: text().notNull(),
+    issueDate: date({ mode: "string" }).notNull(),
+    dueDate: date({ mode: "string" }).notNull(),
+    terms: text().notNull(),
+    status: text({ enum: invoiceStatuses }).notNull().default("open"),
+    subtotal: money().notNull(),
+    taxTotal: money().notNull().default(0),
+    taxLabel: text(),
+    total: money().notNull(),
+    amountPaid: money().notNull().default(0),
+    amountCredited: money().notNull().default(0),
+    balance: money()
+      .notNull()
+      .generatedAlwaysAs(sql`case when status = 'void' then 0 else total - amount_paid - amount_credited end`),
+    memo: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("invoices_external_id_key").on(t.externalId),
+    uniqueIndex("invoices_number_key").on(t.number),
+    index("invoices_account_due_idx").on(t.accountId, t.dueDate),
+    index("invoices_account_status_due_idx").on(t.accountId, t.status, t.dueDate),
+    index("invoices_po_idx").on(t.poNumber),
+  ],
+);
+
+export const invoiceLines = pgTable(
+  "invoice_lines",
+  {
+    id: text().primaryKey().$defaultFn(() => newId("il")),
+    invoiceId: text()
+      .notNull()
+      .references(() => invoices.id, { onDelete: "cascade" }),
+    position: integer().notNull(),
+    description: text().notNull(),
+    sku: text(),
+    quantity: numeric({ precision: 14, scale: 3 }).notNull(),
+    unitAmount: money().notNull(),
+    amount: money().notNull(),
+  },
+  (t) => [index("invoice_lines_invoice_idx").on(t.invoiceId, t.position)],
+);
+
+export type Invoice = typeof invoices.$inferSelect;
+export type InvoiceLine = typeof invoiceLines.$inferSelect;

@@ -1,0 +1,97 @@
+/**
+ * The portal's HTTP entry: bootstraps configuration and the database, starts the job worker
+ * in-process, and serves the Remix app behind security headers, CSRF checks and request ids.
+ */
+import { watch } from "node:fs";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
+import express from "express";
+import { bootstrap } from "./server/bootstrap";
+import { accessLog, baseApp, csrfGuard, requestId, securityHeaders } from "./server/http";
+
+const started = Date.now();
+const boot = await bootstrap();
+const { env } = boot;
+const development = env.NODE_ENV === "development";
+
+// Imported after bootstrap: these read the configuration it resolved.
+const { startWorker } = await import("./app/modules/jobs/worker.server");
+const { closeDb, sqlClient } = await import("./app/db.server");
+
+const BUILD_PATH = path.resolve("build/index.js");
+const loadBuild = async (): Promise<ServerBuild> =>
+  (await import(`${pathToFileURL(BUILD_PATH).href}?t=${(await stat(BUILD_PATH)).mtimeMs}`)) as ServerBuild;
+let build = await loadBuild();
+
+const app = baseApp();
+app.set("trust proxy", env.TRUST_PROXY);
+app.use(requestId);
+app.use(accessLog);
+app.get("/healthz", async (_req, res) => {
+  try {
+    await sqlClient()`select 1`;
+    res.type("text/plain").send("ok");
+  } catch {
+    res.status(503).type("text/plain").send("database unavailable");
+  }
+});
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.use(securityHeaders({ production: env.NODE_ENV === "production", devSocketPort: development ? 3001 : undefined }));
+app.use(csrfGuard(env.APP_URL));
+app.all("*", (req, res, next) =>
+  createRequestHandler({
+    build,
+    mode: build.mode,
+    getLoadContext: (req, res) => ({
+      cspNonce: res.locals.cspNonce as string,
+      requestId: res.locals.requestId as string,
+      clientIp: req.ip ?? null,
+    }),
+  })(req, res, next),
+);
+
+const worker = await startWorker();
+const server = app.listen(env.PORT, () => {
+  const lines = [
+    `Payment portal ready at ${env.APP_URL} (${env.NODE_ENV}, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    ...boot.notes,
+  ];
+  if (process.env.SEED_DEMO_DATA === "true") {
+    lines.push(
+      "Sign in with a demo email:",
+      "  pat@northwind.example    payer of two accounts (Northwind Traders, Northwind Traders Canada)",
+      "  olivia@globex.example    payer (Globex Corporation)",
+      "  agent@acme.example       AR agent (/admin)",
+      "  admin@acme.example       AR admin (/admin)",
+    );
+  }
+  console.log(lines.join("\n"));
+  if (development) void broadcastDevReady(build);
+});
+
+// Development: reload the server bundle when `remix dev` rebuilds it.
+if (development) {
+  watch(path.dirname(BUILD_PATH), async (_event, file) => {
+    if (file !== "version.txt") return;
+    build = await loadBuild();
+    void broadcastDevReady(build);
+  });
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: shutting down`);
+  server.close();
+  await worker.stop().catch(() => {});
+  await closeDb();
+  await boot.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
