@@ -40,6 +40,8 @@ app.get("/healthz", async (_req, res) => {
 });
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
+// Browsers ask for /favicon.ico whatever the page links to.
+app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 app.use(securityHeaders({ production: env.NODE_ENV === "production", devSocketPort: development ? 3001 : undefined }));
 app.use(csrfGuard(env.APP_URL));
 app.all("*", (req, res, next) =>

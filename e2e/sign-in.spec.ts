@@ -1,0 +1,150 @@
+import { codeOf, demo, expect, mailFor, requestLink, signInLinkOf, sql, test } from "./support/fixtures";
+
+test("a payer signs in from the emailed link, sees invoices, filters, opens one, downloads its PDF, switches account and signs out", async ({ page }) => {
+  const email = await requestLink(page, demo.pat);
+  expect(email.subject).toContain("sign-in link");
+  await page.goto(signInLinkOf(email));
+  await page.getByRole("button", { name: "Sign in" }).click();
+
+  await expect(page).toHaveURL(/\/invoices$/);
+  await expect(page.getByRole("heading", { name: "Invoices" })).toBeVisible();
+  await expect(page.getByText("Northwind Traders", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("open-balance-USD")).toContainText("USD");
+
+  await page.getByRole("link", { name: "Overdue", exact: true }).click();
+  await expect(page).toHaveURL(/filter=overdue/);
+  const rows = page.locator("tbody tr");
+  await expect(rows.first()).toBeVisible();
+  for (const status of await rows.locator("td:nth-child(4)").allInnerTexts()) expect(status).toBe("Overdue");
+
+  await page.getByLabel("Search by invoice or PO number").fill("PO-4521");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(rows).toHaveCount(1);
+  await page.getByRole("link", { name: "INV-10001" }).click();
+  await expect(page.getByRole("heading", { name: "Invoice INV-10001" })).toBeVisible();
+  await expect(page.getByText("Overdue", { exact: true })).toBeVisible();
+  await expect(page.getByRole("cell", { name: /SKU/ }).first()).toBeVisible();
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download PDF" }).click();
+  const pdf = await download;
+  expect(pdf.suggestedFilename()).toBe("INV-10001.pdf");
+  const bytes = await (await pdf.createReadStream()).toArray();
+  const body = Buffer.concat(bytes as Buffer[]);
+  expect(body.subarray(0, 5).toString()).toBe("%PDF-");
+  expect(body.toString("latin1")).toContain("Invoice INV-10001");
+
+  await page.getByLabel("Account").selectOption({ label: "Northwind Traders Canada (C-1002)" });
+  await page.getByRole("button", { name: "Switch" }).click();
+  await expect(page).toHaveURL(/\/invoices$/);
+  await expect(page.getByText("Northwind Traders Canada", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("open-balance-CAD")).toContainText("CAD");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByText("You have signed out.")).toBeVisible();
+  await page.goto("/invoices");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("the short code signs in on another device", async ({ page, browser }) => {
+  const email = await requestLink(page, demo.olivia);
+  const other = await browser.newPage();
+  await other.goto(`/login/code?email=${encodeURIComponent(demo.olivia)}`);
+  await other.getByLabel("Sign-in code").fill(codeOf(email).toLowerCase());
+  await other.getByRole("button", { name: "Sign in with code" }).click();
+  await expect(other).toHaveURL(/\/invoices$/);
+  await expect(other.getByText("Globex Corporation", { exact: true })).toBeVisible();
+  await other.close();
+});
+
+test("staff land in /admin", async ({ page }) => {
+  const email = await requestLink(page, demo.agent);
+  await page.goto(signInLinkOf(email));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin\/customers$/);
+  await expect(page.getByRole("heading", { name: "Customers" })).toBeVisible();
+});
+
+test.describe("attacks on sign-in", () => {
+  test("a GET of the link (a mail scanner) does not sign in and does not use the link up", async ({ page, request }) => {
+    const email = await requestLink(page, demo.sam);
+    const link = signInLinkOf(email);
+    const scanned = await request.get(link);
+    expect(scanned.status()).toBe(200);
+    await page.goto("/invoices");
+    await expect(page).toHaveURL(/\/login/);
+    await page.goto(link);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/invoices$/);
+  });
+
+  test("a used link is refused", async ({ page, browser }) => {
+    const email = await requestLink(page, demo.olivia);
+    const link = signInLinkOf(email);
+    await page.goto(link);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/invoices$/);
+
+    const attacker = await browser.newPage();
+    await attacker.goto(link);
+    await attacker.getByRole("button", { name: "Sign in" }).click();
+    await expect(attacker.getByRole("alert")).toContainText("already been used");
+    await attacker.goto("/invoices");
+    await expect(attacker).toHaveURL(/\/login/);
+    await attacker.close();
+  });
+
+  test("an expired link is refused", async ({ page }) => {
+    const email = await requestLink(page, demo.pat);
+    await sql`update login_tokens set expires_at = now() - interval '1 minute' where email = ${demo.pat} and consumed_at is null`;
+    await page.goto(signInLinkOf(email));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toContainText("expired");
+    await page.goto("/invoices");
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test("a tampered token is refused", async ({ page }) => {
+    const email = await requestLink(page, demo.sam);
+    const link = signInLinkOf(email);
+    const last = link.at(-1) === "A" ? "B" : "A";
+    await page.goto(link.slice(0, -1) + last);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toContainText("not valid");
+    await page.goto("/invoices");
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test("an unknown email gets the same answer and no mail", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByLabel("Email address").fill("nobody@unknown.example");
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+    await page.waitForTimeout(1500);
+    expect(await mailFor("nobody@unknown.example")).toHaveLength(0);
+  });
+
+  test("too many link requests for one email are rate-limited with a clear message", async ({ page }) => {
+    const target = "ratelimit@unknown.example";
+    for (let i = 0; i < 5; i++) {
+      await page.goto("/login");
+      await page.getByLabel("Email address").fill(target);
+      await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+      await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+    }
+    await page.goto("/login");
+    await page.getByLabel("Email address").fill(target);
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await expect(page.getByRole("alert")).toContainText("Too many sign-in requests");
+    await expect(page.getByLabel("Email address")).toHaveValue(target);
+  });
+
+  test("a wrong email address gets a specific error and keeps what was typed", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByLabel("Email address").fill("pat@northwind");
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await expect(page.getByText("Enter an email address like name@company.com")).toBeVisible();
+    await expect(page.getByLabel("Email address")).toHaveValue("pat@northwind");
+  });
+});
+

@@ -1,0 +1,10 @@
+/** Where the end-to-end stack listens. Separate from `npm run dev` so both can run at once. */
+export const e2e = {
+  appPort: 3100,
+  appUrl: "http://localhost:3100",
+  smtpPort: 2525,
+  mailApiPort: 2526,
+  pgPort: 54339,
+  pgDir: ".data/e2e-pg",
+  databaseUrl: "postgres://postgres:postgres@127.0.0.1:54339/e2e",
+};

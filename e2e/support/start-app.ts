@@ -1,0 +1,26 @@
+/**
+ * Starts the portal as production would run it (built app, NODE_ENV=production, every setting
+ * given) against a fresh database in its own embedded PostgreSQL, seeded with the demo data.
+ */
+import postgres from "postgres";
+import { startEmbeddedPostgres } from "../../db/embedded-postgres";
+import { e2e } from "./config";
+
+const pg = await startEmbeddedPostgres({ dataDir: e2e.pgDir, port: e2e.pgPort, database: "postgres" });
+const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+await admin.unsafe("drop database if exists e2e with (force)");
+await admin.unsafe("create database e2e");
+await admin.end();
+
+Object.assign(process.env, {
+  NODE_ENV: "production",
+  PORT: String(e2e.appPort),
+  APP_URL: e2e.appUrl,
+  DATABASE_URL: e2e.databaseUrl,
+  SESSION_SECRET: "e2e-session-secret-0123456789abcdef0123456789",
+  SMTP_URL: `smtp://127.0.0.1:${e2e.smtpPort}`,
+  MAIL_FROM: "Acme AR <ar@acme.example>",
+  SEED_DEMO_DATA: "true",
+});
+process.on("exit", () => void pg.stop());
+await import("../../server");
