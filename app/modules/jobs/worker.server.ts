@@ -15,6 +15,6 @@ export async function startWorker(options: { concurrency?: number } = {}): Promi
 }
 
 // graphile-worker logs every job at info level; keep warnings and errors only.
-const quietLogger = new Logger(() => (level, message) => {
+export const quietLogger = new Logger(() => (level, message) => {
   if (level === "error" || level === "warning") console.error(JSON.stringify({ level, source: "worker", message }));
 });
