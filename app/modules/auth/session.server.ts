@@ -3,6 +3,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { accountContacts, accounts, users, type User } from "#db/schema/accounts";
 import { sessions } from "#db/schema/auth";
 import { db, type Executor } from "~/db.server";
+import { recordAudit } from "~/modules/audit/record-audit.server";
 import { env } from "~/env.server";
 import { isStaff, sessionTimeouts } from "./policy";
 import { randomToken, sha256 } from "./secrets.server";
@@ -137,9 +138,17 @@ export async function switchActiveAccount(signedIn: SignedIn, accountId: string)
   return true;
 }
 
-/** Ends the session server-side and returns the Set-Cookie header that clears the cookie. */
-export async function destroySession(request: Request): Promise<string> {
+/**
+ * Ends the session server-side (with an audit row) and returns the Set-Cookie header that
+ * clears the cookie. The cookie alone can never bring the session back.
+ */
+export async function destroySession(request: Request, ip: string | null): Promise<string> {
   const raw = (await sessionCookie().parse(request.headers.get("Cookie"))) as unknown;
-  if (typeof raw === "string") await db.delete(sessions).where(eq(sessions.idHash, sha256(raw)));
+  if (typeof raw === "string") {
+    await db.transaction(async (tx) => {
+      const [ended] = await tx.delete(sessions).where(eq(sessions.idHash, sha256(raw))).returning({ userId: sessions.userId });
+      if (ended) await recordAudit(tx, { actorUserId: ended.userId, actorType: "user", action: "auth.signed_out", subjectType: "user", subjectId: ended.userId, ip });
+    });
+  }
   return sessionCookie().serialize("", { maxAge: 0 });
 }

@@ -78,5 +78,4 @@ export async function signInWithCode(input: { email: string; code: string } & Cl
   });
 }
 
-/** Signs out: deletes the session row (the cookie alone can never bring it back). */
 export { destroySession as signOut } from "./session.server";

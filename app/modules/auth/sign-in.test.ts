@@ -5,7 +5,7 @@ import { devEmails } from "#db/schema/mail";
 import { db } from "~/db.server";
 import { drainJobs, requestWithCookie, seed } from "../../../test/helpers";
 import { requestSignInLink } from "./request-sign-in-link.server";
-import { signInWithCode, signInWithLink } from "./sign-in.server";
+import { signInWithCode, signInWithLink, signOut } from "./sign-in.server";
 import { getSignedIn } from "./session.server";
 
 const client = { ip: "203.0.113.7", userAgent: "vitest" };
@@ -177,5 +177,19 @@ describe("sessions", () => {
     const cookie = await signIn("sam@initech.example");
     await db.execute(sql`update sessions set expires_at = now() - interval '1 second', last_seen_at = now()`);
     expect(await getSignedIn(requestWithCookie(cookie))).toBeNull();
+  });
+});
+
+describe("sign-out", () => {
+  it("deletes the session row so the same cookie no longer works, and audits it", async () => {
+    const { token } = await emailedCredentials("gus@globex.example");
+    const result = await signInWithLink({ token, ...client });
+    if (!result.ok) throw new Error("sign-in failed");
+    const request = requestWithCookie(result.setCookie);
+    const cleared = await signOut(request, client.ip);
+    expect(cleared).toMatch(/Max-Age=0/);
+    expect(await getSignedIn(requestWithCookie(result.setCookie))).toBeNull();
+    const audit = await db.execute(sql`select action from audit_log where action = 'auth.signed_out'`);
+    expect(audit.length).toBe(1);
   });
 });
