@@ -99,14 +99,12 @@ async function loadSignedIn(request: Request): Promise<SignedIn | null> {
   return { sessionIdHash: idHash, user: row.user, accounts: payerAccounts, activeAccount };
 }
 
-function loginRedirect(request: Request): never {
-  const url = new URL(request.url);
-  const to = url.pathname + url.search;
-  throw redirect(to === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(to)}`);
+function loginRedirect(): never {
+  throw redirect("/login");
 }
 
 export async function requireUser(request: Request): Promise<SignedIn> {
-  return (await getSignedIn(request)) ?? loginRedirect(request);
+  return (await getSignedIn(request)) ?? loginRedirect();
 }
 
 export type SignedInPayer = SignedIn & { activeAccount: AccountSummary };
