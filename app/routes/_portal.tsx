@@ -27,7 +27,7 @@ export default function PortalLayout() {
           </div>
           <div className="flex flex-wrap items-center gap-3">
             {accounts.length > 1 ? (
-              <Form method="post" action="/account/switch" className="flex items-center gap-2">
+              <Form method="post" action="/account/switch" className="flex max-w-full flex-wrap items-center gap-2">
                 <input type="hidden" name="returnTo" value={location.pathname.startsWith("/invoices/") ? "/invoices" : location.pathname} />
                 <label htmlFor="account-switch" className="text-sm text-slate-700">
                   Account

@@ -5,3 +5,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
   return redirect("/admin/customers");
 }
+
+// A component makes this a UI route (not a resource route), so a payer's 404 here renders the
+// portal's "Page not found" page instead of a bare "Not found" text response.
+export default function AdminIndex() {
+  return null;
+}

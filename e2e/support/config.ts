@@ -7,4 +7,7 @@ export const e2e = {
   pgPort: 54339,
   pgDir: ".data/e2e-pg",
   databaseUrl: "postgres://postgres:postgres@127.0.0.1:54339/e2e",
+  stripePort: 12112,
+  stripeUrl: "http://localhost:12112",
+  stripeWebhookSecret: "whsec_e2e_emulator_secret",
 };

@@ -21,6 +21,9 @@ Object.assign(process.env, {
   SMTP_URL: `smtp://127.0.0.1:${e2e.smtpPort}`,
   MAIL_FROM: "Acme AR <ar@acme.example>",
   SEED_DEMO_DATA: "true",
+  STRIPE_SECRET_KEY: "sk_test_e2e",
+  STRIPE_WEBHOOK_SECRET: e2e.stripeWebhookSecret,
+  STRIPE_API_BASE: `http://localhost:${e2e.stripePort}`,
 });
 process.on("exit", () => void pg.stop());
 await import("../../server");

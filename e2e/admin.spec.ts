@@ -1,0 +1,203 @@
+import { createHash } from "node:crypto";
+import type { BrowserContext, Page } from "@playwright/test";
+import { e2e } from "./support/config";
+import { demo, expect, sql, test } from "./support/fixtures";
+
+// The AR team's area, read-only. Expected figures come from the database.
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** 123456, "USD" → "USD 1,234.56" (as the portal prints money). */
+function money(minor: number, currency: string): string {
+  const units = (minor / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return `${currency} ${units}`;
+}
+
+async function account(number: string): Promise<{ id: string; name: string }> {
+  const [row] = await sql<{ id: string; name: string }[]>`select id, name from accounts where number = ${number}`;
+  if (!row) throw new Error(`no account ${number}`);
+  return row;
+}
+
+async function sessionHashOf(context: BrowserContext): Promise<string> {
+  const cookie = (await context.cookies(e2e.appUrl)).find((c) => c.name === "portal_session");
+  if (!cookie) throw new Error("not signed in");
+  const raw = JSON.parse(Buffer.from(decodeURIComponent(cookie.value), "base64").toString("utf8")) as string;
+  return createHash("sha256").update(raw).digest("hex");
+}
+
+const tableRows = (page: Page) => page.locator("main table tbody tr");
+const rowOf = (page: Page, linkName: string) => tableRows(page).filter({ has: page.getByRole("link", { name: linkName, exact: true }) });
+const pagination = (page: Page) => page.getByRole("navigation", { name: "Pagination" });
+
+test.describe("payers", () => {
+  test("get 404 for every admin page", async ({ page, signInAs }) => {
+    await signInAs(demo.pat);
+    const northwind = await account("C-1001");
+    const [invoice] = await sql<{ id: string }[]>`select id from invoices where number = 'INV-10001'`;
+    for (const path of ["/admin", "/admin/customers", "/admin/invoices", `/admin/customers/${northwind.id}`, `/admin/invoices/${invoice!.id}`]) {
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBe(404);
+      await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+      await expect(page.getByText("AR admin")).toHaveCount(0);
+    }
+    // Still signed in as a payer: the 404 did not end the session.
+    await page.goto("/invoices");
+    await expect(page.getByRole("heading", { name: "Invoices", level: 1 })).toBeVisible();
+  });
+});
+
+const staff = [
+  { email: demo.agent, who: "Avery Agent · AR agent" },
+  { email: demo.admin, who: "Alex Admin · AR admin" },
+];
+
+for (const { email, who } of staff) {
+  test.describe(`staff (${email})`, () => {
+    test.beforeEach(async ({ signInAs }) => {
+      await signInAs(email);
+    });
+
+    test("sees every customer with balances and contact counts, and searches by name", async ({ page }) => {
+      const day = today();
+      const expected = await sql<{ id: string; name: string; number: string; contacts: number; currency: string | null; open: string | null; overdue: string | null }[]>`
+        select a.id, a.name, a.number,
+               (select count(*)::int from account_contacts c where c.account_id = a.id) as contacts,
+               b.currency, b.open, b.overdue
+        from accounts a
+        left join lateral (
+          select currency, sum(balance)::text as open, coalesce(sum(balance) filter (where due_date < ${day}::date), 0)::text as overdue
+          from invoices i where i.account_id = a.id and i.status = 'open' and i.balance > 0 group by currency
+        ) b on true
+        where a.number in ('C-1001', 'C-1002', 'C-1003', 'C-1004')`;
+      expect(expected).toHaveLength(4);
+
+      await page.goto("/admin");
+      await expect(page).toHaveURL(/\/admin\/customers$/);
+      await expect(page.getByRole("heading", { name: "Customers", level: 1 })).toBeVisible();
+      await expect(page.getByText(who)).toBeVisible();
+
+      for (const c of expected) {
+        const row = rowOf(page, c.name);
+        await expect(row).toHaveCount(1);
+        await expect(row.locator("td").nth(0)).toContainText(c.number);
+        await expect(row.locator("td").nth(2)).toHaveText(String(c.contacts));
+        await expect(row.locator("td").nth(3)).toHaveText(money(Number(c.open), c.currency!));
+        await expect(row.locator("td").nth(4)).toHaveText(money(Number(c.overdue), c.currency!));
+      }
+      expect(expected.find((c) => c.number === "C-1003")!.contacts).toBe(2);
+      await expect(rowOf(page, "Northwind Traders Canada").locator("td").nth(3)).toContainText("CAD");
+
+      await page.getByLabel("Search by name, number or ERP id").fill("globex");
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect(page).toHaveURL(/q=globex/);
+      await expect(tableRows(page)).toHaveCount(1);
+      await expect(rowOf(page, "Globex Corporation")).toHaveCount(1);
+
+      await page.getByLabel("Search by name, number or ERP id").fill("Northwind");
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect(tableRows(page)).toHaveCount(2);
+      await expect(rowOf(page, "Northwind Traders")).toHaveCount(1);
+      await expect(rowOf(page, "Northwind Traders Canada")).toHaveCount(1);
+
+      await page.getByLabel("Search by name, number or ERP id").fill("no such customer");
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect(tableRows(page)).toHaveCount(0);
+      await expect(page.getByText("No customers match “no such customer”.")).toBeVisible();
+    });
+
+    test("opens a customer, lists its contacts, and follows “See all invoices”", async ({ page }) => {
+      const globex = await account("C-1003");
+      const contacts = await sql<{ name: string; email: string }[]>`
+        select u.name, u.email from account_contacts c join users u on u.id = c.user_id where c.account_id = ${globex.id} order by u.name`;
+      const [{ count } = { count: 0 }] = await sql<{ count: number }[]>`select count(*)::int as count from invoices where account_id = ${globex.id}`;
+      expect(contacts.map((c) => c.email)).toContain(demo.olivia);
+
+      await page.goto("/admin/customers");
+      await page.getByRole("link", { name: "Globex Corporation", exact: true }).click();
+      await expect(page).toHaveURL(`/admin/customers/${globex.id}`);
+      await expect(page.getByRole("heading", { name: "Globex Corporation", level: 1 })).toBeVisible();
+      await expect(page.getByText("C-1003 · ERP id ERP-1003")).toBeVisible();
+
+      const contactRows = page.locator("main table tbody tr");
+      await expect(contactRows).toHaveCount(contacts.length);
+      for (const [i, c] of contacts.entries()) {
+        await expect(contactRows.nth(i).locator("td").nth(0)).toContainText(c.name);
+        await expect(contactRows.nth(i).locator("td").nth(1)).toHaveText(c.email);
+      }
+
+      await page.getByRole("link", { name: "See all invoices of Globex Corporation" }).click();
+      await expect(page).toHaveURL(new RegExp(`/admin/invoices\\?account=${globex.id}&filter=all$`));
+      await expect(pagination(page)).toContainText(`${count} invoices`);
+      const customers = await tableRows(page).locator("td:nth-child(2)").allInnerTexts();
+      expect(customers.length).toBe(Math.min(25, count));
+      for (const name of customers) expect(name).toBe("Globex Corporation");
+    });
+
+    test("searches invoices across customers by number and by customer name, and opens one", async ({ page }) => {
+      const [{ count: northwindCount } = { count: 0 }] = await sql<{ count: number }[]>`
+        select count(*)::int as count from invoices i join accounts a on a.id = i.account_id where a.name ilike '%Northwind%' or i.number ilike '%Northwind%' or i.po_number ilike '%Northwind%'`;
+      const [inv] = await sql<{ id: string; number: string }[]>`
+        select i.id, i.number from invoices i join accounts a on a.id = i.account_id where a.number = 'C-1003' and i.status = 'paid' order by i.number limit 1`;
+
+      await page.goto("/admin/customers");
+      await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Invoices" }).click();
+      await expect(page).toHaveURL(/\/admin\/invoices$/);
+      const search = page.getByLabel("Search by invoice, PO or customer");
+
+      // By number: a paid Globex invoice, so switch to "All" first.
+      await page.getByRole("navigation", { name: "Filter invoices" }).getByRole("link", { name: "All", exact: true }).click();
+      await expect(page).toHaveURL(/filter=all/);
+      await search.fill(inv!.number);
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect(page).toHaveURL(new RegExp(`q=${inv!.number}`));
+      await expect(tableRows(page)).toHaveCount(1);
+      await expect(tableRows(page).first()).toContainText("Globex Corporation");
+      await expect(tableRows(page).first()).toContainText("Paid");
+
+      // By customer name: both Northwind accounts, USD and CAD.
+      await search.fill("northwind");
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect(pagination(page)).toContainText(`${northwindCount} invoices`);
+      expect(northwindCount).toBeGreaterThan(40);
+      const names = new Set<string>();
+      for (let p = 1; ; p++) {
+        await expect(pagination(page)).toContainText(`Page ${p} of`);
+        for (const n of await tableRows(page).locator("td:nth-child(2)").allInnerTexts()) names.add(n);
+        const next = pagination(page).getByRole("link", { name: "Next" });
+        if ((await next.count()) === 0) break;
+        await next.click();
+      }
+      expect([...names].sort()).toEqual(["Northwind Traders", "Northwind Traders Canada"]);
+
+      // Open INV-10001 from the search results.
+      await search.fill("INV-10001");
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect(tableRows(page)).toHaveCount(1);
+      await page.getByRole("link", { name: "INV-10001", exact: true }).click();
+      await expect(page).toHaveURL(/\/admin\/invoices\/inv_/);
+      await expect(page.getByRole("heading", { name: "Invoice INV-10001", level: 1 })).toBeVisible();
+      await expect(page.locator("main").getByText("Overdue", { exact: true })).toBeVisible();
+      await expect(page.getByRole("cell", { name: /SKU/ }).first()).toBeVisible();
+      await expect(page.getByRole("link", { name: "Download PDF" })).toHaveCount(0);
+      await page.getByRole("link", { name: "← Northwind Traders" }).click();
+      await expect(page.getByRole("heading", { name: "Northwind Traders", level: 1 })).toBeVisible();
+    });
+
+    test("visiting /invoices is redirected to /admin", async ({ page }) => {
+      await page.goto("/invoices");
+      await expect(page).toHaveURL(/\/admin\/customers$/);
+      await expect(page.getByRole("heading", { name: "Customers", level: 1 })).toBeVisible();
+      await page.goto("/statement");
+      await expect(page).toHaveURL(/\/admin\/customers$/);
+    });
+  });
+}
+
+test("a staff session idles out after 15 minutes", async ({ page, context, signInAs }) => {
+  await signInAs(demo.agent);
+  const hash = await sessionHashOf(context);
+  await sql`update sessions set last_seen_at = now() - interval '16 minutes' where id_hash = ${hash}`;
+  await page.goto("/admin/customers");
+  await expect(page).toHaveURL(/\/login(\?|$)/);
+});

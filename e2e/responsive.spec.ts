@@ -1,0 +1,118 @@
+import type { Page } from "@playwright/test";
+import { demo, expect, expectAccessible, sql, test } from "./support/fixtures";
+
+// Every page, on a desktop and (project "phone") a Pixel 7: WCAG 2.2 AA by axe-core, and no
+// sideways scrolling of the page itself (wide tables scroll inside their own box).
+
+/**
+ * The page must not be wider than the viewport. On a phone, Chrome grows window.innerWidth to
+ * the content's width when a page overflows (it zooms out to fit), so `scrollWidth <=
+ * innerWidth` alone would always hold there: compare with the device's viewport width as well.
+ * And nothing visible may stick out of the viewport, except inside a box that scrolls or clips
+ * (the wide tables): that catches a control cut off at the edge by a pixel's rounding too.
+ */
+async function expectNoHorizontalOverflow(page: Page) {
+  const viewport = page.viewportSize()?.width ?? Number.POSITIVE_INFINITY;
+  const { scrollWidth, innerWidth, outside } = await page.evaluate((viewport) => {
+    const width = Math.min(window.innerWidth, viewport);
+    const inScroller = (el: Element) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== "visible") return true;
+      }
+      return false;
+    };
+    const outside = [...document.querySelectorAll<HTMLElement>("body *")]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 1 && r.height > 1 && (r.right > width + 0.5 || r.left < -0.5) && !inScroller(el);
+      })
+      .slice(0, 5)
+      .map((el) => {
+        const r = el.getBoundingClientRect();
+        return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} "${(el.textContent ?? "").trim().slice(0, 30)}" (${Math.round(r.left)}–${Math.round(r.right)})`;
+      });
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, outside };
+  }, viewport);
+  const limit = Math.min(innerWidth, viewport);
+  expect(scrollWidth, `page wider than the ${limit}px viewport on ${page.url()}: ${outside.join(", ")}`).toBeLessThanOrEqual(limit + 1);
+  expect(outside, `elements outside the ${limit}px viewport on ${page.url()}`).toEqual([]);
+}
+
+async function check(page: Page, path: string, heading: string | RegExp) {
+  const response = await page.goto(path);
+  await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await expectAccessible(page);
+  return response;
+}
+
+async function ids() {
+  const [invoice] = await sql<{ id: string }[]>`select id from invoices where number = 'INV-10001'`;
+  const [account] = await sql<{ id: string }[]>`select id from accounts where number = 'C-1003'`;
+  return { invoiceId: invoice!.id, accountId: account!.id };
+}
+
+test.describe("signed out", () => {
+  test("login", async ({ page }) => {
+    await check(page, "/login", "Sign in");
+  });
+
+  test("login/code", async ({ page }) => {
+    await check(page, `/login/code?email=${encodeURIComponent(demo.pat)}`, "Check your email");
+  });
+
+  test("login/verify", async ({ page }) => {
+    // A GET only shows the button; a made-up token is never submitted.
+    await check(page, `/login/verify?token=${"x".repeat(43)}`, "Sign in to the payment portal");
+  });
+
+  test("404 page", async ({ page }) => {
+    const response = await check(page, "/no-such-page", "Page not found");
+    expect(response?.status()).toBe(404);
+  });
+});
+
+test.describe("payer (two accounts)", () => {
+  test.beforeEach(async ({ signInAs }) => {
+    await signInAs(demo.pat);
+  });
+
+  test("invoices list", async ({ page }) => {
+    await check(page, "/invoices", "Invoices");
+    await check(page, "/invoices?filter=all&sort=balance&dir=desc&page=2", "Invoices");
+  });
+
+  test("invoice detail", async ({ page }) => {
+    const { invoiceId } = await ids();
+    await check(page, `/invoices/${invoiceId}`, "Invoice INV-10001");
+  });
+
+  test("statement", async ({ page }) => {
+    await check(page, "/statement", "Statement of account");
+  });
+});
+
+test.describe("AR agent", () => {
+  test.beforeEach(async ({ signInAs }) => {
+    await signInAs(demo.agent);
+  });
+
+  test("admin customers", async ({ page }) => {
+    await check(page, "/admin/customers", "Customers");
+  });
+
+  test("admin customer", async ({ page }) => {
+    const { accountId } = await ids();
+    await check(page, `/admin/customers/${accountId}`, "Globex Corporation");
+  });
+
+  test("admin invoices", async ({ page }) => {
+    await check(page, "/admin/invoices?filter=all", "Invoices");
+  });
+
+  test("admin invoice", async ({ page }) => {
+    const { invoiceId } = await ids();
+    await check(page, `/admin/invoices/${invoiceId}`, "Invoice INV-10001");
+  });
+});
+
