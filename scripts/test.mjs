@@ -34,7 +34,8 @@ const steps = [];
 
 for (const [name, cmd] of [["typecheck", "npm run -s typecheck"], ["lint", "npm run -s lint"]]) {
   const ok = run(cmd);
-  ok ? passed++ : failed++;
+  if (ok) passed++;
+  else failed++;
   steps.push({ name, ok });
 }
 
