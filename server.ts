@@ -42,7 +42,8 @@ app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y"
 app.use(express.static("public", { maxAge: "1h" }));
 // Browsers ask for /favicon.ico whatever the page links to.
 app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
-app.use(securityHeaders({ production: env.NODE_ENV === "production", devSocketPort: development ? 3001 : undefined }));
+const { stripeCheckoutOrigin } = await import("./app/modules/stripe/client.server");
+app.use(securityHeaders({ production: env.NODE_ENV === "production", devSocketPort: development ? 3001 : undefined, formTargets: [stripeCheckoutOrigin()] }));
 app.use(csrfGuard(env.APP_URL));
 app.all("*", (req, res, next) =>
   createRequestHandler({

@@ -21,6 +21,10 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3, "must be a sender such as 'Acme AR <ar@acme.com>'"),
   COMPANY_NAME: z.string().default("Acme Supply Co."),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, "must be a Stripe secret key (sk_test_… or sk_live_…)"),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must be the webhook signing secret (whsec_…)"),
+  /** Where the Stripe API is (the local emulator in development and tests); unset = api.stripe.com. */
+  STRIPE_API_BASE: z.string().url().optional(),
   /** How many proxies in front of the portal to trust for the client IP (0 = none). */
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
 });
@@ -34,6 +38,8 @@ const descriptions: Record<string, string> = {
   SESSION_SECRET: "a random secret of at least 32 characters",
   SMTP_URL: "the SMTP server that sends mail, e.g. smtps://user:pass@smtp.example.com:465",
   MAIL_FROM: "the sender address of the portal's mail",
+  STRIPE_SECRET_KEY: "your Stripe secret key (Dashboard → Developers → API keys)",
+  STRIPE_WEBHOOK_SECRET: "the signing secret of the portal's Stripe webhook endpoint (whsec_…)",
 };
 
 export class ConfigError extends Error {}
@@ -48,6 +54,15 @@ export function withDevelopmentDefaults(raw: NodeJS.ProcessEnv): NodeJS.ProcessE
     APP_URL: raw.APP_URL ?? `http://localhost:${port}`,
     SESSION_SECRET: raw.SESSION_SECRET ?? "development-only-secret-never-use-in-production",
     MAIL_FROM: raw.MAIL_FROM ?? "Acme Supply Co. Accounts Receivable <ar@acme.example>",
+  };
+}
+
+/** Development without Stripe keys talks to the local emulator (started by the bootstrap). */
+export function stripeEmulatorDefaults(port: number): Record<string, string> {
+  return {
+    STRIPE_SECRET_KEY: "sk_test_local_emulator",
+    STRIPE_WEBHOOK_SECRET: "whsec_local_emulator_development_secret",
+    STRIPE_API_BASE: `http://localhost:${port}`,
   };
 }
 

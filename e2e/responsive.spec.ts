@@ -49,7 +49,20 @@ async function check(page: Page, path: string, heading: string | RegExp) {
 async function ids() {
   const [invoice] = await sql<{ id: string }[]>`select id from invoices where number = 'INV-10001'`;
   const [account] = await sql<{ id: string }[]>`select id from accounts where number = 'C-1003'`;
-  return { invoiceId: invoice!.id, accountId: account!.id };
+  return { invoiceId: invoice!.id, accountId: account!.id, paymentId: await fixturePayment() };
+}
+
+/** A succeeded payment of a paid Northwind invoice, written directly (balances untouched). */
+async function fixturePayment(): Promise<string> {
+  const id = "pay_responsive_fixture";
+  const [paid] = await sql<{ id: string; account_id: string; total: number }[]>`
+    select i.id, i.account_id, i.total::int from invoices i join accounts a on a.id = i.account_id
+    where a.number = 'C-1001' and i.status = 'paid' order by i.number limit 1`;
+  const [pat] = await sql<{ id: string }[]>`select id from users where email = ${demo.pat}`;
+  await sql`insert into payments (id, account_id, created_by_user_id, amount, currency, status, method, method_label, succeeded_at)
+    values (${id}, ${paid!.account_id}, ${pat!.id}, ${paid!.total}, 'USD', 'succeeded', 'card', 'Visa •••• 4242', now()) on conflict do nothing`;
+  await sql`insert into payment_allocations (payment_id, invoice_id, amount) values (${id}, ${paid!.id}, ${paid!.total}) on conflict do nothing`;
+  return id;
 }
 
 test.describe("signed out", () => {
@@ -90,6 +103,17 @@ test.describe("payer (two accounts)", () => {
   test("statement", async ({ page }) => {
     await check(page, "/statement", "Statement of account");
   });
+
+  test("pay page", async ({ page }) => {
+    const { invoiceId } = await ids();
+    await check(page, `/pay?invoice=${invoiceId}`, "Pay invoices");
+  });
+
+  test("payment history and receipt", async ({ page }) => {
+    const { paymentId } = await ids();
+    await check(page, "/payments", "Payment history");
+    await check(page, `/payments/${paymentId}`, "Payment receipt");
+  });
 });
 
 test.describe("AR agent", () => {
@@ -108,6 +132,12 @@ test.describe("AR agent", () => {
 
   test("admin invoices", async ({ page }) => {
     await check(page, "/admin/invoices?filter=all", "Invoices");
+  });
+
+  test("admin payments", async ({ page }) => {
+    const { paymentId } = await ids();
+    await check(page, "/admin/payments", "Payments");
+    await check(page, `/admin/payments/${paymentId}`, /^Payment from/);
   });
 
   test("admin invoice", async ({ page }) => {

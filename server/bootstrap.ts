@@ -1,4 +1,4 @@
-import { ConfigError, parseEnv, withDevelopmentDefaults, type Env } from "../app/env.server";
+import { ConfigError, parseEnv, stripeEmulatorDefaults, withDevelopmentDefaults, type Env } from "../app/env.server";
 import { startEmbeddedPostgres } from "../db/embedded-postgres";
 import { migrateDatabase } from "../db/migrate";
 
@@ -28,6 +28,21 @@ export async function bootstrap(): Promise<Bootstrapped> {
     resolved.SEED_DEMO_DATA ??= "true";
     stops.push(embedded.stop);
     notes.push(`Embedded PostgreSQL on 127.0.0.1:${port} (data in ${resolved.EMBEDDED_PG_DIR ?? ".data/pg"})`);
+  }
+
+  if (!production && !resolved.STRIPE_SECRET_KEY) {
+    const port = Number(resolved.STRIPE_EMULATOR_PORT ?? 12111);
+    Object.assign(resolved, stripeEmulatorDefaults(port));
+    const { startStripeEmulator } = await import("../stripe-emulator/index");
+    const emulator = await startStripeEmulator({
+      port,
+      webhookUrl: `${resolved.APP_URL}/webhooks/stripe`,
+      webhookSecret: resolved.STRIPE_WEBHOOK_SECRET!,
+      achSettleDelayMs: Number(resolved.STRIPE_EMULATOR_ACH_SETTLE_MS ?? 20_000),
+      stateFile: ".data/stripe-emulator.json",
+    });
+    stops.push(emulator.stop);
+    notes.push(`Stripe emulator on ${emulator.url} (ACH settles after ${Number(resolved.STRIPE_EMULATOR_ACH_SETTLE_MS ?? 20_000) / 1000} s; test card 4242 4242 4242 4242, bank 110000000 / 000123456789)`);
   }
 
   let env: Env;

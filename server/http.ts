@@ -38,7 +38,7 @@ export function accessLog(req: Request, res: Response, next: NextFunction) {
 }
 
 /** CSP with a per-request nonce, and the rest of SECURITY.md's headers. */
-export function securityHeaders(options: { production: boolean; devSocketPort?: number }) {
+export function securityHeaders(options: { production: boolean; devSocketPort?: number; formTargets?: string[] }) {
   return (_req: Request, res: Response, next: NextFunction) => {
     const nonce = randomBytes(16).toString("base64");
     res.locals.cspNonce = nonce;
@@ -52,7 +52,8 @@ export function securityHeaders(options: { production: boolean; devSocketPort?: 
         "img-src 'self' data:",
         "font-src 'self'",
         `connect-src ${connect}`,
-        "form-action 'self'",
+        // A form that starts a payment redirects to Stripe's hosted checkout.
+        ["form-action 'self'", ...(options.formTargets ?? [])].join(" "),
         "frame-ancestors 'none'",
         "base-uri 'none'",
         "object-src 'none'",

@@ -1,3 +1,5 @@
+import { rmSync } from "node:fs";
+import { createServer } from "node:net";
 import type { TestProject } from "vitest/node";
 import postgres from "postgres";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded-postgres";
@@ -16,8 +18,10 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   let embedded: EmbeddedDatabase | undefined;
   let serverUrl = process.env.DATABASE_URL;
+  // Each run gets its own cluster on a free port, so two runs (or a helper's) never collide.
+  const dataDir = `.data/test-pg-${process.pid}`;
   if (!serverUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: ".data/test-pg", port: 54349, database: "postgres" });
+    embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: "postgres" });
     serverUrl = embedded.url;
   }
   const templateUrl = withDatabase(serverUrl, "portal_test_template");
@@ -28,8 +32,22 @@ export default async function setup(project: TestProject) {
   await migrateDatabase(templateUrl);
   project.provide("templateDatabaseUrl", templateUrl);
   return async () => {
-    await embedded?.stop();
+    if (embedded) {
+      await embedded.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export function withDatabase(url: string, database: string): string {

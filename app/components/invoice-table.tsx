@@ -24,12 +24,32 @@ function SortHeader({ label, column, sort, dir, className = "" }: { label: strin
 }
 
 /** The invoice table shared by the payer list and the admin search. */
-export function InvoiceTable({ rows, sort, dir, hrefFor, showCustomer = false }: { rows: InvoiceRow[]; sort: Sort; dir: "asc" | "desc"; hrefFor: (id: string) => string; showCustomer?: boolean }) {
+export function InvoiceTable({
+  rows,
+  sort,
+  dir,
+  hrefFor,
+  showCustomer = false,
+  selectForm,
+}: {
+  rows: InvoiceRow[];
+  sort: Sort;
+  dir: "asc" | "desc";
+  hrefFor: (id: string) => string;
+  showCustomer?: boolean;
+  /** The id of a form that open invoices can be ticked into (the payer's "Pay selected"). */
+  selectForm?: string;
+}) {
   return (
     <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="bg-slate-50 text-slate-800">
           <tr>
+            {selectForm ? (
+              <th scope="col" className="w-10 px-3 py-2 text-left font-semibold">
+                <span className="sr-only">Select to pay</span>
+              </th>
+            ) : null}
             <SortHeader label="Invoice" column="number" sort={sort} dir={dir} />
             {showCustomer ? (
               <th scope="col" className="px-3 py-2 text-left font-semibold">
@@ -48,6 +68,13 @@ export function InvoiceTable({ rows, sort, dir, hrefFor, showCustomer = false }:
         <tbody className="divide-y divide-slate-100">
           {rows.map((row) => (
             <tr key={row.id} className="hover:bg-slate-50">
+              {selectForm ? (
+                <td className="px-3 py-2">
+                  {row.balance > 0 && row.displayStatus !== "void" ? (
+                    <input type="checkbox" name="invoice" value={row.id} form={selectForm} aria-label={`Select ${row.number} to pay`} className="h-4 w-4" />
+                  ) : null}
+                </td>
+              ) : null}
               <td className="px-3 py-2">
                 <Link to={hrefFor(row.id)} className="font-medium text-brand-700 underline">
                   {row.number}

@@ -76,6 +76,7 @@ export function InvoiceView({ invoice }: { invoice: InvoiceDetail }) {
         <Row label="Amount paid" value={money(invoice.amountPaid)} />
         {invoice.amountCredited > 0 ? <Row label="Credits" value={money(invoice.amountCredited)} /> : null}
         <Row label="Balance due" value={money(invoice.balance)} strong testId="invoice-balance" />
+        {invoice.amountPending > 0 ? <Row label="Payment pending" value={money(invoice.amountPending)} testId="invoice-pending" /> : null}
       </dl>
       {invoice.memo ? <p className="mt-4 text-sm text-slate-700">Note: {invoice.memo}</p> : null}
     </>

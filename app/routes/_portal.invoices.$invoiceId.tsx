@@ -1,9 +1,12 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { InvoiceView } from "~/components/invoice-view";
+import { Alert } from "~/components/ui/alert";
 import { buttonLinkClass } from "~/components/ui/button";
 import { requirePayer } from "~/modules/auth/session.server";
 import { getInvoice } from "~/modules/invoices/get-invoice.server";
+import { paymentsForInvoice } from "~/modules/payments/get-payment.server";
+import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Invoice ${data?.invoice.number ?? ""} · Payment portal` }];
 
@@ -11,11 +14,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const payer = await requirePayer(request);
   const invoice = await getInvoice({ kind: "payer", userId: payer.user.id }, params.invoiceId ?? "");
   if (!invoice) throw new Response("Not found", { status: 404 });
-  return json({ invoice });
+  return json({ invoice, payments: await paymentsForInvoice(invoice.id) });
 }
 
 export default function InvoicePage() {
-  const { invoice } = useLoaderData<typeof loader>();
+  const { invoice, payments } = useLoaderData<typeof loader>();
+  const payable = invoice.status === "open" ? invoice.balance - invoice.amountPending : 0;
+  const underWay = payments.filter((p) => p.status === "processing" || p.status === "pending");
+  // A failure matters until a later payment went through.
+  const lastFailure = payments.find((p) => p.status === "failed" && !payments.some((q) => q.status === "succeeded" && q.createdAt > p.createdAt));
   return (
     <>
       <p className="mb-4">
@@ -23,8 +30,33 @@ export default function InvoicePage() {
           ← All invoices
         </Link>
       </p>
+      <div className="mb-4 space-y-3">
+        {underWay.map((p) => (
+          <Alert key={p.id} title={p.status === "processing" ? "Payment pending" : "Payment not finished"}>
+            {p.status === "processing"
+              ? `A bank payment of ${formatMoney(p.amount, p.currency)} is processing; it can take up to 4 business days to confirm. `
+              : `A payment of ${formatMoney(p.amount, p.currency)} was started but not completed. `}
+            <Link to={`/payments/${p.id}`} className="underline">
+              View payment
+            </Link>
+          </Alert>
+        ))}
+        {lastFailure ? (
+          <Alert tone="error" title="Last payment failed">
+            {lastFailure.failureMessage ?? "The payment did not go through."}{" "}
+            <Link to={`/payments/${lastFailure.id}`} className="underline">
+              Details
+            </Link>
+          </Alert>
+        ) : null}
+      </div>
       <InvoiceView invoice={invoice} />
       <div className="mt-6 flex flex-wrap gap-3">
+        {payable > 0 ? (
+          <Link to={`/pay?invoice=${invoice.id}`} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+            Pay this invoice
+          </Link>
+        ) : null}
         <a href={`/invoices/${invoice.id}/pdf`} download={`${invoice.number}.pdf`} className={buttonLinkClass}>
           Download PDF
         </a>

@@ -23,6 +23,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const filterLabels = { open: "Open", overdue: "Overdue", paid: "Paid", all: "All" } as const;
 
+function emptyText(filter: keyof typeof filterLabels, q: string): string {
+  const noun = filter === "all" ? "invoices" : `${filterLabels[filter].toLowerCase()} invoices`;
+  return q ? `No ${noun} match “${q}”.` : `No ${noun}.`;
+}
+
 export default function InvoiceList() {
   const { account, query, list, balances } = useLoaderData<typeof loader>();
   const location = useLocation();
@@ -99,10 +104,18 @@ export default function InvoiceList() {
       <div className="mt-4">
         {list.rows.length === 0 ? (
           <p className="rounded-lg bg-white p-6 text-slate-700 ring-1 ring-slate-200">
-            {query.q ? `No ${filterLabels[query.filter].toLowerCase()} invoices match “${query.q}”.` : `No ${filterLabels[query.filter].toLowerCase()} invoices.`}
+            {emptyText(query.filter, query.q)}
           </p>
         ) : (
-          <InvoiceTable rows={list.rows} sort={list.sort} dir={list.dir} hrefFor={(id) => `/invoices/${id}`} />
+          <>
+            <Form id="pay-form" method="get" action="/pay" className="mb-3 flex flex-wrap items-center justify-between gap-3">
+              <p className="text-sm text-slate-700">Tick the invoices you want to pay, then continue.</p>
+              <button type="submit" className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+                Pay selected invoices
+              </button>
+            </Form>
+            <InvoiceTable rows={list.rows} sort={list.sort} dir={list.dir} hrefFor={(id) => `/invoices/${id}`} selectForm="pay-form" />
+          </>
         )}
         <Pagination page={list.page} pageCount={list.pageCount} total={list.total} noun="invoices" />
       </div>

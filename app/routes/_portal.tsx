@@ -62,6 +62,9 @@ export default function PortalLayout() {
           <NavLink to="/statement" className={navClass}>
             Statement
           </NavLink>
+          <NavLink to="/payments" className={navClass}>
+            Payments
+          </NavLink>
         </nav>
       </header>
       <main id="main" className="mx-auto max-w-6xl px-4 py-6">

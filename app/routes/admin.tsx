@@ -39,6 +39,9 @@ export default function AdminLayout() {
           <NavLink to="/admin/invoices" className={navClass}>
             Invoices
           </NavLink>
+          <NavLink to="/admin/payments" className={navClass}>
+            Payments
+          </NavLink>
         </nav>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">

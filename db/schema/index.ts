@@ -3,3 +3,5 @@ export * from "./auth";
 export * from "./invoices";
 export * from "./audit";
 export * from "./mail";
+export * from "./payments";
+export * from "./events";

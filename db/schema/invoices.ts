@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, date, index, integer, numeric, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, check, date, index, integer, numeric, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts";
 import { newId } from "./ids";
 
@@ -34,6 +34,8 @@ export const invoices = pgTable(
     total: money().notNull(),
     amountPaid: money().notNull().default(0),
     amountCredited: money().notNull().default(0),
+    /** Reserved by payments under way (pending or processing): not yet paid, no longer payable. */
+    amountPending: money().notNull().default(0),
     balance: money()
       .notNull()
       .generatedAlwaysAs(sql`case when status = 'void' then 0 else total - amount_paid - amount_credited end`),
@@ -47,6 +49,11 @@ export const invoices = pgTable(
     index("invoices_account_due_idx").on(t.accountId, t.dueDate),
     index("invoices_account_status_due_idx").on(t.accountId, t.status, t.dueDate),
     index("invoices_po_idx").on(t.poNumber),
+    // No cent is ever paid, credited or reserved twice.
+    check(
+      "invoices_amounts_within_total",
+      sql`${t.amountPaid} >= 0 and ${t.amountCredited} >= 0 and ${t.amountPending} >= 0 and ${t.amountPaid} + ${t.amountCredited} + ${t.amountPending} <= ${t.total}`,
+    ),
   ],
 );
 

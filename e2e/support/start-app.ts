@@ -4,6 +4,7 @@
  */
 import postgres from "postgres";
 import { startEmbeddedPostgres } from "../../db/embedded-postgres";
+import { startStripeEmulator } from "../../stripe-emulator/index";
 import { e2e } from "./config";
 
 const pg = await startEmbeddedPostgres({ dataDir: e2e.pgDir, port: e2e.pgPort, database: "postgres" });
@@ -25,5 +26,18 @@ Object.assign(process.env, {
   STRIPE_WEBHOOK_SECRET: e2e.stripeWebhookSecret,
   STRIPE_API_BASE: `http://localhost:${e2e.stripePort}`,
 });
-process.on("exit", () => void pg.stop());
+// Stripe at the network boundary: the emulator, delivering signed webhooks to the app. ACH
+// settles only when a test says so (control endpoint), so the "processing" state can be seen.
+const stripe = await startStripeEmulator({
+  port: e2e.stripePort,
+  publicUrl: e2e.stripeUrl,
+  webhookUrl: `${e2e.appUrl}/webhooks/stripe`,
+  webhookSecret: e2e.stripeWebhookSecret,
+  achSettleDelayMs: 0,
+  webhookRetryDelaysMs: [500, 1000, 2000, 5000],
+});
+process.on("exit", () => {
+  void stripe.stop();
+  void pg.stop();
+});
 await import("../../server");

@@ -47,6 +47,7 @@ export async function getInvoice(scope: ReadScope, invoiceId: string): Promise<I
     total: inv.total,
     amountPaid: inv.amountPaid,
     amountCredited: inv.amountCredited,
+    amountPending: inv.amountPending,
     balance: inv.balance,
     memo: inv.memo,
     account: row.account,

@@ -149,6 +149,7 @@ function invoiceWith(lines: InvoiceLineView[], overrides: Partial<InvoiceDetail>
     total,
     amountPaid: 50_000,
     amountCredited: 2_500,
+    amountPending: 0,
     balance: total - 50_000 - 2_500,
     memo: "Thank you for your business. Please quote the invoice number with your payment.",
     account: { id: "acc_01", name: "Société Générale Québec", number: "ACC-1042", billingEmail: "ap@sgq.example" },
@@ -249,6 +250,7 @@ describe("renderInvoicePdf", () => {
       daysPastDue: 0,
       taxLabel: null,
       amountCredited: 0,
+      amountPending: 0,
       memo: null,
       account: { id: "acc_03", name: "Acme Corp", number: "ACC-3", billingEmail: null },
     });

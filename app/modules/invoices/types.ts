@@ -30,6 +30,8 @@ export interface InvoiceDetail {
   total: number;
   amountPaid: number;
   amountCredited: number;
+  /** Reserved by payments under way (not yet paid, not payable again). */
+  amountPending: number;
   balance: number;
   memo: string | null;
   account: { id: string; name: string; number: string; billingEmail: string | null };

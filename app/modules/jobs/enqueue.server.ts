@@ -5,6 +5,8 @@ import type { Executor } from "~/db.server";
 export interface JobPayloads {
   send_email: { sealed: string };
   send_sign_in_link: { sealed: string };
+  process_stripe_event: { eventId: string; type: string; objectId: string | null; paymentId: string | null; refundId: string | null };
+  reconcile_payments: Record<string, never>;
 }
 
 /**

@@ -3,6 +3,8 @@ import { unseal } from "~/modules/auth/secrets.server";
 import { sendSignInLink } from "~/modules/auth/send-sign-in-link.server";
 import type { SignInLinkJob } from "~/modules/auth/request-sign-in-link.server";
 import { deliverEmail, type EmailMessage } from "~/modules/notifications/mailer.server";
+import { processStripeEvent } from "~/modules/payments/process-stripe-event.server";
+import { reconcilePayments } from "~/modules/payments/reconcile-payments.server";
 import type { JobPayloads } from "./enqueue.server";
 
 /** Every background job the portal runs; a thrown error makes graphile-worker retry with backoff. */
@@ -13,4 +15,13 @@ export const taskList: TaskList = {
   send_sign_in_link: async (payload) => {
     await sendSignInLink(unseal<SignInLinkJob>((payload as JobPayloads["send_sign_in_link"]).sealed));
   },
+  process_stripe_event: async (payload) => {
+    await processStripeEvent(payload as JobPayloads["process_stripe_event"]);
+  },
+  reconcile_payments: async () => {
+    await reconcilePayments();
+  },
 };
+
+/** Schedules (graphile-worker crontab): settle payments whose webhooks never came. */
+export const crontab = "*/5 * * * * reconcile_payments";

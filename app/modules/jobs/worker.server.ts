@@ -1,6 +1,6 @@
 import { Logger, run, type Runner } from "graphile-worker";
 import { env } from "~/env.server";
-import { taskList } from "./tasks.server";
+import { crontab, taskList } from "./tasks.server";
 
 /** Starts the job worker in this process (server.ts does so; it can also run on its own). */
 export async function startWorker(options: { concurrency?: number } = {}): Promise<Runner> {
@@ -10,6 +10,7 @@ export async function startWorker(options: { concurrency?: number } = {}): Promi
     noHandleSignals: true,
     pollInterval: 1000,
     taskList,
+    crontab,
     logger: quietLogger,
   });
 }

@@ -1,0 +1,21 @@
+import { events } from "#db/schema/events";
+import type { Executor } from "~/db.server";
+
+export type EventType =
+  | "payment.created"
+  | "payment.attempt_failed"
+  | "payment.processing"
+  | "payment.succeeded"
+  | "payment.failed"
+  | "payment.canceled"
+  | "payment.refunded"
+  | "invoice.paid"
+  | "invoice.reopened";
+
+/** Appends a domain event to the outbox; pass the transaction that makes the change. */
+export async function recordEvent(
+  tx: Executor,
+  event: { type: EventType; accountId: string | null; subjectType: string; subjectId: string; data: Record<string, unknown> },
+): Promise<void> {
+  await tx.insert(events).values(event);
+}

@@ -1,0 +1,66 @@
+import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
+import { accountContacts, accounts, users } from "#db/schema/accounts";
+import { events } from "#db/schema/events";
+import { invoices } from "#db/schema/invoices";
+import { paymentAllocations, payments, refundAllocations, refunds } from "#db/schema/payments";
+import { db } from "~/db.server";
+
+export type PaymentReadScope = { kind: "payer"; userId: string } | { kind: "staff" };
+
+/** One payment with its invoices, refunds and timeline, or null when this reader may not see it (→ 404). */
+export async function getPayment(scope: PaymentReadScope, paymentId: string) {
+  const [row] = await db
+    .select({ payment: payments, accountName: accounts.name, accountNumber: accounts.number, payerName: users.name, payerEmail: users.email })
+    .from(payments)
+    .innerJoin(accounts, eq(accounts.id, payments.accountId))
+    .leftJoin(users, eq(users.id, payments.createdByUserId))
+    .where(
+      and(
+        eq(payments.id, paymentId),
+        scope.kind === "payer"
+          ? sql`${payments.accountId} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${scope.userId})`
+          : undefined,
+      ),
+    );
+  if (!row) return null;
+  const [allocations, refundRows] = await Promise.all([
+    db
+      .select({ invoiceId: paymentAllocations.invoiceId, number: invoices.number, amount: paymentAllocations.amount, amountRefunded: paymentAllocations.amountRefunded, invoiceBalance: invoices.balance })
+      .from(paymentAllocations)
+      .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
+      .where(eq(paymentAllocations.paymentId, paymentId))
+      .orderBy(asc(invoices.number)),
+    db.select().from(refunds).where(eq(refunds.paymentId, paymentId)).orderBy(asc(refunds.createdAt)),
+  ]);
+  const refundIds = refundRows.map((r) => r.id);
+  const [refundParts, timeline] = await Promise.all([
+    refundIds.length ? db.select().from(refundAllocations).where(inArray(refundAllocations.refundId, refundIds)) : Promise.resolve([]),
+    db
+      .select({ id: events.id, type: events.type, createdAt: events.createdAt, data: events.data })
+      .from(events)
+      .where(or(and(eq(events.subjectType, "payment"), eq(events.subjectId, paymentId))))
+      .orderBy(asc(events.seq)),
+  ]);
+  return {
+    ...row.payment,
+    accountName: row.accountName,
+    accountNumber: row.accountNumber,
+    payer: row.payerName ? { name: row.payerName, email: row.payerEmail } : null,
+    allocations,
+    refunds: refundRows.map((r) => ({ ...r, parts: refundParts.filter((p) => p.refundId === r.id) })),
+    timeline,
+  };
+}
+
+export type PaymentDetail = NonNullable<Awaited<ReturnType<typeof getPayment>>>;
+
+/** Payments of one invoice, newest first, for its page. The caller has already read the invoice in its scope. */
+export async function paymentsForInvoice(invoiceId: string) {
+  return db
+    .select({ id: payments.id, status: payments.status, amount: paymentAllocations.amount, currency: payments.currency, methodLabel: payments.methodLabel, failureMessage: payments.failureMessage, createdAt: payments.createdAt, updatedAt: payments.updatedAt })
+    .from(paymentAllocations)
+    .innerJoin(payments, eq(payments.id, paymentAllocations.paymentId))
+    .where(eq(paymentAllocations.invoiceId, invoiceId))
+    .orderBy(sql`${payments.createdAt} desc`)
+    .limit(20);
+}

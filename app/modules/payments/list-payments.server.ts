@@ -1,0 +1,80 @@
+import { and, count, desc, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { accountContacts, accounts } from "#db/schema/accounts";
+import { invoices } from "#db/schema/invoices";
+import { paymentAllocations, paymentMethodTypes, paymentStatuses, payments } from "#db/schema/payments";
+import { db } from "~/db.server";
+import { addDays } from "~/utils/dates";
+
+export const PAYMENTS_PAGE_SIZE = 25;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export const paymentListQuery = z.object({
+  status: z.enum(paymentStatuses).optional().catch(undefined),
+  method: z.enum(paymentMethodTypes).optional().catch(undefined),
+  from: isoDate.optional().catch(undefined),
+  to: isoDate.optional().catch(undefined),
+  customer: z.string().trim().max(100).catch(""),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+export type PaymentListQuery = z.infer<typeof paymentListQuery>;
+
+export type PaymentScope = { kind: "payer"; userId: string; accountId: string } | { kind: "staff" };
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Payments, newest first: a payer's for their active account, or any for staff with filters. */
+export async function listPayments(scope: PaymentScope, query: PaymentListQuery) {
+  const conditions: Array<SQL | undefined> = [
+    scope.kind === "payer"
+      ? and(
+          eq(payments.accountId, scope.accountId),
+          sql`${payments.accountId} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${scope.userId})`,
+        )
+      : undefined,
+    query.status ? eq(payments.status, query.status) : undefined,
+    query.method ? eq(payments.method, query.method) : undefined,
+    query.from ? gte(payments.createdAt, new Date(`${query.from}T00:00:00Z`)) : undefined,
+    query.to ? lt(payments.createdAt, new Date(`${addDays(query.to, 1)}T00:00:00Z`)) : undefined,
+    query.customer ? ilike(accounts.name, `%${escapeLike(query.customer)}%`) : undefined,
+  ];
+  const where = and(...conditions);
+  const [rows, [totals]] = await Promise.all([
+    db
+      .select({
+        id: payments.id,
+        createdAt: payments.createdAt,
+        amount: payments.amount,
+        amountRefunded: payments.amountRefunded,
+        currency: payments.currency,
+        status: payments.status,
+        method: payments.method,
+        methodLabel: payments.methodLabel,
+        accountId: payments.accountId,
+        accountName: accounts.name,
+      })
+      .from(payments)
+      .innerJoin(accounts, eq(accounts.id, payments.accountId))
+      .where(where)
+      .orderBy(desc(payments.createdAt), desc(payments.id))
+      .limit(PAYMENTS_PAGE_SIZE)
+      .offset((query.page - 1) * PAYMENTS_PAGE_SIZE),
+    db.select({ total: count() }).from(payments).innerJoin(accounts, eq(accounts.id, payments.accountId)).where(where),
+  ]);
+  const ids = rows.map((r) => r.id);
+  const lines = ids.length
+    ? await db
+        .select({ paymentId: paymentAllocations.paymentId, number: invoices.number })
+        .from(paymentAllocations)
+        .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
+        .where(inArray(paymentAllocations.paymentId, ids))
+        .orderBy(invoices.number)
+    : [];
+  const total = totals?.total ?? 0;
+  return {
+    rows: rows.map((r) => ({ ...r, invoiceNumbers: lines.filter((l) => l.paymentId === r.id).map((l) => l.number) })),
+    total,
+    page: query.page,
+    pageCount: Math.max(1, Math.ceil(total / PAYMENTS_PAGE_SIZE)),
+  };
+}

@@ -1,0 +1,42 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { accountContacts } from "#db/schema/accounts";
+import { invoices } from "#db/schema/invoices";
+import { paymentAllocations, payments } from "#db/schema/payments";
+import { db } from "~/db.server";
+
+/**
+ * What the pay page shows: the chosen invoices of the payer's active account with what is
+ * still payable on each, and any payment already under way for them.
+ */
+export async function loadPayForm(payer: { userId: string; accountId: string }, invoiceIds: string[]) {
+  if (invoiceIds.length === 0) return { invoices: [], paymentsUnderWay: [] };
+  const rows = await db
+    .select({
+      id: invoices.id,
+      number: invoices.number,
+      poNumber: invoices.poNumber,
+      currency: invoices.currency,
+      dueDate: invoices.dueDate,
+      status: invoices.status,
+      balance: invoices.balance,
+      amountPending: invoices.amountPending,
+    })
+    .from(invoices)
+    .where(
+      and(
+        inArray(invoices.id, invoiceIds),
+        eq(invoices.accountId, payer.accountId),
+        sql`exists (select 1 from ${accountContacts} where ${accountContacts.accountId} = ${invoices.accountId} and ${accountContacts.userId} = ${payer.userId})`,
+      ),
+    )
+    .orderBy(asc(invoices.dueDate), asc(invoices.number));
+  const underWay = await db
+    .selectDistinct({ id: payments.id, status: payments.status, amount: payments.amount, currency: payments.currency, checkoutUrl: payments.checkoutUrl, createdAt: payments.createdAt })
+    .from(payments)
+    .innerJoin(paymentAllocations, eq(paymentAllocations.paymentId, payments.id))
+    .where(and(inArray(paymentAllocations.invoiceId, rows.map((r) => r.id)), inArray(payments.status, ["pending", "processing"])));
+  return {
+    invoices: rows.map((r) => ({ ...r, payable: r.status === "open" ? Math.max(0, r.balance - r.amountPending) : 0 })),
+    paymentsUnderWay: underWay,
+  };
+}

@@ -1,0 +1,295 @@
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { accounts, users } from "#db/schema/accounts";
+import { events } from "#db/schema/events";
+import { invoices } from "#db/schema/invoices";
+import { devEmails } from "#db/schema/mail";
+import { payments, stripeEvents } from "#db/schema/payments";
+import { db } from "~/db.server";
+import { control, startTestStripe } from "../../../test/stripe";
+import { drainJobs, seed } from "../../../test/helpers";
+import { submitHostedCheckout } from "../../../test/hosted-checkout";
+
+// The emulator must be up before anything reads the configuration.
+const stripeUnderTest = await startTestStripe();
+const { emulator } = stripeUnderTest;
+
+const { startPayment } = await import("./start-payment.server");
+const { cancelPayment } = await import("./cancel-payment.server");
+const { reconcilePayments } = await import("./reconcile-payments.server");
+const { refundPayment } = await import("./refund-payment.server");
+const { receiveStripeWebhook } = await import("./receive-stripe-webhook.server");
+const { stripe } = await import("~/modules/stripe/client.server");
+
+let payer: { userId: string; ip: string | null };
+let otherPayer: { userId: string; ip: string | null };
+let accountId: string;
+let attempt = 0;
+const nextAttempt = () => `attempt-${Date.now()}-${++attempt}-abcdefgh`;
+
+beforeAll(async () => {
+  await seed();
+  const [pat] = await db.select().from(users).where(eq(users.email, "pat@northwind.example"));
+  payer = { userId: pat!.id, ip: "203.0.113.9" };
+  const [account] = await db.select().from(accounts).where(eq(accounts.number, "C-1001"));
+  accountId = account!.id;
+  // A second contact of the same account, to pay at the same time as Pat.
+  const [second] = await db.insert(users).values({ email: "casey@northwind.example", name: "Casey Clerk" }).returning();
+  await db.execute(sql`insert into account_contacts (account_id, user_id) values (${accountId}, ${second!.id})`);
+  otherPayer = { userId: second!.id, ip: "203.0.113.10" };
+});
+afterAll(() => stripeUnderTest.stop());
+beforeEach(async () => {
+  await control(emulator, "webhooks/resume");
+});
+
+/** Open invoices of Pat's USD account with nothing reserved, each used by one test only. */
+const used = new Set<string>();
+async function freshOpenInvoices(n: number) {
+  const rows = await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.accountId, accountId), eq(invoices.status, "open"), eq(invoices.amountPending, 0), sql`${invoices.balance} > 500`))
+    .orderBy(invoices.number);
+  const chosen = rows.filter((r) => !used.has(r.id)).slice(0, n);
+  if (chosen.length < n) throw new Error("not enough open invoices in the seed");
+  chosen.forEach((r) => used.add(r.id));
+  return chosen;
+}
+
+async function invoice(id: string) {
+  const [row] = await db.select().from(invoices).where(eq(invoices.id, id));
+  return row!;
+}
+
+async function payment(id: string) {
+  const [row] = await db.select().from(payments).where(eq(payments.id, id));
+  return row!;
+}
+
+/** Lets webhooks arrive and runs the jobs they queue until `done` holds (or fails after 10 s). */
+async function settle(done: () => Promise<boolean>) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    await drainJobs();
+    if (await done()) return;
+    if (Date.now() > deadline) throw new Error("timed out waiting for the payment to settle");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const statusIs = (id: string, status: string) => async () => (await payment(id)).status === status;
+
+async function start(amounts: Array<{ invoiceId: string; amount: number }>, who = payer, attemptId = nextAttempt()) {
+  const result = await startPayment({ payer: who, accountId, attemptId, amounts, savePaymentMethod: false });
+  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join("; "));
+  return result;
+}
+
+describe("paying by card through Checkout", () => {
+  it("pays three invoices in one payment, one of them in part, and settles each balance exactly", async () => {
+    const [a, b, c] = await freshOpenInvoices(3);
+    const part = Math.floor(c!.balance / 2);
+    const started = await start([
+      { invoiceId: a!.id, amount: a!.balance },
+      { invoiceId: b!.id, amount: b!.balance },
+      { invoiceId: c!.id, amount: part },
+    ]);
+    expect((await invoice(c!.id)).amountPending).toBe(part);
+    const session = await stripe().checkout.sessions.retrieve((await payment(started.paymentId)).stripeCheckoutSessionId!);
+    expect(session.amount_total).toBe(a!.balance + b!.balance + part);
+
+    await submitHostedCheckout(started.checkoutUrl, { card: "4242424242424242" });
+    await settle(statusIs(started.paymentId, "succeeded"));
+
+    expect(await invoice(a!.id)).toMatchObject({ status: "paid", balance: 0, amountPending: 0 });
+    expect(await invoice(b!.id)).toMatchObject({ status: "paid", balance: 0, amountPending: 0 });
+    expect(await invoice(c!.id)).toMatchObject({ status: "open", balance: c!.balance - part, amountPending: 0, amountPaid: c!.amountPaid + part });
+    const p = await payment(started.paymentId);
+    expect(p.methodLabel).toBe("Visa •••• 4242");
+    const types = (await db.select().from(events).where(eq(events.subjectId, started.paymentId))).map((e) => e.type);
+    expect(types).toEqual(["payment.created", "payment.succeeded"]);
+    const paidEvents = await db.select().from(events).where(and(eq(events.type, "invoice.paid"), sql`${events.subjectId} in (${a!.id}, ${b!.id})`));
+    expect(paidEvents).toHaveLength(2);
+    const receipts = await db.select().from(devEmails).where(sql`${devEmails.subject} like 'Payment received%' and ${devEmails.to} = 'pat@northwind.example'`);
+    expect(receipts.length).toBeGreaterThan(0);
+  });
+
+  it("keeps the payment open after a decline, records Stripe's reason, and succeeds on retry", async () => {
+    const [a] = await freshOpenInvoices(1);
+    const started = await start([{ invoiceId: a!.id, amount: a!.balance }]);
+    const declined = await submitHostedCheckout(started.checkoutUrl, { card: "4000000000009995" });
+    expect(declined.text).toContain("Your card has insufficient funds.");
+    await settle(async () => (await payment(started.paymentId)).failureMessage === "Your card has insufficient funds.");
+    expect((await payment(started.paymentId)).status).toBe("pending");
+    expect((await invoice(a!.id)).amountPending).toBe(a!.balance);
+
+    await submitHostedCheckout(started.checkoutUrl, { card: "4242424242424242" });
+    await settle(statusIs(started.paymentId, "succeeded"));
+    expect((await invoice(a!.id)).status).toBe("paid");
+  });
+});
+
+describe("paying by bank account (ACH)", () => {
+  it("stays processing with the balance reserved until the debit settles, then pays", async () => {
+    const [a] = await freshOpenInvoices(1);
+    const started = await start([{ invoiceId: a!.id, amount: a!.balance }]);
+    await submitHostedCheckout(started.checkoutUrl, { account: "000123456789" });
+    await settle(statusIs(started.paymentId, "processing"));
+    expect(await invoice(a!.id)).toMatchObject({ status: "open", balance: a!.balance, amountPending: a!.balance });
+
+    await control(emulator, "settle", { payment_intent: (await payment(started.paymentId)).stripePaymentIntentId! });
+    await settle(statusIs(started.paymentId, "succeeded"));
+    expect(await invoice(a!.id)).toMatchObject({ status: "paid", amountPending: 0 });
+  });
+
+  it("reopens the balance and emails the payer when the debit fails", async () => {
+    const [a] = await freshOpenInvoices(1);
+    const started = await start([{ invoiceId: a!.id, amount: a!.balance }]);
+    await submitHostedCheckout(started.checkoutUrl, { account: "000111111116" });
+    await settle(statusIs(started.paymentId, "processing"));
+    await control(emulator, "settle", { payment_intent: (await payment(started.paymentId)).stripePaymentIntentId! });
+    await settle(statusIs(started.paymentId, "failed"));
+
+    expect(await invoice(a!.id)).toMatchObject({ status: "open", balance: a!.balance, amountPending: 0, amountPaid: a!.amountPaid });
+    expect((await payment(started.paymentId)).failureMessage).toBeTruthy();
+    await drainJobs();
+    const mail = await db.select().from(devEmails).where(sql`${devEmails.subject} like '%did not go through'`);
+    expect(mail.length).toBeGreaterThan(0);
+  });
+});
+
+describe("never taking the same cent twice", () => {
+  it("lets exactly one of several simultaneous payments of one balance through, across payers", async () => {
+    const [a] = await freshOpenInvoices(1);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        startPayment({ payer: i % 2 ? otherPayer : payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: a!.id, amount: a!.balance }], savePaymentMethod: false }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect((await invoice(a!.id)).amountPending).toBe(a!.balance);
+  });
+
+  it("turns a double submit of one form into one payment and one Checkout Session", async () => {
+    const [a] = await freshOpenInvoices(1);
+    const attemptId = nextAttempt();
+    const [one, two] = await Promise.all([start([{ invoiceId: a!.id, amount: a!.balance }], payer, attemptId), start([{ invoiceId: a!.id, amount: a!.balance }], payer, attemptId)]);
+    expect(one.paymentId).toBe(two.paymentId);
+    expect(one.checkoutUrl).toBe(two.checkoutUrl);
+    expect(await db.select().from(payments).where(eq(payments.clientAttemptId, attemptId))).toHaveLength(1);
+  });
+
+  it("refuses more than the payable balance, computed on the server", async () => {
+    const [a] = await freshOpenInvoices(1);
+    const result = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: a!.id, amount: a!.balance + 1 }], savePaymentMethod: false });
+    expect(result.ok).toBe(false);
+    expect((await invoice(a!.id)).amountPending).toBe(0);
+  });
+
+  it("refuses another account's invoice", async () => {
+    const [foreign] = await db.select().from(invoices).where(sql`${invoices.accountId} <> ${accountId} and status = 'open'`).limit(1);
+    const result = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: foreign!.id, amount: 100 }], savePaymentMethod: false });
+    expect(result.ok).toBe(false);
+  });
+
+  it("releases the reservation when the payer cancels, and Stripe's session can no longer be paid", async () => {
+    const [a] = await freshOpenInvoices(1);
+    const started = await start([{ invoiceId: a!.id, amount: a!.balance }]);
+    expect(await cancelPayment({ payer, paymentId: started.paymentId })).toBe("canceled");
+    expect((await invoice(a!.id)).amountPending).toBe(0);
+    const session = await stripe().checkout.sessions.retrieve((await payment(started.paymentId)).stripeCheckoutSessionId!);
+    expect(session.status).toBe("expired");
+  });
+});
+
+describe("webhooks", () => {
+  /** Every event Stripe created for this payment's session and PaymentIntent, oldest first. */
+  async function eventsOf(paymentId: string) {
+    const session = await stripe().checkout.sessions.retrieve((await payment(paymentId)).stripeCheckoutSessionId!);
+    const ids = [session.id, typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id].filter(Boolean) as string[];
+    const list = await stripe().events.list({ limit: 100 });
+    return list.data.filter((e) => ids.some((id) => JSON.stringify(e.data.object).includes(id))).reverse();
+  }
+  const sign = (body: string) => stripe().webhooks.generateTestHeaderString({ payload: body, secret: process.env.STRIPE_WEBHOOK_SECRET! });
+
+  it("refuses a bad signature with 400 and records nothing", async () => {
+    const body = JSON.stringify({ id: "evt_forged", object: "event", type: "checkout.session.completed", data: { object: { id: "cs_test_forged", metadata: {} } } });
+    const before = (await db.select().from(stripeEvents)).length;
+    expect((await receiveStripeWebhook(body, "t=1,v1=deadbeef")).status).toBe(400);
+    expect((await receiveStripeWebhook(body, null)).status).toBe(400);
+    const good = sign(body);
+    expect((await receiveStripeWebhook(`${body} `, good)).status).toBe(400); // re-serialized body
+    expect((await db.select().from(stripeEvents)).length).toBe(before);
+  });
+
+  it("reaches the same final state whatever the order and number of deliveries", async () => {
+    await control(emulator, "webhooks/pause");
+    const [a] = await freshOpenInvoices(1);
+    const started = await start([{ invoiceId: a!.id, amount: a!.balance }]);
+    await submitHostedCheckout(started.checkoutUrl, { account: "000123456789" });
+    await control(emulator, "settle", {});
+    await control(emulator, "webhooks/drop");
+    const stripeSide = await eventsOf(started.paymentId);
+    expect(stripeSide.length).toBeGreaterThanOrEqual(3);
+
+    // Newest first, each twice, then everything replayed once more.
+    for (const event of [...stripeSide].reverse()) {
+      const body = JSON.stringify(event);
+      expect((await receiveStripeWebhook(body, sign(body))).status).toBe(200);
+      expect((await receiveStripeWebhook(body, sign(body))).status).toBe(200);
+    }
+    await drainJobs();
+    const after = await payment(started.paymentId);
+    expect(after.status).toBe("succeeded");
+    for (const event of stripeSide) {
+      const body = JSON.stringify(event);
+      await receiveStripeWebhook(body, sign(body));
+    }
+    await drainJobs();
+    expect(await invoice(a!.id)).toMatchObject({ status: "paid", amountPaid: a!.amountPaid + a!.balance, amountPending: 0 });
+    const succeeded = await db.select().from(events).where(and(eq(events.subjectId, started.paymentId), eq(events.type, "payment.succeeded")));
+    expect(succeeded).toHaveLength(1);
+    const recorded = await db.select().from(stripeEvents).where(sql`${stripeEvents.id} in ${stripeSide.map((e) => e.id)}`);
+    expect(recorded).toHaveLength(stripeSide.length);
+  });
+
+  it("repairs a payment whose webhooks never came, by reconciliation", async () => {
+    await control(emulator, "webhooks/pause");
+    const [a] = await freshOpenInvoices(1);
+    const started = await start([{ invoiceId: a!.id, amount: a!.balance }]);
+    await submitHostedCheckout(started.checkoutUrl, { card: "4242424242424242" });
+    await control(emulator, "webhooks/drop");
+    await drainJobs();
+    expect((await payment(started.paymentId)).status).toBe("pending");
+
+    const result = await reconcilePayments({ olderThanSeconds: 0 });
+    expect(result.changed).toBeGreaterThanOrEqual(1);
+    expect((await payment(started.paymentId)).status).toBe("succeeded");
+    expect((await invoice(a!.id)).status).toBe("paid");
+  });
+});
+
+describe("refunds", () => {
+  it("refunds part of a payment and reopens exactly the chosen invoice's balance", async () => {
+    const [a, b] = await freshOpenInvoices(2);
+    const started = await start([
+      { invoiceId: a!.id, amount: a!.balance },
+      { invoiceId: b!.id, amount: b!.balance },
+    ]);
+    await submitHostedCheckout(started.checkoutUrl, { card: "4242424242424242" });
+    await settle(statusIs(started.paymentId, "succeeded"));
+    const [agent] = await db.select().from(users).where(eq(users.email, "agent@acme.example"));
+    const staff = { userId: agent!.id, ip: null };
+
+    const refund = await refundPayment({ staff, paymentId: started.paymentId, parts: [{ invoiceId: b!.id, amount: 300 }], reason: "price adjustment" });
+    expect(refund).toMatchObject({ ok: true, status: "succeeded" });
+    expect(await invoice(b!.id)).toMatchObject({ status: "open", balance: 300 });
+    expect(await invoice(a!.id)).toMatchObject({ status: "paid", balance: 0 });
+    expect((await payment(started.paymentId)).amountRefunded).toBe(300);
+
+    const tooMuch = await refundPayment({ staff, paymentId: started.paymentId, parts: [{ invoiceId: b!.id, amount: b!.balance }], reason: null });
+    expect(tooMuch.ok).toBe(false);
+    const refundedEvents = await db.select().from(events).where(and(eq(events.subjectId, started.paymentId), eq(events.type, "payment.refunded")));
+    expect(refundedEvents).toHaveLength(1);
+  });
+});

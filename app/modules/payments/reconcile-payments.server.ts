@@ -1,0 +1,41 @@
+import { and, eq, lt, or, sql } from "drizzle-orm";
+import { payments, refunds } from "#db/schema/payments";
+import { db } from "~/db.server";
+import { syncRefund } from "./refund-payment.server";
+import { lockPayment, releasePayment } from "./reserve.server";
+import { syncPayment } from "./sync-payment.server";
+
+/**
+ * Repairs what missed webhooks left behind: every payment still pending (older than a couple of
+ * minutes) or processing, and every pending refund, is re-read from Stripe and settled. A
+ * payment whose Checkout Session was never created (the provider was down) is released.
+ */
+export async function reconcilePayments(options: { olderThanSeconds?: number } = {}): Promise<{ checked: number; changed: number }> {
+  const age = sql`now() - make_interval(secs => ${options.olderThanSeconds ?? 120})`;
+  const open = await db
+    .select()
+    .from(payments)
+    .where(or(eq(payments.status, "processing"), and(eq(payments.status, "pending"), lt(payments.updatedAt, age))))
+    .limit(500);
+  let changed = 0;
+  for (const payment of open) {
+    try {
+      if (!payment.stripeCheckoutSessionId && !payment.stripePaymentIntentId) {
+        await db.transaction(async (tx) => {
+          const locked = await lockPayment(tx, payment.id);
+          if (locked?.status === "pending") await releasePayment(tx, locked, "canceled", { code: "checkout_not_started", message: "The checkout was never opened." });
+        });
+        changed++;
+        continue;
+      }
+      const status = await syncPayment(payment.id);
+      if (status !== payment.status) changed++;
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", msg: "reconcile payment failed", paymentId: payment.id, error: String(error) }));
+    }
+  }
+  const pendingRefunds = await db.select({ id: refunds.id }).from(refunds).where(and(eq(refunds.status, "pending"), lt(refunds.createdAt, age))).limit(500);
+  for (const r of pendingRefunds) await syncRefund(r.id).catch((error) => console.error(JSON.stringify({ level: "error", msg: "reconcile refund failed", refundId: r.id, error: String(error) })));
+  return { checked: open.length + pendingRefunds.length, changed };
+}
+

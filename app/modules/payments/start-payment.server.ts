@@ -1,0 +1,189 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { accountContacts, accounts } from "#db/schema/accounts";
+import { invoices } from "#db/schema/invoices";
+import { paymentAllocations, payments, type Payment } from "#db/schema/payments";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { recordAudit } from "~/modules/audit/record-audit.server";
+import { recordEvent } from "~/modules/events/record-event.server";
+import { stripe } from "~/modules/stripe/client.server";
+import { checkAllocations, type AllocationProblem } from "./allocation-rules";
+import { lockPayment, releasePayment } from "./reserve.server";
+
+export interface StartPaymentInput {
+  payer: { userId: string; ip: string | null };
+  accountId: string;
+  /** The pay form's one-time id (a double submit finds the payment it already made). */
+  attemptId: string;
+  amounts: Array<{ invoiceId: string; amount: number }>;
+  savePaymentMethod: boolean;
+}
+
+export type StartPaymentResult =
+  | { ok: true; paymentId: string; checkoutUrl: string }
+  | { ok: false; problems: AllocationProblem[] };
+
+const CHECKOUT_MINUTES = 30;
+
+/**
+ * Starts paying one or several invoices: reserves the amounts on the invoices (locked, so two
+ * tabs or two payers can never take the same cent), then opens a Stripe Checkout Session for
+ * exactly those amounts. Amounts come from the request but are checked against the database's
+ * payable balances; nothing the client says about balances is trusted.
+ */
+export async function startPayment(input: StartPaymentInput): Promise<StartPaymentResult> {
+  const existing = await findAttempt(input.payer.userId, input.attemptId);
+  if (existing) return resume(existing);
+
+  let payment: Payment;
+  try {
+    const reserved = await reserve(input);
+    if (reserved.ok === false) return reserved;
+    if (reserved.ok === "existing") return resume(reserved.payment);
+    payment = reserved.payment;
+  } catch (e) {
+    // The same form submitted twice at once: the second insert hits the attempt's unique key.
+    const again = await findAttempt(input.payer.userId, input.attemptId);
+    if (again) return resume(again);
+    throw e;
+  }
+  return openCheckout(payment);
+}
+
+async function findAttempt(userId: string, attemptId: string) {
+  const [payment] = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.createdByUserId, userId), eq(payments.clientAttemptId, attemptId)))
+    .limit(1);
+  return payment;
+}
+
+async function resume(payment: Payment): Promise<StartPaymentResult> {
+  if (payment.checkoutUrl && payment.status === "pending") return { ok: true, paymentId: payment.id, checkoutUrl: payment.checkoutUrl };
+  if (payment.status === "pending" && !payment.stripeCheckoutSessionId) return openCheckout(payment);
+  return { ok: true, paymentId: payment.id, checkoutUrl: `${env().APP_URL}/payments/${payment.id}` };
+}
+
+async function reserve(input: StartPaymentInput): Promise<{ ok: true; payment: Payment } | { ok: false; problems: AllocationProblem[] } | { ok: "existing"; payment: Payment }> {
+  const ids = [...new Set(input.amounts.map((a) => a.invoiceId))].sort();
+  if (ids.length !== input.amounts.length) return { ok: false, problems: [{ invoiceId: null, message: "Each invoice can appear only once." }] };
+  return db.transaction(async (tx) => {
+    // Lock in id order (no deadlocks between two payments of overlapping invoices), and only
+    // invoices of the chosen account that this payer is a contact of.
+    const rows = await tx
+      .select()
+      .from(invoices)
+      .where(
+        and(
+          inArray(invoices.id, ids),
+          eq(invoices.accountId, input.accountId),
+          sql`exists (select 1 from ${accountContacts} where ${accountContacts.accountId} = ${invoices.accountId} and ${accountContacts.userId} = ${input.payer.userId})`,
+        ),
+      )
+      .orderBy(invoices.id)
+      .for("update");
+    if (rows.length !== ids.length) return { ok: false as const, problems: [{ invoiceId: null, message: "One of these invoices could not be found. Reload the page and try again." }] };
+    // A second submit of the same form waited for our locks: the first one's payment is there now.
+    const [earlier] = await tx
+      .select()
+      .from(payments)
+      .where(and(eq(payments.createdByUserId, input.payer.userId), eq(payments.clientAttemptId, input.attemptId)));
+    if (earlier) return { ok: "existing" as const, payment: earlier };
+
+    const requested = input.amounts.map((a) => {
+      const invoice = rows.find((r) => r.id === a.invoiceId)!;
+      const payable = invoice.status === "open" ? invoice.balance - invoice.amountPending : 0;
+      return { invoiceId: invoice.id, number: invoice.number, currency: invoice.currency, payable, amount: a.amount };
+    });
+    const problems = checkAllocations(requested);
+    if (problems.length > 0) return { ok: false as const, problems };
+
+    const total = requested.reduce((s, r) => s + r.amount, 0);
+    const [payment] = await tx
+      .insert(payments)
+      .values({
+        accountId: input.accountId,
+        createdByUserId: input.payer.userId,
+        clientAttemptId: input.attemptId,
+        amount: total,
+        currency: requested[0]!.currency,
+        savePaymentMethod: input.savePaymentMethod,
+      })
+      .returning();
+    await tx.insert(paymentAllocations).values(requested.map((r) => ({ paymentId: payment!.id, invoiceId: r.invoiceId, amount: r.amount })));
+    for (const r of requested) {
+      await tx.update(invoices).set({ amountPending: sql`${invoices.amountPending} + ${r.amount}`, updatedAt: sql`now()` }).where(eq(invoices.id, r.invoiceId));
+    }
+    await recordEvent(tx, {
+      type: "payment.created",
+      accountId: input.accountId,
+      subjectType: "payment",
+      subjectId: payment!.id,
+      data: { amount: total, currency: payment!.currency, invoices: requested.map((r) => ({ invoiceId: r.invoiceId, number: r.number, amount: r.amount })) },
+    });
+    await recordAudit(tx, { actorUserId: input.payer.userId, actorType: "user", action: "payment.started", subjectType: "payment", subjectId: payment!.id, ip: input.payer.ip, data: { amount: total } });
+    return { ok: true as const, payment: payment! };
+  });
+}
+
+/** The account's Stripe customer, created once (the idempotency key makes a retry harmless). */
+export async function ensureStripeCustomer(accountId: string): Promise<string> {
+  const [account] = await db.select().from(accounts).where(eq(accounts.id, accountId));
+  if (!account) throw new Error(`account ${accountId} not found`);
+  if (account.stripeCustomerId) return account.stripeCustomerId;
+  const customer = await stripe().customers.create(
+    { name: account.name, email: account.billingEmail ?? undefined, metadata: { account_id: account.id, account_number: account.number } },
+    { idempotencyKey: `customer-${account.id}` },
+  );
+  await db.update(accounts).set({ stripeCustomerId: customer.id }).where(eq(accounts.id, account.id));
+  return customer.id;
+}
+
+async function openCheckout(payment: Payment): Promise<StartPaymentResult> {
+  const appUrl = env().APP_URL;
+  try {
+    const customer = await ensureStripeCustomer(payment.accountId);
+    const lines = await db
+      .select({ invoiceId: paymentAllocations.invoiceId, amount: paymentAllocations.amount, number: invoices.number })
+      .from(paymentAllocations)
+      .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
+      .where(eq(paymentAllocations.paymentId, payment.id))
+      .orderBy(invoices.number);
+    const session = await stripe().checkout.sessions.create(
+      {
+        mode: "payment",
+        customer,
+        client_reference_id: payment.id,
+        // ACH debits exist only in USD.
+        allowed_payment_method_types: payment.currency === "USD" ? ["card", "us_bank_account"] : ["card"],
+        line_items: lines.map((l) => ({
+          quantity: 1,
+          price_data: { currency: payment.currency.toLowerCase(), unit_amount: l.amount, product_data: { name: `Invoice ${l.number}` } },
+        })),
+        metadata: { payment_id: payment.id },
+        payment_intent_data: {
+          metadata: { payment_id: payment.id },
+          description: `Payment ${payment.id} for ${lines.map((l) => l.number).join(", ")}`,
+          ...(payment.savePaymentMethod ? { setup_future_usage: "off_session" as const } : {}),
+        },
+        success_url: `${appUrl}/payments/${payment.id}?returned=1`,
+        cancel_url: `${appUrl}/payments/${payment.id}?canceled=1`,
+        expires_at: Math.floor(Date.now() / 1000) + CHECKOUT_MINUTES * 60,
+      },
+      { idempotencyKey: `checkout-${payment.id}` },
+    );
+    await db
+      .update(payments)
+      .set({ stripeCheckoutSessionId: session.id, checkoutUrl: session.url, updatedAt: new Date() })
+      .where(eq(payments.id, payment.id));
+    return { ok: true, paymentId: payment.id, checkoutUrl: session.url! };
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", msg: "checkout session failed", paymentId: payment.id, error: String(error) }));
+    await db.transaction(async (tx) => {
+      const locked = await lockPayment(tx, payment.id);
+      if (locked?.status === "pending") await releasePayment(tx, locked, "canceled", { code: "provider_unavailable", message: "The payment provider could not be reached." });
+    });
+    return { ok: false, problems: [{ invoiceId: null, message: "We could not reach our payment provider, so nothing was charged. Please try again in a moment." }] };
+  }
+}

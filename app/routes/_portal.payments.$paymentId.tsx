@@ -1,0 +1,125 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { PaymentSummary } from "~/components/payment-summary";
+import { Alert } from "~/components/ui/alert";
+import { Button, buttonLinkClass } from "~/components/ui/button";
+import { requirePayer } from "~/modules/auth/session.server";
+import { cancelPayment } from "~/modules/payments/cancel-payment.server";
+import { getPayment } from "~/modules/payments/get-payment.server";
+import { clientOf } from "~/utils/request.server";
+
+export const meta: MetaFunction = () => [{ title: "Payment · Payment portal" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const payer = await requirePayer(request);
+  const payment = await getPayment({ kind: "payer", userId: payer.user.id }, params.paymentId ?? "");
+  if (!payment) throw new Response("Not found", { status: 404 });
+  const { timeline: _timeline, refunds: _refunds, stripeCheckoutSessionId: _s, stripePaymentIntentId: _p, stripeChargeId: _c, clientAttemptId: _a, ...visible } = payment;
+  return json({ payment: visible });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const payer = await requirePayer(request);
+  const outcome = await cancelPayment({ payer: { userId: payer.user.id, ip: clientOf(request, context).ip }, paymentId: params.paymentId ?? "" });
+  if (outcome === "not_found") throw new Response("Not found", { status: 404 });
+  return redirect(`/payments/${params.paymentId}`);
+}
+
+/** After Checkout, Stripe's confirmation reaches us by webhook: watch for it for a little while. */
+function useWaitForConfirmation(waiting: boolean) {
+  const revalidator = useRevalidator();
+  const [tries, setTries] = useState(0);
+  useEffect(() => {
+    if (!waiting || tries >= 20 || revalidator.state !== "idle") return;
+    const t = setTimeout(() => {
+      setTries((n) => n + 1);
+      revalidator.revalidate();
+    }, 1000);
+    return () => clearTimeout(t);
+  }, [waiting, tries, revalidator]);
+  return tries >= 20;
+}
+
+export default function PaymentPage() {
+  const { payment } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const returned = params.get("returned") === "1";
+  const gaveUp = useWaitForConfirmation(returned && payment.status === "pending");
+  const retryHref = `/pay?${payment.allocations.map((a) => `invoice=${a.invoiceId}`).join("&")}`;
+
+  return (
+    <>
+      <p className="mb-4">
+        <Link to="/payments" className="text-sm text-brand-700 underline">
+          ← Payment history
+        </Link>
+      </p>
+      <h1 className="text-2xl font-semibold">{payment.status === "succeeded" ? "Payment receipt" : "Payment"}</h1>
+      <div className="mt-4 space-y-3">
+        {payment.status === "succeeded" ? (
+          <Alert tone="success" title="Paid — thank you">
+            We received your payment. A receipt has been emailed to you.
+          </Alert>
+        ) : null}
+        {payment.status === "processing" ? (
+          <Alert title="Bank payment processing">
+            Your bank payment is on its way. We&apos;ll confirm in up to 4 business days and email you when it clears. Until then the invoices show a pending payment.
+          </Alert>
+        ) : null}
+        {payment.status === "failed" ? (
+          <Alert tone="error" title="This payment failed">
+            {payment.failureMessage ?? "The payment did not go through."} The invoices are open again.{" "}
+            <Link to={retryHref} className="underline">
+              Pay again
+            </Link>
+          </Alert>
+        ) : null}
+        {payment.status === "canceled" ? (
+          <Alert title="This payment was canceled">
+            Nothing was charged.{" "}
+            <Link to={retryHref} className="underline">
+              Start a new payment
+            </Link>
+          </Alert>
+        ) : null}
+        {payment.status === "pending" && returned ? (
+          <Alert title={gaveUp ? "Still waiting for confirmation" : "Confirming your payment…"}>
+            {gaveUp ? "Stripe has not confirmed the payment yet. This page will show the result once it does; you can leave it." : "This takes a few seconds."}
+          </Alert>
+        ) : null}
+        {payment.status === "pending" && !returned ? (
+          <>
+            {payment.failureMessage ? (
+              <Alert tone="error" title="Your last attempt was declined">
+                {payment.failureMessage} You can try again with another card or a bank account.
+              </Alert>
+            ) : (
+              <Alert title="This payment is not finished">{params.get("canceled") === "1" ? "You left the payment page before paying. " : ""}Nothing has been charged yet.</Alert>
+            )}
+            <div className="flex flex-wrap gap-3">
+              {payment.checkoutUrl ? (
+                <a href={payment.checkoutUrl} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+                  {payment.failureMessage ? "Try again" : "Continue to payment"}
+                </a>
+              ) : null}
+              <Form method="post">
+                <Button type="submit" variant="secondary">
+                  Cancel this payment
+                </Button>
+              </Form>
+            </div>
+          </>
+        ) : null}
+      </div>
+      <PaymentSummary payment={payment} invoiceHref={(id) => `/invoices/${id}`} />
+      {payment.status === "succeeded" ? (
+        <p className="mt-4">
+          <a href={`/payments/${payment.id}/receipt`} download className={buttonLinkClass}>
+            Download receipt (PDF)
+          </a>
+        </p>
+      ) : null}
+    </>
+  );
+}

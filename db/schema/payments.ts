@@ -1,0 +1,150 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { accounts, users } from "./accounts";
+import { newId } from "./ids";
+import { invoices } from "./invoices";
+
+export const paymentStatuses = ["pending", "processing", "succeeded", "failed", "canceled"] as const;
+export type PaymentStatus = (typeof paymentStatuses)[number];
+export const paymentMethodTypes = ["card", "us_bank_account"] as const;
+export type PaymentMethodType = (typeof paymentMethodTypes)[number];
+
+const money = () => bigint({ mode: "number" });
+
+/**
+ * One payer's payment of one or several invoices through Stripe. Its allocations reserve the
+ * invoices' balances (invoices.amount_pending) from the moment it is created until it
+ * succeeds (→ amount_paid) or ends without money (→ released).
+ */
+export const payments = pgTable(
+  "payments",
+  {
+    id: text().primaryKey().$defaultFn(() => newId("pay")),
+    accountId: text()
+      .notNull()
+      .references(() => accounts.id),
+    createdByUserId: text().references(() => users.id),
+    /** The pay form's one-time id: a double submit finds the payment it already made. */
+    clientAttemptId: text(),
+    amount: money().notNull(),
+    currency: text().notNull(),
+    status: text({ enum: paymentStatuses }).notNull().default("pending"),
+    method: text({ enum: paymentMethodTypes }),
+    methodLabel: text(),
+    savePaymentMethod: boolean().notNull().default(false),
+    amountRefunded: money().notNull().default(0),
+    stripeCheckoutSessionId: text(),
+    stripePaymentIntentId: text(),
+    stripeChargeId: text(),
+    checkoutUrl: text(),
+    failureCode: text(),
+    failureMessage: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    processingAt: timestamp({ withTimezone: true }),
+    succeededAt: timestamp({ withTimezone: true }),
+    failedAt: timestamp({ withTimezone: true }),
+    canceledAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("payments_attempt_key").on(t.createdByUserId, t.clientAttemptId),
+    uniqueIndex("payments_checkout_session_key").on(t.stripeCheckoutSessionId),
+    index("payments_payment_intent_idx").on(t.stripePaymentIntentId),
+    index("payments_account_created_idx").on(t.accountId, t.createdAt),
+    index("payments_status_updated_idx").on(t.status, t.updatedAt),
+    index("payments_created_idx").on(t.createdAt),
+    check("payments_amount_positive", sql`${t.amount} > 0`),
+    check("payments_refund_within_amount", sql`${t.amountRefunded} >= 0 and ${t.amountRefunded} <= ${t.amount}`),
+  ],
+);
+
+/** How a payment's amount splits across invoices. */
+export const paymentAllocations = pgTable(
+  "payment_allocations",
+  {
+    paymentId: text()
+      .notNull()
+      .references(() => payments.id, { onDelete: "cascade" }),
+    invoiceId: text()
+      .notNull()
+      .references(() => invoices.id),
+    amount: money().notNull(),
+    amountRefunded: money().notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.paymentId, t.invoiceId] }),
+    index("payment_allocations_invoice_idx").on(t.invoiceId),
+    check("payment_allocations_amount_positive", sql`${t.amount} > 0`),
+    check("payment_allocations_refund_within", sql`${t.amountRefunded} >= 0 and ${t.amountRefunded} <= ${t.amount}`),
+  ],
+);
+
+export const refundStatuses = ["pending", "succeeded", "failed", "canceled"] as const;
+export type RefundStatus = (typeof refundStatuses)[number];
+
+/** A refund of part or all of a payment, split over the invoices whose balances it reopens. */
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: text().primaryKey().$defaultFn(() => newId("rfd")),
+    paymentId: text()
+      .notNull()
+      .references(() => payments.id),
+    amount: money().notNull(),
+    status: text({ enum: refundStatuses }).notNull().default("pending"),
+    reason: text(),
+    stripeRefundId: text(),
+    createdByUserId: text().references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    settledAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index("refunds_payment_idx").on(t.paymentId),
+    uniqueIndex("refunds_stripe_refund_key").on(t.stripeRefundId),
+    check("refunds_amount_positive", sql`${t.amount} > 0`),
+  ],
+);
+
+export const refundAllocations = pgTable(
+  "refund_allocations",
+  {
+    refundId: text()
+      .notNull()
+      .references(() => refunds.id, { onDelete: "cascade" }),
+    invoiceId: text()
+      .notNull()
+      .references(() => invoices.id),
+    amount: money().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.refundId, t.invoiceId] })],
+);
+
+/** Payment methods a payer chose to save with Stripe for next time. */
+export const savedPaymentMethods = pgTable(
+  "saved_payment_methods",
+  {
+    id: text().primaryKey().$defaultFn(() => newId("spm")),
+    accountId: text()
+      .notNull()
+      .references(() => accounts.id),
+    stripePaymentMethodId: text().notNull(),
+    type: text({ enum: paymentMethodTypes }).notNull(),
+    label: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    removedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex("saved_payment_methods_stripe_key").on(t.stripePaymentMethodId), index("saved_payment_methods_account_idx").on(t.accountId)],
+);
+
+/** Inbound Stripe events, recorded once by id (the webhook's dedupe). */
+export const stripeEvents = pgTable("stripe_events", {
+  id: text().primaryKey(),
+  type: text().notNull(),
+  objectId: text(),
+  receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  processedAt: timestamp({ withTimezone: true }),
+});
+
+export type Payment = typeof payments.$inferSelect;
+export type PaymentAllocation = typeof paymentAllocations.$inferSelect;
+export type Refund = typeof refunds.$inferSelect;

@@ -1,0 +1,206 @@
+import { expect, type Page } from "@playwright/test";
+import { e2e } from "./support/config";
+import { demo, mailFor, sql, test, waitForMail } from "./support/fixtures";
+
+// Payments run one at a time: they change balances that other payment tests look at.
+test.describe.configure({ mode: "serial" });
+
+interface OpenInvoice {
+  id: string;
+  number: string;
+  balance: number;
+}
+
+/** Open invoices of Globex with nothing reserved, taken by one test each. */
+const taken = new Set<string>();
+async function openInvoices(n: number): Promise<OpenInvoice[]> {
+  const rows = await sql<OpenInvoice[]>`
+    select i.id, i.number, i.balance::int as balance from invoices i join accounts a on a.id = i.account_id
+    where a.number = 'C-1003' and i.status = 'open' and i.amount_pending = 0 and i.balance > 1000
+    order by i.number`;
+  const chosen = rows.filter((r) => !taken.has(r.id)).slice(0, n);
+  if (chosen.length < n) throw new Error("not enough open Globex invoices");
+  chosen.forEach((r) => taken.add(r.id));
+  return chosen;
+}
+
+async function invoiceRow(id: string) {
+  const [row] = await sql<{ status: string; balance: number; amount_pending: number }[]>`select status, balance::int, amount_pending::int from invoices where id = ${id}`;
+  return row!;
+}
+
+async function payByCard(page: Page, number: string) {
+  await page.getByLabel("Card", { exact: true }).check();
+  await page.getByLabel("Card number").fill(number);
+  await page.getByLabel("Expiration date").fill("12 / 34");
+  await page.getByLabel("Security code").fill("123");
+  await page.getByLabel("Name on card").fill("Olivia Ortiz");
+  await page.getByRole("button", { name: /^Pay/ }).click();
+}
+
+async function payByBank(page: Page, account: string) {
+  await page.getByLabel("US bank account").check();
+  await page.getByLabel("Account holder name").fill("Globex Corporation");
+  await page.getByLabel("Routing number").fill("110000000");
+  await page.getByLabel("Account number", { exact: true }).fill(account);
+  await page.getByLabel(/I authorize/).check();
+  await page.getByRole("button", { name: /^Pay/ }).click();
+}
+
+/** Opens the pay page for these invoices, sets amounts, and continues to Stripe's page. */
+async function startPayment(page: Page, invoices: OpenInvoice[], amounts: Record<string, string> = {}) {
+  await page.goto(`/pay?${invoices.map((i) => `invoice=${i.id}`).join("&")}`);
+  for (const [id, amount] of Object.entries(amounts)) await page.locator(`#amount_${id}`).fill(amount);
+  await page.getByRole("button", { name: "Continue to secure payment" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${e2e.stripeUrl}/checkout/`));
+}
+
+async function settleAch() {
+  await fetch(`${e2e.stripeUrl}/_emulator/settle`, { method: "POST" });
+}
+
+test.beforeEach(async ({ signInAs }) => {
+  await signInAs(demo.olivia);
+});
+
+test("card 4242 pays an invoice in full: receipt, paid invoice, receipt email and PDF", async ({ page }) => {
+  const [inv] = await openInvoices(1);
+  const mailBefore = (await mailFor(demo.olivia)).length;
+  await page.goto(`/invoices/${inv!.id}`);
+  await page.getByRole("link", { name: "Pay this invoice" }).click();
+  await expect(page.getByTestId("pay-total")).toContainText((inv!.balance / 100).toLocaleString("en-US", { minimumFractionDigits: 2 }));
+  await page.getByRole("button", { name: "Continue to secure payment" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${e2e.stripeUrl}/checkout/`));
+  await payByCard(page, "4242424242424242");
+
+  await expect(page.getByRole("heading", { name: "Payment receipt" })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText("Paid — thank you")).toBeVisible();
+  await expect(page.getByText("Visa •••• 4242")).toBeVisible();
+  expect(await invoiceRow(inv!.id)).toMatchObject({ status: "paid", balance: 0, amount_pending: 0 });
+  const receipt = await waitForMail(demo.olivia, mailBefore);
+  expect(receipt.subject).toContain("Payment received");
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download receipt (PDF)" }).click();
+  const body = Buffer.concat((await (await (await download).createReadStream()).toArray()) as Buffer[]);
+  expect(body.subarray(0, 5).toString()).toBe("%PDF-");
+
+  await page.goto(`/invoices/${inv!.id}`);
+  await expect(page.getByText("Paid", { exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Pay this invoice" })).toHaveCount(0);
+});
+
+for (const [card, message] of [
+  ["4000000000000002", "Your card was declined."],
+  ["4000000000009995", "Your card has insufficient funds."],
+] as const) {
+  test(`card ${card} is declined with Stripe's message, then a retry succeeds`, async ({ page }) => {
+    const [inv] = await openInvoices(1);
+    await startPayment(page, [inv!]);
+    await payByCard(page, card);
+    await expect(page.getByRole("alert")).toContainText(message);
+    // Back to the portal: it knows why.
+    await page.getByRole("link", { name: /Cancel and return/ }).click();
+    await expect(page.getByText(message)).toBeVisible({ timeout: 10_000 });
+    await page.getByRole("link", { name: "Try again" }).click();
+    await payByCard(page, "4242424242424242");
+    await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 15_000 });
+    expect((await invoiceRow(inv!.id)).status).toBe("paid");
+  });
+}
+
+test("a part payment over three invoices takes exactly what was typed", async ({ page }) => {
+  const invs = await openInvoices(3);
+  await page.goto("/invoices?filter=open");
+  for (const inv of invs) await page.getByLabel(`Select ${inv.number} to pay`).check();
+  await page.getByRole("button", { name: "Pay selected invoices" }).click();
+  await expect(page.getByRole("heading", { name: "Pay invoices" })).toBeVisible();
+  await page.locator(`#amount_${invs[2]!.id}`).fill("5.00");
+  const expected = invs[0]!.balance + invs[1]!.balance + 500;
+  await expect(page.getByTestId("pay-total")).toContainText((expected / 100).toLocaleString("en-US", { minimumFractionDigits: 2 }));
+  await page.getByRole("button", { name: "Continue to secure payment" }).click();
+  await payByCard(page, "4242424242424242");
+  await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 15_000 });
+  expect((await invoiceRow(invs[0]!.id)).status).toBe("paid");
+  expect((await invoiceRow(invs[1]!.id)).status).toBe("paid");
+  expect(await invoiceRow(invs[2]!.id)).toMatchObject({ status: "open", balance: invs[2]!.balance - 500 });
+});
+
+test("an amount above the balance is refused with a clear message and what was typed is kept", async ({ page }) => {
+  const [inv] = await openInvoices(1);
+  await page.goto(`/pay?invoice=${inv!.id}`);
+  const tooMuch = ((inv!.balance + 100) / 100).toFixed(2);
+  await page.locator(`#amount_${inv!.id}`).fill(tooMuch);
+  await page.getByRole("button", { name: "Continue to secure payment" }).click();
+  await expect(page.getByText(/You can pay at most/)).toBeVisible();
+  await expect(page.locator(`#amount_${inv!.id}`)).toHaveValue(tooMuch);
+  taken.delete(inv!.id);
+});
+
+test("ACH 000123456789 is processing (pending, not paid) until it settles, then paid", async ({ page }) => {
+  const [inv] = await openInvoices(1);
+  await startPayment(page, [inv!]);
+  await payByBank(page, "000123456789");
+  await expect(page.getByText("Bank payment processing")).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText(/up to 4 business days/)).toBeVisible();
+  await page.goto(`/invoices/${inv!.id}`);
+  await expect(page.getByText("Payment pending").first()).toBeVisible();
+  expect(await invoiceRow(inv!.id)).toMatchObject({ status: "open", amount_pending: inv!.balance });
+
+  await settleAch();
+  await expect.poll(async () => (await invoiceRow(inv!.id)).status, { timeout: 15_000 }).toBe("paid");
+});
+
+test("ACH 000111111116 fails after processing: balance reopened, payer emailed, invoice says why", async ({ page }) => {
+  const [inv] = await openInvoices(1);
+  const mailBefore = (await mailFor(demo.olivia)).length;
+  await startPayment(page, [inv!]);
+  await payByBank(page, "000111111116");
+  await expect(page.getByText("Bank payment processing")).toBeVisible({ timeout: 15_000 });
+  await settleAch();
+  await expect.poll(async () => (await invoiceRow(inv!.id)).amount_pending, { timeout: 15_000 }).toBe(0);
+  expect(await invoiceRow(inv!.id)).toMatchObject({ status: "open", balance: inv!.balance });
+  await expect.poll(async () => (await mailFor(demo.olivia)).slice(mailBefore).some((m) => m.subject.includes("did not go through")), { timeout: 10_000 }).toBe(true);
+  await page.goto(`/invoices/${inv!.id}`);
+  await expect(page.getByText("Last payment failed")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Pay this invoice" })).toBeVisible();
+});
+
+test("a double submit of the pay form makes one payment and one charge", async ({ page }) => {
+  const [inv] = await openInvoices(1);
+  await page.goto(`/pay?invoice=${inv!.id}`);
+  const attemptId = await page.locator('input[name="attemptId"]').inputValue();
+  const form = { attemptId, invoice: inv!.id, [`amount_${inv!.id}`]: (inv!.balance / 100).toFixed(2) };
+  const post = () => page.request.post("/pay", { form, headers: { Origin: e2e.appUrl }, maxRedirects: 0 });
+  const [one, two] = await Promise.all([post(), post()]);
+  expect(one.headers()["location"]).toBeTruthy();
+  expect(one.headers()["location"]).toBe(two.headers()["location"]);
+  const rows = await sql`select id from payments where client_attempt_id = ${attemptId}`;
+  expect(rows).toHaveLength(1);
+  await page.goto(one.headers()["location"]!);
+  await payByCard(page, "4242424242424242");
+  await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 15_000 });
+  const charges = await sql`select count(*)::int as n from payments p join payment_allocations a on a.payment_id = p.id where a.invoice_id = ${inv!.id} and p.status = 'succeeded'`;
+  expect(charges[0]!.n).toBe(1);
+});
+
+test("staff see the payment with its Stripe ids and refund part of it, reopening the invoice", async ({ page, signInAs }) => {
+  const [inv] = await openInvoices(1);
+  await startPayment(page, [inv!]);
+  await payByCard(page, "4242424242424242");
+  await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 15_000 });
+  const paymentId = new URL(page.url()).pathname.split("/").pop()!;
+
+  await page.context().clearCookies();
+  await signInAs(demo.agent);
+  await page.goto("/admin/payments?status=succeeded");
+  await page.getByRole("link", { name: /UTC|,/ }).first().waitFor();
+  await page.goto(`/admin/payments/${paymentId}`);
+  await expect(page.getByText(/^pi_/)).toBeVisible();
+  await expect(page.getByText("Payment succeeded")).toBeVisible();
+  await page.getByLabel(new RegExp(`^${inv!.number}`)).fill("10.00");
+  await page.getByLabel("Reason (optional)").fill("Goodwill credit");
+  await page.getByRole("button", { name: "Refund" }).click();
+  await expect(page.getByText("Refund succeeded")).toBeVisible({ timeout: 10_000 });
+  expect(await invoiceRow(inv!.id)).toMatchObject({ status: "open", balance: 1000 });
+});

@@ -1,0 +1,144 @@
+/**
+ * Refunds: card refunds succeed at once; ACH refunds stay `pending` until the settle time (or the
+ * control endpoint). The charge's amount_refunded / refunded change when the refund is created.
+ */
+import type Stripe from "stripe";
+import { type Emulator, NO_REQUEST, type RequestContext, type Route } from "../context";
+import { createdFilter, createMetadata, formatAmount, idOf, invalid, lookup, mergeMetadata, newId, PAGINATION_PARAMS, paginate, previousAttributes } from "../wire";
+import { createBalanceTransaction } from "./charges";
+
+function refundableCharge(em: Emulator, params: { paymentIntent?: string; charge?: string }): Stripe.Charge {
+  if (params.charge) {
+    const charge = lookup(em.state.charges, params.charge, "charge", "charge");
+    if (params.paymentIntent && idOf(charge.payment_intent) !== params.paymentIntent) throw invalid(`Charge ${charge.id} does not belong to PaymentIntent ${params.paymentIntent}.`, "charge");
+    return charge;
+  }
+  const pi = lookup(em.state.paymentIntents, params.paymentIntent!, "payment_intent", "payment_intent");
+  const charge = em.state.charges[idOf(pi.latest_charge) ?? ""];
+  if (!charge || pi.status !== "succeeded") {
+    throw invalid(`This PaymentIntent (${pi.id}) does not have a successful charge to refund (status ${pi.status}).`, "payment_intent", "charge_not_refundable");
+  }
+  return charge;
+}
+
+export function createRefund(
+  em: Emulator,
+  input: { paymentIntent?: string; charge?: string; amount?: number; reason: Stripe.Refund.Reason | null; metadata: Stripe.Metadata },
+  req: RequestContext,
+): Stripe.Refund {
+  const charge = refundableCharge(em, input);
+  if (charge.status !== "succeeded") throw invalid(`Charge ${charge.id} has not succeeded (status ${charge.status}) and cannot be refunded.`, "charge", "charge_not_refundable");
+  if (charge.disputed) throw invalid(`Charge ${charge.id} has been charged back; refunding it is not possible.`, "charge", "charge_disputed");
+  const remaining = charge.amount - charge.amount_refunded;
+  if (remaining <= 0) throw invalid(`Charge ${charge.id} has already been refunded.`, "charge", "charge_already_refunded");
+  const amount = input.amount ?? remaining;
+  if (amount > remaining) {
+    throw invalid(
+      `Refund amount (${formatAmount(amount, charge.currency)}) is greater than unrefunded amount on charge (${formatAmount(remaining, charge.currency)})`,
+      "amount",
+      "amount_too_large",
+    );
+  }
+  const isBank = charge.payment_method_details?.type === "us_bank_account";
+  const id = newId("re_");
+  const txn = createBalanceTransaction(em, { amount: -amount, currency: charge.currency, fee: 0, source: id, type: isBank ? "payment_refund" : "refund", description: null });
+  const refund: Stripe.Refund = {
+    id,
+    object: "refund",
+    amount,
+    balance_transaction: txn.id,
+    charge: charge.id,
+    created: em.now(),
+    currency: charge.currency,
+    customer: charge.customer,
+    customer_account: null,
+    destination_details: isBank
+      ? { type: "us_bank_transfer", us_bank_transfer: { reference: null, reference_status: "pending" } }
+      : { type: "card", card: { reference: "", reference_status: "pending", reference_type: "acquirer_reference_number", type: "refund" } },
+    metadata: input.metadata,
+    payment_intent: charge.payment_intent,
+    payment_method: charge.payment_method,
+    reason: input.reason,
+    receipt_number: null,
+    source_transfer_reversal: null,
+    status: isBank ? "pending" : "succeeded",
+    transfer_reversal: null,
+  };
+  em.state.refunds[id] = refund;
+  const before = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
+  charge.amount_refunded += amount;
+  charge.refunded = charge.amount_refunded >= charge.amount;
+  em.emit("refund.created", refund, req);
+  em.emit("charge.refunded", charge, req, before);
+  if (isBank) {
+    const delay = em.options.achSettleDelayMs;
+    em.schedule({ kind: "settle_refund", id, at: delay > 0 ? Date.now() + delay : null });
+  }
+  return refund;
+}
+
+/** A pending (ACH) refund reaches the payer's bank. */
+export function settleRefund(em: Emulator, id: string, req: RequestContext = NO_REQUEST): Stripe.Refund | undefined {
+  const refund = em.state.refunds[id];
+  if (!refund || refund.status !== "pending") return undefined;
+  em.cancelJobs((j) => j.kind === "settle_refund" && j.id === id);
+  const before = structuredClone(refund);
+  refund.status = "succeeded";
+  if (refund.destination_details?.us_bank_transfer) refund.destination_details.us_bank_transfer.reference_status = "available";
+  em.emit("refund.updated", refund, req, previousAttributes(before, refund));
+  return refund;
+}
+
+export const refundRoutes: Route[] = [
+  {
+    method: "POST",
+    path: /^\/v1\/refunds$/,
+    handle: (em, { params, req }) => {
+      params.allowOnly(["payment_intent", "charge", "amount", "metadata", "reason", "instructions_email", "currency"]);
+      const paymentIntent = params.string("payment_intent");
+      const charge = params.string("charge");
+      if (!paymentIntent && !charge) throw invalid("You must provide either a payment_intent or a charge to refund.", "payment_intent", "parameter_missing");
+      return createRefund(
+        em,
+        {
+          paymentIntent,
+          charge,
+          amount: params.int("amount", { min: 1 }),
+          reason: params.string("reason", { oneOf: ["duplicate", "fraudulent", "requested_by_customer"] as const }) ?? null,
+          metadata: createMetadata(params.metadata()),
+        },
+        req,
+      );
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/v1\/refunds\/([^/]+)$/,
+    handle: (em, { ids: [id] }) => lookup(em.state.refunds, id!, "refund"),
+  },
+  {
+    method: "POST",
+    path: /^\/v1\/refunds\/([^/]+)$/,
+    handle: (em, { ids: [id], params, req }) => {
+      params.allowOnly(["metadata"]);
+      const refund = lookup(em.state.refunds, id!, "refund");
+      const before = structuredClone(refund);
+      refund.metadata = mergeMetadata(refund.metadata, params.metadata());
+      const previous = previousAttributes(before, refund);
+      if (previous) em.emit("refund.updated", refund, req, previous);
+      return refund;
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/v1\/refunds$/,
+    handle: (em, { params }) => {
+      params.allowOnly(["payment_intent", "charge", "created", ...PAGINATION_PARAMS]);
+      const pi = params.string("payment_intent");
+      const charge = params.string("charge");
+      const inRange = createdFilter(params);
+      const items = em.store.newestFirst("refunds").filter((r) => (!pi || r.payment_intent === pi) && (!charge || r.charge === charge) && inRange(r.created));
+      return paginate(items, params, "/v1/refunds");
+    },
+  },
+];

@@ -1,0 +1,170 @@
+/**
+ * All emulator state in one plain JSON-able object, so persistence is a single file write and a
+ * reset is a single assignment. Stripe objects are stored with the SDK's own types; what Stripe
+ * keeps private (full card numbers, the off-session setup flag) lives beside them in `secrets`.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type Stripe from "stripe";
+
+/** What the emulator remembers about a PaymentMethod that Stripe never shows. */
+export interface PaymentMethodSecret {
+  /** Full card number or bank account number: decides every outcome (see test-values.ts). */
+  testNumber: string;
+  /** Set up for off-session use (a SetupIntent, or a payment with setup_future_usage). */
+  offSessionReady: boolean;
+  /** Used once without a customer: Stripe refuses to use such a PaymentMethod again. */
+  consumed: boolean;
+  /** The multi-use mandate collected for a bank account, reused by off-session debits. */
+  mandate: string | null;
+}
+
+/** What a Checkout Session was asked to put on the intent it creates (not echoed by Stripe). */
+export interface SessionExtras {
+  paymentIntentData: {
+    metadata: Stripe.Metadata;
+    description: string | null;
+    setupFutureUsage: "on_session" | "off_session" | null;
+    receiptEmail: string | null;
+    statementDescriptor: string | null;
+    statementDescriptorSuffix: string | null;
+  };
+  setupIntentData: { metadata: Stripe.Metadata; description: string | null };
+  lineItems: Stripe.LineItem[];
+}
+
+/** Work due later. `at` is epoch ms; null = only when the control endpoint asks. */
+export type Job =
+  | { kind: "settle_payment"; id: string; at: number | null }
+  | { kind: "settle_refund"; id: string; at: number | null }
+  | { kind: "dispute"; id: string; at: number }
+  | { kind: "expire_session"; id: string; at: number };
+
+export interface IdempotencyRecord {
+  method: string;
+  path: string;
+  fingerprint: string;
+  createdAt: number;
+  requestId: string;
+  /** Missing while the first request is still running. */
+  response?: { status: number; body: string };
+}
+
+export interface Delivery {
+  event: string;
+  type: string;
+  /** pending: queued or waiting for a retry; held: created while deliveries are paused. */
+  state: "pending" | "held" | "delivered" | "failed" | "dropped";
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: number | null;
+  deliveredAt: number | null;
+}
+
+export interface State {
+  customers: Record<string, Stripe.Customer>;
+  paymentMethods: Record<string, Stripe.PaymentMethod>;
+  paymentIntents: Record<string, Stripe.PaymentIntent>;
+  setupIntents: Record<string, Stripe.SetupIntent>;
+  checkoutSessions: Record<string, Stripe.Checkout.Session>;
+  charges: Record<string, Stripe.Charge>;
+  refunds: Record<string, Stripe.Refund>;
+  mandates: Record<string, Stripe.Mandate>;
+  disputes: Record<string, Stripe.Dispute>;
+  balanceTransactions: Record<string, Stripe.BalanceTransaction>;
+  events: Record<string, Stripe.Event>;
+  secrets: {
+    paymentMethods: Record<string, PaymentMethodSecret>;
+    sessions: Record<string, SessionExtras>;
+  };
+  jobs: Job[];
+  idempotency: Record<string, IdempotencyRecord>;
+  deliveries: Record<string, Delivery>;
+}
+
+export function emptyState(): State {
+  return {
+    customers: {},
+    paymentMethods: {},
+    paymentIntents: {},
+    setupIntents: {},
+    checkoutSessions: {},
+    charges: {},
+    refunds: {},
+    mandates: {},
+    disputes: {},
+    balanceTransactions: {},
+    events: {},
+    secrets: { paymentMethods: {}, sessions: {} },
+    jobs: [],
+    idempotency: {},
+    deliveries: {},
+  };
+}
+
+type Collection = Exclude<keyof State, "secrets" | "jobs" | "idempotency" | "deliveries">;
+
+/** Id prefix → collection, for expand and for "No such …" lookups by id alone. */
+const PREFIXES: [string, Collection][] = [
+  ["cus_", "customers"],
+  ["pm_", "paymentMethods"],
+  ["pi_", "paymentIntents"],
+  ["seti_", "setupIntents"],
+  ["cs_", "checkoutSessions"],
+  ["ch_", "charges"],
+  ["py_", "charges"],
+  ["re_", "refunds"],
+  ["mandate_", "mandates"],
+  ["dp_", "disputes"],
+  ["txn_", "balanceTransactions"],
+  ["evt_", "events"],
+];
+
+export class Store {
+  state: State = emptyState();
+  private saveTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly file?: string) {
+    if (file && existsSync(file)) {
+      // A state file from an older shape still loads: missing collections start empty.
+      this.state = { ...emptyState(), ...(JSON.parse(readFileSync(file, "utf8")) as Partial<State>) };
+      // A request cut short by the restart never answered: its key must not stay "in use".
+      for (const [key, record] of Object.entries(this.state.idempotency)) if (!record.response) delete this.state.idempotency[key];
+    }
+  }
+
+  /** The stored object an id names, whatever its kind. */
+  resolve(id: string): object | undefined {
+    const entry = PREFIXES.find(([prefix]) => id.startsWith(prefix));
+    return entry ? (this.state[entry[1]] as Record<string, object>)[id] : undefined;
+  }
+
+  /** Objects newest first: insertion order of string keys is creation order (and survives JSON). */
+  newestFirst<K extends Collection>(collection: K): State[K][string][] {
+    return Object.values(this.state[collection]).reverse() as State[K][string][];
+  }
+
+  reset(): void {
+    this.state = emptyState();
+    this.changed();
+  }
+
+  /** Debounced save: many changes in one request cost one write. */
+  changed(): void {
+    if (!this.file || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.flush(), 100);
+    this.saveTimer.unref();
+  }
+
+  flush(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (!this.file) return;
+    mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
+    // Write then rename, so a crash mid-write never leaves a truncated state file.
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.state));
+    renameSync(tmp, this.file);
+  }
+}
