@@ -46,8 +46,8 @@ async function sessionHashOf(context: BrowserContext): Promise<string> {
 }
 
 const rows = (page: Page) => page.locator("main table tbody tr");
-const statusCells = (page: Page) => rows(page).locator("td:nth-child(4)");
-const numberCells = (page: Page) => rows(page).locator("td:nth-child(1) a");
+const statusCells = (page: Page) => rows(page).locator("td[data-column=status]");
+const numberCells = (page: Page) => rows(page).locator("a[data-column=number]");
 const balanceCells = (page: Page) => rows(page).locator("td:last-child");
 const pagination = (page: Page) => page.getByRole("navigation", { name: "Pagination" });
 

@@ -15,7 +15,7 @@ test("a payer signs in from the emailed link, sees invoices, filters, opens one,
   await expect(page).toHaveURL(/filter=overdue/);
   const rows = page.locator("tbody tr");
   await expect(rows.first()).toBeVisible();
-  for (const status of await rows.locator("td:nth-child(4)").allInnerTexts()) expect(status).toBe("Overdue");
+  for (const status of await rows.locator("td[data-column=status]").allInnerTexts()) expect(status).toBe("Overdue");
 
   await page.getByLabel("Search by invoice or PO number").fill("PO-4521");
   await page.getByRole("button", { name: "Search" }).click();

@@ -76,18 +76,22 @@ export function InvoiceTable({
                 </td>
               ) : null}
               <td className="px-3 py-2">
-                <Link to={hrefFor(row.id)} className="font-medium text-brand-700 underline">
+                <Link to={hrefFor(row.id)} className="font-medium text-brand-700 underline" data-column="number">
                   {row.number}
                 </Link>
                 {row.poNumber ? <span className="block text-xs text-slate-600">PO {row.poNumber}</span> : null}
               </td>
-              {showCustomer ? <td className="px-3 py-2">{row.accountName}</td> : null}
+              {showCustomer ? (
+                <td className="px-3 py-2" data-column="customer">
+                  {row.accountName}
+                </td>
+              ) : null}
               <td className="hidden px-3 py-2 whitespace-nowrap md:table-cell">{formatDate(row.issueDate)}</td>
               <td className="px-3 py-2 whitespace-nowrap">
                 {formatDate(row.dueDate)}
                 {row.displayStatus === "overdue" ? <span className="block text-xs text-red-800">{row.daysPastDue} days late</span> : null}
               </td>
-              <td className="px-3 py-2">
+              <td className="px-3 py-2" data-column="status">
                 <StatusBadge status={row.displayStatus} />
               </td>
               <td className="hidden px-3 py-2 text-right whitespace-nowrap tabular-nums sm:table-cell">{formatMoney(row.total, row.currency)}</td>
