@@ -510,6 +510,75 @@ export async function seedDemoData(db: Db, options: { today?: string } = {}): Pr
     for (const rows of chunks(invoiceRows, 500)) await tx.insert(schema.invoices).values(rows);
     for (const rows of chunks(lineRows, 1000)) await tx.insert(schema.invoiceLines).values(rows);
 
+    await seedDemoDisputes(tx, {
+      today,
+      accountId: accountIdByNumber.get("C-1004")!,
+      invoices: invoiceRows.filter((i) => i.accountId === accountIdByNumber.get("C-1004") && i.status === "open" && (i.amountPaid ?? 0) < i.total),
+      payerId: userRows[people.findIndex((p) => p.email === demoUsers.payerThird)]!.id,
+      agentId: userRows[people.findIndex((p) => p.email === demoUsers.agent)]!.id,
+    });
+
     return { seeded: true };
   });
+}
+
+/**
+ * A few disputes on Initech's open invoices, in the states the AR queue shows: one past its
+ * first-response SLA, one in review with an internal note, one waiting on the customer, and a
+ * rejected one. Active disputes hold their amount on the invoice (amount_disputed).
+ */
+async function seedDemoDisputes(
+  tx: Parameters<Parameters<Db["transaction"]>[0]>[0],
+  seed: { today: string; accountId: string; invoices: NewInvoice[]; payerId: string; agentId: string },
+) {
+  const at = (daysAgo: number, hour = 15) => new Date(Date.parse(`${seed.today}T${String(hour).padStart(2, "0")}:00:00Z`) - daysAgo * 86_400_000);
+  const plans = [
+    { status: "open", reason: "pricing_error", share: 0.25, openedDaysAgo: 9, dueDaysAgo: 5, assignee: null, responded: false, body: "The unit price for the pallets is higher than our contract rate of 41.00." },
+    { status: "in_review", reason: "damaged_goods", share: 1, openedDaysAgo: 4, dueDaysAgo: 2, assignee: seed.agentId, responded: true, body: "Two cartons arrived crushed; photos to follow." },
+    { status: "waiting_on_customer", reason: "quantity_or_short_shipment", share: 0.5, openedDaysAgo: 3, dueDaysAgo: 1, assignee: seed.agentId, responded: true, body: "We received 40 units, not 50." },
+    { status: "rejected", reason: "already_paid", share: 1, openedDaysAgo: 20, dueDaysAgo: 18, assignee: seed.agentId, responded: true, body: "We paid this by wire last month." },
+  ] as const;
+  for (const [i, plan] of plans.entries()) {
+    const invoice = seed.invoices[i];
+    if (!invoice) break;
+    const open = invoice.total - (invoice.amountPaid ?? 0);
+    const amount = Math.max(100, Math.floor(open * plan.share));
+    const id = newId("dsp", at(plan.openedDaysAgo).getTime());
+    const active = plan.status !== "rejected";
+    await tx.insert(schema.disputes).values({
+      id,
+      accountId: seed.accountId,
+      invoiceId: invoice.id!,
+      openedByUserId: seed.payerId,
+      reason: plan.reason,
+      amount,
+      currency: invoice.currency,
+      description: plan.body,
+      status: plan.status,
+      assigneeUserId: plan.assignee,
+      firstResponseDueAt: at(plan.dueDaysAgo, 17),
+      firstRespondedAt: plan.responded ? at(plan.openedDaysAgo - 1) : null,
+      resolutionNote: active ? null : "Our records show no payment for this invoice; the wire you mention was applied to INV-10012.",
+      createdAt: at(plan.openedDaysAgo),
+      updatedAt: at(Math.max(0, plan.openedDaysAgo - 1)),
+      closedAt: active ? null : at(plan.openedDaysAgo - 2),
+    });
+    const messages: Array<typeof schema.disputeMessages.$inferInsert> = [
+      { disputeId: id, authorUserId: seed.payerId, authorSide: "customer", visibility: "customer", body: plan.body, createdAt: at(plan.openedDaysAgo) },
+    ];
+    if (plan.status === "in_review") {
+      messages.push(
+        { disputeId: id, authorUserId: seed.agentId, authorSide: "staff", visibility: "customer", body: "Thanks — we are checking with the warehouse.", createdAt: at(plan.openedDaysAgo - 1) },
+        { disputeId: id, authorUserId: seed.agentId, authorSide: "staff", visibility: "internal", body: "Carrier claim likely; ask logistics for the POD.", createdAt: at(plan.openedDaysAgo - 1, 16) },
+      );
+    }
+    if (plan.status === "waiting_on_customer") {
+      messages.push({ disputeId: id, authorUserId: seed.agentId, authorSide: "staff", visibility: "customer", kind: "info_request", body: "Could you send the signed delivery note?", createdAt: at(plan.openedDaysAgo - 1) });
+    }
+    if (plan.status === "rejected") {
+      messages.push({ disputeId: id, authorUserId: seed.agentId, authorSide: "staff", visibility: "customer", kind: "resolution", body: "Our records show no payment for this invoice; the wire you mention was applied to INV-10012.", createdAt: at(plan.openedDaysAgo - 2) });
+    }
+    await tx.insert(schema.disputeMessages).values(messages);
+    if (active) await tx.update(schema.invoices).set({ amountDisputed: amount }).where(sql`${schema.invoices.id} = ${invoice.id!}`);
+  }
 }

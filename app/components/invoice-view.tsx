@@ -18,6 +18,7 @@ export function InvoiceView({ invoice }: { invoice: InvoiceDetail }) {
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">Invoice {invoice.number}</h1>
         <StatusBadge status={invoice.displayStatus} />
+        {invoice.amountDisputed > 0 ? <span className="inline-block rounded-full bg-orange-100 px-2 py-0.5 text-xs font-semibold text-orange-900">In dispute</span> : null}
       </div>
       {invoice.displayStatus === "overdue" ? (
         <p className="mt-1 font-medium text-red-800">
@@ -77,6 +78,7 @@ export function InvoiceView({ invoice }: { invoice: InvoiceDetail }) {
         {invoice.amountCredited > 0 ? <Row label="Credits" value={money(invoice.amountCredited)} /> : null}
         <Row label="Balance due" value={money(invoice.balance)} strong testId="invoice-balance" />
         {invoice.amountPending > 0 ? <Row label="Payment pending" value={money(invoice.amountPending)} testId="invoice-pending" /> : null}
+        {invoice.amountDisputed > 0 ? <Row label="In dispute (on hold)" value={money(invoice.amountDisputed)} testId="invoice-disputed" /> : null}
       </dl>
       {invoice.memo ? <p className="mt-4 text-sm text-slate-700">Note: {invoice.memo}</p> : null}
     </>

@@ -5,6 +5,8 @@ import { Alert } from "~/components/ui/alert";
 import { buttonLinkClass } from "~/components/ui/button";
 import { requirePayer } from "~/modules/auth/session.server";
 import { getInvoice } from "~/modules/invoices/get-invoice.server";
+import { payableAmount } from "~/modules/invoices/payable";
+import { disputesForInvoice } from "~/modules/disputes/list-disputes.server";
 import { paymentsForInvoice } from "~/modules/payments/get-payment.server";
 import { formatMoney } from "~/utils/money";
 
@@ -14,12 +16,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const payer = await requirePayer(request);
   const invoice = await getInvoice({ kind: "payer", userId: payer.user.id }, params.invoiceId ?? "");
   if (!invoice) throw new Response("Not found", { status: 404 });
-  return json({ invoice, payments: await paymentsForInvoice(invoice.id) });
+  const [payments, disputes] = await Promise.all([paymentsForInvoice(invoice.id), disputesForInvoice(invoice.id)]);
+  return json({ invoice, payments, disputes });
 }
 
 export default function InvoicePage() {
-  const { invoice, payments } = useLoaderData<typeof loader>();
-  const payable = invoice.status === "open" ? invoice.balance - invoice.amountPending : 0;
+  const { invoice, payments, disputes } = useLoaderData<typeof loader>();
+  const activeDispute = disputes.find((d) => d.status === "open" || d.status === "in_review" || d.status === "waiting_on_customer");
+  const payable = payableAmount(invoice);
   const underWay = payments.filter((p) => p.status === "processing" || p.status === "pending");
   // A failure matters until a later payment went through.
   const lastFailure = payments.find((p) => p.status === "failed" && !payments.some((q) => q.status === "succeeded" && q.createdAt > p.createdAt));
@@ -41,6 +45,15 @@ export default function InvoicePage() {
             </Link>
           </Alert>
         ))}
+        {activeDispute ? (
+          <Alert title="In dispute">
+            {formatMoney(activeDispute.amount, activeDispute.currency)} of this invoice is in dispute and on hold while the AR team looks into it.
+            {payable > 0 ? " The rest can still be paid. " : " "}
+            <Link to={`/disputes/${activeDispute.id}`} className="underline">
+              Follow the dispute
+            </Link>
+          </Alert>
+        ) : null}
         {lastFailure ? (
           <Alert tone="error" title="Last payment failed">
             {lastFailure.failureMessage ?? "The payment did not go through."}{" "}
@@ -55,6 +68,11 @@ export default function InvoicePage() {
         {payable > 0 ? (
           <Link to={`/pay?invoice=${invoice.id}`} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
             Pay this invoice
+          </Link>
+        ) : null}
+        {!activeDispute && payable > 0 ? (
+          <Link to={`/invoices/${invoice.id}/dispute`} className={buttonLinkClass}>
+            Dispute this invoice
           </Link>
         ) : null}
         <a href={`/invoices/${invoice.id}/pdf`} download={`${invoice.number}.pdf`} className={buttonLinkClass}>

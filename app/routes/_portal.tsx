@@ -55,7 +55,7 @@ export default function PortalLayout() {
             </Form>
           </div>
         </div>
-        <nav aria-label="Main" className="mx-auto flex max-w-6xl gap-1 px-4 pb-2">
+        <nav aria-label="Main" className="mx-auto flex max-w-6xl flex-wrap gap-1 px-4 pb-2">
           <NavLink to="/invoices" className={navClass}>
             Invoices
           </NavLink>
@@ -64,6 +64,9 @@ export default function PortalLayout() {
           </NavLink>
           <NavLink to="/payments" className={navClass}>
             Payments
+          </NavLink>
+          <NavLink to="/disputes" className={navClass}>
+            Disputes
           </NavLink>
         </nav>
       </header>

@@ -5,3 +5,4 @@ export * from "./audit";
 export * from "./mail";
 export * from "./payments";
 export * from "./events";
+export * from "./disputes";

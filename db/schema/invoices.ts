@@ -36,6 +36,8 @@ export const invoices = pgTable(
     amountCredited: money().notNull().default(0),
     /** Reserved by payments under way (pending or processing): not yet paid, no longer payable. */
     amountPending: money().notNull().default(0),
+    /** Held by open disputes: still owed, but not payable until the dispute is settled. */
+    amountDisputed: money().notNull().default(0),
     balance: money()
       .notNull()
       .generatedAlwaysAs(sql`case when status = 'void' then 0 else total - amount_paid - amount_credited end`),
@@ -52,7 +54,7 @@ export const invoices = pgTable(
     // No cent is ever paid, credited or reserved twice.
     check(
       "invoices_amounts_within_total",
-      sql`${t.amountPaid} >= 0 and ${t.amountCredited} >= 0 and ${t.amountPending} >= 0 and ${t.amountPaid} + ${t.amountCredited} + ${t.amountPending} <= ${t.total}`,
+      sql`${t.amountPaid} >= 0 and ${t.amountCredited} >= 0 and ${t.amountPending} >= 0 and ${t.amountDisputed} >= 0 and ${t.amountPaid} + ${t.amountCredited} + ${t.amountPending} + ${t.amountDisputed} <= ${t.total}`,
     ),
   ],
 );

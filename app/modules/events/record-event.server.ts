@@ -10,7 +10,12 @@ export type EventType =
   | "payment.canceled"
   | "payment.refunded"
   | "invoice.paid"
-  | "invoice.reopened";
+  | "invoice.reopened"
+  | "dispute.opened"
+  | "dispute.message_added"
+  | "dispute.status_changed"
+  | "dispute.resolved"
+  | "credit_memo.created";
 
 /** Appends a domain event to the outbox; pass the transaction that makes the change. */
 export async function recordEvent(

@@ -18,6 +18,7 @@ export async function getInvoice(scope: ReadScope, invoiceId: string): Promise<I
   if (!row) return null;
   const lines = await db
     .select({
+      id: invoiceLines.id,
       position: invoiceLines.position,
       description: invoiceLines.description,
       sku: invoiceLines.sku,
@@ -48,6 +49,7 @@ export async function getInvoice(scope: ReadScope, invoiceId: string): Promise<I
     amountPaid: inv.amountPaid,
     amountCredited: inv.amountCredited,
     amountPending: inv.amountPending,
+    amountDisputed: inv.amountDisputed,
     balance: inv.balance,
     memo: inv.memo,
     account: row.account,

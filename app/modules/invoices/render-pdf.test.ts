@@ -125,7 +125,7 @@ const issuer = { name: "Northwind Supply Co." };
 
 function line(position: number, quantity: string, unitAmount: number, sku: string | null): InvoiceLineView {
   const amount = Math.round(Number(quantity) * unitAmount);
-  return { position, description: `Line item ${position}`, sku, quantity, unitAmount, amount };
+  return { id: `il_${position}`, position, description: `Line item ${position}`, sku, quantity, unitAmount, amount };
 }
 
 function invoiceWith(lines: InvoiceLineView[], overrides: Partial<InvoiceDetail> = {}): InvoiceDetail {
@@ -150,6 +150,7 @@ function invoiceWith(lines: InvoiceLineView[], overrides: Partial<InvoiceDetail>
     amountPaid: 50_000,
     amountCredited: 2_500,
     amountPending: 0,
+    amountDisputed: 0,
     balance: total - 50_000 - 2_500,
     memo: "Thank you for your business. Please quote the invoice number with your payment.",
     account: { id: "acc_01", name: "Société Générale Québec", number: "ACC-1042", billingEmail: "ap@sgq.example" },
@@ -251,6 +252,7 @@ describe("renderInvoicePdf", () => {
       taxLabel: null,
       amountCredited: 0,
       amountPending: 0,
+      amountDisputed: 0,
       memo: null,
       account: { id: "acc_03", name: "Acme Corp", number: "ACC-3", billingEmail: null },
     });

@@ -4,6 +4,7 @@ import type { InvoiceStatus } from "#db/schema/invoices";
 export type DisplayStatus = "open" | "partially_paid" | "overdue" | "paid" | "void";
 
 export interface InvoiceLineView {
+  id: string;
   position: number;
   description: string;
   sku: string | null;
@@ -32,6 +33,8 @@ export interface InvoiceDetail {
   amountCredited: number;
   /** Reserved by payments under way (not yet paid, not payable again). */
   amountPending: number;
+  /** Held by open disputes (not payable until they are settled). */
+  amountDisputed: number;
   balance: number;
   memo: string | null;
   account: { id: string; name: string; number: string; billingEmail: string | null };

@@ -3,6 +3,7 @@ import { accountContacts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, payments } from "#db/schema/payments";
 import { db } from "~/db.server";
+import { payableAmount } from "~/modules/invoices/payable";
 
 /**
  * What the pay page shows: the chosen invoices of the payer's active account with what is
@@ -20,6 +21,7 @@ export async function loadPayForm(payer: { userId: string; accountId: string }, 
       status: invoices.status,
       balance: invoices.balance,
       amountPending: invoices.amountPending,
+      amountDisputed: invoices.amountDisputed,
     })
     .from(invoices)
     .where(
@@ -36,7 +38,7 @@ export async function loadPayForm(payer: { userId: string; accountId: string }, 
     .innerJoin(paymentAllocations, eq(paymentAllocations.paymentId, payments.id))
     .where(and(inArray(paymentAllocations.invoiceId, rows.map((r) => r.id)), inArray(payments.status, ["pending", "processing"])));
   return {
-    invoices: rows.map((r) => ({ ...r, payable: r.status === "open" ? Math.max(0, r.balance - r.amountPending) : 0 })),
+    invoices: rows.map((r) => ({ ...r, payable: payableAmount(r) })),
     paymentsUnderWay: underWay,
   };
 }

@@ -7,6 +7,7 @@ import { env } from "~/env.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { stripe } from "~/modules/stripe/client.server";
+import { payableAmount } from "~/modules/invoices/payable";
 import { checkAllocations, type AllocationProblem } from "./allocation-rules";
 import { lockPayment, releasePayment } from "./reserve.server";
 
@@ -93,7 +94,7 @@ async function reserve(input: StartPaymentInput): Promise<{ ok: true; payment: P
 
     const requested = input.amounts.map((a) => {
       const invoice = rows.find((r) => r.id === a.invoiceId)!;
-      const payable = invoice.status === "open" ? invoice.balance - invoice.amountPending : 0;
+      const payable = payableAmount(invoice);
       return { invoiceId: invoice.id, number: invoice.number, currency: invoice.currency, payable, amount: a.amount };
     });
     const problems = checkAllocations(requested);

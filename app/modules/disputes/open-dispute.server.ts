@@ -1,0 +1,108 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import { accountContacts } from "#db/schema/accounts";
+import { activeDisputeStatuses, disputeLines, disputeReasons, disputes } from "#db/schema/disputes";
+import { invoiceLines, invoices } from "#db/schema/invoices";
+import { db } from "~/db.server";
+import { recordAudit } from "~/modules/audit/record-audit.server";
+import { recordEvent } from "~/modules/events/record-event.server";
+import { payableAmount } from "~/modules/invoices/payable";
+import { queueEmail } from "~/modules/notifications/queue-email.server";
+import { now } from "~/utils/clock";
+import { addBusinessDays } from "~/utils/business-days";
+import { formatMoney } from "~/utils/money";
+import { addMessageRow, DisputeProblem, disputeEmailFacts, type AcceptedFile } from "./dispute-context.server";
+import { disputeReceivedEmail } from "./dispute-emails";
+import { slaBusinessDays } from "./policy";
+
+export const openDisputeFields = z.object({
+  reason: z.enum(disputeReasons, { errorMap: () => ({ message: "Choose the reason for the dispute." }) }),
+  description: z.string().trim().min(10, "Describe the problem in a few words (at least 10 characters).").max(5000, "Keep the description under 5,000 characters."),
+});
+
+export interface OpenDisputeInput {
+  payer: { userId: string; ip: string | null };
+  invoiceId: string;
+  reason: z.infer<typeof openDisputeFields>["reason"];
+  description: string;
+  /** Minor units; null = the whole disputable balance. */
+  amount: number | null;
+  lineIds: string[];
+  files: AcceptedFile[];
+}
+
+export type OpenDisputeResult = { ok: true; disputeId: string } | { ok: false; field: "amount" | "lines" | "files" | "form"; message: string };
+
+/**
+ * A payer disputes (part of) an invoice: the amount is held out of what is payable, the AR team's
+ * first response is due within the SLA, and the files are stored with the opening message —
+ * all in one transaction, with the event, the audit row and the acknowledgement email.
+ */
+export async function openDispute(input: OpenDisputeInput): Promise<OpenDisputeResult> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [invoice] = await tx
+        .select()
+        .from(invoices)
+        .where(
+          and(
+            eq(invoices.id, input.invoiceId),
+            sql`exists (select 1 from ${accountContacts} where ${accountContacts.accountId} = ${invoices.accountId} and ${accountContacts.userId} = ${input.payer.userId})`,
+          ),
+        )
+        .for("update");
+      if (!invoice) return { ok: false as const, field: "form" as const, message: "Invoice not found." };
+      const [active] = await tx
+        .select({ id: disputes.id })
+        .from(disputes)
+        .where(and(eq(disputes.invoiceId, invoice.id), inArray(disputes.status, [...activeDisputeStatuses])));
+      if (active) return { ok: false as const, field: "form" as const, message: "This invoice already has an open dispute. Add to it instead of opening another." };
+      const disputable = payableAmount(invoice);
+      if (disputable <= 0) return { ok: false as const, field: "amount" as const, message: "Nothing on this invoice can be disputed now: it is paid, or a payment for it is under way." };
+      const amount = input.amount ?? disputable;
+      if (!Number.isSafeInteger(amount) || amount <= 0) return { ok: false as const, field: "amount" as const, message: "Enter the amount you dispute." };
+      if (amount > disputable) return { ok: false as const, field: "amount" as const, message: `You can dispute at most ${formatMoney(disputable, invoice.currency)} on this invoice.` };
+      if (input.lineIds.length > 0) {
+        const lines = await tx.select({ id: invoiceLines.id }).from(invoiceLines).where(and(eq(invoiceLines.invoiceId, invoice.id), inArray(invoiceLines.id, input.lineIds)));
+        if (lines.length !== new Set(input.lineIds).size) return { ok: false as const, field: "lines" as const, message: "Choose lines of this invoice only." };
+      }
+
+      const openedAt = now();
+      const [dispute] = await tx
+        .insert(disputes)
+        .values({
+          accountId: invoice.accountId,
+          invoiceId: invoice.id,
+          openedByUserId: input.payer.userId,
+          reason: input.reason,
+          amount,
+          currency: invoice.currency,
+          description: input.description,
+          firstResponseDueAt: addBusinessDays(openedAt, slaBusinessDays()),
+          createdAt: openedAt,
+          updatedAt: openedAt,
+        })
+        .returning();
+      if (input.lineIds.length > 0) await tx.insert(disputeLines).values([...new Set(input.lineIds)].map((invoiceLineId) => ({ disputeId: dispute!.id, invoiceLineId })));
+      await tx.update(invoices).set({ amountDisputed: sql`${invoices.amountDisputed} + ${amount}`, updatedAt: sql`now()` }).where(eq(invoices.id, invoice.id));
+      await addMessageRow(tx, dispute!, { authorUserId: input.payer.userId, authorSide: "customer", visibility: "customer", body: input.description }, input.files);
+      await recordEvent(tx, {
+        type: "dispute.opened",
+        accountId: invoice.accountId,
+        subjectType: "dispute",
+        subjectId: dispute!.id,
+        data: { invoiceId: invoice.id, invoiceNumber: invoice.number, reason: input.reason, amount, currency: invoice.currency, lineIds: input.lineIds, files: input.files.length },
+      });
+      await recordAudit(tx, { actorUserId: input.payer.userId, actorType: "user", action: "dispute.opened", subjectType: "dispute", subjectId: dispute!.id, ip: input.payer.ip, data: { amount } });
+      const facts = await disputeEmailFacts(tx, dispute!);
+      if (facts) {
+        const dueBy = dispute!.firstResponseDueAt.toLocaleDateString("en-US", { dateStyle: "full", timeZone: "UTC" });
+        await queueEmail(tx, disputeReceivedEmail({ ...facts, amount: formatMoney(amount, invoice.currency), dueBy }));
+      }
+      return { ok: true as const, disputeId: dispute!.id };
+    });
+  } catch (e) {
+    if (e instanceof DisputeProblem) return { ok: false, field: "files", message: e.message };
+    throw e;
+  }
+}

@@ -1,0 +1,74 @@
+import { eq, sql } from "drizzle-orm";
+import { creditMemos } from "#db/schema/disputes";
+import { invoices } from "#db/schema/invoices";
+import { db } from "~/db.server";
+import { recordAudit } from "~/modules/audit/record-audit.server";
+import { recordEvent } from "~/modules/events/record-event.server";
+import { queueEmail } from "~/modules/notifications/queue-email.server";
+import { formatMoney } from "~/utils/money";
+import { addMessageRow, disputeEmailFacts, lockDispute } from "./dispute-context.server";
+import { disputeResolvedEmail } from "./dispute-emails";
+import { isClosed } from "./policy";
+import { closeDispute } from "./release-hold.server";
+
+export type ResolveInput =
+  | { staff: { userId: string; ip: string | null }; disputeId: string; outcome: "credit"; creditAmount: number; note: string }
+  | { staff: { userId: string; ip: string | null }; disputeId: string; outcome: "reject"; note: string };
+
+/**
+ * Ends a dispute. A credit issues a credit memo for all or part of the disputed amount: the
+ * invoice balance drops by exactly that much (and the invoice is paid if nothing is left). A
+ * rejection needs an explanation. Either way the hold is released and the payer is told.
+ */
+export async function resolveDispute(input: ResolveInput): Promise<{ ok: true } | { ok: false; message: string }> {
+  const note = input.note.trim();
+  if (note.length < 5) return { ok: false, message: input.outcome === "reject" ? "Explain to the customer why the dispute is rejected." : "Add a note for the customer about the credit." };
+  return db.transaction(async (tx) => {
+    const dispute = await lockDispute(tx, input.disputeId);
+    if (!dispute) return { ok: false as const, message: "Dispute not found." };
+    if (isClosed(dispute.status)) return { ok: false as const, message: "This dispute is already closed." };
+    const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, dispute.invoiceId)).for("update");
+    const money = (m: number) => formatMoney(m, dispute.currency);
+
+    if (input.outcome === "credit") {
+      if (!Number.isSafeInteger(input.creditAmount) || input.creditAmount <= 0) return { ok: false as const, message: "Enter the credit amount." };
+      if (input.creditAmount > dispute.amount) return { ok: false as const, message: `The credit can be at most the disputed ${money(dispute.amount)}.` };
+      // Release the hold first so the credit fits within the invoice's total.
+      await closeDispute(tx, dispute, "resolved", { creditedAmount: input.creditAmount, resolutionNote: note });
+      const [updated] = await tx
+        .update(invoices)
+        .set({
+          amountCredited: sql`${invoices.amountCredited} + ${input.creditAmount}`,
+          status: sql`case when ${invoices.total} - ${invoices.amountPaid} - ${invoices.amountCredited} - ${input.creditAmount} <= 0 then 'paid' else ${invoices.status} end`,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(invoices.id, dispute.invoiceId))
+        .returning({ status: invoices.status });
+      const [memo] = await tx
+        .insert(creditMemos)
+        .values({ accountId: dispute.accountId, invoiceId: dispute.invoiceId, disputeId: dispute.id, amount: input.creditAmount, currency: dispute.currency, reason: note, createdByUserId: input.staff.userId })
+        .returning();
+      await recordEvent(tx, { type: "credit_memo.created", accountId: dispute.accountId, subjectType: "credit_memo", subjectId: memo!.id, data: { invoiceId: dispute.invoiceId, invoiceNumber: invoice!.number, disputeId: dispute.id, amount: input.creditAmount, currency: dispute.currency } });
+      if (updated?.status === "paid") await recordEvent(tx, { type: "invoice.paid", accountId: dispute.accountId, subjectType: "invoice", subjectId: dispute.invoiceId, data: { number: invoice!.number, creditMemoId: memo!.id } });
+    } else {
+      await closeDispute(tx, dispute, "rejected", { resolutionNote: note });
+    }
+
+    const outcomeText =
+      input.outcome === "credit"
+        ? `We credited ${money(input.creditAmount)} to invoice ${invoice!.number}${input.creditAmount < dispute.amount ? ` (of the ${money(dispute.amount)} disputed)` : ""}. Its balance is reduced by that amount.`
+        : `We looked into your dispute of invoice ${invoice!.number} and could not accept it. The ${money(dispute.amount)} is payable again.`;
+    await addMessageRow(tx, dispute, { authorUserId: input.staff.userId, authorSide: "staff", visibility: "customer", kind: "resolution", body: `${outcomeText}\n\n${note}` });
+    await recordEvent(tx, {
+      type: "dispute.resolved",
+      accountId: dispute.accountId,
+      subjectType: "dispute",
+      subjectId: dispute.id,
+      data: { outcome: input.outcome === "credit" ? "credited" : "rejected", creditedAmount: input.outcome === "credit" ? input.creditAmount : 0, amount: dispute.amount, currency: dispute.currency, invoiceId: dispute.invoiceId },
+    });
+    await recordAudit(tx, { actorUserId: input.staff.userId, actorType: "user", action: input.outcome === "credit" ? "dispute.credited" : "dispute.rejected", subjectType: "dispute", subjectId: dispute.id, ip: input.staff.ip, data: { creditAmount: input.outcome === "credit" ? input.creditAmount : 0 } });
+    const facts = await disputeEmailFacts(tx, dispute);
+    if (facts) await queueEmail(tx, disputeResolvedEmail({ ...facts, outcome: outcomeText, note }));
+    return { ok: true as const };
+  });
+}

@@ -1,0 +1,19 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requirePayer } from "~/modules/auth/session.server";
+import { getAttachment } from "~/modules/disputes/get-attachment.server";
+import { contentDisposition } from "~/modules/storage/upload-policy";
+
+// Dispute evidence: only to the dispute's account, always as a download, never cached or sniffed.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const payer = await requirePayer(request);
+  const file = await getAttachment({ kind: "payer", userId: payer.user.id }, params.attachmentId ?? "");
+  if (!file) throw new Response("Not found", { status: 404 });
+  return new Response(new Uint8Array(file.bytes), {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Disposition": contentDisposition(file.filename),
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "private, no-store",
+    },
+  });
+}
