@@ -15,6 +15,8 @@ const chromium = {
   ],
 };
 
+const moneySpecs = /(payments|disputes|admin-disputes)\.spec\.ts/;
+
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
@@ -28,10 +30,11 @@ export default defineConfig({
     launchOptions: chromium,
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testIgnore: /payments\.spec\.ts/ },
+    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testIgnore: moneySpecs },
     { name: "phone", use: { ...devices["Pixel 7"], launchOptions: chromium }, testMatch: /responsive\.spec\.ts/ },
-    // Payments move balances that other specs compare with the database: they run last.
-    { name: "payments", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /payments\.spec\.ts/, dependencies: ["desktop", "phone"] },
+    // Payments, credits and disputes move balances that other specs compare with the database:
+    // they run after those.
+    { name: "money", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: moneySpecs, dependencies: ["desktop", "phone"] },
   ],
   webServer: [
     {

@@ -116,6 +116,23 @@ test.describe("payer (two accounts)", () => {
   });
 });
 
+test.describe("payer with disputes (seeded, Initech)", () => {
+  test.beforeEach(async ({ signInAs }) => {
+    await signInAs(demo.sam);
+  });
+
+  test("disputes list, a dispute, and the dispute form", async ({ page }) => {
+    const [d] = await sql<{ id: string; number: string }[]>`
+      select d.id, i.number from disputes d join invoices i on i.id = d.invoice_id where d.status = 'waiting_on_customer' limit 1`;
+    const [open] = await sql<{ id: string; number: string }[]>`
+      select i.id, i.number from invoices i join accounts a on a.id = i.account_id
+      where a.number = 'C-1004' and i.status = 'open' and i.amount_disputed = 0 limit 1`;
+    await check(page, "/disputes", "Disputes");
+    await check(page, `/disputes/${d!.id}`, `Dispute of invoice ${d!.number}`);
+    await check(page, `/invoices/${open!.id}/dispute`, `Dispute invoice ${open!.number}`);
+  });
+});
+
 test.describe("AR agent", () => {
   test.beforeEach(async ({ signInAs }) => {
     await signInAs(demo.agent);
@@ -132,6 +149,13 @@ test.describe("AR agent", () => {
 
   test("admin invoices", async ({ page }) => {
     await check(page, "/admin/invoices?filter=all", "Invoices");
+  });
+
+  test("admin dispute queue and a dispute", async ({ page }) => {
+    const [d] = await sql<{ id: string; number: string }[]>`
+      select d.id, i.number from disputes d join invoices i on i.id = d.invoice_id where d.status = 'in_review' limit 1`;
+    await check(page, "/admin/disputes", "Disputes");
+    await check(page, `/admin/disputes/${d!.id}`, `Dispute of invoice ${d!.number}`);
   });
 
   test("admin payments", async ({ page }) => {

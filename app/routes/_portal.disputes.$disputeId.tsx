@@ -24,6 +24,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ dispute, customerName: payer.user.name });
 }
 
+type Rejected = Array<{ filename: string; message: string }>;
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const payer = await requirePayer(request);
   const who = { userId: payer.user.id, ip: clientOf(request, context).ip };
@@ -32,14 +34,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (fields.intent === "withdraw") {
     const result = await withdrawDispute({ payer: who, disputeId });
     if (result.notFound) throw new Response("Not found", { status: 404 });
-    if (!result.ok) return json({ error: result.message ?? "Could not withdraw.", rejected: [], body: "" }, { status: 400 });
+    if (!result.ok) return json({ error: result.message ?? "Could not withdraw.", rejected: [] as Rejected, body: "" }, { status: 400 });
     return redirect(`/disputes/${disputeId}`);
   }
   const body = fields.body ?? "";
-  if (rejected.length > 0) return json({ error: null, rejected, body }, { status: 400 });
+  if (rejected.length > 0) return json({ error: null as string | null, rejected: rejected as Rejected, body }, { status: 400 });
   const result = await postDisputeMessage({ actor: { side: "customer", ...who }, disputeId, body, files });
   if (!result.ok && result.notFound) throw new Response("Not found", { status: 404 });
-  if (!result.ok) return json({ error: result.message, rejected: [], body }, { status: 400 });
+  if (!result.ok) return json({ error: result.message, rejected: [] as Rejected, body }, { status: 400 });
   return redirect(`/disputes/${disputeId}`);
 }
 

@@ -3,10 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { FileErrors } from "~/components/disputes/file-errors";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { disputeReasons } from "#db/schema/disputes";
 import { requirePayer } from "~/modules/auth/session.server";
 import { openDispute, openDisputeFields } from "~/modules/disputes/open-dispute.server";
-import { reasonLabels } from "~/modules/disputes/policy";
+import { disputeReasons, reasonLabels } from "~/modules/disputes/policy";
 import { getInvoice } from "~/modules/invoices/get-invoice.server";
 import { payableAmount } from "~/modules/invoices/payable";
 import { amountInputValue, parseAmount } from "~/modules/payments/allocation-rules";

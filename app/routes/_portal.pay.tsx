@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { randomToken } from "~/modules/auth/secrets.server";
 import { requirePayer } from "~/modules/auth/session.server";
 import { amountInputValue, parseAmount } from "~/modules/payments/allocation-rules";
 import { loadPayForm } from "~/modules/payments/pay-form.server";
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ids = new URL(request.url).searchParams.getAll("invoice").slice(0, 100);
   const form = await loadPayForm({ userId: payer.user.id, accountId: payer.activeAccount.id }, ids);
   // A fresh id per form: submitting it twice finds the payment already made.
-  return json({ ...form, attemptId: randomBytes(16).toString("base64url") });
+  return json({ ...form, attemptId: randomToken() });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

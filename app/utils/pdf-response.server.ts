@@ -6,7 +6,6 @@ export function pdfResponse(body: Buffer, filename: string): Response {
       "Content-Type": "application/pdf",
       "Content-Disposition": `attachment; filename="${safe}"`,
       "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
     },
   });
 }

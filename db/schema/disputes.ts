@@ -4,13 +4,10 @@ import { accounts, users } from "./accounts";
 import { newId } from "./ids";
 import { invoiceLines, invoices } from "./invoices";
 
-export const disputeReasons = ["pricing_error", "quantity_or_short_shipment", "damaged_goods", "not_received", "duplicate_billing", "already_paid", "tax", "other"] as const;
-export type DisputeReason = (typeof disputeReasons)[number];
+import { activeDisputeStatuses, disputeReasons, disputeStatuses } from "./dispute-values";
 
-export const disputeStatuses = ["open", "in_review", "waiting_on_customer", "resolved", "rejected", "withdrawn"] as const;
-export type DisputeStatus = (typeof disputeStatuses)[number];
-/** While a dispute is in one of these, its amount is held out of the invoice's payable balance. */
-export const activeDisputeStatuses = ["open", "in_review", "waiting_on_customer"] as const;
+export { activeDisputeStatuses, disputeReasons, disputeStatuses };
+export type { DisputeReason, DisputeStatus } from "./dispute-values";
 
 const money = () => bigint({ mode: "number" });
 

@@ -22,7 +22,7 @@ const paymentStatusLabels: Record<PaymentStatus, string> = {
 /** What the clerk needs beside the dispute: balances, the customer's other disputes, recent payments. */
 export function AdminDisputeCustomerContext({ accountId, accountName, context }: { accountId: string; accountName: string; context: AdminCustomerContext }) {
   return (
-    <aside aria-labelledby="context-heading" className="space-y-5 rounded-lg bg-white p-4 ring-1 ring-slate-200">
+    <aside aria-labelledby="context-heading" className="min-w-0 space-y-5 self-start rounded-lg bg-white p-4 ring-1 ring-slate-200">
       <h2 id="context-heading" className="text-lg font-semibold">
         About{" "}
         <Link to={`/admin/customers/${accountId}`} className="text-brand-700 underline">

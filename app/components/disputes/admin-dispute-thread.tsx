@@ -31,9 +31,7 @@ export function AdminDisputeThread({ messages }: { messages: AdminThreadMessage[
               className={`rounded-lg p-4 ring-1 ${internal ? "border-l-4 border-amber-500 bg-amber-50 ring-amber-300" : m.authorSide === "customer" ? "bg-white ring-slate-200" : "bg-slate-50 ring-slate-200"}`}
             >
               {internal ? (
-                <p className="mb-2 text-sm font-semibold text-amber-950">
-                  <span aria-hidden="true">🔒 </span>Internal note — not visible to the customer
-                </p>
+                <p className="mb-2 text-sm font-semibold text-amber-950">Internal note — not visible to the customer</p>
               ) : null}
               <header className="flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm">
                 <span className="font-semibold">{m.authorName ?? sideLabels[m.authorSide]}</span>

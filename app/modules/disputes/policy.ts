@@ -1,4 +1,6 @@
-import type { DisputeReason, DisputeStatus } from "#db/schema/disputes";
+import type { DisputeReason, DisputeStatus } from "#db/schema/dispute-values";
+
+export { disputeReasons, disputeStatuses } from "#db/schema/dispute-values";
 
 export const reasonLabels: Record<DisputeReason, string> = {
   pricing_error: "Pricing error",

@@ -5,6 +5,7 @@ import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
+import { now } from "~/utils/clock";
 import { addMessageRow, DisputeProblem, disputeEmailFacts, lockDispute, type AcceptedFile } from "./dispute-context.server";
 import { disputeInfoRequestedEmail, disputeReplyEmail } from "./dispute-emails";
 import { isClosed } from "./policy";
@@ -54,12 +55,13 @@ export async function postDisputeMessage(input: PostMessageInput): Promise<PostM
         { authorUserId: input.actor.userId, authorSide: input.actor.side, visibility, kind: kind === "info_request" ? "info_request" : "message", body: body || "(files attached)" },
         input.files,
       );
-      const changes: Partial<typeof disputes.$inferInsert> = { updatedAt: new Date() };
+      const at = now();
+      const changes: Partial<typeof disputes.$inferInsert> = { updatedAt: at };
       let statusTo: typeof dispute.status | null = null;
       if (input.actor.side === "customer" && dispute.status === "waiting_on_customer") statusTo = "in_review";
       if (kind === "info_request") statusTo = "waiting_on_customer";
       if (input.actor.side === "staff" && visibility === "customer") {
-        changes.firstRespondedAt = dispute.firstRespondedAt ?? new Date();
+        changes.firstRespondedAt = dispute.firstRespondedAt ?? at;
         if (!dispute.assigneeUserId) changes.assigneeUserId = input.actor.userId;
         if (dispute.status === "open" && !statusTo) statusTo = "in_review";
       }

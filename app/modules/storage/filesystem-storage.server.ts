@@ -24,7 +24,7 @@ export function filesystemStorage(dir: string): BlobStorage {
       // Written to a temporary name, flushed, then renamed: a reader (or a crash) never sees half a file.
       const temp = path.join(root, `.tmp-${key}-${randomBytes(6).toString("hex")}`);
       try {
-        const handle = await open(temp, "wx", 0o644);
+        const handle = await open(temp, "wx", 0o600);
         try {
           await handle.writeFile(data);
           await handle.sync();
