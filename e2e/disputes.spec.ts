@@ -218,6 +218,6 @@ test("the whole journey: payer disputes with a PDF, the agent triages, asks, get
 
   // Emails at each step the payer should know about.
   await expect
-    .poll(async () => (await mailFor(demo.pat)).slice(mailBefore).map((m) => m.subject.split(" invoice")[0]), { timeout: 10_000 })
+    .poll(async () => (await mailFor(demo.pat)).slice(mailBefore).filter((m) => m.subject.includes(inv.number)).map((m) => m.subject.split(" invoice")[0]), { timeout: 10_000 })
     .toEqual(["We received your dispute of", "We need more information about", `Your dispute of`]);
 });
