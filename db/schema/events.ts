@@ -1,4 +1,5 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { newId } from "./ids";
 
 /**
@@ -10,6 +11,12 @@ export const events = pgTable(
   {
     id: text().primaryKey().$defaultFn(() => newId("ev")),
     seq: bigserial({ mode: "number" }).notNull().unique(),
+    /**
+     * The writing transaction's id. The pull feed orders by (txid, seq) and only serves events
+     * of transactions older than every one still running, so a consumer's cursor never skips
+     * an event that commits late.
+     */
+    txid: bigint({ mode: "number" }).notNull().default(sql`pg_current_xact_id()::text::bigint`),
     type: text().notNull(),
     accountId: text(),
     subjectType: text().notNull(),
@@ -17,7 +24,7 @@ export const events = pgTable(
     data: jsonb().$type<Record<string, unknown>>().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("events_subject_idx").on(t.subjectType, t.subjectId), index("events_type_idx").on(t.type)],
+  (t) => [index("events_subject_idx").on(t.subjectType, t.subjectId), index("events_type_idx").on(t.type), index("events_feed_idx").on(t.txid, t.seq)],
 );
 
 export type DomainEvent = typeof events.$inferSelect;

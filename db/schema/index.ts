@@ -6,3 +6,4 @@ export * from "./mail";
 export * from "./payments";
 export * from "./events";
 export * from "./disputes";
+export * from "./integrations";
