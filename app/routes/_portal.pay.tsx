@@ -29,6 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const attemptId = String(form.get("attemptId") ?? "");
   const values = Object.fromEntries(ids.map((id) => [id, String(form.get(`amount_${id}`) ?? "")]));
   const save = form.get("save") === "on";
+  const method = String(form.get("method") ?? "checkout");
   const { invoices } = await loadPayForm({ userId: payer.user.id, accountId: payer.activeAccount.id }, ids);
 
   const fieldErrors: Record<string, string> = {};
@@ -37,20 +38,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (amount === null) fieldErrors[inv.id] = `Enter an amount like ${amountInputValue(inv.payable || 12500, inv.currency)}.`;
     return { invoiceId: inv.id, amount: amount ?? 0 };
   });
-  if (!/^[\w-]{16,64}$/.test(attemptId)) return json({ formError: "This form has expired. Reload the page and try again.", fieldErrors, values, save }, { status: 400 });
-  if (Object.keys(fieldErrors).length > 0) return json({ formError: null, fieldErrors, values, save }, { status: 400 });
+  if (!/^[\w-]{16,64}$/.test(attemptId)) return json({ formError: "This form has expired. Reload the page and try again.", fieldErrors, values, save, method }, { status: 400 });
+  if (Object.keys(fieldErrors).length > 0) return json({ formError: null, fieldErrors, values, save, method }, { status: 400 });
 
   // 0 on an invoice means "not this one now".
   const chosen = amounts.filter((a) => a.amount !== 0);
-  const result = await startPayment({ payer: { userId: payer.user.id, ip: clientOf(request, context).ip }, accountId: payer.activeAccount.id, attemptId, amounts: chosen, savePaymentMethod: save });
+  const result = await startPayment({
+    payer: { userId: payer.user.id, ip: clientOf(request, context).ip },
+    accountId: payer.activeAccount.id,
+    attemptId,
+    amounts: chosen,
+    savePaymentMethod: save,
+    savedMethodId: method === "checkout" ? null : method,
+  });
   if (result.ok) throw redirect(result.checkoutUrl);
   for (const p of result.problems) if (p.invoiceId) fieldErrors[p.invoiceId] = p.message;
   const formError = result.problems.filter((p) => !p.invoiceId).map((p) => p.message).join(" ") || null;
-  return json({ formError, fieldErrors, values, save }, { status: 400 });
+  return json({ formError, fieldErrors, values, save, method }, { status: 400 });
 }
 
 export default function PayInvoices() {
-  const { invoices, paymentsUnderWay, attemptId } = useLoaderData<typeof loader>();
+  const { invoices, paymentsUnderWay, attemptId, savedCards } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const [typed, setTyped] = useState<Record<string, string>>(() =>
@@ -153,9 +161,24 @@ export default function PayInvoices() {
         <p className="text-right text-lg font-semibold" aria-live="polite">
           Total: <span data-testid="pay-total">{formatMoney(total, currency)}</span>
         </p>
+        {savedCards.length > 0 ? (
+          <fieldset className="space-y-1">
+            <legend className="text-sm font-medium">How to pay</legend>
+            <div className="flex items-center gap-2">
+              <input type="radio" id="method-checkout" name="method" value="checkout" defaultChecked={(actionData?.method ?? "checkout") === "checkout"} className="h-4 w-4" />
+              <label htmlFor="method-checkout">A card or bank account on Stripe&apos;s secure page</label>
+            </div>
+            {savedCards.map((card) => (
+              <div key={card.id} className="flex items-center gap-2">
+                <input type="radio" id={`method-${card.id}`} name="method" value={card.id} defaultChecked={actionData?.method === card.id} className="h-4 w-4" />
+                <label htmlFor={`method-${card.id}`}>Saved card {card.label}</label>
+              </div>
+            ))}
+          </fieldset>
+        ) : null}
         <div className="flex items-center gap-2">
           <input id="save" name="save" type="checkbox" defaultChecked={actionData?.save ?? false} className="h-4 w-4" />
-          <label htmlFor="save">Save this card or bank account with Stripe for next time</label>
+          <label htmlFor="save">Save the card or bank account I enter with Stripe for next time</label>
         </div>
         <p className="text-sm text-slate-700">{currency === "USD" ? "Pay by card or US bank account (ACH)." : "Pay by card."} Bank payments take up to 4 business days to confirm.</p>
         <Button type="submit" disabled={busy || payable.length === 0}>

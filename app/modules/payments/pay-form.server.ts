@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { accountContacts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
-import { paymentAllocations, payments } from "#db/schema/payments";
+import { paymentAllocations, payments, savedPaymentMethods } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { payableAmount } from "~/modules/invoices/payable";
 
@@ -10,7 +10,7 @@ import { payableAmount } from "~/modules/invoices/payable";
  * still payable on each, and any payment already under way for them.
  */
 export async function loadPayForm(payer: { userId: string; accountId: string }, invoiceIds: string[]) {
-  if (invoiceIds.length === 0) return { invoices: [], paymentsUnderWay: [] };
+  if (invoiceIds.length === 0) return { invoices: [], paymentsUnderWay: [], savedCards: [] };
   const rows = await db
     .select({
       id: invoices.id,
@@ -37,7 +37,13 @@ export async function loadPayForm(payer: { userId: string; accountId: string }, 
     .from(payments)
     .innerJoin(paymentAllocations, eq(paymentAllocations.paymentId, payments.id))
     .where(and(inArray(paymentAllocations.invoiceId, rows.map((r) => r.id)), inArray(payments.status, ["pending", "processing"])));
+  const savedCards = await db
+    .select({ id: savedPaymentMethods.id, label: savedPaymentMethods.label })
+    .from(savedPaymentMethods)
+    .where(and(eq(savedPaymentMethods.accountId, payer.accountId), eq(savedPaymentMethods.type, "card"), isNull(savedPaymentMethods.removedAt)))
+    .orderBy(asc(savedPaymentMethods.createdAt));
   return {
+    savedCards,
     invoices: rows.map((r) => ({ ...r, payable: payableAmount(r) })),
     paymentsUnderWay: underWay,
   };

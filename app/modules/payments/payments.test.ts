@@ -293,3 +293,30 @@ describe("refunds", () => {
     expect(refundedEvents).toHaveLength(1);
   });
 });
+
+describe("saved cards", () => {
+  it("saves the card when asked, and a later payment with it succeeds at once without Checkout", async () => {
+    const [a, b] = await freshOpenInvoices(2);
+    const first = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: a!.id, amount: a!.balance }], savePaymentMethod: true });
+    if (!first.ok) throw new Error("start failed");
+    await submitHostedCheckout(first.checkoutUrl, { card: "4242424242424242" });
+    await settle(statusIs(first.paymentId, "succeeded"));
+    const [saved] = await db.execute<{ id: string; label: string }>(sql`select id, label from saved_payment_methods where account_id = ${accountId}`);
+    expect(saved).toMatchObject({ label: "Visa •••• 4242" });
+
+    const second = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: b!.id, amount: b!.balance }], savePaymentMethod: false, savedMethodId: saved!.id });
+    expect(second.ok).toBe(true);
+    if (!second.ok) return;
+    expect(second.checkoutUrl).toMatch(/\/payments\/pay_/);
+    const p = await payment(second.paymentId);
+    expect(p).toMatchObject({ status: "succeeded", stripeCheckoutSessionId: null });
+    expect(await invoice(b!.id)).toMatchObject({ status: "paid", amountPending: 0 });
+  });
+
+  it("refuses a saved card of another account", async () => {
+    const [a] = await freshOpenInvoices(1);
+    const result = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: a!.id, amount: a!.balance }], savePaymentMethod: false, savedMethodId: "spm_not_ours" });
+    expect(result).toMatchObject({ ok: false });
+    expect((await invoice(a!.id)).amountPending).toBe(0);
+  });
+});

@@ -1,7 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { accountContacts, accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
-import { paymentAllocations, payments, type Payment } from "#db/schema/payments";
+import { paymentAllocations, payments, savedPaymentMethods, type Payment } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
@@ -9,6 +9,7 @@ import { recordEvent } from "~/modules/events/record-event.server";
 import { stripe } from "~/modules/stripe/client.server";
 import { payableAmount } from "~/modules/invoices/payable";
 import { checkAllocations, type AllocationProblem } from "./allocation-rules";
+import { chargeSavedCard } from "./charge-saved-card.server";
 import { lockPayment, releasePayment } from "./reserve.server";
 
 export interface StartPaymentInput {
@@ -18,6 +19,8 @@ export interface StartPaymentInput {
   attemptId: string;
   amounts: Array<{ invoiceId: string; amount: number }>;
   savePaymentMethod: boolean;
+  /** Pay with a card saved earlier (saved_payment_methods id) instead of Stripe Checkout. */
+  savedMethodId?: string | null;
 }
 
 export type StartPaymentResult =
@@ -42,6 +45,11 @@ export async function startPayment(input: StartPaymentInput): Promise<StartPayme
     if (reserved.ok === false) return reserved;
     if (reserved.ok === "existing") return resume(reserved.payment);
     payment = reserved.payment;
+    if (reserved.savedMethod) {
+      const customer = await ensureStripeCustomer(payment.accountId);
+      await chargeSavedCard(payment, customer, reserved.savedMethod);
+      return { ok: true, paymentId: payment.id, checkoutUrl: `${env().APP_URL}/payments/${payment.id}` };
+    }
   } catch (e) {
     // The same form submitted twice at once: the second insert hits the attempt's unique key.
     const again = await findAttempt(input.payer.userId, input.attemptId);
@@ -66,7 +74,9 @@ async function resume(payment: Payment): Promise<StartPaymentResult> {
   return { ok: true, paymentId: payment.id, checkoutUrl: `${env().APP_URL}/payments/${payment.id}` };
 }
 
-async function reserve(input: StartPaymentInput): Promise<{ ok: true; payment: Payment } | { ok: false; problems: AllocationProblem[] } | { ok: "existing"; payment: Payment }> {
+async function reserve(
+  input: StartPaymentInput,
+): Promise<{ ok: true; payment: Payment; savedMethod: string | null } | { ok: false; problems: AllocationProblem[] } | { ok: "existing"; payment: Payment }> {
   const ids = [...new Set(input.amounts.map((a) => a.invoiceId))].sort();
   if (ids.length !== input.amounts.length) return { ok: false, problems: [{ invoiceId: null, message: "Each invoice can appear only once." }] };
   return db.transaction(async (tx) => {
@@ -99,6 +109,15 @@ async function reserve(input: StartPaymentInput): Promise<{ ok: true; payment: P
     });
     const problems = checkAllocations(requested);
     if (problems.length > 0) return { ok: false as const, problems };
+    let savedMethod: string | null = null;
+    if (input.savedMethodId) {
+      const [saved] = await tx
+        .select()
+        .from(savedPaymentMethods)
+        .where(and(eq(savedPaymentMethods.id, input.savedMethodId), eq(savedPaymentMethods.accountId, input.accountId), isNull(savedPaymentMethods.removedAt), eq(savedPaymentMethods.type, "card")));
+      if (!saved) return { ok: false as const, problems: [{ invoiceId: null, message: "That saved card is no longer available. Choose another way to pay." }] };
+      savedMethod = saved.stripePaymentMethodId;
+    }
 
     const total = requested.reduce((s, r) => s + r.amount, 0);
     const [payment] = await tx
@@ -124,7 +143,7 @@ async function reserve(input: StartPaymentInput): Promise<{ ok: true; payment: P
       data: { amount: total, currency: payment!.currency, invoices: requested.map((r) => ({ invoiceId: r.invoiceId, number: r.number, amount: r.amount })) },
     });
     await recordAudit(tx, { actorUserId: input.payer.userId, actorType: "user", action: "payment.started", subjectType: "payment", subjectId: payment!.id, ip: input.payer.ip, data: { amount: total } });
-    return { ok: true as const, payment: payment! };
+    return { ok: true as const, payment: payment!, savedMethod };
   });
 }
 
