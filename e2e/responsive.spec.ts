@@ -158,6 +158,11 @@ test.describe("AR agent", () => {
     await check(page, `/admin/disputes/${d!.id}`, `Dispute of invoice ${d!.number}`);
   });
 
+  test("admin API keys and webhooks", async ({ page }) => {
+    await check(page, "/admin/api-keys", "API keys");
+    await check(page, "/admin/webhooks", "Webhooks");
+  });
+
   test("admin payments", async ({ page }) => {
     const { paymentId } = await ids();
     await check(page, "/admin/payments", "Payments");

@@ -32,7 +32,7 @@ export default function AdminLayout() {
             </Form>
           </div>
         </div>
-        <nav aria-label="Admin" className="mx-auto flex max-w-7xl gap-1 px-4 pb-2">
+        <nav aria-label="Admin" className="mx-auto flex max-w-7xl flex-wrap gap-1 px-4 pb-2">
           <NavLink to="/admin/disputes" className={navClass}>
             Disputes
           </NavLink>
@@ -44,6 +44,12 @@ export default function AdminLayout() {
           </NavLink>
           <NavLink to="/admin/payments" className={navClass}>
             Payments
+          </NavLink>
+          <NavLink to="/admin/api-keys" className={navClass}>
+            API keys
+          </NavLink>
+          <NavLink to="/admin/webhooks" className={navClass}>
+            Webhooks
           </NavLink>
         </nav>
       </header>

@@ -1,5 +1,6 @@
 import { events } from "#db/schema/events";
 import type { Executor } from "~/db.server";
+import { enqueueJob } from "~/modules/jobs/enqueue.server";
 
 export type EventType =
   | "payment.created"
@@ -17,10 +18,15 @@ export type EventType =
   | "dispute.resolved"
   | "credit_memo.created";
 
-/** Appends a domain event to the outbox; pass the transaction that makes the change. */
+/**
+ * Appends a domain event to the outbox; pass the transaction that makes the change. It also
+ * nudges the webhook fan-out (one debounced job, keyed), so back offices hear within seconds
+ * rather than at the next minute's sweep.
+ */
 export async function recordEvent(
   tx: Executor,
   event: { type: EventType; accountId: string | null; subjectType: string; subjectId: string; data: Record<string, unknown> },
 ): Promise<void> {
   await tx.insert(events).values(event);
+  await enqueueJob(tx, "fan_out_events", {}, { jobKey: "fan_out_events", maxAttempts: 3 });
 }

@@ -7,6 +7,8 @@ export interface JobPayloads {
   send_sign_in_link: { sealed: string };
   process_stripe_event: { eventId: string; type: string; objectId: string | null; paymentId: string | null; refundId: string | null };
   reconcile_payments: Record<string, never>;
+  fan_out_events: Record<string, never>;
+  deliver_webhook: { deliveryId: string };
 }
 
 /**
@@ -17,12 +19,13 @@ export async function enqueueJob<N extends keyof JobPayloads>(
   tx: Executor,
   name: N,
   payload: JobPayloads[N],
-  options: { maxAttempts?: number; jobKey?: string } = {},
+  options: { maxAttempts?: number; jobKey?: string; runAt?: Date } = {},
 ): Promise<void> {
   await tx.execute(sql`select graphile_worker.add_job(
     ${name}::text,
     ${JSON.stringify(payload)}::json,
     max_attempts => ${options.maxAttempts ?? 10}::int,
-    job_key => ${options.jobKey ?? null}::text
+    job_key => ${options.jobKey ?? null}::text,
+    run_at => ${options.runAt ? options.runAt.toISOString() : null}::timestamptz
   )`);
 }

@@ -5,6 +5,8 @@ import type { SignInLinkJob } from "~/modules/auth/request-sign-in-link.server";
 import { deliverEmail, type EmailMessage } from "~/modules/notifications/mailer.server";
 import { processStripeEvent } from "~/modules/payments/process-stripe-event.server";
 import { reconcilePayments } from "~/modules/payments/reconcile-payments.server";
+import { deliverWebhook } from "~/modules/webhooks/deliver.server";
+import { fanOutEvents } from "~/modules/webhooks/fan-out.server";
 import type { JobPayloads } from "./enqueue.server";
 
 /** Every background job the portal runs; a thrown error makes graphile-worker retry with backoff. */
@@ -21,7 +23,16 @@ export const taskList: TaskList = {
   reconcile_payments: async () => {
     await reconcilePayments();
   },
+  fan_out_events: async () => {
+    await fanOutEvents();
+  },
+  deliver_webhook: async (payload) => {
+    await deliverWebhook((payload as JobPayloads["deliver_webhook"]).deliveryId);
+  },
 };
 
-/** Schedules (graphile-worker crontab): settle payments whose webhooks never came. */
-export const crontab = "*/5 * * * * reconcile_payments";
+/**
+ * Schedules (graphile-worker crontab, one per line): settle payments whose webhooks never came;
+ * fan new events out to the back office's webhook endpoints.
+ */
+export const crontab = ["*/5 * * * * reconcile_payments", "* * * * * fan_out_events"].join("\n");

@@ -1,0 +1,30 @@
+import type { EventType } from "~/modules/events/record-event.server";
+
+// A Record keyed by the EventType union: adding a domain event type without listing it here
+// (or listing one that does not exist) fails type-checking.
+const described: Record<EventType, string> = {
+  "payment.created": "A payment was started",
+  "payment.attempt_failed": "A payment attempt failed",
+  "payment.processing": "A payment is processing",
+  "payment.succeeded": "A payment succeeded",
+  "payment.failed": "A payment failed",
+  "payment.canceled": "A payment was canceled",
+  "payment.refunded": "A payment was refunded",
+  "invoice.paid": "An invoice was paid",
+  "invoice.reopened": "An invoice was reopened",
+  "dispute.opened": "A dispute was opened",
+  "dispute.message_added": "A message was added to a dispute",
+  "dispute.status_changed": "A dispute changed status",
+  "dispute.resolved": "A dispute was resolved",
+  "credit_memo.created": "A credit memo was created",
+};
+
+/** The event types an endpoint can subscribe to (the domain events of the outbox). */
+export const webhookEventTypes = Object.keys(described) as EventType[];
+
+export function describeEventType(type: string): string {
+  return (described as Record<string, string>)[type] ?? type;
+}
+
+/** Synthetic event sent to one endpoint by "Send test event"; never fanned out. */
+export const TEST_EVENT_TYPE = "webhook.test";

@@ -1,0 +1,52 @@
+import { sql } from "drizzle-orm";
+import { webhookDeliveries } from "#db/schema/integrations";
+import { db, type Executor } from "~/db.server";
+import { enqueueJob } from "~/modules/jobs/enqueue.server";
+import { TEST_EVENT_TYPE } from "./event-types";
+
+const BATCH = 1000;
+
+/** Asks the worker to fan out soon (one queued run at most, thanks to the job key). */
+export async function triggerFanOut(tx: Executor): Promise<void> {
+  await enqueueJob(tx, "fan_out_events", {}, { jobKey: "fan_out_events", maxAttempts: 3 });
+}
+
+/** Queues the attempt of one delivery at `runAt` (now by default); the key keeps one job per delivery. */
+export async function scheduleDelivery(tx: Executor, deliveryId: string, runAt?: Date): Promise<void> {
+  await enqueueJob(tx, "deliver_webhook", { deliveryId }, { jobKey: deliveryId, maxAttempts: 1, runAt });
+}
+
+/**
+ * Creates the missing deliveries: one per (enabled endpoint, event of a subscribed type written
+ * since the endpoint was created) and queues a delivery job for each. No cursor is kept: the
+ * unique (endpoint, event) pair is the memory, so an event whose transaction commits late is still
+ * picked up on the next run. Looks back 7 days at most so a run stays cheap.
+ */
+export async function fanOutEvents(options: { limit?: number } = {}): Promise<{ created: number }> {
+  const limit = options.limit ?? BATCH;
+  return db.transaction(async (tx) => {
+    const candidates = await tx.execute<{ endpoint_id: string; event_id: string }>(sql`
+      select ep.id as endpoint_id, e.id as event_id
+      from events e
+      join webhook_endpoints ep
+        on ep.enabled
+       and e.created_at >= ep.created_at
+       and (cardinality(ep.event_types) = 0 or e.type = any(ep.event_types))
+      where e.type <> ${TEST_EVENT_TYPE}
+        and e.created_at > now() - interval '7 days'
+        and not exists (select 1 from webhook_deliveries d where d.endpoint_id = ep.id and d.event_id = e.id)
+      order by e.seq, ep.id
+      limit ${limit + 1}`);
+    const rows = [...candidates].slice(0, limit);
+    if (rows.length === 0) return { created: 0 };
+    const created = await tx
+      .insert(webhookDeliveries)
+      .values(rows.map((r) => ({ endpointId: r.endpoint_id, eventId: r.event_id, status: "pending" as const, nextAttemptAt: new Date() })))
+      .onConflictDoNothing()
+      .returning({ id: webhookDeliveries.id });
+    for (const d of created) await scheduleDelivery(tx, d.id);
+    // More than one batch waiting: run again straight away rather than in a minute.
+    if (candidates.length > limit) await triggerFanOut(tx);
+    return { created: created.length };
+  });
+}

@@ -1,0 +1,23 @@
+import { desc, eq, sql } from "drizzle-orm";
+import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
+import { db } from "~/db.server";
+
+/** Every endpoint with its delivery counts; never the secrets. */
+export async function listEndpoints() {
+  return db
+    .select({
+      id: webhookEndpoints.id,
+      url: webhookEndpoints.url,
+      description: webhookEndpoints.description,
+      eventTypes: webhookEndpoints.eventTypes,
+      enabled: webhookEndpoints.enabled,
+      disabledReason: webhookEndpoints.disabledReason,
+      createdAt: webhookEndpoints.createdAt,
+      pending: sql<number>`count(${webhookDeliveries.id}) filter (where ${webhookDeliveries.status} = 'pending')`.mapWith(Number),
+      failing: sql<number>`count(${webhookDeliveries.id}) filter (where ${webhookDeliveries.status} in ('failed', 'exhausted'))`.mapWith(Number),
+    })
+    .from(webhookEndpoints)
+    .leftJoin(webhookDeliveries, eq(webhookDeliveries.endpointId, webhookEndpoints.id))
+    .groupBy(webhookEndpoints.id)
+    .orderBy(desc(webhookEndpoints.createdAt));
+}

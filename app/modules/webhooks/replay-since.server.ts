@@ -1,0 +1,41 @@
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
+import { db } from "~/db.server";
+import { recordAudit } from "~/modules/audit/record-audit.server";
+import { now } from "~/utils/clock";
+import { scheduleDelivery, triggerFanOut } from "./fan-out.server";
+import type { StaffActor } from "./validation";
+
+export const REPLAY_LIMIT = 5000;
+
+/**
+ * Sends again every delivery of an endpoint created since `since` (succeeded ones included:
+ * consumers dedupe on webhook-id), oldest first, at most REPLAY_LIMIT per request.
+ */
+export async function replaySince(input: { staff: StaffActor; endpointId: string; since: Date }): Promise<{ ok: true; count: number; truncated: boolean } | { ok: false; message: string }> {
+  if (Number.isNaN(input.since.getTime())) return { ok: false, message: "Enter a valid date and time." };
+  if (input.since > now()) return { ok: false, message: "Choose a time in the past." };
+  return db.transaction(async (tx) => {
+    const [endpoint] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, input.endpointId));
+    if (!endpoint) return { ok: false as const, message: "Endpoint not found." };
+    if (!endpoint.enabled) return { ok: false as const, message: "Enable the endpoint before replaying deliveries." };
+    const ids = await tx
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.endpointId, endpoint.id), gte(webhookDeliveries.createdAt, input.since)))
+      .orderBy(webhookDeliveries.createdAt)
+      .limit(REPLAY_LIMIT + 1);
+    const chosen = ids.slice(0, REPLAY_LIMIT).map((r) => r.id);
+    if (chosen.length > 0) {
+      await tx
+        .update(webhookDeliveries)
+        .set({ status: "pending", attemptCount: 0, nextAttemptAt: sql`now()` })
+        .where(inArray(webhookDeliveries.id, chosen));
+      for (const id of chosen) await scheduleDelivery(tx, id);
+    }
+    // Events that never got a delivery (endpoint disabled at the time) are picked up by the fan-out.
+    await triggerFanOut(tx);
+    await recordAudit(tx, { actorUserId: input.staff.userId, actorType: "user", action: "webhook_endpoint.replayed_since", subjectType: "webhook_endpoint", subjectId: endpoint.id, ip: input.staff.ip, data: { since: input.since.toISOString(), count: chosen.length } });
+    return { ok: true as const, count: chosen.length, truncated: ids.length > REPLAY_LIMIT };
+  });
+}

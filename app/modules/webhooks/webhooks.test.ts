@@ -1,0 +1,373 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { eq, sql } from "drizzle-orm";
+import { Webhook } from "standardwebhooks";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { users } from "#db/schema/accounts";
+import { auditLog } from "#db/schema/audit";
+import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
+import { db } from "~/db.server";
+import { recordEvent, type EventType } from "~/modules/events/record-event.server";
+import { drainJobs, seed } from "../../../test/helpers";
+import { createEndpoint } from "./create-endpoint.server";
+import { deliverWebhook } from "./deliver.server";
+import { fanOutEvents } from "./fan-out.server";
+import { getEndpointWithDeliveries } from "./get-endpoint.server";
+import { listEndpoints } from "./list-endpoints.server";
+import { replayDelivery } from "./replay-delivery.server";
+import { replaySince } from "./replay-since.server";
+import { maxAttempts, retryDelaysMs } from "./retry-policy";
+import { rotateSecret } from "./rotate-secret.server";
+import { sendTestEvent } from "./send-test-event.server";
+import { setEndpointEnabled } from "./set-endpoint-enabled.server";
+import { signPayload } from "./signing.server";
+import { updateEndpoint } from "./update-endpoint.server";
+
+interface Received {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A back-office stand-in: answers with `respond`, and processes each webhook-id once. */
+class Receiver {
+  server: Server;
+  port = 0;
+  received: Received[] = [];
+  processed = new Map<string, unknown>();
+  respond: (req: Received) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 });
+  secret: string | null = null;
+
+  constructor() {
+    this.server = this.make();
+  }
+
+  private make() {
+    return createServer((req: IncomingMessage, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const r: Received = { headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString("utf8") };
+        this.received.push(r);
+        if (this.secret) {
+          const payload = new Webhook(this.secret).verify(r.body, r.headers);
+          const id = r.headers["webhook-id"]!;
+          if (!this.processed.has(id)) this.processed.set(id, payload);
+        }
+        const out = this.respond(r);
+        res.writeHead(out.status, out.headers ?? {}).end("ok");
+      });
+    });
+  }
+
+  async start(port = 0) {
+    this.server = this.make();
+    await new Promise<void>((resolve) => this.server.listen(port, "127.0.0.1", resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop() {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}/hooks`;
+  }
+}
+
+let staff: { userId: string; ip: string | null };
+const receivers: Receiver[] = [];
+
+async function receiver() {
+  const r = await new Receiver().start();
+  receivers.push(r);
+  return r;
+}
+
+async function endpointFor(r: Receiver, eventTypes: string[] = []) {
+  const created = await createEndpoint({ staff, url: r.url, description: "Back office", eventTypes });
+  if (!created.ok) throw new Error(JSON.stringify(created.fieldErrors));
+  r.secret = created.secret;
+  return created;
+}
+
+async function emit(type: EventType, subjectId: string) {
+  await db.transaction(async (tx) => {
+    await recordEvent(tx, { type, accountId: "acct_test", subjectType: type.split(".")[0]!, subjectId, data: { amount: 1234 } });
+  });
+}
+
+/** Moves time: every pending delivery and queued job becomes due now. */
+async function makeDue() {
+  await db.execute(sql`update webhook_deliveries set next_attempt_at = now() where status = 'pending'`);
+  await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where locked_at is null`);
+}
+
+async function deliveriesOf(endpointId: string) {
+  return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId)).orderBy(webhookDeliveries.createdAt, webhookDeliveries.id);
+}
+
+beforeAll(async () => {
+  await seed();
+  const [admin] = await db.select().from(users).where(eq(users.email, "admin@acme.example"));
+  staff = { userId: admin!.id, ip: "203.0.113.9" };
+});
+
+afterEach(async () => {
+  // Keep tests apart: endpoints of a finished test receive nothing more.
+  await db.update(webhookEndpoints).set({ enabled: false });
+  await drainJobs();
+  for (const r of receivers.splice(0)) await r.stop().catch(() => {});
+});
+
+describe("signing", () => {
+  it("matches the Standard Webhooks test vector", () => {
+    expect(signPayload("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", new Date(1614265330 * 1000), '{"test": 2432232314}')).toBe(
+      "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+    );
+  });
+});
+
+describe("endpoints", () => {
+  it("validates the URL and event types, returns the secret once, and audits", async () => {
+    const bad = await createEndpoint({ staff, url: "ftp://example.com/x", eventTypes: ["nope.nope"] });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.fieldErrors.url).toMatch(/https/);
+      expect(bad.fieldErrors.eventTypes).toMatch(/nope\.nope/);
+    }
+    expect((await createEndpoint({ staff, url: "not a url" })).ok).toBe(false);
+    const created = await createEndpoint({ staff, url: "https://backoffice.example/hooks", eventTypes: ["invoice.paid"] });
+    expect(created.ok).toBe(true);
+    if (!created.ok) return;
+    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(created.secret.slice(6), "base64")).toHaveLength(32);
+    const listed = (await listEndpoints()).find((e) => e.id === created.endpointId)!;
+    expect(listed).toMatchObject({ url: "https://backoffice.example/hooks", eventTypes: ["invoice.paid"], enabled: true });
+    expect(JSON.stringify(listed)).not.toContain(created.secret.slice(6));
+    const detail = await getEndpointWithDeliveries(created.endpointId);
+    expect(JSON.stringify(detail)).not.toContain(created.secret.slice(6));
+    expect((await updateEndpoint({ staff, endpointId: created.endpointId, url: "https://backoffice.example/v2", description: "v2", eventTypes: [] })).ok).toBe(true);
+    const audits = await db.select().from(auditLog).where(eq(auditLog.subjectId, created.endpointId));
+    expect(audits.map((a) => a.action).sort()).toEqual(["webhook_endpoint.created", "webhook_endpoint.updated"]);
+    expect(JSON.stringify(audits)).not.toContain(created.secret.slice(6));
+  });
+});
+
+describe("delivery", () => {
+  it("delivers events as signed webhooks the official library verifies", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    await emit("invoice.paid", "inv_1");
+    await emit("payment.succeeded", "pay_1");
+    expect((await fanOutEvents()).created).toBe(2);
+    expect((await fanOutEvents()).created).toBe(0);
+    await drainJobs();
+    expect(r.received).toHaveLength(2);
+    const [first] = r.received;
+    const payload = new Webhook(ep.secret).verify(first!.body, first!.headers) as { id: string; type: string; timestamp: string; data: Record<string, unknown> };
+    expect(payload).toMatchObject({ type: "invoice.paid", data: { amount: 1234, accountId: "acct_test", subjectType: "invoice", subjectId: "inv_1" } });
+    expect(payload.id).toMatch(/^ev_/);
+    expect(first!.headers["webhook-id"]).toBe(payload.id);
+    expect(first!.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/=]+$/);
+    expect(first!.headers["content-type"]).toBe("application/json");
+    const rows = await deliveriesOf(ep.endpointId);
+    expect(rows.map((d) => d.status)).toEqual(["succeeded", "succeeded"]);
+    expect(rows[0]!.attempts).toHaveLength(1);
+    expect(rows[0]!.attempts[0]).toMatchObject({ statusCode: 200, error: null });
+    expect(rows[0]!.attempts[0]!.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("retries through 500s and a receiver that is down, and the consumer processes each event once", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    const port = r.port;
+    // Processes the event but answers 500: the retry carries the same webhook-id.
+    r.respond = () => ({ status: 500 });
+    for (const n of [1, 2, 3]) await emit("payment.created", `pay_down_${n}`);
+    await fanOutEvents();
+    await drainJobs();
+    let rows = await deliveriesOf(ep.endpointId);
+    expect(rows.map((d) => [d.status, d.attemptCount, d.lastStatusCode])).toEqual(Array(3).fill(["pending", 1, 500]));
+    // Second attempt after 5 s.
+    for (const d of rows) expect(d.nextAttemptAt!.getTime() - Date.parse(d.attempts[0]!.at)).toBe(retryDelaysMs[0]);
+
+    await r.stop();
+    await makeDue();
+    await drainJobs();
+    rows = await deliveriesOf(ep.endpointId);
+    for (const d of rows) {
+      expect(d).toMatchObject({ status: "pending", attemptCount: 2, lastStatusCode: null });
+      expect(d.lastError).toMatch(/ECONNREFUSED|Connection|Request failed/);
+      expect(d.nextAttemptAt!.getTime() - Date.parse(d.attempts[1]!.at)).toBe(retryDelaysMs[1]);
+    }
+
+    await r.start(port);
+    r.respond = () => ({ status: 204 });
+    await makeDue();
+    await drainJobs();
+    rows = await deliveriesOf(ep.endpointId);
+    expect(rows.map((d) => [d.status, d.attemptCount])).toEqual(Array(3).fill(["succeeded", 3]));
+    expect(r.received.length).toBe(6);
+    expect(r.processed.size).toBe(3);
+    expect(new Set(r.received.map((x) => x.headers["webhook-id"])).size).toBe(3);
+  });
+
+  it("disables the endpoint on 410", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    r.respond = () => ({ status: 410 });
+    await emit("dispute.opened", "dsp_gone");
+    await fanOutEvents();
+    await drainJobs();
+    const [row] = await deliveriesOf(ep.endpointId);
+    expect(row).toMatchObject({ status: "failed", lastStatusCode: 410, attemptCount: 1 });
+    const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, ep.endpointId));
+    expect(endpoint).toMatchObject({ enabled: false });
+    expect(endpoint!.disabledReason).toMatch(/410/);
+    await emit("dispute.opened", "dsp_after");
+    await fanOutEvents();
+    expect(await deliveriesOf(ep.endpointId)).toHaveLength(1);
+  });
+
+  it("honours Retry-After on 429", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    r.respond = () => ({ status: 429, headers: { "Retry-After": "3600" } });
+    await emit("payment.failed", "pay_slow");
+    await fanOutEvents();
+    await drainJobs();
+    const [row] = await deliveriesOf(ep.endpointId);
+    expect(row).toMatchObject({ status: "pending", lastStatusCode: 429, attemptCount: 1 });
+    expect(row!.nextAttemptAt!.getTime() - Date.parse(row!.attempts[0]!.at)).toBe(3600_000);
+    const jobs = await db.execute<{ run_at: Date }>(sql`select run_at from graphile_worker._private_jobs where key = ${row!.id}`);
+    expect(new Date([...jobs][0]!.run_at).getTime()).toBe(row!.nextAttemptAt!.getTime());
+    // Not due yet: a direct call does nothing.
+    expect((await deliverWebhook(row!.id)).outcome).toBe("not_due");
+    // 502 with a short Retry-After keeps the longer backoff.
+    r.respond = () => ({ status: 502, headers: { "Retry-After": "1" } });
+    await makeDue();
+    await drainJobs();
+    const [again] = await deliveriesOf(ep.endpointId);
+    expect(again!.nextAttemptAt!.getTime() - Date.parse(again!.attempts[1]!.at)).toBe(retryDelaysMs[1]);
+  });
+
+  it("delivers only the subscribed event types", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r, ["invoice.paid"]);
+    await emit("payment.created", "pay_filtered");
+    await emit("invoice.paid", "inv_filtered");
+    await fanOutEvents();
+    await drainJobs();
+    expect(r.received.map((x) => (JSON.parse(x.body) as { type: string }).type)).toEqual(["invoice.paid"]);
+    expect(await deliveriesOf(ep.endpointId)).toHaveLength(1);
+  });
+
+  it("signs with both secrets during a rotation, and both verify", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    const rotated = await rotateSecret({ staff, endpointId: ep.endpointId });
+    expect(rotated.ok).toBe(true);
+    if (!rotated.ok) return;
+    expect(rotated.secret).not.toBe(ep.secret);
+    r.secret = rotated.secret;
+    await emit("credit_memo.created", "cm_rot");
+    await fanOutEvents();
+    await drainJobs();
+    const got = r.received[0]!;
+    expect(got.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
+    expect(() => new Webhook(ep.secret).verify(got.body, got.headers)).not.toThrow();
+    expect(() => new Webhook(rotated.secret).verify(got.body, got.headers)).not.toThrow();
+    // After the 24 h overlap only the new secret signs.
+    expect(rotated.previousExpiresAt.getTime() - Date.now()).toBeGreaterThan(23.9 * 3600_000);
+    await db.update(webhookEndpoints).set({ previousSecretExpiresAt: new Date(Date.now() - 1000) }).where(eq(webhookEndpoints.id, ep.endpointId));
+    await emit("credit_memo.created", "cm_rot2");
+    await fanOutEvents();
+    await drainJobs();
+    const later = r.received[1]!;
+    expect(later.headers["webhook-signature"]!.split(" ")).toHaveLength(1);
+    expect(() => new Webhook(ep.secret).verify(later.body, later.headers)).toThrow();
+    expect(() => new Webhook(rotated.secret).verify(later.body, later.headers)).not.toThrow();
+  });
+
+  it("exhausts after the last attempt, keeps it listed, and a replay delivers it", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    r.respond = () => ({ status: 503 });
+    await emit("payment.refunded", "pay_exhaust");
+    await fanOutEvents();
+    for (let i = 0; i < maxAttempts; i++) {
+      await makeDue();
+      await drainJobs();
+    }
+    const [row] = await deliveriesOf(ep.endpointId);
+    expect(row).toMatchObject({ status: "exhausted", attemptCount: 10, nextAttemptAt: null, lastStatusCode: 503 });
+    expect(row!.attempts).toHaveLength(10);
+    const page = await getEndpointWithDeliveries(ep.endpointId);
+    expect(page!.deliveries.map((d) => d.status)).toEqual(["exhausted"]);
+
+    r.respond = () => ({ status: 200 });
+    expect(await replayDelivery({ staff, endpointId: ep.endpointId, deliveryId: row!.id })).toEqual({ ok: true });
+    await drainJobs();
+    const [replayed] = await deliveriesOf(ep.endpointId);
+    expect(replayed).toMatchObject({ status: "succeeded", attemptCount: 1 });
+    expect(replayed!.attempts).toHaveLength(11);
+    expect(r.received.at(-1)!.headers["webhook-id"]).toBe(row!.eventId);
+  });
+
+  it("replays every delivery since a time", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    await emit("invoice.reopened", "inv_old");
+    await fanOutEvents();
+    await drainJobs();
+    await db.update(webhookDeliveries).set({ createdAt: new Date(Date.now() - 3 * 3600_000) }).where(eq(webhookDeliveries.endpointId, ep.endpointId));
+    const since = new Date(Date.now() - 3600_000);
+    await emit("invoice.reopened", "inv_new_1");
+    await emit("invoice.reopened", "inv_new_2");
+    await fanOutEvents();
+    await drainJobs();
+    expect(r.received).toHaveLength(3);
+    const result = await replaySince({ staff, endpointId: ep.endpointId, since });
+    expect(result).toEqual({ ok: true, count: 2, truncated: false });
+    await drainJobs();
+    expect(r.received).toHaveLength(5);
+    expect(r.received.slice(3).map((x) => (JSON.parse(x.body) as { data: { subjectId: string } }).data.subjectId).sort()).toEqual(["inv_new_1", "inv_new_2"]);
+    expect(r.processed.size).toBe(3);
+    expect((await replaySince({ staff, endpointId: ep.endpointId, since: new Date(Date.now() + 60_000) })).ok).toBe(false);
+  });
+
+  it("sends a test event to that endpoint only", async () => {
+    const r = await receiver();
+    const other = await receiver();
+    const ep = await endpointFor(r);
+    const otherEp = await endpointFor(other);
+    const sent = await sendTestEvent({ staff, endpointId: ep.endpointId });
+    expect(sent.ok).toBe(true);
+    await fanOutEvents();
+    await drainJobs();
+    expect(r.received).toHaveLength(1);
+    expect(JSON.parse(r.received[0]!.body)).toMatchObject({ type: "webhook.test", data: { subjectType: "webhook_endpoint", subjectId: ep.endpointId } });
+    expect(other.received).toHaveLength(0);
+    expect(await deliveriesOf(otherEp.endpointId)).toHaveLength(0);
+  });
+
+  it("skips pending deliveries of a disabled endpoint and re-enabling resumes the fan-out", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    r.respond = () => ({ status: 500 });
+    await emit("dispute.resolved", "dsp_skip");
+    await fanOutEvents();
+    await drainJobs();
+    await setEndpointEnabled({ staff, endpointId: ep.endpointId, enabled: false });
+    await emit("dispute.resolved", "dsp_while_off");
+    await makeDue();
+    await drainJobs();
+    expect((await deliveriesOf(ep.endpointId)).map((d) => d.status)).toEqual(["skipped"]);
+    r.respond = () => ({ status: 200 });
+    await setEndpointEnabled({ staff, endpointId: ep.endpointId, enabled: true });
+    await drainJobs();
+    expect((await deliveriesOf(ep.endpointId)).map((d) => d.status).sort()).toEqual(["skipped", "succeeded"]);
+  });
+});

@@ -1,0 +1,144 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { Field } from "~/components/ui/field";
+import { requireStaff } from "~/modules/auth/session.server";
+import { createEndpoint } from "~/modules/webhooks/create-endpoint.server";
+import { describeEventType, webhookEventTypes } from "~/modules/webhooks/event-types";
+import { listEndpoints } from "~/modules/webhooks/list-endpoints.server";
+import type { FieldErrors } from "~/modules/webhooks/validation";
+import { clientOf } from "~/utils/request.server";
+
+export const meta: MetaFunction = () => [{ title: "Webhooks · AR admin" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request);
+  return json({ endpoints: await listEndpoints(), eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })) });
+}
+
+type ActionData = { created: { endpointId: string; url: string; secret: string } } | { fieldErrors: FieldErrors; values: { url: string; description: string; eventTypes: string[] } };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const staff = await requireStaff(request);
+  const form = await request.formData();
+  const url = String(form.get("url") ?? "");
+  const description = String(form.get("description") ?? "");
+  const eventTypes = form.getAll("eventTypes").map(String);
+  const result = await createEndpoint({ staff: { userId: staff.user.id, ip: clientOf(request, context).ip }, url, description, eventTypes });
+  if (!result.ok) return json<ActionData>({ fieldErrors: result.fieldErrors, values: { url, description, eventTypes } }, { status: 400 });
+  // The secret travels in this one response only: it is never readable again.
+  return json<ActionData>({ created: { endpointId: result.endpointId, url: url.trim(), secret: result.secret } }, { headers: { "Cache-Control": "no-store" } });
+}
+
+const when = (iso: string) => new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export default function AdminWebhooks() {
+  const { endpoints, eventTypes } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>() as ActionData | undefined;
+  const busy = useNavigation().state !== "idle";
+  const created = data && "created" in data ? data.created : null;
+  const failed = data && "fieldErrors" in data ? data : null;
+
+  return (
+    <>
+      <h1 className="text-2xl font-semibold">Webhooks</h1>
+      <p className="mt-1 max-w-3xl text-slate-700">
+        The portal sends its events to these back-office endpoints as signed webhooks (Standard Webhooks). Failed deliveries are retried for about 3 days.
+      </p>
+
+      {created ? (
+        <div className="mt-4">
+          <Alert tone="success" title="Endpoint added">
+            <p>
+              Signing secret for {created.url}. Copy it now: it will not be shown again.
+            </p>
+            <p className="mt-2">
+              <label htmlFor="new-secret" className="block text-sm font-medium">
+                Signing secret
+              </label>
+              <input id="new-secret" readOnly value={created.secret} className="mt-1 block w-full rounded-md border border-slate-400 bg-white px-3 py-2 font-mono text-sm" />
+            </p>
+            <p className="mt-2">
+              <Link to={`/admin/webhooks/${created.endpointId}`} className="text-brand-700 underline">
+                Open the endpoint
+              </Link>
+            </p>
+          </Alert>
+        </div>
+      ) : null}
+
+      <section aria-labelledby="endpoints-heading" className="mt-6">
+        <h2 id="endpoints-heading" className="text-lg font-semibold">
+          Endpoints
+        </h2>
+        <div className="mt-2 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50">
+              <tr>
+                <th scope="col" className="px-3 py-2 text-left font-semibold">URL</th>
+                <th scope="col" className="px-3 py-2 text-left font-semibold">Events</th>
+                <th scope="col" className="px-3 py-2 text-left font-semibold">Status</th>
+                <th scope="col" className="px-3 py-2 text-right font-semibold">Pending</th>
+                <th scope="col" className="px-3 py-2 text-right font-semibold">Failed</th>
+                <th scope="col" className="hidden px-3 py-2 text-left font-semibold md:table-cell">Added</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {endpoints.map((e) => (
+                <tr key={e.id}>
+                  <td className="px-3 py-2">
+                    <Link to={`/admin/webhooks/${e.id}`} className="break-all text-brand-700 underline">
+                      {e.url}
+                    </Link>
+                    {e.description ? <p className="text-slate-600">{e.description}</p> : null}
+                  </td>
+                  <td className="px-3 py-2">{e.eventTypes.length === 0 ? "All events" : e.eventTypes.join(", ")}</td>
+                  <td className="px-3 py-2">{e.enabled ? "Enabled" : `Disabled${e.disabledReason ? `: ${e.disabledReason}` : ""}`}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{e.pending}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{e.failing}</td>
+                  <td className="hidden px-3 py-2 whitespace-nowrap md:table-cell">{when(e.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {endpoints.length === 0 ? <p className="p-6">No endpoints yet.</p> : null}
+        </div>
+      </section>
+
+      <section aria-labelledby="add-heading" className="mt-8 max-w-3xl rounded-lg bg-white p-4 ring-1 ring-slate-200">
+        <h2 id="add-heading" className="text-lg font-semibold">
+          Add an endpoint
+        </h2>
+        <Form method="post" className="mt-3 space-y-4" noValidate>
+          <Field label="Endpoint URL" name="url" type="url" required autoComplete="off" placeholder="https://backoffice.example/webhooks" defaultValue={failed?.values.url} error={failed?.fieldErrors.url} />
+          <Field label="Description (optional)" name="description" defaultValue={failed?.values.description} error={failed?.fieldErrors.description} />
+          <fieldset aria-describedby={failed?.fieldErrors.eventTypes ? "eventTypes-error" : "eventTypes-hint"}>
+            <legend className="text-sm font-medium text-slate-800">Event types</legend>
+            <p id="eventTypes-hint" className="text-sm text-slate-600">
+              Leave all unticked to receive every event.
+            </p>
+            <div className="mt-2 grid gap-1 sm:grid-cols-2">
+              {eventTypes.map((t) => (
+                <label key={t.type} className="flex items-center gap-2 text-sm">
+                  <input type="checkbox" name="eventTypes" value={t.type} defaultChecked={failed?.values.eventTypes.includes(t.type)} />
+                  <span>
+                    <code>{t.type}</code> <span className="text-slate-600">· {t.label}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+            {failed?.fieldErrors.eventTypes ? (
+              <p id="eventTypes-error" className="mt-1 text-sm text-red-800">
+                {failed.fieldErrors.eventTypes}
+              </p>
+            ) : null}
+          </fieldset>
+          <Button type="submit" disabled={busy}>
+            Add endpoint
+          </Button>
+        </Form>
+      </section>
+    </>
+  );
+}

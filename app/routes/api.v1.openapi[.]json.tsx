@@ -1,0 +1,7 @@
+import { json } from "@remix-run/node";
+import { buildOpenApiDocument } from "~/modules/api/openapi";
+
+/** GET /api/v1/openapi.json — the API's OpenAPI 3.1 description (public, no key needed). */
+export function loader() {
+  return json(buildOpenApiDocument(), { headers: { "Cache-Control": "public, max-age=300" } });
+}

@@ -1,0 +1,89 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Webhook } from "standardwebhooks";
+import { demo, expect, expectAccessible, sql, test } from "./support/fixtures";
+
+// The back office at the network boundary: a receiver in the test, on a free local port.
+
+interface Received {
+  headers: Record<string, string>;
+  body: string;
+}
+
+async function startReceiver(): Promise<{ server: Server; url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      received.push({ headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString("utf8") });
+      res.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/eipp-events`, received };
+}
+
+test("an admin adds an endpoint, sees the secret once, and a test event arrives signed", async ({ page, signInAs }) => {
+  const receiver = await startReceiver();
+  try {
+    await signInAs(demo.admin);
+    await page.goto("/admin");
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Webhooks" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
+
+    // Field errors sit beside the field.
+    await page.getByLabel("Endpoint URL").fill("ftp://nope.example");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await expect(page.getByLabel("Endpoint URL")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByText("The URL must start with https:// or http://.")).toBeVisible();
+
+    await page.getByLabel("Endpoint URL").fill(receiver.url);
+    await page.getByLabel("Description (optional)").fill("AR back office (e2e)");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await expect(page.getByText("Copy it now: it will not be shown again.")).toBeVisible();
+    const secret = await page.getByLabel("Signing secret").inputValue();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    await expect(page.getByRole("link", { name: receiver.url })).toBeVisible();
+    await expectAccessible(page);
+
+    // Shown once: the list (and the endpoint page) never show it again.
+    await page.reload();
+    await expect(page.getByText(secret)).toHaveCount(0);
+    expect(await page.content()).not.toContain(secret.slice(6));
+    await page.getByRole("link", { name: receiver.url }).click();
+    await expect(page.getByRole("heading", { level: 1, name: receiver.url })).toBeVisible();
+    expect(await page.content()).not.toContain(secret.slice(6));
+
+    await page.getByRole("button", { name: "Send test event" }).click();
+    await expect(page.getByText("Test event queued.")).toBeVisible();
+
+    // The worker delivers it: the receiver gets it, and the official library verifies it.
+    await expect.poll(() => receiver.received.filter((r) => r.body.includes('"webhook.test"')).length, { timeout: 15_000, message: "the test event at the receiver" }).toBe(1);
+    const got = receiver.received.find((r) => r.body.includes('"webhook.test"'))!;
+    const payload = new Webhook(secret).verify(got.body, got.headers) as { id: string; type: string; data: { subjectId: string } };
+    expect(payload.type).toBe("webhook.test");
+    expect(got.headers["webhook-id"]).toBe(payload.id);
+
+    // The delivery log shows the 200.
+    const row = page.locator("main table tbody tr").filter({ hasText: "webhook.test" });
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return (await row.count()) > 0 ? ((await row.first().locator("td").nth(3).textContent()) ?? "").trim() : "";
+        },
+        { timeout: 15_000, message: "the delivery log's last code" },
+      )
+      .toBe("200");
+    await expect(row.first()).toContainText("Delivered");
+    await expect(row.first()).toContainText(payload.id);
+    await expectAccessible(page);
+  } finally {
+    // Leave nothing delivering to a receiver that is about to go away.
+    await sql`update webhook_endpoints set enabled = false, disabled_reason = 'e2e finished' where url = ${receiver.url}`;
+    receiver.server.closeAllConnections();
+    await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
+  }
+});
