@@ -34,7 +34,7 @@ export function buildOpenApiDocument(serverUrl?: string): JsonObject {
       title: "EIPP back-office API",
       version: "1.0.0",
       description: [
-        "Pull feed of the portal's domain events for back-office systems.",
+        "The back office's link to the portal: a pull feed of its domain events, and the data-in API (customers, invoices, voids, offline payments, credit memos, batch).",
         "",
         "Authenticate with an API key created by an AR admin: `Authorization: Bearer eipp_…`. Keys are shown once, are scoped and can be revoked.",
         "",
@@ -78,6 +78,7 @@ export function buildOpenApiDocument(serverUrl?: string): JsonObject {
           },
         },
       },
+      ...ingestPaths(),
     },
     components: {
       schemas: componentSchemas,
@@ -88,6 +89,118 @@ export function buildOpenApiDocument(serverUrl?: string): JsonObject {
           bearerFormat: "eipp_ + 40 base64url characters",
           description: `API key created under Admin → API keys. Scopes: ${API_SCOPES.join(", ")}.`,
         },
+      },
+    },
+  };
+}
+
+/** The data-in endpoints (customers and invoices pushed by the back office). */
+function ingestPaths(): JsonObject {
+  const auth = (scope: string) => ({
+    "401": errorResponse("Missing, malformed, unknown or revoked API key (`unauthorized`). Carries `WWW-Authenticate: Bearer`."),
+    "403": errorResponse(`The key lacks the \`${scope}\` scope (\`insufficient_scope\`).`),
+  });
+  const body = (id: string) => ({ required: true, content: jsonContent(id) });
+  const externalIdParam = (description: string) => ({ name: "external_id", in: "path", required: true, description, schema: { type: "string", minLength: 1, maxLength: 100 } });
+  const invoiceParam = externalIdParam("The invoice's external id (the back office's id).");
+  const invalid = errorResponse("The body is not JSON (400) or fails validation (422 `invalid_request`, with `details: [{ path, message }]`).");
+  const op = (scope: string, rest: JsonObject) => ({ tags: [scope.startsWith("customers") ? "Customers" : "Invoices"], security: [{ bearerAuth: [scope] }], "x-required-scopes": [scope], ...rest });
+  return {
+    "/api/v1/customers/{external_id}": {
+      put: op("customers:write", {
+        operationId: "upsertCustomer",
+        summary: "Create or update a customer",
+        description: "Idempotent: the same body twice changes nothing (and records no event). Contacts become payer users linked to the customer; contacts not listed are left alone.",
+        parameters: [externalIdParam("The customer's external id.")],
+        requestBody: body("CustomerInput"),
+        responses: {
+          "200": { description: "Updated (or unchanged).", content: jsonContent("Customer") },
+          "201": { description: "Created.", content: jsonContent("Customer") },
+          "400": invalid,
+          ...auth("customers:write"),
+          "409": errorResponse("`number_taken` (another customer has this number) or `contact_conflict` (a contact's email belongs to staff)."),
+          "422": invalid,
+        },
+      }),
+    },
+    "/api/v1/invoices/{external_id}": {
+      get: op("invoices:read", {
+        operationId: "getInvoice",
+        summary: "Retrieve an invoice",
+        parameters: [invoiceParam],
+        responses: { "200": { description: "The invoice.", content: jsonContent("Invoice") }, ...auth("invoices:read"), "404": errorResponse("No invoice with this external id (`not_found`).") },
+      }),
+      put: op("invoices:write", {
+        operationId: "upsertInvoice",
+        summary: "Create or update an invoice",
+        description:
+          "The server computes line amounts (round(quantity × unit_amount)), subtotal and total. Idempotent: the same body twice changes nothing. Once an invoice has payments (made or under way) or an open dispute, its number, issue date, lines and tax are locked; memo, PO number, terms and due date stay editable.",
+        parameters: [invoiceParam],
+        requestBody: body("InvoiceInput"),
+        responses: {
+          "200": { description: "Updated (or unchanged).", content: jsonContent("Invoice") },
+          "201": { description: "Created.", content: jsonContent("Invoice") },
+          "400": invalid,
+          ...auth("invoices:write"),
+          "409": errorResponse("`immutable_field` (currency or customer changed), `invoice_locked`, `invoice_void`, `total_below_settled` (new total below paid + credited + under way + disputed) or `number_taken`."),
+          "422": errorResponse("`invalid_request` (with `details`) or `unknown_customer`."),
+        },
+      }),
+    },
+    "/api/v1/invoices/{external_id}/void": {
+      post: op("invoices:write", {
+        operationId: "voidInvoice",
+        summary: "Void an invoice",
+        description: "Only while nothing is paid, under way or disputed. The balance becomes 0. Voiding a void invoice answers 200.",
+        parameters: [invoiceParam],
+        responses: { "200": { description: "The void invoice.", content: jsonContent("Invoice") }, ...auth("invoices:write"), "404": errorResponse("Unknown invoice (`not_found`)."), "409": errorResponse("`invoice_locked`: payments or an open dispute.") },
+      }),
+    },
+    "/api/v1/invoices/{external_id}/payments": {
+      post: op("invoices:write", {
+        operationId: "recordOfflinePayment",
+        summary: "Record a payment received outside the portal",
+        description: "Idempotent by `reference` per invoice: the same reference again answers 200 and changes nothing.",
+        parameters: [invoiceParam],
+        requestBody: body("OfflinePaymentInput"),
+        responses: {
+          "200": { description: "Already recorded (same reference); nothing changed.", content: jsonContent("Invoice") },
+          "201": { description: "Recorded; the updated invoice.", content: jsonContent("Invoice") },
+          "400": invalid,
+          ...auth("invoices:write"),
+          "404": errorResponse("Unknown invoice (`not_found`)."),
+          "409": errorResponse("`amount_exceeds_payable`, `invoice_void` or `idempotency_conflict` (same reference, different amount)."),
+          "422": invalid,
+        },
+      }),
+    },
+    "/api/v1/invoices/{external_id}/credit-memos": {
+      post: op("invoices:write", {
+        operationId: "createCreditMemo",
+        summary: "Credit an invoice",
+        description: "Idempotent by `external_id` when given.",
+        parameters: [invoiceParam],
+        requestBody: body("CreditMemoInput"),
+        responses: {
+          "200": { description: "Already created (same external_id); nothing changed.", content: jsonContent("CreditMemo") },
+          "201": { description: "Created.", content: jsonContent("CreditMemo") },
+          "400": invalid,
+          ...auth("invoices:write"),
+          "404": errorResponse("Unknown invoice (`not_found`)."),
+          "409": errorResponse("`amount_exceeds_payable`, `invoice_void` or `idempotency_conflict`."),
+          "422": invalid,
+        },
+      }),
+    },
+    "/api/v1/batch": {
+      post: {
+        operationId: "batch",
+        summary: "Run up to 500 operations",
+        description: "Each operation is one of the endpoints above (method + path relative to /api/v1, + body), needs that endpoint's scope, and runs on its own in order: one failing rolls back nothing else.",
+        tags: ["Batch"],
+        security: [{ bearerAuth: [] }],
+        requestBody: body("BatchRequest"),
+        responses: { "200": { description: "One result per operation.", content: jsonContent("BatchResponse") }, "400": invalid, "401": errorResponse("Missing, malformed, unknown or revoked API key (`unauthorized`)."), "422": invalid },
       },
     },
   };

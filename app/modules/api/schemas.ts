@@ -10,8 +10,29 @@ export const apiRegistry = z4.registry<{ id: string }>();
 export const ApiError = z4
   .object({
     error: z4.object({
-      code: z4.enum(["unauthorized", "insufficient_scope", "invalid_request", "not_found"]).describe("Machine-readable error code."),
+      code: z4
+        .enum([
+          "unauthorized",
+          "insufficient_scope",
+          "invalid_request",
+          "not_found",
+          "method_not_allowed",
+          "unknown_customer",
+          "immutable_field",
+          "invoice_locked",
+          "invoice_void",
+          "total_below_settled",
+          "amount_exceeds_payable",
+          "number_taken",
+          "contact_conflict",
+          "idempotency_conflict",
+        ])
+        .describe("Machine-readable error code."),
       message: z4.string().describe("Human-readable explanation."),
+      details: z4
+        .array(z4.object({ path: z4.string().describe('The offending field, e.g. "lines.0.quantity".'), message: z4.string() }))
+        .optional()
+        .describe("Per-field problems (`invalid_request` on a request body)."),
     }),
   })
   .describe("Every error answers with this shape.");
@@ -52,3 +73,166 @@ export const EventFeedQuery = z4.object({
 export type ApiEventOut = z4.output<typeof ApiEvent>;
 export type EventListOut = z4.output<typeof EventList>;
 export type ApiErrorOut = z4.output<typeof ApiError>;
+
+// ---------------------------------------------------------------------------------------------
+// Data in: customers and invoices pushed by the back office (ERP).
+
+const ExternalIdDoc = "The back office's own id (1–100 characters).";
+const IsoDate = z4.iso.date().describe("Calendar date, YYYY-MM-DD.");
+const CurrencyCode = z4.string().regex(/^[A-Z]{3}$/, "Use an ISO 4217 code such as USD.").describe("ISO 4217 currency code, e.g. USD.");
+const MinorAmount = z4.int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+const PositiveMinorAmount = z4.int().min(1).max(Number.MAX_SAFE_INTEGER).describe("Integer minor units (cents), > 0.");
+
+export const CustomerContactInput = z4.object({
+  email: z4.email().max(254).describe("Becomes (or finds, case-insensitively) a payer user linked to the customer."),
+  name: z4.string().trim().min(1).max(200),
+  title: z4.string().trim().max(200).nullish(),
+});
+
+export const CustomerInput = z4
+  .object({
+    number: z4.string().trim().min(1).max(50).describe("Customer number shown to payers; unique."),
+    name: z4.string().trim().min(1).max(200),
+    billing_email: z4.email().max(254).nullish().describe("Omit or null to clear."),
+    currency: CurrencyCode,
+    contacts: z4.array(CustomerContactInput).max(100).optional().describe("Contacts to add or update. Contacts not listed are left alone."),
+  })
+  .describe(`PUT /api/v1/customers/{external_id}: creates or replaces the customer. ${ExternalIdDoc}`);
+apiRegistry.add(CustomerInput, { id: "CustomerInput" });
+
+export const Customer = z4
+  .object({
+    id: z4.string(),
+    external_id: z4.string(),
+    number: z4.string(),
+    name: z4.string(),
+    billing_email: z4.string().nullable(),
+    currency: z4.string(),
+    contacts: z4.array(z4.object({ email: z4.string(), name: z4.string(), title: z4.string().nullable() })).describe("Every payer linked to the customer."),
+    created_at: z4.string(),
+  })
+  .describe("A customer account.");
+apiRegistry.add(Customer, { id: "Customer" });
+
+export const InvoiceLineInput = z4.object({
+  description: z4.string().trim().min(1).max(500),
+  sku: z4.string().trim().max(100).nullish(),
+  quantity: z4
+    .string()
+    .regex(/^\d{1,11}(\.\d{1,3})?$/, "Use a decimal string with at most 3 decimals, e.g. \"2.5\".")
+    .describe('Decimal string, up to 3 decimals, e.g. "2.5".'),
+  unit_amount: MinorAmount.describe("Integer minor units; may be negative for a discount line."),
+});
+
+export const InvoiceInput = z4
+  .object({
+    customer_external_id: z4.string().min(1).max(100).describe("The customer's external id (PUT /customers first). Cannot change."),
+    number: z4.string().trim().min(1).max(50).describe("Invoice number; unique."),
+    po_number: z4.string().trim().max(100).nullish(),
+    currency: CurrencyCode.describe("ISO 4217 code. Cannot change."),
+    issue_date: IsoDate,
+    due_date: IsoDate,
+    terms: z4.string().trim().min(1).max(100).describe('e.g. "Net 30".'),
+    tax_label: z4.string().trim().max(100).nullish(),
+    lines: z4.array(InvoiceLineInput).min(1).max(1000),
+    tax_total: z4.int().min(0).max(Number.MAX_SAFE_INTEGER).describe("Integer minor units."),
+    memo: z4.string().max(2000).nullish(),
+  })
+  .describe(
+    "PUT /api/v1/invoices/{external_id}: creates or replaces the invoice. Line amounts (round(quantity × unit_amount)), subtotal and total are computed by the server. Omitted optional fields are cleared.",
+  );
+apiRegistry.add(InvoiceInput, { id: "InvoiceInput" });
+
+export const Invoice = z4
+  .object({
+    id: z4.string(),
+    external_id: z4.string().nullable(),
+    customer_external_id: z4.string().nullable(),
+    number: z4.string(),
+    po_number: z4.string().nullable(),
+    currency: z4.string(),
+    issue_date: z4.string(),
+    due_date: z4.string(),
+    terms: z4.string(),
+    status: z4.enum(["open", "paid", "void"]),
+    subtotal: z4.int(),
+    tax_total: z4.int(),
+    tax_label: z4.string().nullable(),
+    total: z4.int(),
+    amount_paid: z4.int(),
+    amount_credited: z4.int(),
+    amount_pending: z4.int().describe("Held by online payments under way."),
+    amount_disputed: z4.int().describe("Held by open disputes."),
+    balance: z4.int().describe("total − paid − credited; 0 once void."),
+    memo: z4.string().nullable(),
+    lines: z4.array(z4.object({ description: z4.string(), sku: z4.string().nullable(), quantity: z4.string(), unit_amount: z4.int(), amount: z4.int() })),
+    created_at: z4.string(),
+    updated_at: z4.string(),
+  })
+  .describe("An invoice. Amounts are integer minor units.");
+apiRegistry.add(Invoice, { id: "Invoice" });
+
+export const OfflinePaymentInput = z4
+  .object({
+    amount: PositiveMinorAmount.describe("Integer minor units, at most balance − pending − disputed."),
+    reference: z4.string().trim().min(1).max(200).describe("Your payment reference; sending the same reference again for this invoice changes nothing."),
+    received_on: IsoDate,
+  })
+  .describe("A payment received outside the portal (check, wire).");
+apiRegistry.add(OfflinePaymentInput, { id: "OfflinePaymentInput" });
+
+export const CreditMemoInput = z4
+  .object({
+    amount: PositiveMinorAmount.describe("Integer minor units, at most balance − pending − disputed."),
+    reason: z4.string().trim().min(1).max(1000),
+    external_id: z4.string().min(1).max(100).optional().describe("Your credit memo id; sending it again changes nothing."),
+  })
+  .describe("A credit against one invoice.");
+apiRegistry.add(CreditMemoInput, { id: "CreditMemoInput" });
+
+export const CreditMemo = z4
+  .object({
+    id: z4.string(),
+    external_id: z4.string().nullable(),
+    invoice_external_id: z4.string().nullable(),
+    amount: z4.int(),
+    currency: z4.string(),
+    reason: z4.string(),
+    created_at: z4.string(),
+  })
+  .describe("A credit memo.");
+apiRegistry.add(CreditMemo, { id: "CreditMemo" });
+
+export const BATCH_MAX_OPERATIONS = 500;
+
+export const BatchRequest = z4
+  .object({
+    operations: z4
+      .array(
+        z4.object({
+          method: z4.string().max(10).describe("GET, PUT or POST, as the endpoint takes it. An unknown method or path answers 404 for that item only."),
+          path: z4.string().max(300).describe('e.g. "/customers/ERP-1", "/invoices/INV-9/payments" (with or without the /api/v1 prefix).'),
+          body: z4.unknown().optional(),
+        }),
+      )
+      .min(1)
+      .max(BATCH_MAX_OPERATIONS),
+  })
+  .describe(`Up to ${BATCH_MAX_OPERATIONS} operations, run in order, each on its own: one failing rolls back nothing else. Each needs its own scope.`);
+apiRegistry.add(BatchRequest, { id: "BatchRequest" });
+
+export const BatchResponse = z4
+  .object({
+    results: z4.array(z4.object({ status: z4.int().describe("The HTTP status the operation would have answered alone."), body: z4.unknown() })),
+  })
+  .describe("One result per operation, in order.");
+apiRegistry.add(BatchResponse, { id: "BatchResponse" });
+
+export type ApiErrorCodeOut = ApiErrorOut["error"]["code"];
+export type CustomerInputIn = z4.output<typeof CustomerInput>;
+export type CustomerOut = z4.output<typeof Customer>;
+export type InvoiceInputIn = z4.output<typeof InvoiceInput>;
+export type InvoiceOut = z4.output<typeof Invoice>;
+export type OfflinePaymentInputIn = z4.output<typeof OfflinePaymentInput>;
+export type CreditMemoInputIn = z4.output<typeof CreditMemoInput>;
+export type CreditMemoOut = z4.output<typeof CreditMemo>;

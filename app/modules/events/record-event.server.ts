@@ -16,7 +16,11 @@ export type EventType =
   | "dispute.message_added"
   | "dispute.status_changed"
   | "dispute.resolved"
-  | "credit_memo.created";
+  | "credit_memo.created"
+  | "customer.upserted"
+  | "invoice.upserted"
+  | "invoice.voided"
+  | "payment.recorded_offline";
 
 /**
  * Appends a domain event to the outbox; pass the transaction that makes the change. It also

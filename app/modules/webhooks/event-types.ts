@@ -17,6 +17,10 @@ const described: Record<EventType, string> = {
   "dispute.status_changed": "A dispute changed status",
   "dispute.resolved": "A dispute was resolved",
   "credit_memo.created": "A credit memo was created",
+  "customer.upserted": "The back office created or changed a customer",
+  "invoice.upserted": "The back office created or changed an invoice",
+  "invoice.voided": "An invoice was voided",
+  "payment.recorded_offline": "A payment made outside the portal was recorded",
 };
 
 /** The event types an endpoint can subscribe to (the domain events of the outbox). */

@@ -1,0 +1,269 @@
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { accountContacts, accounts, users } from "#db/schema/accounts";
+import { auditLog } from "#db/schema/audit";
+import { creditMemos } from "#db/schema/disputes";
+import { events } from "#db/schema/events";
+import { invoiceLines, invoices } from "#db/schema/invoices";
+import { db } from "~/db.server";
+import { createApiKey } from "~/modules/api/create-api-key.server";
+import { buildOpenApiDocument } from "~/modules/api/openapi";
+import type { ApiScope } from "~/modules/api/scopes";
+import { action as batchAction } from "~/routes/api.v1.batch";
+import { action as customerAction } from "~/routes/api.v1.customers.$externalId";
+import { action as invoicePut, loader as invoiceGet } from "~/routes/api.v1.invoices.$externalId";
+import { action as creditMemoAction } from "~/routes/api.v1.invoices.$externalId_.credit-memos";
+import { action as paymentAction } from "~/routes/api.v1.invoices.$externalId_.payments";
+import { action as voidAction } from "~/routes/api.v1.invoices.$externalId_.void";
+import { lineAmount } from "./invoice-view.server";
+
+let fullKey: string;
+
+async function newKey(scopes: ApiScope[]): Promise<string> {
+  const [admin] = await db.insert(users).values({ email: `admin-${Math.random()}@example.test`, name: "Admin", role: "ar_admin" }).returning();
+  const result = await createApiKey({ staff: { userId: admin!.id, ip: null }, name: "ERP", scopes });
+  if (!result.ok) throw new Error("no key");
+  return result.key;
+}
+
+type Handler = (args: never) => Promise<Response>;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read arbitrary JSON answers
+type Json = any;
+
+async function call(handler: Handler, method: string, path: string, params: Record<string, string>, body?: unknown, key = fullKey): Promise<{ status: number; body: Json }> {
+  const request = new Request(`http://localhost:3999/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let res: Response;
+  try {
+    res = await handler({ request, params, context: {} } as never);
+  } catch (error) {
+    if (!(error instanceof Response)) throw error;
+    res = error;
+  }
+  return { status: res.status, body: await res.json() };
+}
+
+const putCustomer = (id: string, body: unknown, key?: string) => call(customerAction as Handler, "PUT", `/customers/${id}`, { externalId: id }, body, key);
+const putInvoice = (id: string, body: unknown, key?: string) => call(invoicePut as Handler, "PUT", `/invoices/${id}`, { externalId: id }, body, key);
+const getInvoice = (id: string, key?: string) => call(invoiceGet as Handler, "GET", `/invoices/${id}`, { externalId: id }, undefined, key);
+const voidInvoice = (id: string) => call(voidAction as Handler, "POST", `/invoices/${id}/void`, { externalId: id }, {});
+const pay = (id: string, body: unknown) => call(paymentAction as Handler, "POST", `/invoices/${id}/payments`, { externalId: id }, body);
+const credit = (id: string, body: unknown) => call(creditMemoAction as Handler, "POST", `/invoices/${id}/credit-memos`, { externalId: id }, body);
+
+const eventsOf = async (type: string, subjectId: string) => db.select().from(events).where(and(eq(events.type, type), eq(events.subjectId, subjectId)));
+
+const customer = { number: "C-1000", name: "Acme Corp", billing_email: "ap@acme.test", currency: "USD", contacts: [{ email: "Pat@Acme.test", name: "Pat Payer", title: "AP clerk" }] };
+
+function invoiceBody(over: Record<string, unknown> = {}) {
+  return {
+    customer_external_id: "ERP-C1",
+    number: "INV-1",
+    po_number: "PO-7",
+    currency: "USD",
+    issue_date: "2026-11-01",
+    due_date: "2026-12-01",
+    terms: "Net 30",
+    tax_label: "VAT",
+    lines: [
+      { description: "Widgets", sku: "W-1", quantity: "2.5", unit_amount: 1999 },
+      { description: "Service", quantity: "1", unit_amount: 10000 },
+    ],
+    tax_total: 1500,
+    memo: "Thanks",
+    ...over,
+  };
+}
+
+beforeAll(async () => {
+  fullKey = await newKey(["customers:write", "invoices:read", "invoices:write"]);
+  expect((await putCustomer("ERP-C1", customer)).status).toBe(201);
+});
+
+describe("customers", () => {
+  it("creates then updates a customer with contacts; the same body twice changes nothing", async () => {
+    const created = await putCustomer("ERP-C2", { ...customer, number: "C-2000", contacts: [{ email: "Pat@Acme.test", name: "Pat Payer" }, { email: "lee@acme.test", name: "Lee", title: "CFO" }] });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ external_id: "ERP-C2", number: "C-2000", name: "Acme Corp", billing_email: "ap@acme.test", currency: "USD" });
+    expect(created.body.contacts.map((c: { email: string }) => c.email.toLowerCase())).toEqual(["lee@acme.test", "pat@acme.test"]);
+    // Pat already existed (contact of ERP-C1): found case-insensitively, not duplicated.
+    expect(await db.select().from(users).where(eq(users.email, "Pat@Acme.test"))).toHaveLength(1);
+
+    const again = await putCustomer("ERP-C2", { ...customer, number: "C-2000", contacts: [{ email: "pat@acme.test", name: "Pat Payer" }, { email: "lee@acme.test", name: "Lee", title: "CFO" }] });
+    expect(again.status).toBe(200);
+    expect(await eventsOf("customer.upserted", created.body.id)).toHaveLength(1);
+
+    const renamed = await putCustomer("ERP-C2", { ...customer, number: "C-2000", name: "Acme Inc", billing_email: undefined, contacts: [{ email: "new@acme.test", name: "New" }] });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: "Acme Inc", billing_email: null });
+    expect(renamed.body.contacts).toHaveLength(3); // unlisted contacts are left alone
+    const [newUser] = await db.select().from(users).where(eq(users.email, "new@acme.test"));
+    expect(newUser!.role).toBe("payer");
+    expect(await db.select().from(accountContacts).where(eq(accountContacts.accountId, created.body.id))).toHaveLength(3);
+    expect(await eventsOf("customer.upserted", created.body.id)).toHaveLength(2);
+    const audits = await db.select().from(auditLog).where(eq(auditLog.subjectId, created.body.id));
+    expect(audits.map((a) => [a.action, a.actorType])).toEqual([
+      ["customer.created", "api"],
+      ["customer.updated", "api"],
+    ]);
+  });
+
+  it("validates with per-field details, refuses a taken number, and checks the scope", async () => {
+    const bad = await putCustomer("ERP-C3", { number: "", name: "X", currency: "usd", contacts: [{ email: "nope", name: "N" }] });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe("invalid_request");
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["contacts.0.email", "currency", "number"]);
+    expect((await putCustomer("ERP-C3", { ...customer, contacts: [] })).body.error.code).toBe("number_taken");
+    const readOnly = await newKey(["invoices:read"]);
+    const forbidden = await putCustomer("ERP-C3", customer, readOnly);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error.code).toBe("insufficient_scope");
+  });
+});
+
+describe("invoices", () => {
+  it("computes amounts server-side; the same body twice changes nothing and records one event", async () => {
+    expect(lineAmount("2.5", 1999)).toBe(4998); // 4997.5 rounds half away from zero
+    expect(lineAmount("0.333", -100)).toBe(-33);
+    const created = await putInvoice("ERP-I1", { ...invoiceBody(), subtotal: 1, total: 2 });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ external_id: "ERP-I1", customer_external_id: "ERP-C1", subtotal: 14998, tax_total: 1500, total: 16498, balance: 16498, status: "open" });
+    expect(created.body.lines).toEqual([
+      { description: "Widgets", sku: "W-1", quantity: "2.5", unit_amount: 1999, amount: 4998 },
+      { description: "Service", sku: null, quantity: "1", unit_amount: 10000, amount: 10000 },
+    ]);
+    const again = await putInvoice("ERP-I1", { ...invoiceBody(), lines: [{ description: "Widgets", sku: "W-1", quantity: "2.500", unit_amount: 1999 }, { description: "Service", quantity: "1.0", unit_amount: 10000 }] });
+    expect(again.status).toBe(200);
+    expect(again.body.updated_at).toBe(created.body.updated_at);
+    expect(await eventsOf("invoice.upserted", created.body.id)).toHaveLength(1);
+
+    const changed = await putInvoice("ERP-I1", invoiceBody({ lines: [{ description: "Widgets", quantity: "3", unit_amount: 1000 }] }));
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ subtotal: 3000, total: 4500 });
+    expect(await db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, created.body.id))).toHaveLength(1);
+    const upserts = await eventsOf("invoice.upserted", created.body.id);
+    expect(upserts).toHaveLength(2);
+    expect(upserts[1]!.data.changed).toEqual(expect.arrayContaining(["subtotal", "total", "lines"]));
+
+    const fetched = await getInvoice("ERP-I1");
+    expect(fetched).toMatchObject({ status: 200, body: { id: created.body.id, total: 4500 } });
+    expect((await getInvoice("NOPE")).status).toBe(404);
+  });
+
+  it("refuses unknown customers, immutable fields, bad bodies and taken numbers", async () => {
+    const unknown = await putInvoice("ERP-I2", invoiceBody({ number: "INV-2", customer_external_id: "ERP-NOPE" }));
+    expect(unknown).toMatchObject({ status: 422, body: { error: { code: "unknown_customer" } } });
+    const invalid = await putInvoice("ERP-I2", invoiceBody({ number: "INV-2", issue_date: "2026-13-01", lines: [{ description: "x", quantity: "1.2345", unit_amount: 1.5 }] }));
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["issue_date", "lines.0.quantity", "lines.0.unit_amount"]);
+    expect((await putInvoice("ERP-I2", invoiceBody())).body.error.code).toBe("number_taken");
+
+    expect((await putInvoice("ERP-I2", invoiceBody({ number: "INV-2" }))).status).toBe(201);
+    const currency = await putInvoice("ERP-I2", invoiceBody({ number: "INV-2", currency: "EUR" }));
+    expect(currency).toMatchObject({ status: 409, body: { error: { code: "immutable_field", details: [{ path: "currency" }] } } });
+    await putCustomer("ERP-C9", { ...customer, number: "C-9000", contacts: [] });
+    const moved = await putInvoice("ERP-I2", invoiceBody({ number: "INV-2", customer_external_id: "ERP-C9" }));
+    expect(moved).toMatchObject({ status: 409, body: { error: { code: "immutable_field" } } });
+  });
+
+  it("locks lines and total once paid or disputed, keeps memo/PO/due date editable, and never drops below what is settled", async () => {
+    await putInvoice("ERP-I3", invoiceBody({ number: "INV-3" }));
+    expect((await pay("ERP-I3", { amount: 1000, reference: "CHK-1", received_on: "2026-11-20" })).status).toBe(201);
+    const locked = await putInvoice("ERP-I3", invoiceBody({ number: "INV-3", tax_total: 0 }));
+    expect(locked).toMatchObject({ status: 409, body: { error: { code: "invoice_locked" } } });
+    const edited = await putInvoice("ERP-I3", invoiceBody({ number: "INV-3", memo: "New memo", po_number: "PO-8", due_date: "2026-12-31" }));
+    expect(edited).toMatchObject({ status: 200, body: { memo: "New memo", po_number: "PO-8", due_date: "2026-12-31", amount_paid: 1000 } });
+
+    // Disputed (no payment): locked too.
+    const i4 = await putInvoice("ERP-I4", invoiceBody({ number: "INV-4" }));
+    await db.update(invoices).set({ amountDisputed: 500 }).where(eq(invoices.id, i4.body.id));
+    expect((await putInvoice("ERP-I4", invoiceBody({ number: "INV-4", tax_total: 0 }))).body.error.code).toBe("invoice_locked");
+
+    // Credited only (not locked): the total may not go below what is credited.
+    await putInvoice("ERP-I5", invoiceBody({ number: "INV-5" }));
+    expect((await credit("ERP-I5", { amount: 5000, reason: "Goodwill" })).status).toBe(201);
+    const below = await putInvoice("ERP-I5", invoiceBody({ number: "INV-5", lines: [{ description: "x", quantity: "1", unit_amount: 100 }], tax_total: 0 }));
+    expect(below).toMatchObject({ status: 409, body: { error: { code: "total_below_settled" } } });
+  });
+
+  it("voids only what has nothing paid, under way or disputed, and a void invoice cannot be edited", async () => {
+    expect((await voidInvoice("ERP-I3")).body.error.code).toBe("invoice_locked");
+    const i6 = await putInvoice("ERP-I6", invoiceBody({ number: "INV-6" }));
+    await db.update(invoices).set({ amountPending: 100 }).where(eq(invoices.id, i6.body.id));
+    expect((await voidInvoice("ERP-I6")).status).toBe(409);
+    await db.update(invoices).set({ amountPending: 0 }).where(eq(invoices.id, i6.body.id));
+    const voided = await voidInvoice("ERP-I6");
+    expect(voided).toMatchObject({ status: 200, body: { status: "void", balance: 0 } });
+    expect((await voidInvoice("ERP-I6")).status).toBe(200);
+    expect(await eventsOf("invoice.voided", i6.body.id)).toHaveLength(1);
+    expect((await putInvoice("ERP-I6", invoiceBody({ number: "INV-6", memo: "x" }))).body.error.code).toBe("invoice_void");
+    expect((await voidInvoice("NOPE")).status).toBe(404);
+  });
+
+  it("records offline payments idempotently by reference and marks the invoice paid when cleared", async () => {
+    const inv = await putInvoice("ERP-I7", invoiceBody({ number: "INV-7", lines: [{ description: "x", quantity: "1", unit_amount: 10000 }], tax_total: 0 }));
+    await db.update(invoices).set({ amountDisputed: 2000 }).where(eq(invoices.id, inv.body.id));
+    expect((await pay("ERP-I7", { amount: 8001, reference: "W-1", received_on: "2026-11-21" })).body.error.code).toBe("amount_exceeds_payable");
+    const first = await pay("ERP-I7", { amount: 3000, reference: "W-1", received_on: "2026-11-21" });
+    expect(first).toMatchObject({ status: 201, body: { amount_paid: 3000, balance: 7000, status: "open" } });
+    const dup = await pay("ERP-I7", { amount: 3000, reference: "W-1", received_on: "2026-11-21" });
+    expect(dup).toMatchObject({ status: 200, body: { amount_paid: 3000 } });
+    expect((await pay("ERP-I7", { amount: 1, reference: "W-1", received_on: "2026-11-21" })).body.error.code).toBe("idempotency_conflict");
+    await db.update(invoices).set({ amountDisputed: 0 }).where(eq(invoices.id, inv.body.id));
+    const rest = await pay("ERP-I7", { amount: 7000, reference: "W-2", received_on: "2026-11-22" });
+    expect(rest).toMatchObject({ status: 201, body: { amount_paid: 10000, balance: 0, status: "paid" } });
+    expect(await eventsOf("payment.recorded_offline", inv.body.id)).toHaveLength(2);
+    expect(await eventsOf("invoice.paid", inv.body.id)).toHaveLength(1);
+    expect((await pay("ERP-I7", { amount: 0, reference: "", received_on: "x" })).body.error.details).toHaveLength(3);
+  });
+
+  it("creates credit memos, idempotently by external_id", async () => {
+    const inv = await putInvoice("ERP-I8", invoiceBody({ number: "INV-8", lines: [{ description: "x", quantity: "1", unit_amount: 10000 }], tax_total: 0 }));
+    const memo = await credit("ERP-I8", { amount: 2500, reason: "Damaged", external_id: "CM-1" });
+    expect(memo).toMatchObject({ status: 201, body: { external_id: "CM-1", invoice_external_id: "ERP-I8", amount: 2500, currency: "USD", reason: "Damaged" } });
+    const again = await credit("ERP-I8", { amount: 2500, reason: "Damaged", external_id: "CM-1" });
+    expect(again).toMatchObject({ status: 200, body: { id: memo.body.id } });
+    expect(await db.select().from(creditMemos).where(eq(creditMemos.invoiceId, inv.body.id))).toHaveLength(1);
+    expect((await getInvoice("ERP-I8")).body).toMatchObject({ amount_credited: 2500, balance: 7500 });
+    expect((await credit("ERP-I8", { amount: 7501, reason: "Too much" })).body.error.code).toBe("amount_exceeds_payable");
+  });
+});
+
+describe("batch", () => {
+  it("runs each operation on its own, in order, checking each item's scope", async () => {
+    const res = await call(batchAction as Handler, "POST", "/batch", {}, {
+      operations: [
+        { method: "PUT", path: "/customers/ERP-B1", body: { ...customer, number: "C-B1", contacts: [] } },
+        { method: "PUT", path: "/api/v1/invoices/ERP-B1", body: invoiceBody({ number: "INV-B1", customer_external_id: "ERP-NOPE" }) },
+        { method: "PUT", path: "/invoices/ERP-B2", body: invoiceBody({ number: "INV-B2", customer_external_id: "ERP-B1" }) },
+        { method: "GET", path: "/invoices/ERP-B2" },
+        { method: "DELETE", path: "/invoices/ERP-B2" },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([201, 422, 201, 200, 404]);
+    expect(res.body.results[1].body.error.code).toBe("unknown_customer");
+    expect(res.body.results[3].body).toMatchObject({ number: "INV-B2", customer_external_id: "ERP-B1" });
+    expect(await db.select().from(accounts).where(eq(accounts.externalId, "ERP-B1"))).toHaveLength(1);
+
+    const customersOnly = await newKey(["customers:write"]);
+    const scoped = await call(batchAction as Handler, "POST", "/batch", {}, { operations: [{ method: "PUT", path: "/customers/ERP-B1", body: { ...customer, number: "C-B1", contacts: [] } }, { method: "GET", path: "/invoices/ERP-B2" }] }, customersOnly);
+    expect(scoped.body.results.map((r: { status: number }) => r.status)).toEqual([200, 403]);
+    expect((await call(batchAction as Handler, "POST", "/batch", {}, { operations: [] })).status).toBe(422);
+    expect((await call(batchAction as Handler, "POST", "/batch", {}, { operations: [] }, "eipp_bad")).status).toBe(401);
+  });
+});
+
+describe("OpenAPI", () => {
+  it("documents the data-in endpoints and their schemas", () => {
+    const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, { security?: unknown }>>; components: { schemas: Record<string, unknown> } };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/v1/customers/{external_id}", "/api/v1/invoices/{external_id}", "/api/v1/invoices/{external_id}/void", "/api/v1/invoices/{external_id}/payments", "/api/v1/invoices/{external_id}/credit-memos", "/api/v1/batch"]),
+    );
+    expect(doc.paths["/api/v1/invoices/{external_id}"]!.put!.security).toEqual([{ bearerAuth: ["invoices:write"] }]);
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["CustomerInput", "Customer", "InvoiceInput", "Invoice", "OfflinePaymentInput", "CreditMemoInput", "CreditMemo", "BatchRequest", "BatchResponse"]));
+  });
+});

@@ -1,0 +1,111 @@
+import { eq, and, ne, sql, asc } from "drizzle-orm";
+import { accounts } from "#db/schema/accounts";
+import { disputeLines } from "#db/schema/disputes";
+import { invoiceLines, invoices } from "#db/schema/invoices";
+import { db } from "~/db.server";
+import type { ApiKey } from "~/modules/api/authenticate-api-key.server";
+import { InvoiceInput } from "~/modules/api/schemas";
+import { recordAudit } from "~/modules/audit/record-audit.server";
+import { canonicalQuantity, invoiceView, lineAmount, lockInvoiceByExternalId } from "./invoice-view.server";
+import { recordEvent } from "~/modules/events/record-event.server";
+import { checkExternalId, IngestError, isUniqueViolation, parseBody, type IngestResult } from "./result";
+
+/** Fields a locked invoice (payments or an open dispute against it) can no longer change. */
+const FINANCIAL_FIELDS = ["number", "issueDate", "taxLabel", "taxTotal", "lines"] as const;
+
+/**
+ * PUT /invoices/{externalId}: creates or updates the invoice. The server computes line amounts,
+ * subtotal and total. Nothing changed → no write, no event.
+ */
+export async function upsertInvoice(input: { key: ApiKey; externalId: string | undefined; body: unknown }): Promise<IngestResult> {
+  const externalId = checkExternalId(input.externalId);
+  const body = parseBody(InvoiceInput, input.body);
+  const lines = body.lines.map((l, position) => ({ position, description: l.description, sku: l.sku ?? null, quantity: canonicalQuantity(l.quantity), unitAmount: l.unit_amount, amount: lineAmount(l.quantity, l.unit_amount) }));
+  const subtotal = lines.reduce((sum, l) => sum + l.amount, 0);
+  const total = subtotal + body.tax_total;
+  const problems: Array<{ path: string; message: string }> = [];
+  lines.forEach((l, i) => {
+    if (!Number.isSafeInteger(l.amount)) problems.push({ path: `lines.${i}.amount`, message: "quantity × unit_amount is too large." });
+  });
+  if (!Number.isSafeInteger(total)) problems.push({ path: "tax_total", message: "The total is too large." });
+  else if (subtotal < 0) problems.push({ path: "lines", message: "The lines may not add up to less than zero." });
+  if (body.due_date < body.issue_date) problems.push({ path: "due_date", message: "The due date cannot be before the issue date." });
+  if (problems.length > 0) throw new IngestError(422, "invalid_request", "The request body is invalid; see details.", problems);
+
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ingest:invoice:${externalId}`}))`);
+      const [account] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.externalId, body.customer_external_id));
+      if (!account) throw new IngestError(422, "unknown_customer", `No customer has external id ${body.customer_external_id}. PUT /customers/${body.customer_external_id} first.`, [{ path: "customer_external_id", message: "Unknown customer." }]);
+      const existing = await lockInvoiceByExternalId(tx, externalId);
+      const [numberOwner] = await tx
+        .select({ id: invoices.id })
+        .from(invoices)
+        .where(existing ? and(eq(invoices.number, body.number), ne(invoices.id, existing.id)) : eq(invoices.number, body.number));
+      if (numberOwner) throw new IngestError(409, "number_taken", `Another invoice already has number ${body.number}.`);
+
+      const fields = {
+        number: body.number,
+        poNumber: body.po_number ?? null,
+        issueDate: body.issue_date,
+        dueDate: body.due_date,
+        terms: body.terms,
+        taxLabel: body.tax_label ?? null,
+        taxTotal: body.tax_total,
+        subtotal,
+        total,
+        memo: body.memo ?? null,
+      };
+
+      if (!existing) {
+        const [row] = await tx
+          .insert(invoices)
+          .values({ ...fields, externalId, accountId: account.id, currency: body.currency, status: total === 0 ? "paid" : "open" })
+          .returning({ id: invoices.id });
+        await tx.insert(invoiceLines).values(lines.map((l) => ({ ...l, invoiceId: row!.id })));
+        await recordEvent(tx, { type: "invoice.upserted", accountId: account.id, subjectType: "invoice", subjectId: row!.id, data: { externalId, number: body.number, created: true, changed: ["created"], total, currency: body.currency } });
+        await recordAudit(tx, { actorUserId: null, actorType: "api", action: "invoice.created", subjectType: "invoice", subjectId: row!.id, data: { apiKeyId: input.key.id, externalId, total } });
+        return { status: 201, body: await invoiceView(tx, row!.id) };
+      }
+
+      if (existing.status === "void") throw new IngestError(409, "invoice_void", `Invoice ${existing.number} is void and cannot be edited.`);
+      if (existing.accountId !== account.id) throw new IngestError(409, "immutable_field", "An invoice cannot move to another customer.", [{ path: "customer_external_id", message: "Cannot change." }]);
+      if (existing.currency !== body.currency) throw new IngestError(409, "immutable_field", `The invoice's currency (${existing.currency}) cannot change.`, [{ path: "currency", message: "Cannot change." }]);
+
+      const currentLines = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id)).orderBy(asc(invoiceLines.position));
+      const linesKey = (ls: Array<{ description: string; sku: string | null; quantity: string; unitAmount: number }>) => JSON.stringify(ls.map((l) => [l.description, l.sku, canonicalQuantity(l.quantity), l.unitAmount]));
+      const changed: string[] = [];
+      for (const [k, v] of Object.entries(fields)) if (existing[k as keyof typeof fields] !== v) changed.push(k);
+      const linesChanged = linesKey(currentLines) !== linesKey(lines);
+      if (linesChanged) changed.push("lines");
+      if (changed.length === 0) return { status: 200, body: await invoiceView(tx, existing.id) };
+
+      const financialChanges = changed.filter((c) => (FINANCIAL_FIELDS as readonly string[]).includes(c));
+      if (financialChanges.length > 0 && (existing.amountPaid > 0 || existing.amountPending > 0 || existing.amountDisputed > 0)) {
+        throw new IngestError(409, "invoice_locked", "This invoice has payments or an open dispute: its number, dates of issue, lines and tax can no longer change (memo, PO number, terms and due date still can).", financialChanges.map((path) => ({ path, message: "Locked." })));
+      }
+      const settled = existing.amountPaid + existing.amountCredited + existing.amountPending + existing.amountDisputed;
+      if (total < settled) throw new IngestError(409, "total_below_settled", `The new total ${total} is below what is already paid, credited or held (${settled}).`, [{ path: "lines", message: "Total too low." }]);
+      if (linesChanged) {
+        const [referenced] = await tx.select({ id: disputeLines.invoiceLineId }).from(disputeLines).innerJoin(invoiceLines, eq(invoiceLines.id, disputeLines.invoiceLineId)).where(eq(invoiceLines.invoiceId, existing.id)).limit(1);
+        if (referenced) throw new IngestError(409, "invoice_locked", "A dispute refers to this invoice's lines: they can no longer change.", [{ path: "lines", message: "Locked." }]);
+      }
+
+      const status = total - existing.amountPaid - existing.amountCredited <= 0 ? "paid" : "open";
+      await tx.update(invoices).set({ ...fields, status, updatedAt: sql`now()` }).where(eq(invoices.id, existing.id));
+      if (linesChanged) {
+        await tx.delete(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id));
+        await tx.insert(invoiceLines).values(lines.map((l) => ({ ...l, invoiceId: existing.id })));
+      }
+      await recordEvent(tx, { type: "invoice.upserted", accountId: existing.accountId, subjectType: "invoice", subjectId: existing.id, data: { externalId, number: body.number, created: false, changed, total, currency: existing.currency } });
+      if (status !== existing.status) {
+        await recordEvent(tx, { type: status === "paid" ? "invoice.paid" : "invoice.reopened", accountId: existing.accountId, subjectType: "invoice", subjectId: existing.id, data: { number: body.number } });
+      }
+      await recordAudit(tx, { actorUserId: null, actorType: "api", action: "invoice.updated", subjectType: "invoice", subjectId: existing.id, data: { apiKeyId: input.key.id, externalId, changed, total } });
+      return { status: 200, body: await invoiceView(tx, existing.id) };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "invoices_number_key")) throw new IngestError(409, "number_taken", `Another invoice already has number ${body.number}.`);
+    throw error;
+  }
+}
