@@ -158,9 +158,10 @@ test.describe("AR agent", () => {
     await check(page, `/admin/disputes/${d!.id}`, `Dispute of invoice ${d!.number}`);
   });
 
-  test("admin API keys and webhooks", async ({ page }) => {
+  test("admin API keys, webhooks and import", async ({ page }) => {
     await check(page, "/admin/api-keys", "API keys");
     await check(page, "/admin/webhooks", "Webhooks");
+    await check(page, "/admin/import", /Import/);
   });
 
   test("admin payments", async ({ page }) => {

@@ -51,6 +51,9 @@ export default function AdminLayout() {
           <NavLink to="/admin/webhooks" className={navClass}>
             Webhooks
           </NavLink>
+          <NavLink to="/admin/import" className={navClass}>
+            Import
+          </NavLink>
         </nav>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">

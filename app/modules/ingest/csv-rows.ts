@@ -1,0 +1,227 @@
+import { z as z4 } from "zod/v4";
+import { parseAmount } from "~/modules/payments/allocation-rules";
+import { CsvSyntaxError, parseCsv, type CsvRecord } from "./csv-parse";
+
+export type CsvKind = "customers" | "invoices";
+
+export const CUSTOMER_COLUMNS = ["external_id", "number", "name", "billing_email", "currency", "contact_email", "contact_name"] as const;
+export const INVOICE_COLUMNS = [
+  "external_id",
+  "customer_external_id",
+  "number",
+  "po_number",
+  "currency",
+  "issue_date",
+  "due_date",
+  "terms",
+  "tax_total",
+  "memo",
+  "line_description",
+  "line_sku",
+  "line_quantity",
+  "line_unit_amount",
+] as const;
+
+export const COLUMNS: Record<CsvKind, readonly string[]> = { customers: CUSTOMER_COLUMNS, invoices: INVOICE_COLUMNS };
+
+export interface RowError {
+  /** 1-based row number in the file (the header is row 1); 0 for a file-level problem. */
+  row: number;
+  column: string;
+  message: string;
+}
+
+export interface CustomerBody {
+  number: string;
+  name: string;
+  billing_email: string | null;
+  currency: string;
+  contacts: Array<{ email: string; name: string }>;
+}
+
+export interface InvoiceBody {
+  customer_external_id: string;
+  number: string;
+  po_number: string | null;
+  currency: string;
+  issue_date: string;
+  due_date: string;
+  terms: string;
+  tax_total: number;
+  memo: string | null;
+  lines: Array<{ description: string; sku: string | null; quantity: string; unit_amount: number }>;
+}
+
+export interface CsvGroup<B> {
+  externalId: string;
+  rows: number[];
+  body: B;
+}
+
+export type ParsedCsv =
+  | { kind: "customers"; records: Array<CsvGroup<CustomerBody>>; errors: RowError[]; rowCount: number }
+  | { kind: "invoices"; records: Array<CsvGroup<InvoiceBody>>; errors: RowError[]; rowCount: number };
+
+const optional = (max: number) => z4.string().trim().max(max).transform((v) => (v === "" ? null : v));
+const required = (max: number) => z4.string().trim().min(1, "Required.").max(max, `At most ${max} characters.`);
+const currency = z4.string().trim().regex(/^[A-Z]{3}$/, "Use an ISO 4217 code such as USD.");
+const date = z4.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD.").pipe(z4.iso.date("Not a valid date."));
+
+export const CustomerRow = z4.object({
+  external_id: required(100),
+  number: required(50),
+  name: required(200),
+  billing_email: z4.string().trim().pipe(z4.union([z4.literal(""), z4.email("Not a valid email address.").max(254)])).transform((v) => (v === "" ? null : v)),
+  currency,
+  contact_email: z4.string().trim().pipe(z4.union([z4.literal(""), z4.email("Not a valid email address.").max(254)])).transform((v) => (v === "" ? null : v)),
+  contact_name: optional(200),
+});
+
+export const InvoiceRow = z4.object({
+  external_id: required(100),
+  customer_external_id: required(100),
+  number: required(50),
+  po_number: optional(100),
+  currency,
+  issue_date: date,
+  due_date: date,
+  terms: required(100),
+  tax_total: z4.string().trim(),
+  memo: z4.string().max(2000, "At most 2000 characters.").transform((v) => (v.trim() === "" ? null : v)),
+  line_description: required(500),
+  line_sku: optional(100),
+  line_quantity: z4
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? "1" : v))
+    .pipe(z4.string().regex(/^\d{1,11}(\.\d{1,3})?$/, 'Use a decimal with at most 3 decimals, e.g. "2.5".')),
+  line_unit_amount: z4.string().trim(),
+});
+
+/** Decimal major units ("12.50", "-5", "1,000.00") → integer minor units, or null. */
+export function parseMajorAmount(input: string, code: string, allowNegative: boolean): number | null {
+  const negative = allowNegative && input.startsWith("-");
+  const minor = parseAmount(negative ? input.slice(1) : input, code);
+  if (minor === null) return null;
+  return negative ? -minor : minor;
+}
+
+function toObject(columns: readonly string[], record: CsvRecord): Record<string, string> {
+  return Object.fromEntries(columns.map((c, i) => [c, record.fields[i] ?? ""]));
+}
+
+function issuesToErrors(row: number, issues: z4.core.$ZodIssue[]): RowError[] {
+  return issues.map((issue) => ({ row, column: String(issue.path[0] ?? "(row)"), message: issue.message }));
+}
+
+/** Parses and validates a CSV of the given kind, grouping rows into records by external_id. */
+export function readCsv(kind: CsvKind, text: string): ParsedCsv {
+  const empty = (errors: RowError[]): ParsedCsv => ({ kind, records: [], errors, rowCount: 0 }) as ParsedCsv;
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(text);
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) return empty([{ row: 0, column: "(file)", message: error.message }]);
+    throw error;
+  }
+  const [header, ...rows] = records;
+  if (!header) return empty([{ row: 0, column: "(file)", message: "The file is empty." }]);
+  const expected = COLUMNS[kind];
+  const names = header.fields.map((f) => f.trim().toLowerCase());
+  const unknown = names.filter((n) => !expected.includes(n));
+  const missing = expected.filter((c) => !names.includes(c));
+  const duplicated = names.filter((n, i) => names.indexOf(n) !== i);
+  const fileErrors: RowError[] = [];
+  if (unknown.length) fileErrors.push({ row: 1, column: "(header)", message: `Unknown columns: ${unknown.join(", ")}.` });
+  if (missing.length) fileErrors.push({ row: 1, column: "(header)", message: `Missing columns: ${missing.join(", ")}.` });
+  if (duplicated.length) fileErrors.push({ row: 1, column: "(header)", message: `Repeated columns: ${[...new Set(duplicated)].join(", ")}.` });
+  if (fileErrors.length) return empty(fileErrors);
+  if (rows.length === 0) return empty([{ row: 0, column: "(file)", message: "The file has a header but no rows." }]);
+
+  const errors: RowError[] = [];
+  for (const r of rows) {
+    if (r.fields.length !== names.length) errors.push({ row: r.row, column: "(row)", message: `Expected ${names.length} fields, found ${r.fields.length}.` });
+  }
+  const valid = rows.filter((r) => r.fields.length === names.length).map((r) => ({ row: r.row, data: toObject(names, r) }));
+  return kind === "customers" ? readCustomers(valid, errors, rows.length) : readInvoices(valid, errors, rows.length);
+}
+
+function readCustomers(rows: Array<{ row: number; data: Record<string, string> }>, errors: RowError[], rowCount: number): ParsedCsv {
+  const groups = new Map<string, CsvGroup<CustomerBody>>();
+  for (const { row, data } of rows) {
+    const parsed = CustomerRow.safeParse(data);
+    if (!parsed.success) {
+      errors.push(...issuesToErrors(row, parsed.error.issues));
+      continue;
+    }
+    const r = parsed.data;
+    if (r.contact_email && !r.contact_name) errors.push({ row, column: "contact_name", message: "Required when contact_email is given." });
+    if (!r.contact_email && r.contact_name) errors.push({ row, column: "contact_email", message: "Required when contact_name is given." });
+    let group = groups.get(r.external_id);
+    if (!group) {
+      group = { externalId: r.external_id, rows: [], body: { number: r.number, name: r.name, billing_email: r.billing_email, currency: r.currency, contacts: [] } };
+      groups.set(r.external_id, group);
+    } else {
+      const b = group.body;
+      const first = group.rows[0];
+      for (const [column, a, c] of [["number", b.number, r.number], ["name", b.name, r.name], ["billing_email", b.billing_email, r.billing_email], ["currency", b.currency, r.currency]] as const) {
+        if (a !== c) errors.push({ row, column, message: `Differs from row ${first} for customer ${r.external_id}.` });
+      }
+    }
+    group.rows.push(row);
+    if (r.contact_email && r.contact_name) {
+      if (group.body.contacts.some((c) => c.email.toLowerCase() === r.contact_email!.toLowerCase())) errors.push({ row, column: "contact_email", message: `${r.contact_email} is listed twice for customer ${r.external_id}.` });
+      else group.body.contacts.push({ email: r.contact_email, name: r.contact_name });
+    }
+  }
+  errors.sort((a, b) => a.row - b.row);
+  return { kind: "customers", records: [...groups.values()], errors, rowCount };
+}
+
+function readInvoices(rows: Array<{ row: number; data: Record<string, string> }>, errors: RowError[], rowCount: number): ParsedCsv {
+  const groups = new Map<string, CsvGroup<InvoiceBody>>();
+  for (const { row, data } of rows) {
+    const parsed = InvoiceRow.safeParse(data);
+    if (!parsed.success) {
+      errors.push(...issuesToErrors(row, parsed.error.issues));
+      continue;
+    }
+    const r = parsed.data;
+    const taxTotal = r.tax_total === "" ? 0 : parseMajorAmount(r.tax_total, r.currency, false);
+    const unitAmount = parseMajorAmount(r.line_unit_amount, r.currency, true);
+    let ok = true;
+    if (taxTotal === null) {
+      errors.push({ row, column: "tax_total", message: "Use a decimal amount in major units, e.g. 12.50." });
+      ok = false;
+    }
+    if (unitAmount === null) {
+      errors.push({ row, column: "line_unit_amount", message: "Use a decimal amount in major units, e.g. 12.50 or -5.00." });
+      ok = false;
+    }
+    if (r.due_date < r.issue_date) {
+      errors.push({ row, column: "due_date", message: "The due date cannot be before the issue date." });
+      ok = false;
+    }
+    if (!ok) continue;
+    const header = { customer_external_id: r.customer_external_id, number: r.number, po_number: r.po_number, currency: r.currency, issue_date: r.issue_date, due_date: r.due_date, terms: r.terms, tax_total: taxTotal!, memo: r.memo };
+    const line = { description: r.line_description, sku: r.line_sku, quantity: r.line_quantity, unit_amount: unitAmount! };
+    const group = groups.get(r.external_id);
+    if (!group) {
+      groups.set(r.external_id, { externalId: r.external_id, rows: [row], body: { ...header, lines: [line] } });
+      continue;
+    }
+    let agrees = true;
+    for (const [column, value] of Object.entries(header)) {
+      if (group.body[column as keyof typeof header] !== value) {
+        errors.push({ row, column, message: `Differs from row ${group.rows[0]} for invoice ${r.external_id}; invoice-level columns must agree on every line.` });
+        agrees = false;
+      }
+    }
+    if (agrees) {
+      group.rows.push(row);
+      group.body.lines.push(line);
+    }
+  }
+  errors.sort((a, b) => a.row - b.row);
+  return { kind: "invoices", records: [...groups.values()], errors, rowCount };
+}

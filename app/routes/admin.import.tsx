@@ -1,0 +1,216 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { requireStaff } from "~/modules/auth/session.server";
+import { importCsv, MAX_CSV_BYTES, previewCsv, type CsvImportReport, type CsvPreview } from "~/modules/ingest/csv-import.server";
+import { COLUMNS, type CsvKind, type RowError } from "~/modules/ingest/csv-rows";
+import { clientOf } from "~/utils/request.server";
+
+export const meta: MetaFunction = () => [{ title: "Import CSV · AR admin" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request);
+  return json({});
+}
+
+type ActionData =
+  | { step: "error"; kind: CsvKind; message: string; errors?: RowError[] }
+  | { step: "preview"; kind: CsvKind; csv: string; preview: CsvPreview }
+  | { step: "report"; kind: CsvKind; report: CsvImportReport };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const staff = await requireStaff(request);
+  const length = Number(request.headers.get("Content-Length") ?? 0);
+  const kindValue = new URL(request.url).searchParams.get("kind");
+  if (length > MAX_CSV_BYTES + 64 * 1024) return json<ActionData>({ step: "error", kind: kindValue === "customers" ? "customers" : "invoices", message: "The file is larger than 2 MB. Split it into smaller files." }, { status: 413 });
+  const form = await request.formData();
+  const kind: CsvKind = form.get("kind") === "customers" ? "customers" : "invoices";
+  const intent = form.get("intent");
+  let text = "";
+  const file = form.get("file");
+  if (file instanceof File && file.size > 0) {
+    if (file.size > MAX_CSV_BYTES) return json<ActionData>({ step: "error", kind, message: "The file is larger than 2 MB. Split it into smaller files." }, { status: 413 });
+    text = await file.text();
+  } else {
+    const pasted = form.get("csv");
+    text = typeof pasted === "string" ? pasted : "";
+  }
+  if (new TextEncoder().encode(text).length > MAX_CSV_BYTES) return json<ActionData>({ step: "error", kind, message: "The CSV is larger than 2 MB. Split it into smaller files." }, { status: 413 });
+  if (text.trim() === "") return json<ActionData>({ step: "error", kind, message: "Choose a CSV file or paste CSV text." }, { status: 400 });
+
+  if (intent === "import") {
+    const result = await importCsv({ kind, text, staffUserId: staff.user.id, ip: clientOf(request, context).ip });
+    if (!result.ok) return json<ActionData>({ step: "error", kind, message: "The file has errors: fix the file first, then preview it again.", errors: result.errors }, { status: 422 });
+    return json<ActionData>({ step: "report", kind, report: result.report });
+  }
+  return json<ActionData>({ step: "preview", kind, csv: text, preview: await previewCsv(kind, text) });
+}
+
+const CUSTOMER_EXAMPLE = `external_id,number,name,billing_email,currency,contact_email,contact_name
+ERP-2001,C-2001,Contoso Ltd,ap@contoso.example,USD,jane@contoso.example,Jane Doe
+ERP-2001,C-2001,Contoso Ltd,ap@contoso.example,USD,raj@contoso.example,Raj Patel
+ERP-2002,C-2002,"Fabrikam, Inc.",,USD,,`;
+
+const INVOICE_EXAMPLE = `external_id,customer_external_id,number,po_number,currency,issue_date,due_date,terms,tax_total,memo,line_description,line_sku,line_quantity,line_unit_amount
+INV-9001,ERP-2001,9001,PO-77,USD,2026-11-01,2026-12-01,Net 30,8.25,,Consulting hours,SVC-1,10,95.00
+INV-9001,ERP-2001,9001,PO-77,USD,2026-11-01,2026-12-01,Net 30,8.25,,"Travel, on site",,1,120.50
+INV-9002,ERP-2002,9002,,USD,2026-11-05,2026-12-05,Net 30,0,"Thank you!",Widget,W-1,2.5,12.50`;
+
+function ErrorTable({ errors }: { errors: RowError[] }) {
+  return (
+    <div className="mt-3 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <caption className="sr-only">Problems found in the file</caption>
+        <thead className="bg-slate-50">
+          <tr>
+            <th scope="col" className="px-3 py-2 text-left font-semibold">Row</th>
+            <th scope="col" className="px-3 py-2 text-left font-semibold">Column</th>
+            <th scope="col" className="px-3 py-2 text-left font-semibold">Problem</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {errors.map((e, i) => (
+            <tr key={i}>
+              <td className="px-3 py-2 tabular-nums">{e.row === 0 ? "—" : e.row}</td>
+              <td className="px-3 py-2 font-mono">{e.column}</td>
+              <td className="px-3 py-2">{e.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const OUTCOME_LABEL = { created: "Created", updated: "Updated", unchanged: "Unchanged", failed: "Failed" } as const;
+
+export default function ImportCsv() {
+  const data = useActionData<typeof action>() as ActionData | undefined;
+  const busy = useNavigation().state !== "idle";
+  const kind = data?.kind ?? "invoices";
+  return (
+    <>
+      <h1 className="text-2xl font-semibold">Import customers and invoices from CSV</h1>
+
+      {data?.step === "report" ? (
+        <section aria-labelledby="report-heading" className="mt-4">
+          <h2 id="report-heading" className="text-lg font-semibold">Import report</h2>
+          {data.report.failed > 0 ? (
+            <p role="alert" className="mt-2 rounded-md bg-red-50 p-3 font-semibold text-red-900 ring-1 ring-red-200">
+              {data.report.failed} of {data.report.total} records were not imported. The others were imported; fix the failed ones and import the file again.
+            </p>
+          ) : (
+            <p role="status" className="mt-2 rounded-md bg-green-50 p-3 text-green-900 ring-1 ring-green-200">
+              All {data.report.total} records were imported.
+            </p>
+          )}
+          <div className="mt-3 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">Result per record</caption>
+              <thead className="bg-slate-50">
+                <tr>
+                  <th scope="col" className="px-3 py-2 text-left font-semibold">External id</th>
+                  <th scope="col" className="px-3 py-2 text-left font-semibold">Rows</th>
+                  <th scope="col" className="px-3 py-2 text-left font-semibold">Result</th>
+                  <th scope="col" className="px-3 py-2 text-left font-semibold">Reason</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.report.results.map((r) => (
+                  <tr key={r.externalId}>
+                    <td className="px-3 py-2 font-mono">{r.externalId}</td>
+                    <td className="px-3 py-2 tabular-nums">{r.rows.join(", ")}</td>
+                    <td className={`px-3 py-2 font-medium ${r.outcome === "failed" ? "text-red-800" : ""}`}>{OUTCOME_LABEL[r.outcome]}</td>
+                    <td className="px-3 py-2">{r.reason ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+
+      {data?.step === "error" ? (
+        <div role="alert" className="mt-4 rounded-md bg-red-50 p-3 text-red-900 ring-1 ring-red-200">
+          <p className="font-semibold">{data.message}</p>
+          {data.errors?.length ? <ErrorTable errors={data.errors} /> : null}
+        </div>
+      ) : null}
+
+      {data?.step === "preview" ? (
+        <section aria-labelledby="preview-heading" className="mt-4">
+          <h2 id="preview-heading" className="text-lg font-semibold">Preview</h2>
+          <p className="mt-2 text-sm">
+            {data.preview.rowCount} rows, {data.preview.records.length} {data.kind}: {data.preview.toCreate} to create, {data.preview.toUpdate} to update (unchanged ones are reported after the import).
+          </p>
+          {data.preview.errors.length > 0 ? (
+            <div role="alert" className="mt-3">
+              <p className="font-semibold text-red-900">
+                {data.preview.errors.length} {data.preview.errors.length === 1 ? "problem" : "problems"} found. Nothing can be imported until the file is fixed: fix the file first and preview it again.
+              </p>
+              <ErrorTable errors={data.preview.errors} />
+            </div>
+          ) : (
+            <Form method="post" className="mt-3">
+              <input type="hidden" name="kind" value={data.kind} />
+              <input type="hidden" name="csv" value={data.csv} />
+              <button type="submit" name="intent" value="import" disabled={busy} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-800 disabled:opacity-60">
+                Import {data.preview.records.length} {data.kind}
+              </button>
+            </Form>
+          )}
+        </section>
+      ) : null}
+
+      <Form method="post" encType="multipart/form-data" className="mt-6 space-y-4 rounded-lg bg-white p-4 ring-1 ring-slate-200">
+        <h2 className="text-lg font-semibold">Upload a file</h2>
+        <fieldset>
+          <legend className="text-sm font-medium">What the file contains</legend>
+          <div className="mt-1 flex gap-4">
+            <label className="flex items-center gap-2 text-sm">
+              <input type="radio" name="kind" value="invoices" defaultChecked={kind === "invoices"} /> Invoices
+            </label>
+            <label className="flex items-center gap-2 text-sm">
+              <input type="radio" name="kind" value="customers" defaultChecked={kind === "customers"} /> Customers
+            </label>
+          </div>
+        </fieldset>
+        <div>
+          <label htmlFor="file" className="block text-sm font-medium">
+            CSV file (up to 2 MB)
+          </label>
+          <input id="file" name="file" type="file" accept=".csv,text/csv" className="mt-1 block text-sm" />
+        </div>
+        <div>
+          <label htmlFor="csv" className="block text-sm font-medium">
+            Or paste CSV text
+          </label>
+          <textarea id="csv" name="csv" rows={6} className="mt-1 block w-full rounded-md border-slate-300 font-mono text-sm" />
+        </div>
+        <button type="submit" name="intent" value="preview" disabled={busy} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-800 disabled:opacity-60">
+          Preview
+        </button>
+      </Form>
+
+      <section aria-labelledby="format-heading" className="mt-6 space-y-3 text-sm">
+        <h2 id="format-heading" className="text-lg font-semibold">File format</h2>
+        <p>
+          Comma-separated, UTF-8, with a header row naming exactly these columns (any order). Quote fields that contain commas, quotes or line breaks (&quot;&quot; inside quotes is a quote). Nothing is written until you
+          preview the file and then choose Import; importing the same file again changes nothing. Rows are numbered as in a spreadsheet: the header is row 1.
+        </p>
+        <h3 className="font-semibold">Customers: one row per contact</h3>
+        <p>
+          Columns: <code className="break-all">{COLUMNS.customers.join(",")}</code>. Rows with the same <code>external_id</code> are merged into one customer and must agree on its other columns. The contact columns may be empty.
+          Contacts not listed are left alone.
+        </p>
+        <pre tabIndex={0} className="overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{CUSTOMER_EXAMPLE}</pre>
+        <h3 className="font-semibold">Invoices: one row per invoice line</h3>
+        <p>
+          Columns: <code className="break-all">{COLUMNS.invoices.join(",")}</code>. Rows with the same <code>external_id</code> are the lines of one invoice, in order; its invoice-level columns (customer to memo) must be the same on every
+          line. The customer must exist already (import customers first). <strong>Amounts (<code>tax_total</code>, <code>line_unit_amount</code>) are decimal amounts in major units</strong>, e.g. 12.50 for
+          $12.50 (a negative unit amount is a discount line; an empty tax_total is 0). Dates are YYYY-MM-DD; <code>line_quantity</code> is a decimal with up to 3 decimals (empty means 1).
+        </p>
+        <pre tabIndex={0} className="overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{INVOICE_EXAMPLE}</pre>
+      </section>
+    </>
+  );
+}
