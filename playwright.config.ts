@@ -15,7 +15,7 @@ const chromium = {
   ],
 };
 
-const moneySpecs = /(payments|disputes|admin-disputes)\.spec\.ts/;
+const moneySpecs = /(payments|disputes|admin-disputes|import)\.spec\.ts/;
 
 export default defineConfig({
   testDir: "e2e",
@@ -32,8 +32,8 @@ export default defineConfig({
   projects: [
     { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testIgnore: moneySpecs },
     { name: "phone", use: { ...devices["Pixel 7"], launchOptions: chromium }, testMatch: /responsive\.spec\.ts/ },
-    // Payments, credits and disputes move balances that other specs compare with the database:
-    // they run after those.
+    // Payments, credits, disputes and imports change balances and counts that other specs compare
+    // with the database: they run after those.
     { name: "money", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: moneySpecs, dependencies: ["desktop", "phone"] },
   ],
   webServer: [
