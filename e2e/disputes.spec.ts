@@ -184,10 +184,11 @@ test("the whole journey: payer disputes with a PDF, the agent triages, asks, get
   await expect(agent.getByRole("link", { name: "contract.pdf" })).toBeVisible();
   await agent.getByLabel("Message", { exact: true }).fill("Contract says 41.00 — likely valid.");
   await agent.getByRole("button", { name: "Add internal note" }).click();
-  await expect(agent.getByText("Internal note — not visible to the customer").first()).toBeVisible();
+  await expect(agent.getByText("Contract says 41.00 — likely valid.")).toBeVisible();
   await agent.getByLabel("Message", { exact: true }).fill("Please send a photo of the price label on the pallet.");
   await agent.getByRole("button", { name: "Ask customer for information" }).click();
-  await expect(agent.getByText("Waiting on customer").first()).toBeVisible();
+  await expect(agent.getByText("Please send a photo of the price label on the pallet.")).toBeVisible();
+  await expect.poll(async () => (await sql`select status from disputes where id = ${disputeId}`)[0]!.status).toBe("waiting_on_customer");
 
   // Payer: sees the question, not the note; answers with a PNG.
   await page.reload();
@@ -204,7 +205,7 @@ test("the whole journey: payer disputes with a PDF, the agent triages, asks, get
   await agent.getByLabel(/Credit amount/).fill("20.00");
   await agent.getByLabel("Note to the customer").fill("Contract price applied to the pallets.");
   await agent.getByRole("button", { name: "Resolve with credit" }).click();
-  await expect(agent.getByText("Resolved", { exact: true }).first()).toBeVisible();
+  await expect.poll(async () => (await sql`select status from disputes where id = ${disputeId}`)[0]!.status).toBe("resolved");
   await agentContext.close();
 
   // The invoice balance dropped by exactly the credit, and the payer sees it.
