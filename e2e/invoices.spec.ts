@@ -194,8 +194,10 @@ test.describe("a payer's invoice list", () => {
 
     // A paid invoice is found on "All", where the search keeps its term.
     await page.getByRole("navigation", { name: "Filter invoices" }).getByRole("link", { name: "All", exact: true }).click();
+    await expect(page).toHaveURL(/filter=all/);
     await search.fill(paidWithPo!.po_number);
     await page.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(new RegExp(`q=${paidWithPo!.po_number}`));
     await expect(numberCells(page)).toHaveText([paidWithPo!.number]);
     await expect(statusCells(page)).toHaveText(["Paid"]);
 
