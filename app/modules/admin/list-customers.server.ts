@@ -4,6 +4,7 @@ import { accountContacts, accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
 import { today } from "~/utils/clock";
+import { containsPattern } from "~/utils/like-pattern";
 
 export const CUSTOMERS_PAGE_SIZE = 25;
 
@@ -12,7 +13,6 @@ export const customerListQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export interface CustomerBalance {
   currency: string;
@@ -25,7 +25,7 @@ export interface CustomerBalance {
  * aggregated for the page's accounts only, so the cost follows the page, not the book.
  */
 export async function listCustomers(query: z.infer<typeof customerListQuery>) {
-  const term = query.q ? `%${escapeLike(query.q)}%` : undefined;
+  const term = query.q ? containsPattern(query.q) : undefined;
   const where = term ? or(ilike(accounts.name, term), ilike(accounts.number, term), ilike(accounts.externalId, term)) : undefined;
   const [page, [totals]] = await Promise.all([
     db

@@ -1,5 +1,5 @@
 import type { EmailMessage } from "~/modules/notifications/mailer.server";
-import { layout } from "~/modules/notifications/templates";
+import { escapeHtml, layout } from "~/modules/notifications/templates";
 
 export interface DisputeEmailFacts {
   to: string;
@@ -9,7 +9,6 @@ export interface DisputeEmailFacts {
   disputeUrl: string;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 function compose(f: DisputeEmailFacts, subject: string, paragraphs: string[]): EmailMessage {
   const text = [`Hello ${f.name},`, "", ...paragraphs.flatMap((p) => [p, ""]), `Follow your dispute here: ${f.disputeUrl}`].join("\n");

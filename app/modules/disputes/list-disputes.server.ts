@@ -5,6 +5,7 @@ import { activeDisputeStatuses, disputeReasons, disputeStatuses, disputes } from
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
 import { now } from "~/utils/clock";
+import { containsPattern } from "~/utils/like-pattern";
 
 export const QUEUE_PAGE_SIZE = 25;
 
@@ -38,7 +39,6 @@ export const queueQuery = z.object({
 });
 export type QueueQuery = z.infer<typeof queueQuery>;
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The AR team's triage queue. Sorted by what needs attention first: SLA breached, then
@@ -51,7 +51,7 @@ export async function listDisputeQueue(query: QueueQuery, viewer: { userId: stri
     query.status === "active" ? inArray(disputes.status, [...activeDisputeStatuses]) : query.status === "all" ? undefined : eq(disputes.status, query.status),
     query.reason ? eq(disputes.reason, query.reason) : undefined,
     query.assignee === "me" ? eq(disputes.assigneeUserId, viewer.userId) : query.assignee === "none" ? isNull(disputes.assigneeUserId) : query.assignee ? eq(disputes.assigneeUserId, query.assignee) : undefined,
-    query.customer ? ilike(accounts.name, `%${escapeLike(query.customer)}%`) : undefined,
+    query.customer ? ilike(accounts.name, containsPattern(query.customer)) : undefined,
     query.minAmount !== undefined ? gte(disputes.amount, query.minAmount * 100) : undefined,
     query.maxAmount !== undefined ? lte(disputes.amount, query.maxAmount * 100) : undefined,
     query.olderThanDays !== undefined ? lte(disputes.createdAt, new Date(at.getTime() - query.olderThanDays * 86_400_000)) : undefined,

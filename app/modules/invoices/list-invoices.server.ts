@@ -7,6 +7,7 @@ import { today } from "~/utils/clock";
 import { invoiceScope, type ReadScope } from "./scope.server";
 import { daysPastDue, displayStatus } from "./status";
 import type { DisplayStatus } from "./types";
+import { containsPattern } from "~/utils/like-pattern";
 
 export const invoiceFilters = ["open", "overdue", "paid", "all"] as const;
 export const invoiceSorts = ["due", "issued", "number", "total", "balance"] as const;
@@ -66,7 +67,6 @@ function filterCondition(filter: InvoiceListQuery["filter"], day: string): SQL |
   }
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * One page of invoices for the reader's scope, optionally narrowed to one account (payers:
@@ -74,7 +74,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  */
 export async function listInvoices(scope: ReadScope, query: InvoiceListQuery & { accountId?: string }) {
   const day = today();
-  const term = query.q ? `%${escapeLike(query.q)}%` : undefined;
+  const term = query.q ? containsPattern(query.q) : undefined;
   const where = and(
     invoiceScope(scope),
     query.accountId ? eq(invoices.accountId, query.accountId) : undefined,

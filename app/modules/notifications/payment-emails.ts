@@ -1,6 +1,6 @@
 import { formatMoney } from "~/utils/money";
 import type { EmailMessage } from "./mailer.server";
-import { layout } from "./templates";
+import { escapeHtml, layout } from "./templates";
 
 export interface PaymentEmailFacts {
   to: string;
@@ -13,7 +13,6 @@ export interface PaymentEmailFacts {
   invoices: Array<{ number: string; amount: number }>;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 function compose(f: PaymentEmailFacts, subject: string, intro: string[], outro: string[]): EmailMessage {
   const money = (m: number) => formatMoney(m, f.currency);

@@ -1,6 +1,6 @@
 import type { EmailMessage } from "./mailer.server";
 
-const escapeHtml = (s: string) =>
+export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** A minimal, accessible HTML wrapper shared by every email. */

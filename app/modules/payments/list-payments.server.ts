@@ -5,6 +5,7 @@ import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, paymentMethodTypes, paymentStatuses, payments } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { addDays } from "~/utils/dates";
+import { containsPattern } from "~/utils/like-pattern";
 
 export const PAYMENTS_PAGE_SIZE = 25;
 
@@ -21,7 +22,6 @@ export type PaymentListQuery = z.infer<typeof paymentListQuery>;
 
 export type PaymentScope = { kind: "payer"; userId: string; accountId: string } | { kind: "staff" };
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Payments, newest first: a payer's for their active account, or any for staff with filters. */
 export async function listPayments(scope: PaymentScope, query: PaymentListQuery) {
@@ -36,7 +36,7 @@ export async function listPayments(scope: PaymentScope, query: PaymentListQuery)
     query.method ? eq(payments.method, query.method) : undefined,
     query.from ? gte(payments.createdAt, new Date(`${query.from}T00:00:00Z`)) : undefined,
     query.to ? lt(payments.createdAt, new Date(`${addDays(query.to, 1)}T00:00:00Z`)) : undefined,
-    query.customer ? ilike(accounts.name, `%${escapeLike(query.customer)}%`) : undefined,
+    query.customer ? ilike(accounts.name, containsPattern(query.customer)) : undefined,
   ];
   const where = and(...conditions);
   const [rows, [totals]] = await Promise.all([
