@@ -4,7 +4,8 @@ import { z } from "zod";
 import { AdminDisputeCustomerContext } from "~/components/disputes/admin-dispute-context";
 import { formatDateTime } from "~/components/disputes/admin-dispute-format";
 import { AdminDisputeReplyForm, AdminDisputeResolveForms, AdminDisputeWorkflowForms, type AdminDisputeActionData, type AdminDisputeIntent } from "~/components/disputes/admin-dispute-forms";
-import { AdminDisputeStatusBadge, AdminSlaBreached } from "~/components/disputes/admin-dispute-status-badge";
+import { AdminSlaBreached } from "~/components/disputes/admin-dispute-status-badge";
+import { DisputeStatusBadge } from "~/components/disputes/dispute-status";
 import { AdminDisputeThread } from "~/components/disputes/admin-dispute-thread";
 import { Alert } from "~/components/ui/alert";
 import { requireStaff } from "~/modules/auth/session.server";
@@ -182,7 +183,7 @@ export default function AdminDisputePage() {
         <div>
           <dt className="text-slate-700">Status</dt>
           <dd data-testid="dispute-status">
-            <AdminDisputeStatusBadge status={dispute.status} />
+            <DisputeStatusBadge status={dispute.status} />
           </dd>
         </div>
         <div>

@@ -3,7 +3,7 @@ import type { DisputeStatus } from "#db/schema/disputes";
 import type { PaymentStatus } from "#db/schema/payments";
 import { formatMoney } from "~/utils/money";
 import { formatDay } from "./admin-dispute-format";
-import { AdminDisputeStatusBadge } from "./admin-dispute-status-badge";
+import { DisputeStatusBadge } from "./dispute-status";
 
 export interface AdminCustomerContext {
   balances: Array<{ currency: string; openBalance: number; openCount: number; overdueBalance: number; overdueCount: number }>;
@@ -66,7 +66,7 @@ export function AdminDisputeCustomerContext({ accountId, accountName, context }:
                   {d.invoiceNumber}
                 </Link>
                 <span className="tabular-nums">{formatMoney(d.amount, d.currency)}</span>
-                <AdminDisputeStatusBadge status={d.status} />
+                <DisputeStatusBadge status={d.status} />
                 <span className="text-slate-700">{formatDay(d.createdAt)}</span>
               </li>
             ))}

@@ -3,7 +3,8 @@ import type { DisputeReason, DisputeStatus } from "#db/schema/disputes";
 import { isClosed, reasonLabels, statusLabels } from "~/modules/disputes/policy";
 import { formatMoney } from "~/utils/money";
 import { ageText, formatDateTime } from "./admin-dispute-format";
-import { AdminDisputeStatusBadge, AdminSlaBreached } from "./admin-dispute-status-badge";
+import { AdminSlaBreached } from "./admin-dispute-status-badge";
+import { DisputeStatusBadge } from "./dispute-status";
 
 export interface AdminQueueRow {
   id: string;
@@ -93,7 +94,7 @@ export function AdminDisputeQueueTable({ rows, now }: { rows: AdminQueueRow[]; n
               <td className="px-3 py-2" data-column="customer">{row.accountName}</td>
               <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">{formatMoney(row.amount, row.currency)}</td>
               <td className="px-3 py-2" data-column="status">
-                <AdminDisputeStatusBadge status={row.status} />
+                <DisputeStatusBadge status={row.status} />
               </td>
               <td className="px-3 py-2" data-column="assignee">{row.assigneeName ?? <span className="text-slate-700">Unassigned</span>}</td>
               <td className="px-3 py-2 whitespace-nowrap" data-column="age">{ageText(row.createdAt, now)}</td>
