@@ -27,6 +27,11 @@ const schema = z.object({
   STRIPE_API_BASE: z.string().url().optional(),
   /** How many proxies in front of the portal to trust for the client IP (0 = none). */
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  /**
+   * The /dev/clock control that moves the portal's clock and runs the plan schedule on demand
+   * (to watch installments run). On by default outside production; never set it in production.
+   */
+  CLOCK_CONTROL: z.enum(["true", "false"]).optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -94,3 +99,5 @@ export function env(): Env {
 }
 
 export const isProduction = () => env().NODE_ENV === "production";
+
+export const clockControlEnabled = () => (env().CLOCK_CONTROL ?? (isProduction() ? "false" : "true")) === "true";

@@ -7,3 +7,4 @@ export * from "./payments";
 export * from "./events";
 export * from "./disputes";
 export * from "./integrations";
+export * from "./plans";

@@ -42,6 +42,8 @@ export const invoices = pgTable(
       .notNull()
       .generatedAlwaysAs(sql`case when status = 'void' then 0 else total - amount_paid - amount_credited end`),
     memo: text(),
+    /** The payment plan that holds this invoice while it is being set up or paid (no FK: plans reference invoices). */
+    paymentPlanId: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -51,6 +53,7 @@ export const invoices = pgTable(
     index("invoices_account_due_idx").on(t.accountId, t.dueDate),
     index("invoices_account_status_due_idx").on(t.accountId, t.status, t.dueDate),
     index("invoices_po_idx").on(t.poNumber),
+    index("invoices_payment_plan_idx").on(t.paymentPlanId),
     // No cent is ever paid, credited or reserved twice.
     check(
       "invoices_amounts_within_total",

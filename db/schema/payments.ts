@@ -26,6 +26,8 @@ export const payments = pgTable(
     createdByUserId: text().references(() => users.id),
     /** The pay form's one-time id: a double submit finds the payment it already made. */
     clientAttemptId: text(),
+    /** Set when the payment pays installments of this payment plan. */
+    planId: text(),
     amount: money().notNull(),
     currency: text().notNull(),
     status: text({ enum: paymentStatuses }).notNull().default("pending"),
@@ -53,6 +55,7 @@ export const payments = pgTable(
     index("payments_account_created_idx").on(t.accountId, t.createdAt),
     index("payments_status_updated_idx").on(t.status, t.updatedAt),
     index("payments_created_idx").on(t.createdAt),
+    index("payments_plan_idx").on(t.planId),
     check("payments_amount_positive", sql`${t.amount} > 0`),
     check("payments_refund_within_amount", sql`${t.amountRefunded} >= 0 and ${t.amountRefunded} <= ${t.amount}`),
   ],

@@ -20,7 +20,20 @@ export type EventType =
   | "customer.upserted"
   | "invoice.upserted"
   | "invoice.voided"
-  | "payment.recorded_offline";
+  | "payment.recorded_offline"
+  | "plan.created"
+  | "plan.approved"
+  | "plan.declined"
+  | "plan.activated"
+  | "plan.paused"
+  | "plan.resumed"
+  | "plan.payment_method_updated"
+  | "plan.completed"
+  | "plan.defaulted"
+  | "plan.canceled"
+  | "installment.processing"
+  | "installment.succeeded"
+  | "installment.failed";
 
 /**
  * Appends a domain event to the outbox; pass the transaction that makes the change. It also

@@ -9,6 +9,8 @@ export interface JobPayloads {
   reconcile_payments: Record<string, never>;
   fan_out_events: Record<string, never>;
   deliver_webhook: { deliveryId: string };
+  run_plan_schedule: Record<string, never>;
+  charge_installment: { installmentId: string };
 }
 
 /**

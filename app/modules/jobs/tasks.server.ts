@@ -5,6 +5,8 @@ import type { SignInLinkJob } from "~/modules/auth/request-sign-in-link.server";
 import { deliverEmail, type EmailMessage } from "~/modules/notifications/mailer.server";
 import { processStripeEvent } from "~/modules/payments/process-stripe-event.server";
 import { reconcilePayments } from "~/modules/payments/reconcile-payments.server";
+import { chargeInstallment } from "~/modules/plans/charge-installment.server";
+import { runPlanSchedule } from "~/modules/plans/run-plan-schedule.server";
 import { deliverWebhook } from "~/modules/webhooks/deliver.server";
 import { fanOutEvents } from "~/modules/webhooks/fan-out.server";
 import type { JobPayloads } from "./enqueue.server";
@@ -29,10 +31,16 @@ export const taskList: TaskList = {
   deliver_webhook: async (payload) => {
     await deliverWebhook((payload as JobPayloads["deliver_webhook"]).deliveryId);
   },
+  run_plan_schedule: async () => {
+    await runPlanSchedule();
+  },
+  charge_installment: async (payload) => {
+    await chargeInstallment((payload as JobPayloads["charge_installment"]).installmentId);
+  },
 };
 
 /**
  * Schedules (graphile-worker crontab, one per line): settle payments whose webhooks never came;
- * fan new events out to the back office's webhook endpoints.
+ * fan new events out to the back office's webhook endpoints; charge and remind plan installments.
  */
-export const crontab = ["*/5 * * * * reconcile_payments", "* * * * * fan_out_events"].join("\n");
+export const crontab = ["*/5 * * * * reconcile_payments", "* * * * * fan_out_events", "*/5 * * * * run_plan_schedule"].join("\n");

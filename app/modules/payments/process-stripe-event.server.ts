@@ -2,6 +2,8 @@ import { eq, or, sql } from "drizzle-orm";
 import { payments, refunds, stripeEvents } from "#db/schema/payments";
 import { db } from "~/db.server";
 import type { JobPayloads } from "~/modules/jobs/enqueue.server";
+import { paymentPlans } from "#db/schema/plans";
+import { syncPlanSetup } from "~/modules/plans/setup-checkout.server";
 import { syncRefund } from "./refund-payment.server";
 import { syncPayment } from "./sync-payment.server";
 
@@ -20,6 +22,11 @@ export async function processStripeEvent(job: JobPayloads["process_stripe_event"
   } else {
     const paymentId = job.paymentId ?? (await paymentIdFor(job.objectId));
     if (paymentId) await syncPayment(paymentId);
+    else if (job.objectId?.startsWith("cs_")) {
+      // A setup-mode session: a payer authorizing (or replacing) a plan's payment method.
+      const [plan] = await db.select({ id: paymentPlans.id }).from(paymentPlans).where(eq(paymentPlans.setupCheckoutSessionId, job.objectId));
+      if (plan) await syncPlanSetup(plan.id);
+    }
   }
   await db.update(stripeEvents).set({ processedAt: sql`now()` }).where(eq(stripeEvents.id, job.eventId));
 }

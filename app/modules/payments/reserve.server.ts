@@ -4,6 +4,7 @@ import { paymentAllocations, payments, type Payment, type PaymentStatus } from "
 import type { Tx } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
+import { settlePlanPayment } from "~/modules/plans/settle-plan-payment.server";
 
 /** Locks a payment row for the rest of the transaction: state changes to one payment never interleave. */
 export async function lockPayment(tx: Tx, paymentId: string): Promise<Payment | undefined> {
@@ -51,4 +52,5 @@ export async function releasePayment(
     data: { amount: payment.amount, currency: payment.currency, failureCode: failure.code, failureMessage: failure.message, invoices: allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })) },
   });
   await recordAudit(tx, { actorUserId: actor.userId, actorType: actor.type, action: `payment.${outcome}`, subjectType: "payment", subjectId: payment.id, data: { failureCode: failure.code } });
+  await settlePlanPayment(tx, payment, outcome, failure);
 }

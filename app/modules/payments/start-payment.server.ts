@@ -160,7 +160,7 @@ export async function ensureStripeCustomer(accountId: string): Promise<string> {
   return customer.id;
 }
 
-async function openCheckout(payment: Payment): Promise<StartPaymentResult> {
+export async function openCheckout(payment: Payment): Promise<StartPaymentResult> {
   const appUrl = env().APP_URL;
   try {
     const customer = await ensureStripeCustomer(payment.accountId);

@@ -8,6 +8,7 @@ import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { paymentFailedEmail, paymentProcessingEmail, paymentReceiptEmail, type PaymentEmailFacts } from "~/modules/notifications/payment-emails";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
+import { settlePlanPayment } from "~/modules/plans/settle-plan-payment.server";
 import { observePayment, type ObservedPayment } from "./observe-stripe.server";
 import { allocationsOf, lockPayment, releasePayment } from "./reserve.server";
 
@@ -52,7 +53,8 @@ export async function syncPayment(paymentId: string): Promise<Payment["status"] 
       case "failed": {
         const failure = observed.failure ?? { code: null, message: "The payment was not completed." };
         await releasePayment(tx, fresh, "failed", failure);
-        await queueEmail(tx, paymentFailedEmail({ ...(await emailFacts(tx, fresh)), reason: failure.message }));
+        // A plan's installment has its own failure email (with the retry date).
+        if (!fresh.planId) await queueEmail(tx, paymentFailedEmail({ ...(await emailFacts(tx, fresh)), reason: failure.message }));
         return "failed";
       }
       case "expired":
@@ -86,6 +88,7 @@ async function markProcessing(tx: Tx, payment: Payment) {
   });
   await recordAudit(tx, { actorUserId: null, actorType: "system", action: "payment.processing", subjectType: "payment", subjectId: payment.id });
   await queueEmail(tx, paymentProcessingEmail(await emailFacts(tx, payment)));
+  await settlePlanPayment(tx, payment, "processing");
 }
 
 async function markSucceeded(tx: Tx, payment: Payment, observed: ObservedPayment) {
@@ -128,6 +131,7 @@ async function markSucceeded(tx: Tx, payment: Payment, observed: ObservedPayment
   });
   await recordAudit(tx, { actorUserId: null, actorType: "system", action: "payment.succeeded", subjectType: "payment", subjectId: payment.id, data: { amount: payment.amount } });
   await queueEmail(tx, paymentReceiptEmail(await emailFacts(tx, payment)));
+  await settlePlanPayment(tx, payment, "succeeded");
 }
 
 /** The facts every payment email carries, read in the same transaction. */

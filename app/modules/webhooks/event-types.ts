@@ -21,6 +21,19 @@ const described: Record<EventType, string> = {
   "invoice.upserted": "The back office created or changed an invoice",
   "invoice.voided": "An invoice was voided",
   "payment.recorded_offline": "A payment made outside the portal was recorded",
+  "plan.created": "A payer enrolled invoices in a payment plan",
+  "plan.approved": "Staff approved a payment plan",
+  "plan.declined": "Staff declined a payment plan",
+  "plan.activated": "A payment plan started charging its installments",
+  "plan.paused": "Staff paused a payment plan",
+  "plan.resumed": "Staff resumed a payment plan",
+  "plan.payment_method_updated": "A payer replaced a plan's payment method",
+  "plan.completed": "A payment plan was paid in full",
+  "plan.defaulted": "A payment plan defaulted after its last failed retry",
+  "plan.canceled": "A payment plan was canceled",
+  "installment.processing": "A bank debit for an installment is processing",
+  "installment.succeeded": "An installment was paid",
+  "installment.failed": "An installment charge failed",
 };
 
 /** The event types an endpoint can subscribe to (the domain events of the outbox). */

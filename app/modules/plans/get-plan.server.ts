@@ -1,0 +1,76 @@
+import { and, asc, desc, eq } from "drizzle-orm";
+import { accounts, users } from "#db/schema/accounts";
+import { invoices } from "#db/schema/invoices";
+import { installments, paymentPlans, planInvoices } from "#db/schema/plans";
+import { payments } from "#db/schema/payments";
+import { db } from "~/db.server";
+
+/**
+ * One plan with its schedule, invoices and payments. Payers see only their account's plans
+ * (`accountId`); staff pass null.
+ */
+export async function getPlan(planId: string, accountId: string | null) {
+  const [row] = await db
+    .select({ plan: paymentPlans, accountName: accounts.name, accountNumber: accounts.number, payerName: users.name, payerEmail: users.email })
+    .from(paymentPlans)
+    .innerJoin(accounts, eq(accounts.id, paymentPlans.accountId))
+    .leftJoin(users, eq(users.id, paymentPlans.createdByUserId))
+    .where(accountId ? and(eq(paymentPlans.id, planId), eq(paymentPlans.accountId, accountId)) : eq(paymentPlans.id, planId));
+  if (!row) return null;
+  const { plan } = row;
+  const schedule = await db.select().from(installments).where(eq(installments.planId, plan.id)).orderBy(asc(installments.sequence));
+  const planned = await db
+    .select({ id: invoices.id, number: invoices.number, dueDate: invoices.dueDate, enrolled: planInvoices.amount, balance: invoices.balance, status: invoices.status })
+    .from(planInvoices)
+    .innerJoin(invoices, eq(invoices.id, planInvoices.invoiceId))
+    .where(eq(planInvoices.planId, plan.id))
+    .orderBy(asc(invoices.dueDate), asc(invoices.number));
+  const planPayments = await db
+    .select({ id: payments.id, amount: payments.amount, status: payments.status, methodLabel: payments.methodLabel, createdAt: payments.createdAt, failureMessage: payments.failureMessage })
+    .from(payments)
+    .where(eq(payments.planId, plan.id))
+    .orderBy(desc(payments.createdAt));
+  const paid = schedule.filter((s) => s.status === "paid").reduce((sum, s) => sum + s.amount, 0);
+  const remaining = schedule.filter((s) => ["scheduled", "failed", "paying", "processing"].includes(s.status)).reduce((sum, s) => sum + s.amount, 0);
+  const next = schedule.find((s) => ["scheduled", "failed", "paying", "processing"].includes(s.status)) ?? null;
+  return {
+    plan: {
+      id: plan.id,
+      status: plan.status,
+      currency: plan.currency,
+      total: plan.total,
+      frequency: plan.frequency,
+      installmentCount: plan.installmentCount,
+      downPayment: plan.downPayment,
+      method: plan.method,
+      methodLabel: plan.methodLabel,
+      endedReason: plan.endedReason,
+      createdAt: plan.createdAt.toISOString(),
+      activatedAt: plan.activatedAt?.toISOString() ?? null,
+      endedAt: plan.endedAt?.toISOString() ?? null,
+      approvalThreshold: plan.policy.approvalThreshold,
+    },
+    account: { id: plan.accountId, name: row.accountName, number: row.accountNumber },
+    payer: row.payerName ? { name: row.payerName, email: row.payerEmail } : null,
+    schedule: schedule.map((s) => ({
+      id: s.id,
+      sequence: s.sequence,
+      dueDate: s.dueDate,
+      amount: s.amount,
+      status: s.status,
+      attempts: s.attempts,
+      nextAttemptOn: s.nextAttemptOn,
+      failureCode: s.failureCode,
+      failureMessage: s.failureMessage,
+      paymentId: s.paymentId,
+      paidAt: s.paidAt?.toISOString() ?? null,
+    })),
+    invoices: planned,
+    payments: planPayments.map((p) => ({ ...p, createdAt: p.createdAt.toISOString() })),
+    paid,
+    remaining,
+    next: next ? { id: next.id, sequence: next.sequence, dueDate: next.dueDate, amount: next.amount, status: next.status } : null,
+  };
+}
+
+export type PlanDetail = NonNullable<Awaited<ReturnType<typeof getPlan>>>;

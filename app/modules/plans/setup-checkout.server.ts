@@ -1,0 +1,135 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type Stripe from "stripe";
+import { installments, paymentPlans, type PaymentPlan } from "#db/schema/plans";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { recordAudit } from "~/modules/audit/record-audit.server";
+import { recordEvent } from "~/modules/events/record-event.server";
+import { enqueueJob } from "~/modules/jobs/enqueue.server";
+import { queueEmail } from "~/modules/notifications/queue-email.server";
+import { describeMethod } from "~/modules/payments/observe-stripe.server";
+import { ensureStripeCustomer } from "~/modules/payments/start-payment.server";
+import { stripe } from "~/modules/stripe/client.server";
+import { now, today } from "~/utils/clock";
+import { activatePlan } from "./activate-plan.server";
+import { endPlan } from "./end-plan.server";
+import { lockPlan } from "./lock.server";
+import { mandateConfirmationEmail, planAwaitingApprovalEmail, planAwaitingApprovalStaffEmail } from "./plan-emails";
+import { payerFacts, scheduleOf, staffFacts } from "./plan-facts.server";
+
+const CHECKOUT_MINUTES = 30;
+/** A plan can take a (new) payment method while it is being set up or is running. */
+const AUTHORIZABLE = ["authorizing", "awaiting_approval", "active", "paused"];
+
+export type SetupCheckoutResult = { ok: true; url: string } | { ok: false; message: string };
+
+/**
+ * Opens Stripe Checkout in setup mode so the payer authorizes the card or bank account the plan
+ * will charge (first time, or to replace it). An open session is reused rather than duplicated.
+ */
+export async function openSetupCheckout(planId: string): Promise<SetupCheckoutResult> {
+  const [plan] = await db.select().from(paymentPlans).where(eq(paymentPlans.id, planId));
+  if (!plan || !AUTHORIZABLE.includes(plan.status)) return { ok: false, message: "This plan can no longer take a payment method." };
+  try {
+    if (plan.setupCheckoutSessionId && plan.setupCheckoutUrl) {
+      const previous = await stripe().checkout.sessions.retrieve(plan.setupCheckoutSessionId);
+      if (previous.status === "open") return { ok: true, url: plan.setupCheckoutUrl };
+    }
+    const customer = await ensureStripeCustomer(plan.accountId);
+    const appUrl = env().APP_URL;
+    const session = await stripe().checkout.sessions.create(
+      {
+        mode: "setup",
+        customer,
+        currency: plan.currency.toLowerCase(),
+        // ACH debits exist only in USD.
+        allowed_payment_method_types: plan.currency === "USD" ? ["card", "us_bank_account"] : ["card"],
+        client_reference_id: plan.id,
+        metadata: { plan_id: plan.id },
+        setup_intent_data: { metadata: { plan_id: plan.id }, description: `Payment plan ${plan.id}` },
+        success_url: `${appUrl}/plans/${plan.id}?authorized=1`,
+        cancel_url: `${appUrl}/plans/${plan.id}?canceled=1`,
+        expires_at: Math.floor(Date.now() / 1000) + CHECKOUT_MINUTES * 60,
+      },
+      // Derived from the plan and the session it replaces: a retried request makes no second session.
+      { idempotencyKey: `plan-setup-${plan.id}-${plan.setupCheckoutSessionId ?? "first"}` },
+    );
+    await db.update(paymentPlans).set({ setupCheckoutSessionId: session.id, setupCheckoutUrl: session.url, updatedAt: new Date() }).where(eq(paymentPlans.id, plan.id));
+    return { ok: true, url: session.url! };
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", msg: "setup checkout failed", planId, error: String(error) }));
+    return { ok: false, message: "We could not reach our payment provider. Nothing was charged; please try again in a moment." };
+  }
+}
+
+/**
+ * Brings a plan in line with its setup session (from the webhook, the return page or the
+ * schedule job): a completed session gives the plan its payment method, which activates it or
+ * sends it for approval; an expired first authorization cancels the plan and frees its invoices.
+ */
+export async function syncPlanSetup(planId: string): Promise<PaymentPlan["status"] | null> {
+  const [current] = await db.select().from(paymentPlans).where(eq(paymentPlans.id, planId));
+  if (!current?.setupCheckoutSessionId || !AUTHORIZABLE.includes(current.status)) return current?.status ?? null;
+  const session = await stripe().checkout.sessions.retrieve(current.setupCheckoutSessionId, { expand: ["setup_intent", "setup_intent.payment_method"] });
+  const si = typeof session.setup_intent === "object" ? session.setup_intent : null;
+  const pm = si && typeof si.payment_method === "object" ? si.payment_method : null;
+
+  return db.transaction(async (tx) => {
+    const plan = await lockPlan(tx, planId);
+    if (!plan || plan.setupCheckoutSessionId !== session.id || !AUTHORIZABLE.includes(plan.status)) return plan?.status ?? null;
+    if (session.status === "expired" && plan.status === "authorizing") {
+      await endPlan(tx, plan, "canceled", "The payment method was not authorized in time.", { userId: null, type: "system" });
+      return "canceled";
+    }
+    if (session.status !== "complete" || si?.status !== "succeeded" || !pm || plan.stripePaymentMethodId === pm.id) return plan.status;
+
+    const { method, label } = describeMethod({ type: pm.type, card: pm.card, us_bank_account: pm.us_bank_account } as unknown as Stripe.Charge.PaymentMethodDetails);
+    const mandate = typeof si.mandate === "string" ? si.mandate : (si.mandate?.id ?? null);
+    const at = now();
+    const replacing = plan.stripePaymentMethodId !== null;
+    await tx
+      .update(paymentPlans)
+      .set({ stripePaymentMethodId: pm.id, stripeMandateId: mandate, method, methodLabel: label, authorizedAt: plan.authorizedAt ?? at, updatedAt: at })
+      .where(eq(paymentPlans.id, plan.id));
+    const fresh: PaymentPlan = { ...plan, stripePaymentMethodId: pm.id, stripeMandateId: mandate, method, methodLabel: label };
+    await recordAudit(tx, { actorUserId: plan.createdByUserId, actorType: "user", action: replacing ? "plan.payment_method_updated" : "plan.authorized", subjectType: "payment_plan", subjectId: plan.id, data: { method, label, mandate } });
+
+    const payer = await payerFacts(tx, plan);
+    if (method === "us_bank_account" && payer && pm.us_bank_account) {
+      const schedule = (await scheduleOf(tx, plan.id)).filter((s) => ["scheduled", "failed"].includes(s.status));
+      await queueEmail(
+        tx,
+        mandateConfirmationEmail({
+          ...payer,
+          authorizedOn: today(),
+          holder: pm.billing_details?.name ?? payer.name,
+          bank: pm.us_bank_account.bank_name ?? "your bank",
+          last4: pm.us_bank_account.last4 ?? "",
+          schedule,
+        }),
+      );
+    }
+
+    if (replacing) {
+      await recordEvent(tx, { type: "plan.payment_method_updated", accountId: plan.accountId, subjectType: "payment_plan", subjectId: plan.id, data: { method, methodLabel: label } });
+      // A failed installment is retried at once with the new method rather than at its retry date.
+      if (plan.status === "active") {
+        const failed = await tx
+          .select({ id: installments.id })
+          .from(installments)
+          .where(and(eq(installments.planId, plan.id), inArray(installments.status, ["failed"])));
+        for (const f of failed) await enqueueJob(tx, "charge_installment", { installmentId: f.id }, { jobKey: `charge_installment:${f.id}`, maxAttempts: 1 });
+      }
+      return plan.status;
+    }
+    const threshold = plan.policy.approvalThreshold;
+    if (threshold !== null && plan.total > threshold) {
+      await tx.update(paymentPlans).set({ status: "awaiting_approval" }).where(eq(paymentPlans.id, plan.id));
+      if (payer) await queueEmail(tx, planAwaitingApprovalEmail({ ...payer, total: plan.total }));
+      for (const staff of await staffFacts(tx, plan)) await queueEmail(tx, planAwaitingApprovalStaffEmail({ ...staff, total: plan.total }));
+      return "awaiting_approval";
+    }
+    await activatePlan(tx, fresh, { userId: null, type: "system" });
+    return "active";
+  });
+}

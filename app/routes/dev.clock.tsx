@@ -1,0 +1,79 @@
+import { json, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { assertClockControl, moveClockTo, resetClock, runScheduleNow } from "~/modules/plans/dev-clock.server";
+import { addDays } from "~/utils/dates";
+import { today } from "~/utils/clock";
+
+export const meta: MetaFunction = () => [{ title: "Development clock" }];
+
+export async function loader() {
+  assertClockControl();
+  return json({ today: today() });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  assertClockControl();
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  if (intent === "reset") resetClock();
+  if (intent === "advance") {
+    const days = Number(form.get("days"));
+    if (!Number.isInteger(days) || days < 1 || days > 400) return json({ error: "Enter a whole number of days from 1 to 400.", result: null }, { status: 400 });
+    moveClockTo(addDays(today(), days));
+  }
+  if (intent === "set") {
+    const date = String(form.get("date") ?? "");
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) return json({ error: "Enter a date as YYYY-MM-DD.", result: null }, { status: 400 });
+    moveClockTo(date);
+  }
+  const result = await runScheduleNow();
+  return json({ error: null, result: { ...result, today: today() } });
+}
+
+export default function DevClock() {
+  const { today: current } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  return (
+    <main className="mx-auto max-w-xl px-4 py-8">
+      <h1 className="text-2xl font-semibold">Development clock</h1>
+      <p className="mt-1 text-slate-700">
+        Move the portal&apos;s date to watch payment plans run: each change runs the plan schedule at once (due installments are charged, reminders sent).
+      </p>
+      <p className="mt-4">
+        Portal date: <strong data-testid="clock-today">{data?.result?.today ?? current}</strong>
+      </p>
+      {data?.error ? <Alert tone="error">{data.error}</Alert> : null}
+      {data?.result ? (
+        <Alert tone="success">
+          Schedule ran: {data.result.charged} installment(s) charged, {data.result.reminded} reminder(s) sent.
+        </Alert>
+      ) : null}
+      <Form method="post" className="mt-6 flex items-end gap-2">
+        <input type="hidden" name="intent" value="advance" />
+        <label className="block">
+          <span className="block text-sm font-medium">Advance by days</span>
+          <input name="days" type="number" min={1} max={400} defaultValue={30} className="mt-1 w-28 rounded border border-slate-400 px-2 py-1" />
+        </label>
+        <Button type="submit">Advance and run</Button>
+      </Form>
+      <Form method="post" className="mt-4 flex items-end gap-2">
+        <input type="hidden" name="intent" value="set" />
+        <label className="block">
+          <span className="block text-sm font-medium">Set date</span>
+          <input name="date" type="date" defaultValue={current} className="mt-1 rounded border border-slate-400 px-2 py-1" />
+        </label>
+        <Button type="submit">Set and run</Button>
+      </Form>
+      <Form method="post" className="mt-4 flex gap-2">
+        <Button type="submit" name="intent" value="run">
+          Run the schedule now
+        </Button>
+        <Button type="submit" name="intent" value="reset">
+          Back to the real date
+        </Button>
+      </Form>
+    </main>
+  );
+}
