@@ -13,17 +13,16 @@ export type PlanEnding = "completed" | "defaulted" | "canceled" | "declined";
 export type Actor = { userId: string | null; type: "user" | "system"; ip?: string | null };
 
 /**
- * Ends a plan (caller holds its lock): installments not yet under way are canceled and the
+ * Ends a plan (caller holds its lock): installments not yet charged are canceled and the
  * invoices leave the plan, so whatever is still owed is due again on them and can be paid or
  * chased as usual. A charge already under way finishes and still counts.
  */
 export async function endPlan(tx: Tx, plan: PaymentPlan, ending: PlanEnding, reason: string | null, actor: Actor): Promise<void> {
   const at = now();
   await tx.update(paymentPlans).set({ status: ending, endedAt: at, endedReason: reason, updatedAt: at }).where(eq(paymentPlans.id, plan.id));
-  await tx
-    .update(installments)
-    .set({ status: "canceled", nextAttemptOn: null, updatedAt: at })
-    .where(and(eq(installments.planId, plan.id), inArray(installments.status, ["scheduled", "failed"])));
+  await tx.update(installments).set({ status: "canceled", updatedAt: at }).where(and(eq(installments.planId, plan.id), eq(installments.status, "scheduled")));
+  // A failed installment keeps its failure on record, with no retry left.
+  await tx.update(installments).set({ nextAttemptOn: null, updatedAt: at }).where(and(eq(installments.planId, plan.id), eq(installments.status, "failed")));
   const released = await tx
     .update(invoices)
     .set({ paymentPlanId: null, updatedAt: sql`now()` })

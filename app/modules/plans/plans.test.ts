@@ -1,0 +1,304 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { accounts, users } from "#db/schema/accounts";
+import { events } from "#db/schema/events";
+import { invoices } from "#db/schema/invoices";
+import { devEmails } from "#db/schema/mail";
+import { paymentAllocations, payments } from "#db/schema/payments";
+import { installments, paymentPlans } from "#db/schema/plans";
+import { db } from "~/db.server";
+import { setClock } from "~/utils/clock";
+import { addDays } from "~/utils/dates";
+import { drainJobs, seed, TEST_TODAY } from "../../../test/helpers";
+import { submitHostedCheckout } from "../../../test/hosted-checkout";
+import { control, startTestStripe } from "../../../test/stripe";
+
+const stripeUnderTest = await startTestStripe();
+const { emulator } = stripeUnderTest;
+
+const { enrolInPlan } = await import("./enrol.server");
+const { runPlanSchedule } = await import("./run-plan-schedule.server");
+const { approvePlan, declinePlan } = await import("./review-plan.server");
+const { payInstallments } = await import("./pay-installments.server");
+const { openSetupCheckout } = await import("./setup-checkout.server");
+const { updatePlanRules, defaultPlanRules } = await import("./policy.server");
+const { cancelPlan } = await import("./cancel-plan.server");
+const { startPayment } = await import("~/modules/payments/start-payment.server");
+
+let payer: { userId: string; ip: string | null };
+let adminId: string;
+let accountId: string;
+let attempt = 0;
+const nextAttempt = () => `plan-attempt-${Date.now()}-${++attempt}-abcdefgh`;
+let day = TEST_TODAY;
+const moveTo = (date: string) => {
+  day = date;
+  setClock(() => new Date(`${date}T15:00:00Z`));
+};
+
+beforeAll(async () => {
+  await seed();
+  moveTo(TEST_TODAY);
+  const [pat] = await db.select().from(users).where(eq(users.email, "pat@northwind.example"));
+  payer = { userId: pat!.id, ip: "203.0.113.9" };
+  const [admin] = await db.select().from(users).where(eq(users.role, "ar_admin"));
+  adminId = admin!.id;
+  const [account] = await db.select().from(accounts).where(eq(accounts.number, "C-1001"));
+  accountId = account!.id;
+});
+afterAll(async () => {
+  setClock(undefined);
+  await stripeUnderTest.stop();
+});
+beforeEach(() => moveTo(TEST_TODAY));
+
+/** Open, unreserved, undisputed invoices of Pat's USD account not on a plan; each test takes its own. */
+const used = new Set<string>();
+async function freshInvoices(n: number) {
+  const rows = await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.accountId, accountId), eq(invoices.status, "open"), eq(invoices.amountPending, 0), eq(invoices.amountDisputed, 0), isNull(invoices.paymentPlanId), sql`${invoices.balance} > 20000`))
+    .orderBy(invoices.number);
+  const chosen = rows.filter((r) => !used.has(r.id)).slice(0, n);
+  if (chosen.length < n) throw new Error("not enough open invoices in the seed");
+  chosen.forEach((r) => used.add(r.id));
+  return chosen;
+}
+
+async function plan(id: string) {
+  const [row] = await db.select().from(paymentPlans).where(eq(paymentPlans.id, id));
+  return row!;
+}
+async function scheduleOf(id: string) {
+  return db.select().from(installments).where(eq(installments.planId, id)).orderBy(installments.sequence);
+}
+async function settle(done: () => Promise<boolean>) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    await drainJobs();
+    if (await done()) return;
+    if (Date.now() > deadline) throw new Error("timed out waiting for the plan to settle");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const planIs = (id: string, status: string) => async () => (await plan(id)).status === status;
+const installmentIs = (id: string, sequence: number, status: string) => async () => (await scheduleOf(id)).find((s) => s.sequence === sequence)?.status === status;
+
+async function enrol(invoiceIds: string[], options: { count?: number; frequency?: "weekly" | "biweekly" | "monthly"; firstDate?: string } = {}) {
+  const result = await enrolInPlan({
+    payer,
+    accountId,
+    attemptId: nextAttempt(),
+    invoiceIds,
+    installmentCount: options.count ?? 3,
+    frequency: options.frequency ?? "monthly",
+    firstDate: options.firstDate ?? day,
+  });
+  if (!result.ok) throw new Error(`enrolment refused: ${JSON.stringify(result.problems)}`);
+  expect(result.checkoutUrl).toMatch(/^http/);
+  return { planId: result.planId, checkoutUrl: result.checkoutUrl! };
+}
+
+async function eventTypes(planId: string) {
+  const rows = await db.select({ type: events.type }).from(events).where(sql`${events.subjectId} = ${planId} or ${events.data}->>'planId' = ${planId}`).orderBy(events.seq);
+  return rows.map((r) => r.type);
+}
+
+describe("enrolling and charging a card plan", () => {
+  it("charges the first of 3 monthly installments at once and the second when its date comes", async () => {
+    const chosen = await freshInvoices(2);
+    const total = chosen.reduce((s, i) => s + i.balance, 0);
+    const { planId, checkoutUrl } = await enrol(chosen.map((i) => i.id));
+
+    // The invoices belong to the plan straight away: no one can pay or enrol them elsewhere.
+    for (const i of chosen) expect((await db.select().from(invoices).where(eq(invoices.id, i.id)))[0]!.paymentPlanId).toBe(planId);
+    const before = await scheduleOf(planId);
+    expect(before.map((s) => s.amount).reduce((a, b) => a + b, 0)).toBe(total);
+    expect(before.map((s) => s.dueDate)).toEqual([TEST_TODAY, "2026-12-24", "2027-01-24"]);
+    expect((await plan(planId)).status).toBe("authorizing");
+
+    const page = await submitHostedCheckout(checkoutUrl, { card: "4242424242424242" });
+    expect(page.status).toBe(303);
+    await settle(installmentIs(planId, 1, "paid"));
+    expect((await plan(planId)).status).toBe("active");
+    expect((await plan(planId)).methodLabel).toMatch(/4242/);
+
+    // Allocated oldest due first.
+    const [first] = await scheduleOf(planId);
+    const allocations = await db.select().from(paymentAllocations).where(eq(paymentAllocations.paymentId, first!.paymentId!));
+    const oldest = [...chosen].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number))[0]!;
+    expect(allocations[0]!.invoiceId).toBe(oldest.id);
+    expect(allocations.reduce((s, a) => s + a.amount, 0)).toBe(first!.amount);
+
+    // Nothing more happens until the next date …
+    moveTo("2026-12-23");
+    await runPlanSchedule();
+    expect((await scheduleOf(planId))[1]!.status).toBe("scheduled");
+    // … when the second installment is charged.
+    moveTo("2026-12-24");
+    await runPlanSchedule();
+    await settle(installmentIs(planId, 2, "paid"));
+    moveTo("2027-01-24");
+    await runPlanSchedule();
+    await settle(planIs(planId, "completed"));
+    for (const i of chosen) {
+      const [row] = await db.select().from(invoices).where(eq(invoices.id, i.id));
+      expect(row!.status).toBe("paid");
+      expect(row!.paymentPlanId).toBeNull();
+    }
+    expect(await eventTypes(planId)).toEqual(expect.arrayContaining(["plan.created", "plan.activated", "installment.succeeded", "plan.completed"]));
+  });
+
+  it("retries a card that fails after setup (4000000000000341), then defaults the plan", async () => {
+    const chosen = await freshInvoices(1);
+    const { planId, checkoutUrl } = await enrol([chosen[0]!.id], { count: 2, frequency: "monthly" });
+    await submitHostedCheckout(checkoutUrl, { card: "4000000000000341" });
+    await settle(installmentIs(planId, 1, "failed"));
+    let [first] = await scheduleOf(planId);
+    expect(first!.attempts).toBe(1);
+    expect(first!.nextAttemptOn).toBe(addDays(TEST_TODAY, 3));
+    expect((await plan(planId)).status).toBe("active");
+    // The invoice is not paid, and nothing stays reserved after the decline.
+    expect((await db.select().from(invoices).where(eq(invoices.id, chosen[0]!.id)))[0]!.amountPending).toBe(0);
+    const mails = await db.select().from(devEmails).where(sql`${devEmails.subject} like 'Your installment of%'`);
+    expect(mails.length).toBeGreaterThan(0);
+
+    moveTo(addDays(TEST_TODAY, 3));
+    await runPlanSchedule();
+    [first] = await scheduleOf(planId);
+    expect(first!.attempts).toBe(2);
+    moveTo(addDays(TEST_TODAY, 8));
+    await runPlanSchedule();
+    [first] = await scheduleOf(planId);
+    expect(first!.attempts).toBe(3);
+    moveTo(addDays(TEST_TODAY, 15));
+    await runPlanSchedule();
+    await settle(planIs(planId, "defaulted"));
+    const [invoice] = await db.select().from(invoices).where(eq(invoices.id, chosen[0]!.id));
+    expect(invoice!.paymentPlanId).toBeNull();
+    expect(invoice!.balance).toBe(chosen[0]!.balance);
+    expect((await scheduleOf(planId)).map((s) => s.status)).toEqual(["failed", "canceled"]);
+    expect(await eventTypes(planId)).toEqual(expect.arrayContaining(["installment.failed", "plan.defaulted"]));
+    const staffMail = await db.select().from(devEmails).where(sql`${devEmails.subject} like 'Payment plan defaulted%'`);
+    expect(staffMail.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a bank account plan", () => {
+  it("confirms the mandate by email, keeps the installment processing until the debit settles", async () => {
+    const chosen = await freshInvoices(1);
+    const { planId, checkoutUrl } = await enrol([chosen[0]!.id], { count: 2 });
+    await submitHostedCheckout(checkoutUrl, { account: "000123456789" });
+    await settle(installmentIs(planId, 1, "processing"));
+    const p = await plan(planId);
+    expect(p.method).toBe("us_bank_account");
+    expect(p.stripeMandateId).toMatch(/^mandate_/);
+    const [mandateMail] = await db.select().from(devEmails).where(sql`${devEmails.subject} = 'Your bank debit authorization for your payment plan'`);
+    expect(mandateMail!.text).toMatch(/ending 6789/);
+    const [first] = await scheduleOf(planId);
+    const [pay] = await db.select().from(payments).where(eq(payments.id, first!.paymentId!));
+    await control(emulator, "settle", { payment_intent: pay!.stripePaymentIntentId! });
+    await settle(installmentIs(planId, 1, "paid"));
+  });
+});
+
+describe("the AR team's rules", () => {
+  it("holds a plan above the approval threshold until staff approve it", async () => {
+    const chosen = await freshInvoices(1);
+    await updatePlanRules({ ...defaultPlanRules, approvalThreshold: 100 }, { userId: adminId, ip: null });
+    try {
+      const { planId, checkoutUrl } = await enrol([chosen[0]!.id], { count: 2 });
+      await submitHostedCheckout(checkoutUrl, { card: "4242424242424242" });
+      await settle(planIs(planId, "awaiting_approval"));
+      await runPlanSchedule();
+      expect((await scheduleOf(planId))[0]!.status).toBe("scheduled");
+      expect(await approvePlan(planId, { userId: adminId, ip: null })).toEqual({ ok: true });
+      await settle(installmentIs(planId, 1, "paid"));
+      expect(await eventTypes(planId)).toEqual(expect.arrayContaining(["plan.approved", "plan.activated"]));
+    } finally {
+      await updatePlanRules(defaultPlanRules, { userId: adminId, ip: null });
+    }
+  });
+
+  it("frees the invoices when staff decline a plan", async () => {
+    const chosen = await freshInvoices(1);
+    await updatePlanRules({ ...defaultPlanRules, approvalThreshold: 100 }, { userId: adminId, ip: null });
+    try {
+      const { planId, checkoutUrl } = await enrol([chosen[0]!.id], { count: 2 });
+      await submitHostedCheckout(checkoutUrl, { card: "4242424242424242" });
+      await settle(planIs(planId, "awaiting_approval"));
+      expect(await declinePlan(planId, { userId: adminId, ip: null }, "")).toMatchObject({ ok: false });
+      expect(await declinePlan(planId, { userId: adminId, ip: null }, "Please pay the older invoices first.")).toEqual({ ok: true });
+      expect((await plan(planId)).status).toBe("declined");
+      expect((await db.select().from(invoices).where(eq(invoices.id, chosen[0]!.id)))[0]!.paymentPlanId).toBeNull();
+    } finally {
+      await updatePlanRules(defaultPlanRules, { userId: adminId, ip: null });
+    }
+  });
+
+  it("refuses ineligible balances with the reason", async () => {
+    const [small] = await db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.accountId, accountId), eq(invoices.status, "open"), isNull(invoices.paymentPlanId), eq(invoices.amountDisputed, 0), eq(invoices.amountPending, 0), sql`${invoices.balance} < 10000`))
+      .limit(1);
+    if (small) {
+      const refused = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [small.id], installmentCount: 2, frequency: "monthly", firstDate: TEST_TODAY });
+      expect(refused).toMatchObject({ ok: false, problems: { form: expect.stringMatching(/Payment plans start at \$100\.00/) } });
+    }
+    const [onPlan] = await freshInvoices(1);
+    const { planId } = await enrol([onPlan!.id], { count: 2 });
+    const again = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [onPlan!.id], installmentCount: 2, frequency: "monthly", firstDate: TEST_TODAY });
+    expect(again).toMatchObject({ ok: false, problems: { invoices: { [onPlan!.id]: expect.stringMatching(/already on a payment plan/) } } });
+    // The pay page refuses it too: it is paid through the plan.
+    const paid = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: onPlan!.id, amount: 1000 }], savePaymentMethod: false });
+    expect(paid.ok).toBe(false);
+    // A disputed invoice waits for its dispute.
+    const [disputed] = await freshInvoices(1);
+    await db.update(invoices).set({ amountDisputed: 100 }).where(eq(invoices.id, disputed!.id));
+    const refused = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [disputed!.id], installmentCount: 2, frequency: "monthly", firstDate: TEST_TODAY });
+    expect(refused).toMatchObject({ ok: false, problems: { invoices: { [disputed!.id]: expect.stringMatching(/in dispute/) } } });
+    // Schedule outside the rules.
+    const [other] = await freshInvoices(1);
+    const tooMany = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [other!.id], installmentCount: 13, frequency: "monthly", firstDate: TEST_TODAY });
+    expect(tooMany).toMatchObject({ ok: false, problems: { installmentCount: "Choose between 2 and 12 installments." } });
+    const late = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [other!.id], installmentCount: 2, frequency: "monthly", firstDate: addDays(TEST_TODAY, 45) });
+    expect(late).toMatchObject({ ok: false, problems: { firstDate: "The first installment must fall within 30 days." } });
+    // A payer may withdraw before the plan starts; the invoice is free again.
+    expect(await cancelPlan(planId, { userId: payer.userId, ip: null, staff: false, accountId }, null)).toEqual({ ok: true });
+    expect((await db.select().from(invoices).where(eq(invoices.id, onPlan!.id)))[0]!.paymentPlanId).toBeNull();
+  });
+});
+
+describe("paying ahead and replacing the method", () => {
+  it("pays off the rest through Checkout and completes the plan", async () => {
+    const chosen = await freshInvoices(1);
+    const { planId, checkoutUrl } = await enrol([chosen[0]!.id], { count: 3 });
+    await submitHostedCheckout(checkoutUrl, { card: "4242424242424242" });
+    await settle(installmentIs(planId, 1, "paid"));
+    const result = await payInstallments({ payer, accountId, planId, scope: "rest", attemptId: nextAttempt() });
+    if (!result.ok) throw new Error(result.message);
+    expect((await scheduleOf(planId)).map((s) => s.status)).toEqual(["paid", "paying", "paying"]);
+    // The schedule job leaves installments being paid alone.
+    moveTo("2026-12-24");
+    await runPlanSchedule();
+    await submitHostedCheckout(result.checkoutUrl, { card: "4242424242424242" });
+    await settle(planIs(planId, "completed"));
+    const [invoice] = await db.select().from(invoices).where(eq(invoices.id, chosen[0]!.id));
+    expect(invoice!.status).toBe("paid");
+  });
+
+  it("retries a failed installment at once with a replacement card", async () => {
+    const chosen = await freshInvoices(1);
+    const { planId, checkoutUrl } = await enrol([chosen[0]!.id], { count: 2 });
+    await submitHostedCheckout(checkoutUrl, { card: "4000000000000341" });
+    await settle(installmentIs(planId, 1, "failed"));
+    const replace = await openSetupCheckout(planId);
+    if (!replace.ok) throw new Error(replace.message);
+    await submitHostedCheckout(replace.url, { card: "4242424242424242" });
+    await settle(installmentIs(planId, 1, "paid"));
+    expect((await plan(planId)).methodLabel).toMatch(/4242/);
+    expect(await eventTypes(planId)).toContain("plan.payment_method_updated");
+  });
+});
