@@ -25,6 +25,8 @@ Object.assign(process.env, {
   STRIPE_SECRET_KEY: "sk_test_e2e",
   STRIPE_WEBHOOK_SECRET: e2e.stripeWebhookSecret,
   STRIPE_API_BASE: `http://localhost:${e2e.stripePort}`,
+  // The plans spec moves the portal's clock through /dev/clock.
+  CLOCK_CONTROL: "true",
 });
 // Stripe at the network boundary: the emulator, delivering signed webhooks to the app. ACH
 // settles only when a test says so (control endpoint), so the "processing" state can be seen.
