@@ -37,7 +37,10 @@ export function InvoiceTable({
   dir: "asc" | "desc";
   hrefFor: (id: string) => string;
   showCustomer?: boolean;
-  /** The id of a form that open invoices can be ticked into (the payer's "Pay selected"). */
+  /**
+   * The id of a form that open invoices can be ticked into (the payer's "Pay selected" and
+   * "Set up a payment plan"). Invoices already on a plan cannot be ticked: they are paid from it.
+   */
   selectForm?: string;
 }) {
   return (
@@ -70,7 +73,7 @@ export function InvoiceTable({
             <tr key={row.id} className="hover:bg-slate-50">
               {selectForm ? (
                 <td className="px-3 py-2">
-                  {row.balance > 0 && row.displayStatus !== "void" ? (
+                  {row.balance > 0 && row.displayStatus !== "void" && row.displayStatus !== "on_plan" ? (
                     <input type="checkbox" name="invoice" value={row.id} form={selectForm} aria-label={`Select ${row.number} to pay`} className="h-4 w-4" />
                   ) : null}
                 </td>

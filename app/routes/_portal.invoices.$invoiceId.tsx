@@ -27,6 +27,8 @@ export default function InvoicePage() {
   const underWay = payments.filter((p) => p.status === "processing" || p.status === "pending");
   // A failure matters until a later payment went through.
   const lastFailure = payments.find((p) => p.status === "failed" && !payments.some((q) => q.status === "succeeded" && q.createdAt > p.createdAt));
+  // While a plan holds the invoice it is paid through the plan, not from here.
+  const planId = invoice.status === "open" && invoice.balance > 0 ? invoice.paymentPlanId : null;
   return (
     <>
       <p className="mb-4">
@@ -35,6 +37,14 @@ export default function InvoicePage() {
         </Link>
       </p>
       <div className="mb-4 space-y-3">
+        {planId ? (
+          <Alert title="This invoice is on a payment plan">
+            Its balance is paid through the plan&apos;s installments.{" "}
+            <Link to={`/plans/${planId}`} className="underline">
+              View the payment plan
+            </Link>
+          </Alert>
+        ) : null}
         {underWay.map((p) => (
           <Alert key={p.id} title={p.status === "processing" ? "Payment pending" : "Payment not finished"}>
             {p.status === "processing"
@@ -68,6 +78,16 @@ export default function InvoicePage() {
         {payable > 0 ? (
           <Link to={`/pay?invoice=${invoice.id}`} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
             Pay this invoice
+          </Link>
+        ) : null}
+        {planId ? (
+          <Link to={`/plans/${planId}`} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+            View payment plan
+          </Link>
+        ) : null}
+        {payable > 0 && invoice.amountPending === 0 && invoice.amountDisputed === 0 ? (
+          <Link to={`/plans/new?invoice=${invoice.id}`} className={buttonLinkClass}>
+            Pay in installments
           </Link>
         ) : null}
         {!activeDispute && payable > 0 ? (

@@ -71,7 +71,17 @@ export default function DisputeInvoice() {
       </p>
       {disputable <= 0 ? (
         <div className="mt-4">
-          <Alert>Nothing on this invoice can be disputed now: it is paid, already in dispute, or a payment for it is under way.</Alert>
+          {invoice.paymentPlanId && invoice.status === "open" ? (
+            <Alert>
+              This invoice is on a{" "}
+              <Link to={`/plans/${invoice.paymentPlanId}`} className="underline">
+                payment plan
+              </Link>
+              , so it cannot be disputed here. Please contact us about it.
+            </Alert>
+          ) : (
+            <Alert>Nothing on this invoice can be disputed now: it is paid, already in dispute, or a payment for it is under way.</Alert>
+          )}
         </div>
       ) : (
         <Form method="post" encType="multipart/form-data" className="mt-6 max-w-2xl space-y-5" noValidate>

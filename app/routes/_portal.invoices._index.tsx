@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { InvoiceTable } from "~/components/invoice-table";
 import { Pagination } from "~/components/pagination";
+import { buttonLinkClass } from "~/components/ui/button";
 import { requirePayer } from "~/modules/auth/session.server";
 import { accountBalances } from "~/modules/invoices/account-balances.server";
 import { invoiceListQuery, listInvoices } from "~/modules/invoices/list-invoices.server";
@@ -57,6 +58,14 @@ export default function InvoiceList() {
                   {formatMoney(b.openBalance, b.currency)}
                 </p>
                 <p className="text-sm text-slate-600">{b.openCount} open invoices</p>
+                {b.onPlanCount > 0 ? (
+                  <p className="text-sm text-slate-600">
+                    {formatMoney(b.onPlanBalance, b.currency)} on{" "}
+                    <Link to="/plans" className="text-brand-700 underline">
+                      payment plans
+                    </Link>
+                  </p>
+                ) : null}
               </div>
               <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
                 <p className="text-sm text-slate-700">Overdue</p>
@@ -109,10 +118,16 @@ export default function InvoiceList() {
         ) : (
           <>
             <Form id="pay-form" method="get" action="/pay" className="mb-3 flex flex-wrap items-center justify-between gap-3">
-              <p className="text-sm text-slate-700">Tick the invoices you want to pay, then continue.</p>
-              <button type="submit" className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
-                Pay selected invoices
-              </button>
+              <p className="text-sm text-slate-700">Tick the invoices you want to pay, then continue — or spread them over a payment plan.</p>
+              <div className="flex flex-wrap gap-2">
+                <button type="submit" className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+                  Pay selected invoices
+                </button>
+                {/* The same ticked invoices, sent to the plan enrolment page instead (?invoice=…). */}
+                <button type="submit" formAction="/plans/new" className={buttonLinkClass}>
+                  Set up a payment plan
+                </button>
+              </div>
             </Form>
             <InvoiceTable rows={list.rows} sort={list.sort} dir={list.dir} hrefFor={(id) => `/invoices/${id}`} selectForm="pay-form" />
           </>

@@ -130,27 +130,38 @@ export default function PayInvoices() {
                     <td className="hidden px-3 py-2 sm:table-cell">{formatDate(inv.dueDate)}</td>
                     <td className="px-3 py-2 text-right tabular-nums">{formatMoney(inv.payable, inv.currency)}</td>
                     <td className="px-3 py-2 text-right">
-                      {inv.payable > 0 ? <input type="hidden" name="invoice" value={inv.id} /> : null}
-                      <label htmlFor={`amount_${inv.id}`} className="sr-only">
-                        Amount to pay on {inv.number} ({inv.currency})
-                      </label>
-                      <input
-                        id={`amount_${inv.id}`}
-                        name={`amount_${inv.id}`}
-                        inputMode="decimal"
-                        autoComplete="off"
-                        disabled={inv.payable <= 0}
-                        value={typed[inv.id] ?? ""}
-                        onChange={(e) => setTyped((t) => ({ ...t, [inv.id]: e.target.value }))}
-                        aria-invalid={error ? true : undefined}
-                        aria-describedby={error ? `amount_${inv.id}-error` : undefined}
-                        className="w-32 rounded-md border border-slate-400 px-2 py-1.5 text-right tabular-nums aria-[invalid]:border-red-700 disabled:bg-slate-100"
-                      />
-                      {error ? (
-                        <p id={`amount_${inv.id}-error`} className="mt-1 text-left text-sm text-red-800 sm:text-right">
-                          {error}
+                      {inv.paymentPlanId ? (
+                        <p className="text-left text-sm sm:text-right">
+                          On a payment plan —{" "}
+                          <Link to={`/plans/${inv.paymentPlanId}`} className="text-brand-700 underline">
+                            pay it from the plan
+                          </Link>
                         </p>
-                      ) : null}
+                      ) : (
+                        <>
+                          {inv.payable > 0 ? <input type="hidden" name="invoice" value={inv.id} /> : null}
+                          <label htmlFor={`amount_${inv.id}`} className="sr-only">
+                            Amount to pay on {inv.number} ({inv.currency})
+                          </label>
+                          <input
+                            id={`amount_${inv.id}`}
+                            name={`amount_${inv.id}`}
+                            inputMode="decimal"
+                            autoComplete="off"
+                            disabled={inv.payable <= 0}
+                            value={typed[inv.id] ?? ""}
+                            onChange={(e) => setTyped((t) => ({ ...t, [inv.id]: e.target.value }))}
+                            aria-invalid={error ? true : undefined}
+                            aria-describedby={error ? `amount_${inv.id}-error` : undefined}
+                            className="w-32 rounded-md border border-slate-400 px-2 py-1.5 text-right tabular-nums aria-[invalid]:border-red-700 disabled:bg-slate-100"
+                          />
+                          {error ? (
+                            <p id={`amount_${inv.id}-error`} className="mt-1 text-left text-sm text-red-800 sm:text-right">
+                              {error}
+                            </p>
+                          ) : null}
+                        </>
+                      )}
                     </td>
                   </tr>
                 );

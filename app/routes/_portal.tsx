@@ -10,6 +10,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const navClass = ({ isActive }: { isActive: boolean }) =>
   `rounded-md px-3 py-2 text-sm font-medium ${isActive ? "bg-brand-50 text-brand-800" : "text-slate-700 hover:bg-slate-100"}`;
 
+/** After switching accounts, a page of the old account's invoice or plan makes no sense: go to its list. */
+function switchReturnTo(pathname: string): string {
+  if (pathname.startsWith("/invoices/")) return "/invoices";
+  if (pathname.startsWith("/plans/") && pathname !== "/plans/new") return "/plans";
+  return pathname;
+}
+
 /** The payer's frame: who is signed in, which account they act for, and the main sections. */
 export default function PortalLayout() {
   const { user, accounts, activeAccount } = useLoaderData<typeof loader>();
@@ -28,7 +35,7 @@ export default function PortalLayout() {
           <div className="flex flex-wrap items-center gap-3">
             {accounts.length > 1 ? (
               <Form method="post" action="/account/switch" className="flex max-w-full flex-wrap items-center gap-2">
-                <input type="hidden" name="returnTo" value={location.pathname.startsWith("/invoices/") ? "/invoices" : location.pathname} />
+                <input type="hidden" name="returnTo" value={switchReturnTo(location.pathname)} />
                 <label htmlFor="account-switch" className="text-sm text-slate-700">
                   Account
                 </label>
@@ -64,6 +71,9 @@ export default function PortalLayout() {
           </NavLink>
           <NavLink to="/payments" className={navClass}>
             Payments
+          </NavLink>
+          <NavLink to="/plans" className={navClass}>
+            Payment plans
           </NavLink>
           <NavLink to="/disputes" className={navClass}>
             Disputes

@@ -1,7 +1,9 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { AdminPlanTable } from "~/components/plans/admin-plan-list";
 import { getCustomer } from "~/modules/admin/get-customer.server";
 import { requireStaff } from "~/modules/auth/session.server";
+import { listPlans } from "~/modules/plans/list-plans.server";
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
 
@@ -11,11 +13,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request);
   const customer = await getCustomer(params.accountId ?? "");
   if (!customer) throw new Response("Not found", { status: 404 });
-  return json({ customer });
+  return json({ customer, plans: await listPlans({ accountId: customer.account.id, limit: 50 }) });
 }
 
 export default function CustomerPage() {
-  const { customer } = useLoaderData<typeof loader>();
+  const { customer, plans } = useLoaderData<typeof loader>();
   const { account, contacts, balances } = customer;
   return (
     <>
@@ -73,6 +75,13 @@ export default function CustomerPage() {
         </table>
         {contacts.length === 0 ? <p className="p-4">No contacts yet.</p> : null}
       </div>
+
+      <h2 className="mt-6 text-lg font-semibold">Payment plans</h2>
+      {plans.length === 0 ? (
+        <p className="mt-2">No payment plans.</p>
+      ) : (
+        <AdminPlanTable rows={plans} showCustomer={false} caption={`Payment plans of ${account.name}, newest first`} empty="No payment plans." />
+      )}
     </>
   );
 }

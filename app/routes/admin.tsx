@@ -1,10 +1,13 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireStaff } from "~/modules/auth/session.server";
+import { countPlansAwaitingApproval } from "~/modules/plans/list-plans.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);
-  return json({ user: { name: staff.user.name, role: staff.user.role } });
+  // One indexed count; the layout reloads after every action, so the badge follows approvals.
+  const plansAwaiting = await countPlansAwaitingApproval();
+  return json({ user: { name: staff.user.name, role: staff.user.role }, plansAwaiting });
 }
 
 const navClass = ({ isActive }: { isActive: boolean }) =>
@@ -12,7 +15,7 @@ const navClass = ({ isActive }: { isActive: boolean }) =>
 
 /** The AR team's frame. Every admin loader checks the role itself too (requireStaff). */
 export default function AdminLayout() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, plansAwaiting } = useLoaderData<typeof loader>();
   return (
     <>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
@@ -44,6 +47,18 @@ export default function AdminLayout() {
           </NavLink>
           <NavLink to="/admin/payments" className={navClass}>
             Payments
+          </NavLink>
+          <NavLink to="/admin/plans" className={navClass}>
+            Plans
+            {plansAwaiting > 0 ? (
+              <>
+                {" "}
+                <span className="inline-block rounded-full bg-amber-300 px-1.5 text-xs font-semibold text-slate-950" data-testid="plans-awaiting-badge">
+                  {plansAwaiting}
+                </span>
+                <span className="sr-only"> waiting for approval</span>
+              </>
+            ) : null}
           </NavLink>
           <NavLink to="/admin/api-keys" className={navClass}>
             API keys

@@ -46,7 +46,8 @@ export async function listCustomers(query: z.infer<typeof customerListQuery>) {
             accountId: invoices.accountId,
             currency: invoices.currency,
             open: sql<string>`sum(${invoices.balance})`,
-            overdue: sql<string>`coalesce(sum(${invoices.balance}) filter (where ${invoices.dueDate} < ${day}), 0)`,
+            // Invoices on a payment plan are paid through the plan: never counted as overdue.
+            overdue: sql<string>`coalesce(sum(${invoices.balance}) filter (where ${invoices.dueDate} < ${day} and ${invoices.paymentPlanId} is null), 0)`,
           })
           .from(invoices)
           .where(sql`${inArray(invoices.accountId, ids)} and ${eq(invoices.status, "open")} and ${invoices.balance} > 0`)

@@ -10,6 +10,9 @@ export interface CurrencyBalance {
   openCount: number;
   overdueBalance: number;
   overdueCount: number;
+  /** Open balance held by payment plans (included in openBalance, never in overdueBalance). */
+  onPlanBalance: number;
+  onPlanCount: number;
   nextDueDate: string | null;
 }
 
@@ -21,8 +24,11 @@ export async function accountBalances(scope: ReadScope, accountId: string): Prom
       currency: invoices.currency,
       openBalance: sql<string>`coalesce(sum(${invoices.balance}), 0)`,
       openCount: sql<number>`count(*)::int`,
-      overdueBalance: sql<string>`coalesce(sum(${invoices.balance}) filter (where ${invoices.dueDate} < ${day}), 0)`,
-      overdueCount: sql<number>`(count(*) filter (where ${invoices.dueDate} < ${day}))::int`,
+      // Invoices on a payment plan are paid through the plan: never counted as overdue.
+      overdueBalance: sql<string>`coalesce(sum(${invoices.balance}) filter (where ${invoices.dueDate} < ${day} and ${invoices.paymentPlanId} is null), 0)`,
+      overdueCount: sql<number>`(count(*) filter (where ${invoices.dueDate} < ${day} and ${invoices.paymentPlanId} is null))::int`,
+      onPlanBalance: sql<string>`coalesce(sum(${invoices.balance}) filter (where ${invoices.paymentPlanId} is not null), 0)`,
+      onPlanCount: sql<number>`(count(*) filter (where ${invoices.paymentPlanId} is not null))::int`,
       nextDueDate: sql<string | null>`min(${invoices.dueDate}) filter (where ${invoices.dueDate} >= ${day})`,
     })
     .from(invoices)
@@ -30,5 +36,5 @@ export async function accountBalances(scope: ReadScope, accountId: string): Prom
     .groupBy(invoices.currency)
     .orderBy(invoices.currency);
   // sum() of bigint is numeric in Postgres: it arrives as a string.
-  return rows.map((r) => ({ ...r, openBalance: Number(r.openBalance), overdueBalance: Number(r.overdueBalance) }));
+  return rows.map((r) => ({ ...r, openBalance: Number(r.openBalance), overdueBalance: Number(r.overdueBalance), onPlanBalance: Number(r.onPlanBalance) }));
 }

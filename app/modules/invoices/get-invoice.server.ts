@@ -51,6 +51,7 @@ export async function getInvoice(scope: ReadScope, invoiceId: string): Promise<I
     amountPending: inv.amountPending,
     amountDisputed: inv.amountDisputed,
     balance: inv.balance,
+    paymentPlanId: inv.paymentPlanId,
     memo: inv.memo,
     account: row.account,
     lines,

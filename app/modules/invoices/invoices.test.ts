@@ -64,6 +64,29 @@ describe("invoice list", () => {
     expect(open.rows.every((r) => r.balance > 0 && r.displayStatus !== "void")).toBe(true);
   });
 
+  it("leaves an invoice on a payment plan out of overdue: filter, totals and status", async () => {
+    const before = await listInvoices(pat, { ...query({ filter: "overdue" }), accountId: acc["C-1001"] });
+    const [balanceBefore] = await accountBalances(pat, acc["C-1001"]!);
+    const target = before.rows[0]!;
+    await db.update(invoices).set({ paymentPlanId: "pln_test_overdue" }).where(eq(invoices.id, target.id));
+    try {
+      const after = await listInvoices(pat, { ...query({ filter: "overdue" }), accountId: acc["C-1001"] });
+      expect(after.total).toBe(before.total - 1);
+      expect(after.rows.some((r) => r.id === target.id)).toBe(false);
+      const [balanceAfter] = await accountBalances(pat, acc["C-1001"]!);
+      expect(balanceAfter!.overdueCount).toBe(balanceBefore!.overdueCount - 1);
+      expect(balanceAfter!.overdueBalance).toBe(balanceBefore!.overdueBalance - target.balance);
+      expect(balanceAfter!.openBalance).toBe(balanceBefore!.openBalance);
+      expect(balanceAfter!.onPlanBalance).toBe(balanceBefore!.onPlanBalance + target.balance);
+      const open = await listInvoices(pat, { ...query({ filter: "open", q: target.number }), accountId: acc["C-1001"] });
+      expect(open.rows.find((r) => r.id === target.id)).toMatchObject({ displayStatus: "on_plan", paymentPlanId: "pln_test_overdue" });
+      const detail = await getInvoice(pat, target.id);
+      expect(detail).toMatchObject({ displayStatus: "on_plan", paymentPlanId: "pln_test_overdue" });
+    } finally {
+      await db.update(invoices).set({ paymentPlanId: null }).where(eq(invoices.id, target.id));
+    }
+  });
+
   it("sorts by balance both ways and pages without overlap", async () => {
     const asc = await listInvoices(pat, { ...query({ filter: "all", sort: "balance", dir: "asc" }), accountId: acc["C-1001"] });
     const balances = asc.rows.map((r) => r.balance);

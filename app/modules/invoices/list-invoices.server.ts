@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, ilike, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, ilike, isNull, lt, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
@@ -33,6 +33,8 @@ export interface InvoiceRow {
   dueDate: string;
   total: number;
   balance: number;
+  /** The payment plan holding the invoice, if any. */
+  paymentPlanId: string | null;
   displayStatus: DisplayStatus;
   daysPastDue: number;
   accountId: string;
@@ -59,7 +61,8 @@ function filterCondition(filter: InvoiceListQuery["filter"], day: string): SQL |
     case "open":
       return and(eq(invoices.status, "open"), gt(invoices.balance, 0));
     case "overdue":
-      return and(eq(invoices.status, "open"), gt(invoices.balance, 0), lt(invoices.dueDate, day));
+      // An invoice on a payment plan is paid through the plan: it is not chased as overdue.
+      return and(eq(invoices.status, "open"), gt(invoices.balance, 0), lt(invoices.dueDate, day), isNull(invoices.paymentPlanId));
     case "paid":
       return eq(invoices.status, "paid");
     case "all":
@@ -100,6 +103,7 @@ export async function listInvoices(scope: ReadScope, query: InvoiceListQuery & {
         amountPaid: invoices.amountPaid,
         amountCredited: invoices.amountCredited,
         balance: invoices.balance,
+        paymentPlanId: invoices.paymentPlanId,
         accountId: invoices.accountId,
         accountName: accounts.name,
       })
@@ -123,6 +127,7 @@ export async function listInvoices(scope: ReadScope, query: InvoiceListQuery & {
         dueDate: r.dueDate,
         total: r.total,
         balance: r.balance,
+        paymentPlanId: r.paymentPlanId,
         accountId: r.accountId,
         accountName: r.accountName,
         displayStatus: displayStatus(r, day),

@@ -31,6 +31,8 @@ function invoiceStatusText(invoice: Pick<InvoiceDetail, "displayStatus" | "daysP
       return "VOID";
     case "partially_paid":
       return "PARTIALLY PAID";
+    case "on_plan":
+      return "ON PAYMENT PLAN";
     case "open":
       return "OPEN";
   }

@@ -152,6 +152,7 @@ function invoiceWith(lines: InvoiceLineView[], overrides: Partial<InvoiceDetail>
     amountPending: 0,
     amountDisputed: 0,
     balance: total - 50_000 - 2_500,
+    paymentPlanId: null,
     memo: "Thank you for your business. Please quote the invoice number with your payment.",
     account: { id: "acc_01", name: "Société Générale Québec", number: "ACC-1042", billingEmail: "ap@sgq.example" },
     lines,
@@ -276,6 +277,7 @@ describe("renderInvoicePdf", () => {
     ["partially_paid", "PARTIALLY PAID"],
     ["void", "VOID"],
     ["open", "OPEN"],
+    ["on_plan", "ON PAYMENT PLAN"],
   ] as const)("shows the %s status", async (displayStatus, label) => {
     const pdf = await renderInvoicePdf(invoiceWith([line(1, "1.000", 100, null)], { displayStatus, daysPastDue: 0 }), issuer);
     expect(pagesText(pdf).flatMap(texts)).toContain(label);

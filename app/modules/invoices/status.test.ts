@@ -16,6 +16,17 @@ describe("displayStatus", () => {
     expect(displayStatus({ ...base, amountPaid: 400, balance: 600 }, "2026-03-01")).toBe("partially_paid");
     expect(displayStatus({ ...base, amountCredited: 100, balance: 900 }, "2026-03-01")).toBe("partially_paid");
   });
+  it("is on a payment plan instead of overdue, open or partially paid while a plan holds it", () => {
+    const onPlan = { ...base, paymentPlanId: "pln_1" };
+    expect(displayStatus(onPlan, "2026-04-01")).toBe("on_plan");
+    expect(displayStatus(onPlan, "2026-03-01")).toBe("on_plan");
+    expect(displayStatus({ ...onPlan, amountPaid: 400, balance: 600 }, "2026-05-01")).toBe("on_plan");
+    expect(displayStatus({ ...base, paymentPlanId: null }, "2026-04-01")).toBe("overdue");
+  });
+  it("is paid or void even when a plan held it", () => {
+    expect(displayStatus({ ...base, status: "paid", balance: 0, paymentPlanId: "pln_1" }, "2027-01-01")).toBe("paid");
+    expect(displayStatus({ ...base, status: "void", paymentPlanId: "pln_1" }, "2027-01-01")).toBe("void");
+  });
   it("is paid or void whatever the date", () => {
     expect(displayStatus({ ...base, status: "paid", balance: 0 }, "2027-01-01")).toBe("paid");
     expect(displayStatus({ ...base, status: "void" }, "2027-01-01")).toBe("void");

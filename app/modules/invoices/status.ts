@@ -8,6 +8,8 @@ interface StatusInput {
   balance: number;
   amountPaid: number;
   amountCredited: number;
+  /** Set while a payment plan holds the invoice. */
+  paymentPlanId?: string | null;
 }
 
 /** Days past the due date on `today` (0 when not yet due). */
@@ -15,10 +17,14 @@ export function daysPastDue(dueDate: string, today: string): number {
   return Math.max(0, daysBetween(dueDate, today));
 }
 
-/** Overdue wins over partially paid: it is what the payer must act on first. */
+/**
+ * Overdue wins over partially paid: it is what the payer must act on first. An invoice on a
+ * payment plan is neither: it is paid through the plan's installments, not chased as overdue.
+ */
 export function displayStatus(invoice: StatusInput, today: string): DisplayStatus {
   if (invoice.status === "void") return "void";
   if (invoice.status === "paid" || invoice.balance <= 0) return "paid";
+  if (invoice.paymentPlanId) return "on_plan";
   if (daysPastDue(invoice.dueDate, today) > 0) return "overdue";
   if (invoice.amountPaid + invoice.amountCredited > 0) return "partially_paid";
   return "open";

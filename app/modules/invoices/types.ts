@@ -1,7 +1,10 @@
 import type { InvoiceStatus } from "#db/schema/invoices";
 
-/** What a payer sees as an invoice's state: "overdue" and "partially paid" are derived. */
-export type DisplayStatus = "open" | "partially_paid" | "overdue" | "paid" | "void";
+/**
+ * What a payer sees as an invoice's state: "overdue", "partially paid" and "on plan" are
+ * derived. An invoice on a payment plan is paid through the plan, so it is never "overdue".
+ */
+export type DisplayStatus = "open" | "partially_paid" | "overdue" | "on_plan" | "paid" | "void";
 
 export interface InvoiceLineView {
   id: string;
@@ -36,6 +39,8 @@ export interface InvoiceDetail {
   /** Held by open disputes (not payable until they are settled). */
   amountDisputed: number;
   balance: number;
+  /** The payment plan that holds this invoice (set while the plan is being set up or runs). */
+  paymentPlanId: string | null;
   memo: string | null;
   account: { id: string; name: string; number: string; billingEmail: string | null };
   lines: InvoiceLineView[];

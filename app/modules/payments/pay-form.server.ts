@@ -22,6 +22,8 @@ export async function loadPayForm(payer: { userId: string; accountId: string }, 
       balance: invoices.balance,
       amountPending: invoices.amountPending,
       amountDisputed: invoices.amountDisputed,
+      // payableAmount() is 0 for an invoice on a payment plan: it is paid from the plan.
+      paymentPlanId: invoices.paymentPlanId,
     })
     .from(invoices)
     .where(

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { accounts, users } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
-import { installments, paymentPlans, planInvoices } from "#db/schema/plans";
+import { holdingPlanStatuses, installments, paymentPlans, planInvoices } from "#db/schema/plans";
 import { payments } from "#db/schema/payments";
 import { db } from "~/db.server";
 
@@ -26,13 +26,16 @@ export async function getPlan(planId: string, accountId: string | null) {
     .where(eq(planInvoices.planId, plan.id))
     .orderBy(asc(invoices.dueDate), asc(invoices.number));
   const planPayments = await db
-    .select({ id: payments.id, amount: payments.amount, status: payments.status, methodLabel: payments.methodLabel, createdAt: payments.createdAt, failureMessage: payments.failureMessage })
+    .select({ id: payments.id, amount: payments.amount, amountRefunded: payments.amountRefunded, status: payments.status, methodLabel: payments.methodLabel, createdAt: payments.createdAt, failureMessage: payments.failureMessage })
     .from(payments)
     .where(eq(payments.planId, plan.id))
     .orderBy(desc(payments.createdAt));
   const paid = schedule.filter((s) => s.status === "paid").reduce((sum, s) => sum + s.amount, 0);
-  const remaining = schedule.filter((s) => ["scheduled", "failed", "paying", "processing"].includes(s.status)).reduce((sum, s) => sum + s.amount, 0);
-  const next = schedule.find((s) => ["scheduled", "failed", "paying", "processing"].includes(s.status)) ?? null;
+  // Once a plan has ended nothing more is collected through it (a failed installment stays on record).
+  const running = (holdingPlanStatuses as readonly string[]).includes(plan.status);
+  const open = running ? schedule.filter((s) => ["scheduled", "failed", "paying", "processing"].includes(s.status)) : [];
+  const remaining = open.reduce((sum, s) => sum + s.amount, 0);
+  const next = open[0] ?? null;
   return {
     plan: {
       id: plan.id,
