@@ -238,14 +238,13 @@ describe("the AR team's rules", () => {
   });
 
   it("refuses ineligible balances with the reason", async () => {
-    const [small] = await db
-      .select()
-      .from(invoices)
-      .where(and(eq(invoices.accountId, accountId), eq(invoices.status, "open"), isNull(invoices.paymentPlanId), eq(invoices.amountDisputed, 0), eq(invoices.amountPending, 0), sql`${invoices.balance} < 10000`))
-      .limit(1);
-    if (small) {
-      const refused = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [small.id], installmentCount: 2, frequency: "monthly", firstDate: TEST_TODAY });
-      expect(refused).toMatchObject({ ok: false, problems: { form: expect.stringMatching(/Payment plans start at \$100\.00/) } });
+    const [small] = await freshInvoices(1);
+    await updatePlanRules({ ...defaultPlanRules, minTotal: small!.balance + 1 }, { userId: adminId, ip: null });
+    try {
+      const refused = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [small!.id], installmentCount: 2, frequency: "monthly", firstDate: TEST_TODAY });
+      expect(refused).toMatchObject({ ok: false, problems: { form: expect.stringMatching(/^Payment plans start at USD [\d,.]+; the chosen invoices total USD [\d,.]+\.$/) } });
+    } finally {
+      await updatePlanRules(defaultPlanRules, { userId: adminId, ip: null });
     }
     const [onPlan] = await freshInvoices(1);
     const { planId } = await enrol([onPlan!.id], { count: 2 });

@@ -1,0 +1,206 @@
+import { expect, type Page } from "@playwright/test";
+import { e2e } from "./support/config";
+import { demo, expectAccessible, mailFor, sql, test } from "./support/fixtures";
+
+// Plans move the portal's clock (through /dev/clock): this spec runs alone, after every other.
+test.describe.configure({ mode: "serial" });
+
+interface OpenInvoice {
+  id: string;
+  number: string;
+  balance: number;
+}
+
+/** Open Northwind (USD) invoices that can join a plan, taken by one test each. */
+const taken = new Set<string>();
+async function planableInvoices(n: number, minBalance = 20_000): Promise<OpenInvoice[]> {
+  const rows = await sql<OpenInvoice[]>`
+    select i.id, i.number, i.balance::int as balance from invoices i join accounts a on a.id = i.account_id
+    where a.number = 'C-1001' and i.status = 'open' and i.amount_pending = 0 and i.amount_disputed = 0
+      and i.payment_plan_id is null and i.balance > ${minBalance}
+    order by i.number`;
+  const chosen = rows.filter((r) => !taken.has(r.id)).slice(0, n);
+  if (chosen.length < n) throw new Error("not enough open Northwind invoices");
+  chosen.forEach((r) => taken.add(r.id));
+  return chosen;
+}
+
+async function installmentStatuses(planId: string): Promise<string[]> {
+  const rows = await sql<{ status: string }[]>`select status from installments where plan_id = ${planId} order by sequence`;
+  return rows.map((r) => r.status);
+}
+
+/** Enrols the invoices through /plans/new and continues to Stripe's page; returns the plan id. */
+async function enrol(page: Page, invoices: OpenInvoice[], count: number, frequency = "Monthly"): Promise<string> {
+  await page.goto(`/plans/new?${invoices.map((i) => `invoice=${i.id}`).join("&")}`);
+  await page.getByLabel("Number of installments").selectOption(String(count));
+  await page.getByLabel(frequency, { exact: true }).check();
+  const total = invoices.reduce((s, i) => s + i.balance, 0);
+  const schedule = page.getByRole("table", { name: "Your schedule" });
+  await expect(schedule.locator("tbody tr")).toHaveCount(count);
+  await expect(schedule.locator("tfoot")).toContainText((total / 100).toLocaleString("en-US", { minimumFractionDigits: 2 }));
+  await page.getByRole("button", { name: "Agree and authorize payment method" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${e2e.stripeUrl}/checkout/`));
+  const [plan] = await sql<{ id: string }[]>`select plan_id as id from plan_invoices where invoice_id = ${invoices[0]!.id} order by plan_id desc limit 1`;
+  return plan!.id;
+}
+
+async function authorizeCard(page: Page, number: string) {
+  await page.getByLabel("Card", { exact: true }).check();
+  await page.getByLabel("Card number").fill(number);
+  await page.getByLabel("Expiration date").fill("12 / 34");
+  await page.getByLabel("Security code").fill("123");
+  await page.getByLabel("Name on card").fill("Pat Northwind");
+  await page.getByRole("button", { name: /^(Save|Pay)/ }).click();
+  await expect(page.getByRole("heading", { name: /^Payment plan of/ })).toBeVisible({ timeout: 15_000 });
+}
+
+/** Moves the portal's date forward and runs the plan schedule at once. */
+async function advanceClock(page: Page, days: number) {
+  await page.goto("/dev/clock");
+  await page.getByLabel("Advance by days").fill(String(days));
+  await page.getByRole("button", { name: "Advance and run" }).click();
+  await expect(page.getByText(/Schedule ran/)).toBeVisible();
+}
+
+async function expectScheduleRow(page: Page, planId: string, row: number, status: RegExp) {
+  await expect
+    .poll(async () => {
+      await page.goto(`/plans/${planId}`);
+      return page.getByRole("table", { name: "Installments and their status" }).locator("tbody tr").nth(row).innerText();
+    }, { timeout: 15_000 })
+    .toMatch(status);
+}
+
+test.afterAll(async ({ browser }) => {
+  // Leave the portal on the real date.
+  const page = await browser.newPage();
+  await page.goto(`${e2e.appUrl}/dev/clock`);
+  await page.getByRole("button", { name: "Back to the real date" }).click();
+  await page.close();
+});
+
+test("a payer enrols in 3 monthly card installments: the first is charged now, the second a month later", async ({ page, signInAs }) => {
+  await signInAs(demo.pat);
+  const invoices = await planableInvoices(2);
+  await page.goto("/plans/new");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expectAccessible(page);
+  const planId = await enrol(page, invoices, 3);
+  await authorizeCard(page, "4242424242424242");
+  await expect(page.getByText("Visa •••• 4242").first()).toBeVisible();
+  await expectScheduleRow(page, planId, 0, /Paid/);
+  await expectAccessible(page);
+  expect(await installmentStatuses(planId)).toEqual(["paid", "scheduled", "scheduled"]);
+
+  // The first installment went to the oldest invoice first; the one still owing says it is on
+  // the plan and cannot be paid on its own.
+  const [owing] = await sql<{ id: string }[]>`select id from invoices where payment_plan_id = ${planId} and balance > 0 order by due_date desc limit 1`;
+  await page.goto(`/invoices/${owing!.id}`);
+  await expect(page.getByText("This invoice is on a payment plan")).toBeVisible();
+
+  await advanceClock(page, 31);
+  await expectScheduleRow(page, planId, 1, /Paid/);
+  expect(await installmentStatuses(planId)).toEqual(["paid", "paid", "scheduled"]);
+  // Receipts went to the payer for both charges.
+  expect((await mailFor(demo.pat)).filter((m) => /^Payment received/.test(m.subject)).length).toBeGreaterThanOrEqual(2);
+});
+
+test("card 4000000000000341 fails each installment try: retries 3, 5 and 7 days later, then the plan defaults", async ({ page, signInAs }) => {
+  await signInAs(demo.pat);
+  const invoices = await planableInvoices(1);
+  const before = (await mailFor(demo.pat)).length;
+  const planId = await enrol(page, invoices, 2);
+  await authorizeCard(page, "4000000000000341");
+  await expectScheduleRow(page, planId, 0, /Failed/);
+  await expect(page.getByRole("alert").filter({ hasText: /try again/ })).toBeVisible();
+  await expect.poll(async () => (await mailFor(demo.pat)).slice(before).map((m) => m.subject)).toContainEqual(expect.stringMatching(/^Your installment of .* did not go through$/));
+
+  await advanceClock(page, 3);
+  await advanceClock(page, 5);
+  expect((await sql<{ attempts: number }[]>`select attempts from installments where plan_id = ${planId} and sequence = 1`)[0]!.attempts).toBe(3);
+  await advanceClock(page, 7);
+  await page.goto(`/plans/${planId}`);
+  await expect(page.getByText("Defaulted").first()).toBeVisible();
+  // The invoice left the plan: it can be paid (and chased) again.
+  await page.goto(`/invoices/${invoices[0]!.id}`);
+  await expect(page.getByText("This invoice is on a payment plan")).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Pay this invoice" })).toBeVisible();
+  // Staff were told.
+  expect((await mailFor(demo.admin)).some((m) => m.subject.startsWith("Payment plan defaulted"))).toBe(true);
+});
+
+test("an ACH plan shows the mandate, confirms it by email, and the installment settles", async ({ page, signInAs }) => {
+  await signInAs(demo.pat);
+  const invoices = await planableInvoices(1);
+  const before = (await mailFor(demo.pat)).length;
+  await page.goto(`/plans/new?invoice=${invoices[0]!.id}`);
+  await expect(page.getByText(/you authorize .* to debit it for the installments above/)).toBeVisible();
+  const planId = await enrol(page, invoices, 2);
+  await page.getByLabel("US bank account").check();
+  await page.getByLabel("Account holder name").fill("Northwind Traders");
+  await page.getByLabel("Routing number").fill("110000000");
+  await page.getByLabel("Account number", { exact: true }).fill("000123456789");
+  await page.getByLabel(/I authorize/).check();
+  await page.getByRole("button", { name: /^(Save|Pay)/ }).click();
+  await expect(page.getByRole("heading", { name: /^Payment plan of/ })).toBeVisible({ timeout: 15_000 });
+  await expectScheduleRow(page, planId, 0, /Processing/);
+  await expect.poll(async () => (await mailFor(demo.pat)).slice(before).some((m) => m.subject === "Your bank debit authorization for your payment plan")).toBe(true);
+  const mandate = (await mailFor(demo.pat)).find((m) => m.subject === "Your bank debit authorization for your payment plan")!;
+  expect(mandate.text).toContain("ending 6789");
+  await fetch(`${e2e.stripeUrl}/_emulator/settle`, { method: "POST" });
+  await expectScheduleRow(page, planId, 0, /Paid/);
+});
+
+test("a plan above the approval threshold waits for staff, who approve it; then the first installment is charged", async ({ page, signInAs }) => {
+  // The AR admin lowers the threshold so this plan needs approval.
+  await signInAs(demo.admin);
+  await page.goto("/admin/plans/settings");
+  await page.getByLabel(/Approval threshold/).fill("100.00");
+  await page.getByRole("button", { name: "Save rules" }).click();
+  await expect(page.getByText(/saved/i).first()).toBeVisible();
+
+  await signInAs(demo.pat);
+  const invoices = await planableInvoices(1);
+  const planId = await enrol(page, invoices, 2);
+  await authorizeCard(page, "4242424242424242");
+  await expect(page.getByText("Waiting for approval").first()).toBeVisible();
+  expect(await installmentStatuses(planId)).toEqual(["scheduled", "scheduled"]);
+
+  await signInAs(demo.admin);
+  await page.goto("/admin/plans?status=awaiting_approval");
+  await page.goto(`/admin/plans/${planId}`);
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Approve plan" }).click();
+  await expect.poll(() => installmentStatuses(planId), { timeout: 15_000 }).toEqual(["paid", "scheduled"]);
+
+  // Restore the rules for anyone after.
+  await page.goto("/admin/plans/settings");
+  await page.getByLabel(/Approval threshold/).fill("10000.00");
+  await page.getByRole("button", { name: "Save rules" }).click();
+  await expect(page.getByText(/saved/i).first()).toBeVisible();
+});
+
+test("balances that cannot go on a plan are refused with the reason", async ({ page, signInAs }) => {
+  // Below the AR team's minimum total (raised here so any invoice is below it).
+  await sql`update plan_policies set rules = jsonb_set(rules, '{minTotal}', '100000000') where id = 'default'`;
+  try {
+    await signInAs(demo.pat);
+    const [invoice] = await planableInvoices(1);
+    await page.goto(`/plans/new?invoice=${invoice!.id}`);
+    await page.getByRole("button", { name: "Agree and authorize payment method" }).click();
+    await expect(page.getByRole("alert").first()).toContainText("Payment plans start at USD 1,000,000.00");
+    // Nothing was created, and the choice is kept.
+    await expect(page.getByLabel(invoice!.number)).toBeChecked();
+    expect(await sql`select 1 from plan_invoices where invoice_id = ${invoice!.id}`).toHaveLength(0);
+  } finally {
+    await sql`update plan_policies set rules = jsonb_set(rules, '{minTotal}', '10000') where id = 'default'`;
+  }
+  // An invoice already on a plan is listed with its reason and cannot be chosen.
+  await page.goto("/plans/new");
+  await expect(page.getByText("This invoice is already on a payment plan.").first()).toBeVisible();
+  // A disputed invoice waits for its dispute (Initech has open disputes).
+  await signInAs(demo.sam);
+  await page.goto("/plans/new");
+  await expect(page.getByText(/in dispute; it can join a plan once the dispute is settled/).first()).toBeVisible();
+});
