@@ -65,6 +65,21 @@ async function fixturePayment(): Promise<string> {
   return id;
 }
 
+/** A paid-off plan of Pat's that paid the fixture payment's invoice (it holds no invoice). */
+async function fixturePlan(): Promise<string> {
+  const id = "pln_responsive_fixture";
+  const paymentId = await fixturePayment();
+  const [payment] = await sql<{ account_id: string; amount: number; created_by_user_id: string }[]>`select account_id, amount::int, created_by_user_id from payments where id = ${paymentId}`;
+  const [allocation] = await sql<{ invoice_id: string }[]>`select invoice_id from payment_allocations where payment_id = ${paymentId}`;
+  const rules = { enabled: true, minTotal: 10000, maxInstallments: 12, frequencies: ["monthly"], downPaymentPercent: 0, maxTermDays: 365, firstInstallmentWithinDays: 30, approvalThreshold: null };
+  await sql`insert into payment_plans (id, account_id, created_by_user_id, currency, total, frequency, installment_count, status, policy, method, method_label, ended_at)
+    values (${id}, ${payment!.account_id}, ${payment!.created_by_user_id}, 'USD', ${payment!.amount}, 'monthly', 1, 'completed', ${sql.json(rules)}, 'card', 'Visa •••• 4242', now()) on conflict do nothing`;
+  await sql`insert into plan_invoices (plan_id, invoice_id, amount) values (${id}, ${allocation!.invoice_id}, ${payment!.amount}) on conflict do nothing`;
+  await sql`insert into installments (plan_id, id, sequence, due_date, amount, status, payment_id, paid_at)
+    values (${id}, 'ins_responsive_fixture', 1, current_date, ${payment!.amount}, 'paid', ${paymentId}, now()) on conflict do nothing`;
+  return id;
+}
+
 test.describe("signed out", () => {
   test("login", async ({ page }) => {
     await check(page, "/login", "Sign in");
@@ -113,6 +128,13 @@ test.describe("payer (two accounts)", () => {
     const { paymentId } = await ids();
     await check(page, "/payments", "Payment history");
     await check(page, `/payments/${paymentId}`, "Payment receipt");
+  });
+
+  test("payment plans: list, enrol page, a plan", async ({ page }) => {
+    const planId = await fixturePlan();
+    await check(page, "/plans", "Payment plans");
+    await check(page, "/plans/new", /payment plan/i);
+    await check(page, `/plans/${planId}`, /^Payment plan of/);
   });
 });
 
@@ -173,6 +195,19 @@ test.describe("AR agent", () => {
   test("admin invoice", async ({ page }) => {
     const { invoiceId } = await ids();
     await check(page, `/admin/invoices/${invoiceId}`, "Invoice INV-10001");
+  });
+
+  test("admin payment plans and a plan", async ({ page }) => {
+    const planId = await fixturePlan();
+    await check(page, "/admin/plans", "Payment plans");
+    await check(page, `/admin/plans/${planId}`, /plan/i);
+  });
+});
+
+test.describe("AR admin", () => {
+  test("plan rules", async ({ page, signInAs }) => {
+    await signInAs(demo.admin);
+    await check(page, "/admin/plans/settings", /rules/i);
   });
 });
 

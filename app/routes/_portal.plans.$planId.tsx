@@ -1,8 +1,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
-import { PaymentStatusBadge } from "~/components/payment-status";
 import { PlanStatusBadge } from "~/components/plans/plan-status";
+import { PlanInvoicesTable, PlanPaymentsTable } from "~/components/plans/plan-tables";
 import { ScheduleTable } from "~/components/plans/schedule-table";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -244,73 +244,14 @@ export default function PlanPage() {
         <h2 id="invoices-heading" className="text-lg font-semibold">
           Invoices on this plan
         </h2>
-        <div className="mt-2 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Invoices on this plan, with the amount enrolled and the balance now</caption>
-            <thead className="bg-slate-50">
-              <tr>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">Invoice</th>
-                <th scope="col" className="hidden px-3 py-2 text-left font-semibold sm:table-cell">Due</th>
-                <th scope="col" className="px-3 py-2 text-right font-semibold">On the plan</th>
-                <th scope="col" className="px-3 py-2 text-right font-semibold">Balance now</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {invoices.map((inv) => (
-                <tr key={inv.id}>
-                  <td className="px-3 py-2">
-                    <Link to={`/invoices/${inv.id}`} className="font-medium text-brand-700 underline">
-                      {inv.number}
-                    </Link>
-                  </td>
-                  <td className="hidden px-3 py-2 whitespace-nowrap sm:table-cell">{formatDate(inv.dueDate)}</td>
-                  <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">{money(inv.enrolled)}</td>
-                  <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">{money(inv.balance)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <PlanInvoicesTable invoices={invoices} currency={plan.currency} linkBase="/invoices" />
       </section>
 
       <section aria-labelledby="payments-heading" className="mt-6">
         <h2 id="payments-heading" className="text-lg font-semibold">
           Payments
         </h2>
-        {payments.length === 0 ? (
-          <p className="mt-2 rounded-lg bg-white p-4 text-slate-700 ring-1 ring-slate-200">No payments on this plan yet.</p>
-        ) : (
-          <div className="mt-2 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">Payments made on this plan, newest first</caption>
-              <thead className="bg-slate-50">
-                <tr>
-                  <th scope="col" className="px-3 py-2 text-left font-semibold">Date</th>
-                  <th scope="col" className="px-3 py-2 text-left font-semibold">Status</th>
-                  <th scope="col" className="hidden px-3 py-2 text-left font-semibold sm:table-cell">Method</th>
-                  <th scope="col" className="px-3 py-2 text-right font-semibold">Amount</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {payments.map((p) => (
-                  <tr key={p.id}>
-                    <td className="px-3 py-2 whitespace-nowrap">
-                      <Link to={`/payments/${p.id}`} className="text-brand-700 underline">
-                        {formatDate(p.createdAt.slice(0, 10))}
-                      </Link>
-                    </td>
-                    <td className="px-3 py-2">
-                      <PaymentStatusBadge status={p.status} amount={p.amount} amountRefunded={0} />
-                      {p.status === "failed" && p.failureMessage ? <span className="mt-1 block text-xs text-red-800">{p.failureMessage}</span> : null}
-                    </td>
-                    <td className="hidden px-3 py-2 sm:table-cell">{p.methodLabel ?? "—"}</td>
-                    <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">{money(p.amount)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <PlanPaymentsTable payments={payments} currency={plan.currency} linkBase="/payments" />
       </section>
     </>
   );

@@ -1,9 +1,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { PaymentStatusBadge } from "~/components/payment-status";
 import { AdminPlanControls, AdminPlanReview, type AdminPlanActionData, type AdminPlanIntent } from "~/components/plans/admin-plan-actions";
 import { installmentsText } from "~/components/plans/admin-plan-list";
 import { PlanStatusBadge } from "~/components/plans/plan-status";
+import { PlanInvoicesTable, PlanPaymentsTable } from "~/components/plans/plan-tables";
 import { ScheduleTable } from "~/components/plans/schedule-table";
 import { Alert } from "~/components/ui/alert";
 import { requireStaff } from "~/modules/auth/session.server";
@@ -247,70 +247,14 @@ export default function AdminPlanPage() {
           <h2 id="invoices-heading" className="text-lg font-semibold">
             Invoices on the plan
           </h2>
-          <div className="mt-2 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
-            <table className="min-w-full divide-y divide-slate-200 text-sm" aria-labelledby="invoices-heading">
-              <thead className="bg-slate-50">
-                <tr>
-                  <th scope="col" className="px-3 py-2 text-left font-semibold">Invoice</th>
-                  <th scope="col" className="px-3 py-2 text-left font-semibold">Due</th>
-                  <th scope="col" className="px-3 py-2 text-right font-semibold">Enrolled</th>
-                  <th scope="col" className="px-3 py-2 text-right font-semibold">Balance now</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {invoices.map((i) => (
-                  <tr key={i.id}>
-                    <td className="px-3 py-2 whitespace-nowrap">
-                      <Link to={`/admin/invoices/${i.id}`} className="text-brand-700 underline">
-                        {i.number}
-                      </Link>
-                      {i.status === "void" ? <span className="ml-2 text-xs text-slate-600">(void)</span> : null}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap">{formatDate(i.dueDate)}</td>
-                    <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">{money(i.enrolled)}</td>
-                    <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">{money(i.balance)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {invoices.length === 0 ? <p className="p-4">No invoices.</p> : null}
-          </div>
+          <PlanInvoicesTable invoices={invoices} currency={plan.currency} linkBase="/admin/invoices" />
         </section>
 
         <section aria-labelledby="payments-heading">
           <h2 id="payments-heading" className="text-lg font-semibold">
             Payments
           </h2>
-          <div className="mt-2 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
-            <table className="min-w-full divide-y divide-slate-200 text-sm" aria-labelledby="payments-heading">
-              <thead className="bg-slate-50">
-                <tr>
-                  <th scope="col" className="px-3 py-2 text-left font-semibold">Date</th>
-                  <th scope="col" className="px-3 py-2 text-left font-semibold">Method</th>
-                  <th scope="col" className="px-3 py-2 text-left font-semibold">Status</th>
-                  <th scope="col" className="px-3 py-2 text-right font-semibold">Amount</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {payments.map((p) => (
-                  <tr key={p.id}>
-                    <td className="px-3 py-2 whitespace-nowrap">
-                      <Link to={`/admin/payments/${p.id}`} className="text-brand-700 underline">
-                        {new Date(p.createdAt).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })}
-                      </Link>
-                    </td>
-                    <td className="px-3 py-2">{p.methodLabel ?? "—"}</td>
-                    <td className="px-3 py-2">
-                      <PaymentStatusBadge status={p.status} amount={p.amount} amountRefunded={0} />
-                      {p.failureMessage && p.status === "failed" ? <span className="mt-1 block text-xs text-red-900">{p.failureMessage}</span> : null}
-                    </td>
-                    <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">{money(p.amount)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {payments.length === 0 ? <p className="p-4">No payments yet.</p> : null}
-          </div>
+          <PlanPaymentsTable payments={payments} currency={plan.currency} linkBase="/admin/payments" />
         </section>
       </div>
     </>

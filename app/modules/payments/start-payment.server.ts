@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { accountContacts, accounts } from "#db/schema/accounts";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, payments, savedPaymentMethods, type Payment } from "#db/schema/payments";
 import { db } from "~/db.server";
@@ -7,6 +7,7 @@ import { env } from "~/env.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { stripe } from "~/modules/stripe/client.server";
+import { lockPayerInvoices } from "~/modules/invoices/lock-payer-invoices.server";
 import { payableAmount } from "~/modules/invoices/payable";
 import { checkAllocations, type AllocationProblem } from "./allocation-rules";
 import { chargeSavedCard } from "./charge-saved-card.server";
@@ -80,20 +81,7 @@ async function reserve(
   const ids = [...new Set(input.amounts.map((a) => a.invoiceId))].sort();
   if (ids.length !== input.amounts.length) return { ok: false, problems: [{ invoiceId: null, message: "Each invoice can appear only once." }] };
   return db.transaction(async (tx) => {
-    // Lock in id order (no deadlocks between two payments of overlapping invoices), and only
-    // invoices of the chosen account that this payer is a contact of.
-    const rows = await tx
-      .select()
-      .from(invoices)
-      .where(
-        and(
-          inArray(invoices.id, ids),
-          eq(invoices.accountId, input.accountId),
-          sql`exists (select 1 from ${accountContacts} where ${accountContacts.accountId} = ${invoices.accountId} and ${accountContacts.userId} = ${input.payer.userId})`,
-        ),
-      )
-      .orderBy(invoices.id)
-      .for("update");
+    const rows = await lockPayerInvoices(tx, { ids, accountId: input.accountId, userId: input.payer.userId });
     if (rows.length !== ids.length) return { ok: false as const, problems: [{ invoiceId: null, message: "One of these invoices could not be found. Reload the page and try again." }] };
     // A second submit of the same form waited for our locks: the first one's payment is there now.
     const [earlier] = await tx

@@ -1,8 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { accountContacts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { installments, paymentPlans, planInvoices, type PlanFrequency } from "#db/schema/plans";
 import { db } from "~/db.server";
+import { lockPayerInvoices } from "~/modules/invoices/lock-payer-invoices.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { today } from "~/utils/clock";
@@ -47,18 +47,7 @@ export async function enrolInPlan(input: EnrolInput): Promise<EnrolResult> {
   let planId: string;
   try {
     const created = await db.transaction(async (tx) => {
-      const rows = await tx
-        .select()
-        .from(invoices)
-        .where(
-          and(
-            inArray(invoices.id, ids),
-            eq(invoices.accountId, input.accountId),
-            sql`exists (select 1 from ${accountContacts} where ${accountContacts.accountId} = ${invoices.accountId} and ${accountContacts.userId} = ${input.payer.userId})`,
-          ),
-        )
-        .orderBy(invoices.id)
-        .for("update");
+      const rows = await lockPayerInvoices(tx, { ids, accountId: input.accountId, userId: input.payer.userId });
       if (rows.length !== ids.length) return { ok: false as const, problems: { form: "One of these invoices could not be found. Reload the page and try again." } };
       const invoiceProblems: Record<string, string> = {};
       for (const row of rows) {

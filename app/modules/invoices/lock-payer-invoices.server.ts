@@ -1,0 +1,24 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { accountContacts } from "#db/schema/accounts";
+import { invoices, type Invoice } from "#db/schema/invoices";
+import type { Tx } from "~/db.server";
+
+/**
+ * Locks the chosen invoices of one account for the rest of the transaction — only those the
+ * payer is a contact of — in id order, so two payments or plans of overlapping invoices never
+ * deadlock. Fewer rows than ids means one was not theirs (or does not exist).
+ */
+export async function lockPayerInvoices(tx: Tx, input: { ids: string[]; accountId: string; userId: string }): Promise<Invoice[]> {
+  return tx
+    .select()
+    .from(invoices)
+    .where(
+      and(
+        inArray(invoices.id, input.ids),
+        eq(invoices.accountId, input.accountId),
+        sql`exists (select 1 from ${accountContacts} where ${accountContacts.accountId} = ${invoices.accountId} and ${accountContacts.userId} = ${input.userId})`,
+      ),
+    )
+    .orderBy(invoices.id)
+    .for("update");
+}
