@@ -20,7 +20,11 @@ beforeAll(async () => {
   const done = await h.stripe.checkout.sessions.retrieve(session.id);
   const pi = await h.stripe.paymentIntents.retrieve(done.payment_intent as string);
   const charge = await h.stripe.charges.retrieve(pi.latest_charge as string);
-  const refund = await h.stripe.refunds.create({ payment_intent: pi.id, amount: 100 });
+  // Refund another payment: 0259's dispute may land before a refund of its own charge would.
+  const refundable = await paymentSession(h.stripe, { customer: customer.id });
+  await submit(refundable.url!, cardForm("4242424242424242"));
+  const refundablePi = (await h.stripe.checkout.sessions.retrieve(refundable.id)).payment_intent as string;
+  const refund = await h.stripe.refunds.create({ payment_intent: refundablePi, amount: 100 });
   const setup = await h.stripe.checkout.sessions.create({ mode: "setup", currency: "usd", customer: customer.id, success_url: "http://portal.test/ok" });
   await submit(setup.url!, bankForm("000123456789"));
   const si = await h.stripe.setupIntents.retrieve((await h.stripe.checkout.sessions.retrieve(setup.id)).setup_intent as string);
