@@ -52,6 +52,9 @@ export const invoices = pgTable(
     uniqueIndex("invoices_number_key").on(t.number),
     index("invoices_account_due_idx").on(t.accountId, t.dueDate),
     index("invoices_account_status_due_idx").on(t.accountId, t.status, t.dueDate),
+    // The invoice list's default order ("all", newest first) reads one account's page from here.
+    index("invoices_account_issue_idx").on(t.accountId, t.issueDate.desc().nullsFirst(), t.id),
+    // Staff search (ILIKE '%term%' on number and PO) uses trigram indexes from migration 0006.
     index("invoices_po_idx").on(t.poNumber),
     index("invoices_payment_plan_idx").on(t.paymentPlanId),
     // No cent is ever paid, credited or reserved twice.

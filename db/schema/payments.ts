@@ -52,6 +52,8 @@ export const payments = pgTable(
     uniqueIndex("payments_attempt_key").on(t.createdByUserId, t.clientAttemptId),
     uniqueIndex("payments_checkout_session_key").on(t.stripeCheckoutSessionId),
     index("payments_payment_intent_idx").on(t.stripePaymentIntentId),
+    // Stripe's charge.* events name the charge: the webhook job finds the payment by it.
+    index("payments_charge_idx").on(t.stripeChargeId),
     index("payments_account_created_idx").on(t.accountId, t.createdAt),
     index("payments_status_updated_idx").on(t.status, t.updatedAt),
     index("payments_created_idx").on(t.createdAt),

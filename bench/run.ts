@@ -1,0 +1,300 @@
+/**
+ * `npm run bench [-- --quick]`: the portal's speed at scale, beside this machine's own limits
+ * measured in the same run. Seeds its own embedded PostgreSQL (never the dev or test one),
+ * starts the built portal in production mode against it, and loads it on loopback.
+ * Results: bench/results/latest.json and latest.md (the README shows the table).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { startEmbeddedPostgres } from "../db/embedded-postgres";
+import { migrateDatabase } from "../db/migrate";
+import { pageCapturer, pageJavaScript } from "./capture";
+import { bareHttpLimit, bareSqlLimit, loadUrl, round, summarize, type Measurement } from "./measure";
+import { growInvoices, seedLarge } from "./seed-large";
+
+const quick = process.argv.includes("--quick");
+const size = quick
+  ? { accounts: 2_000, smallInvoices: 10_000, invoices: 100_000, bigAccountInvoices: 5_000, otherLargeAccounts: 2, seconds: 5, webhookEvents: 5_000, deliveries: 2_000, importInvoices: 5_000 }
+  : { accounts: 100_000, smallInvoices: 10_000, invoices: 1_000_000, bigAccountInvoices: 5_000, otherLargeAccounts: 10, seconds: 10, webhookEvents: 20_000, deliveries: 10_000, importInvoices: 20_000 };
+const CONNECTIONS = 50;
+const ports = { pg: 54359, app: 3300, smtp: 2599 };
+const appUrl = `http://127.0.0.1:${ports.app}`;
+const today = new Date().toISOString().slice(0, 10);
+const secrets = { session: "bench-session-secret-0123456789abcdef0123456789", webhook: "whsec_bench_secret" };
+const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+const dataDir = path.resolve(".data/bench/pg");
+rmSync(dataDir, { recursive: true, force: true });
+mkdirSync(path.dirname(dataDir), { recursive: true });
+const pg = await startEmbeddedPostgres({ dataDir, port: ports.pg, database: "bench" });
+const databaseUrl = pg.url.replace(/\/[^/]*$/, "/bench");
+await migrateDatabase(databaseUrl);
+const sql = postgres(databaseUrl, { max: 10, onnotice: () => {} });
+
+Object.assign(process.env, {
+  NODE_ENV: "production",
+  PORT: String(ports.app),
+  APP_URL: appUrl,
+  DATABASE_URL: databaseUrl,
+  SESSION_SECRET: secrets.session,
+  SMTP_URL: `smtp://127.0.0.1:${ports.smtp}`,
+  MAIL_FROM: "Bench <bench@acme.example>",
+  SEED_DEMO_DATA: "false",
+  STRIPE_SECRET_KEY: "sk_test_bench",
+  STRIPE_WEBHOOK_SECRET: secrets.webhook,
+  // Nothing in the measured paths calls Stripe; a closed port makes any call fail fast.
+  STRIPE_API_BASE: "http://127.0.0.1:9",
+  LOG_LEVEL: "warn",
+});
+
+const results: Record<string, unknown> = {
+  when: new Date().toISOString(),
+  mode: quick ? "quick" : "full",
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version },
+  connections: CONNECTIONS,
+  secondsPerLoad: size.seconds,
+};
+let app: ChildProcess | undefined;
+try {
+  const smtp = await startSmtpSink(ports.smtp);
+  log(`seeding ${size.accounts} accounts and ${size.smallInvoices} invoices (big account: ${size.bigAccountInvoices})`);
+  const seeded = await seedLarge(sql, { accounts: size.accounts, invoices: size.smallInvoices, bigAccountInvoices: size.bigAccountInvoices, otherLargeAccounts: size.otherLargeAccounts, today, log });
+  results.seedSmall = { counts: seeded.counts, seconds: seeded.seconds };
+  app = await startApp();
+  const payerCookie = await sessionCookie(sql, seeded.bigAccount.payerUserId);
+  const staffCookie = await sessionCookie(sql, seeded.staffUserId);
+  const listUrl = "/invoices?filter=all";
+
+  log("invoice list at the small size");
+  await warmUp(appUrl + listUrl, payerCookie);
+  const small = await loadUrl({ url: appUrl + listUrl, headers: { cookie: payerCookie }, connections: CONNECTIONS, seconds: size.seconds });
+  log(`  ${fmt(small)}`);
+
+  log(`growing to ${size.invoices} invoices`);
+  const grown = await growInvoices(sql, size.invoices, { today, log });
+  results.grow = grown;
+  results.counts = await tableCounts(sql);
+
+  const [{ number: sampleNumber } = { number: "" }] = await sql<{ number: string }[]>`select number from invoices where id = ${seeded.bigAccount.sampleInvoiceId}`;
+  const pages: Array<{ name: string; url: string; cookie: string; routes: string[] | null }> = [
+    { name: "Invoice list (5,000-invoice account)", url: listUrl, cookie: payerCookie, routes: ["routes/_portal", "routes/_portal.invoices._index"] },
+    { name: "Invoice detail", url: `/invoices/${seeded.bigAccount.sampleInvoiceId}`, cookie: payerCookie, routes: ["routes/_portal", "routes/_portal.invoices.$invoiceId"] },
+    { name: "Statement", url: "/statement", cookie: payerCookie, routes: ["routes/_portal", "routes/_portal.statement"] },
+    { name: "Admin dispute queue", url: "/admin/disputes", cookie: staffCookie, routes: null },
+    { name: "Admin invoice search (by number)", url: `/admin/invoices?q=${encodeURIComponent(sampleNumber)}`, cookie: staffCookie, routes: null },
+  ];
+  const capturer = await pageCapturer(databaseUrl);
+  const bare = postgres(databaseUrl, { max: 10, onnotice: () => {} });
+  const pageResults = [];
+  for (const page of pages) {
+    log(page.name);
+    const captured = await capturer.capture(appUrl + page.url, page.cookie);
+    if (captured.status !== 200) throw new Error(`${page.url} answered ${captured.status} in-process`);
+    await warmUp(appUrl + page.url, page.cookie);
+    const measured = await loadUrl({ url: appUrl + page.url, headers: { cookie: page.cookie }, connections: CONNECTIONS, seconds: size.seconds });
+    const httpLimit = await bareHttpLimit(captured.html, CONNECTIONS, size.seconds);
+    const sqlLimit = await bareSqlLimit(bare, captured.queries, CONNECTIONS, size.seconds);
+    const limit = Math.min(httpLimit.requestsPerSecond, sqlLimit.requestsPerSecond);
+    const js = page.routes ? await pageJavaScript(page.routes) : null;
+    log(`  portal ${fmt(measured)} | bare http ${Math.round(httpLimit.requestsPerSecond)}/s | bare sql ${Math.round(sqlLimit.requestsPerSecond)}/s (${captured.queries.length} queries) | JS ${js ? `${(js.gzipBytes / 1024).toFixed(1)} kB gz` : "-"}`);
+    pageResults.push({ ...page, cookie: undefined, measured, httpLimit, sqlLimit, queries: captured.queries.length, htmlBytes: Buffer.byteLength(captured.html), ratioToLimit: round(measured.requestsPerSecond / limit, 3), javascript: js });
+  }
+  await capturer.close();
+  await bare.end();
+  results.pages = pageResults;
+  const large = (pageResults[0] as { measured: Measurement }).measured;
+  results.scaling = { smallInvoices: size.smallInvoices, largeInvoices: size.invoices, small, large, p50Change: round(large.p50 / small.p50 - 1, 3), p99Change: round(large.p99 / small.p99 - 1, 3) };
+  log(`  list p50 ${small.p50} → ${large.p50} ms, p99 ${small.p99} → ${large.p99} ms`);
+
+  log(`Stripe webhook: ${size.webhookEvents} signed events (10% repeats)`);
+  results.webhooks = await stripeWebhookRate(size.webhookEvents);
+  log(`  ${fmt(results.webhooks as Measurement)}`);
+  const drained = await waitForIdleQueue(sql);
+  results.webhookJobsDrainSeconds = drained;
+  log(`  the worker processed the queued events in a further ${drained} s`);
+
+  log(`event delivery: ${size.deliveries} events to a local receiver`);
+  results.delivery = await deliveryRate(sql, seeded.staffUserId, size.deliveries);
+  log(`  ${Math.round((results.delivery as { perSecond: number }).perSecond)} events/s`);
+  await waitForIdleQueue(sql);
+
+  log(`invoice import API: ${size.importInvoices} invoices`);
+  results.import = await importRate(seeded.staffUserId, size.importInvoices);
+  log(`  ${Math.round((results.import as { invoicesPerSecond: number }).invoicesPerSecond)} invoices/s`);
+
+  await smtp.close();
+} finally {
+  app?.kill("SIGTERM");
+  await sql.end({ timeout: 5 });
+  await pg.stop();
+}
+const outDir = path.resolve("bench/results");
+mkdirSync(outDir, { recursive: true });
+writeFileSync(path.join(outDir, `latest${quick ? "-quick" : ""}.json`), JSON.stringify(results, null, 2));
+const { renderMarkdown } = await import("./report");
+writeFileSync(path.join(outDir, `latest${quick ? "-quick" : ""}.md`), renderMarkdown(results));
+log(`results in bench/results/latest${quick ? "-quick" : ""}.{json,md}`);
+process.exit(0);
+
+/** A short load first, so the measured one sees warm JIT, caches and connections. */
+async function warmUp(url: string, cookie: string) {
+  await loadUrl({ url, headers: { cookie }, connections: 10, seconds: 2 });
+}
+
+function fmt(m: Measurement) {
+  return `${Math.round(m.requestsPerSecond)}/s p50 ${m.p50} p95 ${m.p95} p99 ${m.p99} ms${m.non2xx || m.errors ? ` (${m.non2xx} non-2xx, ${m.errors} errors)` : ""}`;
+}
+
+async function startApp(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env: process.env, stdio: ["ignore", "ignore", "inherit"] });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error("the portal exited while starting");
+    const ok = await fetch(`${appUrl}/healthz`).then((r) => r.ok).catch(() => false);
+    if (ok) return child;
+    if (Date.now() > deadline) throw new Error("the portal did not start within 60 s");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A signed-in session as the sign-in flow creates it (see e2e/support/fixtures.ts). */
+async function sessionCookie(db: postgres.Sql, userId: string): Promise<string> {
+  const raw = randomBytes(32).toString("base64url");
+  const hash = createHash("sha256").update(raw).digest("hex");
+  await db`insert into sessions (id_hash, user_id, expires_at) values (${hash}, ${userId}, now() + interval '8 hours')`;
+  return `portal_session=${Buffer.from(JSON.stringify(raw)).toString("base64")}`;
+}
+
+async function tableCounts(db: postgres.Sql) {
+  const rows = await db<{ relname: string; n: number }[]>`select relname, n_live_tup::int as n from pg_stat_user_tables where schemaname = 'public' order by relname`;
+  return Object.fromEntries(rows.map((r) => [r.relname, r.n]));
+}
+
+/** Signed Stripe events posted by 50 concurrent clients; 1 in 10 repeats an earlier id. */
+async function stripeWebhookRate(count: number): Promise<Measurement> {
+  let next = 0;
+  let failures = 0;
+  const latencies: number[] = [];
+  const t0 = Date.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < count) {
+        const i = next++;
+        const id = i % 10 === 9 ? `evt_bench_${i - 1}` : `evt_bench_${i}`;
+        const body = JSON.stringify({ id, object: "event", api_version: "2025-01-01", created: Math.floor(Date.now() / 1000), livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type: "charge.succeeded", data: { object: { id: `ch_bench_${i}`, object: "charge", metadata: {} } } });
+        // Signed when sent, as Stripe does: the endpoint refuses signatures older than 5 minutes.
+        const t = Math.floor(Date.now() / 1000);
+        const signature = `t=${t},v1=${createHmac("sha256", secrets.webhook).update(`${t}.${body}`).digest("hex")}`;
+        const started = performance.now();
+        const res = await fetch(`${appUrl}/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": signature }, body });
+        await res.arrayBuffer();
+        if (res.status !== 200) failures++;
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  return { ...summarize(latencies, (Date.now() - t0) / 1000), non2xx: failures };
+}
+
+/** Waits until the worker has run every queued job, so one flow's jobs never slow the next. */
+async function waitForIdleQueue(db: postgres.Sql, limitSeconds = 600) {
+  const t0 = Date.now();
+  for (;;) {
+    const [row] = await db<{ n: number }[]>`select count(*)::int as n from graphile_worker._private_jobs where run_at <= now() and attempts < max_attempts`;
+    if ((row?.n ?? 0) === 0) return round((Date.now() - t0) / 1000);
+    if (Date.now() - t0 > limitSeconds * 1000) throw new Error(`the job queue still holds ${row?.n} jobs after ${limitSeconds} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Events written to the outbox in one go, fanned out and delivered by the portal's worker. */
+async function deliveryRate(db: postgres.Sql, staffUserId: string, count: number) {
+  let received = 0;
+  let done: () => void = () => {};
+  const all = new Promise<void>((resolve) => (done = resolve));
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(204).end();
+      if (++received === count) done();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  const { createEndpoint } = await import("~/modules/webhooks/create-endpoint.server");
+  const created = await createEndpoint({ staff: { userId: staffUserId, ip: null }, url });
+  if (!created.ok) throw new Error(`webhook endpoint: ${JSON.stringify(created.fieldErrors)}`);
+  const t0 = Date.now();
+  await db`insert into events (id, type, subject_type, subject_id, data)
+    select 'ev_bench_' || g, 'invoice.paid', 'invoice', 'inv_bench_' || g, jsonb_build_object('n', g) from generate_series(1, ${count}) g`;
+  await db`select graphile_worker.add_job('fan_out_events', '{}'::json, job_key => 'fan_out_events', max_attempts => 3)`;
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 300_000));
+  await Promise.race([all, timeout]);
+  const seconds = (Date.now() - t0) / 1000;
+  await db`update webhook_endpoints set enabled = false where id = ${created.endpointId}`;
+  await new Promise((r) => receiver.close(r));
+  return { events: count, delivered: received, seconds: round(seconds), perSecond: round(received / seconds) };
+}
+
+/** Batches of 500 invoice upserts through POST /api/v1/batch, 4 requests at a time. */
+async function importRate(staffUserId: string, count: number) {
+  const { createApiKey } = await import("~/modules/api/create-api-key.server");
+  const key = await createApiKey({ staff: { userId: staffUserId, ip: null }, name: "bench import", scopes: ["customers:write", "invoices:write"] });
+  if (!key.ok) throw new Error("api key");
+  const headers = { authorization: `Bearer ${key.key}`, "content-type": "application/json" };
+  const post = async (operations: unknown[]) => {
+    const res = await fetch(`${appUrl}/api/v1/batch`, { method: "POST", headers, body: JSON.stringify({ operations }) });
+    const body = (await res.json()) as { results?: Array<{ status: number }> };
+    if (res.status !== 200) throw new Error(`batch answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    return (body.results ?? []).filter((r) => r.status >= 300).length;
+  };
+  await post([{ method: "PUT", path: "/customers/BENCH-IMPORT", body: { number: "C-BENCH-IMPORT", name: "Bench Import Co", billing_email: "ap@bench-import.example" } }]);
+  const batches: unknown[][] = [];
+  for (let i = 0; i < count; i += 500) {
+    batches.push(
+      Array.from({ length: Math.min(500, count - i) }, (_, j) => {
+        const n = i + j;
+        return {
+          method: "PUT",
+          path: `/invoices/BENCH-IMP-${n}`,
+          body: {
+            customer_external_id: "BENCH-IMPORT",
+            number: `IMP-${String(n).padStart(8, "0")}`,
+            currency: "USD",
+            issue_date: today,
+            due_date: today,
+            terms: "Net 30",
+            tax_total: 0,
+            lines: [
+              { description: "Corrugated boxes", sku: "PKG-1040", quantity: "3", unit_amount: 3895 },
+              { description: "Stretch wrap", quantity: "2", unit_amount: 2450 },
+            ],
+          },
+        };
+      }),
+    );
+  }
+  let next = 0;
+  let failed = 0;
+  const t0 = Date.now();
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < batches.length) failed += await post(batches[next++]!);
+    }),
+  );
+  const seconds = (Date.now() - t0) / 1000;
+  return { invoices: count, failed, seconds: round(seconds), invoicesPerSecond: round(count / seconds) };
+}
+
+async function startSmtpSink(port: number) {
+  const { SMTPServer } = await import("smtp-server");
+  const server = new SMTPServer({ authOptional: true, disabledCommands: ["STARTTLS"], onData: (stream, _s, cb) => stream.on("end", cb).resume() });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { close: () => new Promise<void>((r) => server.close(() => r())) };
+}

@@ -1,0 +1,2 @@
+CREATE INDEX "invoices_account_issue_idx" ON "invoices" USING btree ("account_id","issue_date" DESC NULLS FIRST,"id");--> statement-breakpoint
+CREATE INDEX "payments_charge_idx" ON "payments" USING btree ("stripe_charge_id");
