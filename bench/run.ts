@@ -248,11 +248,14 @@ async function importRate(staffUserId: string, count: number) {
   const key = await createApiKey({ staff: { userId: staffUserId, ip: null }, name: "bench import", scopes: ["customers:write", "invoices:write"] });
   if (!key.ok) throw new Error("api key");
   const headers = { authorization: `Bearer ${key.key}`, "content-type": "application/json" };
+  let firstFailure: string | null = null;
   const post = async (operations: unknown[]) => {
     const res = await fetch(`${appUrl}/api/v1/batch`, { method: "POST", headers, body: JSON.stringify({ operations }) });
-    const body = (await res.json()) as { results?: Array<{ status: number }> };
+    const body = (await res.json()) as { results?: Array<{ status: number; body?: unknown }> };
     if (res.status !== 200) throw new Error(`batch answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
-    return (body.results ?? []).filter((r) => r.status >= 300).length;
+    const failures = (body.results ?? []).filter((r) => r.status >= 300);
+    if (failures.length > 0) firstFailure ??= JSON.stringify(failures[0]).slice(0, 500);
+    return failures.length;
   };
   await post([{ method: "PUT", path: "/customers/BENCH-IMPORT", body: { number: "C-BENCH-IMPORT", name: "Bench Import Co", billing_email: "ap@bench-import.example" } }]);
   const batches: unknown[][] = [];
@@ -289,7 +292,8 @@ async function importRate(staffUserId: string, count: number) {
     }),
   );
   const seconds = (Date.now() - t0) / 1000;
-  return { invoices: count, failed, seconds: round(seconds), invoicesPerSecond: round(count / seconds) };
+  // Only the invoices that were stored count towards the rate.
+  return { invoices: count, failed, firstFailure, seconds: round(seconds), invoicesPerSecond: round((count - failed) / seconds) };
 }
 
 async function startSmtpSink(port: number) {
