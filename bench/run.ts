@@ -249,15 +249,21 @@ async function importRate(staffUserId: string, count: number) {
   if (!key.ok) throw new Error("api key");
   const headers = { authorization: `Bearer ${key.key}`, "content-type": "application/json" };
   let firstFailure: string | null = null;
+  const failureCodes: Record<string, number> = {};
   const post = async (operations: unknown[]) => {
     const res = await fetch(`${appUrl}/api/v1/batch`, { method: "POST", headers, body: JSON.stringify({ operations }) });
     const body = (await res.json()) as { results?: Array<{ status: number; body?: unknown }> };
     if (res.status !== 200) throw new Error(`batch answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
     const failures = (body.results ?? []).filter((r) => r.status >= 300);
     if (failures.length > 0) firstFailure ??= JSON.stringify(failures[0]).slice(0, 500);
+    for (const f of failures) {
+      const code = (f.body as { error?: { code?: string } } | undefined)?.error?.code ?? String(f.status);
+      failureCodes[code] = (failureCodes[code] ?? 0) + 1;
+    }
     return failures.length;
   };
-  await post([{ method: "PUT", path: "/customers/BENCH-IMPORT", body: { number: "C-BENCH-IMPORT", name: "Bench Import Co", billing_email: "ap@bench-import.example" } }]);
+  const customerFailed = await post([{ method: "PUT", path: "/customers/BENCH-IMPORT", body: { number: "C-BENCH-IMPORT", name: "Bench Import Co", currency: "USD", billing_email: "ap@bench-import.example" } }]);
+  if (customerFailed > 0) throw new Error(`the import customer was refused: ${firstFailure}`);
   const batches: unknown[][] = [];
   for (let i = 0; i < count; i += 500) {
     batches.push(
@@ -293,7 +299,7 @@ async function importRate(staffUserId: string, count: number) {
   );
   const seconds = (Date.now() - t0) / 1000;
   // Only the invoices that were stored count towards the rate.
-  return { invoices: count, failed, firstFailure, seconds: round(seconds), invoicesPerSecond: round((count - failed) / seconds) };
+  return { invoices: count, failed, failureCodes, firstFailure, seconds: round(seconds), invoicesPerSecond: round((count - failed) / seconds) };
 }
 
 async function startSmtpSink(port: number) {
