@@ -20,6 +20,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type postgres from "postgres";
 import type { DisputeReason } from "../db/schema/dispute-values";
 import type { PlanFrequency, PlanPolicyRules } from "../db/schema/plan-values";
+import { catalog, type CatalogItem, type Category } from "../db/seed";
 import { buildSchedule } from "../app/modules/plans/schedule";
 
 export interface LargeSeedOptions {
@@ -270,57 +271,10 @@ async function copyRows(conn: postgres.ReservedSql, table: string, columns: read
 }
 
 // ---------------------------------------------------------------------------------------------
-// Catalog, people, words (prices in USD cents, as in db/seed.ts)
+// People and words; the catalog is the demo seed's (db/seed.ts)
 // ---------------------------------------------------------------------------------------------
 
-type Category = "packaging" | "foodservice" | "janitorial" | "mro" | "office";
 const categories: readonly Category[] = ["packaging", "foodservice", "janitorial", "mro", "office"];
-
-interface CatalogItem {
-  sku: string;
-  description: string;
-  category: Category;
-  price: number;
-  qty: { kind: "count"; choices: readonly number[] } | { kind: "measure"; min: number; max: number; step: number };
-}
-
-const cases = [1, 2, 2, 3, 4, 5, 6, 8, 10, 12, 12, 15, 20, 24] as const;
-const fewCases = [1, 1, 2, 2, 3, 4, 5, 6] as const;
-
-const catalog: readonly CatalogItem[] = [
-  { sku: "PKG-1040", description: "Corrugated shipping boxes 12×12×12 in, 32 ECT (bundle of 25)", category: "packaging", price: 3895, qty: { kind: "count", choices: cases } },
-  { sku: "PKG-1120", description: "Stretch wrap film 18 in × 1500 ft, 80 gauge (roll)", category: "packaging", price: 2450, qty: { kind: "count", choices: cases } },
-  { sku: "PKG-1205", description: "Kraft packing paper 30 lb, 36 in roll", category: "packaging", price: 6420, qty: { kind: "count", choices: fewCases } },
-  { sku: "PKG-1310", description: "Poly mailers 10×13 in (case of 500)", category: "packaging", price: 7899, qty: { kind: "count", choices: fewCases } },
-  { sku: "PKG-1402", description: "Packing tape 2 in × 110 yd, clear (case of 36)", category: "packaging", price: 8640, qty: { kind: "count", choices: fewCases } },
-  { sku: "PKG-1550", description: "Bubble cushioning 3/16 in × 24 in, per linear foot", category: "packaging", price: 37, qty: { kind: "measure", min: 100_000, max: 750_000, step: 500 } },
-  { sku: "PKG-1610", description: "Void-fill packing peanuts, per cubic foot", category: "packaging", price: 189, qty: { kind: "measure", min: 10_000, max: 120_000, step: 250 } },
-  { sku: "FSV-5010", description: "Deli containers 32 oz with lids (case of 240)", category: "foodservice", price: 6850, qty: { kind: "count", choices: cases } },
-  { sku: "FSV-5075", description: "Aluminum foil roll 18 in × 1000 ft", category: "foodservice", price: 5420, qty: { kind: "count", choices: fewCases } },
-  { sku: "FSV-5120", description: "Kraft take-out boxes #8 (case of 300)", category: "foodservice", price: 7490, qty: { kind: "count", choices: cases } },
-  { sku: "FSV-5160", description: "Compostable hot cups 12 oz (case of 1000)", category: "foodservice", price: 8825, qty: { kind: "count", choices: fewCases } },
-  { sku: "FSV-5210", description: "Canola frying oil, per gallon", category: "foodservice", price: 1385, qty: { kind: "measure", min: 5_000, max: 70_000, step: 250 } },
-  { sku: "JAN-2010", description: "Nitrile gloves, powder-free, size L (case of 1000)", category: "janitorial", price: 6275, qty: { kind: "count", choices: fewCases } },
-  { sku: "JAN-2044", description: "Multi-surface cleaner concentrate, per gallon", category: "janitorial", price: 1495, qty: { kind: "measure", min: 2_500, max: 55_000, step: 250 } },
-  { sku: "JAN-2100", description: "Can liners 40–45 gal, 1.5 mil (case of 100)", category: "janitorial", price: 4150, qty: { kind: "count", choices: cases } },
-  { sku: "JAN-2150", description: "Foaming hand soap refill 1000 mL (case of 6)", category: "janitorial", price: 5388, qty: { kind: "count", choices: fewCases } },
-  { sku: "JAN-2210", description: "Multifold paper towels (case of 4000)", category: "janitorial", price: 4799, qty: { kind: "count", choices: cases } },
-  { sku: "JAN-2260", description: "High-gloss floor finish, per gallon", category: "janitorial", price: 2290, qty: { kind: "measure", min: 2_500, max: 20_000, step: 500 } },
-  { sku: "MRO-3005", description: "Hex bolts Grade 8, 1/2-13 × 2 in, zinc (box of 50)", category: "mro", price: 3612, qty: { kind: "count", choices: cases } },
-  { sku: "MRO-3120", description: "Hydraulic oil AW 46, per gallon", category: "mro", price: 1875, qty: { kind: "measure", min: 5_000, max: 55_000, step: 250 } },
-  { sku: "MRO-3180", description: "Safety glasses, clear anti-fog (box of 12)", category: "mro", price: 4260, qty: { kind: "count", choices: fewCases } },
-  { sku: "MRO-3240", description: "Cut-resistant gloves ANSI A4 (pack of 12 pairs)", category: "mro", price: 9720, qty: { kind: "count", choices: fewCases } },
-  { sku: "MRO-3301", description: "Galvanized steel wire rope 3/8 in, per foot", category: "mro", price: 142, qty: { kind: "measure", min: 50_000, max: 500_000, step: 500 } },
-  { sku: "MRO-3355", description: "Lithium grease NLGI 2, per lb", category: "mro", price: 648, qty: { kind: "measure", min: 2_000, max: 45_000, step: 1 } },
-  { sku: "MRO-3410", description: "Abrasive cut-off wheels 4.5 in (box of 25)", category: "mro", price: 3390, qty: { kind: "count", choices: cases } },
-  { sku: "MRO-3475", description: "Copper tubing Type L 1/2 in, per foot", category: "mro", price: 389, qty: { kind: "measure", min: 20_000, max: 240_000, step: 500 } },
-  { sku: "OFF-4010", description: "Copy paper 8.5×11 in, 20 lb (case of 10 reams)", category: "office", price: 5299, qty: { kind: "count", choices: cases } },
-  { sku: "OFF-4055", description: "Toner cartridge, high yield, black", category: "office", price: 18950, qty: { kind: "count", choices: fewCases } },
-  { sku: "OFF-4120", description: "Coffee, medium roast whole bean, per lb", category: "office", price: 1149, qty: { kind: "measure", min: 2_000, max: 30_000, step: 1 } },
-  { sku: "OFF-4190", description: "Bottled water 16.9 oz (case of 24)", category: "office", price: 699, qty: { kind: "count", choices: [10, 12, 20, 24, 30, 40, 48] } },
-  { sku: "OFF-4230", description: "File folders, letter, 1/3 cut (box of 100)", category: "office", price: 2149, qty: { kind: "count", choices: fewCases } },
-  { sku: "OFF-4300", description: "Ergonomic mesh task chair", category: "office", price: 24900, qty: { kind: "count", choices: [1, 1, 2, 4] } },
-];
 
 const termsDays = { "Due on receipt": 0, "Net 15": 15, "Net 30": 30, "Net 45": 45 } as const;
 type Terms = keyof typeof termsDays;

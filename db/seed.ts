@@ -90,9 +90,9 @@ const SEED = 0xe1bb2025;
 // Catalog (prices in USD cents; CAD prices are converted per account)
 // ---------------------------------------------------------------------------------------------
 
-type Category = "packaging" | "foodservice" | "janitorial" | "mro" | "office";
+export type Category = "packaging" | "foodservice" | "janitorial" | "mro" | "office";
 
-interface CatalogItem {
+export interface CatalogItem {
   sku: string;
   description: string;
   category: Category;
@@ -105,7 +105,7 @@ interface CatalogItem {
 const cases = [1, 2, 2, 3, 4, 5, 6, 8, 10, 12, 12, 15, 20, 24] as const;
 const fewCases = [1, 1, 2, 2, 3, 4, 5, 6] as const;
 
-const catalog: readonly CatalogItem[] = [
+export const catalog: readonly CatalogItem[] = [
   { sku: "PKG-1040", description: "Corrugated shipping boxes 12×12×12 in, 32 ECT (bundle of 25)", category: "packaging", price: 3895, qty: { kind: "count", choices: cases } },
   { sku: "PKG-1120", description: "Stretch wrap film 18 in × 1500 ft, 80 gauge (roll)", category: "packaging", price: 2450, qty: { kind: "count", choices: cases } },
   { sku: "PKG-1205", description: "Kraft packing paper 30 lb, 36 in roll", category: "packaging", price: 6420, qty: { kind: "count", choices: fewCases } },
