@@ -3,6 +3,8 @@
  * measured in the same run. Seeds its own embedded PostgreSQL (never the dev or test one),
  * starts the built portal in production mode against it, and loads it on loopback.
  * Results: bench/results/latest.json and latest.md (the README shows the table).
+ * `--only=pages,webhooks,delivery,import` runs part of it at the quick size (for iterating on one
+ * flow); its results go to bench/results/partial.json and never replace the latest ones.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, createHmac, randomBytes } from "node:crypto";
@@ -18,7 +20,9 @@ import { pageCapturer, pageJavaScript } from "./capture";
 import { bareHttpLimit, bareSqlLimit, loadUrl, round, summarize, type Measurement } from "./measure";
 import { growInvoices, seedLarge } from "./seed-large";
 
-const quick = process.argv.includes("--quick");
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const want = (part: "pages" | "webhooks" | "delivery" | "import") => !only || only.includes(part);
+const quick = process.argv.includes("--quick") || only !== undefined;
 const size = quick
   ? { accounts: 2_000, smallInvoices: 10_000, invoices: 100_000, bigAccountInvoices: 5_000, otherLargeAccounts: 2, seconds: 5, webhookEvents: 5_000, deliveries: 2_000, importInvoices: 5_000 }
   : { accounts: 100_000, smallInvoices: 10_000, invoices: 1_000_000, bigAccountInvoices: 5_000, otherLargeAccounts: 10, seconds: 10, webhookEvents: 20_000, deliveries: 10_000, importInvoices: 20_000 };
@@ -69,64 +73,72 @@ try {
   app = await startApp();
   const payerCookie = await sessionCookie(sql, seeded.bigAccount.payerUserId);
   const staffCookie = await sessionCookie(sql, seeded.staffUserId);
-  const listUrl = "/invoices?filter=all";
+  if (want("pages")) {
+    const listUrl = "/invoices?filter=all";
 
-  log("invoice list at the small size");
-  await warmUp(appUrl + listUrl, payerCookie);
-  const small = await loadUrl({ url: appUrl + listUrl, headers: { cookie: payerCookie }, connections: CONNECTIONS, seconds: size.seconds });
-  log(`  ${fmt(small)}`);
+    log("invoice list at the small size");
+    await warmUp(appUrl + listUrl, payerCookie);
+    const small = await loadUrl({ url: appUrl + listUrl, headers: { cookie: payerCookie }, connections: CONNECTIONS, seconds: size.seconds });
+    log(`  ${fmt(small)}`);
 
-  log(`growing to ${size.invoices} invoices`);
-  const grown = await growInvoices(sql, size.invoices, { today, log });
-  results.grow = grown;
-  results.counts = await tableCounts(sql);
+    log(`growing to ${size.invoices} invoices`);
+    const grown = await growInvoices(sql, size.invoices, { today, log });
+    results.grow = grown;
+    results.counts = await tableCounts(sql);
 
-  const [{ number: sampleNumber } = { number: "" }] = await sql<{ number: string }[]>`select number from invoices where id = ${seeded.bigAccount.sampleInvoiceId}`;
-  const pages: Array<{ name: string; url: string; cookie: string; routes: string[] | null }> = [
-    { name: "Invoice list (5,000-invoice account)", url: listUrl, cookie: payerCookie, routes: ["routes/_portal", "routes/_portal.invoices._index"] },
-    { name: "Invoice detail", url: `/invoices/${seeded.bigAccount.sampleInvoiceId}`, cookie: payerCookie, routes: ["routes/_portal", "routes/_portal.invoices.$invoiceId"] },
-    { name: "Statement", url: "/statement", cookie: payerCookie, routes: ["routes/_portal", "routes/_portal.statement"] },
-    { name: "Admin dispute queue", url: "/admin/disputes", cookie: staffCookie, routes: null },
-    { name: "Admin invoice search (by number)", url: `/admin/invoices?q=${encodeURIComponent(sampleNumber)}`, cookie: staffCookie, routes: null },
-  ];
-  const capturer = await pageCapturer(databaseUrl);
-  const bare = postgres(databaseUrl, { max: 10, onnotice: () => {} });
-  const pageResults = [];
-  for (const page of pages) {
-    log(page.name);
-    const captured = await capturer.capture(appUrl + page.url, page.cookie);
-    if (captured.status !== 200) throw new Error(`${page.url} answered ${captured.status} in-process`);
-    await warmUp(appUrl + page.url, page.cookie);
-    const measured = await loadUrl({ url: appUrl + page.url, headers: { cookie: page.cookie }, connections: CONNECTIONS, seconds: size.seconds });
-    const httpLimit = await bareHttpLimit(captured.html, CONNECTIONS, size.seconds);
-    const sqlLimit = await bareSqlLimit(bare, captured.queries, CONNECTIONS, size.seconds);
-    const limit = Math.min(httpLimit.requestsPerSecond, sqlLimit.requestsPerSecond);
-    const js = page.routes ? await pageJavaScript(page.routes) : null;
-    log(`  portal ${fmt(measured)} | bare http ${Math.round(httpLimit.requestsPerSecond)}/s | bare sql ${Math.round(sqlLimit.requestsPerSecond)}/s (${captured.queries.length} queries) | JS ${js ? `${(js.gzipBytes / 1024).toFixed(1)} kB gz` : "-"}`);
-    pageResults.push({ ...page, cookie: undefined, measured, httpLimit, sqlLimit, queries: captured.queries.length, htmlBytes: Buffer.byteLength(captured.html), ratioToLimit: round(measured.requestsPerSecond / limit, 3), javascript: js });
+    const [{ number: sampleNumber } = { number: "" }] = await sql<{ number: string }[]>`select number from invoices where id = ${seeded.bigAccount.sampleInvoiceId}`;
+    const pages: Array<{ name: string; url: string; cookie: string; routes: string[] | null }> = [
+      { name: "Invoice list (5,000-invoice account)", url: listUrl, cookie: payerCookie, routes: ["routes/_portal", "routes/_portal.invoices._index"] },
+      { name: "Invoice detail", url: `/invoices/${seeded.bigAccount.sampleInvoiceId}`, cookie: payerCookie, routes: ["routes/_portal", "routes/_portal.invoices.$invoiceId"] },
+      { name: "Statement", url: "/statement", cookie: payerCookie, routes: ["routes/_portal", "routes/_portal.statement"] },
+      { name: "Admin dispute queue", url: "/admin/disputes", cookie: staffCookie, routes: null },
+      { name: "Admin invoice search (by number)", url: `/admin/invoices?q=${encodeURIComponent(sampleNumber)}`, cookie: staffCookie, routes: null },
+    ];
+    const capturer = await pageCapturer(databaseUrl);
+    const bare = postgres(databaseUrl, { max: 10, onnotice: () => {} });
+    const pageResults = [];
+    for (const page of pages) {
+      log(page.name);
+      const captured = await capturer.capture(appUrl + page.url, page.cookie);
+      if (captured.status !== 200) throw new Error(`${page.url} answered ${captured.status} in-process`);
+      await warmUp(appUrl + page.url, page.cookie);
+      const measured = await loadUrl({ url: appUrl + page.url, headers: { cookie: page.cookie }, connections: CONNECTIONS, seconds: size.seconds });
+      const httpLimit = await bareHttpLimit(captured.html, CONNECTIONS, size.seconds);
+      const sqlLimit = await bareSqlLimit(bare, captured.queries, CONNECTIONS, size.seconds);
+      const limit = Math.min(httpLimit.requestsPerSecond, sqlLimit.requestsPerSecond);
+      const js = page.routes ? await pageJavaScript(page.routes) : null;
+      log(`  portal ${fmt(measured)} | bare http ${Math.round(httpLimit.requestsPerSecond)}/s | bare sql ${Math.round(sqlLimit.requestsPerSecond)}/s (${captured.queries.length} queries) | JS ${js ? `${(js.gzipBytes / 1024).toFixed(1)} kB gz` : "-"}`);
+      pageResults.push({ ...page, cookie: undefined, measured, httpLimit, sqlLimit, queries: captured.queries.length, htmlBytes: Buffer.byteLength(captured.html), ratioToLimit: round(measured.requestsPerSecond / limit, 3), javascript: js });
+    }
+    await capturer.close();
+    await bare.end();
+    results.pages = pageResults;
+    const large = (pageResults[0] as { measured: Measurement }).measured;
+    results.scaling = { smallInvoices: size.smallInvoices, largeInvoices: size.invoices, small, large, p50Change: round(large.p50 / small.p50 - 1, 3), p99Change: round(large.p99 / small.p99 - 1, 3) };
+    log(`  list p50 ${small.p50} → ${large.p50} ms, p99 ${small.p99} → ${large.p99} ms`);
   }
-  await capturer.close();
-  await bare.end();
-  results.pages = pageResults;
-  const large = (pageResults[0] as { measured: Measurement }).measured;
-  results.scaling = { smallInvoices: size.smallInvoices, largeInvoices: size.invoices, small, large, p50Change: round(large.p50 / small.p50 - 1, 3), p99Change: round(large.p99 / small.p99 - 1, 3) };
-  log(`  list p50 ${small.p50} → ${large.p50} ms, p99 ${small.p99} → ${large.p99} ms`);
 
-  log(`Stripe webhook: ${size.webhookEvents} signed events (10% repeats)`);
-  results.webhooks = await stripeWebhookRate(size.webhookEvents);
-  log(`  ${fmt(results.webhooks as Measurement)}`);
-  const drained = await waitForIdleQueue(sql);
-  results.webhookJobsDrainSeconds = drained;
-  log(`  the worker processed the queued events in a further ${drained} s`);
+  if (want("webhooks")) {
+    log(`Stripe webhook: ${size.webhookEvents} signed events (10% repeats)`);
+    results.webhooks = await stripeWebhookRate(size.webhookEvents);
+    log(`  ${fmt(results.webhooks as Measurement)}`);
+    const drained = await waitForIdleQueue(sql);
+    results.webhookJobsDrainSeconds = drained;
+    log(`  the worker processed the queued events in a further ${drained} s`);
+  }
 
-  log(`event delivery: ${size.deliveries} events to a local receiver`);
-  results.delivery = await deliveryRate(sql, seeded.staffUserId, size.deliveries);
-  log(`  ${Math.round((results.delivery as { perSecond: number }).perSecond)} events/s`);
-  await waitForIdleQueue(sql);
+  if (want("delivery")) {
+    log(`event delivery: ${size.deliveries} events to a local receiver`);
+    results.delivery = await deliveryRate(sql, seeded.staffUserId, size.deliveries);
+    log(`  ${Math.round((results.delivery as { perSecond: number }).perSecond)} events/s`);
+    await waitForIdleQueue(sql);
+  }
 
-  log(`invoice import API: ${size.importInvoices} invoices`);
-  results.import = await importRate(seeded.staffUserId, size.importInvoices);
-  log(`  ${Math.round((results.import as { invoicesPerSecond: number }).invoicesPerSecond)} invoices/s`);
+  if (want("import")) {
+    log(`invoice import API: ${size.importInvoices} invoices`);
+    results.import = await importRate(seeded.staffUserId, size.importInvoices);
+    log(`  ${Math.round((results.import as { invoicesPerSecond: number }).invoicesPerSecond)} invoices/s`);
+  }
 
   await smtp.close();
 } finally {
@@ -136,6 +148,11 @@ try {
 }
 const outDir = path.resolve("bench/results");
 mkdirSync(outDir, { recursive: true });
+if (only) {
+  writeFileSync(path.join(outDir, "partial.json"), JSON.stringify(results, null, 2));
+  log("results in bench/results/partial.json");
+  process.exit(0);
+}
 writeFileSync(path.join(outDir, `latest${quick ? "-quick" : ""}.json`), JSON.stringify(results, null, 2));
 const { renderMarkdown } = await import("./report");
 writeFileSync(path.join(outDir, `latest${quick ? "-quick" : ""}.md`), renderMarkdown(results));

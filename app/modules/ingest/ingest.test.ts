@@ -257,6 +257,51 @@ describe("batch", () => {
   });
 });
 
+describe("batch of invoice upserts (bulk path)", () => {
+  it("answers every item as the single endpoint would, in order, and stores each new invoice once with its lines, event and audit row", async () => {
+    await putCustomer("ERP-BULK", { ...customer, number: "C-BULK", contacts: [] });
+    await putInvoice("ERP-BULK-OLD", invoiceBody({ number: "INV-BULK-OLD", customer_external_id: "ERP-BULK" }));
+    const put = (id: string, over: Record<string, unknown>) => ({ method: "PUT", path: `/invoices/${id}`, body: invoiceBody({ customer_external_id: "ERP-BULK", ...over }) });
+    const res = await call(batchAction as Handler, "POST", "/batch", {}, {
+      operations: [
+        put("ERP-BULK-1", { number: "INV-BULK-1" }),
+        put("ERP-BULK-2", { number: "INV-BULK-2", lines: [{ description: "Free sample", quantity: "1", unit_amount: 0 }], tax_total: 0 }),
+        put("ERP-BULK-OLD", { number: "INV-BULK-OLD", memo: "Updated memo" }),
+        put("ERP-BULK-3", { number: "INV-BULK-OLD" }),
+        put("ERP-BULK-4", { number: "INV-BULK-4", due_date: "2026-10-01" }),
+        put("ERP-BULK-5", { number: "INV-BULK-5", customer_external_id: "ERP-NOBODY" }),
+        put("ERP-BULK-6", { number: "INV-BULK-6" }),
+        put("ERP-BULK-6", { number: "INV-BULK-6", memo: "Second push of the same invoice" }),
+        put("ERP-BULK-7", { number: "INV-BULK-1" }),
+      ],
+    });
+    expect(res.status).toBe(200);
+    const results = res.body.results as Array<{ status: number; body: Json }>;
+    expect(results.map((r) => r.status)).toEqual([201, 201, 200, 409, 422, 422, 201, 200, 409]);
+    expect(results.map((r) => r.body.error?.code ?? null)).toEqual([null, null, null, "number_taken", "invalid_request", "unknown_customer", null, null, "number_taken"]);
+
+    // A created invoice answers with what GET answers afterwards (lines, computed amounts, status).
+    for (const [i, id] of [[0, "ERP-BULK-1"], [1, "ERP-BULK-2"], [7, "ERP-BULK-6"]] as const) {
+      expect(results[i]!.body).toEqual((await getInvoice(id)).body);
+    }
+    expect(results[0]!.body).toMatchObject({ subtotal: 14998, total: 16498, balance: 16498, status: "open", lines: [{ quantity: "2.5", amount: 4998 }, { quantity: "1", amount: 10000 }] });
+    expect(results[1]!.body).toMatchObject({ total: 0, status: "paid" });
+    expect(results[2]!.body).toMatchObject({ memo: "Updated memo" });
+    expect(results[7]!.body).toMatchObject({ memo: "Second push of the same invoice" });
+
+    const [bulkCustomer] = await db.select().from(accounts).where(eq(accounts.externalId, "ERP-BULK"));
+    const stored = await db.select().from(invoices).where(eq(invoices.accountId, bulkCustomer!.id));
+    expect(stored.map((i) => i.externalId).sort()).toEqual(["ERP-BULK-1", "ERP-BULK-2", "ERP-BULK-6", "ERP-BULK-OLD"]);
+    expect(await db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, results[0]!.body.id))).toHaveLength(2);
+    for (const id of [results[0]!.body.id, results[1]!.body.id]) {
+      expect(await eventsOf("invoice.upserted", id)).toEqual([expect.objectContaining({ data: expect.objectContaining({ created: true, changed: ["created"] }) })]);
+      expect(await db.select().from(auditLog).where(and(eq(auditLog.action, "invoice.created"), eq(auditLog.subjectId, id)))).toHaveLength(1);
+    }
+    // The update and the repeated push went through the one-by-one path: created, then changed.
+    expect((await eventsOf("invoice.upserted", results[7]!.body.id)).map((e) => e.data.changed)).toEqual([["created"], ["memo"]]);
+  });
+});
+
 describe("OpenAPI", () => {
   it("documents the data-in endpoints and their schemas", () => {
     const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, { security?: unknown }>>; components: { schemas: Record<string, unknown> } };

@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import { accounts } from "#db/schema/accounts";
-import { invoiceLines, invoices, type Invoice } from "#db/schema/invoices";
+import { invoiceLines, invoices, type Invoice, type InvoiceLine } from "#db/schema/invoices";
 import type { Executor } from "~/db.server";
 import type { InvoiceOut } from "~/modules/api/schemas";
 
@@ -36,11 +36,15 @@ export async function invoiceView(exec: Executor, invoiceId: string): Promise<In
     .where(eq(invoices.id, invoiceId));
   if (!row) throw new Error(`invoice ${invoiceId} not found`);
   const lines = await exec.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId)).orderBy(asc(invoiceLines.position));
-  const i = row.invoice;
+  return toInvoiceOut(row.invoice, row.customerExternalId, lines);
+}
+
+/** Maps a stored invoice and its lines (in position order) to the API shape, without reading anything. */
+export function toInvoiceOut(i: Invoice, customerExternalId: string | null, lines: Array<Pick<InvoiceLine, "description" | "sku" | "quantity" | "unitAmount" | "amount">>): InvoiceOut {
   return {
     id: i.id,
     external_id: i.externalId,
-    customer_external_id: row.customerExternalId,
+    customer_external_id: customerExternalId,
     number: i.number,
     po_number: i.poNumber,
     currency: i.currency,

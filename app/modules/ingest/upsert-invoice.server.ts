@@ -5,9 +5,9 @@ import { invoiceLines, invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
 import type { ApiKey } from "~/modules/api/authenticate-api-key.server";
 import { InvoiceInput } from "~/modules/api/schemas";
-import { recordAudit } from "~/modules/audit/record-audit.server";
+import { recordAudit, type AuditEntry } from "~/modules/audit/record-audit.server";
 import { canonicalQuantity, invoiceView, lineAmount, lockInvoiceByExternalId } from "./invoice-view.server";
-import { recordEvent } from "~/modules/events/record-event.server";
+import { recordEvent, type NewEvent } from "~/modules/events/record-event.server";
 import { checkExternalId, IngestError, isUniqueViolation, parseBody, type IngestResult } from "./result";
 
 /** Fields a locked invoice (payments or an open dispute against it) can no longer change. */
@@ -18,44 +18,20 @@ const FINANCIAL_FIELDS = ["number", "issueDate", "taxLabel", "taxTotal", "lines"
  * subtotal and total. Nothing changed → no write, no event.
  */
 export async function upsertInvoice(input: { key: ApiKey; externalId: string | undefined; body: unknown }): Promise<IngestResult> {
-  const externalId = checkExternalId(input.externalId);
-  const body = parseBody(InvoiceInput, input.body);
-  const lines = body.lines.map((l, position) => ({ position, description: l.description, sku: l.sku ?? null, quantity: canonicalQuantity(l.quantity), unitAmount: l.unit_amount, amount: lineAmount(l.quantity, l.unit_amount) }));
-  const subtotal = lines.reduce((sum, l) => sum + l.amount, 0);
-  const total = subtotal + body.tax_total;
-  const problems: Array<{ path: string; message: string }> = [];
-  lines.forEach((l, i) => {
-    if (!Number.isSafeInteger(l.amount)) problems.push({ path: `lines.${i}.amount`, message: "quantity × unit_amount is too large." });
-  });
-  if (!Number.isSafeInteger(total)) problems.push({ path: "tax_total", message: "The total is too large." });
-  else if (subtotal < 0) problems.push({ path: "lines", message: "The lines may not add up to less than zero." });
-  if (body.due_date < body.issue_date) problems.push({ path: "due_date", message: "The due date cannot be before the issue date." });
-  if (problems.length > 0) throw new IngestError(422, "invalid_request", "The request body is invalid; see details.", problems);
+  const prepared = prepareInvoice(input.externalId, input.body);
+  const { externalId, body, lines, total, fields } = prepared;
 
   try {
     return await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ingest:invoice:${externalId}`}))`);
       const [account] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.externalId, body.customer_external_id));
-      if (!account) throw new IngestError(422, "unknown_customer", `No customer has external id ${body.customer_external_id}. PUT /customers/${body.customer_external_id} first.`, [{ path: "customer_external_id", message: "Unknown customer." }]);
+      if (!account) throw unknownCustomer(body.customer_external_id);
       const existing = await lockInvoiceByExternalId(tx, externalId);
       const [numberOwner] = await tx
         .select({ id: invoices.id })
         .from(invoices)
         .where(existing ? and(eq(invoices.number, body.number), ne(invoices.id, existing.id)) : eq(invoices.number, body.number));
-      if (numberOwner) throw new IngestError(409, "number_taken", `Another invoice already has number ${body.number}.`);
-
-      const fields = {
-        number: body.number,
-        poNumber: body.po_number ?? null,
-        issueDate: body.issue_date,
-        dueDate: body.due_date,
-        terms: body.terms,
-        taxLabel: body.tax_label ?? null,
-        taxTotal: body.tax_total,
-        subtotal,
-        total,
-        memo: body.memo ?? null,
-      };
+      if (numberOwner) throw numberTaken(body.number);
 
       if (!existing) {
         const [row] = await tx
@@ -63,8 +39,8 @@ export async function upsertInvoice(input: { key: ApiKey; externalId: string | u
           .values({ ...fields, externalId, accountId: account.id, currency: body.currency, status: total === 0 ? "paid" : "open" })
           .returning({ id: invoices.id });
         await tx.insert(invoiceLines).values(lines.map((l) => ({ ...l, invoiceId: row!.id })));
-        await recordEvent(tx, { type: "invoice.upserted", accountId: account.id, subjectType: "invoice", subjectId: row!.id, data: { externalId, number: body.number, created: true, changed: ["created"], total, currency: body.currency } });
-        await recordAudit(tx, { actorUserId: null, actorType: "api", action: "invoice.created", subjectType: "invoice", subjectId: row!.id, data: { apiKeyId: input.key.id, externalId, total } });
+        await recordEvent(tx, createdEvent(row!.id, account.id, prepared));
+        await recordAudit(tx, createdAudit(row!.id, input.key, prepared));
         return { status: 201, body: await invoiceView(tx, row!.id) };
       }
 
@@ -105,7 +81,59 @@ export async function upsertInvoice(input: { key: ApiKey; externalId: string | u
       return { status: 200, body: await invoiceView(tx, existing.id) };
     });
   } catch (error) {
-    if (isUniqueViolation(error, "invoices_number_key")) throw new IngestError(409, "number_taken", `Another invoice already has number ${body.number}.`);
+    if (isUniqueViolation(error, "invoices_number_key")) throw numberTaken(body.number);
     throw error;
   }
+}
+
+export type PreparedInvoice = ReturnType<typeof prepareInvoice>;
+
+/**
+ * Checks a PUT /invoices body on its own (no database) and computes what the server owns: line
+ * amounts, subtotal and total. Throws 422 with one detail per problem.
+ */
+export function prepareInvoice(rawExternalId: string | undefined, rawBody: unknown) {
+  const externalId = checkExternalId(rawExternalId);
+  const body = parseBody(InvoiceInput, rawBody);
+  const lines = body.lines.map((l, position) => ({ position, description: l.description, sku: l.sku ?? null, quantity: canonicalQuantity(l.quantity), unitAmount: l.unit_amount, amount: lineAmount(l.quantity, l.unit_amount) }));
+  const subtotal = lines.reduce((sum, l) => sum + l.amount, 0);
+  const total = subtotal + body.tax_total;
+  const problems: Array<{ path: string; message: string }> = [];
+  lines.forEach((l, i) => {
+    if (!Number.isSafeInteger(l.amount)) problems.push({ path: `lines.${i}.amount`, message: "quantity × unit_amount is too large." });
+  });
+  if (!Number.isSafeInteger(total)) problems.push({ path: "tax_total", message: "The total is too large." });
+  else if (subtotal < 0) problems.push({ path: "lines", message: "The lines may not add up to less than zero." });
+  if (body.due_date < body.issue_date) problems.push({ path: "due_date", message: "The due date cannot be before the issue date." });
+  if (problems.length > 0) throw new IngestError(422, "invalid_request", "The request body is invalid; see details.", problems);
+  const fields = {
+    number: body.number,
+    poNumber: body.po_number ?? null,
+    issueDate: body.issue_date,
+    dueDate: body.due_date,
+    terms: body.terms,
+    taxLabel: body.tax_label ?? null,
+    taxTotal: body.tax_total,
+    subtotal,
+    total,
+    memo: body.memo ?? null,
+  };
+  return { externalId, body, lines, subtotal, total, fields };
+}
+
+export function unknownCustomer(customerExternalId: string): IngestError {
+  return new IngestError(422, "unknown_customer", `No customer has external id ${customerExternalId}. PUT /customers/${customerExternalId} first.`, [{ path: "customer_external_id", message: "Unknown customer." }]);
+}
+
+export function numberTaken(number: string): IngestError {
+  return new IngestError(409, "number_taken", `Another invoice already has number ${number}.`);
+}
+
+/** The event and audit row of a created invoice (shared with the batch path so both say the same). */
+export function createdEvent(invoiceId: string, accountId: string, p: PreparedInvoice): NewEvent {
+  return { type: "invoice.upserted", accountId, subjectType: "invoice", subjectId: invoiceId, data: { externalId: p.externalId, number: p.body.number, created: true, changed: ["created"], total: p.total, currency: p.body.currency } };
+}
+
+export function createdAudit(invoiceId: string, key: Pick<ApiKey, "id">, p: PreparedInvoice): AuditEntry {
+  return { actorUserId: null, actorType: "api", action: "invoice.created", subjectType: "invoice", subjectId: invoiceId, data: { apiKeyId: key.id, externalId: p.externalId, total: p.total } };
 }

@@ -1,0 +1,101 @@
+import { inArray, sql } from "drizzle-orm";
+import { accounts } from "#db/schema/accounts";
+import { invoiceLines, invoices } from "#db/schema/invoices";
+import { newId } from "#db/schema/ids";
+import { db, type Executor } from "~/db.server";
+import type { ApiKey } from "~/modules/api/authenticate-api-key.server";
+import { recordAudits } from "~/modules/audit/record-audit.server";
+import { nudgeFanOut, recordEvents } from "~/modules/events/record-event.server";
+import { bulkInsert } from "~/utils/bulk-insert.server";
+import { toInvoiceOut } from "./invoice-view.server";
+import { IngestError, isUniqueViolation, toResult, type IngestResult } from "./result";
+import { createdAudit, createdEvent, numberTaken, prepareInvoice, unknownCustomer, upsertInvoice, type PreparedInvoice } from "./upsert-invoice.server";
+
+type Item = { externalId: string | undefined; body: unknown };
+type Candidate = { index: number; p: PreparedInvoice };
+
+/**
+ * A run of PUT /invoices items from POST /batch. Every item that creates a new invoice is written
+ * in one transaction of set-based statements (locks, lookups, inserts, events, audit), so 500 new
+ * invoices cost a handful of round trips and one commit instead of a dozen round trips each.
+ * Anything else — an update of an existing invoice, an external id or number repeated within the
+ * run, a race lost to a concurrent writer — goes through `upsertInvoice` one item at a time, in
+ * order, so every item answers exactly as the single-item endpoint would.
+ */
+export async function upsertInvoicesInBulk(key: ApiKey, items: Item[]): Promise<IngestResult[]> {
+  const results: Array<IngestResult | undefined> = new Array(items.length);
+  const prepared: Candidate[] = [];
+  items.forEach((item, index) => {
+    try {
+      prepared.push({ index, p: prepareInvoice(item.externalId, item.body) });
+    } catch (error) {
+      if (!(error instanceof IngestError)) throw error;
+      results[index] = error.toResult();
+    }
+  });
+
+  const once = (values: string[]) => {
+    const seen = new Map<string, number>();
+    for (const v of values) seen.set(v, (seen.get(v) ?? 0) + 1);
+    return (v: string) => seen.get(v) === 1;
+  };
+  const idOnce = once(prepared.map((c) => c.p.externalId));
+  const numberOnce = once(prepared.map((c) => c.p.body.number));
+  const candidates = prepared.filter((c) => idOnce(c.p.externalId) && numberOnce(c.p.body.number));
+  if (candidates.length > 1) {
+    try {
+      const created = await db.transaction((tx) => createNew(tx, key, candidates));
+      for (const [index, result] of created) results[index] = result;
+      // After commit (see recordEvents); a crash before this line leaves it to the minute's sweep.
+      if ([...created.values()].some((r) => r.status === 201)) await nudgeFanOut(db);
+    } catch (error) {
+      // A concurrent writer took an id or number between our checks and the insert: nothing of
+      // the bulk statement was kept, so each item is retried on its own.
+      if (!isUniqueViolation(error, "invoices_number_key") && !isUniqueViolation(error, "invoices_external_id_key")) throw error;
+    }
+  }
+
+  for (let index = 0; index < items.length; index++) {
+    if (results[index]) continue;
+    const item = items[index]!;
+    results[index] = await toResult(() => upsertInvoice({ key, externalId: item.externalId, body: item.body }));
+  }
+  return results as IngestResult[];
+}
+
+/** Creates the candidates whose external id is new; answers for those it settled (created or refused). */
+async function createNew(tx: Executor, key: ApiKey, candidates: Candidate[]): Promise<Map<number, IngestResult>> {
+  const answers = new Map<number, IngestResult>();
+  const externalIds = candidates.map((c) => c.p.externalId);
+  // The same per-external-id locks as upsertInvoice, taken in one order so two batches cannot deadlock.
+  await tx.execute(sql`select pg_advisory_xact_lock(h) from (
+    select distinct hashtext('ingest:invoice:' || k) as h from unnest(array[${sql.join(externalIds.map((id) => sql`${id}`), sql`, `)}]::text[]) as k order by 1
+  ) as locks`);
+  const customerIds = [...new Set(candidates.map((c) => c.p.body.customer_external_id))];
+  const accountRows = await tx.select({ id: accounts.id, externalId: accounts.externalId }).from(accounts).where(inArray(accounts.externalId, customerIds));
+  const accountOf = new Map(accountRows.map((a) => [a.externalId, a.id]));
+  const existing = new Set((await tx.select({ externalId: invoices.externalId }).from(invoices).where(inArray(invoices.externalId, externalIds))).map((r) => r.externalId));
+  const numbers = candidates.map((c) => c.p.body.number);
+  const taken = new Set((await tx.select({ number: invoices.number }).from(invoices).where(inArray(invoices.number, numbers))).map((r) => r.number));
+
+  // Same order of checks as upsertInvoice: customer, then existing invoice (an update: left to it), then number.
+  const creating: Array<Candidate & { accountId: string }> = [];
+  for (const c of candidates) {
+    const accountId = accountOf.get(c.p.body.customer_external_id);
+    if (!accountId) answers.set(c.index, unknownCustomer(c.p.body.customer_external_id).toResult());
+    else if (existing.has(c.p.externalId)) continue;
+    else if (taken.has(c.p.body.number)) answers.set(c.index, numberTaken(c.p.body.number).toResult());
+    else creating.push({ ...c, accountId });
+  }
+  if (creating.length === 0) return answers;
+
+  const idOf = new Map(creating.map((c) => [c.index, newId("inv")]));
+  await bulkInsert(tx, invoices, creating.map((c) => ({ ...c.p.fields, id: idOf.get(c.index)!, externalId: c.p.externalId, accountId: c.accountId, currency: c.p.body.currency, status: c.p.total === 0 ? ("paid" as const) : ("open" as const) })));
+  await bulkInsert(tx, invoiceLines, creating.flatMap((c) => c.p.lines.map((l) => ({ ...l, invoiceId: idOf.get(c.index)! }))));
+  // Read back for the answers: balance and timestamps are Postgres'.
+  const rowOf = new Map((await tx.select().from(invoices).where(inArray(invoices.id, [...idOf.values()]))).map((r) => [r.id, r]));
+  await recordEvents(tx, creating.map((c) => createdEvent(idOf.get(c.index)!, c.accountId, c.p)), { nudge: "after-commit" });
+  await recordAudits(tx, creating.map((c) => createdAudit(idOf.get(c.index)!, key, c.p)));
+  for (const c of creating) answers.set(c.index, { status: 201, body: toInvoiceOut(rowOf.get(idOf.get(c.index)!)!, c.p.body.customer_external_id, c.p.lines) });
+  return answers;
+}
