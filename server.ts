@@ -4,6 +4,7 @@
  */
 import { watch } from "node:fs";
 import { stat } from "node:fs/promises";
+import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -11,6 +12,7 @@ import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { bootstrap } from "./server/bootstrap";
 import { accessLog, baseApp, csrfGuard, requestId, securityHeaders } from "./server/http";
+import { stripeWebhookRoute } from "./server/stripe-webhook";
 
 const started = Date.now();
 const boot = await bootstrap();
@@ -58,7 +60,10 @@ app.all("*", (req, res, next) =>
 );
 
 const worker = await startWorker();
-const server = app.listen(env.PORT, () => {
+// Stripe → portal is answered before Express sees the request (see server/stripe-webhook.ts).
+const { receiveStripeWebhook } = await import("./app/modules/payments/receive-stripe-webhook.server");
+const stripeWebhook = stripeWebhookRoute(receiveStripeWebhook);
+const server = createServer((req, res) => stripeWebhook(req, res) || app(req, res)).listen(env.PORT, () => {
   const lines = [
     `Payment portal ready at ${env.APP_URL} (${env.NODE_ENV}, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     ...boot.notes,

@@ -46,7 +46,13 @@ export const webhookDeliveries = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     succeededAt: timestamp({ withTimezone: true }),
   },
-  (t) => [uniqueIndex("webhook_deliveries_endpoint_event_key").on(t.endpointId, t.eventId), index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt)],
+  (t) => [
+    uniqueIndex("webhook_deliveries_endpoint_event_key").on(t.endpointId, t.eventId),
+    index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt),
+    // The batch deliverer claims due rows oldest first and finds the next retry: only pending rows
+    // are indexed, so the index stays as small as the backlog however long the log grows.
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+  ],
 );
 
 /** Bearer keys for the /api/v1 API: only a hash is stored; the key is shown once. */

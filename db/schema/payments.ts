@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { accounts, users } from "./accounts";
 import { newId } from "./ids";
 import { invoices } from "./invoices";
@@ -141,14 +141,31 @@ export const savedPaymentMethods = pgTable(
   (t) => [uniqueIndex("saved_payment_methods_stripe_key").on(t.stripePaymentMethodId), index("saved_payment_methods_account_idx").on(t.accountId)],
 );
 
-/** Inbound Stripe events, recorded once by id (the webhook's dedupe). */
-export const stripeEvents = pgTable("stripe_events", {
-  id: text().primaryKey(),
-  type: text().notNull(),
-  objectId: text(),
-  receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  processedAt: timestamp({ withTimezone: true }),
-});
+/**
+ * Inbound Stripe events, recorded once by id (the webhook's dedupe) and also the queue the
+ * drain works through: a row is waiting while processed_at and failed_at are both null.
+ */
+export const stripeEvents = pgTable(
+  "stripe_events",
+  {
+    id: text().primaryKey(),
+    type: text().notNull(),
+    objectId: text(),
+    /** The portal's own ids from the object's metadata, when it carries them. */
+    paymentId: text(),
+    refundId: text(),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Not claimed before this time: now on arrival, later after a failed attempt (backoff). */
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    attempts: integer().notNull().default(0),
+    lastError: text(),
+    processedAt: timestamp({ withTimezone: true }),
+    /** Set when the drain gave up after its last attempt; reconciliation still repairs the payment. */
+    failedAt: timestamp({ withTimezone: true }),
+  },
+  // The drain's claim: waiting rows in due order, without scanning the processed history.
+  (t) => [index("stripe_events_waiting_idx").on(t.nextAttemptAt).where(sql`${t.processedAt} is null and ${t.failedAt} is null`)],
+);
 
 export type Payment = typeof payments.$inferSelect;
 export type PaymentAllocation = typeof paymentAllocations.$inferSelect;

@@ -5,10 +5,13 @@ import type { Executor } from "~/db.server";
 export interface JobPayloads {
   send_email: { sealed: string };
   send_sign_in_link: { sealed: string };
-  process_stripe_event: { eventId: string; type: string; objectId: string | null; paymentId: string | null; refundId: string | null };
+  /** Works through recorded Stripe events (stripe_events); keyed, so one waits at most. */
+  process_stripe_events: Record<string, never>;
   reconcile_payments: Record<string, never>;
   fan_out_events: Record<string, never>;
+  /** Legacy: one delivery per job, as queued before the batch deliverer; still handled. */
   deliver_webhook: { deliveryId: string };
+  deliver_webhooks: Record<string, never>;
   run_plan_schedule: Record<string, never>;
   charge_installment: { installmentId: string };
 }

@@ -3,11 +3,12 @@ import { unseal } from "~/modules/auth/secrets.server";
 import { sendSignInLink } from "~/modules/auth/send-sign-in-link.server";
 import type { SignInLinkJob } from "~/modules/auth/request-sign-in-link.server";
 import { deliverEmail, type EmailMessage } from "~/modules/notifications/mailer.server";
-import { processStripeEvent } from "~/modules/payments/process-stripe-event.server";
+import { drainStripeEvents } from "~/modules/payments/drain-stripe-events.server";
 import { reconcilePayments } from "~/modules/payments/reconcile-payments.server";
 import { chargeInstallment } from "~/modules/plans/charge-installment.server";
 import { runPlanSchedule } from "~/modules/plans/run-plan-schedule.server";
 import { deliverWebhook } from "~/modules/webhooks/deliver.server";
+import { deliverWebhooksJob } from "~/modules/webhooks/deliver-due.server";
 import { fanOutEvents } from "~/modules/webhooks/fan-out.server";
 import type { JobPayloads } from "./enqueue.server";
 
@@ -19,8 +20,12 @@ export const taskList: TaskList = {
   send_sign_in_link: async (payload) => {
     await sendSignInLink(unseal<SignInLinkJob>((payload as JobPayloads["send_sign_in_link"]).sealed));
   },
-  process_stripe_event: async (payload) => {
-    await processStripeEvent(payload as JobPayloads["process_stripe_event"]);
+  process_stripe_events: async (_payload, helpers) => {
+    await drainStripeEvents({ signal: helpers.abortSignal });
+  },
+  // Legacy: one job per event, as queued before the drain; the event's row is what counts now.
+  process_stripe_event: async (_payload, helpers) => {
+    await drainStripeEvents({ signal: helpers.abortSignal });
   },
   reconcile_payments: async () => {
     await reconcilePayments();
@@ -30,6 +35,9 @@ export const taskList: TaskList = {
   },
   deliver_webhook: async (payload) => {
     await deliverWebhook((payload as JobPayloads["deliver_webhook"]).deliveryId);
+  },
+  deliver_webhooks: async () => {
+    await deliverWebhooksJob();
   },
   run_plan_schedule: async () => {
     await runPlanSchedule();
@@ -41,6 +49,8 @@ export const taskList: TaskList = {
 
 /**
  * Schedules (graphile-worker crontab, one per line): settle payments whose webhooks never came;
- * fan new events out to the back office's webhook endpoints; charge and remind plan installments.
+ * process recorded Stripe events whose wake-up was lost or whose retry is due;
+ * fan new events out to the back office's webhook endpoints and sweep for due deliveries (a safety
+ * net: nudges and wake-ups normally run them sooner); charge and remind plan installments.
  */
-export const crontab = ["*/5 * * * * reconcile_payments", "* * * * * fan_out_events", "*/5 * * * * run_plan_schedule"].join("\n");
+export const crontab = ["*/5 * * * * reconcile_payments", "* * * * * fan_out_events", "* * * * * process_stripe_events ?jobKey=process_stripe_events&max=5", "* * * * * deliver_webhooks ?jobKey=deliver_webhooks&max=5", "*/5 * * * * run_plan_schedule"].join("\n");

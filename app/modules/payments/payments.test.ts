@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { parseCrontab } from "graphile-worker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { accounts, users } from "#db/schema/accounts";
 import { events } from "#db/schema/events";
@@ -19,6 +20,8 @@ const { cancelPayment } = await import("./cancel-payment.server");
 const { reconcilePayments } = await import("./reconcile-payments.server");
 const { refundPayment } = await import("./refund-payment.server");
 const { receiveStripeWebhook } = await import("./receive-stripe-webhook.server");
+const { drainStripeEvents, MAX_EVENT_ATTEMPTS } = await import("./drain-stripe-events.server");
+const { crontab } = await import("~/modules/jobs/tasks.server");
 const { stripe } = await import("~/modules/stripe/client.server");
 
 let payer: { userId: string; ip: string | null };
@@ -212,14 +215,157 @@ describe("webhooks", () => {
   }
   const sign = (body: string) => stripe().webhooks.generateTestHeaderString({ payload: body, secret: process.env.STRIPE_WEBHOOK_SECRET! });
 
-  it("refuses a bad signature with 400 and records nothing", async () => {
+  /** A signed event as Stripe sends it, naming one object. */
+  const stripeEvent = (id: string, type: string, object: Record<string, unknown>) =>
+    JSON.stringify({ id, object: "event", api_version: "2025-01-01", created: Math.floor(Date.now() / 1000), livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type, data: { object } });
+  const sessionCompleted = (eventId: string, p: { id: string; sessionId: string }) =>
+    stripeEvent(eventId, "checkout.session.completed", { id: p.sessionId, object: "checkout.session", metadata: { payment_id: p.id } });
+
+  // One invoice of Pat's other account pays for every payment below, 1.00 at a time, leaving
+  // the first account's invoices to the other tests.
+  let shared: { accountId: string; invoiceId: string } | undefined;
+  async function sharedInvoice() {
+    const [row] = await db.execute<{ account_id: string; id: string }>(sql`
+      select i.account_id, i.id from invoices i join account_contacts c on c.account_id = i.account_id
+      where c.user_id = ${payer.userId} and i.account_id <> ${accountId} and i.status = 'open' and i.amount_pending = 0 and i.balance > 1000
+      order by i.number limit 1`);
+    return { accountId: row!.account_id, invoiceId: row!.id };
+  }
+  /** A card payment Stripe took while its webhooks were lost: the portal still says pending. */
+  async function paidWithoutWebhooks() {
+    await control(emulator, "webhooks/pause");
+    shared ??= await sharedInvoice();
+    const started = await startPayment({ payer, accountId: shared.accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: shared.invoiceId, amount: 100 }], savePaymentMethod: false });
+    if (!started.ok) throw new Error(started.problems.map((p) => p.message).join("; "));
+    await submitHostedCheckout(started.checkoutUrl, { card: "4242424242424242" });
+    await control(emulator, "webhooks/drop");
+    await control(emulator, "webhooks/resume");
+    const p = await payment(started.paymentId);
+    expect(p.status).toBe("pending");
+    return { id: p.id, sessionId: p.stripeCheckoutSessionId! };
+  }
+  async function recorded(eventId: string) {
+    const [row] = await db
+      .select({ row: stripeEvents, dueInSeconds: sql<number>`extract(epoch from ${stripeEvents.nextAttemptAt} - now())::float8` })
+      .from(stripeEvents)
+      .where(eq(stripeEvents.id, eventId));
+    return row ? { ...row.row, dueInSeconds: row.dueInSeconds } : undefined;
+  }
+  const makeDue = (eventId: string) => db.update(stripeEvents).set({ nextAttemptAt: sql`now()` }).where(eq(stripeEvents.id, eventId));
+  async function queuedDrains() {
+    const [row] = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'process_stripe_events' and locked_at is null and attempts < max_attempts`,
+    );
+    return row!.n;
+  }
+
+  it("refuses a bad or stale signature with 400 and records nothing, and takes the exact bytes signed", async () => {
     const body = JSON.stringify({ id: "evt_forged", object: "event", type: "checkout.session.completed", data: { object: { id: "cs_test_forged", metadata: {} } } });
     const before = (await db.select().from(stripeEvents)).length;
     expect((await receiveStripeWebhook(body, "t=1,v1=deadbeef")).status).toBe(400);
     expect((await receiveStripeWebhook(body, null)).status).toBe(400);
     const good = sign(body);
     expect((await receiveStripeWebhook(`${body} `, good)).status).toBe(400); // re-serialized body
-    expect((await db.select().from(stripeEvents)).length).toBe(before);
+    // Signed with another secret, or older than Stripe's 5 minutes tolerance.
+    expect((await receiveStripeWebhook(body, stripe().webhooks.generateTestHeaderString({ payload: body, secret: "whsec_someone_else" }))).status).toBe(400);
+    const stale = stripe().webhooks.generateTestHeaderString({ payload: body, secret: process.env.STRIPE_WEBHOOK_SECRET!, timestamp: Math.floor(Date.now() / 1000) - 301 });
+    expect((await receiveStripeWebhook(body, stale)).status).toBe(400);
+    expect((await receiveStripeWebhook(Buffer.from(body), good)).status).toBe(200); // the raw bytes, as the server passes them
+    expect((await db.select().from(stripeEvents)).length).toBe(before + 1);
+  });
+
+  it("records a repeated event once, answers only once it is recorded, and processes it once", async () => {
+    const p = await paidWithoutWebhooks();
+    const body = sessionCompleted(`evt_repeat_${p.id}`, p);
+    const answers = await Promise.all([1, 2, 3].map(() => receiveStripeWebhook(body, sign(body))));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+
+    // Answered 200: the event is on record with what the drain needs, and its job is queued.
+    expect(await recorded(`evt_repeat_${p.id}`)).toMatchObject({ paymentId: p.id, objectId: p.sessionId, attempts: 0, processedAt: null });
+    expect(await queuedDrains()).toBe(1);
+    expect((await payment(p.id)).status).toBe("pending");
+
+    await drainJobs();
+    expect((await payment(p.id)).status).toBe("succeeded");
+    const done = await recorded(`evt_repeat_${p.id}`);
+    expect(done).toMatchObject({ attempts: 1, lastError: null });
+    expect(done!.processedAt).toBeInstanceOf(Date);
+
+    // Stripe delivers it again later: recorded already, not processed again.
+    expect((await receiveStripeWebhook(body, sign(body))).status).toBe(200);
+    await drainJobs();
+    expect(await recorded(`evt_repeat_${p.id}`)).toMatchObject({ attempts: 1, processedAt: done!.processedAt });
+    expect(await db.select().from(events).where(and(eq(events.subjectId, p.id), eq(events.type, "payment.succeeded")))).toHaveLength(1);
+  });
+
+  it("retries a failing event with backoff without holding up the others, and gives up after the last attempt", async () => {
+    const broken = await paidWithoutWebhooks();
+    const healthy = await paidWithoutWebhooks();
+    const doomed = await paidWithoutWebhooks();
+    // Stripe does not know these sessions: re-reading them fails until the id is put back.
+    for (const p of [broken, doomed]) await db.update(payments).set({ stripeCheckoutSessionId: `cs_test_unknown_${p.id}` }).where(eq(payments.id, p.id));
+    for (const p of [broken, healthy, doomed]) {
+      const body = sessionCompleted(`evt_retry_${p.id}`, p);
+      expect((await receiveStripeWebhook(body, sign(body))).status).toBe(200);
+    }
+    await drainJobs();
+
+    expect((await payment(healthy.id)).status).toBe("succeeded");
+    expect((await recorded(`evt_retry_${healthy.id}`))!.processedAt).toBeInstanceOf(Date);
+    const failed = (await recorded(`evt_retry_${broken.id}`))!;
+    expect(failed).toMatchObject({ attempts: 1, processedAt: null, failedAt: null });
+    expect(failed.lastError).toMatch(/cs_test_unknown_/);
+    expect(failed.dueInSeconds).toBeGreaterThan(50);
+    expect(failed.dueInSeconds).toBeLessThanOrEqual(60);
+
+    // Not tried again before it is due, however often the drain runs.
+    await drainStripeEvents();
+    expect(await recorded(`evt_retry_${broken.id}`)).toMatchObject({ attempts: 1 });
+
+    // Due and failing again: the wait doubles.
+    await makeDue(`evt_retry_${broken.id}`);
+    await drainStripeEvents();
+    const again = (await recorded(`evt_retry_${broken.id}`))!;
+    expect(again).toMatchObject({ attempts: 2, processedAt: null });
+    expect(again.dueInSeconds).toBeGreaterThan(110);
+    expect(again.dueInSeconds).toBeLessThanOrEqual(120);
+
+    // Once Stripe knows the session again, the next attempt brings the payment in line.
+    await db.update(payments).set({ stripeCheckoutSessionId: broken.sessionId }).where(eq(payments.id, broken.id));
+    await makeDue(`evt_retry_${broken.id}`);
+    expect(await drainStripeEvents()).toMatchObject({ failed: 0 });
+    expect(await recorded(`evt_retry_${broken.id}`)).toMatchObject({ attempts: 3, lastError: null });
+    expect((await payment(broken.id)).status).toBe("succeeded");
+
+    // The last attempt fails: the event is given up and never claimed again.
+    await db.update(stripeEvents).set({ attempts: MAX_EVENT_ATTEMPTS - 1, nextAttemptAt: sql`now()` }).where(eq(stripeEvents.id, `evt_retry_${doomed.id}`));
+    await drainStripeEvents();
+    const givenUp = (await recorded(`evt_retry_${doomed.id}`))!;
+    expect(givenUp).toMatchObject({ attempts: MAX_EVENT_ATTEMPTS, processedAt: null });
+    expect(givenUp.failedAt).toBeInstanceOf(Date);
+    await makeDue(`evt_retry_${doomed.id}`);
+    await drainStripeEvents();
+    expect(await recorded(`evt_retry_${doomed.id}`)).toMatchObject({ attempts: MAX_EVENT_ATTEMPTS });
+  });
+
+  it("still processes an event whose job was lost, on the once-a-minute sweep", async () => {
+    const p = await paidWithoutWebhooks();
+    const body = sessionCompleted(`evt_lost_${p.id}`, p);
+    expect((await receiveStripeWebhook(body, sign(body))).status).toBe(200);
+    // The process dies before its job runs, and the job is lost with it; the event's row is not.
+    await db.execute(sql`delete from graphile_worker._private_jobs where task_id in (select id from graphile_worker._private_tasks where identifier = 'process_stripe_events')`);
+    await drainJobs();
+    expect(await recorded(`evt_lost_${p.id}`)).toMatchObject({ processedAt: null, attempts: 0 });
+
+    // The crontab runs the drain every minute, under the same key as the nudges.
+    const [sweep] = parseCrontab(crontab).filter((item) => item.task === "process_stripe_events");
+    expect(sweep?.options.jobKey).toBe("process_stripe_events");
+    for (const min of [0, 17, 59]) expect(sweep!.match({ min, hour: 3, date: 9, month: 5, dow: 2 })).toBe(true);
+    // What the cron does at the next minute:
+    await db.execute(sql`select graphile_worker.add_job(${sweep!.task}, '{}'::json, job_key => ${sweep!.options.jobKey})`);
+    await drainJobs();
+    expect((await recorded(`evt_lost_${p.id}`))!.processedAt).toBeInstanceOf(Date);
+    expect((await payment(p.id)).status).toBe("succeeded");
   });
 
   it("reaches the same final state whatever the order and number of deliveries", async () => {

@@ -1,42 +1,76 @@
-import { eq, or, sql } from "drizzle-orm";
-import { payments, refunds, stripeEvents } from "#db/schema/payments";
-import { db } from "~/db.server";
-import type { JobPayloads } from "~/modules/jobs/enqueue.server";
+import { inArray, or } from "drizzle-orm";
+import { payments, refunds } from "#db/schema/payments";
 import { paymentPlans } from "#db/schema/plans";
+import { db } from "~/db.server";
 import { syncPlanSetup } from "~/modules/plans/setup-checkout.server";
 import { syncRefund } from "./refund-payment.server";
 import { syncPayment } from "./sync-payment.server";
 
-/**
- * The job behind each recorded Stripe event: find which payment (or refund) it concerns and
- * bring it in line with Stripe's current state. The event's own payload is only a pointer.
- */
-export async function processStripeEvent(job: JobPayloads["process_stripe_event"]): Promise<void> {
-  if (job.type.startsWith("refund.") || job.type === "charge.refunded") {
-    const [refund] = job.refundId
-      ? await db.select({ id: refunds.id }).from(refunds).where(eq(refunds.id, job.refundId))
-      : job.objectId
-        ? await db.select({ id: refunds.id }).from(refunds).where(eq(refunds.stripeRefundId, job.objectId))
-        : [];
-    if (refund) await syncRefund(refund.id);
-  } else {
-    const paymentId = job.paymentId ?? (await paymentIdFor(job.objectId));
-    if (paymentId) await syncPayment(paymentId);
-    else if (job.objectId?.startsWith("cs_")) {
-      // A setup-mode session: a payer authorizing (or replacing) a plan's payment method.
-      const [plan] = await db.select({ id: paymentPlans.id }).from(paymentPlans).where(eq(paymentPlans.setupCheckoutSessionId, job.objectId));
-      if (plan) await syncPlanSetup(plan.id);
-    }
-  }
-  await db.update(stripeEvents).set({ processedAt: sql`now()` }).where(eq(stripeEvents.id, job.eventId));
+/** A recorded Stripe event as the drain claims it: only a pointer to what changed. */
+export interface RecordedStripeEvent {
+  id: string;
+  type: string;
+  objectId: string | null;
+  paymentId: string | null;
+  refundId: string | null;
 }
 
-async function paymentIdFor(objectId: string | null): Promise<string | null> {
-  if (!objectId) return null;
-  const [payment] = await db
-    .select({ id: payments.id })
-    .from(payments)
-    .where(or(eq(payments.stripeCheckoutSessionId, objectId), eq(payments.stripePaymentIntentId, objectId), eq(payments.stripeChargeId, objectId)))
-    .limit(1);
-  return payment?.id ?? null;
+/** What an event asks the portal to re-read from Stripe. */
+export type SyncTarget = { kind: "payment" | "refund" | "plan_setup"; id: string };
+
+const isRefundEvent = (type: string) => type.startsWith("refund.") || type === "charge.refunded";
+
+/**
+ * Finds which payment, refund or plan setup each event concerns (null: nothing of ours), with
+ * a few queries for the whole batch rather than one per event.
+ */
+export async function resolveTargets(events: RecordedStripeEvent[]): Promise<Map<string, SyncTarget | null>> {
+  const refundEvents = events.filter((e) => isRefundEvent(e.type));
+  const paymentEvents = events.filter((e) => !isRefundEvent(e.type));
+
+  const refundIds = refundEvents.flatMap((e) => (e.refundId ? [e.refundId] : []));
+  const refundObjects = refundEvents.flatMap((e) => (!e.refundId && e.objectId ? [e.objectId] : []));
+  const refundRows =
+    refundIds.length + refundObjects.length > 0
+      ? await db
+          .select({ id: refunds.id, stripeRefundId: refunds.stripeRefundId })
+          .from(refunds)
+          .where(or(refundIds.length ? inArray(refunds.id, refundIds) : undefined, refundObjects.length ? inArray(refunds.stripeRefundId, refundObjects) : undefined))
+      : [];
+
+  // Our own payment id in the metadata is enough; otherwise find the payment by Stripe's ids.
+  const paymentObjects = paymentEvents.flatMap((e) => (!e.paymentId && e.objectId ? [e.objectId] : []));
+  const paymentRows = paymentObjects.length
+    ? await db
+        .select({ id: payments.id, session: payments.stripeCheckoutSessionId, intent: payments.stripePaymentIntentId, charge: payments.stripeChargeId })
+        .from(payments)
+        .where(or(inArray(payments.stripeCheckoutSessionId, paymentObjects), inArray(payments.stripePaymentIntentId, paymentObjects), inArray(payments.stripeChargeId, paymentObjects)))
+    : [];
+  const paymentByObject = new Map<string, string>();
+  for (const p of paymentRows) for (const key of [p.session, p.intent, p.charge]) if (key) paymentByObject.set(key, p.id);
+
+  // A setup-mode session is a payer authorizing (or replacing) a plan's payment method.
+  const setupSessions = paymentObjects.filter((o) => o.startsWith("cs_") && !paymentByObject.has(o));
+  const planRows = setupSessions.length
+    ? await db.select({ id: paymentPlans.id, session: paymentPlans.setupCheckoutSessionId }).from(paymentPlans).where(inArray(paymentPlans.setupCheckoutSessionId, setupSessions))
+    : [];
+
+  const targets = new Map<string, SyncTarget | null>();
+  for (const e of refundEvents) {
+    const row = refundRows.find((r) => (e.refundId ? r.id === e.refundId : r.stripeRefundId === e.objectId));
+    targets.set(e.id, row ? { kind: "refund", id: row.id } : null);
+  }
+  for (const e of paymentEvents) {
+    const paymentId = e.paymentId ?? (e.objectId ? paymentByObject.get(e.objectId) : undefined);
+    const plan = !paymentId && e.objectId ? planRows.find((p) => p.session === e.objectId) : undefined;
+    targets.set(e.id, paymentId ? { kind: "payment", id: paymentId } : plan ? { kind: "plan_setup", id: plan.id } : null);
+  }
+  return targets;
+}
+
+/** Brings one payment, refund or plan in line with Stripe's current state (safe to repeat). */
+export async function syncTarget(target: SyncTarget): Promise<void> {
+  if (target.kind === "payment") await syncPayment(target.id);
+  else if (target.kind === "refund") await syncRefund(target.id);
+  else await syncPlanSetup(target.id);
 }

@@ -1,18 +1,46 @@
+import { sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { stripeEvents } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
-import { enqueueJob } from "~/modules/jobs/enqueue.server";
 import { stripe } from "~/modules/stripe/client.server";
+import { batchCalls } from "~/utils/batch-calls";
+import { requestStripeEventDrain } from "./drain-stripe-events.server";
 
 export type WebhookAnswer = { status: 200 | 400; body: string };
 
+type NewStripeEvent = { id: string; type: string; objectId: string | null; paymentId: string | null; refundId: string | null };
+
 /**
- * The Stripe webhook: verify the signature on the exact raw body, record the event once by id,
- * and hand it to a job in the same transaction — answering fast and never acting on an
- * unverified or repeated payload. The job re-reads the object from Stripe.
+ * Records events, deduplicated by id, and says which were new. Deliveries arriving together
+ * share one multi-row insert (one round trip, one commit) instead of one each: at high rates
+ * the round trips, not the rows, are the cost. The rows travel as one JSON parameter, so the
+ * statement text never changes and stays prepared. Autocommit: committed when it returns.
  */
-export async function receiveStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookAnswer> {
+const recordEvents = batchCalls(
+  async (rows: NewStripeEvent[]): Promise<boolean[]> => {
+    const inserted = await db.execute<{ id: string }>(sql`
+      insert into ${stripeEvents} (id, type, object_id, payment_id, refund_id)
+      select r.id, r.type, r.object_id, r.payment_id, r.refund_id
+      from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.id, type: r.type, object_id: r.objectId, payment_id: r.paymentId, refund_id: r.refundId })))}::jsonb)
+        as r(id text, type text, object_id text, payment_id text, refund_id text)
+      on conflict (id) do nothing
+      returning id`);
+    const fresh = new Set(inserted.map((r) => r.id));
+    // The same id twice in one batch is inserted once; only its first delivery counts as new.
+    return rows.map((r) => fresh.delete(r.id));
+  },
+  { maxInFlight: 1, maxBatch: 100 },
+);
+
+/**
+ * The Stripe webhook: verify the signature on the exact raw body, record the event once by id
+ * (the row is the durable to-do), wake the drain, and answer — never acting on an unverified or
+ * repeated payload. The drain re-reads the object from Stripe; the once-a-minute sweep catches
+ * any event whose wake-up was lost. Throws if the event could not be recorded, so the caller
+ * answers 5xx and Stripe delivers it again.
+ */
+export async function receiveStripeWebhook(rawBody: string | Buffer, signature: string | null): Promise<WebhookAnswer> {
   let event: Stripe.Event;
   try {
     // Default 300 s tolerance; never 0 (in SDK 23 that disables the age check).
@@ -21,14 +49,19 @@ export async function receiveStripeWebhook(rawBody: string, signature: string | 
     return { status: 400, body: "invalid signature" };
   }
   const object = event.data.object as { id?: string; metadata?: Record<string, string> | null };
-  await db.transaction(async (tx) => {
-    const [fresh] = await tx
-      .insert(stripeEvents)
-      .values({ id: event.id, type: event.type, objectId: object.id ?? null })
-      .onConflictDoNothing()
-      .returning({ id: stripeEvents.id });
-    if (!fresh) return; // a repeat delivery: already recorded and handled
-    await enqueueJob(tx, "process_stripe_event", { eventId: event.id, type: event.type, objectId: object.id ?? null, paymentId: object.metadata?.payment_id ?? null, refundId: object.metadata?.refund_id ?? null });
+  const fresh = await recordEvents({
+    id: event.id,
+    type: event.type,
+    objectId: object.id ?? null,
+    paymentId: object.metadata?.payment_id ?? null,
+    refundId: object.metadata?.refund_id ?? null,
   });
+  // A repeat delivery was already recorded and woke the drain (or the sweep has it).
+  if (fresh) {
+    // Awaited, so the job exists when we answer; a failure is only logged: the event is recorded.
+    await requestStripeEventDrain().catch((error: unknown) => {
+      console.error(JSON.stringify({ level: "warn", msg: "could not wake the Stripe event drain; the sweep will", eventId: event.id, error: String(error) }));
+    });
+  }
   return { status: 200, body: "ok" };
 }

@@ -1,13 +1,18 @@
-import { eq, sql } from "drizzle-orm";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
 import { events, type DomainEvent } from "#db/schema/events";
-import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
-import { db } from "~/db.server";
+import { webhookDeliveries, webhookEndpoints, type deliveryStatuses } from "#db/schema/integrations";
+import { db, type Executor } from "~/db.server";
 import { now } from "~/utils/clock";
-import { scheduleDelivery } from "./fan-out.server";
+import { postWebhook } from "./post-webhook.server";
 import { maxAttempts, nextAttemptAt, parseRetryAfter, retryAfterStatuses } from "./retry-policy";
+import { scheduleDeliveryAt } from "./schedule-delivery.server";
 import { signedHeaders } from "./signing.server";
 
-export const DELIVERY_TIMEOUT_MS = 10_000;
+/**
+ * Requests in flight at once per batch (over the job's two lanes, at most 64 to one endpoint, all
+ * on kept-alive connections: see post-webhook.server.ts).
+ */
+export const MAX_IN_FLIGHT = 32;
 const USER_AGENT = "EIPP-Webhooks/1.0";
 
 /** The JSON body the back office receives for an event. */
@@ -20,97 +25,173 @@ export function webhookBody(event: Pick<DomainEvent, "id" | "type" | "createdAt"
   });
 }
 
-type Outcome = "succeeded" | "retrying" | "failed" | "exhausted" | "skipped" | "not_due" | "not_pending" | "busy";
+export type Outcome = "succeeded" | "retrying" | "failed" | "exhausted" | "skipped" | "not_due" | "not_pending" | "busy";
+type Attempt = { at: string; statusCode: number | null; latencyMs: number; error: string | null };
+type Recorded = {
+  id: string;
+  outcome: Outcome;
+  status: (typeof deliveryStatuses)[number];
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  /** null when nothing was sent (skipped): the log and the counters stay as they were. */
+  attempt: Attempt | null;
+  succeededAt: Date | null;
+};
+
+// A delivery with what is needed to send it, read in the claiming query (no per-row selects).
+const claimFields = {
+  id: webhookDeliveries.id,
+  status: webhookDeliveries.status,
+  attemptCount: webhookDeliveries.attemptCount,
+  nextAttemptAt: webhookDeliveries.nextAttemptAt,
+  endpoint: {
+    id: webhookEndpoints.id,
+    url: webhookEndpoints.url,
+    secret: webhookEndpoints.secret,
+    previousSecret: webhookEndpoints.previousSecret,
+    previousSecretExpiresAt: webhookEndpoints.previousSecretExpiresAt,
+    enabled: webhookEndpoints.enabled,
+  },
+  event: {
+    id: events.id,
+    type: events.type,
+    createdAt: events.createdAt,
+    data: events.data,
+    accountId: events.accountId,
+    subjectType: events.subjectType,
+    subjectId: events.subjectId,
+  },
+};
+
+function selectClaimable(tx: Executor) {
+  return tx
+    .select(claimFields)
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .innerJoin(events, eq(events.id, webhookDeliveries.eventId));
+}
+
+export type Claimed = Awaited<ReturnType<typeof selectClaimable>>[number];
 
 /**
- * Makes one attempt of a pending delivery and records it. The row stays locked during the
- * request so a replay or a second job cannot send it twice at once. Failures are scheduled by
- * this code (not by graphile's retries) so every attempt lands in the delivery log.
+ * Locks up to `limit` due pending deliveries, oldest due first. SKIP LOCKED lets several runs
+ * work side by side on disjoint rows; the locks are held until the caller's transaction records
+ * the outcomes, so a replay or another run cannot send the same row twice at once.
+ * Served by the partial index webhook_deliveries_due_idx.
+ */
+export async function claimDue(tx: Executor, limit: number): Promise<Claimed[]> {
+  return selectClaimable(tx)
+    .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now())))
+    .orderBy(asc(webhookDeliveries.nextAttemptAt))
+    .limit(limit)
+    .for("update", { of: webhookDeliveries, skipLocked: true });
+}
+
+/**
+ * Sends the claimed deliveries (at most MAX_IN_FLIGHT at once) and records every outcome with
+ * one UPDATE, in the caller's transaction. Failures are scheduled here (not by graphile's
+ * retries) so every attempt lands in the delivery log; a job wakes the batch when the earliest
+ * retry is due.
+ */
+export async function deliverClaimed(tx: Executor, rows: Claimed[]): Promise<Recorded[]> {
+  // An endpoint that answered 410 in this batch gets nothing more: its other rows are skipped.
+  const gone = new Map<string, Date>();
+  const results = await mapLimit(rows, MAX_IN_FLIGHT, async (row) => {
+    if (!row.endpoint.enabled || gone.has(row.endpoint.id)) return skipped(row.id);
+    const sent = await send(row);
+    if (sent.statusCode === 410 && !gone.has(row.endpoint.id)) gone.set(row.endpoint.id, sent.at);
+    return decide(row, sent);
+  });
+  await recordOutcomes(tx, results);
+  for (const [endpointId, at] of gone) {
+    await tx
+      .update(webhookEndpoints)
+      .set({ enabled: false, disabledReason: `The endpoint answered 410 Gone on ${at.toISOString()}.`, updatedAt: at })
+      .where(eq(webhookEndpoints.id, endpointId));
+  }
+  const retries = results.flatMap((r) => (r.status === "pending" && r.nextAttemptAt ? [r.nextAttemptAt.getTime()] : []));
+  if (retries.length > 0) await scheduleDeliveryAt(tx, new Date(Math.min(...retries)));
+  return results;
+}
+
+/**
+ * Makes one attempt of one delivery now (the legacy per-delivery job, scripts, tests), through the
+ * same path as the batch. A delivery whose next attempt is scheduled later is left alone.
  */
 export async function deliverWebhook(deliveryId: string): Promise<{ outcome: Outcome }> {
   return db.transaction(async (tx) => {
-    const [delivery] = await tx.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId)).for("update", { skipLocked: true });
-    if (!delivery) {
+    const [row] = await selectClaimable(tx).where(eq(webhookDeliveries.id, deliveryId)).for("update", { of: webhookDeliveries, skipLocked: true });
+    if (!row) {
       const [exists] = await tx.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId));
       return { outcome: exists ? "busy" : "not_pending" };
     }
-    if (delivery.status !== "pending") return { outcome: "not_pending" };
-    const at = now();
-    // A later attempt was scheduled meanwhile (its own job will come).
-    if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > at.getTime() + 1000) return { outcome: "not_due" };
-
-    const [endpoint] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, delivery.endpointId));
-    const [event] = await tx.select().from(events).where(eq(events.id, delivery.eventId));
-    if (!endpoint || !event) return { outcome: "not_pending" };
-    if (!endpoint.enabled) {
-      await tx.update(webhookDeliveries).set({ status: "skipped", nextAttemptAt: null, lastError: "Endpoint disabled" }).where(eq(webhookDeliveries.id, delivery.id));
-      return { outcome: "skipped" };
-    }
-
-    const body = webhookBody(event);
-    const previousSecret = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > at ? endpoint.previousSecret : null;
-    // webhook-id is the event id: every retry and replay carries it, so consumers dedupe on it.
-    const headers = signedHeaders({ id: event.id, body, at, secret: endpoint.secret, previousSecret });
-
-    const started = performance.now();
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    let retryAfter: string | null = null;
-    try {
-      const res = await fetch(endpoint.url, {
-        method: "POST",
-        headers: { ...headers, "content-type": "application/json", "user-agent": USER_AGENT },
-        body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-      });
-      statusCode = res.status;
-      retryAfter = res.headers.get("retry-after");
-      await res.body?.cancel().catch(() => {});
-      if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
-    } catch (e) {
-      error = describeNetworkError(e);
-    }
-    const latencyMs = Math.round(performance.now() - started);
-    const attempt = { at: at.toISOString(), statusCode, latencyMs, error };
-    const attemptCount = delivery.attemptCount + 1;
-    const base = {
-      attemptCount,
-      lastStatusCode: statusCode,
-      lastError: error,
-      attempts: sql`${webhookDeliveries.attempts} || ${JSON.stringify([attempt])}::jsonb`,
-    };
-
-    if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
-      await tx.update(webhookDeliveries).set({ ...base, status: "succeeded", nextAttemptAt: null, succeededAt: at }).where(eq(webhookDeliveries.id, delivery.id));
-      return { outcome: "succeeded" };
-    }
-    if (statusCode === 410) {
-      await tx.update(webhookDeliveries).set({ ...base, status: "failed", nextAttemptAt: null }).where(eq(webhookDeliveries.id, delivery.id));
-      await tx
-        .update(webhookEndpoints)
-        .set({ enabled: false, disabledReason: `The endpoint answered 410 Gone on ${at.toISOString()}.`, updatedAt: at })
-        .where(eq(webhookEndpoints.id, endpoint.id));
-      return { outcome: "failed" };
-    }
-    const retryAfterMs = statusCode !== null && retryAfterStatuses.has(statusCode) ? parseRetryAfter(retryAfter, at) : null;
-    const next = attemptCount >= maxAttempts ? null : nextAttemptAt(attemptCount, at, retryAfterMs);
-    if (!next) {
-      await tx.update(webhookDeliveries).set({ ...base, status: "exhausted", nextAttemptAt: null }).where(eq(webhookDeliveries.id, delivery.id));
-      return { outcome: "exhausted" };
-    }
-    await tx.update(webhookDeliveries).set({ ...base, nextAttemptAt: next }).where(eq(webhookDeliveries.id, delivery.id));
-    await scheduleDelivery(tx, delivery.id, next);
-    return { outcome: "retrying" };
+    if (row.status !== "pending") return { outcome: "not_pending" };
+    // A later attempt is scheduled: the wake-up job for it will come.
+    if (row.nextAttemptAt && row.nextAttemptAt.getTime() > now().getTime() + 1000) return { outcome: "not_due" };
+    const [result] = await deliverClaimed(tx, [row]);
+    return { outcome: result!.outcome };
   });
 }
 
-function describeNetworkError(e: unknown): string {
-  if (e instanceof Error) {
-    if (e.name === "TimeoutError" || e.name === "AbortError") return `Timed out after ${DELIVERY_TIMEOUT_MS / 1000} s`;
-    const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
-    if (cause?.code) return `Connection error: ${cause.code}`;
-    return `Request failed: ${cause?.message ?? e.message}`.slice(0, 300);
-  }
-  return "Request failed";
+type Sent = { at: Date; statusCode: number | null; error: string | null; retryAfter: string | null; latencyMs: number };
+
+async function send(row: Claimed): Promise<Sent> {
+  const at = now();
+  const { endpoint, event } = row;
+  const body = webhookBody(event);
+  const previousSecret = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > at ? endpoint.previousSecret : null;
+  // webhook-id is the event id: every retry and replay carries it, so consumers dedupe on it.
+  const headers = signedHeaders({ id: event.id, body, at, secret: endpoint.secret, previousSecret });
+  const started = performance.now();
+  const { statusCode, error, retryAfter } = await postWebhook(endpoint.url, { ...headers, "content-type": "application/json", "user-agent": USER_AGENT }, body);
+  return { at, statusCode, error, retryAfter, latencyMs: Math.round(performance.now() - started) };
+}
+
+/** The retry policy applied to one attempt's result. */
+function decide(row: Claimed, sent: Sent): Recorded {
+  const { at, statusCode, error } = sent;
+  const attempt = { at: at.toISOString(), statusCode, latencyMs: sent.latencyMs, error };
+  const base = { id: row.id, attempt, lastError: error, succeededAt: null, nextAttemptAt: null };
+  if (statusCode !== null && statusCode >= 200 && statusCode < 300) return { ...base, outcome: "succeeded", status: "succeeded", succeededAt: at };
+  if (statusCode === 410) return { ...base, outcome: "failed", status: "failed" };
+  const attemptCount = row.attemptCount + 1;
+  const retryAfterMs = statusCode !== null && retryAfterStatuses.has(statusCode) ? parseRetryAfter(sent.retryAfter, at) : null;
+  const next = attemptCount >= maxAttempts ? null : nextAttemptAt(attemptCount, at, retryAfterMs);
+  if (!next) return { ...base, outcome: "exhausted", status: "exhausted" };
+  return { ...base, outcome: "retrying", status: "pending", nextAttemptAt: next };
+}
+
+function skipped(id: string): Recorded {
+  return { id, outcome: "skipped", status: "skipped", nextAttemptAt: null, lastError: "Endpoint disabled", attempt: null, succeededAt: null };
+}
+
+/** Every outcome of a batch in one statement (the rows are locked by this transaction). */
+async function recordOutcomes(tx: Executor, results: Recorded[]): Promise<void> {
+  if (results.length === 0) return;
+  const rows = JSON.stringify(results.map((r) => ({ id: r.id, status: r.status, next_attempt_at: r.nextAttemptAt, last_error: r.lastError, attempt: r.attempt, succeeded_at: r.succeededAt })));
+  await tx.execute(sql`
+    update webhook_deliveries d set
+      status = x.status,
+      next_attempt_at = x.next_attempt_at,
+      last_error = x.last_error,
+      attempt_count = d.attempt_count + (x.attempt is not null)::int,
+      last_status_code = case when x.attempt is null then d.last_status_code else (x.attempt ->> 'statusCode')::int end,
+      attempts = case when x.attempt is null then d.attempts else d.attempts || jsonb_build_array(x.attempt) end,
+      succeeded_at = coalesce(x.succeeded_at, d.succeeded_at)
+    from jsonb_to_recordset(${rows}::jsonb) as x(id text, status text, next_attempt_at timestamptz, last_error text, attempt jsonb, succeeded_at timestamptz)
+    where d.id = x.id`);
+}
+
+/** Runs `fn` over `items` with at most `limit` promises pending, keeping the order of results. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
 }

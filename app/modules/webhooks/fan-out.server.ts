@@ -1,24 +1,16 @@
 import { sql } from "drizzle-orm";
-import { webhookDeliveries } from "#db/schema/integrations";
-import { db, type Executor } from "~/db.server";
-import { enqueueJob } from "~/modules/jobs/enqueue.server";
+import { newId } from "#db/schema/ids";
+import { db } from "~/db.server";
+import { nudgeFanOut } from "~/modules/events/record-event.server";
+import { now } from "~/utils/clock";
 import { TEST_EVENT_TYPE } from "./event-types";
+import { requestDelivery } from "./schedule-delivery.server";
 
 const BATCH = 1000;
 
-/** Asks the worker to fan out soon (one queued run at most, thanks to the job key). */
-export async function triggerFanOut(tx: Executor): Promise<void> {
-  await enqueueJob(tx, "fan_out_events", {}, { jobKey: "fan_out_events", maxAttempts: 3 });
-}
-
-/** Queues the attempt of one delivery at `runAt` (now by default); the key keeps one job per delivery. */
-export async function scheduleDelivery(tx: Executor, deliveryId: string, runAt?: Date): Promise<void> {
-  await enqueueJob(tx, "deliver_webhook", { deliveryId }, { jobKey: deliveryId, maxAttempts: 1, runAt });
-}
-
 /**
  * Creates the missing deliveries: one per (enabled endpoint, event of a subscribed type written
- * since the endpoint was created) and queues a delivery job for each. No cursor is kept: the
+ * since the endpoint was created) and nudges the one batch delivery job. No cursor is kept: the
  * unique (endpoint, event) pair is the memory, so an event whose transaction commits late is still
  * picked up on the next run. Looks back 7 days at most so a run stays cheap.
  */
@@ -39,14 +31,20 @@ export async function fanOutEvents(options: { limit?: number } = {}): Promise<{ 
       limit ${limit + 1}`);
     const rows = [...candidates].slice(0, limit);
     if (rows.length === 0) return { created: 0 };
-    const created = await tx
-      .insert(webhookDeliveries)
-      .values(rows.map((r) => ({ endpointId: r.endpoint_id, eventId: r.event_id, status: "pending" as const, nextAttemptAt: new Date() })))
-      .onConflictDoNothing()
-      .returning({ id: webhookDeliveries.id });
-    for (const d of created) await scheduleDelivery(tx, d.id);
+    // One JSON parameter rather than the query builder's multi-row VALUES: building a statement
+    // with thousands of parameters costs more CPU than the insert itself.
+    const values = JSON.stringify(rows.map((r) => ({ id: newId("msg"), endpoint_id: r.endpoint_id, event_id: r.event_id })));
+    const created = [
+      ...(await tx.execute<{ id: string }>(sql`
+        insert into webhook_deliveries (id, endpoint_id, event_id, status, next_attempt_at)
+        select x.id, x.endpoint_id, x.event_id, 'pending', ${now().toISOString()}::timestamptz
+        from jsonb_to_recordset(${values}::jsonb) as x(id text, endpoint_id text, event_id text)
+        on conflict do nothing
+        returning id`)),
+    ];
+    if (created.length > 0) await requestDelivery(tx);
     // More than one batch waiting: run again straight away rather than in a minute.
-    if (candidates.length > limit) await triggerFanOut(tx);
+    if (candidates.length > limit) await nudgeFanOut(tx);
     return { created: created.length };
   });
 }

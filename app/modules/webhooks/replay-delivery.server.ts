@@ -3,7 +3,7 @@ import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { now } from "~/utils/clock";
-import { scheduleDelivery } from "./fan-out.server";
+import { requestDelivery } from "./schedule-delivery.server";
 import type { StaffActor } from "./validation";
 
 /**
@@ -21,7 +21,7 @@ export async function replayDelivery(input: { staff: StaffActor; endpointId: str
       .where(and(eq(webhookDeliveries.id, input.deliveryId), eq(webhookDeliveries.endpointId, endpoint.id)))
       .returning({ id: webhookDeliveries.id, eventId: webhookDeliveries.eventId });
     if (!delivery) return { ok: false as const, message: "Delivery not found." };
-    await scheduleDelivery(tx, delivery.id);
+    await requestDelivery(tx);
     await recordAudit(tx, { actorUserId: input.staff.userId, actorType: "user", action: "webhook_delivery.replayed", subjectType: "webhook_endpoint", subjectId: endpoint.id, ip: input.staff.ip, data: { deliveryId: delivery.id, eventId: delivery.eventId } });
     return { ok: true as const };
   });

@@ -3,7 +3,8 @@ import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { now } from "~/utils/clock";
-import { scheduleDelivery, triggerFanOut } from "./fan-out.server";
+import { nudgeFanOut } from "~/modules/events/record-event.server";
+import { requestDelivery } from "./schedule-delivery.server";
 import type { StaffActor } from "./validation";
 
 export const REPLAY_LIMIT = 5000;
@@ -31,10 +32,10 @@ export async function replaySince(input: { staff: StaffActor; endpointId: string
         .update(webhookDeliveries)
         .set({ status: "pending", attemptCount: 0, nextAttemptAt: sql`now()` })
         .where(inArray(webhookDeliveries.id, chosen));
-      for (const id of chosen) await scheduleDelivery(tx, id);
+      await requestDelivery(tx);
     }
     // Events that never got a delivery (endpoint disabled at the time) are picked up by the fan-out.
-    await triggerFanOut(tx);
+    await nudgeFanOut(tx);
     await recordAudit(tx, { actorUserId: input.staff.userId, actorType: "user", action: "webhook_endpoint.replayed_since", subjectType: "webhook_endpoint", subjectId: endpoint.id, ip: input.staff.ip, data: { since: input.since.toISOString(), count: chosen.length } });
     return { ok: true as const, count: chosen.length, truncated: ids.length > REPLAY_LIMIT };
   });

