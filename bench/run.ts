@@ -26,6 +26,8 @@ const quick = process.argv.includes("--quick") || only !== undefined;
 const size = quick
   ? { accounts: 2_000, smallInvoices: 10_000, invoices: 100_000, bigAccountInvoices: 5_000, otherLargeAccounts: 2, seconds: 5, webhookEvents: 5_000, deliveries: 2_000, importInvoices: 5_000 }
   : { accounts: 100_000, smallInvoices: 10_000, invoices: 1_000_000, bigAccountInvoices: 5_000, otherLargeAccounts: 10, seconds: 10, webhookEvents: 20_000, deliveries: 10_000, importInvoices: 20_000 };
+// --only keeps the quick database but sends the full-size flows: their rates need the longer runs.
+if (only) Object.assign(size, { webhookEvents: 20_000, deliveries: 10_000, importInvoices: 20_000 });
 const CONNECTIONS = 50;
 const ports = { pg: 54359, app: 3300, smtp: 2599 };
 const appUrl = `http://127.0.0.1:${ports.app}`;
@@ -169,7 +171,9 @@ function fmt(m: Measurement) {
 }
 
 async function startApp(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env: process.env, stdio: ["ignore", "ignore", "inherit"] });
+  // BENCH_CPU_PROFILE=<dir>: the portal writes a V8 CPU profile there when the run ends (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "server.ts"], { env: process.env, stdio: ["ignore", "ignore", "inherit"] });
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error("the portal exited while starting");

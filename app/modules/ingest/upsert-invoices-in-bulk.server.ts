@@ -1,12 +1,12 @@
-import { inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { accounts } from "#db/schema/accounts";
-import { invoiceLines, invoices } from "#db/schema/invoices";
+import { invoiceLines, invoices, type Invoice } from "#db/schema/invoices";
 import { newId } from "#db/schema/ids";
 import { db, type Executor } from "~/db.server";
 import type { ApiKey } from "~/modules/api/authenticate-api-key.server";
 import { recordAudits } from "~/modules/audit/record-audit.server";
 import { nudgeFanOut, recordEvents } from "~/modules/events/record-event.server";
-import { bulkInsert } from "~/utils/bulk-insert.server";
+import { bulkInsert, inJsonList } from "~/utils/bulk-insert.server";
 import { toInvoiceOut } from "./invoice-view.server";
 import { IngestError, isUniqueViolation, toResult, type IngestResult } from "./result";
 import { createdAudit, createdEvent, numberTaken, prepareInvoice, unknownCustomer, upsertInvoice, type PreparedInvoice } from "./upsert-invoice.server";
@@ -69,14 +69,14 @@ async function createNew(tx: Executor, key: ApiKey, candidates: Candidate[]): Pr
   const externalIds = candidates.map((c) => c.p.externalId);
   // The same per-external-id locks as upsertInvoice, taken in one order so two batches cannot deadlock.
   await tx.execute(sql`select pg_advisory_xact_lock(h) from (
-    select distinct hashtext('ingest:invoice:' || k) as h from unnest(array[${sql.join(externalIds.map((id) => sql`${id}`), sql`, `)}]::text[]) as k order by 1
+    select distinct hashtext('ingest:invoice:' || k) as h from jsonb_array_elements_text(${JSON.stringify(externalIds)}::jsonb) as k order by 1
   ) as locks`);
   const customerIds = [...new Set(candidates.map((c) => c.p.body.customer_external_id))];
-  const accountRows = await tx.select({ id: accounts.id, externalId: accounts.externalId }).from(accounts).where(inArray(accounts.externalId, customerIds));
+  const accountRows = await tx.select({ id: accounts.id, externalId: accounts.externalId }).from(accounts).where(inJsonList(accounts.externalId, customerIds));
   const accountOf = new Map(accountRows.map((a) => [a.externalId, a.id]));
-  const existing = new Set((await tx.select({ externalId: invoices.externalId }).from(invoices).where(inArray(invoices.externalId, externalIds))).map((r) => r.externalId));
+  const existing = new Set((await tx.select({ externalId: invoices.externalId }).from(invoices).where(inJsonList(invoices.externalId, externalIds))).map((r) => r.externalId));
   const numbers = candidates.map((c) => c.p.body.number);
-  const taken = new Set((await tx.select({ number: invoices.number }).from(invoices).where(inArray(invoices.number, numbers))).map((r) => r.number));
+  const taken = new Set((await tx.select({ number: invoices.number }).from(invoices).where(inJsonList(invoices.number, numbers))).map((r) => r.number));
 
   // Same order of checks as upsertInvoice: customer, then existing invoice (an update: left to it), then number.
   const creating: Array<Candidate & { accountId: string }> = [];
@@ -89,13 +89,16 @@ async function createNew(tx: Executor, key: ApiKey, candidates: Candidate[]): Pr
   }
   if (creating.length === 0) return answers;
 
-  const idOf = new Map(creating.map((c) => [c.index, newId("inv")]));
-  await bulkInsert(tx, invoices, creating.map((c) => ({ ...c.p.fields, id: idOf.get(c.index)!, externalId: c.p.externalId, accountId: c.accountId, currency: c.p.body.currency, status: c.p.total === 0 ? ("paid" as const) : ("open" as const) })));
-  await bulkInsert(tx, invoiceLines, creating.flatMap((c) => c.p.lines.map((l) => ({ ...l, invoiceId: idOf.get(c.index)! }))));
-  // Read back for the answers: balance and timestamps are Postgres'.
-  const rowOf = new Map((await tx.select().from(invoices).where(inArray(invoices.id, [...idOf.values()]))).map((r) => [r.id, r]));
-  await recordEvents(tx, creating.map((c) => createdEvent(idOf.get(c.index)!, c.accountId, c.p)), { nudge: "after-commit" });
-  await recordAudits(tx, creating.map((c) => createdAudit(idOf.get(c.index)!, key, c.p)));
-  for (const c of creating) answers.set(c.index, { status: 201, body: toInvoiceOut(rowOf.get(idOf.get(c.index)!)!, c.p.body.customer_external_id, c.p.lines) });
+  const at = new Date();
+  const stored = creating.map((c) => ({ ...c.p.fields, id: newId("inv"), externalId: c.p.externalId, accountId: c.accountId, currency: c.p.body.currency, status: c.p.total === 0 ? ("paid" as const) : ("open" as const), createdAt: at, updatedAt: at }));
+  await bulkInsert(tx, invoices, stored);
+  await bulkInsert(tx, invoiceLines, creating.flatMap((c, i) => c.p.lines.map((l) => ({ ...l, invoiceId: stored[i]!.id }))));
+  await recordEvents(tx, creating.map((c, i) => createdEvent(stored[i]!.id, c.accountId, c.p)), { nudge: "after-commit" });
+  await recordAudits(tx, creating.map((c, i) => createdAudit(stored[i]!.id, key, c.p)));
+  creating.forEach((c, i) => {
+    // A new invoice owes its whole total: nothing is paid, credited, held or void yet.
+    const invoice: Invoice = { ...stored[i]!, amountPaid: 0, amountCredited: 0, amountPending: 0, amountDisputed: 0, balance: stored[i]!.total, paymentPlanId: null };
+    answers.set(c.index, { status: 201, body: toInvoiceOut(invoice, c.p.body.customer_external_id, c.p.lines) });
+  });
   return answers;
 }
