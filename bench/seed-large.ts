@@ -910,9 +910,13 @@ async function reserveConnections(sql: postgres.Sql): Promise<{ main: postgres.R
   };
 }
 
-/** VACUUM (so the visibility map is set and autovacuum does not wake mid-benchmark) and ANALYZE. */
+/**
+ * VACUUM (so the visibility map is set and autovacuum does not wake mid-benchmark), ANALYZE, and
+ * a CHECKPOINT so the load's WAL is not flushed by a checkpoint during the next measurement.
+ */
 async function vacuumAnalyze(conn: postgres.ReservedSql, tables: readonly string[]) {
   await conn.unsafe(`vacuum (analyze) ${tables.join(", ")}`);
+  await conn.unsafe("checkpoint");
 }
 
 // ---------------------------------------------------------------------------------------------
