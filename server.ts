@@ -47,17 +47,23 @@ app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 const { stripeCheckoutOrigin } = await import("./app/modules/stripe/client.server");
 app.use(securityHeaders({ production: env.NODE_ENV === "production", devSocketPort: development ? 3001 : undefined, formTargets: [stripeCheckoutOrigin()] }));
 app.use(csrfGuard(env.APP_URL));
-app.all("*", (req, res, next) =>
+// One handler per build (Remix derives its route tree when the handler is made), remade when
+// development reloads the build.
+const handlerFor = (b: ServerBuild) =>
   createRequestHandler({
-    build,
-    mode: build.mode,
+    build: b,
+    mode: b.mode,
     getLoadContext: (req, res) => ({
       cspNonce: res.locals.cspNonce as string,
       requestId: res.locals.requestId as string,
       clientIp: req.ip ?? null,
     }),
-  })(req, res, next),
-);
+  });
+let handler = { build, handle: handlerFor(build) };
+app.all("*", (req, res, next) => {
+  if (handler.build !== build) handler = { build, handle: handlerFor(build) };
+  return handler.handle(req, res, next);
+});
 
 const worker = await startWorker();
 // Stripe → portal is answered before Express sees the request (see server/stripe-webhook.ts).

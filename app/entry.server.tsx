@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { Transform, type TransformCallback } from "node:stream";
 import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
@@ -28,7 +28,7 @@ export default function handleRequest(
         nonce,
         [readyEvent]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = new CoalescedBody();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
@@ -44,6 +44,36 @@ export default function handleRequest(
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/**
+ * React writes the document in 2 KB pieces, and each piece became its own socket write: ~15% of
+ * the server's CPU on the invoice list (bench profile). This hands React's pieces on in one
+ * buffer each time React flushes (it calls `flush()` after each batch of work, which is also what
+ * keeps streamed Suspense content prompt), or every 64 KB.
+ */
+class CoalescedBody extends Transform {
+  private parts: Buffer[] = [];
+  private size = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+    this.parts.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= 64 * 1024) this.flush();
+    done();
+  }
+
+  override _flush(done: TransformCallback) {
+    this.flush();
+    done();
+  }
+
+  flush() {
+    if (this.size === 0) return;
+    this.push(Buffer.concat(this.parts, this.size));
+    this.parts = [];
+    this.size = 0;
+  }
 }
 
 /** Unexpected errors only, as one structured line; 404s and aborted requests are not errors. */

@@ -52,12 +52,25 @@ export interface SignedIn {
 }
 
 const perRequest = new WeakMap<Request, Promise<SignedIn | null>>();
+/**
+ * Remix hands each loader of a page its own copy of the Request, so the WeakMap alone missed and
+ * a page looked the session up once per loader (two extra queries on every payer page). Lookups
+ * started in the same tick for the same Cookie header share one; the entry is dropped once the
+ * tick's work is done, so no answer outlives the request that asked.
+ */
+const sameTick = new Map<string, Promise<SignedIn | null>>();
 
 /** The signed-in person for this request, or null. Looked up once per request. */
 export function getSignedIn(request: Request): Promise<SignedIn | null> {
   let pending = perRequest.get(request);
   if (!pending) {
-    pending = loadSignedIn(request);
+    const cookie = request.headers.get("Cookie") ?? "";
+    pending = sameTick.get(cookie);
+    if (!pending) {
+      pending = loadSignedIn(request);
+      sameTick.set(cookie, pending);
+      setImmediate(() => sameTick.delete(cookie));
+    }
     perRequest.set(request, pending);
   }
   return pending;

@@ -2,7 +2,7 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
 import { today } from "~/utils/clock";
-import { invoiceScope, type ReadScope } from "./scope.server";
+import { accountInvoicesScope, type ReadScope } from "./scope.server";
 
 export interface CurrencyBalance {
   currency: string;
@@ -32,7 +32,7 @@ export async function accountBalances(scope: ReadScope, accountId: string): Prom
       nextDueDate: sql<string | null>`min(${invoices.dueDate}) filter (where ${invoices.dueDate} >= ${day})`,
     })
     .from(invoices)
-    .where(and(invoiceScope(scope), eq(invoices.accountId, accountId), eq(invoices.status, "open"), gt(invoices.balance, 0)))
+    .where(and(accountInvoicesScope(scope, accountId), eq(invoices.status, "open"), gt(invoices.balance, 0)))
     .groupBy(invoices.currency)
     .orderBy(invoices.currency);
   // sum() of bigint is numeric in Postgres: it arrives as a string.

@@ -4,7 +4,7 @@ import { accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
 import { today } from "~/utils/clock";
-import { invoiceScope, type ReadScope } from "./scope.server";
+import { accountInvoicesScope, invoiceScope, type ReadScope } from "./scope.server";
 import { daysPastDue, displayStatus } from "./status";
 import type { DisplayStatus } from "./types";
 import { containsPattern } from "~/utils/like-pattern";
@@ -79,8 +79,7 @@ export async function listInvoices(scope: ReadScope, query: InvoiceListQuery & {
   const day = today();
   const term = query.q ? containsPattern(query.q) : undefined;
   const where = and(
-    invoiceScope(scope),
-    query.accountId ? eq(invoices.accountId, query.accountId) : undefined,
+    query.accountId ? accountInvoicesScope(scope, query.accountId) : invoiceScope(scope),
     filterCondition(query.filter, day),
     term
       ? or(
