@@ -3,30 +3,36 @@ import type { PgTable } from "drizzle-orm/pg-core";
 import type { Executor } from "~/db.server";
 
 /**
- * Inserts many rows through ONE parameter: the rows travel as a JSON array that Postgres unpacks
- * with jsonb_to_recordset. Drizzle's multi-row insert binds one parameter per value, and building
- * that statement costs more CPU than Postgres spends storing the rows (measured: 500 invoices
- * ≈ 100 ms to build, 20 ms to insert). Applies the columns' `$defaultFn` (ids) as drizzle does;
+ * Inserts many rows through ONE parameter: the rows travel as a JSON array of arrays (values in
+ * column order) that Postgres unpacks with jsonb_array_elements. Drizzle's multi-row insert binds
+ * one parameter per value, and building that statement costs more CPU than Postgres spends storing
+ * the rows (measured: 500 invoices ≈ 100 ms to build, 20 ms to insert); arrays rather than objects
+ * keep the JSON small and quick to build. Applies the columns' `$defaultFn` (ids) as drizzle does;
  * columns no row mentions keep their SQL default. No RETURNING: generate ids first if you need them.
  */
 export async function bulkInsert<T extends PgTable>(exec: Executor, table: T, rows: Array<T["$inferInsert"]>): Promise<void> {
   if (rows.length === 0) return;
-  const mentioned = new Set(rows.flatMap((row) => Object.keys(row)));
-  const used = (Object.entries(getTableColumns(table)) as Array<[string, Column]>)
-    .filter(([key, column]) => mentioned.has(key) || column.defaultFn !== undefined)
-    .map(([key, column]) => ({ key, name: dbName(column), column }));
-  const records = rows.map((row) => {
-    const record: Record<string, unknown> = {};
-    for (const { key, name, column } of used) {
+  const mentioned = new Set<string>();
+  for (const row of rows) for (const key in row) mentioned.add(key);
+  const used = (Object.entries(getTableColumns(table)) as Array<[string, Column]>).filter(([key, column]) => mentioned.has(key) || column.defaultFn !== undefined);
+  const values = rows.map((row) =>
+    used.map(([key, column]) => {
       const value = (row as Record<string, unknown>)[key];
-      record[name] = value === undefined && column.defaultFn ? column.defaultFn() : (value ?? null);
-    }
-    return record;
-  });
-  const names = used.map(({ name }) => sql.identifier(name));
-  const shape = used.map(({ name, column }) => `"${name}" ${column.getSQLType()}`).join(", ");
+      return value === undefined && column.defaultFn ? column.defaultFn() : (value ?? null);
+    }),
+  );
+  const names = used.map(([, column]) => sql.identifier(dbName(column)));
+  const fields = used.map(([, column], i) => sql.raw(fieldOf(column.getSQLType(), i)));
   await exec.execute(sql`insert into ${table} (${sql.join(names, sql`, `)})
-    select ${sql.join(names, sql`, `)} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${sql.raw(shape)})`);
+    select ${sql.join(fields, sql`, `)} from jsonb_array_elements(${JSON.stringify(values)}::jsonb) as r`);
+}
+
+/** The i-th value of a row `r` as the column's type. */
+function fieldOf(type: string, i: number): string {
+  // A JSON null is SQL NULL, as drizzle's insert would store it.
+  if (type === "json" || type === "jsonb") return `nullif(r->${i}, 'null'::jsonb)::${type}`;
+  if (type.endsWith("[]")) return `array(select jsonb_array_elements_text(r->${i}))::${type}`;
+  return `(r->>${i})::${type}`;
 }
 
 // The schema declares columns in camelCase and the client maps them to snake_case (casing option).
