@@ -36,7 +36,12 @@ export const users = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastSignInAt: timestamp({ withTimezone: true }),
   },
-  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
+    // Staff lists (assignees in the dispute queue, AR admins to notify) read the few staff among
+    // every payer: without it each dispute-queue view scanned all users (9 ms at 100k payers).
+    index("users_role_idx").on(t.role),
+  ],
 );
 
 /** A payer may pay for several accounts. */
