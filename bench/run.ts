@@ -98,15 +98,25 @@ try {
       { name: "Admin dispute queue", url: "/admin/disputes", cookie: staffCookie, routes: null },
       { name: "Admin invoice search (by number)", url: `/admin/invoices?q=${encodeURIComponent(sampleNumber)}`, cookie: staffCookie, routes: null },
     ];
+    log("invoice list at the large size");
+    const large = await listLatency(appUrl + listUrl, payerCookie);
+    const largeAlone = await loadUrl({ url: appUrl + listUrl, headers: { cookie: payerCookie }, connections: 1, seconds: 5 });
     const capturer = await pageCapturer(databaseUrl);
     const bare = postgres(databaseUrl, { max: 10, onnotice: () => {} });
     const pageResults = [];
     for (const page of pages) {
       log(page.name);
+      // The once-a-minute session touch must not be captured: replayed 50 times at once, one
+      // UPDATE of one row would make the bare SQL limit measure a row lock instead.
+      await sql`update sessions set last_seen_at = now()`;
       const captured = await capturer.capture(appUrl + page.url, page.cookie);
       if (captured.status !== 200) throw new Error(`${page.url} answered ${captured.status} in-process`);
-      await warmUp(appUrl + page.url, page.cookie);
-      const measured = await loadUrl({ url: appUrl + page.url, headers: { cookie: page.cookie }, connections: CONNECTIONS, seconds: size.seconds });
+      // The list was just measured for the size comparison (median of three loads): one figure for both.
+      let measured = large;
+      if (page.url !== listUrl) {
+        await warmUp(appUrl + page.url, page.cookie);
+        measured = await loadUrl({ url: appUrl + page.url, headers: { cookie: page.cookie }, connections: CONNECTIONS, seconds: size.seconds });
+      }
       const httpLimit = await bareHttpLimit(captured.html, CONNECTIONS, size.seconds);
       const sqlLimit = await bareSqlLimit(bare, captured.queries, CONNECTIONS, size.seconds);
       const limit = Math.min(httpLimit.requestsPerSecond, sqlLimit.requestsPerSecond);
@@ -117,9 +127,6 @@ try {
     await capturer.close();
     await bare.end();
     results.pages = pageResults;
-    log("invoice list at the large size");
-    const large = await listLatency(appUrl + listUrl, payerCookie);
-    const largeAlone = await loadUrl({ url: appUrl + listUrl, headers: { cookie: payerCookie }, connections: 1, seconds: 5 });
     results.scaling = {
       smallInvoices: size.smallInvoices,
       largeInvoices: size.invoices,
