@@ -24,7 +24,7 @@ export function renderMarkdown(r: Record<string, unknown>): string {
   const scaling = r.scaling as (Change & { smallInvoices: number; largeInvoices: number; alone?: Change }) | undefined;
   const webhooks = r.webhooks as M | undefined;
   const delivery = r.delivery as { perSecond: number; delivered: number; events: number } | undefined;
-  const imported = r.import as { invoicesPerSecond: number; failed: number } | undefined;
+  const imported = r.import as { invoicesPerSecond: number; failed: number; runs?: number[] } | undefined;
   const n = (x: number) => Math.round(x).toLocaleString("en-US");
   const lines = [
     `Run ${String(r.when).slice(0, 16).replace("T", " ")} UTC, ${r.mode} size, ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${r.connections} connections, ${r.secondsPerLoad} s per load.`,
@@ -47,6 +47,6 @@ export function renderMarkdown(r: Record<string, unknown>): string {
   lines.push("| flow | rate |", "|---|---:|");
   if (webhooks) lines.push(`| Stripe webhook endpoint (signed, deduplicated) | ${n(webhooks.requestsPerSecond)} events/s (p99 ${webhooks.p99} ms) |`);
   if (delivery) lines.push(`| event delivery to the back office | ${n(delivery.perSecond)} events/s (${n(delivery.delivered)}/${n(delivery.events)} delivered) |`);
-  if (imported) lines.push(`| invoice import API (batches of 500) | ${n(imported.invoicesPerSecond)} invoices/s${imported.failed ? ` (${imported.failed} failed)` : ""} |`);
+  if (imported) lines.push(`| invoice import API (batches of 500) | ${n(imported.invoicesPerSecond)} invoices/s${imported.runs ? ` (median of ${imported.runs.map(n).join(", ")})` : ""}${imported.failed ? ` (${imported.failed} failed)` : ""} |`);
   return `${lines.join("\n")}\n`;
 }

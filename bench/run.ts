@@ -158,7 +158,12 @@ try {
 
   if (want("import")) {
     log(`invoice import API: ${size.importInvoices} invoices`);
-    results.import = await importRate(seeded.staffUserId, size.importInvoices);
+    // Three runs of fresh invoices, keeping the median: one Node thread does the work, so a single
+    // run swings with whatever else the two cores are doing (seen: 3,900 to 5,300/s).
+    const runs = [];
+    for (let run = 1; run <= 3; run++) runs.push(await importRate(seeded.staffUserId, size.importInvoices, run));
+    runs.sort((a, b) => a.invoicesPerSecond - b.invoicesPerSecond);
+    results.import = { ...runs[1]!, runs: runs.map((r) => r.invoicesPerSecond) };
     log(`  ${Math.round((results.import as { invoicesPerSecond: number }).invoicesPerSecond)} invoices/s`);
   }
 
@@ -315,7 +320,7 @@ async function deliveryRate(db: postgres.Sql, staffUserId: string, count: number
 }
 
 /** Batches of 500 invoice upserts through POST /api/v1/batch, 4 requests at a time. */
-async function importRate(staffUserId: string, count: number) {
+async function importRate(staffUserId: string, count: number, run: number) {
   const { createApiKey } = await import("~/modules/api/create-api-key.server");
   const key = await createApiKey({ staff: { userId: staffUserId, ip: null }, name: "bench import", scopes: ["customers:write", "invoices:write"] });
   if (!key.ok) throw new Error("api key");
@@ -343,10 +348,10 @@ async function importRate(staffUserId: string, count: number) {
         const n = i + j;
         return {
           method: "PUT",
-          path: `/invoices/BENCH-IMP-${n}`,
+          path: `/invoices/BENCH-IMP-${run}-${n}`,
           body: {
             customer_external_id: "BENCH-IMPORT",
-            number: `IMP-${String(n).padStart(8, "0")}`,
+            number: `IMP-${run}-${String(n).padStart(8, "0")}`,
             currency: "USD",
             issue_date: today,
             due_date: today,
