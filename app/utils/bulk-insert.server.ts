@@ -8,10 +8,11 @@ import type { Executor } from "~/db.server";
  * one parameter per value, and building that statement costs more CPU than Postgres spends storing
  * the rows (measured: 500 invoices ≈ 100 ms to build, 20 ms to insert); arrays rather than objects
  * keep the JSON small and quick to build. Applies the columns' `$defaultFn` (ids) as drizzle does;
- * columns no row mentions keep their SQL default. No RETURNING: generate ids first if you need them.
+ * columns no row mentions keep their SQL default. Returns the ids of the rows inserted (tables
+ * with an `id` key); `skipConflicts` leaves out rows that would break a unique constraint.
  */
-export async function bulkInsert<T extends PgTable>(exec: Executor, table: T, rows: Array<T["$inferInsert"]>): Promise<void> {
-  if (rows.length === 0) return;
+export async function bulkInsert<T extends PgTable>(exec: Executor, table: T, rows: Array<T["$inferInsert"]>, options: { skipConflicts?: boolean } = {}): Promise<string[]> {
+  if (rows.length === 0) return [];
   const mentioned = new Set<string>();
   for (const row of rows) for (const key in row) mentioned.add(key);
   const used = (Object.entries(getTableColumns(table)) as Array<[string, Column]>).filter(([key, column]) => mentioned.has(key) || column.defaultFn !== undefined);
@@ -23,8 +24,11 @@ export async function bulkInsert<T extends PgTable>(exec: Executor, table: T, ro
   );
   const names = used.map(([, column]) => sql.identifier(dbName(column)));
   const fields = used.map(([, column], i) => sql.raw(fieldOf(column.getSQLType(), i)));
-  await exec.execute(sql`insert into ${table} (${sql.join(names, sql`, `)})
-    select ${sql.join(fields, sql`, `)} from jsonb_array_elements(${JSON.stringify(values)}::jsonb) as r`);
+  const inserted = await exec.execute<{ id: string }>(sql`insert into ${table} (${sql.join(names, sql`, `)})
+    select ${sql.join(fields, sql`, `)} from jsonb_array_elements(${JSON.stringify(values)}::jsonb) as r
+    ${options.skipConflicts ? sql`on conflict do nothing` : sql``}
+    returning id`);
+  return [...inserted].map((r) => r.id);
 }
 
 /** The i-th value of a row `r` as the column's type. */

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { stripeEvents } from "#db/schema/payments";
 import { db } from "~/db.server";
+import { mapLimit } from "~/utils/map-limit";
 import { enqueueJob } from "~/modules/jobs/enqueue.server";
 import { coalesce } from "~/utils/coalesce";
 import { resolveTargets, syncTarget, type RecordedStripeEvent, type SyncTarget } from "./process-stripe-event.server";
@@ -128,20 +129,18 @@ async function processBatch(events: RecordedStripeEvent[]): Promise<{ done: stri
   }
 
   const deadline = Date.now() + BATCH_BUDGET_MS;
-  const queue = [...groups.values()];
-  const worker = async () => {
-    for (let group = queue.shift(); group && Date.now() < deadline; group = queue.shift()) {
-      try {
-        await syncTarget(group.target);
-        done.push(...group.eventIds);
-      } catch (error) {
-        const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
-        console.error(JSON.stringify({ level: "error", msg: "stripe event processing failed", target: group.target, events: group.eventIds, error: message }));
-        failed.push(...group.eventIds.map((id) => ({ id, error: message })));
-      }
+  await mapLimit([...groups.values()], CONCURRENCY, async (group) => {
+    // Past the budget: left unstarted, so claimed again by the next batch.
+    if (Date.now() >= deadline) return;
+    try {
+      await syncTarget(group.target);
+      done.push(...group.eventIds);
+    } catch (error) {
+      const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+      console.error(JSON.stringify({ level: "error", msg: "stripe event processing failed", target: group.target, events: group.eventIds, error: message }));
+      failed.push(...group.eventIds.map((id) => ({ id, error: message })));
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
+  });
   return { done, failed };
 }
 

@@ -1,10 +1,10 @@
-import { sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { stripeEvents } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { stripe } from "~/modules/stripe/client.server";
 import { batchCalls } from "~/utils/batch-calls";
+import { bulkInsert } from "~/utils/bulk-insert.server";
 import { requestStripeEventDrain } from "./drain-stripe-events.server";
 
 export type WebhookAnswer = { status: 200 | 400; body: string };
@@ -14,19 +14,11 @@ type NewStripeEvent = { id: string; type: string; objectId: string | null; payme
 /**
  * Records events, deduplicated by id, and says which were new. Deliveries arriving together
  * share one multi-row insert (one round trip, one commit) instead of one each: at high rates
- * the round trips, not the rows, are the cost. The rows travel as one JSON parameter, so the
- * statement text never changes and stays prepared. Autocommit: committed when it returns.
+ * the round trips, not the rows, are the cost. Autocommit: committed when it returns.
  */
-const recordEvents = batchCalls(
+const recordStripeEvents = batchCalls(
   async (rows: NewStripeEvent[]): Promise<boolean[]> => {
-    const inserted = await db.execute<{ id: string }>(sql`
-      insert into ${stripeEvents} (id, type, object_id, payment_id, refund_id)
-      select r.id, r.type, r.object_id, r.payment_id, r.refund_id
-      from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.id, type: r.type, object_id: r.objectId, payment_id: r.paymentId, refund_id: r.refundId })))}::jsonb)
-        as r(id text, type text, object_id text, payment_id text, refund_id text)
-      on conflict (id) do nothing
-      returning id`);
-    const fresh = new Set(inserted.map((r) => r.id));
+    const fresh = new Set(await bulkInsert(db, stripeEvents, rows, { skipConflicts: true }));
     // The same id twice in one batch is inserted once; only its first delivery counts as new.
     return rows.map((r) => fresh.delete(r.id));
   },
@@ -49,7 +41,7 @@ export async function receiveStripeWebhook(rawBody: string | Buffer, signature: 
     return { status: 400, body: "invalid signature" };
   }
   const object = event.data.object as { id?: string; metadata?: Record<string, string> | null };
-  const fresh = await recordEvents({
+  const fresh = await recordStripeEvents({
     id: event.id,
     type: event.type,
     objectId: object.id ?? null,

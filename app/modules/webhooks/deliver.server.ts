@@ -3,6 +3,7 @@ import { events, type DomainEvent } from "#db/schema/events";
 import { webhookDeliveries, webhookEndpoints, type deliveryStatuses } from "#db/schema/integrations";
 import { db, type Executor } from "~/db.server";
 import { now } from "~/utils/clock";
+import { mapLimit } from "~/utils/map-limit";
 import { postWebhook } from "./post-webhook.server";
 import { maxAttempts, nextAttemptAt, parseRetryAfter, retryAfterStatuses } from "./retry-policy";
 import { scheduleDeliveryAt } from "./schedule-delivery.server";
@@ -180,18 +181,4 @@ async function recordOutcomes(tx: Executor, results: Recorded[]): Promise<void> 
       succeeded_at = coalesce(x.succeeded_at, d.succeeded_at)
     from jsonb_to_recordset(${rows}::jsonb) as x(id text, status text, next_attempt_at timestamptz, last_error text, attempt jsonb, succeeded_at timestamptz)
     where d.id = x.id`);
-}
-
-/** Runs `fn` over `items` with at most `limit` promises pending, keeping the order of results. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
 }

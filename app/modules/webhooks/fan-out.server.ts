@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { newId } from "#db/schema/ids";
+import { webhookDeliveries } from "#db/schema/integrations";
 import { db } from "~/db.server";
 import { nudgeFanOut } from "~/modules/events/record-event.server";
+import { bulkInsert } from "~/utils/bulk-insert.server";
 import { now } from "~/utils/clock";
 import { TEST_EVENT_TYPE } from "./event-types";
 import { requestDelivery } from "./schedule-delivery.server";
@@ -31,17 +32,8 @@ export async function fanOutEvents(options: { limit?: number } = {}): Promise<{ 
       limit ${limit + 1}`);
     const rows = [...candidates].slice(0, limit);
     if (rows.length === 0) return { created: 0 };
-    // One JSON parameter rather than the query builder's multi-row VALUES: building a statement
-    // with thousands of parameters costs more CPU than the insert itself.
-    const values = JSON.stringify(rows.map((r) => ({ id: newId("msg"), endpoint_id: r.endpoint_id, event_id: r.event_id })));
-    const created = [
-      ...(await tx.execute<{ id: string }>(sql`
-        insert into webhook_deliveries (id, endpoint_id, event_id, status, next_attempt_at)
-        select x.id, x.endpoint_id, x.event_id, 'pending', ${now().toISOString()}::timestamptz
-        from jsonb_to_recordset(${values}::jsonb) as x(id text, endpoint_id text, event_id text)
-        on conflict do nothing
-        returning id`)),
-    ];
+    const at = now();
+    const created = await bulkInsert(tx, webhookDeliveries, rows.map((r) => ({ endpointId: r.endpoint_id, eventId: r.event_id, status: "pending" as const, nextAttemptAt: at })), { skipConflicts: true });
     if (created.length > 0) await requestDelivery(tx);
     // More than one batch waiting: run again straight away rather than in a minute.
     if (candidates.length > limit) await nudgeFanOut(tx);
