@@ -32,6 +32,12 @@ const schema = z.object({
    * (to watch installments run). On by default outside production; never set it in production.
    */
   CLOCK_CONTROL: z.enum(["true", "false"]).optional(),
+  /**
+   * Lets webhook endpoints be plain http:// or on loopback, private, link-local or other
+   * non-public addresses (local receivers in development and tests). Off in production by default:
+   * the portal must not be a proxy into its own network.
+   */
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(["true", "false"]).optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -101,3 +107,6 @@ export function env(): Env {
 export const isProduction = () => env().NODE_ENV === "production";
 
 export const clockControlEnabled = () => (env().CLOCK_CONTROL ?? (isProduction() ? "false" : "true")) === "true";
+
+/** Whether webhooks may go to http:// and non-public addresses (see WEBHOOK_ALLOW_PRIVATE_URLS). */
+export const privateWebhookUrlsAllowed = (config: Env = env()) => (config.WEBHOOK_ALLOW_PRIVATE_URLS ?? (config.NODE_ENV === "production" ? "false" : "true")) === "true";

@@ -57,6 +57,8 @@ Object.assign(process.env, {
   // Nothing in the measured paths calls Stripe; a closed port makes any call fail fast.
   STRIPE_API_BASE: "http://127.0.0.1:9",
   LOG_LEVEL: "warn",
+  // The delivery benchmark's receiver is on 127.0.0.1.
+  WEBHOOK_ALLOW_PRIVATE_URLS: "true",
 });
 
 const results: Record<string, unknown> = {
@@ -305,8 +307,8 @@ async function deliveryRate(db: postgres.Sql, staffUserId: string, count: number
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   const { createEndpoint } = await import("~/modules/webhooks/create-endpoint.server");
-  const created = await createEndpoint({ staff: { userId: staffUserId, ip: null }, url });
-  if (!created.ok) throw new Error(`webhook endpoint: ${JSON.stringify(created.fieldErrors)}`);
+  const created = await createEndpoint({ staff: { userId: staffUserId, role: "ar_admin", ip: null }, url });
+  if (!created.ok) throw new Error(`webhook endpoint: ${JSON.stringify(created)}`);
   const t0 = Date.now();
   await db`insert into events (id, type, subject_type, subject_id, data)
     select 'ev_bench_' || g, 'invoice.paid', 'invoice', 'inv_bench_' || g, jsonb_build_object('n', g) from generate_series(1, ${count}) g`;

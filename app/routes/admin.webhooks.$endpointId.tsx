@@ -14,7 +14,7 @@ import { rotateSecret } from "~/modules/webhooks/rotate-secret.server";
 import { sendTestEvent } from "~/modules/webhooks/send-test-event.server";
 import { setEndpointEnabled } from "~/modules/webhooks/set-endpoint-enabled.server";
 import { updateEndpoint } from "~/modules/webhooks/update-endpoint.server";
-import type { FieldErrors } from "~/modules/webhooks/validation";
+import { canManageWebhooks, type FieldErrors, type Forbidden } from "~/modules/webhooks/validation";
 import { clientOf } from "~/utils/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.endpoint.url ?? "Webhook endpoint"} · Webhooks · AR admin` }];
@@ -29,7 +29,7 @@ const notices = {
 } as const;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireStaff(request);
+  const staff = await requireStaff(request);
   const search = new URL(request.url).searchParams;
   const page = Number(search.get("page") ?? "1");
   const found = await getEndpointWithDeliveries(params.endpointId ?? "", Number.isFinite(page) ? page : 1);
@@ -38,6 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const count = search.get("count");
   return json({
     ...found,
+    // Agents see the endpoint and its log; the forms are an admin's.
+    canManage: canManageWebhooks(staff.user),
     eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })),
     notice: done && done in notices ? `${notices[done as keyof typeof notices]}${done === "replayed_since" && count ? ` (${count})` : ""}` : null,
   });
@@ -58,7 +60,7 @@ const intentSchema = z.enum(["update", "enable", "disable", "rotate", "test", "r
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request);
   const endpointId = params.endpointId ?? "";
-  const actor = { userId: staff.user.id, ip: clientOf(request, context).ip };
+  const actor = { userId: staff.user.id, role: staff.user.role, ip: clientOf(request, context).ip };
   const form = await request.formData();
   const field = (name: string) => String(form.get(name) ?? "");
   const intent = intentSchema.safeParse(form.get("intent"));
@@ -68,34 +70,37 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const notFound = () => {
     throw new Response("Not found", { status: 404 });
   };
+  const refused = (result: Forbidden) => {
+    throw new Response(result.message, { status: 403 });
+  };
 
   switch (intent.data) {
     case "update": {
       const values = { url: field("url"), description: field("description"), eventTypes: form.getAll("eventTypes").map(String) };
       const result = await updateEndpoint({ staff: actor, endpointId, ...values });
-      if (!result.ok) return result.notFound ? notFound() : fail({ intent: "update", fieldErrors: result.fieldErrors, values });
+      if (!result.ok) return result.forbidden ? refused(result) : result.notFound ? notFound() : fail({ intent: "update", fieldErrors: result.fieldErrors, values });
       return done("updated");
     }
     case "enable":
     case "disable": {
       const result = await setEndpointEnabled({ staff: actor, endpointId, enabled: intent.data === "enable" });
-      if (!result.ok) return notFound();
+      if (!result.ok) return result.forbidden ? refused(result) : notFound();
       return done(intent.data === "enable" ? "enabled" : "disabled");
     }
     case "rotate": {
       const result = await rotateSecret({ staff: actor, endpointId });
-      if (!result.ok) return notFound();
+      if (!result.ok) return result.forbidden ? refused(result) : notFound();
       // Shown in this response only.
       return json<ActionData>({ intent: "rotate", secret: result.secret, previousExpiresAt: result.previousExpiresAt.toISOString() }, { headers: { "Cache-Control": "no-store" } });
     }
     case "test": {
       const result = await sendTestEvent({ staff: actor, endpointId });
-      if (!result.ok) return fail({ intent: "test", error: result.message });
+      if (!result.ok) return result.forbidden ? refused(result) : fail({ intent: "test", error: result.message });
       return done("test");
     }
     case "replay": {
       const result = await replayDelivery({ staff: actor, endpointId, deliveryId: field("deliveryId") });
-      if (!result.ok) return fail({ intent: "replay", error: result.message });
+      if (!result.ok) return result.forbidden ? refused(result) : fail({ intent: "replay", error: result.message });
       return done("replayed");
     }
     case "replay_since": {
@@ -103,7 +108,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const since = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(raw) ? new Date(`${raw}Z`) : null;
       if (!since || Number.isNaN(since.getTime())) return fail({ intent: "replay_since", fieldErrors: { since: "Enter a date and time, in UTC." } });
       const result = await replaySince({ staff: actor, endpointId, since });
-      if (!result.ok) return fail({ intent: "replay_since", fieldErrors: { since: result.message } });
+      if (!result.ok) return result.forbidden ? refused(result) : fail({ intent: "replay_since", fieldErrors: { since: result.message } });
       return done("replayed_since", `&count=${result.count}${result.truncated ? "+" : ""}`);
     }
   }
@@ -114,7 +119,7 @@ const statusLabels: Record<string, string> = { pending: "Pending", succeeded: "D
 const boxClass = "rounded-lg bg-white p-4 ring-1 ring-slate-200";
 
 export default function AdminWebhookEndpoint() {
-  const { endpoint, deliveries, page, pages, total, eventTypes, notice } = useLoaderData<typeof loader>();
+  const { endpoint, deliveries, page, pages, total, eventTypes, notice, canManage } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state !== "idle";
   const editValues = data?.intent === "update" ? data.values : undefined;
@@ -148,93 +153,97 @@ export default function AdminWebhookEndpoint() {
         ) : null}
       </div>
 
-      <div className="mt-6 grid gap-6 lg:grid-cols-2">
-        <section aria-labelledby="settings-heading" className={boxClass}>
-          <h2 id="settings-heading" className="text-lg font-semibold">
-            Settings
-          </h2>
-          <Form method="post" className="mt-3 space-y-4" noValidate>
-            <input type="hidden" name="intent" value="update" />
-            <Field label="Endpoint URL" name="url" type="url" required defaultValue={editValues?.url ?? endpoint.url} error={editErrors?.url} />
-            <Field label="Description (optional)" name="description" defaultValue={editValues?.description ?? endpoint.description ?? ""} error={editErrors?.description} />
-            <fieldset aria-describedby={editErrors?.eventTypes ? "eventTypes-error" : "eventTypes-hint"}>
-              <legend className="text-sm font-medium text-slate-800">Event types</legend>
-              <p id="eventTypes-hint" className="text-sm text-slate-600">
-                Leave all unticked to receive every event.
-              </p>
-              <div className="mt-2 grid gap-1">
-                {eventTypes.map((t) => (
-                  <label key={t.type} className="flex items-center gap-2 text-sm">
-                    <input type="checkbox" name="eventTypes" value={t.type} defaultChecked={chosen.includes(t.type)} />
-                    <span>
-                      <code>{t.type}</code> <span className="text-slate-600">· {t.label}</span>
-                    </span>
-                  </label>
-                ))}
-              </div>
-              {editErrors?.eventTypes ? (
-                <p id="eventTypes-error" className="mt-1 text-sm text-red-800">
-                  {editErrors.eventTypes}
+      {canManage ? (
+        <div className="mt-6 grid gap-6 lg:grid-cols-2">
+          <section aria-labelledby="settings-heading" className={boxClass}>
+            <h2 id="settings-heading" className="text-lg font-semibold">
+              Settings
+            </h2>
+            <Form method="post" className="mt-3 space-y-4" noValidate>
+              <input type="hidden" name="intent" value="update" />
+              <Field label="Endpoint URL" name="url" type="url" required defaultValue={editValues?.url ?? endpoint.url} error={editErrors?.url} />
+              <Field label="Description (optional)" name="description" defaultValue={editValues?.description ?? endpoint.description ?? ""} error={editErrors?.description} />
+              <fieldset aria-describedby={editErrors?.eventTypes ? "eventTypes-error" : "eventTypes-hint"}>
+                <legend className="text-sm font-medium text-slate-800">Event types</legend>
+                <p id="eventTypes-hint" className="text-sm text-slate-600">
+                  Leave all unticked to receive every event.
                 </p>
-              ) : null}
-            </fieldset>
-            <Button type="submit" disabled={busy}>
-              Save settings
-            </Button>
-          </Form>
-        </section>
-
-        <div className="space-y-6">
-          <section aria-labelledby="actions-heading" className={boxClass}>
-            <h2 id="actions-heading" className="text-lg font-semibold">
-              Actions
-            </h2>
-            <div className="mt-3 flex flex-wrap gap-3">
-              <Form method="post">
-                <input type="hidden" name="intent" value="test" />
-                <Button type="submit" variant="secondary" disabled={busy}>
-                  Send test event
-                </Button>
-              </Form>
-              <Form method="post">
-                <input type="hidden" name="intent" value={endpoint.enabled ? "disable" : "enable"} />
-                <Button type="submit" variant="secondary" disabled={busy}>
-                  {endpoint.enabled ? "Disable endpoint" : "Enable endpoint"}
-                </Button>
-              </Form>
-              <Form method="post">
-                <input type="hidden" name="intent" value="rotate" />
-                <Button type="submit" variant="secondary" disabled={busy}>
-                  Rotate secret
-                </Button>
-              </Form>
-            </div>
-            {endpoint.previousSecretExpiresAt && new Date(endpoint.previousSecretExpiresAt) > new Date() ? (
-              <p className="mt-2 text-sm text-slate-700">The previous secret also signs until {when(endpoint.previousSecretExpiresAt)}.</p>
-            ) : null}
-          </section>
-
-          <section aria-labelledby="replay-heading" className={boxClass}>
-            <h2 id="replay-heading" className="text-lg font-semibold">
-              Replay everything since
-            </h2>
-            <Form method="post" className="mt-3 flex flex-wrap items-end gap-3" noValidate>
-              <input type="hidden" name="intent" value="replay_since" />
-              <Field
-                label="Since (UTC)"
-                name="since"
-                type="datetime-local"
-                required
-                hint="Every delivery created since then is sent again, delivered ones included."
-                error={data?.intent === "replay_since" ? data.fieldErrors?.since : undefined}
-              />
-              <Button type="submit" variant="secondary" disabled={busy}>
-                Replay
+                <div className="mt-2 grid gap-1">
+                  {eventTypes.map((t) => (
+                    <label key={t.type} className="flex items-center gap-2 text-sm">
+                      <input type="checkbox" name="eventTypes" value={t.type} defaultChecked={chosen.includes(t.type)} />
+                      <span>
+                        <code>{t.type}</code> <span className="text-slate-600">· {t.label}</span>
+                      </span>
+                    </label>
+                  ))}
+                </div>
+                {editErrors?.eventTypes ? (
+                  <p id="eventTypes-error" className="mt-1 text-sm text-red-800">
+                    {editErrors.eventTypes}
+                  </p>
+                ) : null}
+              </fieldset>
+              <Button type="submit" disabled={busy}>
+                Save settings
               </Button>
             </Form>
           </section>
+
+          <div className="space-y-6">
+            <section aria-labelledby="actions-heading" className={boxClass}>
+              <h2 id="actions-heading" className="text-lg font-semibold">
+                Actions
+              </h2>
+              <div className="mt-3 flex flex-wrap gap-3">
+                <Form method="post">
+                  <input type="hidden" name="intent" value="test" />
+                  <Button type="submit" variant="secondary" disabled={busy}>
+                    Send test event
+                  </Button>
+                </Form>
+                <Form method="post">
+                  <input type="hidden" name="intent" value={endpoint.enabled ? "disable" : "enable"} />
+                  <Button type="submit" variant="secondary" disabled={busy}>
+                    {endpoint.enabled ? "Disable endpoint" : "Enable endpoint"}
+                  </Button>
+                </Form>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="rotate" />
+                  <Button type="submit" variant="secondary" disabled={busy}>
+                    Rotate secret
+                  </Button>
+                </Form>
+              </div>
+              {endpoint.previousSecretExpiresAt && new Date(endpoint.previousSecretExpiresAt) > new Date() ? (
+                <p className="mt-2 text-sm text-slate-700">The previous secret also signs until {when(endpoint.previousSecretExpiresAt)}.</p>
+              ) : null}
+            </section>
+
+            <section aria-labelledby="replay-heading" className={boxClass}>
+              <h2 id="replay-heading" className="text-lg font-semibold">
+                Replay everything since
+              </h2>
+              <Form method="post" className="mt-3 flex flex-wrap items-end gap-3" noValidate>
+                <input type="hidden" name="intent" value="replay_since" />
+                <Field
+                  label="Since (UTC)"
+                  name="since"
+                  type="datetime-local"
+                  required
+                  hint="Every delivery created since then is sent again, delivered ones included."
+                  error={data?.intent === "replay_since" ? data.fieldErrors?.since : undefined}
+                />
+                <Button type="submit" variant="secondary" disabled={busy}>
+                  Replay
+                </Button>
+              </Form>
+            </section>
+          </div>
         </div>
-      </div>
+      ) : (
+        <p className="mt-4 text-slate-700">Only an AR admin can change this endpoint, send test events or replay deliveries.</p>
+      )}
 
       <section aria-labelledby="log-heading" className="mt-8">
         <h2 id="log-heading" className="text-lg font-semibold">
@@ -251,9 +260,11 @@ export default function AdminWebhookEndpoint() {
                 <th scope="col" className="px-3 py-2 text-right font-semibold">Latency</th>
                 <th scope="col" className="px-3 py-2 text-left font-semibold">Last error</th>
                 <th scope="col" className="px-3 py-2 text-left font-semibold">Next attempt</th>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">
-                  <span className="sr-only">Replay</span>
-                </th>
+                {canManage ? (
+                  <th scope="col" className="px-3 py-2 text-left font-semibold">
+                    <span className="sr-only">Replay</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -272,15 +283,17 @@ export default function AdminWebhookEndpoint() {
                     <td className="px-3 py-2 text-right tabular-nums">{last ? `${last.latencyMs} ms` : "—"}</td>
                     <td className="px-3 py-2">{d.lastError ?? "—"}</td>
                     <td className="px-3 py-2 whitespace-nowrap">{d.status === "pending" ? when(d.nextAttemptAt) : "—"}</td>
-                    <td className="px-3 py-2">
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="replay" />
-                        <input type="hidden" name="deliveryId" value={d.id} />
-                        <Button type="submit" variant="link" disabled={busy || !endpoint.enabled} aria-label={`Replay ${d.eventType} ${d.eventId}`}>
-                          Replay
-                        </Button>
-                      </Form>
-                    </td>
+                    {canManage ? (
+                      <td className="px-3 py-2">
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="replay" />
+                          <input type="hidden" name="deliveryId" value={d.id} />
+                          <Button type="submit" variant="link" disabled={busy || !endpoint.enabled} aria-label={`Replay ${d.eventType} ${d.eventId}`}>
+                            Replay
+                          </Button>
+                        </Form>
+                      </td>
+                    ) : null}
                   </tr>
                 );
               })}

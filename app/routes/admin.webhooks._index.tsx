@@ -7,14 +7,14 @@ import { requireStaff } from "~/modules/auth/session.server";
 import { createEndpoint } from "~/modules/webhooks/create-endpoint.server";
 import { describeEventType, webhookEventTypes } from "~/modules/webhooks/event-types";
 import { listEndpoints } from "~/modules/webhooks/list-endpoints.server";
-import type { FieldErrors } from "~/modules/webhooks/validation";
+import { canManageWebhooks, type FieldErrors } from "~/modules/webhooks/validation";
 import { clientOf } from "~/utils/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Webhooks · AR admin" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireStaff(request);
-  return json({ endpoints: await listEndpoints(), eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })) });
+  const staff = await requireStaff(request);
+  return json({ endpoints: await listEndpoints(), canManage: canManageWebhooks(staff.user), eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })) });
 }
 
 type ActionData = { created: { endpointId: string; url: string; secret: string } } | { fieldErrors: FieldErrors; values: { url: string; description: string; eventTypes: string[] } };
@@ -25,7 +25,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const url = String(form.get("url") ?? "");
   const description = String(form.get("description") ?? "");
   const eventTypes = form.getAll("eventTypes").map(String);
-  const result = await createEndpoint({ staff: { userId: staff.user.id, ip: clientOf(request, context).ip }, url, description, eventTypes });
+  const result = await createEndpoint({ staff: { userId: staff.user.id, role: staff.user.role, ip: clientOf(request, context).ip }, url, description, eventTypes });
+  if (!result.ok && result.forbidden) throw new Response(result.message, { status: 403 });
   if (!result.ok) return json<ActionData>({ fieldErrors: result.fieldErrors, values: { url, description, eventTypes } }, { status: 400 });
   // The secret travels in this one response only: it is never readable again.
   return json<ActionData>({ created: { endpointId: result.endpointId, url: url.trim(), secret: result.secret } }, { headers: { "Cache-Control": "no-store" } });
@@ -34,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const when = (iso: string) => new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default function AdminWebhooks() {
-  const { endpoints, eventTypes } = useLoaderData<typeof loader>();
+  const { endpoints, eventTypes, canManage } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state !== "idle";
   const created = data && "created" in data ? data.created : null;
@@ -106,39 +107,43 @@ export default function AdminWebhooks() {
         </div>
       </section>
 
-      <section aria-labelledby="add-heading" className="mt-8 max-w-3xl rounded-lg bg-white p-4 ring-1 ring-slate-200">
-        <h2 id="add-heading" className="text-lg font-semibold">
-          Add an endpoint
-        </h2>
-        <Form method="post" className="mt-3 space-y-4" noValidate>
-          <Field label="Endpoint URL" name="url" type="url" required autoComplete="off" placeholder="https://backoffice.example/webhooks" defaultValue={failed?.values.url} error={failed?.fieldErrors.url} />
-          <Field label="Description (optional)" name="description" defaultValue={failed?.values.description} error={failed?.fieldErrors.description} />
-          <fieldset aria-describedby={failed?.fieldErrors.eventTypes ? "eventTypes-error" : "eventTypes-hint"}>
-            <legend className="text-sm font-medium text-slate-800">Event types</legend>
-            <p id="eventTypes-hint" className="text-sm text-slate-600">
-              Leave all unticked to receive every event.
-            </p>
-            <div className="mt-2 grid gap-1 sm:grid-cols-2">
-              {eventTypes.map((t) => (
-                <label key={t.type} className="flex items-center gap-2 text-sm">
-                  <input type="checkbox" name="eventTypes" value={t.type} defaultChecked={failed?.values.eventTypes.includes(t.type)} />
-                  <span>
-                    <code>{t.type}</code> <span className="text-slate-600">· {t.label}</span>
-                  </span>
-                </label>
-              ))}
-            </div>
-            {failed?.fieldErrors.eventTypes ? (
-              <p id="eventTypes-error" className="mt-1 text-sm text-red-800">
-                {failed.fieldErrors.eventTypes}
+      {canManage ? (
+        <section aria-labelledby="add-heading" className="mt-8 max-w-3xl rounded-lg bg-white p-4 ring-1 ring-slate-200">
+          <h2 id="add-heading" className="text-lg font-semibold">
+            Add an endpoint
+          </h2>
+          <Form method="post" className="mt-3 space-y-4" noValidate>
+            <Field label="Endpoint URL" name="url" type="url" required autoComplete="off" placeholder="https://backoffice.example/webhooks" defaultValue={failed?.values.url} error={failed?.fieldErrors.url} />
+            <Field label="Description (optional)" name="description" defaultValue={failed?.values.description} error={failed?.fieldErrors.description} />
+            <fieldset aria-describedby={failed?.fieldErrors.eventTypes ? "eventTypes-error" : "eventTypes-hint"}>
+              <legend className="text-sm font-medium text-slate-800">Event types</legend>
+              <p id="eventTypes-hint" className="text-sm text-slate-600">
+                Leave all unticked to receive every event.
               </p>
-            ) : null}
-          </fieldset>
-          <Button type="submit" disabled={busy}>
-            Add endpoint
-          </Button>
-        </Form>
-      </section>
+              <div className="mt-2 grid gap-1 sm:grid-cols-2">
+                {eventTypes.map((t) => (
+                  <label key={t.type} className="flex items-center gap-2 text-sm">
+                    <input type="checkbox" name="eventTypes" value={t.type} defaultChecked={failed?.values.eventTypes.includes(t.type)} />
+                    <span>
+                      <code>{t.type}</code> <span className="text-slate-600">· {t.label}</span>
+                    </span>
+                  </label>
+                ))}
+              </div>
+              {failed?.fieldErrors.eventTypes ? (
+                <p id="eventTypes-error" className="mt-1 text-sm text-red-800">
+                  {failed.fieldErrors.eventTypes}
+                </p>
+              ) : null}
+            </fieldset>
+            <Button type="submit" disabled={busy}>
+              Add endpoint
+            </Button>
+          </Form>
+        </section>
+      ) : (
+        <p className="mt-8 text-slate-700">Only an AR admin can add or change endpoints.</p>
+      )}
     </>
   );
 }

@@ -27,6 +27,8 @@ Object.assign(process.env, {
   STRIPE_API_BASE: `http://localhost:${e2e.stripePort}`,
   // The plans spec moves the portal's clock through /dev/clock.
   CLOCK_CONTROL: "true",
+  // The webhooks spec's back-office receiver listens on 127.0.0.1.
+  WEBHOOK_ALLOW_PRIVATE_URLS: "true",
 });
 // Stripe at the network boundary: the emulator, delivering signed webhooks to the app. ACH
 // settles only when a test says so (control endpoint), so the "processing" state can be seen.

@@ -4,13 +4,14 @@ import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { now } from "~/utils/clock";
 import { requestDelivery } from "./schedule-delivery.server";
-import type { StaffActor } from "./validation";
+import { canManageWebhooks, forbidden, type Forbidden, type StaffActor } from "./validation";
 
 /**
  * Sends one delivery again now, with a fresh retry schedule (the attempt log is kept). The
  * webhook-id stays the event id, so a consumer that already has it ignores the repeat.
  */
-export async function replayDelivery(input: { staff: StaffActor; endpointId: string; deliveryId: string }): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function replayDelivery(input: { staff: StaffActor; endpointId: string; deliveryId: string }): Promise<{ ok: true } | { ok: false; forbidden?: undefined; message: string } | Forbidden> {
+  if (!canManageWebhooks(input.staff)) return forbidden();
   return db.transaction(async (tx) => {
     const [endpoint] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, input.endpointId));
     if (!endpoint) return { ok: false as const, message: "Endpoint not found." };

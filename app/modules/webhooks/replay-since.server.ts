@@ -5,7 +5,7 @@ import { recordAudit } from "~/modules/audit/record-audit.server";
 import { now } from "~/utils/clock";
 import { nudgeFanOut } from "~/modules/events/record-event.server";
 import { requestDelivery } from "./schedule-delivery.server";
-import type { StaffActor } from "./validation";
+import { canManageWebhooks, forbidden, type Forbidden, type StaffActor } from "./validation";
 
 export const REPLAY_LIMIT = 5000;
 
@@ -13,7 +13,8 @@ export const REPLAY_LIMIT = 5000;
  * Sends again every delivery of an endpoint created since `since` (succeeded ones included:
  * consumers dedupe on webhook-id), oldest first, at most REPLAY_LIMIT per request.
  */
-export async function replaySince(input: { staff: StaffActor; endpointId: string; since: Date }): Promise<{ ok: true; count: number; truncated: boolean } | { ok: false; message: string }> {
+export async function replaySince(input: { staff: StaffActor; endpointId: string; since: Date }): Promise<{ ok: true; count: number; truncated: boolean } | { ok: false; forbidden?: undefined; message: string } | Forbidden> {
+  if (!canManageWebhooks(input.staff)) return forbidden();
   if (Number.isNaN(input.since.getTime())) return { ok: false, message: "Enter a valid date and time." };
   if (input.since > now()) return { ok: false, message: "Choose a time in the past." };
   return db.transaction(async (tx) => {

@@ -4,12 +4,13 @@ import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { now } from "~/utils/clock";
 import { newWebhookSecret } from "./signing.server";
-import type { StaffActor } from "./validation";
+import { canManageWebhooks, forbidden, type Forbidden, type StaffActor } from "./validation";
 
 export const PREVIOUS_SECRET_VALIDITY_MS = 24 * 3600_000;
 
 /** New signing secret, returned once; the old one keeps signing alongside it for 24 hours. */
-export async function rotateSecret(input: { staff: StaffActor; endpointId: string }): Promise<{ ok: true; secret: string; previousExpiresAt: Date } | { ok: false }> {
+export async function rotateSecret(input: { staff: StaffActor; endpointId: string }): Promise<{ ok: true; secret: string; previousExpiresAt: Date } | { ok: false; forbidden?: undefined } | Forbidden> {
+  if (!canManageWebhooks(input.staff)) return forbidden();
   return db.transaction(async (tx) => {
     const [endpoint] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, input.endpointId)).for("update");
     if (!endpoint) return { ok: false as const };

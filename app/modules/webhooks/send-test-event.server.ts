@@ -5,13 +5,14 @@ import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { TEST_EVENT_TYPE } from "./event-types";
 import { requestDelivery } from "./schedule-delivery.server";
-import type { StaffActor } from "./validation";
+import { canManageWebhooks, forbidden, type Forbidden, type StaffActor } from "./validation";
 
 /**
  * Sends a synthetic `webhook.test` event to one endpoint only (the fan-out never picks this type
  * up). Refused on a disabled endpoint, where the delivery would only be skipped.
  */
-export async function sendTestEvent(input: { staff: StaffActor; endpointId: string }): Promise<{ ok: true; eventId: string; deliveryId: string } | { ok: false; message: string }> {
+export async function sendTestEvent(input: { staff: StaffActor; endpointId: string }): Promise<{ ok: true; eventId: string; deliveryId: string } | { ok: false; forbidden?: undefined; message: string } | Forbidden> {
+  if (!canManageWebhooks(input.staff)) return forbidden();
   return db.transaction(async (tx) => {
     const [endpoint] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, input.endpointId));
     if (!endpoint) return { ok: false as const, message: "Endpoint not found." };

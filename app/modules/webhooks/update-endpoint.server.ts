@@ -2,11 +2,13 @@ import { eq } from "drizzle-orm";
 import { webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
-import { endpointFieldErrors, type FieldErrors, type StaffActor } from "./validation";
+import { checkEndpointFields } from "./check-endpoint-fields.server";
+import { canManageWebhooks, forbidden, type FieldErrors, type Forbidden, type StaffActor } from "./validation";
 
-/** Changes an endpoint's URL, description and subscribed event types (empty = every type). */
-export async function updateEndpoint(input: { staff: StaffActor; endpointId: string; url: string; description: string; eventTypes: string[] }): Promise<{ ok: true } | { ok: false; notFound?: true; fieldErrors: FieldErrors }> {
-  const checked = endpointFieldErrors({ url: input.url, description: input.description, eventTypes: input.eventTypes });
+/** An AR admin changes an endpoint's URL, description and subscribed event types (empty = every type). */
+export async function updateEndpoint(input: { staff: StaffActor; endpointId: string; url: string; description: string; eventTypes: string[] }): Promise<{ ok: true } | { ok: false; forbidden?: undefined; notFound?: true; fieldErrors: FieldErrors } | Forbidden> {
+  if (!canManageWebhooks(input.staff)) return forbidden();
+  const checked = await checkEndpointFields({ url: input.url, description: input.description, eventTypes: input.eventTypes });
   if (!checked.values) return { ok: false, fieldErrors: checked.errors };
   const { url, description, eventTypes } = checked.values;
   return db.transaction(async (tx) => {

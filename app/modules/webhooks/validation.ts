@@ -1,10 +1,19 @@
 import { z } from "zod";
+import type { UserRole } from "#db/schema/accounts";
 import { webhookEventTypes } from "./event-types";
 
+/** Who acts: every use case that changes an endpoint or sends to it checks the role itself. */
 export interface StaffActor {
   userId: string;
+  role: UserRole;
   ip: string | null;
 }
+
+/** Endpoints decide where the portal sends requests: only AR admins manage them; agents may look. */
+export const canManageWebhooks = (staff: Pick<StaffActor, "role">) => staff.role === "ar_admin";
+
+export type Forbidden = { ok: false; forbidden: true; message: string };
+export const forbidden = (): Forbidden => ({ ok: false, forbidden: true, message: "Only an AR admin can manage webhook endpoints." });
 
 export const endpointUrlSchema = z
   .string()

@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { users } from "#db/schema/accounts";
 import { auditLog } from "#db/schema/audit";
 import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
+import { env, privateWebhookUrlsAllowed } from "~/env.server";
 import { recordEvent, type EventType } from "~/modules/events/record-event.server";
 import { drainJobs, seed } from "../../../test/helpers";
 import { createEndpoint } from "./create-endpoint.server";
@@ -21,10 +22,11 @@ import { maxAttempts, retryDelaysMs } from "./retry-policy";
 import { rotateSecret } from "./rotate-secret.server";
 import { sendTestEvent } from "./send-test-event.server";
 import { setEndpointEnabled } from "./set-endpoint-enabled.server";
-import { postWebhook } from "./post-webhook.server";
+import { CONNECTION_FAILED, postWebhook, REFUSED_PLAIN_HTTP, REFUSED_PRIVATE_ADDRESS } from "./post-webhook.server";
 import { DELIVER_JOB_KEY, wakeUpKey } from "./schedule-delivery.server";
 import { signPayload } from "./signing.server";
 import { updateEndpoint } from "./update-endpoint.server";
+import type { StaffActor } from "./validation";
 
 interface Received {
   headers: Record<string, string>;
@@ -79,7 +81,8 @@ class Receiver {
   }
 }
 
-let staff: { userId: string; ip: string | null };
+let staff: StaffActor;
+let agent: StaffActor;
 const receivers: Receiver[] = [];
 
 async function receiver() {
@@ -90,7 +93,7 @@ async function receiver() {
 
 async function endpointFor(r: Receiver, eventTypes: string[] = []) {
   const created = await createEndpoint({ staff, url: r.url, description: "Back office", eventTypes });
-  if (!created.ok) throw new Error(JSON.stringify(created.fieldErrors));
+  if (!created.ok) throw new Error(JSON.stringify(created));
   r.secret = created.secret;
   return created;
 }
@@ -131,7 +134,9 @@ async function deliveriesOf(endpointId: string) {
 beforeAll(async () => {
   await seed();
   const [admin] = await db.select().from(users).where(eq(users.email, "admin@acme.example"));
-  staff = { userId: admin!.id, ip: "203.0.113.9" };
+  staff = { userId: admin!.id, role: admin!.role, ip: "203.0.113.9" };
+  const [arAgent] = await db.select().from(users).where(eq(users.email, "agent@acme.example"));
+  agent = { userId: arAgent!.id, role: arAgent!.role, ip: "203.0.113.10" };
 });
 
 afterEach(async () => {
@@ -153,7 +158,7 @@ describe("endpoints", () => {
   it("validates the URL and event types, returns the secret once, and audits", async () => {
     const bad = await createEndpoint({ staff, url: "ftp://example.com/x", eventTypes: ["nope.nope"] });
     expect(bad.ok).toBe(false);
-    if (!bad.ok) {
+    if (!bad.ok && !bad.forbidden) {
       expect(bad.fieldErrors.url).toMatch(/https/);
       expect(bad.fieldErrors.eventTypes).toMatch(/nope\.nope/);
     }
@@ -219,7 +224,7 @@ describe("delivery", () => {
     rows = await deliveriesOf(ep.endpointId);
     for (const d of rows) {
       expect(d).toMatchObject({ status: "pending", attemptCount: 2, lastStatusCode: null });
-      expect(d.lastError).toMatch(/ECONNREFUSED|Connection|Request failed/);
+      expect(d.lastError).toBe(CONNECTION_FAILED);
       expect(d.nextAttemptAt!.getTime() - Date.parse(d.attempts[1]!.at)).toBe(retryDelaysMs[1]);
     }
 
@@ -585,9 +590,160 @@ describe("posting", () => {
     await Promise.all([target.close(), redirecting.close(), endless.close()]);
   });
 
-  it("reports a refused connection", async () => {
+  it("reports a closed port and an open one that hangs up alike: the log does not map ports", async () => {
     const gone = await server(() => {});
     await gone.close();
-    expect(await postWebhook(gone.url, {}, "{}")).toEqual({ statusCode: null, retryAfter: null, error: "Connection error: ECONNREFUSED" });
+    expect(await postWebhook(gone.url, {}, "{}")).toEqual({ statusCode: null, retryAfter: null, error: CONNECTION_FAILED });
+    const hangsUp = await server((req) => req.socket.destroy());
+    expect(await postWebhook(hangsUp.url, {}, "{}")).toEqual({ statusCode: null, retryAfter: null, error: CONNECTION_FAILED });
+    await hangsUp.close();
+  });
+});
+
+describe("private addresses", () => {
+  // The setting as production has it by default; the code reads it on every call.
+  const config = env();
+  const allowing = config.WEBHOOK_ALLOW_PRIVATE_URLS;
+  const allowPrivate = (allowed: boolean) => {
+    config.WEBHOOK_ALLOW_PRIVATE_URLS = allowed ? "true" : "false";
+  };
+  afterEach(() => {
+    config.WEBHOOK_ALLOW_PRIVATE_URLS = allowing;
+  });
+
+  const endpointCount = async () => (await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints)).length;
+  const PUBLIC_ONLY = /the portal only delivers to public https URLs\.$/;
+
+  it("is refused by default in production only", () => {
+    expect(privateWebhookUrlsAllowed({ ...config, NODE_ENV: "production", WEBHOOK_ALLOW_PRIVATE_URLS: undefined })).toBe(false);
+    expect(privateWebhookUrlsAllowed({ ...config, NODE_ENV: "production", WEBHOOK_ALLOW_PRIVATE_URLS: "true" })).toBe(true);
+    expect(privateWebhookUrlsAllowed({ ...config, NODE_ENV: "development", WEBHOOK_ALLOW_PRIVATE_URLS: undefined })).toBe(true);
+    expect(privateWebhookUrlsAllowed({ ...config, NODE_ENV: "test", WEBHOOK_ALLOW_PRIVATE_URLS: "false" })).toBe(false);
+  });
+
+  it.each([
+    ["https://127.0.0.1/hooks", "127.0.0.1 is a private address; "],
+    ["https://127.0.0.1:5432/", "127.0.0.1 is a private address; "],
+    ["https://localhost/hooks", "localhost resolves to a private address (127.0.0.1); "],
+    ["https://localhost./hooks", "localhost. resolves to a private address (127.0.0.1); "],
+    ["https://LOCALHOST:8443/hooks", "localhost resolves to a private address (127.0.0.1); "],
+    ["https://api.localhost/hooks", "api.localhost resolves to a private address (127.0.0.1); "],
+    ["https://[::1]/hooks", "::1 is a private address; "],
+    ["https://127.1/hooks", "127.0.0.1 is a private address; "],
+    ["https://2130706433/hooks", "127.0.0.1 is a private address; "],
+    ["https://0x7f.1/hooks", "127.0.0.1 is a private address; "],
+    ["https://0177.0.0.1/hooks", "127.0.0.1 is a private address; "],
+    ["https://0.0.0.0/hooks", "0.0.0.0 is a private address; "],
+    ["https://127.0.0.1./hooks", "127.0.0.1 is a private address; "],
+    ["https://[::ffff:127.0.0.1]/hooks", "::ffff:7f00:1 is a private address; "],
+    ["https://169.254.169.254/latest/meta-data/", "169.254.169.254 is a private address; "],
+    ["https://[fd00::1]/hooks", "fd00::1 is a private address; "],
+    ["https://[fe80::1]/hooks", "fe80::1 is a private address; "],
+    ["https://10.0.0.8/hooks", "10.0.0.8 is a private address; "],
+    ["https://172.16.3.4/hooks", "172.16.3.4 is a private address; "],
+    ["https://192.168.1.20/hooks", "192.168.1.20 is a private address; "],
+    ["https://100.64.0.1/hooks", "100.64.0.1 is a private address; "],
+    ["https://224.0.0.251/hooks", "224.0.0.251 is a private address; "],
+    ["https://[ff02::1]/hooks", "ff02::1 is a private address; "],
+    ["http://93.184.215.14/hooks", "The URL must start with https://: "],
+    ["http://localhost:3000/dev/webhook-receiver", "The URL must start with https://: "],
+  ])("refuses to register %s, saving nothing", async (url, message) => {
+    allowPrivate(false);
+    const before = await endpointCount();
+    const result = await createEndpoint({ staff, url });
+    expect(result).toEqual({ ok: false, fieldErrors: { url: expect.stringMatching(PUBLIC_ONLY) } });
+    if (!result.ok && !result.forbidden) expect(result.fieldErrors.url!.startsWith(message)).toBe(true);
+    expect(await endpointCount()).toBe(before);
+  });
+
+  it("refuses user info that hides the real host, and accepts a public https address", async () => {
+    allowPrivate(false);
+    const hidden = await createEndpoint({ staff, url: "https://public.example@127.0.0.1/hooks" });
+    expect(hidden).toMatchObject({ ok: false, fieldErrors: { url: expect.stringMatching(/Leave user names and passwords out/) } });
+    const created = await createEndpoint({ staff, url: "https://93.184.215.14/hooks" });
+    expect(created.ok).toBe(true);
+    if (!created.ok) return;
+    // Moving a saved endpoint onto a private address is refused too, and the saved URL stays.
+    const moved = await updateEndpoint({ staff, endpointId: created.endpointId, url: "https://[::ffff:a9fe:a9fe]/latest", description: "", eventTypes: [] });
+    expect(moved).toEqual({ ok: false, fieldErrors: { url: `::ffff:a9fe:a9fe is a private address; the portal only delivers to public https URLs.` } });
+    const [saved] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, created.endpointId));
+    expect(saved!.url).toBe("https://93.184.215.14/hooks");
+  });
+
+  it("checks again at connect time: a host that resolves to loopback is never connected to, and the log says why without detail", async () => {
+    const r = await receiver();
+    let connections = 0;
+    r.server.on("connection", () => connections++);
+    // Saved while private URLs were allowed (or before DNS pointed the name at loopback).
+    allowPrivate(true);
+    const named = await createEndpoint({ staff, url: `https://localhost:${r.port}/hooks` });
+    const literal = await createEndpoint({ staff, url: `https://127.0.0.1:${r.port}/hooks` });
+    const plain = await createEndpoint({ staff, url: `http://localhost:${r.port}/hooks` });
+    expect([named.ok, literal.ok, plain.ok]).toEqual([true, true, true]);
+    if (!named.ok || !literal.ok || !plain.ok) return;
+
+    allowPrivate(false);
+    for (const ep of [named, literal, plain]) expect((await sendTestEvent({ staff, endpointId: ep.endpointId })).ok).toBe(true);
+    await drainJobs();
+    expect(connections).toBe(0);
+    expect(r.received).toHaveLength(0);
+    const [viaDns] = await deliveriesOf(named.endpointId);
+    expect(viaDns).toMatchObject({ status: "pending", attemptCount: 1, lastStatusCode: null, lastError: REFUSED_PRIVATE_ADDRESS });
+    expect(viaDns!.attempts[0]).toMatchObject({ statusCode: null, error: REFUSED_PRIVATE_ADDRESS });
+    expect((await deliveriesOf(literal.endpointId))[0]).toMatchObject({ lastError: REFUSED_PRIVATE_ADDRESS });
+    expect((await deliveriesOf(plain.endpointId))[0]).toMatchObject({ lastError: REFUSED_PLAIN_HTTP });
+    // What staff see on the endpoint page.
+    const page = await getEndpointWithDeliveries(named.endpointId);
+    expect(page!.deliveries[0]!.lastError).toBe("Refused: private address");
+
+    // Allowed again (development), the same name is delivered to.
+    await db.update(webhookEndpoints).set({ enabled: false }).where(inArray(webhookEndpoints.id, [literal.endpointId, plain.endpointId]));
+    allowPrivate(true);
+    r.respond = () => ({ status: 200 });
+    await db.update(webhookEndpoints).set({ url: `http://localhost:${r.port}/hooks` }).where(eq(webhookEndpoints.id, named.endpointId));
+    await makeDue();
+    await drainJobs();
+    expect(connections).toBeGreaterThan(0);
+    expect((await deliveriesOf(named.endpointId))[0]).toMatchObject({ status: "succeeded" });
+  });
+
+  it("refuses a private address in postWebhook itself, before any connection", async () => {
+    const r = await receiver();
+    let connections = 0;
+    r.server.on("connection", () => connections++);
+    for (const url of [`https://localhost:${r.port}/x`, `https://127.1:${r.port}/x`, `https://[::ffff:127.0.0.1]:${r.port}/x`]) {
+      expect(await postWebhook(url, {}, "{}", { allowPrivate: false })).toEqual({ statusCode: null, retryAfter: null, error: REFUSED_PRIVATE_ADDRESS });
+    }
+    expect(connections).toBe(0);
+    expect(await postWebhook(r.url, {}, "{}", { allowPrivate: true })).toMatchObject({ statusCode: 200 });
+  });
+});
+
+describe("who manages endpoints", () => {
+  it("lets an agent do nothing to an endpoint: no create, edit, test, enable, rotate or replay", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    await sendTestEvent({ staff, endpointId: ep.endpointId });
+    await drainJobs();
+    const [delivery] = await deliveriesOf(ep.endpointId);
+    const before = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, ep.endpointId));
+    const endpointsBefore = (await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints)).length;
+    const refused = { ok: false, forbidden: true, message: "Only an AR admin can manage webhook endpoints." };
+
+    expect(await createEndpoint({ staff: agent, url: "https://backoffice.example/agent" })).toEqual(refused);
+    expect(await updateEndpoint({ staff: agent, endpointId: ep.endpointId, url: "https://attacker.example/x", description: "", eventTypes: [] })).toEqual(refused);
+    expect(await sendTestEvent({ staff: agent, endpointId: ep.endpointId })).toEqual(refused);
+    expect(await setEndpointEnabled({ staff: agent, endpointId: ep.endpointId, enabled: false })).toEqual(refused);
+    expect(await rotateSecret({ staff: agent, endpointId: ep.endpointId })).toEqual(refused);
+    expect(await replayDelivery({ staff: agent, endpointId: ep.endpointId, deliveryId: delivery!.id })).toEqual(refused);
+    expect(await replaySince({ staff: agent, endpointId: ep.endpointId, since: new Date(Date.now() - 3600_000) })).toEqual(refused);
+
+    await drainJobs();
+    expect(await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, ep.endpointId))).toEqual(before);
+    expect((await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints)).length).toBe(endpointsBefore);
+    expect(await deliveriesOf(ep.endpointId)).toHaveLength(1);
+    expect(r.received).toHaveLength(1);
+    const agentAudits = await db.select().from(auditLog).where(eq(auditLog.actorUserId, agent.userId));
+    expect(agentAudits.filter((a) => a.action.startsWith("webhook_"))).toEqual([]);
   });
 });
