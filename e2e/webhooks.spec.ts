@@ -87,3 +87,16 @@ test("an admin adds an endpoint, sees the secret once, and a test event arrives 
     await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
   }
 });
+
+test("an agent sees the endpoints but cannot add one, not even by posting the form", async ({ page, signInAs }) => {
+  await signInAs(demo.agent);
+  await page.goto("/admin/webhooks");
+  await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
+  await expect(page.getByText("Only an AR admin can add or change endpoints.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Add endpoint" })).toHaveCount(0);
+  const url = "https://agent-probe.example/hooks";
+  const response = await page.request.post("/admin/webhooks?index", { form: { url }, headers: { origin: new URL(page.url()).origin } });
+  expect(response.status()).toBe(403);
+  expect(await response.text()).toContain("Only an AR admin can manage webhook endpoints.");
+  expect(await sql`select id from webhook_endpoints where url = ${url}`).toHaveLength(0);
+});
