@@ -16,7 +16,7 @@ export type WebhookDelivery = "ordered" | "chaos";
 const CHAOS_DEFAULTS = { maxDelayMs: 400, duplicateRate: 0.3 };
 
 /** The chaos settings for these options and environment, or undefined for ordered delivery. */
-export function chaosSettings(options: Pick<EmulatorOptions, "webhookDelivery" | "webhookChaos">, env: NodeJS.ProcessEnv = process.env): ChaosOptions | undefined {
+export function chaosSettings(options: Pick<EmulatorOptions, "webhookDelivery" | "webhookChaos">, env: Record<string, string | undefined> = process.env): ChaosOptions | undefined {
   const mode = options.webhookDelivery ?? (env.STRIPE_EMULATOR_WEBHOOKS || "ordered");
   if (mode !== "ordered" && mode !== "chaos") throw new Error(`webhook delivery must be "ordered" or "chaos", not ${JSON.stringify(mode)}`);
   if (mode === "ordered") return undefined;
