@@ -19,6 +19,7 @@ const { values } = parseArgs({
     "webhook-seed": { type: "string" },
     "webhook-max-delay-ms": { type: "string" },
     "webhook-duplicate-rate": { type: "string" },
+    "webhook-twin-rate": { type: "string" },
     "state-file": { type: "string" },
     "merchant-name": { type: "string" },
     quiet: { type: "boolean", default: false },
@@ -40,6 +41,7 @@ if (values.help) {
   --webhook-seed <n>       chaos seed, to replay a run (or STRIPE_EMULATOR_WEBHOOK_SEED; default random, logged)
   --webhook-max-delay-ms <n>    chaos: longest delay of a first attempt (default 400)
   --webhook-duplicate-rate <r>  chaos: share of events sent twice, 0…1 (default 0.3)
+  --webhook-twin-rate <r>       chaos: share of changes with a second event of its own id, 0…1 (default 0.1)
   --state-file <path>      keep state across restarts in this JSON file
   --merchant-name <name>   name on the hosted pages and ACH mandate
   --quiet                  no request log`);
@@ -60,6 +62,7 @@ const emulator = await startStripeEmulator({
     ...(values["webhook-seed"] ? { seed: Number(values["webhook-seed"]) } : {}),
     ...(values["webhook-max-delay-ms"] ? { maxDelayMs: Number(values["webhook-max-delay-ms"]) } : {}),
     ...(values["webhook-duplicate-rate"] ? { duplicateRate: Number(values["webhook-duplicate-rate"]) } : {}),
+    ...(values["webhook-twin-rate"] ? { twinRate: Number(values["webhook-twin-rate"]) } : {}),
   },
   stateFile: values["state-file"],
   merchantName: values["merchant-name"],

@@ -100,6 +100,11 @@ export class Emulator {
     } as unknown as Stripe.Event;
     this.state.events[event.id] = event;
     this.webhooks.enqueue(event);
+    if (this.webhooks.wantsTwin()) {
+      const twin = { ...structuredClone(event), id: newId("evt_") };
+      this.state.events[twin.id] = twin;
+      this.webhooks.enqueue(twin);
+    }
     this.store.changed();
     return event;
   }

@@ -12,8 +12,8 @@ export type { ChaosOptions } from "./webhooks";
 
 export type WebhookDelivery = "ordered" | "chaos";
 
-/** Chaos defaults: events up to 400 ms late (so reordered within that window), 30% sent twice. */
-const CHAOS_DEFAULTS = { maxDelayMs: 400, duplicateRate: 0.3 };
+/** Chaos defaults: events up to 400 ms late (so reordered within that window), 30% sent twice, 10% twinned. */
+const CHAOS_DEFAULTS = { maxDelayMs: 400, duplicateRate: 0.3, twinRate: 0.1 };
 
 /** The chaos settings for these options and environment, or undefined for ordered delivery. */
 export function chaosSettings(options: Pick<EmulatorOptions, "webhookDelivery" | "webhookChaos">, env: Record<string, string | undefined> = process.env): ChaosOptions | undefined {
@@ -27,7 +27,8 @@ export function chaosSettings(options: Pick<EmulatorOptions, "webhookDelivery" |
     seed: options.webhookChaos?.seed ?? envSeed ?? Math.floor(Math.random() * 2 ** 31),
   };
   if (!Number.isInteger(chaos.seed)) throw new Error(`webhook chaos seed must be an integer, not ${String(chaos.seed)}`);
-  if (!(chaos.maxDelayMs >= 0) || !(chaos.duplicateRate >= 0 && chaos.duplicateRate <= 1)) throw new Error("webhook chaos needs maxDelayMs ≥ 0 and duplicateRate within 0…1");
+  const rate = (r: number) => r >= 0 && r <= 1;
+  if (!(chaos.maxDelayMs >= 0) || !rate(chaos.duplicateRate) || !rate(chaos.twinRate)) throw new Error("webhook chaos needs maxDelayMs ≥ 0, and duplicateRate and twinRate within 0…1");
   return chaos;
 }
 
@@ -103,7 +104,7 @@ export async function startStripeEmulator(options: EmulatorOptions): Promise<Run
   core.publicUrl = publicUrl;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   core.log(`Stripe emulator listening on ${url} (hosted pages at ${publicUrl})`);
-  if (webhookChaos) core.log(`webhooks: chaos delivery, seed ${webhookChaos.seed} (up to ${webhookChaos.maxDelayMs} ms late, ${webhookChaos.duplicateRate * 100}% twice)`);
+  if (webhookChaos) core.log(`webhooks: chaos delivery, seed ${webhookChaos.seed} (up to ${webhookChaos.maxDelayMs} ms late, ${webhookChaos.duplicateRate * 100}% twice, ${webhookChaos.twinRate * 100}% twinned)`);
   let stopped: Promise<void> | undefined;
   return {
     url,

@@ -26,6 +26,11 @@ export interface ChaosOptions {
   maxDelayMs: number;
   /** Share of events also sent a second time, at its own random delay (so sometimes first). */
   duplicateRate: number;
+  /**
+   * Share of events that get a twin: a second event, with its own id, for the same change —
+   * Stripe sometimes creates two, which deduplicating by event id alone does not catch.
+   */
+  twinRate: number;
 }
 
 export interface DispatcherOptions {
@@ -78,6 +83,12 @@ export class WebhookDispatcher {
 
   private get deliveries(): Record<string, Delivery> {
     return this.options.store.state.deliveries;
+  }
+
+  /** Chaos mode: whether this event gets a twin (drawn in event order, like every chaos choice). */
+  wantsTwin(): boolean {
+    const chaos = this.options.chaos;
+    return Boolean(this.enabled && chaos && this.random && chaos.twinRate > 0 && this.random() < chaos.twinRate);
   }
 
   /** Records a delivery for a new event and sends it (unless paused). */

@@ -164,7 +164,7 @@ describe("delivery", () => {
 describe("chaos delivery", () => {
   /** Creates `n` customers one after another and waits until every delivery is final. */
   async function chaoticRun(seed: number, n = 30) {
-    const harness = await startHarness({ webhookDelivery: "chaos", webhookChaos: { seed, maxDelayMs: 150, duplicateRate: 0.3 } });
+    const harness = await startHarness({ webhookDelivery: "chaos", webhookChaos: { seed, maxDelayMs: 150, duplicateRate: 0.3, twinRate: 0 } });
     try {
       const created: string[] = [];
       for (let i = 0; i < n; i++) created.push((await harness.stripe.customers.create({ name: `Customer ${i}` })).id);
@@ -180,7 +180,7 @@ describe("chaos delivery", () => {
 
   it("delivers every event, some late, out of order and twice, and the same seed repeats the run", async () => {
     const run = await chaoticRun(7);
-    expect(run.chaos).toMatchObject({ seed: 7, maxDelayMs: 150, duplicateRate: 0.3 });
+    expect(run.chaos).toEqual({ seed: 7, maxDelayMs: 150, duplicateRate: 0.3, twinRate: 0 });
     // Every event arrived; none was left pending.
     expect(new Set(run.arrivals)).toEqual(new Set(Array.from({ length: 30 }, (_, i) => i)));
     expect(run.rows.every((d) => d.state === "delivered" && d.attempts === 1)).toBe(true);
@@ -201,7 +201,7 @@ describe("chaos delivery", () => {
   });
 
   it("still retries a failed attempt, and a refused request's events never leave", async () => {
-    h = await startHarness({ webhookDelivery: "chaos", webhookChaos: { seed: 3, maxDelayMs: 50, duplicateRate: 0 } });
+    h = await startHarness({ webhookDelivery: "chaos", webhookChaos: { seed: 3, maxDelayMs: 50, duplicateRate: 0, twinRate: 0 } });
     h.receiver.failNext = { count: 1, status: 500 };
     await expect(h.stripe.customers.create({ name: "Refused", expand: ["metadata"] })).rejects.toMatchObject({ statusCode: 400 });
     const kept = await h.stripe.customers.create({ name: "Kept" });
@@ -211,8 +211,19 @@ describe("chaos delivery", () => {
     expect((await deliveries(h)).map((d) => d.attempts)).toEqual([2]);
   });
 
+  it("twins some changes: a second event with its own id for the same change, as Stripe sometimes creates", async () => {
+    h = await startHarness({ webhookDelivery: "chaos", webhookChaos: { seed: 11, maxDelayMs: 20, duplicateRate: 0, twinRate: 1 } });
+    const customer = await h.stripe.customers.create({ name: "Twinned" });
+    const stored = (await h.stripe.events.list()).data;
+    expect(stored).toHaveLength(2);
+    expect(new Set(stored.map((e) => e.id)).size).toBe(2);
+    for (const e of stored) expect(e).toMatchObject({ type: "customer.created", data: { object: { id: customer.id } } });
+    await h.receiver.waitFor((events) => events.length === 2);
+    expect(new Set(h.receiver.events.map((e) => e.id))).toEqual(new Set(stored.map((e) => e.id)));
+  });
+
   it("is chosen by STRIPE_EMULATOR_WEBHOOKS unless the option says otherwise, and refuses unknown modes", () => {
-    expect(chaosSettings({}, { STRIPE_EMULATOR_WEBHOOKS: "chaos", STRIPE_EMULATOR_WEBHOOK_SEED: "42" })).toEqual({ seed: 42, maxDelayMs: 400, duplicateRate: 0.3 });
+    expect(chaosSettings({}, { STRIPE_EMULATOR_WEBHOOKS: "chaos", STRIPE_EMULATOR_WEBHOOK_SEED: "42" })).toEqual({ seed: 42, maxDelayMs: 400, duplicateRate: 0.3, twinRate: 0.1 });
     expect(chaosSettings({ webhookDelivery: "ordered" }, { STRIPE_EMULATOR_WEBHOOKS: "chaos" })).toBeUndefined();
     expect(chaosSettings({}, {})).toBeUndefined();
     expect(() => chaosSettings({}, { STRIPE_EMULATOR_WEBHOOKS: "shuffle" })).toThrow(/ordered.*chaos/);
