@@ -15,6 +15,11 @@ const { values } = parseArgs({
     "ach-settle-ms": { type: "string", default: "5000" },
     "retry-delays-ms": { type: "string", default: "1000,5000,15000,60000" },
     "dispute-delay-ms": { type: "string", default: "1000" },
+    webhooks: { type: "string" },
+    "webhook-seed": { type: "string" },
+    "webhook-max-delay-ms": { type: "string" },
+    "webhook-duplicate-rate": { type: "string" },
+    "webhook-twin-rate": { type: "string" },
     "state-file": { type: "string" },
     "merchant-name": { type: "string" },
     quiet: { type: "boolean", default: false },
@@ -32,6 +37,11 @@ if (values.help) {
   --ach-settle-ms <n>      ACH settles after n ms; 0 = only via POST /_emulator/settle (default 5000)
   --retry-delays-ms <list> webhook retry delays, comma separated (default 1000,5000,15000,60000)
   --dispute-delay-ms <n>   delay before test disputes open (default 1000)
+  --webhooks <mode>        ordered (default) | chaos: late, out of order, some twice (or STRIPE_EMULATOR_WEBHOOKS)
+  --webhook-seed <n>       chaos seed, to replay a run (or STRIPE_EMULATOR_WEBHOOK_SEED; default random, logged)
+  --webhook-max-delay-ms <n>    chaos: longest delay of a first attempt (default 400)
+  --webhook-duplicate-rate <r>  chaos: share of events sent twice, 0…1 (default 0.3)
+  --webhook-twin-rate <r>       chaos: share of changes with a second event of its own id, 0…1 (default 0.1)
   --state-file <path>      keep state across restarts in this JSON file
   --merchant-name <name>   name on the hosted pages and ACH mandate
   --quiet                  no request log`);
@@ -47,6 +57,13 @@ const emulator = await startStripeEmulator({
   achSettleDelayMs: Number(values["ach-settle-ms"]),
   webhookRetryDelaysMs: values["retry-delays-ms"]!.split(",").filter(Boolean).map(Number),
   disputeDelayMs: Number(values["dispute-delay-ms"]),
+  webhookDelivery: values.webhooks as "ordered" | "chaos" | undefined,
+  webhookChaos: {
+    ...(values["webhook-seed"] ? { seed: Number(values["webhook-seed"]) } : {}),
+    ...(values["webhook-max-delay-ms"] ? { maxDelayMs: Number(values["webhook-max-delay-ms"]) } : {}),
+    ...(values["webhook-duplicate-rate"] ? { duplicateRate: Number(values["webhook-duplicate-rate"]) } : {}),
+    ...(values["webhook-twin-rate"] ? { twinRate: Number(values["webhook-twin-rate"]) } : {}),
+  },
   stateFile: values["state-file"],
   merchantName: values["merchant-name"],
   log: values.quiet ? undefined : (line) => console.log(`[stripe-emulator] ${line}`),

@@ -4,7 +4,7 @@
  */
 import type Stripe from "stripe";
 import { type Job, Store } from "./store";
-import { WebhookDispatcher } from "./webhooks";
+import { type ChaosOptions, WebhookDispatcher } from "./webhooks";
 import { newId, type Params } from "./wire";
 
 /** The version stripe-node 23.1.0 pins; events are rendered at it. */
@@ -39,6 +39,8 @@ export interface CoreOptions {
   webhookSecret: string;
   achSettleDelayMs: number;
   webhookRetryDelaysMs: number[];
+  /** "chaos" webhook delivery (late, out of order, twice); absent = ordered. */
+  webhookChaos?: ChaosOptions;
   /** How long after a dispute-triggering payment the dispute opens. */
   disputeDelayMs: number;
   stateFile?: string;
@@ -61,6 +63,7 @@ export class Emulator {
       url: options.webhookUrl,
       secret: options.webhookSecret,
       retryDelaysMs: options.webhookRetryDelaysMs,
+      chaos: options.webhookChaos,
       store: this.store,
       log: options.log,
     });
@@ -97,6 +100,11 @@ export class Emulator {
     } as unknown as Stripe.Event;
     this.state.events[event.id] = event;
     this.webhooks.enqueue(event);
+    if (this.webhooks.wantsTwin()) {
+      const twin = { ...structuredClone(event), id: newId("evt_") };
+      this.state.events[twin.id] = twin;
+      this.webhooks.enqueue(twin);
+    }
     this.store.changed();
     return event;
   }

@@ -226,7 +226,7 @@ export function createEmulatorServer(options: CoreOptions): { server: Server; em
       };
       const call: ApiCall = { params, ids, req: context };
       // A refused write leaves no trace (Stripe validates before it acts): keep a copy to roll back to.
-      snapshot = method === "GET" ? undefined : structuredClone(em.state);
+      snapshot = method === "GET" ? undefined : em.store.checkpoint();
       const result = route.handle(em, call);
       body = JSON.stringify(applyExpand(result, expand, expandSources), null, 2);
       em.store.changed();
@@ -234,7 +234,7 @@ export function createEmulatorServer(options: CoreOptions): { server: Server; em
       const apiError = error instanceof ApiError ? error : undefined;
       // A decline (402) is a completed attempt with its PaymentIntent, charge and events; anything else is undone.
       if (snapshot && apiError?.status !== 402) {
-        em.store.state = snapshot;
+        em.store.restore(snapshot);
         em.arm();
         em.store.changed();
       }
@@ -247,7 +247,6 @@ export function createEmulatorServer(options: CoreOptions): { server: Server; em
     if (key) {
       // Like Stripe: only requests that began executing are saved; refused ones can be retried.
       const executed = status < 400 || status === 402 || status >= 500;
-      // Read the map again: a rollback replaced the state object.
       const saved = em.state.idempotency;
       if (executed) saved[key] = { method, path, fingerprint, createdAt: Date.now(), requestId, response: { status, body } };
       else delete saved[key];
@@ -347,6 +346,7 @@ export function createEmulatorServer(options: CoreOptions): { server: Server; em
           type: d.type,
           state: d.state,
           attempts: d.attempts,
+          duplicates: d.duplicates ?? 0,
           last_status: d.lastStatus,
           last_error: d.lastError,
           next_attempt_at: d.nextAttemptAt,

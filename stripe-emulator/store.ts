@@ -56,6 +56,8 @@ export interface Delivery {
   /** pending: queued or waiting for a retry; held: created while deliveries are paused. */
   state: "pending" | "held" | "delivered" | "failed" | "dropped";
   attempts: number;
+  /** Extra copies sent by "chaos" delivery (missing in older state files). */
+  duplicates?: number;
   lastStatus: number | null;
   lastError: string | null;
   nextAttemptAt: number | null;
@@ -121,6 +123,17 @@ const PREFIXES: [string, Collection][] = [
   ["evt_", "events"],
 ];
 
+/**
+ * Makes `live` hold exactly `saved`'s entries, in `saved`'s order (creation order is list order),
+ * reusing the live object wherever the entry is unchanged.
+ */
+function restoreRecords(live: Record<string, unknown>, saved: Record<string, unknown>): void {
+  const keep = new Map<string, unknown>();
+  for (const [id, value] of Object.entries(saved)) keep.set(id, id in live && JSON.stringify(live[id]) === JSON.stringify(value) ? live[id] : value);
+  for (const id of Object.keys(live)) delete live[id];
+  for (const [id, value] of keep) live[id] = value;
+}
+
 export class Store {
   state: State = emptyState();
   private saveTimer: NodeJS.Timeout | undefined;
@@ -143,6 +156,28 @@ export class Store {
   /** Objects newest first: insertion order of string keys is creation order (and survives JSON). */
   newestFirst<K extends Collection>(collection: K): State[K][string][] {
     return Object.values(this.state[collection]).reverse() as State[K][string][];
+  }
+
+  /** A deep copy to roll a refused write back to (`restore`). */
+  checkpoint(): State {
+    return structuredClone(this.state);
+  }
+
+  /**
+   * Undoes a refused write in place. The state object, its collections and every object the
+   * write did not change keep their identity, so work that outlives the request (a webhook
+   * delivery in flight, holding its Delivery and Event) still updates the live state. Swapping
+   * in the copy instead lost those updates and left deliveries `pending` forever.
+   */
+  restore(checkpoint: State): void {
+    const live = this.state as unknown as Record<string, unknown>;
+    for (const [key, saved] of Object.entries(checkpoint)) {
+      const current = live[key];
+      if (Array.isArray(saved) && Array.isArray(current)) current.splice(0, current.length, ...(saved as unknown[]));
+      else if (key === "secrets") for (const [kind, records] of Object.entries(saved as State["secrets"])) restoreRecords((current as Record<string, Record<string, unknown>>)[kind]!, records);
+      else if (current && typeof current === "object") restoreRecords(current as Record<string, unknown>, saved as Record<string, unknown>);
+      else live[key] = saved;
+    }
   }
 
   reset(): void {

@@ -381,37 +381,170 @@ export function expandPaths(params: Params): string[] {
 }
 
 /**
- * Replaces ids by the objects they name along each dot path, in a copy of `body`. A list is
- * walked through its `data` array (`data.customer`); an id that is not expandable is a 400.
+ * What Stripe lets `expand` reach, per object type (the SDK's `string | Stripe.X` fields at
+ * 2026-10-28): field path → the type of the object it names. `+` marks an includable field,
+ * absent unless expanded; `list:x` a list of x; `*` any type (polymorphic). Anything else is
+ * refused as Stripe refuses it, so an expand that works here works on Stripe.
  */
-export function applyExpand<T>(body: T, paths: string[], sources: ExpandSources): T {
-  if (paths.length === 0) return body;
-  const copy = structuredClone(body);
-  for (const path of paths) expandAt(copy, path.split("."), path, sources);
-  return copy;
+const EXPANDABLE: Record<string, Record<string, string>> = {
+  customer: {
+    default_source: "*",
+    "invoice_settings.default_payment_method": "payment_method",
+    test_clock: "test_helpers.test_clock",
+    cash_balance: "+cash_balance",
+    invoice_credit_balance: "+invoice_credit_balance",
+    sources: "+list:*",
+    subscriptions: "+list:subscription",
+    tax: "+tax",
+    tax_ids: "+list:tax_id",
+  },
+  payment_intent: {
+    application: "application",
+    customer: "customer",
+    latest_charge: "charge",
+    on_behalf_of: "account",
+    payment_method: "payment_method",
+    payment_record: "payment_record",
+    review: "review",
+    source: "*",
+    "transfer_data.destination": "account",
+  },
+  "checkout.session": {
+    "automatic_tax.liability.account": "account",
+    customer: "customer",
+    invoice: "invoice",
+    "invoice_creation.invoice_data.issuer.account": "account",
+    line_items: "+list:item",
+    payment_intent: "payment_intent",
+    payment_link: "payment_link",
+    setup_intent: "setup_intent",
+    "shipping_cost.shipping_rate": "shipping_rate",
+    subscription: "subscription",
+  },
+  charge: {
+    application: "application",
+    application_fee: "application_fee",
+    balance_transaction: "balance_transaction",
+    customer: "customer",
+    failure_balance_transaction: "balance_transaction",
+    on_behalf_of: "account",
+    "outcome.rule": "radar.rule",
+    payment_intent: "payment_intent",
+    "payment_method_details.card.mandate": "mandate",
+    "payment_method_details.us_bank_account.mandate": "mandate",
+    refunds: "+list:refund",
+    review: "review",
+    source_transfer: "transfer",
+    transfer: "transfer",
+    "transfer_data.destination": "account",
+  },
+  setup_intent: {
+    application: "application",
+    customer: "customer",
+    latest_attempt: "setup_attempt",
+    mandate: "mandate",
+    on_behalf_of: "account",
+    payment_method: "payment_method",
+    single_use_mandate: "mandate",
+  },
+  setup_attempt: { application: "application", customer: "customer", on_behalf_of: "account", payment_method: "payment_method", setup_intent: "setup_intent" },
+  refund: {
+    balance_transaction: "balance_transaction",
+    charge: "charge",
+    customer: "customer",
+    failure_balance_transaction: "balance_transaction",
+    payment_intent: "payment_intent",
+    payment_method: "payment_method",
+    source_transfer_reversal: "transfer_reversal",
+    transfer_reversal: "transfer_reversal",
+  },
+  mandate: { payment_method: "payment_method" },
+  payment_method: { customer: "customer", "card.generated_from.setup_attempt": "setup_attempt", "sepa_debit.generated_from.charge": "charge", "sepa_debit.generated_from.setup_attempt": "setup_attempt" },
+  dispute: {
+    charge: "charge",
+    payment_intent: "payment_intent",
+    ...Object.fromEntries(
+      ["cancellation_policy", "customer_communication", "customer_signature", "duplicate_charge_documentation", "receipt", "refund_policy", "service_documentation", "shipping_documentation", "uncategorized_file"].map((f) => [`evidence.${f}`, "file"]),
+    ),
+  },
+  balance_transaction: { source: "*" },
+  item: { "price.product": "product" },
+  event: {},
+};
+
+function cannotExpand(path: string, hint?: string): ApiError {
+  // Stripe's body carries no param or code here, only the message.
+  return new ApiError(400, { type: "invalid_request_error", message: `This property cannot be expanded (${path}).${hint ? ` You may want to try expanding '${hint}' instead.` : ""}` });
 }
 
-function expandAt(node: unknown, segments: string[], fullPath: string, sources: ExpandSources): void {
-  const [field, ...rest] = segments;
-  if (field === undefined || !isRecord(node)) return;
-  if (Array.isArray(node[field]) && field === "data") {
-    for (const item of node[field] as unknown[]) expandAt(item, rest, fullPath, sources);
+/** Legal on Stripe, but the emulator doesn't hold that kind of object: say so rather than pretend. */
+function emulatorCannotExpand(path: string, what: string): ApiError {
+  return invalid(`The Stripe emulator cannot expand ${path}: it does not hold ${what} (Stripe would expand it).`, "expand");
+}
+
+/**
+ * Replaces ids by the objects they name along each dot path, in a copy of `body`. Each path is
+ * checked against Stripe's expandable fields of the type at that point, even where the reference
+ * is null, so a path refused by Stripe is refused here whatever the data.
+ */
+export function applyExpand<T>(body: T, paths: string[], sources: ExpandSources): T {
+  if (paths.length === 0 || !isRecord(body)) return body;
+  const copy = structuredClone(body) as Record<string, unknown>;
+  const rootType = copy.object === "list" ? `list:${String((copy.data as { object?: string }[] | undefined)?.[0]?.object ?? "*")}` : String(copy.object);
+  for (const path of paths) expandAt(copy, rootType, path.split("."), "", sources);
+  return copy as T;
+}
+
+function expandAt(node: unknown, type: string, segments: string[], done: string, sources: ExpandSources): void {
+  if (segments.length === 0) return;
+  const present = isRecord(node) ? node : undefined;
+  if (type === "*") {
+    // Polymorphic: the object itself says what it is; without one nothing more can be checked.
+    if (typeof present?.object !== "string") return;
+    type = present.object;
+  }
+  if (type.startsWith("list:")) {
+    const [first, ...rest] = segments;
+    if (first !== "data") throw cannotExpand(`${done}${segments[0]}`, done === "" ? `data.${segments.join(".")}` : undefined);
+    const items = Array.isArray(present?.data) ? (present.data as unknown[]) : [];
+    const itemType = type.slice("list:".length);
+    if (items.length === 0) expandAt(undefined, itemType, rest, `${done}data.`, sources);
+    for (const item of items) expandAt(item, itemType, rest, `${done}data.`, sources);
     return;
   }
-  let value = node[field];
-  if (value === undefined) {
-    const included = sources.include(node, field);
-    if (included === undefined) throw invalid(`This property cannot be expanded (${fullPath}).`, "expand");
-    node[field] = value = structuredClone(included);
-  } else if (typeof value === "string") {
-    const resolved = sources.resolve(value);
-    if (!resolved) throw invalid(`This property cannot be expanded (${fullPath}).`, "expand");
-    node[field] = value = structuredClone(resolved);
-  } else if (value !== null && (!isRecord(value) || (rest.length === 0 && !("id" in value)))) {
-    // Plain nested objects (metadata, card details) are not expandable, only references are.
-    throw invalid(`This property cannot be expanded (${fullPath}).`, "expand");
+  // A kind of object the emulator never holds (account, review…): nothing here to check it against.
+  if (!(type in EXPANDABLE)) return;
+  const fields = EXPANDABLE[type]!;
+  const known = Object.keys(fields);
+  // The longest leading part of the path that is an expandable field of this type.
+  let take = 0;
+  for (let k = 1; k <= segments.length; k++) if (segments.slice(0, k).join(".") in fields) take = k;
+  if (take === 0) {
+    // Name the path up to the first segment that leads nowhere, as Stripe does.
+    let upTo = 1;
+    while (upTo < segments.length && known.some((f) => f.startsWith(`${segments.slice(0, upTo).join(".")}.`))) upTo += 1;
+    throw cannotExpand(`${done}${segments.slice(0, upTo).join(".")}`);
   }
-  if (rest.length > 0 && value !== null) expandAt(value, rest, fullPath, sources);
+  const field = segments.slice(0, take).join(".");
+  const rest = segments.slice(take);
+  const includable = fields[field]!.startsWith("+");
+  const target = fields[field]!.replace(/^\+/, "");
+
+  // The object holding the reference (`transfer_data` for `transfer_data.destination`).
+  let holder: Record<string, unknown> | undefined = present;
+  for (const part of segments.slice(0, take - 1)) holder = holder && isRecord(holder[part]) ? holder[part] : undefined;
+  const key = segments[take - 1]!;
+  let value: unknown = holder?.[key];
+  if (holder && value === undefined && includable) {
+    const included = sources.include(holder, key);
+    if (included === undefined) throw emulatorCannotExpand(`${done}${field}`, `${key} on a ${type}`);
+    holder[key] = value = structuredClone(included);
+  } else if (holder && typeof value === "string") {
+    const resolved = sources.resolve(value);
+    if (!resolved) throw emulatorCannotExpand(`${done}${field}`, `${target.startsWith("*") ? "the object" : `a ${target}`} ${value}`);
+    holder[key] = value = structuredClone(resolved);
+  }
+  expandAt(isRecord(value) ? value : undefined, target, rest, `${done}${field}.`, sources);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ export class Receiver {
   readonly requests: { eventId: string | null; status: number }[] = [];
   /** Answer this status to the next N requests. */
   failNext: { count: number; status: number } = { count: 0, status: 500 };
+  /** Wait this long before answering, so deliveries stay in flight while other work goes on. */
+  answerDelayMs = 0;
   private server!: Server;
   url = "";
 
@@ -26,7 +28,8 @@ export class Receiver {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
+      req.on("end", async () => {
+        if (this.answerDelayMs > 0) await new Promise((r) => setTimeout(r, this.answerDelayMs));
         const body = Buffer.concat(chunks).toString("utf8");
         let event: Stripe.Event;
         try {
@@ -98,6 +101,8 @@ export async function startHarness(options: Partial<EmulatorOptions> & { webhook
     achSettleDelayMs: 0,
     webhookRetryDelaysMs: [100, 200, 400],
     disputeDelayMs: 50,
+    // Pinned, so STRIPE_EMULATOR_WEBHOOKS=chaos in the environment can't reorder these suites.
+    webhookDelivery: "ordered",
     ...(webhooks ? { webhookUrl: receiver.url } : {}),
     ...emulatorOptions,
   });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
-import { computeSignature, signatureHeader, startStripeEmulator } from "../index";
+import { chaosSettings, computeSignature, signatureHeader, startStripeEmulator } from "../index";
 import { type Harness, SECRET, sdkFor, startHarness } from "./harness";
 
 let h: Harness | undefined;
@@ -18,6 +18,7 @@ interface DeliveryRow {
   type: string;
   state: string;
   attempts: number;
+  duplicates: number;
   last_status: number | null;
   last_error: string | null;
 }
@@ -130,6 +131,26 @@ describe("delivery", () => {
     expect((h.receiver.events[0]!.data.object as Stripe.Customer).id).toBe(kept.id);
   });
 
+  it("every event reaches a final delivery state when refused writes are rolled back while deliveries are in flight", async () => {
+    h = await startHarness();
+    h.receiver.answerDelayMs = 15;
+    // Deliveries are in flight (the endpoint is slow) while other requests are refused and undone.
+    const writes = Array.from({ length: 90 }, (_, i) =>
+      i % 3 === 2 ? h!.stripe.customers.create({ name: `Refused ${i}`, expand: ["metadata"] }).then(() => "accepted", () => "refused") : h!.stripe.customers.create({ name: `Kept ${i}` }).then(() => "accepted"),
+    );
+    const outcomes = await Promise.all(writes);
+    expect(outcomes.filter((o) => o === "refused")).toHaveLength(30);
+    await h.receiver.waitFor((events) => events.length === 60, 10_000);
+    // Let any last attempt finish; nothing may be left pending (nor retried into a double delivery).
+    await until(async () => (await deliveries(h!)).every((d) => d.state !== "pending"), 5000).catch(() => undefined);
+    const rows = await deliveries(h);
+    expect(rows.filter((d) => d.state === "pending")).toEqual([]);
+    expect(rows.map((d) => d.state)).toEqual(Array(60).fill("delivered"));
+    expect(rows.every((d) => d.attempts === 1)).toBe(true);
+    const stored = await h.stripe.events.list({ limit: 100 });
+    expect(stored.data.filter((e) => e.pending_webhooks !== 0)).toEqual([]);
+  });
+
   it("without a webhook URL events are only stored", async () => {
     h = await startHarness({ webhooks: false });
     await h.stripe.customers.create();
@@ -137,6 +158,75 @@ describe("delivery", () => {
     expect(events.data).toHaveLength(1);
     expect(events.data[0]!.pending_webhooks).toBe(0);
     expect(await deliveries(h)).toEqual([]);
+  });
+});
+
+describe("chaos delivery", () => {
+  /** Creates `n` customers one after another and waits until every delivery is final. */
+  async function chaoticRun(seed: number, n = 30) {
+    const harness = await startHarness({ webhookDelivery: "chaos", webhookChaos: { seed, maxDelayMs: 150, duplicateRate: 0.3, twinRate: 0 } });
+    try {
+      const created: string[] = [];
+      for (let i = 0; i < n; i++) created.push((await harness.stripe.customers.create({ name: `Customer ${i}` })).id);
+      await until(async () => (await deliveries(harness)).every((d) => d.state === "delivered"), 5000);
+      await new Promise((r) => setTimeout(r, 200)); // late duplicates
+      const rows = await deliveries(harness);
+      const arrivals = harness.receiver.events.map((e) => created.indexOf((e.data.object as Stripe.Customer).id));
+      return { rows, arrivals, chaos: harness.emulator.webhookChaos };
+    } finally {
+      await harness.stop();
+    }
+  }
+
+  it("delivers every event, some late, out of order and twice, and the same seed repeats the run", async () => {
+    const run = await chaoticRun(7);
+    expect(run.chaos).toEqual({ seed: 7, maxDelayMs: 150, duplicateRate: 0.3, twinRate: 0 });
+    // Every event arrived; none was left pending.
+    expect(new Set(run.arrivals)).toEqual(new Set(Array.from({ length: 30 }, (_, i) => i)));
+    expect(run.rows.every((d) => d.state === "delivered" && d.attempts === 1)).toBe(true);
+    // Some twice …
+    const twice = run.rows.map((d, i) => (d.duplicates > 0 ? i : -1)).filter((i) => i >= 0);
+    expect(twice.length).toBeGreaterThan(0);
+    expect(run.arrivals).toHaveLength(30 + twice.length);
+    for (const i of twice) expect(run.arrivals.filter((a) => a === i)).toHaveLength(2);
+    // … and not in creation order.
+    const firstArrivals = run.arrivals.filter((a, k) => run.arrivals.indexOf(a) === k);
+    expect(firstArrivals).not.toEqual([...firstArrivals].sort((a, b) => a - b));
+
+    // The seed decides which events are doubled (and every delay): the same seed, the same run.
+    const again = await chaoticRun(7);
+    expect(again.rows.map((d) => d.duplicates)).toEqual(run.rows.map((d) => d.duplicates));
+    const other = await chaoticRun(8);
+    expect(other.rows.map((d) => d.duplicates)).not.toEqual(run.rows.map((d) => d.duplicates));
+  });
+
+  it("still retries a failed attempt, and a refused request's events never leave", async () => {
+    h = await startHarness({ webhookDelivery: "chaos", webhookChaos: { seed: 3, maxDelayMs: 50, duplicateRate: 0, twinRate: 0 } });
+    h.receiver.failNext = { count: 1, status: 500 };
+    await expect(h.stripe.customers.create({ name: "Refused", expand: ["metadata"] })).rejects.toMatchObject({ statusCode: 400 });
+    const kept = await h.stripe.customers.create({ name: "Kept" });
+    await until(async () => (await deliveries(h!)).every((d) => d.state === "delivered"));
+    expect(h.receiver.requests.map((r) => r.status)).toEqual([500, 200]);
+    expect(h.receiver.events.map((e) => (e.data.object as Stripe.Customer).id)).toEqual([kept.id]);
+    expect((await deliveries(h)).map((d) => d.attempts)).toEqual([2]);
+  });
+
+  it("twins some changes: a second event with its own id for the same change, as Stripe sometimes creates", async () => {
+    h = await startHarness({ webhookDelivery: "chaos", webhookChaos: { seed: 11, maxDelayMs: 20, duplicateRate: 0, twinRate: 1 } });
+    const customer = await h.stripe.customers.create({ name: "Twinned" });
+    const stored = (await h.stripe.events.list()).data;
+    expect(stored).toHaveLength(2);
+    expect(new Set(stored.map((e) => e.id)).size).toBe(2);
+    for (const e of stored) expect(e).toMatchObject({ type: "customer.created", data: { object: { id: customer.id } } });
+    await h.receiver.waitFor((events) => events.length === 2);
+    expect(new Set(h.receiver.events.map((e) => e.id))).toEqual(new Set(stored.map((e) => e.id)));
+  });
+
+  it("is chosen by STRIPE_EMULATOR_WEBHOOKS unless the option says otherwise, and refuses unknown modes", () => {
+    expect(chaosSettings({}, { STRIPE_EMULATOR_WEBHOOKS: "chaos", STRIPE_EMULATOR_WEBHOOK_SEED: "42" })).toEqual({ seed: 42, maxDelayMs: 400, duplicateRate: 0.3, twinRate: 0.1 });
+    expect(chaosSettings({ webhookDelivery: "ordered" }, { STRIPE_EMULATOR_WEBHOOKS: "chaos" })).toBeUndefined();
+    expect(chaosSettings({}, {})).toBeUndefined();
+    expect(() => chaosSettings({}, { STRIPE_EMULATOR_WEBHOOKS: "shuffle" })).toThrow(/ordered.*chaos/);
   });
 });
 

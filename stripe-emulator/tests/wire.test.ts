@@ -169,6 +169,67 @@ describe("expand", () => {
     expect(tooDeep.message).toMatch(/more than 4 levels/);
   });
 
+  it("refuses, as Stripe does, fields that are not expandable on that object even when they hold an id", async () => {
+    const customer = await h.stripe.customers.create({ email: "strict@example.com" });
+    const pi = await h.stripe.paymentIntents.create({ amount: 1500, currency: "usd", customer: customer.id, payment_method: "pm_card_visa", confirm: true });
+    const refusals: [Promise<unknown>, string][] = [
+      // Hold ids, but Stripe never expands them: an id field, a Charge's payment_method, an error's charge.
+      [h.stripe.paymentIntents.retrieve(pi.id, { expand: ["id"] }), "This property cannot be expanded (id)."],
+      [h.stripe.charges.retrieve(pi.latest_charge as string, { expand: ["payment_method"] }), "This property cannot be expanded (payment_method)."],
+      // Nested: the path is named up to the segment Stripe refuses.
+      [h.stripe.paymentIntents.retrieve(pi.id, { expand: ["latest_charge.payment_method"] }), "This property cannot be expanded (latest_charge.payment_method)."],
+      [h.stripe.paymentIntents.retrieve(pi.id, { expand: ["customer.email.x"] }), "This property cannot be expanded (customer.email)."],
+      // A plain sub-object is not a reference; only the reference inside it is.
+      [h.stripe.paymentIntents.retrieve(pi.id, { expand: ["transfer_data"] }), "This property cannot be expanded (transfer_data)."],
+      // Refused by the type, even where the reference is null here (no on_behalf_of, no invoice).
+      [h.stripe.paymentIntents.retrieve(pi.id, { expand: ["invoice"] }), "This property cannot be expanded (invoice)."],
+      [h.stripe.setupIntents.create({ customer: customer.id, expand: ["latest_charge"] }), "This property cannot be expanded (latest_charge)."],
+      // Lists expand through data., with Stripe's hint.
+      [h.stripe.paymentIntents.list({ customer: customer.id, expand: ["customer"] }), "This property cannot be expanded (customer). You may want to try expanding 'data.customer' instead."],
+      [h.stripe.paymentIntents.list({ customer: customer.id, expand: ["data.metadata"] }), "This property cannot be expanded (data.metadata)."],
+    ];
+    for (const [call, message] of refusals) {
+      const error = await caught(call);
+      expect(error.statusCode).toBe(400);
+      expect(error.type).toBe("StripeInvalidRequestError");
+      expect(error.message).toBe(message);
+    }
+    // The refused create left nothing behind.
+    expect((await h.stripe.setupIntents.list({ customer: customer.id })).data).toHaveLength(0);
+  });
+
+  it("expands every field Stripe allows, nested and through lists, and leaves null references null", async () => {
+    const customer = await h.stripe.customers.create({ email: "legal@example.com" });
+    const pi = await h.stripe.paymentIntents.create({ amount: 2500, currency: "usd", customer: customer.id, payment_method: "pm_card_visa", confirm: true });
+    const refund = await h.stripe.refunds.create({ payment_intent: pi.id, amount: 500, expand: ["charge.balance_transaction", "payment_intent.customer"] });
+    expect((refund.charge as Stripe.Charge).id).toBe(pi.latest_charge);
+    expect(((refund.charge as Stripe.Charge).balance_transaction as Stripe.BalanceTransaction).object).toBe("balance_transaction");
+    expect(((refund.payment_intent as Stripe.PaymentIntent).customer as Stripe.Customer).email).toBe("legal@example.com");
+
+    const charge = await h.stripe.charges.retrieve(pi.latest_charge as string, { expand: ["customer", "payment_intent.payment_method.customer", "refunds.data.balance_transaction", "review", "transfer_data.destination"] });
+    expect((charge.customer as Stripe.Customer).id).toBe(customer.id);
+    expect((((charge.payment_intent as Stripe.PaymentIntent).payment_method as Stripe.PaymentMethod).customer as Stripe.Customer | null)?.id ?? null).toBe(null);
+    expect(charge.refunds!.data.map((r) => (r.balance_transaction as Stripe.BalanceTransaction).amount)).toEqual([-500]);
+    expect(charge).toMatchObject({ review: null, transfer_data: null });
+
+    const page = await h.stripe.paymentIntents.list({ customer: customer.id, expand: ["data.customer", "data.latest_charge.balance_transaction", "data.on_behalf_of"] });
+    expect((page.data[0]!.customer as Stripe.Customer).id).toBe(customer.id);
+    expect(((page.data[0]!.latest_charge as Stripe.Charge).balance_transaction as Stripe.BalanceTransaction).object).toBe("balance_transaction");
+
+    const pm = await h.stripe.paymentMethods.attach("pm_card_mastercard", { customer: customer.id, expand: ["customer"] });
+    expect((pm.customer as Stripe.Customer).id).toBe(customer.id);
+    const withMandate = await h.stripe.paymentIntents.create({
+      amount: 1200, currency: "usd", customer: customer.id, payment_method: "pm_usBankAccount_success", allowed_payment_method_types: ["us_bank_account"], confirm: true,
+      mandate_data: { customer_acceptance: { type: "offline" } },
+      expand: ["latest_charge.payment_method_details.us_bank_account.mandate"],
+    });
+    const mandate = (withMandate.latest_charge as Stripe.Charge).payment_method_details!.us_bank_account!.mandate as Stripe.Mandate;
+    expect(mandate.object).toBe("mandate");
+    const again = await h.stripe.mandates.retrieve(mandate.id, { expand: ["payment_method.customer"] });
+    // Not saved on the customer (no setup_future_usage): a null reference expands to null.
+    expect(again.payment_method).toMatchObject({ object: "payment_method", type: "us_bank_account", customer: null });
+  });
+
   it("a refused write leaves nothing behind (no object, no event)", async () => {
     const events = (await h.stripe.events.list({ limit: 100 })).data.length;
     const refused = await caught(h.stripe.customers.create({ email: "rollback@example.com", expand: ["metadata"] }));
