@@ -19,6 +19,7 @@ const { startPayment } = await import("./start-payment.server");
 const { refundPayment } = await import("./refund-payment.server");
 const { receiveStripeWebhook } = await import("./receive-stripe-webhook.server");
 const { getPayment } = await import("./get-payment.server");
+const { reconcilePayments } = await import("./reconcile-payments.server");
 const { stripe } = await import("~/modules/stripe/client.server");
 
 let payer: { userId: string; ip: string | null };
@@ -192,6 +193,29 @@ describe("card chargebacks", () => {
     expect(await chargebackOf(p.id)).toMatchObject({ amountWithdrawn: 0, amountUnapplied: 200 });
     const [mail] = (await mailsLike("Chargeback won:%")).filter((x) => x.text.includes(p.id));
     expect(mail!.text).toMatch(/USD 2\.00 of the returned money found no open balance/);
+  });
+});
+
+describe("missed dispute webhooks", () => {
+  it("reconciliation finds a dispute whose webhooks never came, and its later decision", async () => {
+    const [a] = await freshOpenInvoices(1);
+    const p = await paid([a!], { card: "4242424242424242" });
+    await control(emulator, "webhooks/pause");
+    const opened = (await control(emulator, "disputes", { payment_intent: p.stripePaymentIntentId! })) as Stripe.Dispute;
+    await control(emulator, "webhooks/drop");
+    await drainJobs();
+    expect((await payment(p.id)).chargebackState).toBeNull();
+
+    await reconcilePayments();
+    expect(await payment(p.id)).toMatchObject({ chargebackState: "open", amountChargedBack: p.amount });
+    expect((await invoice(a!.id)).status).toBe("open");
+
+    await control(emulator, "webhooks/pause");
+    await control(emulator, `disputes/${opened.id}/lost`);
+    await control(emulator, "webhooks/drop");
+    await reconcilePayments();
+    expect(await payment(p.id)).toMatchObject({ chargebackState: "lost", amountChargedBack: p.amount });
+    expect((await eventTypes(p.id)).filter((t) => t.startsWith("payment.dispute"))).toEqual(["payment.disputed", "payment.dispute_closed"]);
   });
 });
 
