@@ -94,7 +94,7 @@ export default function AdminPaymentPage() {
               {ach ? "ACH return (unauthorized)" : "Chargeback"}: {describeDisputeStatus(c.stripeStatus)}
             </h2>
             <dl className="mt-2 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-3">
-              <div><dt className="text-slate-600">Disputed</dt><dd className="tabular-nums">{money(c.amount)}</dd></div>
+              <div><dt className="text-slate-600">Amount disputed</dt><dd className="tabular-nums">{money(c.amount)}</dd></div>
               <div><dt className="text-slate-600">Reason</dt><dd>{c.reason.replace(/_/g, " ")}</dd></div>
               <div><dt className="text-slate-600">Held back by Stripe</dt><dd className="tabular-nums">{money(c.amountWithdrawn)}</dd></div>
               <div>
