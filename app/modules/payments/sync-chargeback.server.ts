@@ -19,13 +19,16 @@ export class ChargebackTooEarlyError extends Error {}
 const idOf = (v: string | { id: string } | null) => (v === null ? null : typeof v === "string" ? v : v.id);
 
 /**
- * How much Stripe holds back right now: withdrawn minus reinstated, from the dispute's balance
- * transactions; a won dispute holds nothing back (Stripe returns the funds when it is won).
+ * How much Stripe holds back right now. A dispute has at most two balance transactions: the
+ * withdrawal (negative) and the reinstatement (positive). Their amounts are in the settlement
+ * currency (a CAD charge on a USD account settles in USD), so only their direction is used; the
+ * amount is the dispute's own, in the payment's currency. A won dispute holds nothing back.
  */
 export function heldBack(dispute: Stripe.Dispute): number {
   if (dispute.status === "won") return 0;
-  const net = 0 - dispute.balance_transactions.reduce((sum, t) => sum + t.amount, 0);
-  return Math.min(Math.max(net, 0), dispute.amount);
+  const withdrawn = dispute.balance_transactions.some((t) => t.amount < 0);
+  const reinstated = dispute.balance_transactions.some((t) => t.amount > 0);
+  return withdrawn && !reinstated ? dispute.amount : 0;
 }
 
 /** The portal payment a dispute's charge belongs to: our id in the PaymentIntent's metadata, else Stripe's ids. */
