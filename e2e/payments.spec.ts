@@ -1,6 +1,6 @@
 import { expect, type Page } from "@playwright/test";
 import { e2e } from "./support/config";
-import { demo, mailFor, sql, test, waitForMail } from "./support/fixtures";
+import { demo, expectAccessible, mailFor, sql, test, waitForMail } from "./support/fixtures";
 
 // Payments run one at a time: they change balances that other payment tests look at.
 test.describe.configure({ mode: "serial" });
@@ -205,6 +205,33 @@ test("staff see the payment with its Stripe ids and refund part of it, reopening
   await page.getByRole("button", { name: "Refund" }).click();
   await expect(page.getByText("Refund succeeded")).toBeVisible({ timeout: 10_000 });
   expect(await invoiceRow(inv!.id)).toMatchObject({ status: "open", balance: 1000 });
+});
+
+test("a chargeback shows on the staff payment page with the evidence deadline and Stripe's dispute link, and reopens the invoice", async ({ page, signInAs }) => {
+  const [inv] = await openInvoices(1);
+  await startPayment(page, [inv!]);
+  await payByCard(page, "4000000000000259"); // succeeds, then the emulator opens a fraudulent dispute
+  await expect(page.getByText("Paid — thank you").or(page.getByText("This payment is disputed"))).toBeVisible({ timeout: 15_000 });
+  const paymentId = new URL(page.url()).pathname.split("/").pop()!;
+  await expect.poll(async () => (await invoiceRow(inv!.id)).status, { timeout: 15_000 }).toBe("open");
+  await page.reload();
+  await expect(page.getByText("This payment is disputed")).toBeVisible();
+
+  await page.context().clearCookies();
+  await signInAs(demo.admin);
+  await page.goto(`/admin/payments/${paymentId}`);
+  const panel = page.getByRole("region", { name: /Chargeback: Needs response/ });
+  await expect(panel).toBeVisible();
+  await expect(panel.getByTestId("evidence-due-by")).toHaveText(/UTC$/);
+  const [dispute] = await sql<{ stripe_dispute_id: string }[]>`select stripe_dispute_id from chargebacks where payment_id = ${paymentId}`;
+  await expect(panel.getByRole("link", { name: /Submit evidence or accept in the Stripe dashboard/ })).toHaveAttribute("href", `https://dashboard.stripe.com/test/disputes/${dispute!.stripe_dispute_id}`);
+  await expect(panel.getByRole("link", { name: inv!.number })).toBeVisible();
+  await expect(page.getByText("Disputed", { exact: true })).toBeVisible();
+  await expect(page.getByText("Charged back (dispute opened)")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Refund" })).toHaveCount(0);
+  await expectAccessible(page);
+  // The chargeback reopened the invoice in full: later tests may pay it again.
+  taken.delete(inv!.id);
 });
 
 test("a card saved on one payment pays the next one directly", async ({ page }) => {

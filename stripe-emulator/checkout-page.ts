@@ -429,7 +429,7 @@ function submitCheckout(em: Emulator, session: Stripe.Checkout.Session, form: Fo
     customer = ensureSessionCustomer(em, session, details, req);
     const kind = card ? cardBehaviour(card.number).kind : "succeeds";
     // Methods that will be charged at once are saved before the intent exists (Stripe's event order).
-    if (kind === "succeeds" || kind === "dispute" || bank) attachPaymentMethod(em, pm, customer, req);
+    if (kind === "succeeds" || kind === "dispute" || kind === "refund_fails" || bank) attachPaymentMethod(em, pm, customer, req);
   }
   const pi = sessionPaymentIntent(em, session, customer, req);
   const result = confirmPaymentIntent(em, pi, pm, {

@@ -5,9 +5,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { API_VERSION, type ApiCall, type CoreOptions, Emulator, type RequestContext, type Route } from "./context";
 import { authenticatePage, checkoutPage, type PageResult, receiptPage } from "./checkout-page";
-import { chargeRoutes, openDispute } from "./resources/charges";
+import { chargeRoutes } from "./resources/charges";
 import { checkoutSessionRoutes, expireIfDue, sessionLineItems } from "./resources/checkout-sessions";
 import { customerRoutes } from "./resources/customers";
+import { decideDispute, disputeRoutes, openDispute } from "./resources/disputes";
 import { eventRoutes } from "./resources/events";
 import { mandateRoutes } from "./resources/mandates";
 import { paymentIntentRoutes, settlePaymentIntent } from "./resources/payment-intents";
@@ -25,6 +26,7 @@ const ROUTES: Route[] = [
   ...mandateRoutes,
   ...refundRoutes,
   ...chargeRoutes,
+  ...disputeRoutes,
   ...eventRoutes,
 ];
 
@@ -315,7 +317,9 @@ export function createEmulatorServer(options: CoreOptions): { server: Server; em
       if (only && !em.state.paymentIntents[only]) return sendJson(res, 404, { error: { message: `No such payment_intent: '${only}'` } });
       const intents = only ? [only] : onlyRefund ? [] : Object.values(em.state.paymentIntents).filter((pi) => pi.status === "processing").map((pi) => pi.id);
       const settledIntents = intents.map((id) => ({ id, status: settlePaymentIntent(em, id) ?? em.state.paymentIntents[id]!.status }));
-      const refunds = Object.values(em.state.refunds).filter((r) => r.status === "pending" && (onlyRefund ? r.id === onlyRefund : !only || idOf(r.payment_intent) === only));
+      // Pending refunds, and refunds whose later failure is scheduled (the refund-failure test card).
+      const due = (r: { id: string; status: string | null }) => r.status === "pending" || em.state.jobs.some((j) => j.kind === "settle_refund" && j.id === r.id);
+      const refunds = Object.values(em.state.refunds).filter((r) => due(r) && (onlyRefund ? r.id === onlyRefund : !only || idOf(r.payment_intent) === only));
       const settledRefunds = refunds.map((r) => ({ id: r.id, status: settleRefund(em, r.id)?.status ?? r.status }));
       const charges = new Set(Object.values(em.state.charges).filter((c) => !only || idOf(c.payment_intent) === only).map((c) => c.id));
       const disputeJobs = em.runJobs((j) => j.kind === "dispute" && charges.has(j.id));
@@ -325,6 +329,36 @@ export function createEmulatorServer(options: CoreOptions): { server: Server; em
         refunds: settledRefunds,
         disputes: disputes.map((d) => ({ id: d.id, charge: d.charge, status: d.status })),
       });
+    }
+    // Disputes: open one now on a charge (a card chargeback, or an ACH unauthorized return), or decide one.
+    if (path === "/_emulator/disputes" && method === "POST") {
+      const piId = text("payment_intent");
+      const chargeId = text("charge") ?? (piId ? idOf(em.state.paymentIntents[piId]?.latest_charge) : undefined);
+      const charge = chargeId ? em.state.charges[chargeId] : undefined;
+      if (!charge) return sendJson(res, 404, { error: { message: `No such charge: '${chargeId ?? piId ?? ""}' (pass charge=ch_…/py_… or payment_intent=pi_…)` } });
+      if (charge.status !== "succeeded") return sendJson(res, 400, { error: { message: `Charge ${charge.id} has not succeeded (status ${charge.status}); only a paid charge can be disputed.` } });
+      if (charge.disputed) return sendJson(res, 400, { error: { message: `Charge ${charge.id} is already disputed.` } });
+      const amount = text("amount") !== undefined ? Number(text("amount")) : undefined;
+      if (amount !== undefined && !Number.isSafeInteger(amount)) return sendJson(res, 400, { error: { message: "amount must be an integer in minor units" } });
+      try {
+        em.cancelJobs((j) => j.kind === "dispute" && j.id === charge.id);
+        const dispute = openDispute(em, charge.id, { amount, reason: text("reason") });
+        return sendJson(res, 200, dispute);
+      } catch (error) {
+        if (error instanceof ApiError) return sendJson(res, 400, { error: { message: error.message } });
+        throw error;
+      }
+    }
+    const decision = /^\/_emulator\/disputes\/([^/]+)\/(won|lost)$/.exec(path);
+    if (decision && method === "POST") {
+      const dispute = em.state.disputes[decodeURIComponent(decision[1]!)];
+      if (!dispute) return sendJson(res, 404, { error: { message: `No such dispute: '${decision[1]}'` } });
+      try {
+        return sendJson(res, 200, decideDispute(em, dispute, decision[2] as "won" | "lost"));
+      } catch (error) {
+        if (error instanceof ApiError) return sendJson(res, 400, { error: { message: error.message } });
+        throw error;
+      }
     }
     if (path === "/_emulator/webhooks/pause" && method === "POST") {
       em.webhooks.pause();

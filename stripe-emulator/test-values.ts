@@ -15,7 +15,9 @@ export type CardBehaviour =
   /** 4000002760003184: authentication on every payment, even after a setup. */
   | { kind: "authentication_always" }
   /** Succeeds, then a fraudulent dispute is opened shortly after. */
-  | { kind: "dispute" };
+  | { kind: "dispute" }
+  /** 4000000000005126: succeeds; a refund of it reports succeeded, then fails later (refund.failed). */
+  | { kind: "refund_fails" };
 
 export interface Decline {
   code: string;
@@ -65,6 +67,7 @@ export const TEST_CARDS: TestCard[] = [
   { number: "4000002500003155", behaviour: { kind: "authentication_unless_setup" } },
   { number: "4000002760003184", behaviour: { kind: "authentication_always" } },
   { number: "4000000000000259", behaviour: { kind: "dispute" } },
+  { number: "4000000000005126", behaviour: { kind: "refund_fails" } },
 ];
 
 /** Stripe's well-known PaymentMethod ids: each use clones a fresh pm_ from the card number. */
@@ -85,6 +88,8 @@ export const TEST_CARD_PAYMENT_METHODS: Record<string, string> = {
   pm_card_authenticationRequiredOnSetup: "4000002500003155",
   pm_card_authenticationRequired: "4000002760003184",
   pm_card_createDispute: "4000000000000259",
+  /** Emulator-only name for Stripe's asynchronous refund failure card. */
+  pm_card_refundFail: "4000000000005126",
 };
 
 export function findTestCard(number: string): TestCard | undefined {
@@ -135,7 +140,9 @@ export type BankBehaviour =
   /** Stays `processing` forever: the debit never settles. */
   | { kind: "stays_processing" }
   /** Settles, then the payer disputes the debit. */
-  | { kind: "dispute" };
+  | { kind: "dispute" }
+  /** Settles; a refund to it fails when it would settle (the account was closed meanwhile). Emulator-only number. */
+  | { kind: "refund_fails" };
 
 export const BANK_FAILURES = {
   accountClosed: { code: "account_closed", message: "The customer's bank account has been closed." },
@@ -151,6 +158,7 @@ export const TEST_BANK_ACCOUNTS: Record<string, BankBehaviour> = {
   "000222222227": { kind: "fails", ...BANK_FAILURES.insufficientFunds },
   "000333333335": { kind: "fails", ...BANK_FAILURES.debitNotAuthorized },
   "000555555559": { kind: "dispute" },
+  "000444444440": { kind: "refund_fails" },
   "000000000009": { kind: "stays_processing" },
 };
 
@@ -162,9 +170,14 @@ export const TEST_BANK_PAYMENT_METHODS: Record<string, string> = {
   pm_usBankAccount_debitNotAuthorized: "000333333335",
   pm_usBankAccount_dispute: "000555555559",
   pm_usBankAccount_processing: "000000000009",
+  /** Emulator-only: settles, refunds to it fail. */
+  pm_usBankAccount_refundFail: "000444444440",
 };
 
 /** Other well-formed account numbers behave like the success account (test mode accepts them). */
+/** Why a refund to a "refund_fails" test card or account fails (Stripe's Refund.failure_reason). */
+export const REFUND_FAILURE_REASONS = { card: "expired_or_canceled_card", bank: "declined" } as const;
+
 export function bankBehaviour(accountNumber: string): BankBehaviour {
   return TEST_BANK_ACCOUNTS[accountNumber] ?? { kind: "succeeds" };
 }

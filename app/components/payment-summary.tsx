@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { PaymentStatus } from "#db/schema/payments";
+import type { ChargebackState, PaymentStatus } from "#db/schema/payments";
 import { formatMoney } from "~/utils/money";
 import { PaymentStatusBadge } from "./payment-status";
 
@@ -9,6 +9,7 @@ interface Summary {
   amountRefunded: number;
   currency: string;
   status: PaymentStatus;
+  chargebackState: ChargebackState | null;
   methodLabel: string | null;
   createdAt: string;
   succeededAt: string | null;
@@ -32,7 +33,7 @@ export function PaymentSummary({ payment, invoiceHref }: { payment: Summary; inv
         <div>
           <dt className="text-sm text-slate-600">Status</dt>
           <dd>
-            <PaymentStatusBadge status={payment.status} amount={payment.amount} amountRefunded={payment.amountRefunded} />
+            <PaymentStatusBadge status={payment.status} amount={payment.amount} amountRefunded={payment.amountRefunded} chargebackState={payment.chargebackState} />
           </dd>
         </div>
         <div>

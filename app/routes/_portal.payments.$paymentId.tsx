@@ -15,7 +15,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const payer = await requirePayer(request);
   const payment = await getPayment({ kind: "payer", userId: payer.user.id }, params.paymentId ?? "");
   if (!payment) throw new Response("Not found", { status: 404 });
-  const { timeline: _timeline, refunds: _refunds, stripeCheckoutSessionId: _s, stripePaymentIntentId: _p, stripeChargeId: _c, clientAttemptId: _a, ...visible } = payment;
+  // Chargeback details (Stripe ids, reasons, evidence dates) are for staff; the payer sees the state.
+  const { timeline: _timeline, refunds: _refunds, chargebacks: _chargebacks, stripeCheckoutSessionId: _s, stripePaymentIntentId: _p, stripeChargeId: _c, clientAttemptId: _a, ...visible } = payment;
   return json({ payment: visible });
 }
 
@@ -57,7 +58,11 @@ export default function PaymentPage() {
       </p>
       <h1 className="text-2xl font-semibold">{payment.status === "succeeded" ? "Payment receipt" : "Payment"}</h1>
       <div className="mt-4 space-y-3">
-        {payment.status === "succeeded" ? (
+        {payment.status === "succeeded" && payment.chargebackState && payment.chargebackState !== "won" ? (
+          <Alert tone="error" title={payment.chargebackState === "open" ? "This payment is disputed" : "This payment was reversed"}>
+            Your {payment.method === "us_bank_account" ? "bank" : "card issuer"} reported this payment as disputed and returned the money, so the invoices below are open again. Please contact our accounts receivable team.
+          </Alert>
+        ) : payment.status === "succeeded" ? (
           <Alert tone="success" title="Paid — thank you">
             We received your payment. A receipt has been emailed to you.
           </Alert>

@@ -5,6 +5,7 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { requireStaff } from "~/modules/auth/session.server";
 import { amountInputValue, parseAmount } from "~/modules/payments/allocation-rules";
+import { chargebackStateOf, describeDisputeStatus, stripeDisputeUrl } from "~/modules/payments/chargeback-links";
 import { getPayment } from "~/modules/payments/get-payment.server";
 import { refundPayment } from "~/modules/payments/refund-payment.server";
 import { formatMoney } from "~/utils/money";
@@ -48,13 +49,19 @@ const eventLabels: Record<string, string> = {
   "payment.failed": "Payment failed",
   "payment.canceled": "Payment canceled",
   "payment.refunded": "Refund succeeded",
+  "payment.refund_failed": "Refund failed",
+  "payment.disputed": "Charged back (dispute opened)",
+  "payment.dispute_closed": "Dispute closed",
 };
+
+const when = (iso: string) => new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
 
 export default function AdminPaymentPage() {
   const { payment } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  const refundable = payment.status === "succeeded" && payment.amountRefunded < payment.amount;
+  // Stripe refuses to refund a disputed charge.
+  const refundable = payment.status === "succeeded" && !payment.chargebackState && payment.amountRefunded < payment.amount;
   const money = (m: number) => formatMoney(m, payment.currency);
   return (
     <>
@@ -77,6 +84,51 @@ export default function AdminPaymentPage() {
       ) : null}
       <PaymentSummary payment={payment} invoiceHref={(id) => `/admin/invoices/${id}`} />
 
+      {payment.chargebacks.map((c) => {
+        const state = chargebackStateOf(c.stripeStatus);
+        const ach = c.method === "us_bank_account";
+        const headingId = `chargeback-${c.id}`;
+        return (
+          <section key={c.id} aria-labelledby={headingId} data-testid="chargeback" className={`mt-6 rounded-lg p-4 ring-1 ${state === "open" ? "bg-orange-50 ring-orange-300" : state === "lost" ? "bg-red-50 ring-red-300" : "bg-white ring-slate-200"}`}>
+            <h2 id={headingId} className="text-lg font-semibold">
+              {ach ? "ACH return (unauthorized)" : "Chargeback"}: {describeDisputeStatus(c.stripeStatus)}
+            </h2>
+            <dl className="mt-2 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-3">
+              <div><dt className="text-slate-600">Amount disputed</dt><dd className="tabular-nums">{money(c.amount)}</dd></div>
+              <div><dt className="text-slate-600">Reason</dt><dd>{c.reason.replace(/_/g, " ")}</dd></div>
+              <div><dt className="text-slate-600">Held back by Stripe</dt><dd className="tabular-nums">{money(c.amountWithdrawn)}</dd></div>
+              <div>
+                <dt className="text-slate-600">Evidence due by</dt>
+                <dd data-testid="evidence-due-by">{ach ? "Cannot be contested" : c.evidenceDueBy ? when(c.evidenceDueBy) : "—"}</dd>
+              </div>
+              <div><dt className="text-slate-600">Opened</dt><dd>{when(c.createdAt)}</dd></div>
+              {c.closedAt ? <div><dt className="text-slate-600">Closed</dt><dd>{when(c.closedAt)}</dd></div> : null}
+            </dl>
+            {c.reopened.length > 0 ? (
+              <p className="mt-3 text-sm">
+                Balances reopened:{" "}
+                {c.reopened.map((r, i) => (
+                  <span key={r.invoiceId}>
+                    {i > 0 ? ", " : ""}
+                    <Link to={`/admin/invoices/${r.invoiceId}`} className="text-brand-700 underline">{r.number}</Link> {money(r.amount)}
+                  </span>
+                ))}
+              </p>
+            ) : null}
+            {c.amountUnapplied > 0 ? (
+              <div className="mt-3"><Alert tone="error">{money(c.amountUnapplied)} of the reinstated money found no open balance (the invoices were paid again meanwhile): refund or apply it.</Alert></div>
+            ) : null}
+            {payment.planId && state !== "won" ? <p className="mt-3 text-sm text-slate-700">This payment paid plan installments; the plan is unchanged and nothing is re-charged automatically.</p> : null}
+            <p className="mt-3 text-sm">
+              <a href={stripeDisputeUrl(c.stripeDisputeId, c.livemode)} target="_blank" rel="noreferrer" className="font-medium text-brand-700 underline">
+                {state === "open" && !ach ? "Submit evidence or accept in the Stripe dashboard" : "Open the dispute in the Stripe dashboard"}
+              </a>{" "}
+              <span className="font-mono text-slate-600">{c.stripeDisputeId}</span>
+            </p>
+          </section>
+        );
+      })}
+
       <h2 className="mt-6 text-lg font-semibold">Stripe</h2>
       <dl className="mt-2 grid gap-2 rounded-lg bg-white p-4 font-mono text-sm ring-1 ring-slate-200 sm:grid-cols-3">
         <div><dt className="font-sans text-slate-600">Checkout Session</dt><dd className="break-all">{payment.stripeCheckoutSessionId ?? "—"}</dd></div>
@@ -91,7 +143,8 @@ export default function AdminPaymentPage() {
             <span className="text-slate-600 tabular-nums">{new Date(e.createdAt).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" })}</span>
             <span className="font-medium">{eventLabels[e.type] ?? e.type}</span>
             {typeof e.data.failureMessage === "string" ? <span className="text-red-800">{e.data.failureMessage}</span> : null}
-            {e.type === "payment.refunded" && typeof e.data.amount === "number" ? <span>{money(e.data.amount)}</span> : null}
+            {(e.type === "payment.refunded" || e.type === "payment.refund_failed" || e.type === "payment.disputed") && typeof e.data.amount === "number" ? <span>{money(e.data.amount)}</span> : null}
+            {e.type === "payment.dispute_closed" && typeof e.data.outcome === "string" ? <span>{e.data.outcome}</span> : null}
           </li>
         ))}
       </ol>
@@ -102,7 +155,7 @@ export default function AdminPaymentPage() {
           <ul className="mt-2 space-y-1 text-sm">
             {payment.refunds.map((r) => (
               <li key={r.id}>
-                {money(r.amount)} — {r.status}
+                {money(r.amount)} — {r.status === "failed" ? <strong className="text-red-800">failed{r.failureReason ? ` (${r.failureReason.replace(/_/g, " ")})` : ""}</strong> : r.status}
                 {r.reason ? ` — ${r.reason}` : ""} <span className="font-mono text-slate-600">{r.stripeRefundId}</span>
               </li>
             ))}

@@ -81,7 +81,7 @@ export default function AdminPayments() {
                 <td className="hidden px-3 py-2 md:table-cell">{p.invoiceNumbers.join(", ")}</td>
                 <td className="hidden px-3 py-2 sm:table-cell">{p.methodLabel ?? "—"}</td>
                 <td className="px-3 py-2">
-                  <PaymentStatusBadge status={p.status} amount={p.amount} amountRefunded={p.amountRefunded} />
+                  <PaymentStatusBadge status={p.status} amount={p.amount} amountRefunded={p.amountRefunded} chargebackState={p.chargebackState} />
                 </td>
                 <td className="px-3 py-2 text-right tabular-nums">{formatMoney(p.amount, p.currency)}</td>
               </tr>

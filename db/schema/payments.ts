@@ -11,6 +11,10 @@ export type PaymentMethodType = (typeof paymentMethodTypes)[number];
 
 const money = () => bigint({ mode: "number" });
 
+/** Where a payment's chargeback (Stripe dispute) stands: open until the network decides. */
+export const chargebackStates = ["open", "won", "lost"] as const;
+export type ChargebackState = (typeof chargebackStates)[number];
+
 /**
  * One payer's payment of one or several invoices through Stripe. Its allocations reserve the
  * invoices' balances (invoices.amount_pending) from the moment it is created until it
@@ -35,6 +39,10 @@ export const payments = pgTable(
     methodLabel: text(),
     savePaymentMethod: boolean().notNull().default(false),
     amountRefunded: money().notNull().default(0),
+    /** Taken back by a chargeback (card dispute or ACH unauthorized return) and not reinstated. */
+    amountChargedBack: money().notNull().default(0),
+    /** The latest chargeback's state, for badges and lists (details in `chargebacks`). */
+    chargebackState: text({ enum: chargebackStates }),
     stripeCheckoutSessionId: text(),
     stripePaymentIntentId: text(),
     stripeChargeId: text(),
@@ -60,6 +68,7 @@ export const payments = pgTable(
     index("payments_plan_idx").on(t.planId),
     check("payments_amount_positive", sql`${t.amount} > 0`),
     check("payments_refund_within_amount", sql`${t.amountRefunded} >= 0 and ${t.amountRefunded} <= ${t.amount}`),
+    check("payments_charged_back_within_amount", sql`${t.amountChargedBack} >= 0 and ${t.amountRefunded} + ${t.amountChargedBack} <= ${t.amount}`),
   ],
 );
 
@@ -75,12 +84,15 @@ export const paymentAllocations = pgTable(
       .references(() => invoices.id),
     amount: money().notNull(),
     amountRefunded: money().notNull().default(0),
+    /** Reversed off this invoice by a chargeback (its balance reopened). */
+    amountChargedBack: money().notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.paymentId, t.invoiceId] }),
     index("payment_allocations_invoice_idx").on(t.invoiceId),
     check("payment_allocations_amount_positive", sql`${t.amount} > 0`),
     check("payment_allocations_refund_within", sql`${t.amountRefunded} >= 0 and ${t.amountRefunded} <= ${t.amount}`),
+    check("payment_allocations_charged_back_within", sql`${t.amountChargedBack} >= 0 and ${t.amountRefunded} + ${t.amountChargedBack} <= ${t.amount}`),
   ],
 );
 
@@ -100,6 +112,8 @@ export const refunds = pgTable(
     reason: text(),
     stripeRefundId: text(),
     createdByUserId: text().references(() => users.id),
+    /** Stripe's failure_reason when the refund failed (e.g. the card or account was closed). */
+    failureReason: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     settledAt: timestamp({ withTimezone: true }),
   },
@@ -122,6 +136,58 @@ export const refundAllocations = pgTable(
     amount: money().notNull(),
   },
   (t) => [primaryKey({ columns: [t.refundId, t.invoiceId] })],
+);
+
+/**
+ * A Stripe dispute on a payment's charge: a card chargeback or an ACH unauthorized return. While
+ * Stripe holds the money (`amount_withdrawn`), that much of the payment is reversed off its
+ * invoices (`chargeback_allocations`), reopening their balances; reinstated funds close them again.
+ */
+export const chargebacks = pgTable(
+  "chargebacks",
+  {
+    id: text().primaryKey().$defaultFn(() => newId("cbk")),
+    paymentId: text()
+      .notNull()
+      .references(() => payments.id),
+    stripeDisputeId: text().notNull(),
+    amount: money().notNull(),
+    currency: text().notNull(),
+    /** Stripe's dispute status (needs_response, under_review, won, lost, …) and reason. */
+    stripeStatus: text().notNull(),
+    reason: text().notNull(),
+    method: text({ enum: paymentMethodTypes }),
+    evidenceDueBy: timestamp({ withTimezone: true }),
+    livemode: boolean().notNull().default(false),
+    /** What is reversed off the invoices right now (follows Stripe's withdrawn − reinstated). */
+    amountWithdrawn: money().notNull().default(0),
+    /** Reinstated money that found no balance to close (the invoice was paid again meanwhile). */
+    amountUnapplied: money().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("chargebacks_stripe_dispute_key").on(t.stripeDisputeId),
+    index("chargebacks_payment_idx").on(t.paymentId),
+    check("chargebacks_amount_positive", sql`${t.amount} > 0`),
+    check("chargebacks_withdrawn_within_amount", sql`${t.amountWithdrawn} >= 0 and ${t.amountWithdrawn} <= ${t.amount} and ${t.amountUnapplied} >= 0`),
+  ],
+);
+
+/** How much of a chargeback is reversed off each invoice right now. */
+export const chargebackAllocations = pgTable(
+  "chargeback_allocations",
+  {
+    chargebackId: text()
+      .notNull()
+      .references(() => chargebacks.id, { onDelete: "cascade" }),
+    invoiceId: text()
+      .notNull()
+      .references(() => invoices.id),
+    amount: money().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chargebackId, t.invoiceId] }), check("chargeback_allocations_amount_nonnegative", sql`${t.amount} >= 0`)],
 );
 
 /** Payment methods a payer chose to save with Stripe for next time. */
@@ -170,3 +236,4 @@ export const stripeEvents = pgTable(
 export type Payment = typeof payments.$inferSelect;
 export type PaymentAllocation = typeof paymentAllocations.$inferSelect;
 export type Refund = typeof refunds.$inferSelect;
+export type Chargeback = typeof chargebacks.$inferSelect;

@@ -1,10 +1,10 @@
 /**
  * Charges (ch_ for cards, py_ for ACH debits), their balance transactions (with Stripe's fees)
- * and disputes. Charges are only created by confirming intents; the API reads them.
+ * (disputes are in disputes.ts). Charges are only created by confirming intents; the API reads them.
  */
 import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
-import { type Emulator, NO_REQUEST, type Route } from "../context";
+import { type Emulator, type Route } from "../context";
 import { createdFilter, lookup, newId, PAGINATION_PARAMS, paginate, randomString } from "../wire";
 
 export interface ChargeFailure {
@@ -20,7 +20,7 @@ function feeFor(amount: number, type: string): number {
 
 export function createBalanceTransaction(
   em: Emulator,
-  input: { amount: number; currency: string; fee: number; source: string; type: "charge" | "payment" | "refund" | "payment_refund" | "adjustment"; description: string | null },
+  input: { amount: number; currency: string; fee: number; source: string; type: "charge" | "payment" | "refund" | "payment_refund" | "refund_failure" | "payment_failure_refund" | "adjustment"; description: string | null },
 ): Stripe.BalanceTransaction {
   const created = em.now();
   const txn: Stripe.BalanceTransaction = {
@@ -36,7 +36,7 @@ export function createBalanceTransaction(
     fee: input.fee,
     fee_details: input.fee ? [{ amount: input.fee, application: null, currency: input.currency, description: "Stripe processing fees", type: "stripe_fee" }] : [],
     net: input.amount - input.fee,
-    reporting_category: input.type === "refund" || input.type === "payment_refund" ? "refund" : input.type === "adjustment" ? "dispute" : "charge",
+    reporting_category: input.type === "refund" || input.type === "payment_refund" ? "refund" : input.type === "refund_failure" || input.type === "payment_failure_refund" ? "refund_failure" : input.type === "adjustment" ? "dispute" : "charge",
     source: input.source,
     status: "pending",
     type: input.type,
@@ -230,73 +230,6 @@ export function scheduleDispute(em: Emulator, charge: Stripe.Charge): void {
   em.schedule({ kind: "dispute", id: charge.id, at: Date.now() + em.options.disputeDelayMs });
 }
 
-/** Opens a dispute on a charge: card → fraudulent / needs_response; ACH → unauthorized debit, final. */
-export function openDispute(em: Emulator, chargeId: string): Stripe.Dispute | undefined {
-  const charge = em.state.charges[chargeId];
-  if (!charge || charge.disputed) return undefined;
-  const isBank = charge.payment_method_details?.type === "us_bank_account";
-  const created = em.now();
-  const card = charge.payment_method_details?.card;
-  const dispute: Stripe.Dispute = {
-    id: newId("dp_"),
-    object: "dispute",
-    amount: charge.amount,
-    balance_transactions: [],
-    charge: charge.id,
-    created,
-    currency: charge.currency,
-    enhanced_eligibility_types: [],
-    evidence: {
-      access_activity_log: null,
-      billing_address: null,
-      cancellation_policy: null,
-      cancellation_policy_disclosure: null,
-      cancellation_rebuttal: null,
-      customer_communication: null,
-      customer_email_address: null,
-      customer_name: null,
-      customer_purchase_ip: null,
-      customer_signature: null,
-      duplicate_charge_documentation: null,
-      duplicate_charge_explanation: null,
-      duplicate_charge_id: null,
-      enhanced_evidence: {},
-      product_description: null,
-      receipt: null,
-      refund_policy: null,
-      refund_policy_disclosure: null,
-      refund_refusal_explanation: null,
-      service_date: null,
-      service_documentation: null,
-      shipping_address: null,
-      shipping_carrier: null,
-      shipping_date: null,
-      shipping_documentation: null,
-      shipping_tracking_number: null,
-      uncategorized_file: null,
-      uncategorized_text: null,
-    },
-    evidence_details: { due_by: isBank ? null : created + 7 * 86_400, enhanced_eligibility: {}, has_evidence: false, past_due: false, submission_count: 0, submission_method: "not_submitted" },
-    intended_submission_method: null,
-    is_charge_refundable: false,
-    livemode: false,
-    metadata: {},
-    payment_intent: charge.payment_intent,
-    payment_method_details: isBank
-      ? { type: "us_bank_account" }
-      : { type: "card", card: { brand: card?.brand ?? "visa", case_type: "chargeback", network: card?.network ?? "visa", network_reason_code: "10.4" } },
-    // ACH disputes can't be contested: Stripe reports them already lost.
-    reason: isBank ? "debit_not_authorized" : "fraudulent",
-    status: isBank ? "lost" : "needs_response",
-  };
-  const withdrawal = createBalanceTransaction(em, { amount: -charge.amount, currency: charge.currency, fee: isBank ? 0 : 1500, source: dispute.id, type: "adjustment", description: `Chargeback withdrawal for ${charge.id}` });
-  dispute.balance_transactions = [withdrawal];
-  charge.disputed = true;
-  em.state.disputes[dispute.id] = dispute;
-  em.emit("charge.dispute.created", dispute, NO_REQUEST);
-  return dispute;
-}
-
 export const chargeRoutes: Route[] = [
   {
     method: "GET",
@@ -319,22 +252,5 @@ export const chargeRoutes: Route[] = [
     method: "GET",
     path: /^\/v1\/balance_transactions\/([^/]+)$/,
     handle: (em, { ids: [id] }) => lookup(em.state.balanceTransactions, id!, "balance transaction"),
-  },
-  {
-    method: "GET",
-    path: /^\/v1\/disputes\/([^/]+)$/,
-    handle: (em, { ids: [id] }) => lookup(em.state.disputes, id!, "dispute"),
-  },
-  {
-    method: "GET",
-    path: /^\/v1\/disputes$/,
-    handle: (em, { params }) => {
-      params.allowOnly(["charge", "payment_intent", "created", ...PAGINATION_PARAMS]);
-      const charge = params.string("charge");
-      const pi = params.string("payment_intent");
-      const inRange = createdFilter(params);
-      const items = em.store.newestFirst("disputes").filter((d) => (!charge || d.charge === charge) && (!pi || d.payment_intent === pi) && inRange(d.created));
-      return paginate(items, params, "/v1/disputes");
-    },
   },
 ];

@@ -1,11 +1,23 @@
 /**
  * Refunds: card refunds succeed at once; ACH refunds stay `pending` until the settle time (or the
  * control endpoint). The charge's amount_refunded / refunded change when the refund is created.
+ * A refund of a "refund_fails" test card (4000000000005126) or account (000444444440) fails at
+ * that settle time instead: refund.failed, and the amount is no longer refunded on the charge.
  */
 import type Stripe from "stripe";
 import { type Emulator, NO_REQUEST, type RequestContext, type Route } from "../context";
 import { createdFilter, createMetadata, formatAmount, idOf, invalid, lookup, mergeMetadata, newId, PAGINATION_PARAMS, paginate, previousAttributes } from "../wire";
+import { bankBehaviour, cardBehaviour, REFUND_FAILURE_REASONS } from "../test-values";
 import { createBalanceTransaction } from "./charges";
+
+/** Whether refunds of this charge fail later (by the test number of the card or account it used). */
+function refundWillFail(em: Emulator, charge: Stripe.Charge): boolean {
+  const pmId = idOf(charge.payment_method);
+  const secret = pmId ? em.state.secrets.paymentMethods[pmId] : undefined;
+  if (!secret) return false;
+  const isBank = charge.payment_method_details?.type === "us_bank_account";
+  return (isBank ? bankBehaviour(secret.testNumber) : cardBehaviour(secret.testNumber)).kind === "refund_fails";
+}
 
 function refundableCharge(em: Emulator, params: { paymentIntent?: string; charge?: string }): Stripe.Charge {
   if (params.charge) {
@@ -70,22 +82,44 @@ export function createRefund(
   charge.refunded = charge.amount_refunded >= charge.amount;
   em.emit("refund.created", refund, req);
   em.emit("charge.refunded", charge, req, before);
-  if (isBank) {
+  // A card refund that will fail is reported succeeded first, like Stripe's 4000000000005126.
+  if (isBank || refundWillFail(em, charge)) {
     const delay = em.options.achSettleDelayMs;
     em.schedule({ kind: "settle_refund", id, at: delay > 0 ? Date.now() + delay : null });
   }
   return refund;
 }
 
-/** A pending (ACH) refund reaches the payer's bank. */
+/** A pending (ACH) refund reaches the payer's bank; a refund of a "refund_fails" test number fails instead. */
 export function settleRefund(em: Emulator, id: string, req: RequestContext = NO_REQUEST): Stripe.Refund | undefined {
   const refund = em.state.refunds[id];
-  if (!refund || refund.status !== "pending") return undefined;
+  if (!refund) return undefined;
   em.cancelJobs((j) => j.kind === "settle_refund" && j.id === id);
+  const charge = em.state.charges[idOf(refund.charge) ?? ""];
+  if (charge && refundWillFail(em, charge) && (refund.status === "pending" || refund.status === "succeeded")) return failRefund(em, refund, charge, req);
+  if (refund.status !== "pending") return undefined;
   const before = structuredClone(refund);
   refund.status = "succeeded";
   if (refund.destination_details?.us_bank_transfer) refund.destination_details.us_bank_transfer.reference_status = "available";
   em.emit("refund.updated", refund, req, previousAttributes(before, refund));
+  return refund;
+}
+
+/** The money came back: the refund failed and its amount is returned to the balance and the charge. */
+function failRefund(em: Emulator, refund: Stripe.Refund, charge: Stripe.Charge, req: RequestContext): Stripe.Refund {
+  const before = structuredClone(refund);
+  const isBank = charge.payment_method_details?.type === "us_bank_account";
+  const txn = createBalanceTransaction(em, { amount: refund.amount, currency: refund.currency, fee: 0, source: refund.id, type: isBank ? "payment_failure_refund" : "refund_failure", description: "REFUND FOR FAILED REFUND" });
+  refund.status = "failed";
+  refund.failure_reason = isBank ? REFUND_FAILURE_REASONS.bank : REFUND_FAILURE_REASONS.card;
+  refund.failure_balance_transaction = txn.id;
+  if (refund.destination_details?.us_bank_transfer) refund.destination_details.us_bank_transfer.reference_status = "unavailable";
+  charge.amount_refunded -= refund.amount;
+  charge.refunded = charge.amount_refunded >= charge.amount;
+  const previous = previousAttributes(before, refund);
+  em.emit("refund.failed", refund, req, previous);
+  em.emit("refund.updated", refund, req, previous);
+  em.emit("charge.refund.updated", refund, req, previous);
   return refund;
 }
 

@@ -2,12 +2,12 @@ import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import { accountContacts, accounts, users } from "#db/schema/accounts";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
-import { paymentAllocations, payments, refundAllocations, refunds } from "#db/schema/payments";
+import { chargebackAllocations, chargebacks, paymentAllocations, payments, refundAllocations, refunds } from "#db/schema/payments";
 import { db } from "~/db.server";
 
 export type PaymentReadScope = { kind: "payer"; userId: string } | { kind: "staff" };
 
-/** One payment with its invoices, refunds and timeline, or null when this reader may not see it (→ 404). */
+/** One payment with its invoices, refunds, chargebacks and timeline, or null when this reader may not see it (→ 404). */
 export async function getPayment(scope: PaymentReadScope, paymentId: string) {
   const [row] = await db
     .select({ payment: payments, accountName: accounts.name, accountNumber: accounts.number, payerName: users.name, payerEmail: users.email })
@@ -23,15 +23,32 @@ export async function getPayment(scope: PaymentReadScope, paymentId: string) {
       ),
     );
   if (!row) return null;
-  const [allocations, refundRows] = await Promise.all([
+  const [allocations, refundRows, chargebackRows] = await Promise.all([
     db
-      .select({ invoiceId: paymentAllocations.invoiceId, number: invoices.number, amount: paymentAllocations.amount, amountRefunded: paymentAllocations.amountRefunded, invoiceBalance: invoices.balance })
+      .select({
+        invoiceId: paymentAllocations.invoiceId,
+        number: invoices.number,
+        amount: paymentAllocations.amount,
+        amountRefunded: paymentAllocations.amountRefunded,
+        amountChargedBack: paymentAllocations.amountChargedBack,
+        invoiceBalance: invoices.balance,
+      })
       .from(paymentAllocations)
       .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
       .where(eq(paymentAllocations.paymentId, paymentId))
       .orderBy(asc(invoices.number)),
     db.select().from(refunds).where(eq(refunds.paymentId, paymentId)).orderBy(asc(refunds.createdAt)),
+    db.select().from(chargebacks).where(eq(chargebacks.paymentId, paymentId)).orderBy(asc(chargebacks.createdAt)),
   ]);
+  const chargebackIds = chargebackRows.map((c) => c.id);
+  const chargebackParts = chargebackIds.length
+    ? await db
+        .select({ chargebackId: chargebackAllocations.chargebackId, invoiceId: chargebackAllocations.invoiceId, number: invoices.number, amount: chargebackAllocations.amount })
+        .from(chargebackAllocations)
+        .innerJoin(invoices, eq(invoices.id, chargebackAllocations.invoiceId))
+        .where(inArray(chargebackAllocations.chargebackId, chargebackIds))
+        .orderBy(asc(invoices.number))
+    : [];
   const refundIds = refundRows.map((r) => r.id);
   const [refundParts, timeline] = await Promise.all([
     refundIds.length ? db.select().from(refundAllocations).where(inArray(refundAllocations.refundId, refundIds)) : Promise.resolve([]),
@@ -48,6 +65,7 @@ export async function getPayment(scope: PaymentReadScope, paymentId: string) {
     payer: row.payerName ? { name: row.payerName, email: row.payerEmail } : null,
     allocations,
     refunds: refundRows.map((r) => ({ ...r, parts: refundParts.filter((p) => p.refundId === r.id) })),
+    chargebacks: chargebackRows.map((c) => ({ ...c, reopened: chargebackParts.filter((p) => p.chargebackId === c.id && p.amount > 0) })),
     timeline,
   };
 }

@@ -46,6 +46,7 @@ export async function listPayments(scope: PaymentScope, query: PaymentListQuery)
         createdAt: payments.createdAt,
         amount: payments.amount,
         amountRefunded: payments.amountRefunded,
+        chargebackState: payments.chargebackState,
         currency: payments.currency,
         status: payments.status,
         method: payments.method,

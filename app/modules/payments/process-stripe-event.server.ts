@@ -4,6 +4,7 @@ import { paymentPlans } from "#db/schema/plans";
 import { db } from "~/db.server";
 import { syncPlanSetup } from "~/modules/plans/setup-checkout.server";
 import { syncRefund } from "./refund-payment.server";
+import { syncChargeback } from "./sync-chargeback.server";
 import { syncPayment } from "./sync-payment.server";
 
 /** A recorded Stripe event as the drain claims it: only a pointer to what changed. */
@@ -16,9 +17,11 @@ export interface RecordedStripeEvent {
 }
 
 /** What an event asks the portal to re-read from Stripe. */
-export type SyncTarget = { kind: "payment" | "refund" | "plan_setup"; id: string };
+export type SyncTarget = { kind: "payment" | "refund" | "plan_setup" | "chargeback"; id: string };
 
-const isRefundEvent = (type: string) => type.startsWith("refund.") || type === "charge.refunded";
+const isRefundEvent = (type: string) => type.startsWith("refund.") || type === "charge.refunded" || type === "charge.refund.updated";
+/** A dispute (dp_) carries no metadata of ours: its target is the dispute, mapped to a payment after re-reading it. */
+const isDisputeEvent = (type: string) => type.startsWith("charge.dispute.");
 
 /**
  * Finds which payment, refund or plan setup each event concerns (null: nothing of ours), with
@@ -26,7 +29,8 @@ const isRefundEvent = (type: string) => type.startsWith("refund.") || type === "
  */
 export async function resolveTargets(events: RecordedStripeEvent[]): Promise<Map<string, SyncTarget | null>> {
   const refundEvents = events.filter((e) => isRefundEvent(e.type));
-  const paymentEvents = events.filter((e) => !isRefundEvent(e.type));
+  const disputeEvents = events.filter((e) => isDisputeEvent(e.type));
+  const paymentEvents = events.filter((e) => !isRefundEvent(e.type) && !isDisputeEvent(e.type));
 
   const refundIds = refundEvents.flatMap((e) => (e.refundId ? [e.refundId] : []));
   const refundObjects = refundEvents.flatMap((e) => (!e.refundId && e.objectId ? [e.objectId] : []));
@@ -60,6 +64,7 @@ export async function resolveTargets(events: RecordedStripeEvent[]): Promise<Map
     const row = refundRows.find((r) => (e.refundId ? r.id === e.refundId : r.stripeRefundId === e.objectId));
     targets.set(e.id, row ? { kind: "refund", id: row.id } : null);
   }
+  for (const e of disputeEvents) targets.set(e.id, e.objectId?.startsWith("dp_") ? { kind: "chargeback", id: e.objectId } : null);
   for (const e of paymentEvents) {
     const paymentId = e.paymentId ?? (e.objectId ? paymentByObject.get(e.objectId) : undefined);
     const plan = !paymentId && e.objectId ? planRows.find((p) => p.session === e.objectId) : undefined;
@@ -68,9 +73,10 @@ export async function resolveTargets(events: RecordedStripeEvent[]): Promise<Map
   return targets;
 }
 
-/** Brings one payment, refund or plan in line with Stripe's current state (safe to repeat). */
+/** Brings one payment, refund, chargeback or plan in line with Stripe's current state (safe to repeat). */
 export async function syncTarget(target: SyncTarget): Promise<void> {
   if (target.kind === "payment") await syncPayment(target.id);
   else if (target.kind === "refund") await syncRefund(target.id);
+  else if (target.kind === "chargeback") await syncChargeback(target.id);
   else await syncPlanSetup(target.id);
 }

@@ -1,6 +1,7 @@
 import { and, eq, lt, or, sql } from "drizzle-orm";
 import { payments, refunds } from "#db/schema/payments";
 import { db } from "~/db.server";
+import { reconcileChargebacks } from "./reconcile-chargebacks.server";
 import { syncRefund } from "./refund-payment.server";
 import { lockPayment, releasePayment } from "./reserve.server";
 import { syncPayment } from "./sync-payment.server";
@@ -8,7 +9,8 @@ import { syncPayment } from "./sync-payment.server";
 /**
  * Repairs what missed webhooks left behind: every payment still pending (older than a couple of
  * minutes) or processing, and every pending refund, is re-read from Stripe and settled. A
- * payment whose Checkout Session was never created (the provider was down) is released.
+ * payment whose Checkout Session was never created (the provider was down) is released. Open
+ * and recent chargebacks are re-read too.
  */
 export async function reconcilePayments(options: { olderThanSeconds?: number } = {}): Promise<{ checked: number; changed: number }> {
   const age = sql`now() - make_interval(secs => ${options.olderThanSeconds ?? 120})`;
@@ -36,6 +38,10 @@ export async function reconcilePayments(options: { olderThanSeconds?: number } =
   }
   const pendingRefunds = await db.select({ id: refunds.id }).from(refunds).where(and(eq(refunds.status, "pending"), lt(refunds.createdAt, age))).limit(500);
   for (const r of pendingRefunds) await syncRefund(r.id).catch((error) => console.error(JSON.stringify({ level: "error", msg: "reconcile refund failed", refundId: r.id, error: String(error) })));
-  return { checked: open.length + pendingRefunds.length, changed };
+  const disputes = await reconcileChargebacks().catch((error: unknown) => {
+    console.error(JSON.stringify({ level: "error", msg: "reconcile chargebacks failed", error: String(error) }));
+    return 0;
+  });
+  return { checked: open.length + pendingRefunds.length + disputes, changed };
 }
 

@@ -9,6 +9,7 @@ import { refundEmail } from "~/modules/notifications/payment-emails";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { stripe } from "~/modules/stripe/client.server";
 import { formatMoney } from "~/utils/money";
+import { failRefund } from "./fail-refund.server";
 import { emailFacts } from "./sync-payment.server";
 
 export interface RefundInput {
@@ -35,11 +36,13 @@ export async function refundPayment(input: RefundInput): Promise<RefundResult> {
     const [payment] = await tx.select().from(payments).where(eq(payments.id, input.paymentId)).for("update");
     if (!payment) return { ok: false, message: "Payment not found." };
     if (payment.status !== "succeeded") return { ok: false, message: "Only a succeeded payment can be refunded." };
+    // Stripe refuses to refund a disputed charge: the dispute decides where the money goes.
+    if (payment.chargebackState) return { ok: false, message: "This payment was charged back; it cannot be refunded. Handle it through the dispute in Stripe." };
     const allocations = await tx.select().from(paymentAllocations).where(eq(paymentAllocations.paymentId, payment.id));
     for (const part of parts) {
       const a = allocations.find((x) => x.invoiceId === part.invoiceId);
       if (!a) return { ok: false, message: "That invoice is not part of this payment." };
-      const left = a.amount - a.amountRefunded;
+      const left = a.amount - a.amountRefunded - a.amountChargedBack;
       if (part.amount > left) return { ok: false, message: `At most ${formatMoney(left, payment.currency)} of this payment can still be refunded on that invoice.` };
     }
     const total = parts.reduce((s, p) => s + p.amount, 0);
@@ -79,10 +82,13 @@ async function createStripeRefund(refundId: string, paymentId: string, intent: s
   }
 }
 
-/** Brings a refund in line with Stripe: on success the invoices' balances reopen. Idempotent. */
+/**
+ * Brings a refund in line with Stripe: on success the invoices' balances reopen; a refund that
+ * fails (even after it succeeded: Stripe's refund.failed) undoes that. Idempotent.
+ */
 export async function syncRefund(refundId: string): Promise<Refund["status"] | null> {
   const [current] = await db.select().from(refunds).where(eq(refunds.id, refundId));
-  if (!current || current.status !== "pending") return current?.status ?? null;
+  if (!current || (current.status !== "pending" && !(current.status === "succeeded" && current.stripeRefundId))) return current?.status ?? null;
   let observed: Stripe.Refund;
   if (current.stripeRefundId) {
     observed = await stripe().refunds.retrieve(current.stripeRefundId);
@@ -95,12 +101,17 @@ export async function syncRefund(refundId: string): Promise<Refund["status"] | n
   }
   return db.transaction(async (tx) => {
     const [refund] = await tx.select().from(refunds).where(eq(refunds.id, refundId)).for("update");
-    if (!refund || refund.status !== "pending") return refund?.status ?? null;
+    if (!refund) return null;
+    if (observed.status === "failed" && (refund.status === "pending" || refund.status === "succeeded")) {
+      await failRefund(tx, refund, observed.failure_reason ?? null);
+      return "failed";
+    }
+    if (refund.status !== "pending") return refund.status;
     if (observed.status === "succeeded") {
       await settleRefund(tx, refund);
       return "succeeded";
     }
-    if (observed.status === "failed" || observed.status === "canceled") {
+    if (observed.status === "canceled") {
       await undoRefund(tx, refund.id, observed.status);
       return observed.status;
     }

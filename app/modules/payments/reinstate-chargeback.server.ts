@@ -1,0 +1,67 @@
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { invoices } from "#db/schema/invoices";
+import { chargebackAllocations, chargebacks, paymentAllocations, payments, type Chargeback, type Payment } from "#db/schema/payments";
+import type { Tx } from "~/db.server";
+import { recordEvent } from "~/modules/events/record-event.server";
+
+/**
+ * Stripe gave `amount` of a chargeback back (funds reinstated, or the dispute won): put it back
+ * on the invoices it was reversed from, oldest due date first, closing their balances again. If
+ * an invoice was paid or credited again meanwhile, only what still fits is applied; the rest is
+ * counted as unapplied on the chargeback (a credit staff must refund or apply) rather than ever
+ * paying an invoice past its total. The caller holds the payment's row lock. Returns the unapplied part.
+ */
+export async function reinstateChargeback(tx: Tx, payment: Payment, chargeback: Chargeback, amount: number): Promise<number> {
+  const parts = await tx
+    .select({ invoiceId: chargebackAllocations.invoiceId, amount: chargebackAllocations.amount })
+    .from(chargebackAllocations)
+    .innerJoin(invoices, eq(invoices.id, chargebackAllocations.invoiceId))
+    .where(and(eq(chargebackAllocations.chargebackId, chargeback.id), gt(chargebackAllocations.amount, 0)))
+    .orderBy(asc(invoices.dueDate), asc(invoices.issueDate), asc(invoices.number));
+  if (parts.length === 0) return 0;
+  const locked = await tx
+    .select()
+    .from(invoices)
+    .where(inArray(invoices.id, parts.map((p) => p.invoiceId).sort()))
+    .orderBy(invoices.id)
+    .for("update");
+  let left = amount;
+  let unapplied = 0;
+  let restored = 0;
+  for (const part of parts) {
+    const give = Math.min(left, part.amount);
+    if (give <= 0) break;
+    left -= give;
+    restored += give;
+    const invoice = locked.find((i) => i.id === part.invoiceId)!;
+    const room = Math.max(0, invoice.total - invoice.amountPaid - invoice.amountCredited - invoice.amountPending - invoice.amountDisputed);
+    const applied = Math.min(give, room);
+    unapplied += give - applied;
+    const [updated] = await tx
+      .update(invoices)
+      .set({
+        amountPaid: sql`${invoices.amountPaid} + ${applied}`,
+        status: sql`case when ${invoices.status} = 'open' and ${invoices.total} - ${invoices.amountPaid} - ${applied} - ${invoices.amountCredited} <= 0 then 'paid' else ${invoices.status} end`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(invoices.id, part.invoiceId))
+      .returning({ id: invoices.id, number: invoices.number, status: invoices.status });
+    await tx
+      .update(paymentAllocations)
+      .set({ amountChargedBack: sql`${paymentAllocations.amountChargedBack} - ${give}` })
+      .where(and(eq(paymentAllocations.paymentId, payment.id), eq(paymentAllocations.invoiceId, part.invoiceId)));
+    await tx
+      .update(chargebackAllocations)
+      .set({ amount: sql`${chargebackAllocations.amount} - ${give}` })
+      .where(and(eq(chargebackAllocations.chargebackId, chargeback.id), eq(chargebackAllocations.invoiceId, part.invoiceId)));
+    if (updated?.status === "paid" && invoice.status !== "paid") {
+      await recordEvent(tx, { type: "invoice.paid", accountId: payment.accountId, subjectType: "invoice", subjectId: updated.id, data: { number: updated.number, paymentId: payment.id, chargebackId: chargeback.id } });
+    }
+  }
+  await tx.update(payments).set({ amountChargedBack: sql`${payments.amountChargedBack} - ${restored}`, updatedAt: new Date() }).where(eq(payments.id, payment.id));
+  await tx
+    .update(chargebacks)
+    .set({ amountWithdrawn: sql`${chargebacks.amountWithdrawn} - ${restored}`, amountUnapplied: sql`${chargebacks.amountUnapplied} + ${unapplied}`, updatedAt: new Date() })
+    .where(eq(chargebacks.id, chargeback.id));
+  return unapplied;
+}
