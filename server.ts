@@ -74,7 +74,7 @@ const server = createServer((req, res) => stripeWebhook(req, res) || app(req, re
     `Payment portal ready at ${env.APP_URL} (${env.NODE_ENV}, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     ...boot.notes,
   ];
-  if (process.env.SEED_DEMO_DATA === "true") {
+  if (env.SEED_DEMO_DATA === "true") {
     lines.push(
       "Sign in with a demo email:",
       "  pat@northwind.example    payer of two accounts (Northwind Traders, Northwind Traders Canada)",

@@ -5,6 +5,7 @@ import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
+import { log } from "~/utils/log.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -80,5 +81,5 @@ class CoalescedBody extends Transform {
 export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
   if (request.signal.aborted || isRouteErrorResponse(error)) return;
   if (error instanceof Error && /^No route matches URL/.test(error.message)) return;
-  console.error(JSON.stringify({ level: "error", msg: "unhandled", path: new URL(request.url).pathname, error: error instanceof Error ? error.stack : String(error) }));
+  log("error", "unhandled", { path: new URL(request.url).pathname, error: error instanceof Error ? error.stack : String(error) });
 }

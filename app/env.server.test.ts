@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseEnv, withDevelopmentDefaults } from "./env.server";
+import { ConfigError, parseBootstrapEnv, parseEnv, withDevelopmentDefaults } from "./env.server";
 
 describe("configuration", () => {
   it("stops production with a message that names every missing value", () => {
@@ -33,5 +33,28 @@ describe("configuration", () => {
     const dev = withDevelopmentDefaults({ NODE_ENV: "development" });
     expect(dev.APP_URL).toBe("http://localhost:3000");
     expect(withDevelopmentDefaults({ NODE_ENV: "production" }).APP_URL).toBeUndefined();
+  });
+
+  const development = { ...withDevelopmentDefaults({ NODE_ENV: "development" }), DATABASE_URL: "postgres://x/y", STRIPE_SECRET_KEY: "sk_test_x", STRIPE_WEBHOOK_SECRET: "whsec_x" };
+
+  it("stops on a mistyped optional setting instead of falling back to its default", () => {
+    expect(() => parseEnv({ ...development, ATTACHMENT_STORAGE: "postgress" })).toThrow(/ATTACHMENT_STORAGE must be "postgres" or "filesystem"/);
+    expect(() => parseEnv({ ...development, DISPUTE_SLA_BUSINESS_DAYS: "two" })).toThrow(/DISPUTE_SLA_BUSINESS_DAYS must be a whole number of business days/);
+    expect(() => parseEnv({ ...development, DISPUTE_SLA_BUSINESS_DAYS: "0" })).toThrow(/DISPUTE_SLA_BUSINESS_DAYS must be .*at least 1/);
+    expect(() => parseEnv({ ...development, LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL/);
+    expect(() => parseEnv({ ...development, SEED_DEMO_DATA: "yes" })).toThrow(/SEED_DEMO_DATA must be "true" or "false"/);
+    expect(() => parseBootstrapEnv({ EMBEDDED_PG_PORT: "5432x" })).toThrow(/EMBEDDED_PG_PORT must be a port number/);
+    expect(() => parseBootstrapEnv({ STRIPE_EMULATOR_ACH_SETTLE_MS: "20s" })).toThrow(/STRIPE_EMULATOR_ACH_SETTLE_MS must be a delay in milliseconds/);
+  });
+
+  it("gives every optional setting its documented default, and reads the given ones", () => {
+    expect(parseEnv(development)).toMatchObject({ DISPUTE_SLA_BUSINESS_DAYS: 2, ATTACHMENT_STORAGE: "postgres", ATTACHMENT_DIR: ".data/attachments", LOG_LEVEL: "info" });
+    expect(parseEnv({ ...development, DISPUTE_SLA_BUSINESS_DAYS: "5", ATTACHMENT_STORAGE: "filesystem", ATTACHMENT_DIR: "/var/files", LOG_LEVEL: "" })).toMatchObject({
+      DISPUTE_SLA_BUSINESS_DAYS: 5,
+      ATTACHMENT_STORAGE: "filesystem",
+      ATTACHMENT_DIR: "/var/files",
+      LOG_LEVEL: "info",
+    });
+    expect(parseBootstrapEnv({})).toEqual({ EMBEDDED_PG_PORT: 54329, EMBEDDED_PG_DIR: ".data/pg", STRIPE_EMULATOR_PORT: 12111, STRIPE_EMULATOR_ACH_SETTLE_MS: 20000 });
   });
 });

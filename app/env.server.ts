@@ -38,7 +38,23 @@ const schema = z.object({
    * the portal must not be a proxy into its own network.
    */
   WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(["true", "false"]).optional(),
+  /** Seed demo data into an empty database at start-up (the bootstrap turns it on with the embedded database). */
+  SEED_DEMO_DATA: z.enum(["true", "false"], { message: 'must be "true" or "false"' }).optional(),
+  /** Business days (Mon–Fri, UTC) for the AR team's first response to a dispute. */
+  DISPUTE_SLA_BUSINESS_DAYS: wholeNumber("a whole number of business days, e.g. 2", 1, 60).default("2"),
+  /** Where dispute files live: in PostgreSQL (every app server sees them) or under ATTACHMENT_DIR. */
+  ATTACHMENT_STORAGE: z.enum(["postgres", "filesystem"], { message: 'must be "postgres" or "filesystem"' }).default("postgres"),
+  ATTACHMENT_DIR: z.string().default(".data/attachments"),
 });
+
+/** A whole number given as text ("two" or "2.5" is an error naming the variable, not a default). */
+function wholeNumber(what: string, min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, `must be ${what}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be ${what} (at least ${min})`).max(max, `must be ${what} (at most ${max})`));
+}
 
 export type Env = z.infer<typeof schema>;
 
@@ -77,17 +93,41 @@ export function stripeEmulatorDefaults(port: number): Record<string, string> {
   };
 }
 
+/** An empty variable means unset (as in `FOO= npm start`). */
+const withoutEmpty = (raw: Record<string, string | undefined>) => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ""));
+
+function configError(raw: Record<string, string | undefined>, issues: z.ZodIssue[]): ConfigError {
+  const lines = issues.map((issue) => {
+    const name = String(issue.path[0]);
+    const missing = raw[name] === undefined || raw[name] === "";
+    return missing ? `  ${name} is missing: set it to ${descriptions[name] ?? "a value"}` : `  ${name} ${issue.message}`;
+  });
+  return new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+/**
+ * Settings only the development bootstrap reads (the embedded database and Stripe emulator it
+ * starts); validated like the rest, so a typo stops it instead of becoming the default.
+ */
+const bootstrapSchema = z.object({
+  EMBEDDED_PG_PORT: wholeNumber("a port number", 1, 65535).default("54329"),
+  EMBEDDED_PG_DIR: z.string().default(".data/pg"),
+  STRIPE_EMULATOR_PORT: wholeNumber("a port number", 1, 65535).default("12111"),
+  STRIPE_EMULATOR_ACH_SETTLE_MS: wholeNumber("a delay in milliseconds", 0, 86_400_000).default("20000"),
+});
+
+export type BootstrapEnv = z.infer<typeof bootstrapSchema>;
+
+export function parseBootstrapEnv(raw: Record<string, string | undefined>): BootstrapEnv {
+  const result = bootstrapSchema.safeParse(withoutEmpty(raw));
+  if (!result.success) throw configError(raw, result.error.issues);
+  return result.data;
+}
+
 export function parseEnv(raw: NodeJS.ProcessEnv): Env {
-  const result = schema.safeParse(raw);
+  const result = schema.safeParse(withoutEmpty(raw));
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const name = String(issue.path[0]);
-      const missing = raw[name] === undefined || raw[name] === "";
-      return missing
-        ? `  ${name} is missing: set it to ${descriptions[name] ?? "a value"}`
-        : `  ${name} ${issue.message}`;
-    });
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+    throw configError(raw, result.error.issues);
   }
   const env = result.data;
   if (env.NODE_ENV === "production" && !env.SMTP_URL) {

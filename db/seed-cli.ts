@@ -4,13 +4,13 @@
  *
  * Uses DATABASE_URL when set; otherwise starts the embedded PostgreSQL the dev server uses
  * (data in .data/pg, port 54329, database "portal") and stops it again when done.
- * EMBEDDED_PG_PORT and EMBEDDED_PG_DATA_DIR override the embedded port and data folder, e.g. to
+ * EMBEDDED_PG_PORT and EMBEDDED_PG_DIR override the embedded port and data folder, e.g. to
  * run beside a dev server that already holds them.
  */
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { today as clockToday } from "../app/utils/clock";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres";
+import { databaseForTools } from "../server/bootstrap";
 import { migrateDatabase } from "./migrate";
 import * as schema from "./schema/index";
 import { demoUsers, seedDemoData } from "./seed";
@@ -79,15 +79,8 @@ async function summarize(client: postgres.Sql, today: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let embedded: EmbeddedDatabase | undefined;
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
-    const dataDir = process.env.EMBEDDED_PG_DATA_DIR ?? ".data/pg";
-    console.log(`DATABASE_URL is not set: starting the embedded PostgreSQL (${dataDir}, port ${port})…`);
-    embedded = await startEmbeddedPostgres({ dataDir, port, database: "portal", log: (line) => console.error(line) });
-    url = embedded.url;
-  }
+  const database = await databaseForTools(process.env, (line) => console.error(line));
+  const url = database.url;
 
   try {
     await migrateDatabase(url);
@@ -102,7 +95,7 @@ async function main(): Promise<void> {
       await client.end({ timeout: 5 });
     }
   } finally {
-    await embedded?.stop();
+    await database.stop();
   }
 }
 

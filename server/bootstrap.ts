@@ -1,5 +1,5 @@
-import { ConfigError, parseEnv, stripeEmulatorDefaults, withDevelopmentDefaults, type Env } from "../app/env.server";
-import { startEmbeddedPostgres } from "../db/embedded-postgres";
+import { ConfigError, parseBootstrapEnv, parseEnv, stripeEmulatorDefaults, withDevelopmentDefaults, type Env } from "../app/env.server";
+import { embeddedPostgresRunning, startEmbeddedPostgres } from "../db/embedded-postgres";
 import { migrateDatabase } from "../db/migrate";
 
 export interface Bootstrapped {
@@ -20,29 +20,29 @@ export async function bootstrap(): Promise<Bootstrapped> {
   const stops: Array<() => Promise<void>> = [];
   const notes: string[] = [];
   const resolved = withDevelopmentDefaults(process.env);
+  const dev = exitOnConfigError(() => parseBootstrapEnv(resolved));
 
   if (!production && !resolved.DATABASE_URL) {
-    const port = Number(resolved.EMBEDDED_PG_PORT ?? 54329);
-    const embedded = await startEmbeddedPostgres({ dataDir: resolved.EMBEDDED_PG_DIR ?? ".data/pg", port, database: "portal" });
+    const embedded = await startEmbeddedPostgres({ dataDir: dev.EMBEDDED_PG_DIR, port: dev.EMBEDDED_PG_PORT, database: "portal" });
     resolved.DATABASE_URL = embedded.url;
     resolved.SEED_DEMO_DATA ??= "true";
     stops.push(embedded.stop);
-    notes.push(`Embedded PostgreSQL on 127.0.0.1:${port} (data in ${resolved.EMBEDDED_PG_DIR ?? ".data/pg"})`);
+    notes.push(`Embedded PostgreSQL on 127.0.0.1:${dev.EMBEDDED_PG_PORT} (data in ${dev.EMBEDDED_PG_DIR})`);
   }
 
   if (!production && !resolved.STRIPE_SECRET_KEY) {
-    const port = Number(resolved.STRIPE_EMULATOR_PORT ?? 12111);
+    const port = dev.STRIPE_EMULATOR_PORT;
     Object.assign(resolved, stripeEmulatorDefaults(port));
     const { startStripeEmulator } = await import("../stripe-emulator/index");
     const emulator = await startStripeEmulator({
       port,
       webhookUrl: `${resolved.APP_URL}/webhooks/stripe`,
       webhookSecret: resolved.STRIPE_WEBHOOK_SECRET!,
-      achSettleDelayMs: Number(resolved.STRIPE_EMULATOR_ACH_SETTLE_MS ?? 20_000),
+      achSettleDelayMs: dev.STRIPE_EMULATOR_ACH_SETTLE_MS,
       stateFile: ".data/stripe-emulator.json",
     });
     stops.push(emulator.stop);
-    notes.push(`Stripe emulator on ${emulator.url} (ACH settles after ${Number(resolved.STRIPE_EMULATOR_ACH_SETTLE_MS ?? 20_000) / 1000} s; test card 4242 4242 4242 4242, bank 110000000 / 000123456789)`);
+    notes.push(`Stripe emulator on ${emulator.url} (ACH settles after ${dev.STRIPE_EMULATOR_ACH_SETTLE_MS / 1000} s; test card 4242 4242 4242 4242, bank 110000000 / 000123456789)`);
   }
 
   let env: Env;
@@ -59,7 +59,7 @@ export async function bootstrap(): Promise<Bootstrapped> {
   Object.assign(process.env, resolved);
 
   await migrateDatabase(env.DATABASE_URL);
-  if (resolved.SEED_DEMO_DATA === "true") {
+  if (env.SEED_DEMO_DATA === "true") {
     const { seedDatabase } = await import("../db/seed-database");
     const seeded = await seedDatabase(env.DATABASE_URL);
     if (seeded) notes.push("Seeded demo customers, invoices and staff.");
@@ -73,4 +73,28 @@ export async function bootstrap(): Promise<Bootstrapped> {
       for (const s of stops.reverse()) await s();
     },
   };
+}
+
+function exitOnConfigError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    process.exit(1);
+  }
+}
+
+/**
+ * The database for a command-line tool (seed, cli): DATABASE_URL, or outside production the
+ * development server's embedded PostgreSQL — used where it already runs, started otherwise.
+ */
+export async function databaseForTools(raw: NodeJS.ProcessEnv, log: (line: string) => void): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (raw.DATABASE_URL) return { url: raw.DATABASE_URL, stop: async () => {} };
+  if (raw.NODE_ENV === "production") throw new ConfigError("Invalid configuration:\n  DATABASE_URL is missing: set it to the PostgreSQL connection URL");
+  const dev = parseBootstrapEnv(raw);
+  const running = await embeddedPostgresRunning(dev.EMBEDDED_PG_PORT, "portal");
+  if (running) return { url: running, stop: async () => {} };
+  log(`DATABASE_URL is not set: starting the embedded PostgreSQL (${dev.EMBEDDED_PG_DIR}, port ${dev.EMBEDDED_PG_PORT})…`);
+  return startEmbeddedPostgres({ dataDir: dev.EMBEDDED_PG_DIR, port: dev.EMBEDDED_PG_PORT, database: "portal", log });
 }

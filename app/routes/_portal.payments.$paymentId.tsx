@@ -6,18 +6,16 @@ import { Alert } from "~/components/ui/alert";
 import { Button, buttonLinkClass } from "~/components/ui/button";
 import { requirePayer } from "~/modules/auth/session.server";
 import { cancelPayment } from "~/modules/payments/cancel-payment.server";
-import { getPayment } from "~/modules/payments/get-payment.server";
+import { getPaymentForPayer } from "~/modules/payments/get-payment.server";
 import { clientOf } from "~/utils/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment · Payment portal" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const payer = await requirePayer(request);
-  const payment = await getPayment({ kind: "payer", userId: payer.user.id }, params.paymentId ?? "");
+  const payment = await getPaymentForPayer({ userId: payer.user.id }, params.paymentId ?? "");
   if (!payment) throw new Response("Not found", { status: 404 });
-  // Chargeback details (Stripe ids, reasons, evidence dates) are for staff; the payer sees the state.
-  const { timeline: _timeline, refunds: _refunds, chargebacks: _chargebacks, stripeCheckoutSessionId: _s, stripePaymentIntentId: _p, stripeChargeId: _c, clientAttemptId: _a, ...visible } = payment;
-  return json({ payment: visible });
+  return json({ payment });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

@@ -16,6 +16,7 @@ import { openSetupCheckout, syncPlanSetup } from "~/modules/plans/setup-checkout
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
 import { clientOf } from "~/utils/request.server";
+import { log } from "~/utils/log.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment plan · Payment portal" }];
 
@@ -35,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       detail = (await getPlan(planId, payer.activeAccount.id)) ?? detail;
     } catch (error) {
       // The webhook (or the schedule job) will bring the plan up to date; the page still shows.
-      console.error(JSON.stringify({ level: "error", msg: "plan setup sync on return failed", planId, error: String(error) }));
+      log("error", "plan setup sync on return failed", { planId, error: String(error) });
     }
   }
   // One-time ids for the pay forms: submitting one twice finds the payment already started.

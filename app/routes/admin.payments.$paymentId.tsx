@@ -6,7 +6,7 @@ import { Button } from "~/components/ui/button";
 import { requireStaff } from "~/modules/auth/session.server";
 import { amountInputValue, parseAmount } from "~/modules/payments/allocation-rules";
 import { chargebackStateOf, describeDisputeStatus, stripeDisputeUrl } from "~/modules/payments/chargeback-links";
-import { getPayment } from "~/modules/payments/get-payment.server";
+import { getPaymentForStaff } from "~/modules/payments/get-payment.server";
 import { refundPayment } from "~/modules/payments/refund-payment.server";
 import { formatMoney } from "~/utils/money";
 import { clientOf } from "~/utils/request.server";
@@ -15,14 +15,14 @@ export const meta: MetaFunction = () => [{ title: "Payment · AR admin" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request);
-  const payment = await getPayment({ kind: "staff" }, params.paymentId ?? "");
+  const payment = await getPaymentForStaff(params.paymentId ?? "");
   if (!payment) throw new Response("Not found", { status: 404 });
   return json({ payment });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request);
-  const payment = await getPayment({ kind: "staff" }, params.paymentId ?? "");
+  const payment = await getPaymentForStaff(params.paymentId ?? "");
   if (!payment) throw new Response("Not found", { status: 404 });
   const form = await request.formData();
   const values: Record<string, string> = {};

@@ -7,7 +7,8 @@ export const auditLog = pgTable(
   {
     id: text().primaryKey().$defaultFn(() => newId("aud")),
     actorUserId: text(),
-    actorType: text({ enum: ["user", "system", "api"] }).notNull(),
+    // "cli": an operator at the command line (`npm run cli`), named in the row's data.
+    actorType: text({ enum: ["user", "system", "api", "cli"] }).notNull(),
     action: text().notNull(),
     subjectType: text(),
     subjectId: text(),

@@ -1,10 +1,10 @@
-/** Every object carries the fields of Stripe's own example objects (/work/shared/stripe-fixtures.json). */
+/** Every object carries the fields of Stripe's own example objects (../fixtures/stripe-fixtures.json). */
 import { readFileSync } from "node:fs";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bankForm, cardForm, type Harness, paymentSession, startHarness, submit } from "./harness";
 
-const fixtures = (JSON.parse(readFileSync("/work/shared/stripe-fixtures.json", "utf8")) as { resources: Record<string, Record<string, unknown>> }).resources;
+const fixtures = (JSON.parse(readFileSync(new URL("../fixtures/stripe-fixtures.json", import.meta.url), "utf8")) as { resources: Record<string, Record<string, unknown>> }).resources;
 
 /** Fields Stripe only includes when expanded (the fixtures list every possible field). */
 const INCLUDABLE: Record<string, string[]> = { charge: ["refunds"] };

@@ -4,7 +4,7 @@ import { bulkInsert } from "~/utils/bulk-insert.server";
 
 export interface AuditEntry {
   actorUserId: string | null;
-  actorType: "user" | "system" | "api";
+  actorType: "user" | "system" | "api" | "cli";
   action: string;
   subjectType?: string;
   subjectId?: string;

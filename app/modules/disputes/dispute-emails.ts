@@ -1,5 +1,5 @@
 import type { EmailMessage } from "~/modules/notifications/mailer.server";
-import { escapeHtml, layout } from "~/modules/notifications/templates";
+import { escapeHtml, layout, textFooter } from "~/modules/notifications/templates";
 
 export interface DisputeEmailFacts {
   to: string;
@@ -11,11 +11,12 @@ export interface DisputeEmailFacts {
 
 
 function compose(f: DisputeEmailFacts, subject: string, paragraphs: string[]): EmailMessage {
-  const text = [`Hello ${f.name},`, "", ...paragraphs.flatMap((p) => [p, ""]), `Follow your dispute here: ${f.disputeUrl}`].join("\n");
+  const text = [`Hello ${f.name},`, "", ...paragraphs.flatMap((p) => [p, ""]), `Follow your dispute here: ${f.disputeUrl}`].join("\n") + textFooter("dispute", f.company);
   const html = layout(
     subject,
     `<p>Hello ${escapeHtml(f.name)},</p>${paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`).join("")}<p><a href="${escapeHtml(f.disputeUrl)}">View your dispute</a></p>`,
     f.company,
+    "dispute",
   );
   return { to: f.to, subject, text, html };
 }

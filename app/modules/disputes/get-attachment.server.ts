@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
-import { accountContacts } from "#db/schema/accounts";
 import { attachments, disputeMessages } from "#db/schema/disputes";
 import { db } from "~/db.server";
+import { inReadersAccounts } from "~/modules/invoices/scope.server";
 import { blobStorage } from "~/modules/storage/blob-storage.server";
 import type { DisputeReader } from "./get-dispute.server";
 
@@ -17,9 +17,8 @@ export async function getAttachment(reader: DisputeReader, attachmentId: string)
     .where(
       and(
         eq(attachments.id, attachmentId),
-        reader.kind === "payer"
-          ? sql`${attachments.accountId} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${reader.userId}) and ${disputeMessages.visibility} = 'customer'`
-          : undefined,
+        inReadersAccounts(reader, attachments.accountId),
+        reader.kind === "payer" ? sql`${disputeMessages.visibility} = 'customer'` : undefined,
       ),
     );
   if (!row) return null;

@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { accountContacts, accounts, users } from "#db/schema/accounts";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { accounts, users } from "#db/schema/accounts";
 import { attachments, disputeLines, disputeMessages, disputes } from "#db/schema/disputes";
 import { invoiceLines, invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
+import { inReadersAccounts } from "~/modules/invoices/scope.server";
 
 export type DisputeReader = { kind: "payer"; userId: string } | { kind: "staff" };
 
@@ -17,12 +18,7 @@ export async function getDispute(reader: DisputeReader, disputeId: string) {
     .innerJoin(invoices, eq(invoices.id, disputes.invoiceId))
     .innerJoin(accounts, eq(accounts.id, disputes.accountId))
     .where(
-      and(
-        eq(disputes.id, disputeId),
-        reader.kind === "payer"
-          ? sql`${disputes.accountId} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${reader.userId})`
-          : undefined,
-      ),
+and(eq(disputes.id, disputeId), inReadersAccounts(reader, disputes.accountId)),
     );
   if (!row) return null;
   const visible = reader.kind === "payer" ? eq(disputeMessages.visibility, "customer") : undefined;

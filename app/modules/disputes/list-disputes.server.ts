@@ -1,9 +1,10 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { accountContacts, accounts, users } from "#db/schema/accounts";
+import { accounts, users } from "#db/schema/accounts";
 import { activeDisputeStatuses, disputeReasons, disputeStatuses, disputes } from "#db/schema/disputes";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
+import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
 import { now } from "~/utils/clock";
 import { containsPattern } from "~/utils/like-pattern";
 
@@ -15,12 +16,7 @@ export async function listPayerDisputes(payer: { userId: string; accountId: stri
     .select({ id: disputes.id, invoiceId: disputes.invoiceId, invoiceNumber: invoices.number, reason: disputes.reason, status: disputes.status, amount: disputes.amount, currency: disputes.currency, createdAt: disputes.createdAt, updatedAt: disputes.updatedAt })
     .from(disputes)
     .innerJoin(invoices, eq(invoices.id, disputes.invoiceId))
-    .where(
-      and(
-        eq(disputes.accountId, payer.accountId),
-        sql`${disputes.accountId} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${payer.userId})`,
-      ),
-    )
+    .where(inReadersAccount(payerScope(payer.userId), disputes.accountId, payer.accountId))
     .orderBy(desc(disputes.createdAt))
     .limit(200);
 }

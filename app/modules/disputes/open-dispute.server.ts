@@ -1,19 +1,19 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { accountContacts } from "#db/schema/accounts";
 import { activeDisputeStatuses, disputeLines, disputeReasons, disputes } from "#db/schema/disputes";
 import { invoiceLines, invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
+import { env } from "~/env.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { payableAmount } from "~/modules/invoices/payable";
+import { invoiceScope, payerScope } from "~/modules/invoices/scope.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { now } from "~/utils/clock";
 import { addBusinessDays } from "~/utils/business-days";
 import { formatMoney } from "~/utils/money";
 import { addMessageRow, DisputeProblem, disputeEmailFacts, type AcceptedFile } from "./dispute-context.server";
 import { disputeReceivedEmail } from "./dispute-emails";
-import { slaBusinessDays } from "./policy";
 
 export const openDisputeFields = z.object({
   reason: z.enum(disputeReasons, { errorMap: () => ({ message: "Choose the reason for the dispute." }) }),
@@ -47,7 +47,7 @@ export async function openDispute(input: OpenDisputeInput): Promise<OpenDisputeR
         .where(
           and(
             eq(invoices.id, input.invoiceId),
-            sql`exists (select 1 from ${accountContacts} where ${accountContacts.accountId} = ${invoices.accountId} and ${accountContacts.userId} = ${input.payer.userId})`,
+            invoiceScope(payerScope(input.payer.userId)),
           ),
         )
         .for("update");
@@ -78,7 +78,7 @@ export async function openDispute(input: OpenDisputeInput): Promise<OpenDisputeR
           amount,
           currency: invoice.currency,
           description: input.description,
-          firstResponseDueAt: addBusinessDays(openedAt, slaBusinessDays()),
+          firstResponseDueAt: addBusinessDays(openedAt, env().DISPUTE_SLA_BUSINESS_DAYS),
           createdAt: openedAt,
           updatedAt: openedAt,
         })

@@ -37,9 +37,3 @@ export function canMove(from: DisputeStatus, to: DisputeStatus): boolean {
 }
 
 export const isClosed = (status: DisputeStatus) => status === "resolved" || status === "rejected" || status === "withdrawn";
-
-/** First response due within this many business days of opening (DISPUTE_SLA_BUSINESS_DAYS). */
-export function slaBusinessDays(): number {
-  const n = Number(process.env.DISPUTE_SLA_BUSINESS_DAYS ?? 2);
-  return Number.isInteger(n) && n > 0 ? n : 2;
-}

@@ -1,9 +1,9 @@
-import { and, eq } from "drizzle-orm";
-import { accountContacts } from "#db/schema/accounts";
+import { eq } from "drizzle-orm";
 import { disputes } from "#db/schema/disputes";
 import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
+import { isContactOf } from "~/modules/invoices/scope.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { now } from "~/utils/clock";
 import { addMessageRow, DisputeProblem, disputeEmailFacts, lockDispute, type AcceptedFile } from "./dispute-context.server";
@@ -38,13 +38,7 @@ export async function postDisputeMessage(input: PostMessageInput): Promise<PostM
       const dispute = await lockDispute(tx, input.disputeId);
       const allowed =
         dispute &&
-        (input.actor.side === "staff" ||
-          (
-            await tx
-              .select()
-              .from(accountContacts)
-              .where(and(eq(accountContacts.accountId, dispute.accountId), eq(accountContacts.userId, input.actor.userId)))
-          ).length > 0);
+        (input.actor.side === "staff" || (await isContactOf(tx, input.actor.userId, dispute.accountId)));
       if (!dispute || !allowed) return { ok: false as const, notFound: true as const, message: "Dispute not found." };
       if (isClosed(dispute.status)) return { ok: false as const, message: "This dispute is closed. Open a new one from the invoice if something is still wrong." };
 

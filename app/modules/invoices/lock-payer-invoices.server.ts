@@ -1,7 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { accountContacts } from "#db/schema/accounts";
+import { and, inArray } from "drizzle-orm";
 import { invoices, type Invoice } from "#db/schema/invoices";
 import type { Tx } from "~/db.server";
+import { inReadersAccount, payerScope } from "./scope.server";
 
 /**
  * Locks the chosen invoices of one account for the rest of the transaction — only those the
@@ -13,11 +13,7 @@ export async function lockPayerInvoices(tx: Tx, input: { ids: string[]; accountI
     .select()
     .from(invoices)
     .where(
-      and(
-        inArray(invoices.id, input.ids),
-        eq(invoices.accountId, input.accountId),
-        sql`exists (select 1 from ${accountContacts} where ${accountContacts.accountId} = ${invoices.accountId} and ${accountContacts.userId} = ${input.userId})`,
-      ),
+and(inArray(invoices.id, input.ids), inReadersAccount(payerScope(input.userId), invoices.accountId, input.accountId)),
     )
     .orderBy(invoices.id)
     .for("update");

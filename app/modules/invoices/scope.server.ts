@@ -1,32 +1,52 @@
-import { sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { accountContacts, accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
+import type { Executor } from "~/db.server";
+
+/**
+ * The tenant scope of everything a payer reads or changes — invoices, statements, payments,
+ * disputes, attachments, plans: a payer reaches only rows of accounts they are a contact of.
+ * This is the one place that decides it (a test keeps account_contacts out of other payer
+ * queries); every query filters with it in its WHERE clause, so a new query or column cannot
+ * reach another account's rows.
+ */
 
 /** Who is reading: a payer (bound to their accounts) or AR staff (all accounts). */
 export type ReadScope = { kind: "payer"; userId: string } | { kind: "staff" };
 
-/**
- * The tenant filter every invoice query carries in its WHERE clause: a payer only ever
- * reaches invoices of accounts they are a contact of.
- */
-export function invoiceScope(scope: ReadScope): SQL {
+/** Rows whose account column is one of the reader's accounts (staff: every account). */
+export function inReadersAccounts(scope: ReadScope, accountColumn: AnyColumn): SQL {
   if (scope.kind === "staff") return sql`true`;
-  return sql`${invoices.accountId} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${scope.userId})`;
+  return sql`${accountColumn} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${scope.userId})`;
 }
 
 /**
- * The invoices of one account, if the reader may see it. For a payer the access check is made on
- * the account, not per invoice: Postgres runs it once (a one-time filter) instead of matching each
- * of the account's invoices (5,000 for a big one) against the payer's contacts.
+ * Rows of one account, if the reader may see it. For a payer the access check is made on the
+ * account, not per row: Postgres runs it once (a one-time filter) instead of matching each of
+ * the account's rows (5,000 invoices for a big one) against the payer's contacts.
  */
-export function accountInvoicesScope(scope: ReadScope, accountId: string): SQL {
-  const ofAccount = sql`${invoices.accountId} = ${accountId}`;
+export function inReadersAccount(scope: ReadScope, accountColumn: AnyColumn, accountId: string): SQL {
+  const ofAccount = sql`${accountColumn} = ${accountId}`;
   if (scope.kind === "staff") return ofAccount;
   return sql`${ofAccount} and exists (select 1 from ${accountContacts} where ${accountContacts.userId} = ${scope.userId} and ${accountContacts.accountId} = ${accountId})`;
 }
 
-/** The same filter for reading an account itself. */
-export function accountScope(scope: ReadScope): SQL {
-  if (scope.kind === "staff") return sql`true`;
-  return sql`${accounts.id} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${scope.userId})`;
+/** Whether a payer is a contact of the account (before changing something of that account). */
+export async function isContactOf(executor: Executor, userId: string, accountId: string): Promise<boolean> {
+  const [row] = await executor
+    .select({ accountId: accountContacts.accountId })
+    .from(accountContacts)
+    .where(and(eq(accountContacts.accountId, accountId), eq(accountContacts.userId, userId)));
+  return row !== undefined;
 }
+
+/** The tenant filter every invoice query carries. */
+export const invoiceScope = (scope: ReadScope): SQL => inReadersAccounts(scope, invoices.accountId);
+
+/** The invoices of one account, if the reader may see it. */
+export const accountInvoicesScope = (scope: ReadScope, accountId: string): SQL => inReadersAccount(scope, invoices.accountId, accountId);
+
+/** The same filter for reading an account itself. */
+export const accountScope = (scope: ReadScope): SQL => inReadersAccounts(scope, accounts.id);
+
+export const payerScope = (userId: string): ReadScope => ({ kind: "payer", userId });

@@ -1,5 +1,6 @@
 import { Logger, run, type Runner } from "graphile-worker";
 import { env } from "~/env.server";
+import { log } from "~/utils/log.server";
 import { crontab, taskList } from "./tasks.server";
 
 /** Starts the job worker in this process (server.ts does so; it can also run on its own). */
@@ -15,7 +16,7 @@ export async function startWorker(options: { concurrency?: number } = {}): Promi
   });
 }
 
-// graphile-worker logs every job at info level; keep warnings and errors only.
+// graphile-worker logs every job at info level: that chatter is shown at LOG_LEVEL=debug only.
 export const quietLogger = new Logger(() => (level, message) => {
-  if (level === "error" || level === "warning") console.error(JSON.stringify({ level, source: "worker", message }));
+  log(level === "error" ? "error" : level === "warning" ? "warn" : "debug", message, { source: "worker" });
 });

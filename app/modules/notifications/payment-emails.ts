@@ -1,6 +1,6 @@
 import { formatMoney } from "~/utils/money";
 import type { EmailMessage } from "./mailer.server";
-import { escapeHtml, layout } from "./templates";
+import { escapeHtml, layout, textFooter, type EmailReason } from "./templates";
 
 export interface PaymentEmailFacts {
   to: string;
@@ -14,10 +14,10 @@ export interface PaymentEmailFacts {
 }
 
 
-function compose(f: PaymentEmailFacts, subject: string, intro: string[], outro: string[]): EmailMessage {
+function compose(f: PaymentEmailFacts, subject: string, intro: string[], outro: string[], reason: EmailReason = "payment"): EmailMessage {
   const money = (m: number) => formatMoney(m, f.currency);
   const lines = f.invoices.map((i) => `  ${i.number}: ${money(i.amount)}`);
-  const text = [`Hello ${f.name},`, "", ...intro, "", ...lines, `  Total: ${money(f.amount)}`, ...(f.methodLabel ? [`  Paid with: ${f.methodLabel}`] : []), "", ...outro, "", f.paymentUrl].join("\n");
+  const text = [`Hello ${f.name},`, "", ...intro, "", ...lines, `  Total: ${money(f.amount)}`, ...(f.methodLabel ? [`  Paid with: ${f.methodLabel}`] : []), "", ...outro, "", f.paymentUrl].join("\n") + textFooter(reason, f.company);
   const html = layout(
     subject,
     `<p>Hello ${escapeHtml(f.name)},</p>${intro.map((p) => `<p>${escapeHtml(p)}</p>`).join("")}
@@ -26,6 +26,7 @@ function compose(f: PaymentEmailFacts, subject: string, intro: string[], outro: 
 ${f.methodLabel ? `<p>Paid with ${escapeHtml(f.methodLabel)}</p>` : ""}${outro.map((p) => `<p>${escapeHtml(p)}</p>`).join("")}
 <p><a href="${escapeHtml(f.paymentUrl)}">View this payment in the portal</a></p>`,
     f.company,
+    reason,
   );
   return { to: f.to, subject, text, html };
 }
@@ -55,4 +56,5 @@ export const refundEmail = (f: PaymentEmailFacts & { refunded: number }) =>
     `Refund issued: ${formatMoney(f.refunded, f.currency)}`,
     [`We refunded ${formatMoney(f.refunded, f.currency)} of your payment. It can take 5–10 business days to reach your account.`],
     ["Details:"],
+    "refund",
   );

@@ -5,7 +5,7 @@ import type { Executor } from "~/db.server";
 import { env } from "~/env.server";
 import { formatMoney } from "~/utils/money";
 import type { EmailMessage } from "./mailer.server";
-import { escapeHtml, layout } from "./templates";
+import { escapeHtml, layout, textFooter } from "./templates";
 
 /** What every AR-team alert about one payment says: whose payment, how much, where to look. */
 export interface StaffPaymentFacts {
@@ -41,11 +41,12 @@ function compose(r: Recipient, f: StaffPaymentFacts, subject: string, paragraphs
   const plan = f.planId ? ["This payment paid installments of a payment plan. The plan is not changed and nothing is charged again automatically: decide whether to collect the reopened balance or cancel the plan."] : [];
   const all = [facts, ...paragraphs, ...plan];
   const allLinks = [{ text: "Open the payment", url: pageUrl }, ...links];
-  const text = [`Hello ${r.name},`, "", ...all.flatMap((p) => [p, ""]), ...allLinks.map((l) => `${l.text}: ${l.url}`)].join("\n");
+  const text = [`Hello ${r.name},`, "", ...all.flatMap((p) => [p, ""]), ...allLinks.map((l) => `${l.text}: ${l.url}`)].join("\n") + textFooter("ar-admin", company);
   const html = layout(
     subject,
     `<p>Hello ${escapeHtml(r.name)},</p>${all.map((p) => `<p>${escapeHtml(p)}</p>`).join("")}${allLinks.map((l) => `<p><a href="${escapeHtml(l.url)}">${escapeHtml(l.text)}</a></p>`).join("")}`,
     company,
+    "ar-admin",
   );
   return { to: r.to, subject, text, html };
 }

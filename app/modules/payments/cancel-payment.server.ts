@@ -1,8 +1,8 @@
-import { and, eq, sql } from "drizzle-orm";
-import { accountContacts } from "#db/schema/accounts";
+import { and, eq } from "drizzle-orm";
 import { payments } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
+import { inReadersAccounts, payerScope } from "~/modules/invoices/scope.server";
 import { stripe } from "~/modules/stripe/client.server";
 import { lockPayment, releasePayment } from "./reserve.server";
 import { syncPayment } from "./sync-payment.server";
@@ -17,10 +17,7 @@ export async function cancelPayment(input: { payer: { userId: string; ip: string
     .select()
     .from(payments)
     .where(
-      and(
-        eq(payments.id, input.paymentId),
-        sql`${payments.accountId} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${input.payer.userId})`,
-      ),
+and(eq(payments.id, input.paymentId), inReadersAccounts(payerScope(input.payer.userId), payments.accountId)),
     );
   if (!payment) return "not_found";
   if (payment.status !== "pending") return "not_cancelable";

@@ -18,7 +18,7 @@ const { emulator } = stripeUnderTest;
 const { startPayment } = await import("./start-payment.server");
 const { refundPayment } = await import("./refund-payment.server");
 const { receiveStripeWebhook } = await import("./receive-stripe-webhook.server");
-const { getPayment } = await import("./get-payment.server");
+const { getPaymentForStaff } = await import("./get-payment.server");
 const { reconcilePayments } = await import("./reconcile-payments.server");
 const { stripe } = await import("~/modules/stripe/client.server");
 
@@ -111,7 +111,7 @@ describe("card chargebacks", () => {
     expect(mail!.text).toContain(a!.number);
 
     // The staff page's data carries the chargeback.
-    const detail = await getPayment({ kind: "staff" }, p.id);
+    const detail = await getPaymentForStaff(p.id);
     expect(detail!.chargebacks).toMatchObject([{ stripeDisputeId: cb.stripeDisputeId, stripeStatus: "needs_response", amountWithdrawn: p.amount }]);
 
     // Refunding a charged-back payment is refused (Stripe would refuse too).

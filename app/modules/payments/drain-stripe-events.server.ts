@@ -5,6 +5,7 @@ import { mapLimit } from "~/utils/map-limit";
 import { enqueueJob } from "~/modules/jobs/enqueue.server";
 import { coalesce } from "~/utils/coalesce";
 import { resolveTargets, syncTarget, type RecordedStripeEvent, type SyncTarget } from "./process-stripe-event.server";
+import { log } from "~/utils/log.server";
 
 /** One queued drain at most: the job key makes every nudge update the same waiting job. */
 export const DRAIN_JOB_KEY = "process_stripe_events";
@@ -137,7 +138,7 @@ async function processBatch(events: RecordedStripeEvent[]): Promise<{ done: stri
       done.push(...group.eventIds);
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
-      console.error(JSON.stringify({ level: "error", msg: "stripe event processing failed", target: group.target, events: group.eventIds, error: message }));
+      log("error", "stripe event processing failed", { target: group.target, events: group.eventIds, error: message });
       failed.push(...group.eventIds.map((id) => ({ id, error: message })));
     }
   });

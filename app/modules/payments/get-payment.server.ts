@@ -1,26 +1,57 @@
 import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
-import { accountContacts, accounts, users } from "#db/schema/accounts";
+import { accounts, users } from "#db/schema/accounts";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { chargebackAllocations, chargebacks, paymentAllocations, payments, refundAllocations, refunds } from "#db/schema/payments";
 import { db } from "~/db.server";
+import { inReadersAccounts, payerScope, type ReadScope } from "~/modules/invoices/scope.server";
 
-export type PaymentReadScope = { kind: "payer"; userId: string } | { kind: "staff" };
+/** One payment with its invoices, refunds, chargebacks, Stripe ids and timeline, for AR staff; null → 404. */
+export const getPaymentForStaff = (paymentId: string) => readPayment({ kind: "staff" }, paymentId);
 
-/** One payment with its invoices, refunds, chargebacks and timeline, or null when this reader may not see it (→ 404). */
-export async function getPayment(scope: PaymentReadScope, paymentId: string) {
+/**
+ * One payment of the payer's accounts as the payer sees it, or null (→ 404). The fields are named
+ * here, so a column added to payments (or Stripe's ids, refunds and the event timeline) does not
+ * reach payers unless it is added to this list.
+ */
+export async function getPaymentForPayer(payer: { userId: string }, paymentId: string) {
+  const p = await readPayment(payerScope(payer.userId), paymentId);
+  if (!p) return null;
+  return {
+    id: p.id,
+    status: p.status,
+    amount: p.amount,
+    amountRefunded: p.amountRefunded,
+    amountChargedBack: p.amountChargedBack,
+    // The payer sees that a payment is disputed or reversed; the chargeback's details are for staff.
+    chargebackState: p.chargebackState,
+    currency: p.currency,
+    method: p.method,
+    methodLabel: p.methodLabel,
+    checkoutUrl: p.checkoutUrl,
+    failureMessage: p.failureMessage,
+    createdAt: p.createdAt,
+    processingAt: p.processingAt,
+    succeededAt: p.succeededAt,
+    failedAt: p.failedAt,
+    canceledAt: p.canceledAt,
+    accountName: p.accountName,
+    accountNumber: p.accountNumber,
+    payer: p.payer,
+    allocations: p.allocations,
+  };
+}
+
+export type PayerPaymentView = NonNullable<Awaited<ReturnType<typeof getPaymentForPayer>>>;
+
+async function readPayment(scope: ReadScope, paymentId: string) {
   const [row] = await db
     .select({ payment: payments, accountName: accounts.name, accountNumber: accounts.number, payerName: users.name, payerEmail: users.email })
     .from(payments)
     .innerJoin(accounts, eq(accounts.id, payments.accountId))
     .leftJoin(users, eq(users.id, payments.createdByUserId))
     .where(
-      and(
-        eq(payments.id, paymentId),
-        scope.kind === "payer"
-          ? sql`${payments.accountId} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${scope.userId})`
-          : undefined,
-      ),
+      and(eq(payments.id, paymentId), inReadersAccounts(scope, payments.accountId)),
     );
   if (!row) return null;
   const [allocations, refundRows, chargebackRows] = await Promise.all([
@@ -70,7 +101,7 @@ export async function getPayment(scope: PaymentReadScope, paymentId: string) {
   };
 }
 
-export type PaymentDetail = NonNullable<Awaited<ReturnType<typeof getPayment>>>;
+export type PaymentDetail = NonNullable<Awaited<ReturnType<typeof getPaymentForStaff>>>;
 
 /** Payments of one invoice, newest first, for its page. The caller has already read the invoice in its scope. */
 export async function paymentsForInvoice(invoiceId: string) {

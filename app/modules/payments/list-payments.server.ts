@@ -1,9 +1,10 @@
-import { and, count, desc, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, ilike, inArray, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { accountContacts, accounts } from "#db/schema/accounts";
+import { accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, paymentMethodTypes, paymentStatuses, payments } from "#db/schema/payments";
 import { db } from "~/db.server";
+import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
 import { addDays } from "~/utils/dates";
 import { containsPattern } from "~/utils/like-pattern";
 
@@ -26,12 +27,7 @@ export type PaymentScope = { kind: "payer"; userId: string; accountId: string } 
 /** Payments, newest first: a payer's for their active account, or any for staff with filters. */
 export async function listPayments(scope: PaymentScope, query: PaymentListQuery) {
   const conditions: Array<SQL | undefined> = [
-    scope.kind === "payer"
-      ? and(
-          eq(payments.accountId, scope.accountId),
-          sql`${payments.accountId} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${scope.userId})`,
-        )
-      : undefined,
+    scope.kind === "payer" ? inReadersAccount(payerScope(scope.userId), payments.accountId, scope.accountId) : undefined,
     query.status ? eq(payments.status, query.status) : undefined,
     query.method ? eq(payments.method, query.method) : undefined,
     query.from ? gte(payments.createdAt, new Date(`${query.from}T00:00:00Z`)) : undefined,

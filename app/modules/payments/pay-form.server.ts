@@ -1,9 +1,9 @@
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { accountContacts } from "#db/schema/accounts";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, payments, savedPaymentMethods } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { payableAmount } from "~/modules/invoices/payable";
+import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
 
 /**
  * What the pay page shows: the chosen invoices of the payer's active account with what is
@@ -27,11 +27,7 @@ export async function loadPayForm(payer: { userId: string; accountId: string }, 
     })
     .from(invoices)
     .where(
-      and(
-        inArray(invoices.id, invoiceIds),
-        eq(invoices.accountId, payer.accountId),
-        sql`exists (select 1 from ${accountContacts} where ${accountContacts.accountId} = ${invoices.accountId} and ${accountContacts.userId} = ${payer.userId})`,
-      ),
+and(inArray(invoices.id, invoiceIds), inReadersAccount(payerScope(payer.userId), invoices.accountId, payer.accountId)),
     )
     .orderBy(asc(invoices.dueDate), asc(invoices.number));
   const underWay = await db

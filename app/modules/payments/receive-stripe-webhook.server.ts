@@ -6,6 +6,7 @@ import { stripe } from "~/modules/stripe/client.server";
 import { batchCalls } from "~/utils/batch-calls";
 import { bulkInsert } from "~/utils/bulk-insert.server";
 import { requestStripeEventDrain } from "./drain-stripe-events.server";
+import { log } from "~/utils/log.server";
 
 export type WebhookAnswer = { status: 200 | 400; body: string };
 
@@ -52,7 +53,7 @@ export async function receiveStripeWebhook(rawBody: string | Buffer, signature: 
   if (fresh) {
     // Awaited, so the job exists when we answer; a failure is only logged: the event is recorded.
     await requestStripeEventDrain().catch((error: unknown) => {
-      console.error(JSON.stringify({ level: "warn", msg: "could not wake the Stripe event drain; the sweep will", eventId: event.id, error: String(error) }));
+      log("warn", "could not wake the Stripe event drain; the sweep will", { eventId: event.id, error: String(error) });
     });
   }
   return { status: 200, body: "ok" };

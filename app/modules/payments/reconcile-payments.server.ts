@@ -5,6 +5,7 @@ import { reconcileChargebacks } from "./reconcile-chargebacks.server";
 import { syncRefund } from "./refund-payment.server";
 import { lockPayment, releasePayment } from "./reserve.server";
 import { syncPayment } from "./sync-payment.server";
+import { log } from "~/utils/log.server";
 
 /**
  * Repairs what missed webhooks left behind: every payment still pending (older than a couple of
@@ -33,13 +34,13 @@ export async function reconcilePayments(options: { olderThanSeconds?: number } =
       const status = await syncPayment(payment.id);
       if (status !== payment.status) changed++;
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "reconcile payment failed", paymentId: payment.id, error: String(error) }));
+      log("error", "reconcile payment failed", { paymentId: payment.id, error: String(error) });
     }
   }
   const pendingRefunds = await db.select({ id: refunds.id }).from(refunds).where(and(eq(refunds.status, "pending"), lt(refunds.createdAt, age))).limit(500);
-  for (const r of pendingRefunds) await syncRefund(r.id).catch((error) => console.error(JSON.stringify({ level: "error", msg: "reconcile refund failed", refundId: r.id, error: String(error) })));
+  for (const r of pendingRefunds) await syncRefund(r.id).catch((error) => log("error", "reconcile refund failed", { refundId: r.id, error: String(error) }));
   const disputes = await reconcileChargebacks().catch((error: unknown) => {
-    console.error(JSON.stringify({ level: "error", msg: "reconcile chargebacks failed", error: String(error) }));
+    log("error", "reconcile chargebacks failed", { error: String(error) });
     return 0;
   });
   return { checked: open.length + pendingRefunds.length + disputes, changed };

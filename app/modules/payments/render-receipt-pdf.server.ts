@@ -1,12 +1,12 @@
 import { contentWidth, drawBlock, drawHeading, drawKeyValues, drawTable, renderPdf, type Column } from "~/modules/invoices/pdf-layout.server";
 import type { Issuer } from "~/modules/invoices/types";
 import { formatMoney } from "~/utils/money";
-import type { PaymentDetail } from "./get-payment.server";
+import type { PayerPaymentView } from "./get-payment.server";
 
 const when = (d: Date | string | null) => (d ? new Date(d).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "—");
 
 /** A payment receipt: who paid what, how, when, and which invoices it settled. */
-export async function renderReceiptPdf(payment: PaymentDetail, issuer: Issuer): Promise<Buffer> {
+export async function renderReceiptPdf(payment: PayerPaymentView, issuer: Issuer): Promise<Buffer> {
   const money = (m: number) => formatMoney(m, payment.currency);
   return renderPdf({ Title: `Receipt ${payment.id}`, Author: issuer.name, Subject: payment.accountName }, `${issuer.name} · Receipt ${payment.id}`, (doc) => {
     drawHeading(doc, issuer.name, "PAYMENT RECEIPT");
@@ -29,7 +29,7 @@ export async function renderReceiptPdf(payment: PaymentDetail, issuer: Issuer): 
     );
     doc.x = left;
     doc.y = Math.max(fromBottom, factsBottom) + 20;
-    const columns: Column<PaymentDetail["allocations"][number]>[] = [
+    const columns: Column<PayerPaymentView["allocations"][number]>[] = [
       { header: "Invoice", weight: 3, value: (a) => a.number },
       { header: "Amount applied", weight: 2, align: "right", value: (a) => money(a.amount) },
       { header: "Balance now", weight: 2, align: "right", value: (a) => money(a.invoiceBalance) },

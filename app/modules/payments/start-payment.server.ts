@@ -12,6 +12,7 @@ import { payableAmount } from "~/modules/invoices/payable";
 import { checkAllocations, type AllocationProblem } from "./allocation-rules";
 import { chargeSavedCard } from "./charge-saved-card.server";
 import { lockPayment, releasePayment } from "./reserve.server";
+import { log } from "~/utils/log.server";
 
 export interface StartPaymentInput {
   payer: { userId: string; ip: string | null };
@@ -187,7 +188,7 @@ export async function openCheckout(payment: Payment): Promise<StartPaymentResult
       .where(eq(payments.id, payment.id));
     return { ok: true, paymentId: payment.id, checkoutUrl: session.url! };
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", msg: "checkout session failed", paymentId: payment.id, error: String(error) }));
+    log("error", "checkout session failed", { paymentId: payment.id, error: String(error) });
     await db.transaction(async (tx) => {
       const locked = await lockPayment(tx, payment.id);
       if (locked?.status === "pending") await releasePayment(tx, locked, "canceled", { code: "provider_unavailable", message: "The payment provider could not be reached." });

@@ -11,6 +11,7 @@ import { now } from "~/utils/clock";
 import { createInstallmentPayment } from "./allocate.server";
 import { completeIfDone } from "./end-plan.server";
 import { lockPlan } from "./lock.server";
+import { log } from "~/utils/log.server";
 
 export type ChargeResult = { ok: true; status: Payment["status"] | "nothing_owed" } | { ok: false; message: string };
 
@@ -72,7 +73,7 @@ async function confirmOffSession(plan: PaymentPlan, payment: Payment, customer: 
     if (!(error instanceof Stripe.errors.StripeCardError)) {
       // Stripe unreachable or refusing: the payment stays pending without an intent; the
       // reconciliation job releases it and the installment is tried again on the next run.
-      console.error(JSON.stringify({ level: "error", msg: "installment charge failed to reach Stripe", paymentId: payment.id, error: String(error) }));
+      log("error", "installment charge failed to reach Stripe", { paymentId: payment.id, error: String(error) });
       return null;
     }
     // A decline (402): the PaymentIntent exists and carries the reason; the sync records it.

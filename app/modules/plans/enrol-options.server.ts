@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
-import { accountContacts } from "#db/schema/accounts";
+import { and, asc, eq, gt } from "drizzle-orm";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
+import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
 import { today } from "~/utils/clock";
 import { invoiceIneligibility } from "./eligibility";
 import { getPlanRules } from "./policy.server";
@@ -27,10 +27,9 @@ export async function loadEnrolOptions(payer: { userId: string; accountId: strin
     .from(invoices)
     .where(
       and(
-        eq(invoices.accountId, payer.accountId),
+        inReadersAccount(payerScope(payer.userId), invoices.accountId, payer.accountId),
         eq(invoices.status, "open"),
         gt(invoices.balance, 0),
-        sql`exists (select 1 from ${accountContacts} where ${accountContacts.accountId} = ${invoices.accountId} and ${accountContacts.userId} = ${payer.userId})`,
       ),
     )
     .orderBy(asc(invoices.dueDate), asc(invoices.number))

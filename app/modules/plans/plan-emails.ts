@@ -1,5 +1,5 @@
 import type { EmailMessage } from "~/modules/notifications/mailer.server";
-import { escapeHtml, layout } from "~/modules/notifications/templates";
+import { escapeHtml, layout, textFooter, type EmailReason } from "~/modules/notifications/templates";
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
 
@@ -11,12 +11,13 @@ export interface PlanEmailFacts {
   currency: string;
 }
 
-function compose(f: PlanEmailFacts, subject: string, paragraphs: string[], linkText = "View your payment plan"): EmailMessage {
-  const text = [`Hello ${f.name},`, "", ...paragraphs.flatMap((p) => [p, ""]), `${linkText}: ${f.planUrl}`].join("\n");
+function compose(f: PlanEmailFacts, subject: string, paragraphs: string[], linkText = "View your payment plan", reason: EmailReason = "plan"): EmailMessage {
+  const text = [`Hello ${f.name},`, "", ...paragraphs.flatMap((p) => [p, ""]), `${linkText}: ${f.planUrl}`].join("\n") + textFooter(reason, f.company);
   const html = layout(
     subject,
     `<p>Hello ${escapeHtml(f.name)},</p>${paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`).join("")}<p><a href="${escapeHtml(f.planUrl)}">${escapeHtml(linkText)}</a></p>`,
     f.company,
+    reason,
   );
   return { to: f.to, subject, text, html };
 }
@@ -74,10 +75,10 @@ export const planDefaultedEmail = (f: PlanEmailFacts & { remaining: number }) =>
   ]);
 
 export const planDefaultedStaffEmail = (f: PlanEmailFacts & { accountName: string; remaining: number }) =>
-  compose(f, `Payment plan defaulted: ${f.accountName}`, [`The payment plan of ${f.accountName} defaulted after its last failed retry. ${formatMoney(f.remaining, f.currency)} is due again on its invoices.`], "Open the plan");
+  compose(f, `Payment plan defaulted: ${f.accountName}`, [`The payment plan of ${f.accountName} defaulted after its last failed retry. ${formatMoney(f.remaining, f.currency)} is due again on its invoices.`], "Open the plan", "ar-admin");
 
 export const planAwaitingApprovalStaffEmail = (f: PlanEmailFacts & { accountName: string; total: number }) =>
-  compose(f, `Payment plan waiting for approval: ${f.accountName}`, [`${f.accountName} enrolled ${formatMoney(f.total, f.currency)} in a payment plan, above the approval threshold. Approve or decline it in the admin area.`], "Review the plan");
+  compose(f, `Payment plan waiting for approval: ${f.accountName}`, [`${f.accountName} enrolled ${formatMoney(f.total, f.currency)} in a payment plan, above the approval threshold. Approve or decline it in the admin area.`], "Review the plan", "ar-admin");
 
 export const planEndedEmail = (f: PlanEmailFacts & { outcome: "completed" | "canceled" | "declined"; reason: string | null }) =>
   compose(

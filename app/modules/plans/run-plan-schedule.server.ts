@@ -11,6 +11,7 @@ import { installmentReminderEmail } from "./plan-emails";
 import { payerFacts } from "./plan-facts.server";
 import { REMINDER_DAYS_BEFORE } from "./retry-policy";
 import { syncPlanSetup } from "./setup-checkout.server";
+import { log } from "~/utils/log.server";
 
 /**
  * The plans' scheduled work, run by the worker every few minutes (and at once when a plan starts):
@@ -37,7 +38,7 @@ export async function runPlanSchedule(): Promise<{ charged: number; reminded: nu
       const result = await chargeInstallment(id);
       if (result.ok) charged++;
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "installment charge failed", installmentId: id, error: String(error) }));
+      log("error", "installment charge failed", { installmentId: id, error: String(error) });
     }
   }
   const reminded = await sendReminders(day);
@@ -93,6 +94,6 @@ async function settleStaleAuthorizations() {
       });
       continue;
     }
-    await syncPlanSetup(id).catch((error) => console.error(JSON.stringify({ level: "error", msg: "plan setup sync failed", planId: id, error: String(error) })));
+    await syncPlanSetup(id).catch((error) => log("error", "plan setup sync failed", { planId: id, error: String(error) }));
   }
 }

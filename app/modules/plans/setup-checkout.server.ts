@@ -16,6 +16,7 @@ import { endPlan } from "./end-plan.server";
 import { lockPlan } from "./lock.server";
 import { mandateConfirmationEmail, planAwaitingApprovalEmail, planAwaitingApprovalStaffEmail } from "./plan-emails";
 import { payerFacts, scheduleOf, staffFacts } from "./plan-facts.server";
+import { log } from "~/utils/log.server";
 
 const CHECKOUT_MINUTES = 30;
 /** A plan can take a (new) payment method while it is being set up or is running. */
@@ -57,7 +58,7 @@ export async function openSetupCheckout(planId: string): Promise<SetupCheckoutRe
     await db.update(paymentPlans).set({ setupCheckoutSessionId: session.id, setupCheckoutUrl: session.url, updatedAt: new Date() }).where(eq(paymentPlans.id, plan.id));
     return { ok: true, url: session.url! };
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", msg: "setup checkout failed", planId, error: String(error) }));
+    log("error", "setup checkout failed", { planId, error: String(error) });
     return { ok: false, message: "We could not reach our payment provider. Nothing was charged; please try again in a moment." };
   }
 }

@@ -1,4 +1,5 @@
 import type { Executor } from "~/db.server";
+import { env, type Env } from "~/env.server";
 import { filesystemStorage } from "./filesystem-storage.server";
 import { postgresStorage } from "./postgres-storage.server";
 
@@ -17,12 +18,9 @@ export interface BlobStorage {
 
 /**
  * The configured driver. ATTACHMENT_STORAGE = "postgres" (default: every app server sees every
- * file, and backups include them) or "filesystem" (files under ATTACHMENT_DIR). Read straight
- * from process.env because they are optional and env.server.ts is shared.
+ * file, and backups include them) or "filesystem" (files under ATTACHMENT_DIR).
  */
-export function blobStorage(): BlobStorage {
-  const driver = process.env.ATTACHMENT_STORAGE || "postgres";
-  if (driver === "postgres") return postgresStorage();
-  if (driver === "filesystem") return filesystemStorage(process.env.ATTACHMENT_DIR || ".data/attachments");
-  throw new Error(`ATTACHMENT_STORAGE must be "postgres" or "filesystem", not "${driver}"`);
+export function blobStorage(config: Pick<Env, "ATTACHMENT_STORAGE" | "ATTACHMENT_DIR"> = env()): BlobStorage {
+  const { ATTACHMENT_STORAGE, ATTACHMENT_DIR } = config;
+  return ATTACHMENT_STORAGE === "filesystem" ? filesystemStorage(ATTACHMENT_DIR) : postgresStorage();
 }

