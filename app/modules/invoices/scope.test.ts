@@ -76,7 +76,7 @@ describe("a payer asking for another account's rows", () => {
   it("sees a payment without Stripe's ids, the attempt key, refunds or the event timeline", async () => {
     const view = await getPaymentForPayer(pat, patPaymentId);
     expect(Object.keys(view!).sort()).toEqual(
-      ["accountName", "accountNumber", "allocations", "amount", "amountRefunded", "canceledAt", "checkoutUrl", "createdAt", "currency", "failedAt", "failureMessage", "id", "method", "methodLabel", "payer", "processingAt", "status", "succeededAt"].sort(),
+      ["accountName", "accountNumber", "allocations", "amount", "amountChargedBack", "amountRefunded", "canceledAt", "chargebackState", "checkoutUrl", "createdAt", "currency", "failedAt", "failureMessage", "id", "method", "methodLabel", "payer", "processingAt", "status", "succeededAt"].sort(),
     );
     expect(JSON.stringify(view)).not.toMatch(/pi_scope|ch_scope|cs_scope|attempt-scope/);
     expect(await getPaymentForStaff(patPaymentId)).toMatchObject({ stripePaymentIntentId: "pi_scope", timeline: [] });
