@@ -56,6 +56,9 @@ export function remixHandler(options: { build: ServerBuild; appUrl: string; getL
 
       // Already answered (413 while reading the body): drop what Remix made of the cut body.
       if (res.headersSent) return void (await response.body?.cancel());
+      // A body the route never read to its end (a 401 or 404 before reading) would sit unread
+      // in a kept-alive connection and stall the client's next request on it: close instead.
+      if (init.body && !req.readableEnded) res.setHeader("Connection", "close");
       if (response.status >= 500 && context.databaseUnavailable) {
         await response.body?.cancel();
         return serviceUnavailable(req, res);
