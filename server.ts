@@ -46,11 +46,13 @@ app.use(
     form: 256 * 1024,
     // A 500-invoice batch with 20 lines each is 1.5 MB of JSON (measured): room for ~130 lines an invoice.
     api: 10 * 1024 * 1024,
+    // Routes with their own, larger limit keep it: they answer a body just over it with their
+    // own message in the page; the edge cap, 1 MB above, stops what is far beyond.
     routes: [
-      // Dispute evidence: readUploadForm's own cap (5 files of 10 MB, plus the fields).
-      { path: /^\/(invoices\/[^/]+\/dispute|disputes\/[^/]+|admin\/disputes\/[^/]+)\/?$/i, limit: UPLOAD_BODY_LIMIT },
-      // CSV import: the route's own check (a 2 MB file plus the form around it).
-      { path: /^\/admin\/import\/?$/i, limit: MAX_CSV_BYTES + 64 * 1024 },
+      // Dispute evidence: readUploadForm's cap (5 files of 10 MB, plus the fields).
+      { path: /^\/(invoices\/[^/]+\/dispute|disputes\/[^/]+|admin\/disputes\/[^/]+)\/?$/i, limit: UPLOAD_BODY_LIMIT + 1024 * 1024 },
+      // CSV import: the route's check (a 2 MB file plus the form around it).
+      { path: /^\/admin\/import\/?$/i, limit: MAX_CSV_BYTES + 64 * 1024 + 1024 * 1024 },
       // Development receiver of the portal's own webhook deliveries: event JSON, sized like the API.
       { path: /^\/dev\/webhook-receiver\/?$/i, limit: 10 * 1024 * 1024 },
     ],
