@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { discardUnreadBody } from "./discard-body";
 
 /** What every Remix loader and action receives as `context`. */
 declare module "@remix-run/node" {
@@ -180,15 +181,13 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const formatLimit = (bytes: number) => (bytes >= MiB ? `${Math.round((bytes / MiB) * 10) / 10} MB` : `${Math.round(bytes / KiB)} KB`);
 
-/**
- * The 413 answer. `Connection: close`: the rest of the body is never read, the socket is closed
- * once the answer is out.
- */
+/** The 413 answer. The rest of the body is never parsed: it is thrown away for a moment, then the socket closes. */
 export function payloadTooLarge(req: Request, res: Response, limit: number) {
   const message = isApiPath(routedPath(req) ?? "")
     ? `The request body is larger than ${formatLimit(limit)}. Send fewer operations per request.`
     : `What you sent is larger than ${formatLimit(limit)}, so it was refused. Shorten it and try again.`;
-  refuse(req, res, 413, "payload_too_large", message, { Connection: "close" });
+  discardUnreadBody(req, res);
+  refuse(req, res, 413, "payload_too_large", message);
 }
 
 /**

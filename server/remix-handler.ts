@@ -1,6 +1,7 @@
 import { Transform } from "node:stream";
 import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from "@remix-run/node";
 import type { NextFunction, Request, Response } from "express";
+import { discardUnreadBody } from "./discard-body";
 import { isMachinePath, originForm, payloadTooLarge, refuse, routedPath } from "./http";
 
 type LoadContext = Pick<AppLoadContext, "cspNonce" | "requestId" | "clientIp">;
@@ -57,8 +58,8 @@ export function remixHandler(options: { build: ServerBuild; appUrl: string; getL
       // Already answered (413 while reading the body): drop what Remix made of the cut body.
       if (res.headersSent) return void (await response.body?.cancel());
       // A body the route never read to its end (a 401 or 404 before reading) would sit unread
-      // in a kept-alive connection and stall the client's next request on it: close instead.
-      if (init.body && !req.readableEnded) res.setHeader("Connection", "close");
+      // in a kept-alive connection and stall the client's next request on it.
+      if (init.body) discardUnreadBody(req, res);
       if (response.status >= 500 && context.databaseUnavailable) {
         await response.body?.cancel();
         return serviceUnavailable(req, res);

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { discardUnreadBody } from "./discard-body";
 
 export const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
 // Stripe's events are a few kilobytes; this only bounds what a stranger can make us buffer.
@@ -23,7 +24,7 @@ export function stripeWebhookRoute(receive: Receive) {
     }
     // An announced oversize body is refused before any of it is read.
     if (Number(req.headers["content-length"]) > MAX_BODY_BYTES) {
-      tooLarge(res);
+      tooLarge(req, res);
       return true;
     }
     void handle(req, res, receive);
@@ -34,7 +35,7 @@ export function stripeWebhookRoute(receive: Receive) {
 async function handle(req: IncomingMessage, res: ServerResponse, receive: Receive) {
   try {
     const body = await readBody(req);
-    if (!body) return tooLarge(res);
+    if (!body) return tooLarge(req, res);
     const signature = req.headers["stripe-signature"];
     const result = await receive(body, typeof signature === "string" ? signature : null);
     if (result.status >= 400) log("warn", "stripe webhook refused", { status: result.status });
@@ -47,8 +48,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, receive: Receiv
 }
 
 /**
- * The whole body, or null as soon as it grows past the size limit: reading stops there, and the
- * 413 goes out with `Connection: close`, so a stranger cannot make us read an endless stream.
+ * The whole body, or null as soon as it grows past the size limit: reading stops there (what
+ * follows is only thrown away, for a bounded moment), so a stranger cannot make us read an
+ * endless stream.
  */
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
@@ -67,8 +69,9 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-function tooLarge(res: ServerResponse) {
-  answer(res, 413, `Payload too large: a Stripe event is at most ${MAX_BODY_BYTES / 1024 / 1024} MB`, { Connection: "close" });
+function tooLarge(req: IncomingMessage, res: ServerResponse) {
+  discardUnreadBody(req, res);
+  answer(res, 413, `Payload too large: a Stripe event is at most ${MAX_BODY_BYTES / 1024 / 1024} MB`);
 }
 
 function answer(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
