@@ -7,11 +7,11 @@ import { stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { bootstrap } from "./server/bootstrap";
-import { accessLog, baseApp, csrfGuard, requestId, securityHeaders } from "./server/http";
+import { accessLog, baseApp, bodyLimit, csrfGuard, methodGuard, pathGuard, requestId, securityHeaders } from "./server/http";
+import { remixHandler } from "./server/remix-handler";
 import { stripeWebhookRoute } from "./server/stripe-webhook";
 
 const started = Date.now();
@@ -28,13 +28,41 @@ const loadBuild = async (): Promise<ServerBuild> =>
   (await import(`${pathToFileURL(BUILD_PATH).href}?t=${(await stat(BUILD_PATH)).mtimeMs}`)) as ServerBuild;
 let build = await loadBuild();
 
+const { stripeCheckoutOrigin } = await import("./app/modules/stripe/client.server");
+const { MAX_CSV_BYTES } = await import("./app/modules/ingest/csv-import.server");
+const { UPLOAD_BODY_LIMIT } = await import("./app/modules/storage/read-upload-form.server");
+
 const app = baseApp();
 app.set("trust proxy", env.TRUST_PROXY);
 app.use(requestId);
 app.use(accessLog);
+// Every response, static files and /healthz included, carries the security headers.
+app.use(securityHeaders({ production: env.NODE_ENV === "production", devSocketPort: development ? 3001 : undefined, formTargets: [stripeCheckoutOrigin()] }));
+app.use(pathGuard);
+app.use(methodGuard);
+app.use(
+  bodyLimit({
+    // The largest form a page posts (a payment of 100 invoices, a refund reason) is a few KB.
+    form: 256 * 1024,
+    // A 500-invoice batch with 20 lines each is 1.5 MB of JSON (measured): room for ~130 lines an invoice.
+    api: 10 * 1024 * 1024,
+    // Routes with their own, larger limit keep it: they answer a body just over it with their
+    // own message in the page; the edge cap, 1 MB above, stops what is far beyond.
+    routes: [
+      // Dispute evidence: readUploadForm's cap (5 files of 10 MB, plus the fields).
+      { path: /^\/(invoices\/[^/]+\/dispute|disputes\/[^/]+|admin\/disputes\/[^/]+)\/?$/i, limit: UPLOAD_BODY_LIMIT + 1024 * 1024 },
+      // CSV import: the route's check (a 2 MB file plus the form around it).
+      { path: /^\/admin\/import\/?$/i, limit: MAX_CSV_BYTES + 64 * 1024 + 1024 * 1024 },
+      // Development receiver of the portal's own webhook deliveries: event JSON, sized like the API.
+      { path: /^\/dev\/webhook-receiver\/?$/i, limit: 10 * 1024 * 1024 },
+    ],
+  }),
+);
 app.get("/healthz", async (_req, res) => {
+  res.set("Cache-Control", "no-store");
   try {
-    await sqlClient()`select 1`;
+    // Bounded: a load balancer's probe must get an answer, not hang on an unreachable database.
+    await Promise.race([sqlClient()`select 1`, new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000).unref())]);
     res.type("text/plain").send("ok");
   } catch {
     res.status(503).type("text/plain").send("database unavailable");
@@ -44,15 +72,13 @@ app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y"
 app.use(express.static("public", { maxAge: "1h" }));
 // Browsers ask for /favicon.ico whatever the page links to.
 app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
-const { stripeCheckoutOrigin } = await import("./app/modules/stripe/client.server");
-app.use(securityHeaders({ production: env.NODE_ENV === "production", devSocketPort: development ? 3001 : undefined, formTargets: [stripeCheckoutOrigin()] }));
 app.use(csrfGuard(env.APP_URL));
 // One handler per build (Remix derives its route tree when the handler is made), remade when
 // development reloads the build.
 const handlerFor = (b: ServerBuild) =>
-  createRequestHandler({
+  remixHandler({
     build: b,
-    mode: b.mode,
+    appUrl: env.APP_URL,
     getLoadContext: (req, res) => ({
       cspNonce: res.locals.cspNonce as string,
       requestId: res.locals.requestId as string,

@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { log } from "~/utils/log.server";
+import { isDatabaseUnavailable } from "./db.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -77,9 +78,17 @@ class CoalescedBody extends Transform {
   }
 }
 
-/** Unexpected errors only, as one structured line; 404s and aborted requests are not errors. */
-export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+/**
+ * Unexpected errors only, as one structured line; 404s and aborted requests are not errors. An
+ * unreachable database is flagged on the context, and the edge answers 503 (server/remix-handler.ts).
+ */
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
   if (request.signal.aborted || isRouteErrorResponse(error)) return;
   if (error instanceof Error && /^No route matches URL/.test(error.message)) return;
+  if (isDatabaseUnavailable(error)) {
+    context.databaseUnavailable = true;
+    log("warn", "database unavailable", { path: new URL(request.url).pathname, error: String(error) });
+    return;
+  }
   log("error", "unhandled", { path: new URL(request.url).pathname, error: error instanceof Error ? error.stack : String(error) });
 }

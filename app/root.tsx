@@ -49,6 +49,9 @@ export function ErrorBoundary() {
     } else if (error.status === 429) {
       title = "Too many requests";
       message = typeof error.data === "string" ? error.data : "Please wait a moment and try again.";
+    } else if (error.status === 503) {
+      title = "Temporarily unavailable";
+      message = typeof error.data === "string" ? error.data : "Please try again in a minute.";
     } else if (error.status < 500 && typeof error.data === "string") {
       message = error.data;
     }

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { discardUnreadBody } from "./discard-body";
+import { logEnabled } from "../app/utils/log.server";
 
 /** What every Remix loader and action receives as `context`. */
 declare module "@remix-run/node" {
@@ -10,6 +12,8 @@ declare module "@remix-run/node" {
     requestId: string;
     /** The client's address (honours TRUST_PROXY), for rate limits and audit rows. */
     clientIp: string | null;
+    /** Set by `handleError` when a failure was the database being unreachable: the edge answers 503. */
+    databaseUnavailable: boolean;
   }
 }
 
@@ -28,7 +32,7 @@ export function requestId(req: Request, res: Response, next: NextFunction) {
 export function accessLog(req: Request, res: Response, next: NextFunction) {
   const start = process.hrtime.bigint();
   res.on("finish", () => {
-    if (req.path.startsWith("/build/") || req.path === "/healthz") return;
+    if (req.path.startsWith("/build/") || req.path === "/healthz" || !logEnabled("info")) return;
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     console.log(
       JSON.stringify({ level: "info", msg: "request", requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }),
@@ -70,22 +74,152 @@ export function securityHeaders(options: { production: boolean; devSocketPort?: 
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-// Machine-to-machine endpoints authenticate by signature or bearer key, not by cookie.
-const CSRF_EXEMPT = [/^\/api\//, /^\/webhooks\//];
+
+/**
+ * The target in origin-form (`/path?query`), what Remix is given: an absolute-form target
+ * (`POST http://host/path`, legal HTTP/1.1) is reduced to its path and query; null when the
+ * target is not a URL at all (`*`).
+ */
+export function originForm(req: Request): string | null {
+  const target = req.originalUrl;
+  if (target.startsWith("/")) return target;
+  try {
+    const url = new URL(target);
+    return url.pathname + url.search;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The path routing will use: the target resolved as Remix resolves it (dot segments removed,
+ * `\` read as `/`), or null when it is not a URL. Every edge rule keys on this, never on the
+ * raw target, so no rule can see a different path than the router.
+ */
+export function routedPath(req: Request): string | null {
+  const target = originForm(req);
+  if (target === null) return null;
+  try {
+    return new URL(`http://portal.invalid${target}`).pathname;
+  } catch {
+    return null;
+  }
+}
+
+// Machine-to-machine endpoints authenticate by signature or bearer key, not by cookie. Remix
+// matches routes case-insensitively, so these do too.
+const MACHINE_PATH = /^\/(api|webhooks)\//i;
+const API_PATH = /^\/api\//i;
+
+export const isMachinePath = (path: string) => MACHINE_PATH.test(path);
+const isApiPath = (path: string) => API_PATH.test(path);
+
+/**
+ * A refusal from the edge, in the form the client reads: the API's JSON error shape under
+ * /api/, plain text for pages and forms. Never cached.
+ */
+export function refuse(req: Request, res: Response, status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  const path = routedPath(req) ?? "";
+  res.status(status);
+  res.set({ "Cache-Control": "no-store", ...headers });
+  if (isApiPath(path)) res.type("application/json").send(JSON.stringify({ error: { code, message } }));
+  else res.type("text/plain").send(message);
+}
+
+// A literal or percent-encoded "." or ".." segment, or a backslash (URLs read it as "/").
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+
+/**
+ * Refuses request targets whose raw path is not the path routing will see: dot segments
+ * (`/webhooks/../logout` routes to `/logout`), backslashes, or a target that is not a URL.
+ * Browsers normalise such paths before sending, so only hand-made requests carry them.
+ */
+export function pathGuard(req: Request, res: Response, next: NextFunction) {
+  // An absolute-form target (`POST http://host/path`) was already normalised by routedPath.
+  const raw = req.originalUrl.startsWith("/") ? req.originalUrl.split("?")[0]! : "";
+  if (routedPath(req) === null || raw.includes("\\") || DOT_SEGMENT.test(raw)) {
+    res.status(400).set("Cache-Control", "no-store").type("text/plain").send("This address is not valid: it contains \".\" or \"..\" path segments or a backslash.");
+    return;
+  }
+  next();
+}
+
+const PAGE_METHODS = ["GET", "HEAD", "POST"];
+// The API answers 405 with its own JSON for a method a route does not take.
+const API_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+
+/**
+ * Pages take GET, HEAD and POST (every form posts); OPTIONS is answered here with what is
+ * allowed; anything else (PUT on a page, TRACE, WebDAV verbs) is 405 before Remix, which would
+ * otherwise fail on methods the Fetch API does not support.
+ */
+export function methodGuard(req: Request, res: Response, next: NextFunction) {
+  const allowed = isApiPath(routedPath(req) ?? "") ? API_METHODS : PAGE_METHODS;
+  if (allowed.includes(req.method)) return next();
+  if (req.method === "OPTIONS") {
+    res.status(204).set({ Allow: allowed.join(", "), "Cache-Control": "no-store" }).end();
+    return;
+  }
+  refuse(req, res, 405, "method_not_allowed", `This address does not accept ${req.method} requests. Use ${allowed.join(", ")}.`, { Allow: allowed.join(", ") });
+}
+
+export interface BodyLimits {
+  /** Forms and anything not listed: small. */
+  form: number;
+  /** /api/: sized for a 500-operation batch. */
+  api: number;
+  /** Routes with their own, larger limit (uploads), matched on the routed path. */
+  routes: Array<{ path: RegExp; limit: number }>;
+}
+
+export function bodyLimitFor(limits: BodyLimits, path: string): number {
+  const route = limits.routes.find((r) => r.path.test(path));
+  if (route) return route.limit;
+  return isApiPath(path) ? limits.api : limits.form;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const formatLimit = (bytes: number) => (bytes >= MiB ? `${Math.round((bytes / MiB) * 10) / 10} MB` : `${Math.round(bytes / KiB)} KB`);
+
+/** The 413 answer. The rest of the body is never parsed: it is thrown away for a moment, then the socket closes. */
+export function payloadTooLarge(req: Request, res: Response, limit: number) {
+  const message = isApiPath(routedPath(req) ?? "")
+    ? `The request body is larger than ${formatLimit(limit)}. Send fewer operations per request.`
+    : `What you sent is larger than ${formatLimit(limit)}, so it was refused. Shorten it and try again.`;
+  discardUnreadBody(req, res);
+  refuse(req, res, 413, "payload_too_large", message);
+}
+
+/**
+ * Caps every request body before it is read: a Content-Length over the limit is refused at
+ * once. A body without one (chunked) is counted as it streams by the Remix handler, which
+ * reads `res.locals.bodyLimit`.
+ */
+export function bodyLimit(limits: BodyLimits) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const limit = bodyLimitFor(limits, routedPath(req) ?? "");
+    res.locals.bodyLimit = limit;
+    const length = Number(req.get("content-length"));
+    if (length > limit) return payloadTooLarge(req, res, limit);
+    next();
+  };
+}
 
 /**
  * CSRF defence for every cookie-authenticated POST: the browser's Origin (or Sec-Fetch-Site)
- * must say the request came from the portal itself.
+ * must say the request came from the portal itself. APP_URL is the public origin; the Host
+ * header (a proxy may rewrite it) plays no part.
  */
 export function csrfGuard(appUrl: string) {
   const appOrigin = new URL(appUrl).origin;
   return (req: Request, res: Response, next: NextFunction) => {
-    if (SAFE_METHODS.has(req.method) || CSRF_EXEMPT.some((re) => re.test(req.path))) return next();
+    if (SAFE_METHODS.has(req.method) || isMachinePath(routedPath(req) ?? "")) return next();
     const origin = req.get("origin");
     const site = req.get("sec-fetch-site");
     const crossOrigin = origin ? origin !== appOrigin : site !== undefined && site !== "same-origin" && site !== "none";
     if (crossOrigin) {
-      res.status(403).type("text/plain").send("This form was sent from another site, so it was refused. Go back to the portal and try again.");
+      res.status(403).set("Cache-Control", "no-store").type("text/plain").send("This form was sent from another site, so it was refused. Go back to the portal and try again.");
       return;
     }
     next();

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { stripeWebhookRoute } from "./stripe-webhook";
@@ -60,6 +60,21 @@ describe("the Stripe webhook route", () => {
     expect(received).toHaveLength(0);
   });
 
+  it("refuses an announced oversize body at once, without waiting for it", async () => {
+    const { status, sentBytes } = await sendUntilAnswered({ "Content-Length": String(100 * 1024 * 1024) });
+    expect(status).toBe(413);
+    expect(sentBytes).toBeLessThan(1024 * 1024);
+    expect(received).toHaveLength(0);
+  });
+
+  it("stops reading a chunked body once it passes 1 MB", async () => {
+    // Without a cut-off the server would read this 64 MB stream to its end before answering.
+    const { status, sentBytes } = await sendUntilAnswered({});
+    expect(status).toBe(413);
+    expect(sentBytes).toBeLessThan(16 * 1024 * 1024);
+    expect(received).toHaveLength(0);
+  });
+
   it("leaves every other path to the rest of the app", async () => {
     for (const path of ["/webhooks/stripe-other", "/webhooks", "/invoices"]) {
       const res = await fetch(`${base}${path}`, { method: "POST", body: "{}" });
@@ -68,3 +83,26 @@ describe("the Stripe webhook route", () => {
     expect(received).toHaveLength(0);
   });
 });
+
+/** Streams up to 64 MB to the webhook, 64 KB at a time, until the server answers; how much went out by then. */
+function sendUntilAnswered(headers: Record<string, string>): Promise<{ status: number; sentBytes: number }> {
+  return new Promise((resolve, reject) => {
+    let sentBytes = 0;
+    let answered = false;
+    const req = httpRequest(`${base}/webhooks/stripe`, { method: "POST", headers, agent: false }, (res) => {
+      answered = true;
+      res.resume();
+      resolve({ status: res.statusCode!, sentBytes });
+      req.destroy();
+    });
+    req.on("error", (error) => (answered ? undefined : reject(error)));
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const next = () => {
+      if (answered || req.destroyed) return;
+      if (sentBytes >= 64 * 1024 * 1024) return void req.end();
+      sentBytes += chunk.length;
+      req.write(chunk, () => setImmediate(next));
+    };
+    next();
+  });
+}

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { log as writeLog } from "../app/utils/log.server";
+import { discardUnreadBody } from "./discard-body";
 
 export const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
 // Stripe's events are a few kilobytes; this only bounds what a stranger can make us buffer.
@@ -21,6 +23,11 @@ export function stripeWebhookRoute(receive: Receive) {
       answer(res, 405, "Method not allowed", { Allow: "POST" });
       return true;
     }
+    // An announced oversize body is refused before any of it is read.
+    if (Number(req.headers["content-length"]) > MAX_BODY_BYTES) {
+      tooLarge(req, res);
+      return true;
+    }
     void handle(req, res, receive);
     return true;
   };
@@ -29,7 +36,7 @@ export function stripeWebhookRoute(receive: Receive) {
 async function handle(req: IncomingMessage, res: ServerResponse, receive: Receive) {
   try {
     const body = await readBody(req);
-    if (!body) return answer(res, 413, "Payload too large");
+    if (!body) return tooLarge(req, res);
     const signature = req.headers["stripe-signature"];
     const result = await receive(body, typeof signature === "string" ? signature : null);
     if (result.status >= 400) log("warn", "stripe webhook refused", { status: result.status });
@@ -41,19 +48,31 @@ async function handle(req: IncomingMessage, res: ServerResponse, receive: Receiv
   }
 }
 
-/** The whole body, or null past the size limit (the rest is read and dropped, so the answer arrives). */
+/**
+ * The whole body, or null as soon as it grows past the size limit: reading stops there (what
+ * follows is only thrown away, for a bounded moment), so a stranger cannot make us read an
+ * endless stream.
+ */
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    req.on("end", () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks, size)));
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.off("data", onData);
+      req.pause();
+      resolve(null);
+    };
+    req.on("data", onData);
+    req.on("end", () => resolve(Buffer.concat(chunks, size)));
     req.on("error", reject);
   });
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse) {
+  discardUnreadBody(req, res);
+  answer(res, 413, `Payload too large: a Stripe event is at most ${MAX_BODY_BYTES / 1024 / 1024} MB`);
 }
 
 function answer(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
@@ -61,5 +80,5 @@ function answer(res: ServerResponse, status: number, body: string, headers: Reco
 }
 
 function log(level: "warn" | "error", msg: string, fields: Record<string, unknown>) {
-  console.error(JSON.stringify({ level, msg, method: "POST", path: STRIPE_WEBHOOK_PATH, ...fields }));
+  writeLog(level, msg, { method: "POST", path: STRIPE_WEBHOOK_PATH, ...fields });
 }

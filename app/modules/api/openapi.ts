@@ -41,6 +41,8 @@ export function buildOpenApiDocument(serverUrl?: string): JsonObject {
         "Scopes:",
         ...API_SCOPES.map((s) => `- \`${s}\`: ${API_SCOPE_DESCRIPTIONS[s]}`),
         "",
+        "Every endpoint: a request body over 10 MB is refused with 413 `payload_too_large`, and while the portal cannot reach its database it answers 503 `service_unavailable` with `Retry-After`.",
+        "",
         "Feed consistency: events are served in a stable order and only once every earlier transaction has finished, so reading with `next_cursor` never skips an event that commits late and never repeats one.",
       ].join("\n"),
     },
@@ -200,7 +202,7 @@ function ingestPaths(): JsonObject {
         tags: ["Batch"],
         security: [{ bearerAuth: [] }],
         requestBody: body("BatchRequest"),
-        responses: { "200": { description: "One result per operation.", content: jsonContent("BatchResponse") }, "400": invalid, "401": errorResponse("Missing, malformed, unknown or revoked API key (`unauthorized`)."), "422": invalid },
+        responses: { "200": { description: "One result per operation.", content: jsonContent("BatchResponse") }, "400": invalid, "401": errorResponse("Missing, malformed, unknown or revoked API key (`unauthorized`)."), "413": errorResponse("The body is over 10 MB (`payload_too_large`); a 500-invoice batch with 20 lines each is about 1.5 MB."), "422": invalid },
       },
     },
   };

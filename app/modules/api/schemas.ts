@@ -26,6 +26,8 @@ export const ApiError = z4
           "number_taken",
           "contact_conflict",
           "idempotency_conflict",
+          "payload_too_large",
+          "service_unavailable",
         ])
         .describe("Machine-readable error code."),
       message: z4.string().describe("Human-readable explanation."),

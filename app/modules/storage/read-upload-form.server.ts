@@ -9,6 +9,11 @@ export type UploadedFile = { filename: string; contentType: string; bytes: Buffe
 export type RejectedFile = { filename: string; message: string };
 export type UploadForm = { fields: Record<string, string>; files: UploadedFile[]; rejected: RejectedFile[] };
 
+/** The whole body of an upload form: every file at its limit, plus room for the text fields and multipart framing. */
+export const uploadBodyLimit = (maxFiles = MAX_FILES_PER_UPLOAD, maxFileBytes = MAX_FILE_BYTES) => maxFiles * maxFileBytes + MiB;
+/** What the HTTP edge lets through to the evidence routes (their default limits). */
+export const UPLOAD_BODY_LIMIT = uploadBodyLimit();
+
 export type UploadFormOptions = { fileField?: string; maxFiles?: number; maxFileBytes?: number };
 
 /**
@@ -20,7 +25,7 @@ export type UploadFormOptions = { fileField?: string; maxFiles?: number; maxFile
  */
 export async function readUploadForm(request: Request, options: UploadFormOptions = {}): Promise<UploadForm> {
   const { fileField = "files", maxFiles = MAX_FILES_PER_UPLOAD, maxFileBytes = MAX_FILE_BYTES } = options;
-  const hardCap = maxFiles * maxFileBytes + MiB; // room for the text fields and multipart framing
+  const hardCap = uploadBodyLimit(maxFiles, maxFileBytes);
   const tooLarge = () =>
     plainResponse(413, `This upload is too large. You can attach at most ${maxFiles} files of up to ${formatBytes(maxFileBytes)} each.`);
 
