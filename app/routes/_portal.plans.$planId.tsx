@@ -16,6 +16,7 @@ import { openSetupCheckout, syncPlanSetup } from "~/modules/plans/setup-checkout
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
 import { clientOf } from "~/utils/request.server";
+import { readForm } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment plan · Payment portal" }];
 
@@ -50,7 +51,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const planId = params.planId ?? "";
   const accountId = payer.activeAccount.id;
   if (!(await getPlan(planId, accountId))) throw new Response("Not found", { status: 404 });
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = intents.find((i) => i === form.get("intent")) ?? null;
   const actor = { userId: payer.user.id, ip: clientOf(request, context).ip };
   const fail = (message: string) => json({ intent, error: message }, { status: 400 });

@@ -9,6 +9,7 @@ import { getPayment } from "~/modules/payments/get-payment.server";
 import { refundPayment } from "~/modules/payments/refund-payment.server";
 import { formatMoney } from "~/utils/money";
 import { clientOf } from "~/utils/request.server";
+import { readForm } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment · AR admin" }];
 
@@ -23,7 +24,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request);
   const payment = await getPayment({ kind: "staff" }, params.paymentId ?? "");
   if (!payment) throw new Response("Not found", { status: 404 });
-  const form = await request.formData();
+  const form = await readForm(request);
   const values: Record<string, string> = {};
   const parts: Array<{ invoiceId: string; amount: number }> = [];
   for (const a of payment.allocations) {

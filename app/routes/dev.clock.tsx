@@ -5,6 +5,7 @@ import { Button } from "~/components/ui/button";
 import { assertClockControl, moveClockTo, resetClock, runScheduleNow } from "~/modules/plans/dev-clock.server";
 import { addDays } from "~/utils/dates";
 import { today } from "~/utils/clock";
+import { readForm } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Development clock" }];
 
@@ -15,7 +16,7 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   assertClockControl();
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   if (intent === "reset") resetClock();
   if (intent === "advance") {

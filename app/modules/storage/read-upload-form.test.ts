@@ -147,9 +147,16 @@ describe("readUploadForm", () => {
     expect((await refusal(readUploadForm(streamed(chunks(), { ...headers, "Content-Length": "100" }), options))).status).toBe(413);
   });
 
-  it("answers 400 for a body that is not a readable multipart form", async () => {
+  it("answers 415 for a body that is not multipart, and 400 for multipart it cannot read", async () => {
     const json = new Request(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
-    expect((await refusal(readUploadForm(json))).status).toBe(400);
+    const refused = await refusal(readUploadForm(json));
+    expect(refused).toEqual({ status: 415, text: expect.stringContaining("multipart/form-data, not application/json") });
+    const noBoundary = new Request(url, { method: "POST", headers: { "Content-Type": "multipart/form-data" }, body: "--x\r\n" });
+    expect(await refusal(readUploadForm(noBoundary))).toEqual({ status: 400, text: expect.stringContaining("no boundary") });
+    const truncated = new Request(url, { method: "POST", headers: { "Content-Type": "multipart/form-data; boundary=x" }, body: '--x\r\nContent-Disposition: form-data; name="body"\r\n\r\nhel' });
+    expect((await refusal(readUploadForm(truncated))).status).toBe(400);
+    // NUL is never valid text (and PostgreSQL cannot store it).
+    expect(await refusal(readUploadForm(post([["body", "a\u0000b"]])))).toEqual({ status: 400, text: expect.stringContaining("NUL") });
     // Remix's parser cannot read a part whose file name contains ";" or "=" (browsers send them raw).
     expect((await refusal(readUploadForm(post([["files", new File([pdf()], "a=b.pdf")]])))).status).toBe(400);
   });
