@@ -23,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const length = Number(request.headers.get("Content-Length") ?? 0);
   const kindValue = new URL(request.url).searchParams.get("kind");
   if (length > MAX_CSV_BYTES + 64 * 1024) return json<ActionData>({ step: "error", kind: kindValue === "customers" ? "customers" : "invoices", message: "The file is larger than 2 MB. Split it into smaller files." }, { status: 413 });
-  const form = await readForm(request);
+  const form = await readForm(request, { maxBytes: MAX_CSV_BYTES + 64 * 1024, fileFields: ["file"] });
   const kind: CsvKind = form.get("kind") === "customers" ? "customers" : "invoices";
   const intent = form.get("intent");
   let text = "";

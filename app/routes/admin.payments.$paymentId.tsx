@@ -9,7 +9,7 @@ import { getPayment } from "~/modules/payments/get-payment.server";
 import { refundPayment } from "~/modules/payments/refund-payment.server";
 import { formatMoney } from "~/utils/money";
 import { clientOf } from "~/utils/request.server";
-import { readForm } from "~/utils/read-form.server";
+import { readForm, textField } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment · AR admin" }];
 
@@ -35,7 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (amount === null) return json({ error: `Enter a refund amount like 10.00 for ${a.number}.`, values }, { status: 400 });
     parts.push({ invoiceId: a.invoiceId, amount });
   }
-  const reason = String(form.get("reason") ?? "").trim().slice(0, 500) || null;
+  const reason = textField(form, "reason").trim() || null;
   const result = await refundPayment({ staff: { userId: staff.user.id, ip: clientOf(request, context).ip }, paymentId: payment.id, parts, reason });
   if (!result.ok) return json({ error: result.message, values }, { status: 400 });
   return redirect(`/admin/payments/${payment.id}`);

@@ -18,8 +18,8 @@ describe("readForm", () => {
     expect(await readFormValues(post("email=pat%40northwind.example&website=", "application/x-www-form-urlencoded"))).toEqual({ email: "pat@northwind.example", website: "" });
     const form = new FormData();
     form.append("intent", "reply");
-    form.append("files", new File(["x"], "a.txt"));
-    expect(await readFormValues(new Request(url, { method: "POST", body: form }))).toEqual({ intent: "reply" });
+    form.append("body", "Line one\r\nLine two");
+    expect(await readFormValues(new Request(url, { method: "POST", body: form }))).toEqual({ intent: "reply", body: "Line one\r\nLine two" });
   });
 
   it("answers 415 for a body that is not a form, naming what was sent", async () => {
@@ -33,5 +33,9 @@ describe("readForm", () => {
     const cut = '--x\r\nContent-Disposition: form-data; name="email"\r\n\r\npat';
     expect(await refusal(readForm(post(cut, "multipart/form-data; boundary=x")))).toEqual({ status: 400, text: expect.stringContaining("not a well-formed form") });
     expect(await refusal(readForm(post("body=a%00b", "application/x-www-form-urlencoded")))).toEqual({ status: 400, text: expect.stringContaining("NUL") });
+    const withFile = new FormData();
+    withFile.append("approvalThreshold", new File(["1"], "a.txt"));
+    expect(await refusal(readForm(new Request(url, { method: "POST", body: withFile })))).toEqual({ status: 400, text: expect.stringContaining('file in the field "approvalThreshold"') });
+    expect((await readForm(new Request(url, { method: "POST", body: withFile }), { fileFields: ["approvalThreshold"] })).get("approvalThreshold")).toBeInstanceOf(File);
   });
 });

@@ -33,9 +33,17 @@ export function assertFormContentType(request: Request, accepted: readonly strin
   }
 }
 
-/** The form, or a thrown 415/400 Response. A NUL character (never valid text) is refused here. */
-export async function readForm(request: Request): Promise<FormData> {
+/** No form of the portal's comes near this; file uploads have their own reader and cap. */
+export const MAX_FORM_BYTES = 1024 * 1024;
+
+/**
+ * The form, or a thrown 415/400/413 Response. A body announced larger than `maxBytes` is refused
+ * before it is read (the server's own body cap bounds a body without a length). A NUL character,
+ * never valid text, is refused here, and so is a file in any field but `fileFields`.
+ */
+export async function readForm(request: Request, { maxBytes = MAX_FORM_BYTES, fileFields = [] }: { maxBytes?: number; fileFields?: string[] } = {}): Promise<FormData> {
   assertFormContentType(request);
+  if (Number(request.headers.get("Content-Length")) > maxBytes) throw formRefusal(413, "This form is too large to be read. Shorten what you typed and submit it again.");
   let form: FormData;
   try {
     form = await request.formData();
@@ -43,8 +51,13 @@ export async function readForm(request: Request): Promise<FormData> {
     throw formRefusal(400, "The form could not be read: the body is not a well-formed form. Reload the page and submit the form again.");
   }
   for (const [name, value] of form) {
-    if (typeof value === "string" && (value.includes("\u0000") || name.includes("\u0000"))) {
+    if (typeof value === "string" ? value.includes("\u0000") || name.includes("\u0000") : false) {
       throw formRefusal(400, "The form contains a NUL character, which is never part of valid text. Remove it and submit the form again.");
+    }
+    // A file where text belongs would read as an empty field, and an empty field can mean
+    // something (e.g. "no limit"): refuse it rather than act on what was not typed.
+    if (typeof value !== "string" && !fileFields.includes(name)) {
+      throw formRefusal(400, `The form has a file in the field "${name.slice(0, 40)}", where text was expected. Reload the page and submit the form again.`);
     }
   }
   return form;

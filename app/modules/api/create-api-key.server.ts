@@ -5,6 +5,7 @@ import { recordAudit } from "~/modules/audit/record-audit.server";
 import { sha256 } from "~/modules/auth/secrets.server";
 import { apiKeyPrefix } from "./api-key-format";
 import { isApiScope, type ApiScope } from "./scopes";
+import { singleLineProblem } from "~/utils/text";
 
 export type CreateApiKeyResult =
   | { ok: true; id: string; key: string; prefix: string; name: string; scopes: ApiScope[] }
@@ -19,6 +20,7 @@ export async function createApiKey(input: { staff: { userId: string; ip: string 
   const fieldErrors: { name?: string; scopes?: string } = {};
   if (name.length === 0) fieldErrors.name = "Give the key a name, e.g. the system that will use it.";
   else if (name.length > 100) fieldErrors.name = "Keep the name under 100 characters.";
+  else if (singleLineProblem(name)) fieldErrors.name = singleLineProblem(name)!;
   const scopes = [...new Set(input.scopes)];
   if (scopes.length === 0) fieldErrors.scopes = "Choose at least one scope.";
   else if (!scopes.every(isApiScope)) fieldErrors.scopes = "Choose scopes from the list.";

@@ -14,10 +14,16 @@ import { formatMoney } from "~/utils/money";
 import { addMessageRow, DisputeProblem, disputeEmailFacts, type AcceptedFile } from "./dispute-context.server";
 import { disputeReceivedEmail } from "./dispute-emails";
 import { slaBusinessDays } from "./policy";
+import { CONTROL_CHARACTERS_MESSAGE, isFreeText } from "~/utils/text";
 
 export const openDisputeFields = z.object({
   reason: z.enum(disputeReasons, { errorMap: () => ({ message: "Choose the reason for the dispute." }) }),
-  description: z.string().trim().min(10, "Describe the problem in a few words (at least 10 characters).").max(5000, "Keep the description under 5,000 characters."),
+  description: z
+    .string()
+    .trim()
+    .min(10, "Describe the problem in a few words (at least 10 characters).")
+    .max(5000, "Keep the description under 5,000 characters.")
+    .refine(isFreeText, CONTROL_CHARACTERS_MESSAGE),
 });
 
 export interface OpenDisputeInput {

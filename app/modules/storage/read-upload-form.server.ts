@@ -50,9 +50,13 @@ export async function readUploadForm(request: Request, options: UploadFormOption
 
   const handler: UploadHandler = async ({ name, filename = "", data }) => {
     if (name !== fileField) {
-      // A text field; a file in a field we do not expect is drained and ignored.
-      if (filename) await collect(data, 0);
-      else form.fields[name] = await readText(data);
+      // A file where text belongs would read as an empty field, and an empty field can mean
+      // something (no amount = the whole balance): refuse the form instead.
+      if (filename) {
+        await collect(data, 0);
+        throw plainResponse(400, `The form has a file in the field "${name.slice(0, 40)}", where text was expected. Reload the page and submit the form again.`);
+      }
+      form.fields[name] = await readText(data);
       if (form.fields[name]?.includes("\u0000")) throw plainResponse(400, "The form contains a NUL character, which is never part of valid text. Remove it and submit the form again.");
       return undefined;
     }

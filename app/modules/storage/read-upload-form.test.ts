@@ -109,15 +109,12 @@ describe("readUploadForm", () => {
     expect(browser).toEqual({ fields: { reason: "other" }, files: [], rejected: [] });
   });
 
-  it("cleans file names and ignores files sent under another field", async () => {
-    const form = await readUploadForm(
-      post([
-        ["files", new File([pdf()], "..\\..\\C:\\temp\\\u0007x.pdf")],
-        ["avatar", new File([png()], "me.png")],
-      ]),
-    );
+  it("cleans file names, and refuses a file sent under another field", async () => {
+    const form = await readUploadForm(post([["files", new File([pdf()], "..\\..\\C:\\temp\\\u0007x.pdf")]]));
     expect(form.files.map((f) => f.filename)).toEqual(["x.pdf"]);
     expect(form.rejected).toEqual([]);
+    const other = readUploadForm(post([["files", new File([pdf()], "x.pdf")], ["avatar", new File([png()], "me.png")]]));
+    expect(await refusal(other)).toEqual({ status: 400, text: expect.stringContaining('file in the field "avatar"') });
   });
 
   it("cuts a text field at 20,000 characters", async () => {
@@ -155,6 +152,8 @@ describe("readUploadForm", () => {
     expect(await refusal(readUploadForm(noBoundary))).toEqual({ status: 400, text: expect.stringContaining("no boundary") });
     const truncated = new Request(url, { method: "POST", headers: { "Content-Type": "multipart/form-data; boundary=x" }, body: '--x\r\nContent-Disposition: form-data; name="body"\r\n\r\nhel' });
     expect((await refusal(readUploadForm(truncated))).status).toBe(400);
+    // A file where text belongs is refused, not read as an empty field.
+    expect(await refusal(readUploadForm(post([["amount", new File([pdf()], "a.pdf")]])))).toEqual({ status: 400, text: expect.stringContaining('file in the field "amount"') });
     // NUL is never valid text (and PostgreSQL cannot store it).
     expect(await refusal(readUploadForm(post([["body", "a\u0000b"]])))).toEqual({ status: 400, text: expect.stringContaining("NUL") });
     // Remix's parser cannot read a part whose file name contains ";" or "=" (browsers send them raw).
