@@ -161,7 +161,7 @@ const FORMS: Record<string, FormRoute> = {
     encoding: "urlencoded",
     intents: [
       { intent: "decline", fields: { reason: "requiredText" } },
-      { intent: "cancel", fields: { reason: "text" } },
+      { intent: "cancel", fields: { reason: "text" }, optional: ["reason"] },
       { intent: "retry", fields: { installmentId: "id" } },
     ],
     fieldless: ["approve", "pause", "resume"],
@@ -577,7 +577,8 @@ function formProbes(routeId: string, url: string, spec: FormRoute, fx: Fixture, 
     const lead: Array<[string, string]> = intent.intent ? [["intent", intent.intent]] : [];
     const base = Object.entries(intent.base ?? {}).map(([k, v]) => [fill(k, fx.ids), fill(v, fx.ids)] as [string, string]);
     const fieldNames = Object.keys(intent.fields).map((f) => fill(f, fx.ids));
-    send(`intent ${intent.intent ?? "-"} alone`, lead);
+    // Alone, unless every field may be left out (then it is a valid request: "cancel, no reason").
+    if (!Object.keys(intent.fields).every((f) => intent.optional?.includes(f))) send(`intent ${intent.intent ?? "-"} alone`, lead);
     // Every known field missing in turn (the others at their valid base values, if any).
     for (const missing of fieldNames.filter((f) => !intent.optional?.map((o) => fill(o, fx.ids)).includes(f))) send(`intent ${intent.intent ?? "-"} without ${missing}`, [...lead, ...base.filter(([k]) => k !== missing)]);
     for (const [rawName, kind] of Object.entries(intent.fields)) {
