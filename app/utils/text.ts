@@ -7,6 +7,7 @@
  * Identifiers and names refuse all of these, line breaks and tabs included; free text (messages,
  * notes, descriptions) refuses them too but keeps tab and line breaks (ADR: refuse, not strip).
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LINE_BREAKS_AND_TABS = /[\t\n\r]/;
 const BIDI = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
