@@ -45,6 +45,8 @@ export type OpenDisputeResult = { ok: true; disputeId: string } | { ok: false; f
  * all in one transaction, with the event, the audit row and the acknowledgement email.
  */
 export async function openDispute(input: OpenDisputeInput): Promise<OpenDisputeResult> {
+  // The form checks this too (openDisputeFields); every caller gets the same rule.
+  if (!isFreeText(input.description)) return { ok: false, field: "form", message: CONTROL_CHARACTERS_MESSAGE };
   try {
     return await db.transaction(async (tx) => {
       const [invoice] = await tx
