@@ -11,6 +11,7 @@ import { startPayment } from "~/modules/payments/start-payment.server";
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
 import { clientOf } from "~/utils/request.server";
+import { readForm } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Pay invoices · Payment portal" }];
 
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const payer = await requirePayer(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const ids = form.getAll("invoice").map(String).slice(0, 100);
   const attemptId = String(form.get("attemptId") ?? "");
   const values = Object.fromEntries(ids.map((id) => [id, String(form.get(`amount_${id}`) ?? "")]));

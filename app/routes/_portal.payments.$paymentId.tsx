@@ -1,5 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { PaymentSummary } from "~/components/payment-summary";
 import { Alert } from "~/components/ui/alert";
@@ -7,6 +7,7 @@ import { Button, buttonLinkClass } from "~/components/ui/button";
 import { requirePayer } from "~/modules/auth/session.server";
 import { cancelPayment } from "~/modules/payments/cancel-payment.server";
 import { getPaymentForPayer } from "~/modules/payments/get-payment.server";
+import { readFormValues } from "~/utils/read-form.server";
 import { clientOf } from "~/utils/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment · Payment portal" }];
@@ -20,6 +21,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const payer = await requirePayer(request);
+  // Only the page's own cancel button cancels: any other body is refused, not read as "cancel".
+  const fields = await readFormValues(request);
+  if (fields.intent !== "cancel") return json({ error: "Use the Cancel this payment button to cancel the payment." }, { status: 400 });
   const outcome = await cancelPayment({ payer: { userId: payer.user.id, ip: clientOf(request, context).ip }, paymentId: params.paymentId ?? "" });
   if (outcome === "not_found") throw new Response("Not found", { status: 404 });
   return redirect(`/payments/${params.paymentId}`);
@@ -42,6 +46,7 @@ function useWaitForConfirmation(waiting: boolean) {
 
 export default function PaymentPage() {
   const { payment } = useLoaderData<typeof loader>();
+  const refused = useActionData<typeof action>();
   const [params] = useSearchParams();
   const returned = params.get("returned") === "1";
   const gaveUp = useWaitForConfirmation(returned && payment.status === "pending");
@@ -100,6 +105,7 @@ export default function PaymentPage() {
             ) : (
               <Alert title="This payment is not finished">{params.get("canceled") === "1" ? "You left the payment page before paying. " : ""}Nothing has been charged yet.</Alert>
             )}
+            {refused?.error ? <Alert tone="error">{refused.error}</Alert> : null}
             <div className="flex flex-wrap gap-3">
               {payment.checkoutUrl ? (
                 <a href={payment.checkoutUrl} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
@@ -107,7 +113,7 @@ export default function PaymentPage() {
                 </a>
               ) : null}
               <Form method="post">
-                <Button type="submit" variant="secondary">
+                <Button type="submit" name="intent" value="cancel" variant="secondary">
                   Cancel this payment
                 </Button>
               </Form>

@@ -17,6 +17,7 @@ import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
 import { clientOf } from "~/utils/request.server";
 import { log } from "~/utils/log.server";
+import { readForm } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment plan · Payment portal" }];
 
@@ -51,7 +52,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const planId = params.planId ?? "";
   const accountId = payer.activeAccount.id;
   if (!(await getPlan(planId, accountId))) throw new Response("Not found", { status: 404 });
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = intents.find((i) => i === form.get("intent")) ?? null;
   const actor = { userId: payer.user.id, ip: clientOf(request, context).ip };
   const fail = (message: string) => json({ intent, error: message }, { status: 400 });

@@ -15,6 +15,7 @@ import { buildSchedule, downPaymentFor, frequencyLabels, scheduleProblems, type 
 import { addDays, formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
 import { clientOf } from "~/utils/request.server";
+import { readForm } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Set up a payment plan · Payment portal" }];
 
@@ -103,7 +104,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const payer = await requirePayer(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const values = readValues(form);
   const intent = form.get("intent") === "enrol" ? "enrol" : "preview";
   const attemptId = String(form.get("attemptId") ?? "");

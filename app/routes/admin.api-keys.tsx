@@ -8,6 +8,7 @@ import { revokeApiKey } from "~/modules/api/revoke-api-key.server";
 import { API_SCOPE_DESCRIPTIONS, API_SCOPES } from "~/modules/api/scopes";
 import { requireStaff } from "~/modules/auth/session.server";
 import { clientOf } from "~/utils/request.server";
+import { readForm } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "API keys · AR admin" }];
 
@@ -31,7 +32,7 @@ const noStore = { "Cache-Control": "private, no-store" };
 export async function action({ request, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request);
   const actor = { userId: staff.user.id, ip: clientOf(request, context).ip };
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   if (intent === "create") {
     const name = String(form.get("name") ?? "");

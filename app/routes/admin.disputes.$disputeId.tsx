@@ -1,6 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { CONTROL_CHARACTERS_MESSAGE, isFreeText } from "~/utils/text";
 import { AdminDisputeCustomerContext } from "~/components/disputes/admin-dispute-context";
 import { formatDateTime } from "~/components/disputes/admin-dispute-format";
 import { AdminDisputeReplyForm, AdminDisputeResolveForms, AdminDisputeWorkflowForms, type AdminDisputeActionData, type AdminDisputeIntent } from "~/components/disputes/admin-dispute-forms";
@@ -60,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const intentSchema = z.enum(["reply", "internal_note", "info_request", "claim", "assign", "move", "credit", "reject"]);
-const noteSchema = (message: string) => z.string().trim().min(5, message).max(2000, "Keep it under 2,000 characters.");
+const noteSchema = (message: string) => z.string().trim().min(5, message).max(2000, "Keep it under 2,000 characters.").refine(isFreeText, CONTROL_CHARACTERS_MESSAGE);
 const creditNote = noteSchema("Add a note for the customer about the credit (at least 5 characters).");
 const rejectNote = noteSchema("Explain to the customer why the dispute is rejected (at least 5 characters).");
 
@@ -97,7 +98,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case "claim":
     case "assign": {
-      const assignee = intent.data === "claim" ? staff.user.id : z.string().max(40).catch("").parse(fields.assignee) || null;
+      // "" (Unassigned) unassigns; a missing field or an id that is no one on the team is refused,
+      // never read as "unassign".
+      if (intent.data === "assign" && fields.assignee === undefined) return fail({ intent: "assign", fieldErrors: { assignee: "Choose a member of the AR team, or Unassigned." } });
+      const assignee = intent.data === "claim" ? staff.user.id : fields.assignee!.trim() || null;
       const result = await assignDispute({ staff: actor, disputeId: dispute.id, assigneeUserId: assignee });
       if (!result.ok) return fail({ intent: intent.data, fieldErrors: { assignee: result.message ?? "The dispute could not be assigned." } });
       return done();

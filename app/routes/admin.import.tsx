@@ -4,6 +4,7 @@ import { requireStaff } from "~/modules/auth/session.server";
 import { importCsv, MAX_CSV_BYTES, previewCsv, type CsvImportReport, type CsvPreview } from "~/modules/ingest/csv-import.server";
 import { COLUMNS, type CsvKind, type RowError } from "~/modules/ingest/csv-rows";
 import { clientOf } from "~/utils/request.server";
+import { readForm } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Import CSV · AR admin" }];
 
@@ -22,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const length = Number(request.headers.get("Content-Length") ?? 0);
   const kindValue = new URL(request.url).searchParams.get("kind");
   if (length > MAX_CSV_BYTES + 64 * 1024) return json<ActionData>({ step: "error", kind: kindValue === "customers" ? "customers" : "invoices", message: "The file is larger than 2 MB. Split it into smaller files." }, { status: 413 });
-  const form = await request.formData();
+  const form = await readForm(request, { maxBytes: MAX_CSV_BYTES + 64 * 1024, fileFields: ["file"] });
   const kind: CsvKind = form.get("kind") === "customers" ? "customers" : "invoices";
   const intent = form.get("intent");
   let text = "";

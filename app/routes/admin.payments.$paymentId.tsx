@@ -10,6 +10,7 @@ import { getPaymentForStaff } from "~/modules/payments/get-payment.server";
 import { refundPayment } from "~/modules/payments/refund-payment.server";
 import { formatMoney } from "~/utils/money";
 import { clientOf } from "~/utils/request.server";
+import { readForm, textField } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment · AR admin" }];
 
@@ -24,7 +25,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request);
   const payment = await getPaymentForStaff(params.paymentId ?? "");
   if (!payment) throw new Response("Not found", { status: 404 });
-  const form = await request.formData();
+  const form = await readForm(request);
   const values: Record<string, string> = {};
   const parts: Array<{ invoiceId: string; amount: number }> = [];
   for (const a of payment.allocations) {
@@ -35,7 +36,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (amount === null) return json({ error: `Enter a refund amount like 10.00 for ${a.number}.`, values }, { status: 400 });
     parts.push({ invoiceId: a.invoiceId, amount });
   }
-  const reason = String(form.get("reason") ?? "").trim().slice(0, 500) || null;
+  const reason = textField(form, "reason").trim() || null;
   const result = await refundPayment({ staff: { userId: staff.user.id, ip: clientOf(request, context).ip }, paymentId: payment.id, parts, reason });
   if (!result.ok) return json({ error: result.message, values }, { status: 400 });
   return redirect(`/admin/payments/${payment.id}`);

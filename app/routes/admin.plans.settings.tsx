@@ -6,6 +6,7 @@ import { PLAN_RULES_CURRENCY, planRulesFormValues, readPlanRulesForm } from "~/m
 import { requireStaff } from "~/modules/auth/session.server";
 import { getPlanRules, updatePlanRules } from "~/modules/plans/policy.server";
 import { clientOf } from "~/utils/request.server";
+import { readForm } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Plan rules · AR admin" }];
 
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const staff = await requireArAdmin(request);
-  const { values, rules, problems } = readPlanRulesForm(await request.formData());
+  const { values, rules, problems } = readPlanRulesForm(await readForm(request));
   if (!rules) return json({ values, problems }, { status: 400 });
   const result = await updatePlanRules(rules, { userId: staff.user.id, ip: clientOf(request, context).ip });
   if (!result.ok) return json({ values, problems: result.problems }, { status: 400 });

@@ -16,6 +16,7 @@ import { setEndpointEnabled } from "~/modules/webhooks/set-endpoint-enabled.serv
 import { updateEndpoint } from "~/modules/webhooks/update-endpoint.server";
 import { canManageWebhooks, type FieldErrors, type Forbidden } from "~/modules/webhooks/validation";
 import { clientOf } from "~/utils/request.server";
+import { readForm } from "~/utils/read-form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.endpoint.url ?? "Webhook endpoint"} · Webhooks · AR admin` }];
 
@@ -61,7 +62,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request);
   const endpointId = params.endpointId ?? "";
   const actor = { userId: staff.user.id, role: staff.user.role, ip: clientOf(request, context).ip };
-  const form = await request.formData();
+  const form = await readForm(request);
   const field = (name: string) => String(form.get(name) ?? "");
   const intent = intentSchema.safeParse(form.get("intent"));
   const fail = (data: ActionData, status = 400) => json(data, { status });

@@ -9,6 +9,7 @@ import { describeEventType, webhookEventTypes } from "~/modules/webhooks/event-t
 import { listEndpoints } from "~/modules/webhooks/list-endpoints.server";
 import { canManageWebhooks, type FieldErrors } from "~/modules/webhooks/validation";
 import { clientOf } from "~/utils/request.server";
+import { readForm } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Webhooks · AR admin" }];
 
@@ -21,7 +22,7 @@ type ActionData = { created: { endpointId: string; url: string; secret: string }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const url = String(form.get("url") ?? "");
   const description = String(form.get("description") ?? "");
   const eventTypes = form.getAll("eventTypes").map(String);

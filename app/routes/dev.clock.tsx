@@ -3,8 +3,9 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { assertClockControl, moveClockTo, resetClock, runScheduleNow } from "~/modules/plans/dev-clock.server";
-import { addDays } from "~/utils/dates";
+import { addDays, isCalendarDate } from "~/utils/dates";
 import { today } from "~/utils/clock";
+import { readForm, textField } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Development clock" }];
 
@@ -15,17 +16,18 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   assertClockControl();
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
+  const form = await readForm(request);
+  const intent = textField(form, "intent");
+  if (!["run", "reset", "advance", "set"].includes(intent)) return json({ error: "Choose what to do with the clock.", result: null }, { status: 400 });
   if (intent === "reset") resetClock();
   if (intent === "advance") {
-    const days = Number(form.get("days"));
-    if (!Number.isInteger(days) || days < 1 || days > 400) return json({ error: "Enter a whole number of days from 1 to 400.", result: null }, { status: 400 });
-    moveClockTo(addDays(today(), days));
+    const days = textField(form, "days").trim();
+    if (!/^\d{1,3}$/.test(days) || Number(days) < 1 || Number(days) > 400) return json({ error: "Enter a whole number of days from 1 to 400.", result: null }, { status: 400 });
+    moveClockTo(addDays(today(), Number(days)));
   }
   if (intent === "set") {
-    const date = String(form.get("date") ?? "");
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) return json({ error: "Enter a date as YYYY-MM-DD.", result: null }, { status: 400 });
+    const date = textField(form, "date").trim();
+    if (!isCalendarDate(date)) return json({ error: "Enter a real date as YYYY-MM-DD.", result: null }, { status: 400 });
     moveClockTo(date);
   }
   const result = await runScheduleNow();

@@ -2,6 +2,18 @@
 
 const DAY_MS = 86_400_000;
 
+/**
+ * "YYYY-MM-DD" naming a day that exists (2024-02-29 yes, 2023-02-29 and 2024-13-45 no), in years
+ * 1000–9999. `Date.parse` alone is not enough: V8 reads "2024-02-30" as March 1.
+ */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year < 1000 || month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 export function toIsoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }

@@ -5,6 +5,7 @@ import { recordAudit } from "~/modules/audit/record-audit.server";
 import { sha256 } from "~/modules/auth/secrets.server";
 import { apiKeyPrefix } from "./api-key-format";
 import { API_SCOPES, isApiScope, type ApiScope } from "./scopes";
+import { singleLineProblem } from "~/utils/text";
 
 export type CreateApiKeyResult =
   | { ok: true; id: string; key: string; prefix: string; name: string; scopes: ApiScope[] }
@@ -28,6 +29,7 @@ export async function createApiKey(input: ApiKeyActor & { name: string; scopes: 
   const fieldErrors: { name?: string; scopes?: string } = {};
   if (name.length === 0) fieldErrors.name = "Give the key a name, e.g. the system that will use it.";
   else if (name.length > 100) fieldErrors.name = "Keep the name under 100 characters.";
+  else if (singleLineProblem(name)) fieldErrors.name = singleLineProblem(name)!;
   const scopes = [...new Set(input.scopes)];
   if (scopes.length === 0) fieldErrors.scopes = "Choose at least one scope.";
   else if (!scopes.every(isApiScope)) fieldErrors.scopes = `Choose scopes from the list (${API_SCOPES.join(", ")}); unknown: ${scopes.filter((s) => !isApiScope(s)).join(", ")}.`;

@@ -1,4 +1,6 @@
 import { z as z4 } from "zod/v4";
+import { isCalendarDate } from "~/utils/dates";
+import { freeTextProblem, singleLineProblem } from "~/utils/text";
 import { FEED_DEFAULT_LIMIT_DOC, FEED_MAX_LIMIT_DOC } from "./feed-limits";
 
 /**
@@ -79,22 +81,37 @@ export type ApiErrorOut = z4.output<typeof ApiError>;
 // ---------------------------------------------------------------------------------------------
 // Data in: customers and invoices pushed by the back office (ERP).
 
-const ExternalIdDoc = "The back office's own id (1–100 characters).";
-const IsoDate = z4.iso.date().describe("Calendar date, YYYY-MM-DD.");
+const ExternalIdDoc = "The back office's own id (1–100 characters, no control characters).";
+const IsoDate = z4.iso
+  .date()
+  // Years 1000–9999 only (PostgreSQL has no year 0); checked once the format is right.
+  .refine(isCalendarDate, { message: "Use a real calendar date between 1000-01-01 and 9999-12-31.", when: (payload) => payload.issues.length === 0 })
+  .describe("Calendar date, YYYY-MM-DD.");
+
+/**
+ * Identifiers, numbers and names: one line, no control or bidi characters (an invoice number with
+ * U+202E reads as another number). Free text (memos, reasons, descriptions) keeps line breaks.
+ */
+const checked = (problem: (text: string) => string | null) => (value: string, ctx: z4.RefinementCtx<string>) => {
+  const message = problem(value);
+  if (message) ctx.addIssue({ code: "custom", message, input: value });
+};
+const line = (max: number, min = 0) => z4.string().trim().min(min).max(max).superRefine(checked(singleLineProblem));
+const freeText = (max: number, min = 0) => z4.string().trim().min(min).max(max).superRefine(checked(freeTextProblem));
 const CurrencyCode = z4.string().regex(/^[A-Z]{3}$/, "Use an ISO 4217 code such as USD.").describe("ISO 4217 currency code, e.g. USD.");
 const MinorAmount = z4.int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const PositiveMinorAmount = z4.int().min(1).max(Number.MAX_SAFE_INTEGER).describe("Integer minor units (cents), > 0.");
 
 export const CustomerContactInput = z4.object({
   email: z4.email().max(254).describe("Becomes (or finds, case-insensitively) a payer user linked to the customer."),
-  name: z4.string().trim().min(1).max(200),
-  title: z4.string().trim().max(200).nullish(),
+  name: line(200, 1),
+  title: line(200).nullish(),
 });
 
 export const CustomerInput = z4
   .object({
-    number: z4.string().trim().min(1).max(50).describe("Customer number shown to payers; unique."),
-    name: z4.string().trim().min(1).max(200),
+    number: line(50, 1).describe("Customer number shown to payers; unique."),
+    name: line(200, 1),
     billing_email: z4.email().max(254).nullish().describe("Omit or null to clear."),
     currency: CurrencyCode,
     contacts: z4.array(CustomerContactInput).max(100).optional().describe("Contacts to add or update. Contacts not listed are left alone."),
@@ -117,8 +134,8 @@ export const Customer = z4
 apiRegistry.add(Customer, { id: "Customer" });
 
 export const InvoiceLineInput = z4.object({
-  description: z4.string().trim().min(1).max(500),
-  sku: z4.string().trim().max(100).nullish(),
+  description: freeText(500, 1),
+  sku: line(100).nullish(),
   quantity: z4
     .string()
     .regex(/^\d{1,11}(\.\d{1,3})?$/, "Use a decimal string with at most 3 decimals, e.g. \"2.5\".")
@@ -128,17 +145,17 @@ export const InvoiceLineInput = z4.object({
 
 export const InvoiceInput = z4
   .object({
-    customer_external_id: z4.string().min(1).max(100).describe("The customer's external id (PUT /customers first). Cannot change."),
-    number: z4.string().trim().min(1).max(50).describe("Invoice number; unique."),
-    po_number: z4.string().trim().max(100).nullish(),
+    customer_external_id: z4.string().min(1).max(100).superRefine(checked(singleLineProblem)).describe("The customer's external id (PUT /customers first). Cannot change."),
+    number: line(50, 1).describe("Invoice number; unique."),
+    po_number: line(100).nullish(),
     currency: CurrencyCode.describe("ISO 4217 code. Cannot change."),
     issue_date: IsoDate,
     due_date: IsoDate,
-    terms: z4.string().trim().min(1).max(100).describe('e.g. "Net 30".'),
-    tax_label: z4.string().trim().max(100).nullish(),
+    terms: line(100, 1).describe('e.g. "Net 30".'),
+    tax_label: line(100).nullish(),
     lines: z4.array(InvoiceLineInput).min(1).max(1000),
     tax_total: z4.int().min(0).max(Number.MAX_SAFE_INTEGER).describe("Integer minor units."),
-    memo: z4.string().max(2000).nullish(),
+    memo: z4.string().max(2000).superRefine(checked(freeTextProblem)).nullish(),
   })
   .describe(
     "PUT /api/v1/invoices/{external_id}: creates or replaces the invoice. Line amounts (round(quantity × unit_amount)), subtotal and total are computed by the server. Omitted optional fields are cleared.",
@@ -177,7 +194,7 @@ apiRegistry.add(Invoice, { id: "Invoice" });
 export const OfflinePaymentInput = z4
   .object({
     amount: PositiveMinorAmount.describe("Integer minor units, at most balance − pending − disputed."),
-    reference: z4.string().trim().min(1).max(200).describe("Your payment reference; sending the same reference again for this invoice changes nothing."),
+    reference: line(200, 1).describe("Your payment reference; sending the same reference again for this invoice changes nothing."),
     received_on: IsoDate,
   })
   .describe("A payment received outside the portal (check, wire).");
@@ -186,8 +203,8 @@ apiRegistry.add(OfflinePaymentInput, { id: "OfflinePaymentInput" });
 export const CreditMemoInput = z4
   .object({
     amount: PositiveMinorAmount.describe("Integer minor units, at most balance − pending − disputed."),
-    reason: z4.string().trim().min(1).max(1000),
-    external_id: z4.string().min(1).max(100).optional().describe("Your credit memo id; sending it again changes nothing."),
+    reason: freeText(1000, 1),
+    external_id: z4.string().min(1).max(100).superRefine(checked(singleLineProblem)).optional().describe("Your credit memo id; sending it again changes nothing."),
   })
   .describe("A credit against one invoice.");
 apiRegistry.add(CreditMemoInput, { id: "CreditMemoInput" });

@@ -8,6 +8,8 @@ import { isClosed } from "./policy";
 
 /** Claims a dispute (assignee = the clerk) or assigns it to another staff member, or unassigns. */
 export async function assignDispute(input: { staff: { userId: string; ip: string | null }; disputeId: string; assigneeUserId: string | null }): Promise<{ ok: boolean; message?: string }> {
+  // Ids are at most 40 characters: a longer one names no one (and is refused, not read as "nobody").
+  if (input.assigneeUserId !== null && (input.assigneeUserId.length > 40 || input.assigneeUserId.trim() === "")) return { ok: false, message: "Choose a member of the AR team." };
   return db.transaction(async (tx) => {
     const dispute = await lockDispute(tx, input.disputeId);
     if (!dispute) return { ok: false, message: "Dispute not found." };

@@ -8,6 +8,7 @@ import { devEmails } from "#db/schema/mail";
 import { db } from "~/db.server";
 import { payableAmount } from "~/modules/invoices/payable";
 import { drainJobs, seed } from "../../../test/helpers";
+import { assignDispute } from "./assign-dispute.server";
 import { getAttachment } from "./get-attachment.server";
 import { getDispute } from "./get-dispute.server";
 import { listDisputeQueue, queueQuery } from "./list-disputes.server";
@@ -101,6 +102,34 @@ describe("the thread", () => {
     await postDisputeMessage({ actor: { side: "customer", ...pat }, disputeId: opened.disputeId, body: "Here it is", files: [{ filename: "receipt.png", contentType: "image/png", bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]) }] });
     d = await getDispute({ kind: "staff" }, opened.disputeId);
     expect(d!.status).toBe("in_review");
+  });
+});
+
+describe("assigning and free text", () => {
+  it("refuses an assignee id that names no one (too long, unknown, a payer) instead of unassigning", async () => {
+    const inv = await freshInvoice();
+    const opened = await openDispute({ payer: pat, invoiceId: inv.id, reason: "not_received", description: "Never arrived at our dock", amount: null, lineIds: [], files: [] });
+    if (!opened.ok) throw new Error("open failed");
+    expect(await assignDispute({ staff: agent, disputeId: opened.disputeId, assigneeUserId: agent.userId })).toEqual({ ok: true });
+    for (const assigneeUserId of [`${agent.userId}${"x".repeat(40)}`, "usr_does_not_exist", pat.userId, " "]) {
+      expect(await assignDispute({ staff: agent, disputeId: opened.disputeId, assigneeUserId }), assigneeUserId).toEqual({ ok: false, message: "Choose a member of the AR team." });
+      expect((await getDispute({ kind: "staff" }, opened.disputeId))!.assigneeUserId).toBe(agent.userId);
+    }
+    // Unassigning is said explicitly (null), and works.
+    expect(await assignDispute({ staff: agent, disputeId: opened.disputeId, assigneeUserId: null })).toEqual({ ok: true });
+    expect((await getDispute({ kind: "staff" }, opened.disputeId))!.assigneeUserId).toBeNull();
+  });
+
+  it("refuses control and bidi characters in descriptions and messages, keeping line breaks", async () => {
+    const inv = await freshInvoice();
+    const bad = await openDispute({ payer: pat, invoiceId: inv.id, reason: "not_received", description: "Never arrived \u202Eat our dock", amount: null, lineIds: [], files: [] });
+    expect(bad).toMatchObject({ ok: false });
+    const opened = await openDispute({ payer: pat, invoiceId: inv.id, reason: "not_received", description: "Never arrived\r\n\tat our dock", amount: null, lineIds: [], files: [] });
+    if (!opened.ok) throw new Error("open failed");
+    for (const body of ["Paid \u202E0001 ,ecnerefer", "Bell\u0007", "Isolate \u2066x\u2069"]) {
+      expect(await postDisputeMessage({ actor: { side: "customer", ...pat }, disputeId: opened.disputeId, body, files: [] }), JSON.stringify(body)).toEqual({ ok: false, message: expect.stringMatching(/control characters/) });
+    }
+    expect(await postDisputeMessage({ actor: { side: "customer", ...pat }, disputeId: opened.disputeId, body: "Line one\nLine two — שלום", files: [] })).toEqual({ ok: true });
   });
 });
 

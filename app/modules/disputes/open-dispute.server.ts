@@ -14,10 +14,16 @@ import { addBusinessDays } from "~/utils/business-days";
 import { formatMoney } from "~/utils/money";
 import { addMessageRow, DisputeProblem, disputeEmailFacts, type AcceptedFile } from "./dispute-context.server";
 import { disputeReceivedEmail } from "./dispute-emails";
+import { CONTROL_CHARACTERS_MESSAGE, isFreeText } from "~/utils/text";
 
 export const openDisputeFields = z.object({
   reason: z.enum(disputeReasons, { errorMap: () => ({ message: "Choose the reason for the dispute." }) }),
-  description: z.string().trim().min(10, "Describe the problem in a few words (at least 10 characters).").max(5000, "Keep the description under 5,000 characters."),
+  description: z
+    .string()
+    .trim()
+    .min(10, "Describe the problem in a few words (at least 10 characters).")
+    .max(5000, "Keep the description under 5,000 characters.")
+    .refine(isFreeText, CONTROL_CHARACTERS_MESSAGE),
 });
 
 export interface OpenDisputeInput {
@@ -39,6 +45,8 @@ export type OpenDisputeResult = { ok: true; disputeId: string } | { ok: false; f
  * all in one transaction, with the event, the audit row and the acknowledgement email.
  */
 export async function openDispute(input: OpenDisputeInput): Promise<OpenDisputeResult> {
+  // The form checks this too (openDisputeFields); every caller gets the same rule.
+  if (!isFreeText(input.description)) return { ok: false, field: "form", message: CONTROL_CHARACTERS_MESSAGE };
   try {
     return await db.transaction(async (tx) => {
       const [invoice] = await tx

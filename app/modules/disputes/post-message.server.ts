@@ -9,6 +9,7 @@ import { now } from "~/utils/clock";
 import { addMessageRow, DisputeProblem, disputeEmailFacts, lockDispute, type AcceptedFile } from "./dispute-context.server";
 import { disputeInfoRequestedEmail, disputeReplyEmail } from "./dispute-emails";
 import { isClosed } from "./policy";
+import { freeTextProblem } from "~/utils/text";
 
 export type MessageActor = { side: "customer"; userId: string; ip: string | null } | { side: "staff"; userId: string; ip: string | null };
 
@@ -33,6 +34,8 @@ export async function postDisputeMessage(input: PostMessageInput): Promise<PostM
   const body = input.body.trim();
   if (body.length === 0 && input.files.length === 0) return { ok: false, message: "Write a message or attach a file." };
   if (body.length > 5000) return { ok: false, message: "Keep the message under 5,000 characters." };
+  const badCharacters = freeTextProblem(body);
+  if (badCharacters) return { ok: false, message: badCharacters };
   try {
     return await db.transaction(async (tx) => {
       const dispute = await lockDispute(tx, input.disputeId);

@@ -1,5 +1,7 @@
 import { z as z4 } from "zod/v4";
 import { parseAmount } from "~/modules/payments/allocation-rules";
+import { isCalendarDate } from "~/utils/dates";
+import { freeTextProblem, singleLineProblem } from "~/utils/text";
 import { CsvSyntaxError, parseCsv, type CsvRecord } from "./csv-parse";
 
 export type CsvKind = "customers" | "invoices";
@@ -62,10 +64,20 @@ export type ParsedCsv =
   | { kind: "customers"; records: Array<CsvGroup<CustomerBody>>; errors: RowError[]; rowCount: number }
   | { kind: "invoices"; records: Array<CsvGroup<InvoiceBody>>; errors: RowError[]; rowCount: number };
 
-const optional = (max: number) => z4.string().trim().max(max).transform((v) => (v === "" ? null : v));
-const required = (max: number) => z4.string().trim().min(1, "Required.").max(max, `At most ${max} characters.`);
+const noControlCharacters = (problem: (text: string) => string | null) => (value: string, ctx: z4.RefinementCtx<string>) => {
+  const message = problem(value);
+  if (message) ctx.addIssue({ code: "custom", message, input: value });
+};
+const optional = (max: number) =>
+  z4
+    .string()
+    .trim()
+    .max(max)
+    .superRefine(noControlCharacters(singleLineProblem))
+    .transform((v) => (v === "" ? null : v));
+const required = (max: number) => z4.string().trim().min(1, "Required.").max(max, `At most ${max} characters.`).superRefine(noControlCharacters(singleLineProblem));
 const currency = z4.string().trim().regex(/^[A-Z]{3}$/, "Use an ISO 4217 code such as USD.");
-const date = z4.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD.").pipe(z4.iso.date("Not a valid date."));
+const date = z4.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD.").pipe(z4.iso.date("Not a valid date.").refine(isCalendarDate, { message: "Not a valid date.", when: (payload) => payload.issues.length === 0 }));
 
 export const CustomerRow = z4.object({
   external_id: required(100),
@@ -87,8 +99,12 @@ export const InvoiceRow = z4.object({
   due_date: date,
   terms: required(100),
   tax_total: z4.string().trim(),
-  memo: z4.string().max(2000, "At most 2000 characters.").transform((v) => (v.trim() === "" ? null : v)),
-  line_description: required(500),
+  memo: z4
+    .string()
+    .max(2000, "At most 2000 characters.")
+    .superRefine(noControlCharacters(freeTextProblem))
+    .transform((v) => (v.trim() === "" ? null : v)),
+  line_description: z4.string().trim().min(1, "Required.").max(500, "At most 500 characters.").superRefine(noControlCharacters(freeTextProblem)),
   line_sku: optional(100),
   line_quantity: z4
     .string()

@@ -169,6 +169,27 @@ describe("invoices", () => {
     expect(moved).toMatchObject({ status: 409, body: { error: { code: "immutable_field" } } });
   });
 
+  it("refuses bidi and control characters in identifiers and names, NUL anywhere, and impossible dates", async () => {
+    const before = await db.select({ id: invoices.id }).from(invoices);
+    for (const number of ["INV-\u202E9001", "INV-\u20669001", "INV-\u200F9001", "INV-9001\u0007", "INV-\n9001"]) {
+      const refused = await putInvoice("ERP-BIDI", invoiceBody({ number }));
+      expect(refused, JSON.stringify(number)).toMatchObject({ status: 422, body: { error: { code: "invalid_request", details: [{ path: "number" }] } } });
+    }
+    const names = await putCustomer("ERP-BIDI-C", { ...customer, number: "C-BIDI", name: "Evil\u202E Corp", contacts: [{ email: "bidi@acme.test", name: "Pat\u2067 Payer" }] });
+    expect(names.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["contacts.0.name", "name"]);
+    // Free text keeps line breaks and tabs but not bidi controls; NUL is refused wherever it is.
+    expect((await putInvoice("ERP-BIDI", invoiceBody({ number: "INV-9001", memo: "Line one\n\tLine two \u202E" }))).body.error.details).toEqual([{ path: "memo", message: expect.stringMatching(/control characters/) }]);
+    expect((await putInvoice("ERP-BIDI", { ...invoiceBody({ number: "INV-9001" }), extra: "a\u0000b" })).body.error).toMatchObject({ code: "invalid_request", details: [{ path: "extra" }] });
+    expect((await putInvoice("ERP-\u202EBIDI", invoiceBody({ number: "INV-9001" }))).body.error.details).toEqual([{ path: "external_id", message: expect.stringMatching(/control characters/) }]);
+    for (const date of ["2024-02-30", "2023-02-29", "0000-01-01"]) {
+      expect((await putInvoice("ERP-BIDI", invoiceBody({ number: "INV-9001", due_date: date }))).body.error.details, date).toEqual([{ path: "due_date", message: expect.any(String) }]);
+    }
+    expect((await pay("ERP-I1", { amount: 100, reference: "CHK\u202E-1", received_on: "2026-11-20" })).body.error.details).toEqual([{ path: "reference", message: expect.stringMatching(/control characters/) }]);
+    expect(await db.select({ id: invoices.id }).from(invoices)).toHaveLength(before.length);
+    // The same text without the controls is fine.
+    expect((await putInvoice("ERP-BIDI", invoiceBody({ number: "INV-9001", memo: "Line one\n\tLine two — שלום" }))).status).toBe(201);
+  });
+
   it("locks lines and total once paid or disputed, keeps memo/PO/due date editable, and never drops below what is settled", async () => {
     await putInvoice("ERP-I3", invoiceBody({ number: "INV-3" }));
     expect((await pay("ERP-I3", { amount: 1000, reference: "CHK-1", received_on: "2026-11-20" })).status).toBe(201);

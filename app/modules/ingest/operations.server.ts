@@ -95,11 +95,29 @@ export async function authenticateAnyScope(request: Request): Promise<ApiKey> {
 export async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   if (text.trim() === "") return undefined;
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     throw new IngestError(400, "invalid_request", "The request body is not valid JSON.");
   }
+  // NUL is never valid text and PostgreSQL cannot store it: refuse it wherever it is, even in
+  // fields a schema would pass through (the schemas refuse the other control characters).
+  const nul = pathOfNul(body, "");
+  if (nul !== null) throw new IngestError(422, "invalid_request", "The request body contains a NUL character (\\u0000).", [{ path: nul || "(body)", message: "NUL characters are not allowed." }]);
+  return body;
+}
+
+function pathOfNul(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (depth > 64 || value === null || typeof value !== "object") return null;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key.includes("\u0000")) return at;
+    const found = pathOfNul(item, at, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /** The HTTP face of one operation: authenticate with its scope, check the method, read the body, answer JSON. */

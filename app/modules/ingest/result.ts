@@ -1,5 +1,6 @@
 import type { z as z4 } from "zod/v4";
 import type { ApiErrorCodeOut } from "~/modules/api/schemas";
+import { singleLineProblem } from "~/utils/text";
 
 /** What one ingest operation answers: an HTTP status and a JSON body (a route sends it; the batch collects it). */
 export interface IngestResult {
@@ -36,9 +37,11 @@ export function parseBody<S extends z4.ZodType>(schema: S, body: unknown): z4.ou
   throw new IngestError(422, "invalid_request", "The request body is invalid; see details.", details);
 }
 
-/** External ids in paths: 1–100 characters. */
+/** External ids in paths: 1–100 characters, one line, no control or bidi characters. */
 export function checkExternalId(externalId: string | undefined): string {
   if (!externalId || externalId.length > 100) throw new IngestError(422, "invalid_request", "The external id in the path must be 1–100 characters.", [{ path: "external_id", message: "1–100 characters." }]);
+  const problem = singleLineProblem(externalId);
+  if (problem) throw new IngestError(422, "invalid_request", `The external id in the path is not valid: ${problem}`, [{ path: "external_id", message: problem }]);
   return externalId;
 }
 

@@ -1,16 +1,17 @@
-import { and, count, desc, eq, gte, ilike, inArray, lt, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, ilike, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, paymentMethodTypes, paymentStatuses, payments } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
-import { addDays } from "~/utils/dates";
+import { isCalendarDate } from "~/utils/dates";
 import { containsPattern } from "~/utils/like-pattern";
 
 export const PAYMENTS_PAGE_SIZE = 25;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+// A filter date that is not a real day (2024-13-45, 2024-02-30) is ignored, as any unknown filter.
+const isoDate = z.string().refine(isCalendarDate);
 export const paymentListQuery = z.object({
   status: z.enum(paymentStatuses).optional().catch(undefined),
   method: z.enum(paymentMethodTypes).optional().catch(undefined),
@@ -30,8 +31,9 @@ export async function listPayments(scope: PaymentScope, query: PaymentListQuery)
     scope.kind === "payer" ? inReadersAccount(payerScope(scope.userId), payments.accountId, scope.accountId) : undefined,
     query.status ? eq(payments.status, query.status) : undefined,
     query.method ? eq(payments.method, query.method) : undefined,
-    query.from ? gte(payments.createdAt, new Date(`${query.from}T00:00:00Z`)) : undefined,
-    query.to ? lt(payments.createdAt, new Date(`${addDays(query.to, 1)}T00:00:00Z`)) : undefined,
+    // Day bounds in UTC, computed by PostgreSQL: the day after 9999-12-31 is no JavaScript date.
+    query.from ? gte(payments.createdAt, sql`(${query.from}::date)::timestamp at time zone 'UTC'`) : undefined,
+    query.to ? lt(payments.createdAt, sql`(${query.to}::date + 1)::timestamp at time zone 'UTC'`) : undefined,
     query.customer ? ilike(accounts.name, containsPattern(query.customer)) : undefined,
   ];
   const where = and(...conditions);

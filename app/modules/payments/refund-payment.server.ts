@@ -11,6 +11,7 @@ import { stripe } from "~/modules/stripe/client.server";
 import { formatMoney } from "~/utils/money";
 import { failRefund } from "./fail-refund.server";
 import { emailFacts } from "./sync-payment.server";
+import { freeTextProblem } from "~/utils/text";
 
 export interface RefundInput {
   staff: { userId: string; ip: string | null };
@@ -31,6 +32,10 @@ export async function refundPayment(input: RefundInput): Promise<RefundResult> {
   const parts = input.parts.filter((p) => p.amount !== 0);
   if (parts.length === 0) return { ok: false, message: "Enter an amount to refund on at least one invoice." };
   if (parts.some((p) => !Number.isSafeInteger(p.amount) || p.amount < 0)) return { ok: false, message: "Refund amounts must be positive." };
+  // The reason is kept as typed or refused: never cut short or cleaned silently.
+  if (input.reason && input.reason.length > 500) return { ok: false, message: "Keep the reason under 500 characters." };
+  const badCharacters = input.reason ? freeTextProblem(input.reason) : null;
+  if (badCharacters) return { ok: false, message: `Reason: ${badCharacters}` };
 
   const reserved = await db.transaction(async (tx): Promise<RefundResult & { total?: number; intent?: string | null }> => {
     const [payment] = await tx.select().from(payments).where(eq(payments.id, input.paymentId)).for("update");

@@ -1,6 +1,7 @@
 import { db } from "~/db.server";
 import { endPlan } from "./end-plan.server";
 import { lockPlan } from "./lock.server";
+import { freeTextProblem } from "~/utils/text";
 
 /**
  * Cancels a plan. Staff may cancel any plan that has not ended; a payer may withdraw only
@@ -12,6 +13,10 @@ export async function cancelPlan(
   actor: { userId: string; ip: string | null; staff: boolean; accountId?: string },
   reason: string | null,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
+  // A reason is optional, but one that cannot be kept as typed is refused, not cut or cleaned.
+  if (reason && reason.trim().length > 1000) return { ok: false, message: "Keep the reason under 1,000 characters." };
+  const badCharacters = reason ? freeTextProblem(reason) : null;
+  if (badCharacters) return { ok: false, message: badCharacters };
   return db.transaction(async (tx) => {
     const plan = await lockPlan(tx, planId);
     if (!plan || (!actor.staff && plan.accountId !== actor.accountId)) return { ok: false, message: "That plan does not exist." };

@@ -7,6 +7,7 @@ import { now } from "~/utils/clock";
 import { activatePlan } from "./activate-plan.server";
 import { endPlan } from "./end-plan.server";
 import { lockPlan } from "./lock.server";
+import { freeTextProblem } from "~/utils/text";
 
 export type ReviewResult = { ok: true } | { ok: false; message: string };
 type Staff = { userId: string; ip: string | null };
@@ -31,6 +32,8 @@ export async function declinePlan(planId: string, staff: Staff, reason: string):
   const why = reason.trim();
   if (why.length < 3) return { ok: false, message: "Give the payer a reason for declining (at least 3 characters)." };
   if (why.length > 1000) return { ok: false, message: "Keep the reason under 1000 characters." };
+  const badCharacters = freeTextProblem(why);
+  if (badCharacters) return { ok: false, message: badCharacters };
   return db.transaction(async (tx) => {
     const plan = await lockPlan(tx, planId);
     if (!plan) return { ok: false, message: "That plan does not exist." };

@@ -100,6 +100,10 @@ describe("scheduleProblems", () => {
     expect(scheduleProblems(defaultPlanRules, { ...base, installmentCount: 1 }).installmentCount).toBe("Choose between 2 and 12 installments.");
     expect(scheduleProblems({ ...defaultPlanRules, frequencies: ["monthly"] }, { ...base, frequency: "weekly" }).frequency).toBe("Choose monthly.");
     expect(scheduleProblems(defaultPlanRules, { ...base, firstDate: "2026-11-23" }).firstDate).toBe("The first installment cannot be in the past.");
+    // A day that does not exist (V8 would read 2026-12-32 as January 1) is no date at all.
+    for (const firstDate of ["2026-12-32", "2027-02-29", "2026-13-01", "9999-99-99"]) {
+      expect(scheduleProblems(defaultPlanRules, { ...base, firstDate }).firstDate, firstDate).toBe("Enter the date of the first installment.");
+    }
     expect(scheduleProblems({ ...defaultPlanRules, maxTermDays: 60 }, { ...base, installmentCount: 4 }).installmentCount).toMatch(/must end within 60 days/);
     expect(scheduleProblems(defaultPlanRules, { ...base, total: 2, installmentCount: 3 }).installmentCount).toMatch(/too small/);
   });

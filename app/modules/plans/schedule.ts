@@ -1,5 +1,5 @@
 import type { PlanFrequency, PlanPolicyRules } from "#db/schema/plan-values";
-import { addDays, daysBetween } from "~/utils/dates";
+import { addDays, daysBetween, isCalendarDate } from "~/utils/dates";
 
 /** Pure schedule maths, shared by the enrol preview (browser) and the server. */
 
@@ -85,7 +85,7 @@ export function scheduleProblems(
     problems.frequency = `Choose ${rules.frequencies.map((f) => frequencyLabels[f].toLowerCase()).join(", ")}.`;
   }
   const lead = daysBetween(request.today, request.firstDate);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(request.firstDate) || Number.isNaN(lead)) {
+  if (!isCalendarDate(request.firstDate) || Number.isNaN(lead)) {
     problems.firstDate = "Enter the date of the first installment.";
   } else if (lead < 0) {
     problems.firstDate = "The first installment cannot be in the past.";

@@ -1,4 +1,5 @@
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
+import { assertFormContentType, formRefusal } from "~/utils/read-form.server";
 import { checkFile, fileTooLargeMessage, formatBytes, MAX_FILE_BYTES, MAX_FILES_PER_UPLOAD, safeFilename } from "./upload-policy";
 
 const MiB = 1024 * 1024;
@@ -20,8 +21,8 @@ export type UploadFormOptions = { fileField?: string; maxFiles?: number; maxFile
  * Reads a multipart form with files, streaming: at most `maxFileBytes` (plus one chunk) of each
  * file is held in memory, and the whole body is capped. Files that break the policy come back in
  * `rejected` with a message for the payer, and the other fields are kept, so nothing else the
- * payer typed is lost. Throws a 413 Response when the body is over the hard cap, and a 400
- * Response when it is not a readable multipart form.
+ * payer typed is lost. Throws a 413 Response when the body is over the hard cap, a 415 when it is
+ * not multipart at all, and a 400 Response when it is not a readable multipart form.
  */
 export async function readUploadForm(request: Request, options: UploadFormOptions = {}): Promise<UploadForm> {
   const { fileField = "files", maxFiles = MAX_FILES_PER_UPLOAD, maxFileBytes = MAX_FILE_BYTES } = options;
@@ -29,6 +30,7 @@ export async function readUploadForm(request: Request, options: UploadFormOption
   const tooLarge = () =>
     plainResponse(413, `This upload is too large. You can attach at most ${maxFiles} files of up to ${formatBytes(maxFileBytes)} each.`);
 
+  assertFormContentType(request, ["multipart/form-data"]);
   // Refuse an announced oversize body before reading any of it.
   if (Number(request.headers.get("Content-Length")) > hardCap) throw tooLarge();
   if (!request.body) throw plainResponse(400, "The form could not be read. Please try again.");
@@ -53,9 +55,14 @@ export async function readUploadForm(request: Request, options: UploadFormOption
 
   const handler: UploadHandler = async ({ name, filename = "", data }) => {
     if (name !== fileField) {
-      // A text field; a file in a field we do not expect is drained and ignored.
-      if (filename) await collect(data, 0);
-      else form.fields[name] = await readText(data);
+      // A file where text belongs would read as an empty field, and an empty field can mean
+      // something (no amount = the whole balance): refuse the form instead.
+      if (filename) {
+        await collect(data, 0);
+        throw plainResponse(400, `The form has a file in the field "${name.slice(0, 40)}", where text was expected. Reload the page and submit the form again.`);
+      }
+      form.fields[name] = await readText(data);
+      if (form.fields[name]?.includes("\u0000")) throw plainResponse(400, "The form contains a NUL character, which is never part of valid text. Remove it and submit the form again.");
       return undefined;
     }
 
@@ -118,6 +125,6 @@ async function readText(data: AsyncIterable<Uint8Array>): Promise<string> {
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut; // never end on half an emoji
 }
 
-function plainResponse(status: number, message: string): Response {
-  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+function plainResponse(status: 400 | 413 | 415, message: string): Response {
+  return formRefusal(status, message);
 }

@@ -109,15 +109,12 @@ describe("readUploadForm", () => {
     expect(browser).toEqual({ fields: { reason: "other" }, files: [], rejected: [] });
   });
 
-  it("cleans file names and ignores files sent under another field", async () => {
-    const form = await readUploadForm(
-      post([
-        ["files", new File([pdf()], "..\\..\\C:\\temp\\\u0007x.pdf")],
-        ["avatar", new File([png()], "me.png")],
-      ]),
-    );
+  it("cleans file names, and refuses a file sent under another field", async () => {
+    const form = await readUploadForm(post([["files", new File([pdf()], "..\\..\\C:\\temp\\\u0007x.pdf")]]));
     expect(form.files.map((f) => f.filename)).toEqual(["x.pdf"]);
     expect(form.rejected).toEqual([]);
+    const other = readUploadForm(post([["files", new File([pdf()], "x.pdf")], ["avatar", new File([png()], "me.png")]]));
+    expect(await refusal(other)).toEqual({ status: 400, text: expect.stringContaining('file in the field "avatar"') });
   });
 
   it("cuts a text field at 20,000 characters", async () => {
@@ -147,9 +144,18 @@ describe("readUploadForm", () => {
     expect((await refusal(readUploadForm(streamed(chunks(), { ...headers, "Content-Length": "100" }), options))).status).toBe(413);
   });
 
-  it("answers 400 for a body that is not a readable multipart form", async () => {
+  it("answers 415 for a body that is not multipart, and 400 for multipart it cannot read", async () => {
     const json = new Request(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
-    expect((await refusal(readUploadForm(json))).status).toBe(400);
+    const refused = await refusal(readUploadForm(json));
+    expect(refused).toEqual({ status: 415, text: expect.stringContaining("multipart/form-data, not application/json") });
+    const noBoundary = new Request(url, { method: "POST", headers: { "Content-Type": "multipart/form-data" }, body: "--x\r\n" });
+    expect(await refusal(readUploadForm(noBoundary))).toEqual({ status: 400, text: expect.stringContaining("no boundary") });
+    const truncated = new Request(url, { method: "POST", headers: { "Content-Type": "multipart/form-data; boundary=x" }, body: '--x\r\nContent-Disposition: form-data; name="body"\r\n\r\nhel' });
+    expect((await refusal(readUploadForm(truncated))).status).toBe(400);
+    // A file where text belongs is refused, not read as an empty field.
+    expect(await refusal(readUploadForm(post([["amount", new File([pdf()], "a.pdf")]])))).toEqual({ status: 400, text: expect.stringContaining('file in the field "amount"') });
+    // NUL is never valid text (and PostgreSQL cannot store it).
+    expect(await refusal(readUploadForm(post([["body", "a\u0000b"]])))).toEqual({ status: 400, text: expect.stringContaining("NUL") });
     // Remix's parser cannot read a part whose file name contains ";" or "=" (browsers send them raw).
     expect((await refusal(readUploadForm(post([["files", new File([pdf()], "a=b.pdf")]])))).status).toBe(400);
   });
