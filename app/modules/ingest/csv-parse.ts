@@ -42,6 +42,7 @@ export function parseCsv(input: string): CsvRecord[] {
         if (next !== undefined && next !== "," && next !== "\n" && next !== "\r") throw new CsvSyntaxError(`Row ${row + 1}: unexpected character after a closing quote.`);
         continue;
       }
+      if (c === "\u0000") throw new CsvSyntaxError(`Row ${row + 1} contains a NUL character (U+0000): this is not a CSV text file. Save it as CSV (UTF-8) and try again.`);
       field += c;
       i += 1;
       continue;
@@ -58,6 +59,9 @@ export function parseCsv(input: string): CsvRecord[] {
     } else if (c === "\r" || c === "\n") {
       endRecord();
       i += c === "\r" && text[i + 1] === "\n" ? 2 : 1;
+    } else if (c === "\u0000") {
+      // A binary file (or UTF-16) pasted as CSV; PostgreSQL text could not hold it anyway.
+      throw new CsvSyntaxError(`Row ${row + 1} contains a NUL character (U+0000): this is not a CSV text file. Save it as CSV (UTF-8) and try again.`);
     } else {
       field += c;
       i += 1;

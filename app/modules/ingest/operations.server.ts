@@ -6,6 +6,7 @@ import { authenticateApiKey, type ApiKey } from "~/modules/api/authenticate-api-
 import { BatchRequest } from "~/modules/api/schemas";
 import type { ApiScope } from "~/modules/api/scopes";
 import { sha256 } from "~/modules/auth/secrets.server";
+import { findNul, hasNul, NUL_MESSAGE } from "~/utils/nul";
 import { createCreditMemo } from "./create-credit-memo.server";
 import { getInvoiceByExternalId } from "./get-invoice.server";
 import { recordOfflinePayment } from "./record-offline-payment.server";
@@ -30,6 +31,9 @@ const OPERATIONS: Record<OperationName, { scope: ApiScope; run: (a: { key: ApiKe
 export async function runOperation(key: ApiKey, name: OperationName, externalId: string | undefined, body: unknown): Promise<IngestResult> {
   const op = OPERATIONS[name];
   if (!key.scopes.includes(op.scope)) return new IngestError(403, "insufficient_scope", `This API key lacks the "${op.scope}" scope.`).toResult();
+  if (externalId !== undefined && hasNul(externalId)) {
+    return new IngestError(422, "invalid_request", "The external id is invalid; see details.", [{ path: "external_id", message: `The external id ${NUL_MESSAGE}.` }]).toResult();
+  }
   return toResult(() => op.run({ key, externalId, body }));
 }
 
@@ -95,11 +99,15 @@ export async function authenticateAnyScope(request: Request): Promise<ApiKey> {
 export async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   if (text.trim() === "") return undefined;
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     throw new IngestError(400, "invalid_request", "The request body is not valid JSON.");
   }
+  const nulAt = findNul(body);
+  if (nulAt !== null) throw new IngestError(422, "invalid_request", "The request body is invalid; see details.", [{ path: nulAt, message: `The value ${NUL_MESSAGE}.` }]);
+  return body;
 }
 
 /** The HTTP face of one operation: authenticate with its scope, check the method, read the body, answer JSON. */

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { accountContacts } from "#db/schema/accounts";
 import { invoices, type Invoice } from "#db/schema/invoices";
 import type { Tx } from "~/db.server";
+import { hasNul } from "~/utils/nul";
 
 /**
  * Locks the chosen invoices of one account for the rest of the transaction — only those the
@@ -14,7 +15,8 @@ export async function lockPayerInvoices(tx: Tx, input: { ids: string[]; accountI
     .from(invoices)
     .where(
       and(
-        inArray(invoices.id, input.ids),
+        // U+0000 would fail the query (PostgreSQL text cannot hold it): such an id matches nothing.
+        inArray(invoices.id, input.ids.filter((id) => !hasNul(id))),
         eq(invoices.accountId, input.accountId),
         sql`exists (select 1 from ${accountContacts} where ${accountContacts.accountId} = ${invoices.accountId} and ${accountContacts.userId} = ${input.userId})`,
       ),

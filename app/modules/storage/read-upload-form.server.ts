@@ -1,4 +1,5 @@
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
+import { hasNul, NUL_MESSAGE } from "~/utils/nul";
 import { checkFile, fileTooLargeMessage, formatBytes, MAX_FILE_BYTES, MAX_FILES_PER_UPLOAD, safeFilename } from "./upload-policy";
 
 const MiB = 1024 * 1024;
@@ -16,7 +17,7 @@ export type UploadFormOptions = { fileField?: string; maxFiles?: number; maxFile
  * file is held in memory, and the whole body is capped. Files that break the policy come back in
  * `rejected` with a message for the payer, and the other fields are kept, so nothing else the
  * payer typed is lost. Throws a 413 Response when the body is over the hard cap, and a 400
- * Response when it is not a readable multipart form.
+ * Response when it is not a readable multipart form or a text field holds U+0000.
  */
 export async function readUploadForm(request: Request, options: UploadFormOptions = {}): Promise<UploadForm> {
   const { fileField = "files", maxFiles = MAX_FILES_PER_UPLOAD, maxFileBytes = MAX_FILE_BYTES } = options;
@@ -51,6 +52,8 @@ export async function readUploadForm(request: Request, options: UploadFormOption
       // A text field; a file in a field we do not expect is drained and ignored.
       if (filename) await collect(data, 0);
       else form.fields[name] = await readText(data);
+      // No browser sends U+0000 from a text box; PostgreSQL could not store it (a 500 before).
+      if (hasNul(name) || hasNul(form.fields[name] ?? "")) throw plainResponse(400, `The form field "${name.replace(/[^\w-]/g, "")}" ${NUL_MESSAGE}. Remove it and try again.`);
       return undefined;
     }
 
