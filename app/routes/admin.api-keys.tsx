@@ -4,7 +4,7 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { createApiKey } from "~/modules/api/create-api-key.server";
 import { listApiKeys } from "~/modules/api/list-api-keys.server";
-import { canManageApiKeys } from "~/modules/api/permissions";
+import { canManageApiKeys } from "~/modules/api/permissions.server";
 import { revokeApiKey } from "~/modules/api/revoke-api-key.server";
 import { API_SCOPE_DESCRIPTIONS, API_SCOPES } from "~/modules/api/scopes";
 import { requireStaff } from "~/modules/auth/session.server";

@@ -5,7 +5,7 @@ import { recordAudit } from "~/modules/audit/record-audit.server";
 import { sha256 } from "~/modules/auth/secrets.server";
 import { hasNul } from "~/utils/nul";
 import { apiKeyPrefix } from "./api-key-format";
-import { actorCanManageApiKeys, API_KEYS_FORBIDDEN } from "./permissions";
+import { actorCanManageApiKeys, API_KEYS_FORBIDDEN } from "./permissions.server";
 import { isApiScope, type ApiScope } from "./scopes";
 
 export type CreateApiKeyResult =

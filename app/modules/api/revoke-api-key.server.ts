@@ -3,7 +3,7 @@ import { apiKeys } from "#db/schema/integrations";
 import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { hasNul } from "~/utils/nul";
-import { actorCanManageApiKeys, API_KEYS_FORBIDDEN } from "./permissions";
+import { actorCanManageApiKeys, API_KEYS_FORBIDDEN } from "./permissions.server";
 
 /** Revokes a key at once: the next request with it answers 401. */
 export async function revokeApiKey(input: { staff: { userId: string; ip: string | null }; keyId: string }): Promise<{ ok: boolean; forbidden?: boolean; message?: string }> {

@@ -15,7 +15,7 @@ it("only an AR admin changes the plan rules, checked in the use case and not onl
   expect(await getPlanRules()).toEqual(before);
 
   const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.role, "ar_admin")).limit(1);
-  expect(await updatePlanRules({ ...before, approvalThreshold: before.approvalThreshold + 100 }, { userId: admin!.id, ip: null })).toMatchObject({ ok: true });
-  expect((await getPlanRules()).approvalThreshold).toBe(before.approvalThreshold + 100);
+  expect(await updatePlanRules({ ...before, approvalThreshold: (before.approvalThreshold ?? 0) + 100 }, { userId: admin!.id, ip: null })).toMatchObject({ ok: true });
+  expect((await getPlanRules()).approvalThreshold).toBe((before.approvalThreshold ?? 0) + 100);
   await updatePlanRules(before, { userId: admin!.id, ip: null });
 });
