@@ -155,10 +155,26 @@ test("U+0000 in a form, an upload form, a CSV import or an API body answers 4xx 
   const pay = await page.request.post("/pay", { form: { invoice: `inv_${NUL}`, [`amount_inv_${NUL}`]: "1.00", attemptId: `probe-${randomBytes(8).toString("hex")}` }, headers: origin, maxRedirects: 0 });
   expect(pay.status()).toBe(400);
   expect((await page.request.get(`/pay?invoice=${encodeURIComponent(NUL)}`)).status()).toBe(200);
+  // A tampered saved-card choice: refused with the form's message, nothing reserved.
+  const [open] = await sql<{ id: string }[]>`
+    select i.id from invoices i join accounts a on a.id = i.account_id
+    where a.name = 'Northwind Traders' and i.status = 'open' and i.balance > i.amount_pending + i.amount_disputed and i.payment_plan_id is null order by i.id limit 1`;
+  const pendingBefore = await sql`select id from payments where account_id = (select account_id from invoices where id = ${open!.id})`;
+  const tampered = await page.request.post("/pay", {
+    form: { invoice: open!.id, [`amount_${open!.id}`]: "1.00", attemptId: `probe-${randomBytes(8).toString("hex")}`, method: NUL },
+    headers: origin,
+    maxRedirects: 0,
+  });
+  expect(tampered.status()).toBe(400);
+  expect(await tampered.text()).toContain("That saved card is no longer available");
+  expect(await sql`select id from payments where account_id = (select account_id from invoices where id = ${open!.id})`).toHaveLength(pendingBefore.length);
 
   await signInAs(demo.agent);
   const note = await page.request.post(`/admin/disputes/${samDispute!.id}`, { multipart: { intent: "internal_note", body: `note${NUL}` }, headers: origin, maxRedirects: 0 });
   expect(note.status()).toBe(400);
+  // The same as a plain (urlencoded) POST: the use case refuses it, whichever way the form came.
+  const plain = await page.request.post(`/admin/disputes/${samDispute!.id}`, { form: { intent: "reply", body: `plain${NUL}` }, headers: origin, maxRedirects: 0 });
+  expect(plain.status()).toBe(400);
   const csv = `external_id,number,name,billing_email,currency,contact_email,contact_name\nPROBE-${NUL},P-1,Probe${NUL} Co,,USD,probe@probe.example,\n`;
   const imported = await page.request.post("/admin/import", { multipart: { intent: "import", kind: "customers", csv }, headers: origin });
   expect(imported.status()).toBe(422);

@@ -6,6 +6,7 @@ import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { now } from "~/utils/clock";
+import { hasNul } from "~/utils/nul";
 import { addMessageRow, DisputeProblem, disputeEmailFacts, lockDispute, type AcceptedFile } from "./dispute-context.server";
 import { disputeInfoRequestedEmail, disputeReplyEmail } from "./dispute-emails";
 import { isClosed } from "./policy";
@@ -33,6 +34,7 @@ export async function postDisputeMessage(input: PostMessageInput): Promise<PostM
   const body = input.body.trim();
   if (body.length === 0 && input.files.length === 0) return { ok: false, message: "Write a message or attach a file." };
   if (body.length > 5000) return { ok: false, message: "Keep the message under 5,000 characters." };
+  if (hasNul(body)) return { ok: false, message: "The message contains a NUL character (U+0000), which cannot be stored. Remove it and try again." };
   try {
     return await db.transaction(async (tx) => {
       const dispute = await lockDispute(tx, input.disputeId);
