@@ -30,6 +30,8 @@ export async function refundPayment(input: RefundInput): Promise<RefundResult> {
   const parts = input.parts.filter((p) => p.amount !== 0);
   if (parts.length === 0) return { ok: false, message: "Enter an amount to refund on at least one invoice." };
   if (parts.some((p) => !Number.isSafeInteger(p.amount) || p.amount < 0)) return { ok: false, message: "Refund amounts must be positive." };
+  // Each part is checked against its allocation's refundable amount on its own: an invoice twice would add up past it.
+  if (new Set(parts.map((p) => p.invoiceId)).size !== parts.length) return { ok: false, message: "Each invoice can appear only once." };
 
   const reserved = await db.transaction(async (tx): Promise<RefundResult & { total?: number; intent?: string | null }> => {
     const [payment] = await tx.select().from(payments).where(eq(payments.id, input.paymentId)).for("update");
