@@ -132,6 +132,30 @@ test("every /api/v1 route refuses a key without its scope (403) and a revoked ke
   expect(voided!.status).not.toBe("void");
   for (const path of ["/api/v1/events", "/api/v1/events/ev_x"]) expect((await request.get(path, { headers: { Authorization: `Bearer ${revoked}` } })).status()).toBe(401);
 
+  // A method an endpoint does not take, or a path that is no endpoint: the API's JSON errors.
+  const full = { Authorization: `Bearer ${await apiKey(["events:read", "invoices:read", "invoices:write", "customers:write"])}` };
+  const wrongMethod: Array<[method: "get" | "post" | "put" | "delete", path: string, allow: string]> = [
+    ["post", "/api/v1/events", "GET"],
+    ["delete", "/api/v1/events/ev_x", "GET"],
+    ["post", "/api/v1/openapi.json", "GET"],
+    ["get", "/api/v1/batch", "POST"],
+    ["get", `/api/v1/invoices/${ext}/void`, "POST"],
+    ["get", `/api/v1/invoices/${ext}/payments`, "POST"],
+    ["get", `/api/v1/invoices/${ext}/credit-memos`, "POST"],
+    ["get", "/api/v1/customers/probe-customer", "PUT"],
+  ];
+  for (const [method, path, allow] of wrongMethod) {
+    const res = await request[method](path, { headers: full });
+    expect(res.status(), `${method} ${path}`).toBe(405);
+    expect(res.headers().allow).toBe(allow);
+    expect(await res.json()).toEqual({ error: { code: "method_not_allowed", message: `Use ${allow}.` } });
+  }
+  for (const [method, path] of [["get", "/api/v1/nope"], ["post", "/api/v1/invoices/x/refund"]] as const) {
+    const res = await request[method](path, { headers: full });
+    expect(res.status(), path).toBe(404);
+    expect((await res.json()).error.code).toBe("not_found");
+  }
+
   const auth = { Authorization: `Bearer ${none}` };
   for (const query of ["limit=1000000000", "limit=-1", "limit=0", "limit=1e3", "after=%00", `after=${Buffer.from("1.99999999999999999").toString("base64url")}`]) {
     const res = await request.get(`/api/v1/events?${query}`, { headers: auth });
