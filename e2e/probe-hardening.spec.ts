@@ -220,7 +220,15 @@ test("U+0000 in a form, an upload form, a CSV import or an API body answers 4xx 
   expect(path.status()).toBe(422);
   const batch = await request.post("/api/v1/batch", { headers: auth, data: { operations: [{ method: "POST", path: `/invoices/x${NUL}/void` }] } });
   expect(batch.status()).toBe(422);
-  expect(await sql`select 1 from accounts where number = 'P-NUL'`).toHaveLength(0);
+  // Text that would be stored altered: a lone surrogate (\ud800) and bytes that are not UTF-8.
+  const json = { ...auth, "Content-Type": "application/json" };
+  const surrogate = await request.put("/api/v1/customers/probe-sur", { headers: json, data: '{"number":"P-SUR","name":"x\\ud800y","currency":"USD"}' });
+  expect(surrogate.status()).toBe(422);
+  expect((await surrogate.json()).error.details[0].path).toBe("name");
+  const latin1 = await request.put("/api/v1/customers/probe-latin1", { headers: json, data: Buffer.from('{"number":"P-LAT","name":"Caf\xe9","currency":"USD"}', "latin1") });
+  expect(latin1.status()).toBe(400);
+  expect((await latin1.json()).error.message).toBe("The request body is not valid UTF-8. Send JSON encoded as UTF-8.");
+  expect(await sql`select 1 from accounts where number in ('P-NUL', 'P-SUR', 'P-LAT')`).toHaveLength(0);
 });
 
 // FIXME(edge: server/http.ts): U+0000 anywhere in the URL (a path segment or a query value) reaches

@@ -3,27 +3,46 @@
  * would answer 500. Input is checked for it where it enters, so the sender gets a 4xx that says why.
  */
 export const NUL_MESSAGE = "contains a NUL character (U+0000), which cannot be stored";
+const LONE_SURROGATE_MESSAGE = "contains half of a UTF-16 surrogate pair (such as \\ud800 alone), which is not a character";
 
 export function hasNul(text: string): boolean {
   return text.includes("\u0000");
 }
 
-/** The path (e.g. "lines.0.description", "" for the value itself) of the first string or key holding U+0000, or null. */
-export function findNul(value: unknown, path = ""): string | null {
-  if (typeof value === "string") return hasNul(value) ? path : null;
+/** Half of a surrogate pair on its own (JSON "\ud800"): it would be stored silently as U+FFFD. */
+export function hasLoneSurrogate(text: string): boolean {
+  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+function problemOf(text: string): string | null {
+  if (hasNul(text)) return NUL_MESSAGE;
+  if (hasLoneSurrogate(text)) return LONE_SURROGATE_MESSAGE;
+  return null;
+}
+
+/**
+ * The first string or key of a parsed JSON value that text columns cannot hold as sent: its path
+ * (e.g. "lines.0.description"; "" for the value itself) and what is wrong; null when all is well.
+ */
+export function findUnstorableText(value: unknown, path = ""): { path: string; problem: string } | null {
+  if (typeof value === "string") {
+    const problem = problemOf(value);
+    return problem ? { path, problem } : null;
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findNul(value[i], path ? `${path}.${i}` : String(i));
-      if (found !== null) return found;
+      const found = findUnstorableText(value[i], path ? `${path}.${i}` : String(i));
+      if (found) return found;
     }
     return null;
   }
   if (value && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) {
       const at = path ? `${path}.${key}` : key;
-      if (hasNul(key)) return at;
-      const found = findNul(item, at);
-      if (found !== null) return found;
+      const problem = problemOf(key);
+      if (problem) return { path: at, problem };
+      const found = findUnstorableText(item, at);
+      if (found) return found;
     }
   }
   return null;

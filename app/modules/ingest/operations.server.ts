@@ -6,7 +6,7 @@ import { authenticateApiKey, type ApiKey } from "~/modules/api/authenticate-api-
 import { BatchRequest } from "~/modules/api/schemas";
 import type { ApiScope } from "~/modules/api/scopes";
 import { sha256 } from "~/modules/auth/secrets.server";
-import { findNul, hasNul, NUL_MESSAGE } from "~/utils/nul";
+import { findUnstorableText, hasNul, NUL_MESSAGE } from "~/utils/nul";
 import { createCreditMemo } from "./create-credit-memo.server";
 import { getInvoiceByExternalId } from "./get-invoice.server";
 import { recordOfflinePayment } from "./record-offline-payment.server";
@@ -97,7 +97,13 @@ export async function authenticateAnyScope(request: Request): Promise<ApiKey> {
 
 /** Reads a JSON request body; answers 400 `invalid_request` when it is not JSON. */
 export async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
+  let text: string;
+  try {
+    // Fatal: bytes that are not UTF-8 (a Latin-1 export) are refused, not stored as U+FFFD.
+    text = new TextDecoder("utf-8", { fatal: true }).decode(await request.arrayBuffer());
+  } catch {
+    throw new IngestError(400, "invalid_request", "The request body is not valid UTF-8. Send JSON encoded as UTF-8.");
+  }
   if (text.trim() === "") return undefined;
   let body: unknown;
   try {
@@ -105,8 +111,8 @@ export async function readJson(request: Request): Promise<unknown> {
   } catch {
     throw new IngestError(400, "invalid_request", "The request body is not valid JSON.");
   }
-  const nulAt = findNul(body);
-  if (nulAt !== null) throw new IngestError(422, "invalid_request", "The request body is invalid; see details.", [{ path: nulAt, message: `The value ${NUL_MESSAGE}.` }]);
+  const unstorable = findUnstorableText(body);
+  if (unstorable) throw new IngestError(422, "invalid_request", "The request body is invalid; see details.", [{ path: unstorable.path, message: `The value ${unstorable.problem}.` }]);
   return body;
 }
 
