@@ -203,6 +203,11 @@ test("U+0000 in a form, an upload form, a CSV import or an API body answers 4xx 
   const imported = await page.request.post("/admin/import", { multipart: { intent: "import", kind: "customers", csv }, headers: origin });
   expect(imported.status()).toBe(422);
   expect(await imported.text()).toContain("NUL character");
+  // A Windows-1252 file (Excel's plain CSV): refused with the fix, not imported as "Caf\uFFFD".
+  const latin1Csv = Buffer.from("external_id,number,name,billing_email,currency,contact_email,contact_name\nPROBE-LAT,P-2,Probe Caf\xe9,,USD,probe2@probe.example,\n", "latin1");
+  const fromFile = await page.request.post("/admin/import", { multipart: { kind: "customers", file: { name: "customers.csv", mimeType: "text/csv", buffer: latin1Csv } }, headers: origin });
+  expect(fromFile.status()).toBe(400);
+  expect(await fromFile.text()).toContain("The file is not UTF-8 text.");
   expect(await sql`select 1 from accounts where name like 'Probe%'`).toHaveLength(0);
   expect(await sql`select id from dispute_messages where dispute_id = ${samDispute!.id}`).toHaveLength(messagesBefore.length);
 

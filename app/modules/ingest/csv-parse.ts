@@ -6,6 +6,15 @@ export interface CsvRecord {
 
 export class CsvSyntaxError extends Error {}
 
+/** A CSV file's text, or null when its bytes are not UTF-8 (Excel's plain "CSV" is Windows-1252): never guessed, never stored as U+FFFD. */
+export function decodeCsvFile(bytes: ArrayBuffer): string | null {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A small RFC 4180 parser: quoted fields, "" escapes, commas and newlines inside quotes, CRLF or LF
  * line ends, a leading UTF-8 BOM trimmed. Blank lines are skipped but still counted, so row numbers match a spreadsheet's.
