@@ -90,7 +90,7 @@ async function run(command: Command): Promise<number> {
     const { createApiKey } = await import("../app/modules/api/create-api-key.server");
     const result = await createApiKey({ operator, name: command.name, scopes: command.scopes });
     if (!result.ok) {
-      for (const message of Object.values(result.fieldErrors)) say(message);
+      for (const message of result.forbidden ? [result.message] : Object.values(result.fieldErrors)) if (message) say(message);
       return 2;
     }
     say(`Created API key "${result.name}" (prefix ${result.prefix}; scopes ${result.scopes.join(", ")}).`);

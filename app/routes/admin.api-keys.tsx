@@ -4,6 +4,7 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { createApiKey } from "~/modules/api/create-api-key.server";
 import { listApiKeys } from "~/modules/api/list-api-keys.server";
+import { canManageApiKeys } from "~/modules/api/permissions.server";
 import { revokeApiKey } from "~/modules/api/revoke-api-key.server";
 import { API_SCOPE_DESCRIPTIONS, API_SCOPES } from "~/modules/api/scopes";
 import { requireStaff } from "~/modules/auth/session.server";
@@ -13,9 +14,9 @@ import { readForm } from "~/utils/read-form.server";
 export const meta: MetaFunction = () => [{ title: "API keys · AR admin" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireStaff(request);
+  const staff = await requireStaff(request);
   const keys = await listApiKeys();
-  return json({ keys }, { headers: { "Cache-Control": "private, no-store" } });
+  return json({ keys, canManage: canManageApiKeys(staff.user) }, { headers: { "Cache-Control": "private, no-store" } });
 }
 
 interface ActionData {
@@ -38,12 +39,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const name = String(form.get("name") ?? "");
     const scopes = form.getAll("scopes").filter((s): s is string => typeof s === "string");
     const result = await createApiKey({ staff: actor, name, scopes });
+    if (!result.ok && result.forbidden) throw new Response(result.message, { status: 403 });
     if (!result.ok) return json<ActionData>({ intent: "create", fieldErrors: result.fieldErrors, values: { name, scopes } }, { status: 400, headers: noStore });
     // The key is in this one response and nowhere else: it cannot be shown again.
     return json<ActionData>({ intent: "create", created: { name: result.name, key: result.key, prefix: result.prefix } }, { headers: noStore });
   }
   if (intent === "revoke") {
     const result = await revokeApiKey({ staff: actor, keyId: String(form.get("keyId") ?? "") });
+    if (result.forbidden) throw new Response(result.message, { status: 403 });
     if (!result.ok) return json<ActionData>({ intent: "revoke", error: result.message }, { status: 400, headers: noStore });
     return json<ActionData>({ intent: "revoke", revoked: true }, { headers: noStore });
   }
@@ -53,7 +56,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const dateTime = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "—");
 
 export default function ApiKeys() {
-  const { keys } = useLoaderData<typeof loader>();
+  const { keys, canManage } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
@@ -114,7 +117,7 @@ export default function ApiKeys() {
                   <td className="px-3 py-2 tabular-nums">{dateTime(k.lastUsedAt)}</td>
                   <td className="px-3 py-2">{k.revokedAt ? `Revoked ${dateTime(k.revokedAt)}` : "Active"}</td>
                   <td className="px-3 py-2">
-                    {k.revokedAt ? null : (
+                    {k.revokedAt || !canManage ? null : (
                       <Form method="post">
                         <input type="hidden" name="intent" value="revoke" />
                         <input type="hidden" name="keyId" value={k.id} />
@@ -132,53 +135,57 @@ export default function ApiKeys() {
         </div>
       </section>
 
-      <section aria-labelledby="create-heading" className="mt-8 max-w-xl">
-        <h2 id="create-heading" className="text-lg font-semibold">
-          Create a key
-        </h2>
-        <Form method="post" className="mt-2 space-y-4" key={actionData?.created?.key ?? "form"}>
-          <input type="hidden" name="intent" value="create" />
-          <div>
-            <label htmlFor="name" className="block text-sm font-medium">
-              Name
-            </label>
-            <input
-              id="name"
-              name="name"
-              type="text"
-              maxLength={100}
-              defaultValue={actionData?.values?.name ?? ""}
-              aria-invalid={fieldErrors?.name ? true : undefined}
-              aria-describedby={fieldErrors?.name ? "name-error" : undefined}
-              className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2"
-            />
-            {fieldErrors?.name ? (
-              <p id="name-error" className="mt-1 text-sm text-red-800">
-                {fieldErrors.name}
-              </p>
-            ) : null}
-          </div>
-          <fieldset className="min-w-0" aria-describedby={fieldErrors?.scopes ? "scopes-error" : undefined}>
-            <legend className="text-sm font-medium">Scopes</legend>
-            {API_SCOPES.map((scope) => (
-              <div key={scope} className="mt-2 flex items-start gap-2">
-                <input id={`scope-${scope}`} name="scopes" type="checkbox" value={scope} defaultChecked={actionData?.values?.scopes.includes(scope) ?? false} className="mt-1 h-4 w-4" />
-                <label htmlFor={`scope-${scope}`} className="text-sm">
-                  <span className="font-mono break-all">{scope}</span> <span className="text-slate-700">— {API_SCOPE_DESCRIPTIONS[scope]}</span>
-                </label>
-              </div>
-            ))}
-            {fieldErrors?.scopes ? (
-              <p id="scopes-error" className="mt-1 text-sm text-red-800">
-                {fieldErrors.scopes}
-              </p>
-            ) : null}
-          </fieldset>
-          <Button type="submit" disabled={busy}>
-            Create API key
-          </Button>
-        </Form>
-      </section>
+      {canManage ? (
+        <section aria-labelledby="create-heading" className="mt-8 max-w-xl">
+          <h2 id="create-heading" className="text-lg font-semibold">
+            Create a key
+          </h2>
+          <Form method="post" className="mt-2 space-y-4" key={actionData?.created?.key ?? "form"}>
+            <input type="hidden" name="intent" value="create" />
+            <div>
+              <label htmlFor="name" className="block text-sm font-medium">
+                Name
+              </label>
+              <input
+                id="name"
+                name="name"
+                type="text"
+                maxLength={100}
+                defaultValue={actionData?.values?.name ?? ""}
+                aria-invalid={fieldErrors?.name ? true : undefined}
+                aria-describedby={fieldErrors?.name ? "name-error" : undefined}
+                className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2"
+              />
+              {fieldErrors?.name ? (
+                <p id="name-error" className="mt-1 text-sm text-red-800">
+                  {fieldErrors.name}
+                </p>
+              ) : null}
+            </div>
+            <fieldset className="min-w-0" aria-describedby={fieldErrors?.scopes ? "scopes-error" : undefined}>
+              <legend className="text-sm font-medium">Scopes</legend>
+              {API_SCOPES.map((scope) => (
+                <div key={scope} className="mt-2 flex items-start gap-2">
+                  <input id={`scope-${scope}`} name="scopes" type="checkbox" value={scope} defaultChecked={actionData?.values?.scopes.includes(scope) ?? false} className="mt-1 h-4 w-4" />
+                  <label htmlFor={`scope-${scope}`} className="text-sm">
+                    <span className="font-mono break-all">{scope}</span> <span className="text-slate-700">— {API_SCOPE_DESCRIPTIONS[scope]}</span>
+                  </label>
+                </div>
+              ))}
+              {fieldErrors?.scopes ? (
+                <p id="scopes-error" className="mt-1 text-sm text-red-800">
+                  {fieldErrors.scopes}
+                </p>
+              ) : null}
+            </fieldset>
+            <Button type="submit" disabled={busy}>
+              Create API key
+            </Button>
+          </Form>
+        </section>
+      ) : (
+        <p className="mt-8 text-slate-700">Only an AR admin can create or revoke API keys.</p>
+      )}
     </>
   );
 }

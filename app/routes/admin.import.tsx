@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { requireStaff } from "~/modules/auth/session.server";
 import { importCsv, MAX_CSV_BYTES, previewCsv, type CsvImportReport, type CsvPreview } from "~/modules/ingest/csv-import.server";
+import { decodeCsvFile } from "~/modules/ingest/csv-parse";
 import { COLUMNS, type CsvKind, type RowError } from "~/modules/ingest/csv-rows";
 import { clientOf } from "~/utils/request.server";
 import { readForm } from "~/utils/read-form.server";
@@ -30,7 +31,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const file = form.get("file");
   if (file instanceof File && file.size > 0) {
     if (file.size > MAX_CSV_BYTES) return json<ActionData>({ step: "error", kind, message: "The file is larger than 2 MB. Split it into smaller files." }, { status: 413 });
-    text = await file.text();
+    const decoded = decodeCsvFile(await file.arrayBuffer());
+    if (decoded === null) return json<ActionData>({ step: "error", kind, message: "The file is not UTF-8 text. Save it as “CSV UTF-8” (in Excel: Save As → CSV UTF-8), then choose it again." }, { status: 400 });
+    text = decoded;
   } else {
     const pasted = form.get("csv");
     text = typeof pasted === "string" ? pasted : "";

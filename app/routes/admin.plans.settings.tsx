@@ -29,6 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { values, rules, problems } = readPlanRulesForm(await readForm(request));
   if (!rules) return json({ values, problems }, { status: 400 });
   const result = await updatePlanRules(rules, { userId: staff.user.id, ip: clientOf(request, context).ip });
+  if (!result.ok && result.forbidden) throw new Response(result.message, { status: 403 });
   if (!result.ok) return json({ values, problems: result.problems }, { status: 400 });
   return redirect("/admin/plans/settings?saved=1");
 }

@@ -1,7 +1,11 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleRequest } from "~/modules/ingest/operations.server";
+import { methodNotAllowed } from "~/modules/api/errors";
 
 /** POST /api/v1/invoices/:externalId/payments — record a payment received outside the portal (scope invoices:write). */
 export async function action({ request, params }: ActionFunctionArgs) {
   return handleRequest(request, "POST", "recordOfflinePayment", params.externalId);
 }
+
+// A GET here would otherwise get the HTML app's error page.
+export const loader = () => methodNotAllowed("POST");

@@ -1,4 +1,4 @@
-export type ApiErrorCode = "unauthorized" | "insufficient_scope" | "invalid_request" | "not_found";
+export type ApiErrorCode = "unauthorized" | "insufficient_scope" | "invalid_request" | "not_found" | "method_not_allowed";
 
 /** The API's one error shape: `{ "error": { "code", "message" } }`, never cached. */
 export function apiError(status: number, code: ApiErrorCode, message: string, headers: Record<string, string> = {}): Response {
@@ -6,4 +6,9 @@ export function apiError(status: number, code: ApiErrorCode, message: string, he
     status,
     headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },
   });
+}
+
+/** A method the endpoint does not take: the API's JSON error with `Allow`, not the HTML app's. */
+export function methodNotAllowed(allow: "GET" | "PUT" | "POST"): Response {
+  return apiError(405, "method_not_allowed", `Use ${allow}.`, { Allow: allow });
 }

@@ -28,7 +28,7 @@ const apiRequest = (path: string, key?: string) => new Request(`http://localhost
 
 async function newKey(scopes: ApiScope[], name = "Test ERP"): Promise<string> {
   const result = await createApiKey({ staff, name, scopes });
-  if (!result.ok) throw new Error(JSON.stringify(result.fieldErrors));
+  if (!result.ok) throw new Error(JSON.stringify(result));
   return result.key;
 }
 

@@ -6,6 +6,15 @@ export interface CsvRecord {
 
 export class CsvSyntaxError extends Error {}
 
+/** A CSV file's text, or null when its bytes are not UTF-8 (Excel's plain "CSV" is Windows-1252): never guessed, never stored as U+FFFD. */
+export function decodeCsvFile(bytes: ArrayBuffer): string | null {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A small RFC 4180 parser: quoted fields, "" escapes, commas and newlines inside quotes, CRLF or LF
  * line ends, a leading UTF-8 BOM trimmed. Blank lines are skipped but still counted, so row numbers match a spreadsheet's.
@@ -42,6 +51,7 @@ export function parseCsv(input: string): CsvRecord[] {
         if (next !== undefined && next !== "," && next !== "\n" && next !== "\r") throw new CsvSyntaxError(`Row ${row + 1}: unexpected character after a closing quote.`);
         continue;
       }
+      if (c === "\u0000") throw new CsvSyntaxError(`Row ${row + 1} contains a NUL character (U+0000): this is not a CSV text file. Save it as CSV (UTF-8) and try again.`);
       field += c;
       i += 1;
       continue;
@@ -58,6 +68,9 @@ export function parseCsv(input: string): CsvRecord[] {
     } else if (c === "\r" || c === "\n") {
       endRecord();
       i += c === "\r" && text[i + 1] === "\n" ? 2 : 1;
+    } else if (c === "\u0000") {
+      // A binary file (or UTF-16) pasted as CSV; PostgreSQL text could not hold it anyway.
+      throw new CsvSyntaxError(`Row ${row + 1} contains a NUL character (U+0000): this is not a CSV text file. Save it as CSV (UTF-8) and try again.`);
     } else {
       field += c;
       i += 1;

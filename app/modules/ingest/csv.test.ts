@@ -42,6 +42,15 @@ describe("parseCsv", () => {
     const errors = readCsv("customers", "external_id,number,name,billing_email,currency,contact_mail,contact_name\nX,1,N,,USD,,").errors;
     expect(errors.map((e) => e.message)).toEqual(["Unknown columns: contact_mail.", "Missing columns: contact_email."]);
   });
+  it("refuses a NUL character (binary or UTF-16 file) as a file-level error, quoted or not, and the preview writes nothing", async () => {
+    for (const row of ["X\u0000,1,N,,USD,a@b.example,", '"X\u0000",1,N,,USD,a@b.example,']) {
+      const text = `${CUSTOMER_HEADER}\n${row}`;
+      expect(readCsv("customers", text).errors).toEqual([{ row: 0, column: "(file)", message: expect.stringContaining("Row 2 contains a NUL character") }]);
+      // Before: PostgreSQL failed the preview's lookup ("invalid byte sequence"), a 500.
+      await expect(previewCsv("customers", text)).resolves.toMatchObject({ records: [], errors: [{ column: "(file)" }] });
+      await expect(importCsv({ kind: "customers", text, staffUserId: staffId, ip: null })).resolves.toMatchObject({ ok: false });
+    }
+  });
 });
 
 describe("invoice CSV import", () => {

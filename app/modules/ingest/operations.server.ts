@@ -6,6 +6,7 @@ import { authenticateApiKey, type ApiKey } from "~/modules/api/authenticate-api-
 import { BatchRequest } from "~/modules/api/schemas";
 import type { ApiScope } from "~/modules/api/scopes";
 import { sha256 } from "~/modules/auth/secrets.server";
+import { findUnstorableText, hasNul, NUL_MESSAGE } from "~/utils/nul";
 import { createCreditMemo } from "./create-credit-memo.server";
 import { getInvoiceByExternalId } from "./get-invoice.server";
 import { recordOfflinePayment } from "./record-offline-payment.server";
@@ -30,6 +31,9 @@ const OPERATIONS: Record<OperationName, { scope: ApiScope; run: (a: { key: ApiKe
 export async function runOperation(key: ApiKey, name: OperationName, externalId: string | undefined, body: unknown): Promise<IngestResult> {
   const op = OPERATIONS[name];
   if (!key.scopes.includes(op.scope)) return new IngestError(403, "insufficient_scope", `This API key lacks the "${op.scope}" scope.`).toResult();
+  if (externalId !== undefined && hasNul(externalId)) {
+    return new IngestError(422, "invalid_request", "The external id is invalid; see details.", [{ path: "external_id", message: `The external id ${NUL_MESSAGE}.` }]).toResult();
+  }
   return toResult(() => op.run({ key, externalId, body }));
 }
 
@@ -93,7 +97,13 @@ export async function authenticateAnyScope(request: Request): Promise<ApiKey> {
 
 /** Reads a JSON request body; answers 400 `invalid_request` when it is not JSON. */
 export async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
+  let text: string;
+  try {
+    // Fatal: bytes that are not UTF-8 (a Latin-1 export) are refused, not stored as U+FFFD.
+    text = new TextDecoder("utf-8", { fatal: true }).decode(await request.arrayBuffer());
+  } catch {
+    throw new IngestError(400, "invalid_request", "The request body is not valid UTF-8. Send JSON encoded as UTF-8.");
+  }
   if (text.trim() === "") return undefined;
   let body: unknown;
   try {
@@ -101,23 +111,9 @@ export async function readJson(request: Request): Promise<unknown> {
   } catch {
     throw new IngestError(400, "invalid_request", "The request body is not valid JSON.");
   }
-  // NUL is never valid text and PostgreSQL cannot store it: refuse it wherever it is, even in
-  // fields a schema would pass through (the schemas refuse the other control characters).
-  const nul = pathOfNul(body, "");
-  if (nul !== null) throw new IngestError(422, "invalid_request", "The request body contains a NUL character (\\u0000).", [{ path: nul || "(body)", message: "NUL characters are not allowed." }]);
+  const unstorable = findUnstorableText(body);
+  if (unstorable) throw new IngestError(422, "invalid_request", "The request body is invalid; see details.", [{ path: unstorable.path, message: `The value ${unstorable.problem}.` }]);
   return body;
-}
-
-function pathOfNul(value: unknown, path: string, depth = 0): string | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path : null;
-  if (depth > 64 || value === null || typeof value !== "object") return null;
-  for (const [key, item] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (key.includes("\u0000")) return at;
-    const found = pathOfNul(item, at, depth + 1);
-    if (found !== null) return found;
-  }
-  return null;
 }
 
 /** The HTTP face of one operation: authenticate with its scope, check the method, read the body, answer JSON. */

@@ -2,6 +2,7 @@ import { and, inArray } from "drizzle-orm";
 import { invoices, type Invoice } from "#db/schema/invoices";
 import type { Tx } from "~/db.server";
 import { inReadersAccount, payerScope } from "./scope.server";
+import { hasNul } from "~/utils/nul";
 
 /**
  * Locks the chosen invoices of one account for the rest of the transaction — only those the
@@ -13,7 +14,11 @@ export async function lockPayerInvoices(tx: Tx, input: { ids: string[]; accountI
     .select()
     .from(invoices)
     .where(
-and(inArray(invoices.id, input.ids), inReadersAccount(payerScope(input.userId), invoices.accountId, input.accountId)),
+      and(
+        // U+0000 would fail the query (PostgreSQL text cannot hold it): such an id matches nothing.
+        inArray(invoices.id, input.ids.filter((id) => !hasNul(id))),
+        inReadersAccount(payerScope(input.userId), invoices.accountId, input.accountId),
+      ),
     )
     .orderBy(invoices.id)
     .for("update");

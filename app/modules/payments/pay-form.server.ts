@@ -4,12 +4,15 @@ import { paymentAllocations, payments, savedPaymentMethods } from "#db/schema/pa
 import { db } from "~/db.server";
 import { payableAmount } from "~/modules/invoices/payable";
 import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
+import { hasNul } from "~/utils/nul";
 
 /**
  * What the pay page shows: the chosen invoices of the payer's active account with what is
  * still payable on each, and any payment already under way for them.
  */
-export async function loadPayForm(payer: { userId: string; accountId: string }, invoiceIds: string[]) {
+export async function loadPayForm(payer: { userId: string; accountId: string }, chosenIds: string[]) {
+  // An id PostgreSQL cannot even compare (U+0000) is no invoice of theirs: dropped, like a stranger's id.
+  const invoiceIds = chosenIds.filter((id) => !hasNul(id));
   if (invoiceIds.length === 0) return { invoices: [], paymentsUnderWay: [], savedCards: [] };
   const rows = await db
     .select({

@@ -36,6 +36,8 @@ export async function refundPayment(input: RefundInput): Promise<RefundResult> {
   if (input.reason && input.reason.length > 500) return { ok: false, message: "Keep the reason under 500 characters." };
   const badCharacters = input.reason ? freeTextProblem(input.reason) : null;
   if (badCharacters) return { ok: false, message: `Reason: ${badCharacters}` };
+  // Each part is checked against its allocation's refundable amount on its own: an invoice twice would add up past it.
+  if (new Set(parts.map((p) => p.invoiceId)).size !== parts.length) return { ok: false, message: "Each invoice can appear only once." };
 
   const reserved = await db.transaction(async (tx): Promise<RefundResult & { total?: number; intent?: string | null }> => {
     const [payment] = await tx.select().from(payments).where(eq(payments.id, input.paymentId)).for("update");

@@ -9,6 +9,7 @@ import { recordEvent } from "~/modules/events/record-event.server";
 import { stripe } from "~/modules/stripe/client.server";
 import { lockPayerInvoices } from "~/modules/invoices/lock-payer-invoices.server";
 import { payableAmount } from "~/modules/invoices/payable";
+import { hasNul } from "~/utils/nul";
 import { checkAllocations, type AllocationProblem } from "./allocation-rules";
 import { chargeSavedCard } from "./charge-saved-card.server";
 import { lockPayment, releasePayment } from "./reserve.server";
@@ -100,10 +101,13 @@ async function reserve(
     if (problems.length > 0) return { ok: false as const, problems };
     let savedMethod: string | null = null;
     if (input.savedMethodId) {
-      const [saved] = await tx
-        .select()
-        .from(savedPaymentMethods)
-        .where(and(eq(savedPaymentMethods.id, input.savedMethodId), eq(savedPaymentMethods.accountId, input.accountId), isNull(savedPaymentMethods.removedAt), eq(savedPaymentMethods.type, "card")));
+      // An id with U+0000 (a tampered form) is no saved card: the query could not even run.
+      const [saved] = hasNul(input.savedMethodId)
+        ? []
+        : await tx
+            .select()
+            .from(savedPaymentMethods)
+            .where(and(eq(savedPaymentMethods.id, input.savedMethodId), eq(savedPaymentMethods.accountId, input.accountId), isNull(savedPaymentMethods.removedAt), eq(savedPaymentMethods.type, "card")));
       if (!saved) return { ok: false as const, problems: [{ invoiceId: null, message: "That saved card is no longer available. Choose another way to pay." }] };
       savedMethod = saved.stripePaymentMethodId;
     }

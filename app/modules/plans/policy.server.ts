@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { users } from "#db/schema/accounts";
 import { planFrequencies, planPolicies, type PlanPolicyRules } from "#db/schema/plans";
 import { db, type Executor } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
@@ -40,7 +41,10 @@ export type PlanRulesProblems = Partial<Record<keyof PlanPolicyRules, string>>;
 export async function updatePlanRules(
   input: unknown,
   actor: { userId: string; ip: string | null },
-): Promise<{ ok: true; rules: PlanPolicyRules } | { ok: false; problems: PlanRulesProblems }> {
+): Promise<{ ok: true; rules: PlanPolicyRules } | { ok: false; forbidden?: undefined; problems: PlanRulesProblems } | { ok: false; forbidden: true; message: string }> {
+  // The rules bind every payer's plans: only an AR admin changes them, checked here and not only by the page.
+  const [who] = await db.select({ role: users.role }).from(users).where(eq(users.id, actor.userId));
+  if (who?.role !== "ar_admin") return { ok: false, forbidden: true, message: "Only an AR admin can change the payment plan rules." };
   const parsed = planRulesSchema.safeParse(input);
   if (!parsed.success) {
     const problems: PlanRulesProblems = {};

@@ -1,5 +1,6 @@
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { assertFormContentType, formRefusal } from "~/utils/read-form.server";
+import { hasNul, NUL_MESSAGE } from "~/utils/nul";
 import { checkFile, fileTooLargeMessage, formatBytes, MAX_FILE_BYTES, MAX_FILES_PER_UPLOAD, safeFilename } from "./upload-policy";
 
 const MiB = 1024 * 1024;
@@ -22,7 +23,8 @@ export type UploadFormOptions = { fileField?: string; maxFiles?: number; maxFile
  * file is held in memory, and the whole body is capped. Files that break the policy come back in
  * `rejected` with a message for the payer, and the other fields are kept, so nothing else the
  * payer typed is lost. Throws a 413 Response when the body is over the hard cap, a 415 when it is
- * not multipart at all, and a 400 Response when it is not a readable multipart form.
+ * not multipart at all, and a 400 Response when it is not a readable multipart form or a text
+ * field holds U+0000.
  */
 export async function readUploadForm(request: Request, options: UploadFormOptions = {}): Promise<UploadForm> {
   const { fileField = "files", maxFiles = MAX_FILES_PER_UPLOAD, maxFileBytes = MAX_FILE_BYTES } = options;
@@ -62,7 +64,8 @@ export async function readUploadForm(request: Request, options: UploadFormOption
         throw plainResponse(400, `The form has a file in the field "${name.slice(0, 40)}", where text was expected. Reload the page and submit the form again.`);
       }
       form.fields[name] = await readText(data);
-      if (form.fields[name]?.includes("\u0000")) throw plainResponse(400, "The form contains a NUL character, which is never part of valid text. Remove it and submit the form again.");
+      // No browser sends U+0000 from a text box; PostgreSQL could not store it (a 500 before).
+      if (hasNul(name) || hasNul(form.fields[name] ?? "")) throw plainResponse(400, `The form field "${name.replace(/[^\w-]/g, "")}" ${NUL_MESSAGE}. Remove it and try again.`);
       return undefined;
     }
 

@@ -160,3 +160,11 @@ describe("readUploadForm", () => {
     expect((await refusal(readUploadForm(post([["files", new File([pdf()], "a=b.pdf")]])))).status).toBe(400);
   });
 });
+
+describe("text PostgreSQL cannot store", () => {
+  it("refuses U+0000 in a text field with a 400 naming the field", async () => {
+    const { status, text } = await refusal(readUploadForm(post([["intent", "reply"], ["body", "hello\u0000there"]])));
+    expect(status).toBe(400);
+    expect(text).toBe('The form field "body" contains a NUL character (U+0000), which cannot be stored. Remove it and try again.');
+  });
+});
