@@ -236,10 +236,10 @@ test("U+0000 in a form, an upload form, a CSV import or an API body answers 4xx 
   expect(await sql`select 1 from accounts where number in ('P-NUL', 'P-SUR', 'P-LAT')`).toHaveLength(0);
 });
 
-// FIXME(edge: server/http.ts): U+0000 anywhere in the URL (a path segment or a query value) reaches
-// PostgreSQL and fails the query with a 500 on every page that looks an id or a search up. One
-// check where requests come in (400 for %00 in the URL) covers them all.
-test.fixme("U+0000 in a URL path or query answers 4xx, not 500", async ({ page, signInAs }) => {
+// U+0000 anywhere in the URL (a path segment or a query value) used to reach PostgreSQL and fail
+// the query with a 500 on every page that looks an id or a search up; the edge refuses it
+// (pathGuard in server/http.ts).
+test("U+0000 in a URL path or query answers 4xx, not 500", async ({ page, signInAs }) => {
   await signInAs(demo.pat);
   for (const path of ["/invoices/%00", "/invoices/%00/pdf", "/disputes/%00", "/payments/%00", "/payments/%00/receipt", "/plans/%00", "/attachments/%00", "/invoices?q=%00"]) {
     const status = await statusOf(page.request, path);
@@ -254,11 +254,10 @@ test.fixme("U+0000 in a URL path or query answers 4xx, not 500", async ({ page, 
   }
 });
 
-// FIXME(inputs: app/utils/request.server.ts formValues, and the routes reading request.formData()):
-// U+0000 in a plain (urlencoded) form field reaches PostgreSQL in use cases that take free text
-// (a dispute's credit note here; plan decline reasons, refund reasons and others the same way) and
-// fails the insert with a 500. Refusing it where form bodies are read covers every action.
-test.fixme("U+0000 in a urlencoded form field answers 400, not 500", async ({ page, signInAs }) => {
+// U+0000 in a plain (urlencoded) form field used to reach PostgreSQL in use cases that take free
+// text (a dispute's credit note here; plan decline reasons, refund reasons the same way) and fail
+// the insert with a 500; the one form reader (app/utils/read-form.server.ts) refuses it.
+test("U+0000 in a urlencoded form field answers 400, not 500", async ({ page, signInAs }) => {
   const [dispute] = await sql<{ id: string }[]>`
     select d.id from disputes d where d.status not in ('withdrawn', 'credited', 'rejected', 'resolved') order by d.id limit 1`;
   await signInAs(demo.admin);

@@ -218,6 +218,17 @@ describe("paths routing would read differently", () => {
     expect(actions).toEqual([]);
   });
 
+  it("refuses NUL and broken percent-encoding in the target with 400, in the client's format", async () => {
+    for (const path of ["/form/%00", "/form?q=%00", "/form?q=a%00b", "/%", "/form/%E0%A4%A", "/api/v1/%zz"]) {
+      const res = await send("GET", path);
+      expect(res.status, path).toBe(400);
+      if (path.startsWith("/api/")) expect(JSON.parse(res.body)).toMatchObject({ error: { code: "invalid_request" } });
+      else expect(res.body, path).toMatch(/^This address is not valid/);
+    }
+    // A stray "%" in a query is read as typed, as browsers and URLSearchParams do.
+    expect((await send("GET", "/cached?q=50%")).status).toBe(200);
+  });
+
   it("keeps the CSRF check on a path with a doubled slash", async () => {
     const res = await send("POST", "//form", { headers: { ...formHeaders, Origin: "http://evil.example" }, body: form({ note: "csrf" }) });
     expect(res.status).toBe(403);

@@ -141,8 +141,29 @@ export function pathGuard(req: Request, res: Response, next: NextFunction) {
     res.status(400).set("Cache-Control", "no-store").type("text/plain").send("This address is not valid: it contains \".\" or \"..\" path segments or a backslash.");
     return;
   }
+  const problem = targetEncodingProblem(originForm(req) ?? "");
+  if (problem) return refuse(req, res, 400, "invalid_request", `This address is not valid: ${problem}.`);
   next();
 }
+
+// U+0000 anywhere in the path or query, encoded or not: no id or filter of ours holds it, and
+// PostgreSQL cannot store or compare it (a query carrying it fails with a 500).
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
+const NUL_IN_TARGET = /%00|\u0000/i;
+
+/** Why a request target cannot be read (bad percent-encoding, NUL), or null when it is fine. */
+export function targetEncodingProblem(target: string): string | null {
+  if (NUL_IN_TARGET.test(target)) return "it contains a NUL character (%00)";
+  // The query is read leniently (URLSearchParams keeps a stray "%" as is); the path is not.
+  const path = target.split("?")[0]!;
+  try {
+    decodeURIComponent(path);
+  } catch {
+    return "it has a broken percent-encoding (such as % not followed by two hex digits)";
+  }
+  return null;
+}
+
 
 const PAGE_METHODS = ["GET", "HEAD", "POST"];
 // The API answers 405 with its own JSON for a method a route does not take.

@@ -59,7 +59,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   switch (intent) {
     case "authorize": {
-      const result = await openSetupCheckout(planId);
+      const result = await openSetupCheckout(planId, { userId: payer.user.id, accountId });
       if (result.ok) throw redirect(result.url);
       return fail(result.message);
     }

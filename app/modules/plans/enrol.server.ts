@@ -110,7 +110,7 @@ export async function enrolInPlan(input: EnrolInput): Promise<EnrolResult> {
     if (again) return { ok: true, planId: again, checkoutUrl: null };
     throw error;
   }
-  const checkout = await openSetupCheckout(planId);
+  const checkout = await openSetupCheckout(planId, { userId: input.payer.userId, accountId: input.accountId });
   return { ok: true, planId, checkoutUrl: checkout.ok ? checkout.url : null };
 }
 

@@ -293,7 +293,12 @@ describe("paying ahead and replacing the method", () => {
     const { planId, checkoutUrl } = await enrol([chosen[0]!.id], { count: 2 });
     await submitHostedCheckout(checkoutUrl, { card: "4000000000000341" });
     await settle(installmentIs(planId, 1, "failed"));
-    const replace = await openSetupCheckout(planId);
+    // Another payer (Olivia, of Globex) cannot open a setup session for Pat's plan.
+    const [olivia] = await db.select().from(users).where(eq(users.email, "olivia@globex.example"));
+    const [globex] = await db.select().from(accounts).where(eq(accounts.name, "Globex Corporation"));
+    expect(await openSetupCheckout(planId, { userId: olivia!.id, accountId: globex!.id })).toMatchObject({ ok: false });
+    expect(await openSetupCheckout(planId, { userId: olivia!.id, accountId })).toMatchObject({ ok: false });
+    const replace = await openSetupCheckout(planId, { userId: payer.userId, accountId });
     if (!replace.ok) throw new Error(replace.message);
     await submitHostedCheckout(replace.url, { card: "4242424242424242" });
     await settle(installmentIs(planId, 1, "paid"));

@@ -8,6 +8,7 @@ import { recordEvent } from "~/modules/events/record-event.server";
 import { enqueueJob } from "~/modules/jobs/enqueue.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { describeMethod } from "~/modules/payments/observe-stripe.server";
+import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
 import { ensureStripeCustomer } from "~/modules/payments/start-payment.server";
 import { stripe } from "~/modules/stripe/client.server";
 import { now, today } from "~/utils/clock";
@@ -28,8 +29,12 @@ export type SetupCheckoutResult = { ok: true; url: string } | { ok: false; messa
  * Opens Stripe Checkout in setup mode so the payer authorizes the card or bank account the plan
  * will charge (first time, or to replace it). An open session is reused rather than duplicated.
  */
-export async function openSetupCheckout(planId: string): Promise<SetupCheckoutResult> {
-  const [plan] = await db.select().from(paymentPlans).where(eq(paymentPlans.id, planId));
+export async function openSetupCheckout(planId: string, payer: { userId: string; accountId: string }): Promise<SetupCheckoutResult> {
+  // In the payer's scope: a plan of another account is as absent as one that does not exist.
+  const [plan] = await db
+    .select()
+    .from(paymentPlans)
+    .where(and(eq(paymentPlans.id, planId), inReadersAccount(payerScope(payer.userId), paymentPlans.accountId, payer.accountId)));
   if (!plan || !AUTHORIZABLE.includes(plan.status)) return { ok: false, message: "This plan can no longer take a payment method." };
   try {
     if (plan.setupCheckoutSessionId && plan.setupCheckoutUrl) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { UserRole } from "#db/schema/accounts";
 import { webhookEventTypes } from "./event-types";
+import { singleLineProblem } from "~/utils/text";
 
 /** Who acts: every use case that changes an endpoint or sends to it checks the role itself. */
 export interface StaffActor {
@@ -32,7 +33,15 @@ export const endpointUrlSchema = z
     else if (url.username || url.password) ctx.addIssue({ code: "custom", message: "Leave user names and passwords out of the URL: deliveries are signed." });
   });
 
-export const descriptionSchema = z.string().trim().max(200, "Keep the description under 200 characters.");
+export const descriptionSchema = z
+  .string()
+  .trim()
+  .max(200, "Keep the description under 200 characters.")
+  // Shown to staff beside the URL: bidi controls could make it read as something it is not.
+  .superRefine((text, ctx) => {
+    const problem = singleLineProblem(text);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
 
 export const eventTypesSchema = z.array(z.string()).superRefine((types, ctx) => {
   const unknown = types.filter((t) => !(webhookEventTypes as string[]).includes(t));

@@ -173,6 +173,9 @@ describe("endpoints", () => {
     expect(JSON.stringify(listed)).not.toContain(created.secret.slice(6));
     const detail = await getEndpointWithDeliveries(created.endpointId);
     expect(JSON.stringify(detail)).not.toContain(created.secret.slice(6));
+    // A description that would read differently than it is stored (bidi override) is refused.
+    const bidi = await updateEndpoint({ staff, endpointId: created.endpointId, url: "https://backoffice.example/v2", description: "Back office \u202Eevil", eventTypes: [] });
+    expect(bidi).toMatchObject({ ok: false, fieldErrors: { description: expect.stringMatching(/control characters/) } });
     expect((await updateEndpoint({ staff, endpointId: created.endpointId, url: "https://backoffice.example/v2", description: "v2", eventTypes: [] })).ok).toBe(true);
     const audits = await db.select().from(auditLog).where(eq(auditLog.subjectId, created.endpointId));
     expect(audits.map((a) => a.action).sort()).toEqual(["webhook_endpoint.created", "webhook_endpoint.updated"]);
