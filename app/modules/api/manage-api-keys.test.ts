@@ -45,7 +45,7 @@ describe("API keys are managed by AR admins only", () => {
 
   it("answers a name with control characters and a key id with U+0000 with a message, not a database error", async () => {
     const admin = { userId: adminId, ip: null };
-    expect(await createApiKey({ staff: admin, name: "ERP\u0000", scopes: ["events:read"] })).toMatchObject({ ok: false, fieldErrors: { name: expect.stringMatching(/letters, digits/) } });
+    expect(await createApiKey({ staff: admin, name: "ERP\u0000", scopes: ["events:read"] })).toMatchObject({ ok: false, fieldErrors: { name: expect.stringMatching(/control characters/) } });
     expect(await createApiKey({ staff: admin, name: "ERP\u001b[31m", scopes: ["events:read"] })).toMatchObject({ ok: false, fieldErrors: { name: expect.any(String) } });
     expect(await revokeApiKey({ staff: admin, keyId: "key_\u0000" })).toEqual({ ok: false, message: "This key does not exist or is already revoked." });
   });
