@@ -4,6 +4,7 @@ import { paymentAllocations, payments, refundAllocations, refunds, type Refund }
 import type { Tx } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
+import { restorePaid } from "~/modules/invoices/paid-amount.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { arAdmins, refundFailedEmail, staffPaymentFacts } from "~/modules/notifications/staff-payment-emails";
 
@@ -23,21 +24,10 @@ export async function failRefund(tx: Tx, refund: Refund, failureReason: string |
   if (refund.status === "succeeded" && parts.length) {
     const locked = await tx.select().from(invoices).where(inArray(invoices.id, parts.map((p) => p.invoiceId).sort())).orderBy(invoices.id).for("update");
     for (const part of parts) {
-      const invoice = locked.find((i) => i.id === part.invoiceId)!;
-      const room = Math.max(0, invoice.total - invoice.amountPaid - invoice.amountCredited - invoice.amountPending - invoice.amountDisputed);
-      const applied = Math.min(part.amount, room);
-      unapplied += part.amount - applied;
-      const [updated] = await tx
-        .update(invoices)
-        .set({
-          amountPaid: sql`${invoices.amountPaid} + ${applied}`,
-          status: sql`case when ${invoices.status} = 'open' and ${invoices.total} - ${invoices.amountPaid} - ${applied} - ${invoices.amountCredited} <= 0 then 'paid' else ${invoices.status} end`,
-          updatedAt: sql`now()`,
-        })
-        .where(eq(invoices.id, part.invoiceId))
-        .returning({ id: invoices.id, number: invoices.number, status: invoices.status });
-      if (updated?.status === "paid" && invoice.status !== "paid") {
-        await recordEvent(tx, { type: "invoice.paid", accountId: payment!.accountId, subjectType: "invoice", subjectId: updated.id, data: { number: updated.number, paymentId: payment!.id, refundId: refund.id } });
+      const restored = await restorePaid(tx, locked.find((i) => i.id === part.invoiceId)!, part.amount);
+      unapplied += restored.unapplied;
+      if (restored.closed) {
+        await recordEvent(tx, { type: "invoice.paid", accountId: payment!.accountId, subjectType: "invoice", subjectId: restored.closed.id, data: { number: restored.closed.number, paymentId: payment!.id, refundId: refund.id } });
       }
     }
   }

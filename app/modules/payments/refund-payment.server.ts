@@ -12,6 +12,7 @@ import { formatMoney } from "~/utils/money";
 import { failRefund } from "./fail-refund.server";
 import { emailFacts } from "./sync-payment.server";
 import { freeTextProblem } from "~/utils/text";
+import { takeBackPaid } from "~/modules/invoices/paid-amount.server";
 
 export interface RefundInput {
   staff: { userId: string; ip: string | null };
@@ -131,16 +132,8 @@ async function settleRefund(tx: Tx, refund: Refund) {
   const parts = await tx.select().from(refundAllocations).where(eq(refundAllocations.refundId, refund.id));
   await tx.select({ id: invoices.id }).from(invoices).where(inArray(invoices.id, parts.map((p) => p.invoiceId).sort())).orderBy(invoices.id).for("update");
   for (const part of parts) {
-    const [invoice] = await tx
-      .update(invoices)
-      .set({
-        amountPaid: sql`${invoices.amountPaid} - ${part.amount}`,
-        status: sql`case when ${invoices.status} = 'paid' then 'open' else ${invoices.status} end`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(invoices.id, part.invoiceId))
-      .returning({ id: invoices.id, number: invoices.number });
-    await recordEvent(tx, { type: "invoice.reopened", accountId: payment!.accountId, subjectType: "invoice", subjectId: invoice!.id, data: { number: invoice!.number, refundId: refund.id, amount: part.amount } });
+    const invoice = await takeBackPaid(tx, part.invoiceId, part.amount);
+    await recordEvent(tx, { type: "invoice.reopened", accountId: payment!.accountId, subjectType: "invoice", subjectId: invoice.id, data: { number: invoice.number, refundId: refund.id, amount: part.amount } });
   }
   await tx.update(refunds).set({ status: "succeeded", settledAt: new Date() }).where(eq(refunds.id, refund.id));
   await recordEvent(tx, {

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { invoices } from "#db/schema/invoices";
 import { chargebackAllocations, chargebacks, paymentAllocations, payments, type Chargeback, type Payment } from "#db/schema/payments";
 import type { Tx } from "~/db.server";
+import { restorePaid } from "~/modules/invoices/paid-amount.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 
 /**
@@ -33,19 +34,8 @@ export async function reinstateChargeback(tx: Tx, payment: Payment, chargeback: 
     if (give <= 0) break;
     left -= give;
     restored += give;
-    const invoice = locked.find((i) => i.id === part.invoiceId)!;
-    const room = Math.max(0, invoice.total - invoice.amountPaid - invoice.amountCredited - invoice.amountPending - invoice.amountDisputed);
-    const applied = Math.min(give, room);
-    unapplied += give - applied;
-    const [updated] = await tx
-      .update(invoices)
-      .set({
-        amountPaid: sql`${invoices.amountPaid} + ${applied}`,
-        status: sql`case when ${invoices.status} = 'open' and ${invoices.total} - ${invoices.amountPaid} - ${applied} - ${invoices.amountCredited} <= 0 then 'paid' else ${invoices.status} end`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(invoices.id, part.invoiceId))
-      .returning({ id: invoices.id, number: invoices.number, status: invoices.status });
+    const back = await restorePaid(tx, locked.find((i) => i.id === part.invoiceId)!, give);
+    unapplied += back.unapplied;
     await tx
       .update(paymentAllocations)
       .set({ amountChargedBack: sql`${paymentAllocations.amountChargedBack} - ${give}` })
@@ -54,8 +44,8 @@ export async function reinstateChargeback(tx: Tx, payment: Payment, chargeback: 
       .update(chargebackAllocations)
       .set({ amount: sql`${chargebackAllocations.amount} - ${give}` })
       .where(and(eq(chargebackAllocations.chargebackId, chargeback.id), eq(chargebackAllocations.invoiceId, part.invoiceId)));
-    if (updated?.status === "paid" && invoice.status !== "paid") {
-      await recordEvent(tx, { type: "invoice.paid", accountId: payment.accountId, subjectType: "invoice", subjectId: updated.id, data: { number: updated.number, paymentId: payment.id, chargebackId: chargeback.id } });
+    if (back.closed) {
+      await recordEvent(tx, { type: "invoice.paid", accountId: payment.accountId, subjectType: "invoice", subjectId: back.closed.id, data: { number: back.closed.number, paymentId: payment.id, chargebackId: chargeback.id } });
     }
   }
   await tx.update(payments).set({ amountChargedBack: sql`${payments.amountChargedBack} - ${restored}`, updatedAt: new Date() }).where(eq(payments.id, payment.id));

@@ -3,6 +3,7 @@ import { invoices } from "#db/schema/invoices";
 import { chargebackAllocations, chargebacks, paymentAllocations, payments, type Chargeback, type Payment } from "#db/schema/payments";
 import type { Tx } from "~/db.server";
 import { recordEvent } from "~/modules/events/record-event.server";
+import { takeBackPaid } from "~/modules/invoices/paid-amount.server";
 
 /**
  * Stripe took `amount` of the payment back: reverse that much of the payment off its invoices,
@@ -33,15 +34,7 @@ export async function withdrawChargeback(tx: Tx, payment: Payment, chargeback: C
   await tx.select({ id: invoices.id }).from(invoices).where(inArray(invoices.id, parts.map((p) => p.invoiceId).sort())).orderBy(invoices.id).for("update");
   const reopened: Array<{ invoiceId: string; number: string; amount: number }> = [];
   for (const part of parts) {
-    const [invoice] = await tx
-      .update(invoices)
-      .set({
-        amountPaid: sql`${invoices.amountPaid} - ${part.amount}`,
-        status: sql`case when ${invoices.status} = 'paid' then 'open' else ${invoices.status} end`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(invoices.id, part.invoiceId))
-      .returning({ id: invoices.id, number: invoices.number });
+    const invoice = await takeBackPaid(tx, part.invoiceId, part.amount);
     await tx
       .update(paymentAllocations)
       .set({ amountChargedBack: sql`${paymentAllocations.amountChargedBack} + ${part.amount}` })
@@ -54,10 +47,10 @@ export async function withdrawChargeback(tx: Tx, payment: Payment, chargeback: C
       type: "invoice.reopened",
       accountId: payment.accountId,
       subjectType: "invoice",
-      subjectId: invoice!.id,
-      data: { number: invoice!.number, paymentId: payment.id, chargebackId: chargeback.id, stripeDisputeId: chargeback.stripeDisputeId, amount: part.amount },
+      subjectId: invoice.id,
+      data: { number: invoice.number, paymentId: payment.id, chargebackId: chargeback.id, stripeDisputeId: chargeback.stripeDisputeId, amount: part.amount },
     });
-    reopened.push({ invoiceId: invoice!.id, number: invoice!.number, amount: part.amount });
+    reopened.push({ invoiceId: invoice.id, number: invoice.number, amount: part.amount });
   }
   const total = parts.reduce((s, p) => s + p.amount, 0);
   await tx.update(payments).set({ amountChargedBack: sql`${payments.amountChargedBack} + ${total}`, updatedAt: new Date() }).where(eq(payments.id, payment.id));
