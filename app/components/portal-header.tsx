@@ -63,11 +63,12 @@ export function PortalHeader({ companyName, userName, accounts, activeAccount }:
             </p>
           )}
         </div>
-        <details ref={menu} className="shrink-0">
+        <details ref={menu} className="group shrink-0">
           <summary className="flex min-h-11 min-w-11 cursor-pointer list-none items-center justify-center rounded-md px-3 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-100 [&::-webkit-details-marker]:hidden">
             Menu
           </summary>
-          <div className="absolute inset-x-0 top-full z-20 border-b border-slate-200 bg-white px-4 pt-2 pb-4 shadow-md">
+          {/* Not laid out while closed: a closed <details> would position it against itself. */}
+          <div className="absolute inset-x-0 top-full z-20 hidden border-b border-slate-200 bg-white px-4 pt-2 pb-4 shadow-md group-open:block">
             <nav aria-label="Main">
               <ul className="grid gap-1">
                 {sections.map((s) => (
