@@ -32,9 +32,11 @@ export default defineConfig({
   projects: [
     { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testIgnore: [moneySpecs, /plans\.spec\.ts/, /malformed-input\.spec\.ts/] },
     { name: "phone", use: { ...devices["Pixel 7"], launchOptions: chromium }, testMatch: /responsive\.spec\.ts/ },
+    // The narrowest common Android width: the same checks at 360 px.
+    { name: "phone-360", use: { ...devices["Pixel 7"], viewport: { width: 360, height: 780 }, screen: { width: 360, height: 780 }, launchOptions: chromium }, testMatch: /responsive\.spec\.ts/ },
     // Payments, credits, disputes and imports change balances and counts that other specs compare
     // with the database: they run after those.
-    { name: "money", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: moneySpecs, dependencies: ["desktop", "phone"] },
+    { name: "money", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: moneySpecs, dependencies: ["desktop", "phone", "phone-360"] },
     // Plans move the portal's clock: they run alone, last.
     { name: "plans", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /plans\.spec\.ts/, dependencies: ["money"] },
     // Malformed input to every route, checking that nothing is written: it compares the whole

@@ -1,8 +1,9 @@
 import type { Page } from "@playwright/test";
 import { demo, expect, expectAccessible, sql, test } from "./support/fixtures";
 
-// Every page, on a desktop and (project "phone") a Pixel 7: WCAG 2.2 AA by axe-core, and no
-// sideways scrolling of the page itself (wide tables scroll inside their own box).
+// Every page, on a desktop and (projects "phone" and "phone-360") a Pixel 7 at 412 and 360 px:
+// WCAG 2.2 AA by axe-core, and no sideways scrolling of the page itself (wide tables scroll inside
+// their own box; the invoice lists become cards, so their Balance is always in view).
 
 /**
  * The page must not be wider than the viewport. On a phone, Chrome grows window.innerWidth to
@@ -45,6 +46,25 @@ async function check(page: Page, path: string, heading: string | RegExp) {
   await expectAccessible(page);
   return response;
 }
+
+/** Below Tailwind's `sm` (640 px) the phone layouts apply. */
+const isPhone = (page: Page) => (page.viewportSize()?.width ?? Number.POSITIVE_INFINITY) < 640;
+
+/** Every row's balance (the last cell) lies inside the viewport: nobody scrolls to see what they owe. */
+async function expectBalancesInView(page: Page) {
+  const viewport = page.viewportSize()!.width;
+  const cells = page.locator("main table tbody tr td:last-child");
+  const count = await cells.count();
+  expect(count).toBeGreaterThan(0);
+  for (let i = 0; i < count; i++) {
+    const box = (await cells.nth(i).boundingBox())!;
+    expect(box.x, `balance of row ${i + 1} starts on screen`).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, `balance of row ${i + 1} ends inside the ${viewport}px viewport`).toBeLessThanOrEqual(viewport);
+  }
+}
+
+/** The default of COMPANY_NAME (the e2e app leaves it unset). */
+const companyName = "Acme Supply Co.";
 
 async function ids() {
   const [invoice] = await sql<{ id: string }[]>`select id from invoices where number = 'INV-10001'`;
@@ -107,7 +127,13 @@ test.describe("payer (two accounts)", () => {
 
   test("invoices list", async ({ page }) => {
     await check(page, "/invoices", "Invoices");
+    await expectBalancesInView(page);
     await check(page, "/invoices?filter=all&sort=balance&dir=desc&page=2", "Invoices");
+    await expectBalancesInView(page);
+  });
+
+  test("account chooser", async ({ page }) => {
+    await check(page, "/account/switch?returnTo=/statement", "Switch account");
   });
 
   test("invoice detail", async ({ page }) => {
@@ -171,6 +197,7 @@ test.describe("AR agent", () => {
 
   test("admin invoices", async ({ page }) => {
     await check(page, "/admin/invoices?filter=all", "Invoices");
+    await expectBalancesInView(page);
   });
 
   test("admin dispute queue and a dispute", async ({ page }) => {
@@ -211,3 +238,161 @@ test.describe("AR admin", () => {
   });
 });
 
+
+test.describe("the payer's header", () => {
+  test.beforeEach(async ({ signInAs }) => {
+    await signInAs(demo.pat);
+  });
+
+  test("names the company, not \"Payment portal\"", async ({ page }) => {
+    await page.goto("/invoices");
+    const header = page.getByRole("banner");
+    await expect(header.getByText(companyName, { exact: true }).filter({ visible: true })).toBeVisible();
+    await expect(header).not.toContainText("Payment portal");
+  });
+
+  test("on a phone: one short row, the sections behind a menu button", async ({ page }) => {
+    test.skip(!isPhone(page), "the phone header");
+    await page.goto("/invoices");
+    const header = page.getByRole("banner");
+    const { height } = (await header.boundingBox())!;
+    const screen = page.viewportSize()!.height;
+    expect(height, `header height of a ${screen}px-high screen`).toBeLessThanOrEqual(screen * 0.12);
+    // The first screen shows the page: its heading sits right under the header.
+    expect((await page.getByRole("heading", { name: "Invoices", level: 1 }).boundingBox())!.y).toBeLessThan(screen * 0.2);
+
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link", { name: "Statement" })).toBeHidden();
+    const menu = header.getByText("Menu", { exact: true });
+    const target = (await menu.boundingBox())!;
+    expect(target.width).toBeGreaterThanOrEqual(44);
+    expect(target.height).toBeGreaterThanOrEqual(44);
+    await menu.click();
+    await expect(nav.getByRole("link", { name: "Statement" })).toBeVisible();
+    await expect(header.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await nav.getByRole("link", { name: "Statement" }).click();
+    await expect(page.getByRole("heading", { name: "Statement of account", level: 1 })).toBeVisible();
+    // The page changed: the menu folded away again.
+    await expect(nav.getByRole("link", { name: "Statement" })).toBeHidden();
+  });
+});
+
+test.describe("the phone header without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the menu opens and the account name leads to the account chooser", async ({ page, signInAs }) => {
+    test.skip(!isPhone(page), "the phone header");
+    await signInAs(demo.pat);
+    await page.goto("/invoices");
+    const header = page.getByRole("banner");
+    await header.getByText("Menu", { exact: true }).click();
+    await header.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Payments" }).click();
+    await expect(page.getByRole("heading", { name: "Payment history", level: 1 })).toBeVisible();
+
+    const account = header.getByRole("link", { name: /Northwind Traders \(C-1001\)\s?, switch account/ });
+    await expect(account).toBeVisible();
+    await account.click();
+    await expect(page.getByRole("heading", { name: "Switch account", level: 1 })).toBeVisible();
+    await page.getByRole("button", { name: /Northwind Traders Canada \(C-1002\)/ }).click();
+    // Back where the payer was, now for the other account.
+    await expect(page).toHaveURL(/\/payments$/);
+    await expect(header.getByRole("link", { name: /Northwind Traders Canada \(C-1002\)\s?, switch account/ })).toBeVisible();
+  });
+});
+
+test.describe("the invoice list on a phone", () => {
+  test.beforeEach(async ({ page, signInAs }) => {
+    test.skip(!isPhone(page), "the phone layout");
+    await signInAs(demo.pat);
+  });
+
+  test("each invoice is a card: number and balance on one line, balances as in the database", async ({ page }) => {
+    await page.goto("/invoices?filter=open");
+    const rows = page.locator("main table tbody tr");
+    const count = await rows.count();
+    expect(count).toBeGreaterThan(3);
+    const viewport = page.viewportSize()!.width;
+    const numbers = await rows.locator("a[data-column=number]").allInnerTexts();
+    const dbBalances = await sql<{ number: string; balance: string; currency: string }[]>`
+      select number, balance::text, currency from invoices where number in ${sql(numbers)}`;
+    const expected = new Map(dbBalances.map((r) => [r.number, `${r.currency} ${(Number(r.balance) / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`]));
+    for (let i = 0; i < count; i++) {
+      const row = rows.nth(i);
+      const card = (await row.boundingBox())!;
+      expect(card.x).toBeGreaterThanOrEqual(0);
+      expect(card.x + card.width).toBeLessThanOrEqual(viewport);
+      const number = (await row.locator("a[data-column=number]").boundingBox())!;
+      const balance = row.locator("td:last-child");
+      const balanceBox = (await balance.boundingBox())!;
+      // A card, not a squeezed table row: the balance is on the number's line, at the right.
+      expect(balanceBox.y).toBeLessThan(number.y + number.height);
+      expect(balanceBox.x).toBeGreaterThan(number.x + number.width);
+      await expect(balance).toContainText(expected.get(numbers[i]!)!);
+      await expect(row.locator("td[data-column=status]")).toBeVisible();
+    }
+  });
+
+  test("tick boxes and links are at least 24×24 px, tick boxes tappable over 44×44 px", async ({ page }) => {
+    await page.goto("/invoices?filter=open");
+    const boxes = page.locator("main input[type=checkbox]:visible");
+    expect(await boxes.count()).toBeGreaterThan(3);
+    const targets = page.locator("main a[href]:visible, main input[type=checkbox]:visible, header a[href]:visible, header summary:visible");
+    const sizes = await targets.evaluateAll((els) =>
+      els.map((el) => {
+        const r = el.getBoundingClientRect();
+        return { what: `${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 30) || el.getAttribute("aria-label")}"`, width: Math.round(r.width * 10) / 10, height: Math.round(r.height * 10) / 10 };
+      }),
+    );
+    expect(sizes.length).toBeGreaterThan(10);
+    expect(sizes.filter((s) => s.width < 24 || s.height < 24), "targets smaller than 24×24 px").toEqual([]);
+    // Each invoice's tick box sits in a label of 44×44 px: tapping near it ticks it.
+    const rowBoxes = page.locator("main tbody input[type=checkbox]");
+    await rowBoxes.first().scrollIntoViewIfNeeded();
+    const label = (await rowBoxes.first().locator("xpath=..").boundingBox())!;
+    expect(label.width).toBeGreaterThanOrEqual(44);
+    expect(label.height).toBeGreaterThanOrEqual(44);
+    await page.mouse.click(label.x + 3, label.y + 3);
+    await expect(rowBoxes.first()).toBeChecked();
+  });
+
+  test("a sticky bar says how many are ticked and their total; select all on this page", async ({ page }) => {
+    await page.goto("/invoices?filter=open");
+    const boxes = page.locator("main tbody input[type=checkbox]");
+    const bar = page.getByTestId("pay-selection-bar");
+    await expect(bar).toHaveCount(0);
+    const sumOf = async (ids: string[]) => {
+      const [row] = await sql<{ total: string }[]>`select sum(balance)::text as total from invoices where id in ${sql(ids)}`;
+      return `USD ${(Number(row!.total) / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
+    };
+
+    await boxes.nth(0).check();
+    await boxes.nth(2).check();
+    const two = [await boxes.nth(0).inputValue(), await boxes.nth(2).inputValue()];
+    const pay = bar.getByRole("button", { name: /^Pay \d+ selected/ });
+    await expect(pay).toHaveText(`Pay 2 selected · ${await sumOf(two)}`);
+    // Sticky: at the top of the list the bar still sits at the bottom of the screen.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const screen = page.viewportSize()!.height;
+    await expect.poll(async () => Math.round((await bar.boundingBox())!.y + (await bar.boundingBox())!.height)).toBeLessThanOrEqual(screen);
+    expect((await bar.boundingBox())!.y).toBeGreaterThan(screen / 2);
+
+    const selectAll = page.getByLabel("Select all on this page");
+    await expect(selectAll).toBeVisible();
+    await selectAll.check();
+    const all = await boxes.evaluateAll((els) => els.map((el) => (el as HTMLInputElement).value));
+    expect(all.length).toBeGreaterThan(2);
+    await expect(pay).toHaveText(`Pay ${all.length} selected · ${await sumOf(all)}`);
+    for (const box of await boxes.all()) await expect(box).toBeChecked();
+
+    await selectAll.uncheck();
+    await expect(bar).toHaveCount(0);
+    for (const box of await boxes.all()) await expect(box).not.toBeChecked();
+
+    // The bar submits the pay form: the pay page gets the ticked invoice.
+    await boxes.nth(1).check();
+    const one = await boxes.nth(1).inputValue();
+    await pay.click();
+    await expect(page).toHaveURL(new RegExp(`/pay\\?invoice=${one}$`));
+    await expect(page.getByRole("heading", { name: "Pay invoices", level: 1 })).toBeVisible();
+  });
+});

@@ -192,6 +192,20 @@ describe("the public origin is APP_URL, not the Host header", () => {
     expect(actions).toEqual(["proxied", "proxied"]);
   });
 
+  it("accepts a form posted without JavaScript (Origin: null under no-referrer) only when Sec-Fetch-Site says same-origin", async () => {
+    actions.length = 0;
+    const same = await send("POST", "/form", { headers: { ...formHeaders, Origin: "null", "Sec-Fetch-Site": "same-origin" }, body: form({ note: "no-js" }) });
+    expect(same.status).toBe(200);
+    expect(actions).toHaveLength(1);
+    for (const site of ["cross-site", "same-site", undefined]) {
+      const headers: Record<string, string> = { ...formHeaders, Origin: "null" };
+      if (site) headers["Sec-Fetch-Site"] = site;
+      const res = await send("POST", "/form", { headers, body: form({ note: "csrf" }) });
+      expect(res.status, `Origin: null with Sec-Fetch-Site ${site ?? "absent"}`).toBe(403);
+    }
+    expect(actions).toHaveLength(1);
+  });
+
   it("refuses a cross-origin form with 403 and a message, whatever the Host says", async () => {
     actions.length = 0;
     const res = await send("POST", "/form", { headers: { ...formHeaders, Origin: "http://evil.example", Host: "evil.example" }, body: form({ note: "x" }) });

@@ -238,7 +238,10 @@ export function csrfGuard(appUrl: string) {
     if (SAFE_METHODS.has(req.method) || isMachinePath(routedPath(req) ?? "")) return next();
     const origin = req.get("origin");
     const site = req.get("sec-fetch-site");
-    const crossOrigin = origin ? origin !== appOrigin : site !== undefined && site !== "same-origin" && site !== "none";
+    // A form posted without JavaScript under our `Referrer-Policy: no-referrer` carries
+    // `Origin: null` (Fetch spec): then only Sec-Fetch-Site can say it came from the portal.
+    const crossOrigin =
+      origin && origin !== "null" ? origin !== appOrigin : origin === "null" ? site !== "same-origin" : site !== undefined && site !== "same-origin" && site !== "none";
     if (crossOrigin) {
       res.status(403).set("Cache-Control", "no-store").type("text/plain").send("This form was sent from another site, so it was refused. Go back to the portal and try again.");
       return;

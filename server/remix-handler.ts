@@ -41,7 +41,9 @@ export function remixHandler(options: { build: ServerBuild; appUrl: string; getL
       }
       headers.set("host", publicUrl.host);
       headers.delete("x-forwarded-host");
-      if (isMachinePath(path)) headers.delete("origin");
+      // `Origin: null` (a form posted without JavaScript) was judged by csrfGuard from
+      // Sec-Fetch-Site; Remix's own check cannot parse it, so it is not handed on.
+      if (isMachinePath(path) || headers.get("origin") === "null") headers.delete("origin");
       const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
       if (req.method !== "GET" && req.method !== "HEAD") {
         const limit = res.locals.bodyLimit as number;

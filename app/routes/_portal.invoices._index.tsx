@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { InvoiceTable } from "~/components/invoice-table";
 import { Pagination } from "~/components/pagination";
+import { PaySelectionBar, SelectAllBox, usePaySelection } from "~/components/pay-selection";
 import { buttonLinkClass } from "~/components/ui/button";
 import { requirePayer } from "~/modules/auth/session.server";
 import { accountBalances } from "~/modules/invoices/account-balances.server";
@@ -32,6 +33,7 @@ function emptyText(filter: keyof typeof filterLabels, q: string): string {
 export default function InvoiceList() {
   const { account, query, list, balances } = useLoaderData<typeof loader>();
   const location = useLocation();
+  const selection = usePaySelection("pay-form");
   const filterHref = (filter: string) => {
     const params = new URLSearchParams();
     params.set("filter", filter);
@@ -61,7 +63,7 @@ export default function InvoiceList() {
                 {b.onPlanCount > 0 ? (
                   <p className="text-sm text-slate-600">
                     {formatMoney(b.onPlanBalance, b.currency)} on{" "}
-                    <Link to="/plans" className="text-brand-700 underline">
+                    <Link to="/plans" className="inline-block py-1 text-brand-700 underline">
                       payment plans
                     </Link>
                   </p>
@@ -96,13 +98,13 @@ export default function InvoiceList() {
             </Link>
           ))}
         </nav>
-        <Form method="get" role="search" className="flex items-end gap-2">
+        <Form method="get" role="search" className="flex items-end gap-2 max-sm:w-full">
           <input type="hidden" name="filter" value={query.filter} />
-          <div>
+          <div className="max-sm:min-w-0 max-sm:flex-1">
             <label htmlFor="q" className="block text-sm font-medium">
               Search by invoice or PO number
             </label>
-            <input id="q" name="q" type="search" defaultValue={query.q} className="mt-1 w-56 rounded-md border border-slate-400 bg-white px-3 py-2" />
+            <input id="q" name="q" type="search" defaultValue={query.q} className="mt-1 w-56 rounded-md max-sm:w-full border border-slate-400 bg-white px-3 py-2" />
           </div>
           <button type="submit" className="rounded-md bg-white px-3 py-2 text-sm ring-1 ring-slate-300 hover:bg-slate-100">
             Search
@@ -129,7 +131,18 @@ export default function InvoiceList() {
                 </button>
               </div>
             </Form>
-            <InvoiceTable rows={list.rows} sort={list.sort} dir={list.dir} hrefFor={(id) => `/invoices/${id}`} selectForm="pay-form" />
+            {/* Tick boxes report here (change events bubble), so the bar below follows them. */}
+            <div onChange={selection.refresh}>
+              <InvoiceTable
+                rows={list.rows}
+                sort={list.sort}
+                dir={list.dir}
+                hrefFor={(id) => `/invoices/${id}`}
+                selectForm="pay-form"
+                selectAll={selection.hydrated ? <SelectAllBox ticked={selection.ticked} onChange={selection.setAll} /> : undefined}
+              />
+            </div>
+            <PaySelectionBar formId="pay-form" ticked={selection.ticked} planAction="/plans/new" />
           </>
         )}
         <Pagination page={list.page} pageCount={list.pageCount} total={list.total} noun="invoices" />
