@@ -20,6 +20,6 @@ export function lineLabel(kind: StatementLineKind): string {
     case "void":
       return "Invoice voided";
     case "adjustment":
-      return "Balance adjustment (no detail on record)";
+      return "Paid or credited (no dated record)";
   }
 }
