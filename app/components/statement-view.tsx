@@ -68,12 +68,13 @@ function CurrencySection({ statement, section, end }: { statement: Statement; se
         <Figure label="Total" value={money(aging)} />
       </dl>
 
-      <div className="mt-3 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+      {/* Focusable so a keyboard can scroll it if a narrow screen still overflows. */}
+      <div className="mt-3 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200" tabIndex={0} role="region" aria-label={`Activity in ${c}`}>
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Activity in {c}</caption>
           <thead className="bg-slate-50">
             <tr>
-              <th scope="col" className="px-3 py-2 text-left font-semibold">Date</th>
+              <th scope="col" className="hidden px-3 py-2 text-left font-semibold sm:table-cell">Date</th>
               <th scope="col" className="px-3 py-2 text-left font-semibold">Description</th>
               <th scope="col" className="px-3 py-2 text-right font-semibold">Amount</th>
               <th scope="col" className="px-3 py-2 text-right font-semibold">Balance</th>
@@ -81,15 +82,19 @@ function CurrencySection({ statement, section, end }: { statement: Statement; se
           </thead>
           <tbody className="divide-y divide-slate-100">
             <tr>
-              <td className="px-3 py-2 whitespace-nowrap">{formatDate(statement.period.from)}</td>
-              <td className="px-3 py-2 text-slate-700">{firstPage ? "Opening balance" : "Balance brought forward"}</td>
+              <td className="hidden px-3 py-2 whitespace-nowrap sm:table-cell">{formatDate(statement.period.from)}</td>
+              <td className="px-3 py-2 text-slate-700">
+                {firstPage ? "Opening balance" : "Balance brought forward"}
+                <span className="block text-xs sm:hidden">{formatDate(statement.period.from)}</span>
+              </td>
               <td className="px-3 py-2" />
               <td className="px-3 py-2 text-right font-medium tabular-nums">{money(broughtForward)}</td>
             </tr>
             {lines.map((line, i) => (
               <tr key={i} data-testid="statement-line">
-                <td className="px-3 py-2 whitespace-nowrap">{formatDate(line.date)}</td>
+                <td className="hidden px-3 py-2 whitespace-nowrap sm:table-cell">{formatDate(line.date)}</td>
                 <td className="px-3 py-2">
+                  <span className="block text-xs text-slate-600 sm:hidden">{formatDate(line.date)}</span>
                   {lineLabel(line.kind)} <span className="text-slate-700">{line.invoices}</span>
                   {line.detail ? <span className="block text-xs text-slate-600">{line.detail}</span> : null}
                 </td>
