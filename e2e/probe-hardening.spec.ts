@@ -60,7 +60,7 @@ test("every payer page, file and action answers 404 for another account's ids", 
     expect(await statusOf(page.request, path), path).toBe(404);
   }
   // Lists and the statement never show another account, whatever the query says.
-  for (const path of [`/invoices?account=${accountId}`, `/statement?account=${accountId}`, `/pay?invoice=${invoiceId}`, `/plans/new?invoice=${invoiceId}`]) {
+  for (const path of [`/invoices?account=${accountId}`, `/statement?account=${accountId}`, `/statement.csv?account=${accountId}`, `/statement/pdf?account=${accountId}`, `/pay?invoice=${invoiceId}`, `/plans/new?invoice=${invoiceId}`]) {
     const res = await page.request.get(path);
     expect(await res.text(), path).not.toContain("Initech");
   }

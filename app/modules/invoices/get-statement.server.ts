@@ -1,47 +1,231 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { accounts } from "#db/schema/accounts";
-import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
 import { today } from "~/utils/clock";
-import { accountScope, invoiceScope, type ReadScope } from "./scope.server";
-import { agingBucket, daysPastDue, emptyAging } from "./status";
-import type { Statement, StatementCurrencySection } from "./types";
+import { isCalendarDate } from "~/utils/dates";
+import { payments } from "#db/schema/payments";
+import { accountInvoicesScope, accountScope, inReadersAccount, type ReadScope } from "./scope.server";
+import { emptyAging } from "./status";
+import type { AgingBuckets, Statement, StatementCurrencySection, StatementLine, StatementLineKind, StatementPeriod } from "./types";
 
-/** Statement of account: every open item of one account, aged, per currency. Null → 404. */
-export async function getStatement(scope: ReadScope, accountId: string): Promise<Statement | null> {
+/** Lines per page of the portal's statement; the PDF and CSV carry every line. */
+export const STATEMENT_PAGE_SIZE = 100;
+
+export type StatementQuery = { ok: true; period: StatementPeriod; page: number } | { ok: false; message: string; period: StatementPeriod };
+
+/** The default period: the current month up to today. */
+export function defaultPeriod(day = today()): StatementPeriod {
+  return { from: `${day.slice(0, 8)}01`, to: day };
+}
+
+/** `?from=YYYY-MM-DD&to=YYYY-MM-DD&page=N` → the period, or a message saying what is wrong with it. */
+export function readStatementQuery(params: URLSearchParams): StatementQuery {
+  const fallback = defaultPeriod();
+  const from = params.get("from")?.trim() || fallback.from;
+  const to = params.get("to")?.trim() || fallback.to;
+  const period = { from, to };
+  const bad = (message: string): StatementQuery => ({ ok: false, message, period: fallback });
+  if (!isCalendarDate(from)) return bad(`The start date "${from.slice(0, 40)}" is not a date: use YYYY-MM-DD, e.g. ${fallback.from}.`);
+  if (!isCalendarDate(to)) return bad(`The end date "${to.slice(0, 40)}" is not a date: use YYYY-MM-DD, e.g. ${fallback.to}.`);
+  if (from > to) return bad(`The start date (${from}) is after the end date (${to}).`);
+  const pageText = params.get("page")?.trim() || "1";
+  if (!/^[1-9]\d{0,5}$/.test(pageText)) return bad(`The page "${pageText.slice(0, 20)}" is not a page number (1, 2, 3…).`);
+  return { ok: true, period, page: Number(pageText) };
+}
+
+/**
+ * Every dated fact that moved a balance of the account's invoices, one row per invoice touched,
+ * signed (+ owed more, − owed less). Where each fact lives:
+ * - invoices.issue_date: the invoice (+total);
+ * - payments.succeeded_at with payment_allocations: portal payments (only succeeded ones: a
+ *   processing ACH payment is not money received yet, and its allocation does not lower the balance);
+ * - events "payment.recorded_offline" (received_on): payments made outside the portal;
+ * - credit_memos.created_at: credits;
+ * - refunds.settled_at with refund_allocations: succeeded refunds reopen balances;
+ * - events "invoice.reopened" carrying a chargebackId: money a chargeback withdrew; what has been
+ *   given back since (withdrawn − still allocated) is one reinstatement line at the chargeback's close;
+ * - events "invoice.voided" (else the issue date): a void takes off what was still owed.
+ * An invoice whose balance these facts do not explain (amounts loaded without history, as the demo
+ * seed does) gets one "adjustment" line on its issue date, so the closing balance is always the
+ * sum of the open balances.
+ */
+function ledger(scope: ReadScope, accountId: string): SQL {
+  const utcDay = (column: SQL) => sql`(${column} at time zone 'UTC')::date`;
+  return sql`
+    inv as (
+      select id, number, currency, issue_date, due_date, total, status, balance, amount_paid, amount_credited
+      from invoices where ${accountInvoicesScope(scope, accountId)}
+    ),
+    facts as (
+      select i.id as invoice_id, i.currency, i.issue_date as on_date, 1 as ord, 'invoice' as kind, i.id as source_id, null::text as detail, i.total as amount
+        from inv i
+      union all
+      select i.id, i.currency, ${utcDay(sql`p.succeeded_at`)}, 2, 'payment', p.id, p.method_label, -a.amount
+        from payment_allocations a join inv i on i.id = a.invoice_id join payments p on p.id = a.payment_id
+        where p.status = 'succeeded' and p.succeeded_at is not null
+      union all
+      select i.id, i.currency, coalesce((e.data->>'receivedOn')::date, ${utcDay(sql`e.created_at`)}), 2, 'offline_payment', e.id, e.data->>'reference', -(e.data->>'amount')::bigint
+        from events e join inv i on i.id = e.subject_id
+        where e.type = 'payment.recorded_offline' and e.subject_type = 'invoice' and e.account_id = ${accountId}
+      union all
+      select i.id, i.currency, ${utcDay(sql`c.created_at`)}, 3, 'credit', c.id, c.reason, -c.amount
+        from credit_memos c join inv i on i.id = c.invoice_id
+      union all
+      select i.id, i.currency, ${utcDay(sql`r.settled_at`)}, 4, 'refund', r.id, null, ra.amount
+        from refund_allocations ra join refunds r on r.id = ra.refund_id join inv i on i.id = ra.invoice_id
+        where r.status = 'succeeded' and r.settled_at is not null
+      union all
+      select i.id, i.currency, ${utcDay(sql`e.created_at`)}, 5, 'chargeback', e.data->>'chargebackId', null, (e.data->>'amount')::bigint
+        from events e join inv i on i.id = e.subject_id
+        where e.type = 'invoice.reopened' and e.subject_type = 'invoice' and e.account_id = ${accountId} and e.data ? 'chargebackId'
+      union all
+      select i.id, i.currency, ${utcDay(sql`coalesce(cb.closed_at, cb.updated_at)`)}, 6, 'chargeback_reinstated', cb.id, null, -(w.withdrawn - coalesce(ca.amount, 0))
+        from (
+          select subject_id as invoice_id, data->>'chargebackId' as chargeback_id, sum((data->>'amount')::bigint) as withdrawn
+          from events
+          where type = 'invoice.reopened' and subject_type = 'invoice' and account_id = ${accountId} and data ? 'chargebackId'
+          group by 1, 2
+        ) w
+        join inv i on i.id = w.invoice_id
+        join chargebacks cb on cb.id = w.chargeback_id
+        left join chargeback_allocations ca on ca.chargeback_id = cb.id and ca.invoice_id = w.invoice_id
+        where w.withdrawn > coalesce(ca.amount, 0)
+      union all
+      select i.id, i.currency,
+             coalesce((select ${utcDay(sql`v.created_at`)} from events v where v.subject_type = 'invoice' and v.subject_id = i.id and v.type = 'invoice.voided' order by v.seq desc limit 1), i.issue_date),
+             7, 'void', i.id, null, -(i.total - i.amount_paid - i.amount_credited)
+        from inv i where i.status = 'void'
+    ),
+    unexplained as (
+      select i.id as invoice_id, i.currency, i.issue_date as on_date, 8 as ord, 'adjustment' as kind, i.id as source_id, null::text as detail, i.balance - f.explained as amount
+      from inv i join (select invoice_id, sum(amount) as explained from facts group by invoice_id) f on f.invoice_id = i.id
+      where i.balance <> f.explained
+    ),
+    entries as (
+      select * from facts where amount <> 0
+      union all
+      select * from unexplained
+    )`;
+}
+
+type SummaryRow = {
+  currency: string;
+  opening: string;
+  closing: string;
+  invoiced: string;
+  reductions: string;
+  increases: string;
+  line_count: number;
+};
+type AgingRow = { currency: string; bucket: keyof AgingBuckets; amount: string };
+type LineRow = { currency: string; on_date: string; kind: StatementLineKind; invoices: string; detail: string | null; amount: string; balance: string };
+
+/**
+ * Statement of account for a period, per currency: opening balance, every line dated in the
+ * period with a running balance, closing balance, and aging of the open balances at the end.
+ * `page` limits the lines to one page (the portal); null returns all of them (PDF, CSV).
+ * Set-based: a handful of queries whatever the number of invoices. Null → 404.
+ */
+export async function getStatement(
+  scope: ReadScope,
+  accountId: string,
+  period: StatementPeriod = defaultPeriod(),
+  page: number | null = null,
+): Promise<Statement | null> {
   const [account] = await db
     .select({ id: accounts.id, name: accounts.name, number: accounts.number, billingEmail: accounts.billingEmail })
     .from(accounts)
     .where(and(eq(accounts.id, accountId), accountScope(scope)))
     .limit(1);
   if (!account) return null;
+  const { from, to } = period;
+  const entries = ledger(scope, accountId);
 
-  const day = today();
-  const rows = await db
-    .select({
-      id: invoices.id,
-      number: invoices.number,
-      poNumber: invoices.poNumber,
-      currency: invoices.currency,
-      issueDate: invoices.issueDate,
-      dueDate: invoices.dueDate,
-      total: invoices.total,
-      balance: invoices.balance,
-    })
-    .from(invoices)
-    .where(and(invoiceScope(scope), eq(invoices.accountId, accountId), eq(invoices.status, "open"), gt(invoices.balance, 0)))
-    .orderBy(asc(invoices.currency), asc(invoices.dueDate), asc(invoices.number));
-  const sections = new Map<string, StatementCurrencySection>();
-  for (const row of rows) {
-    let section = sections.get(row.currency);
-    if (!section) {
-      section = { currency: row.currency, items: [], aging: emptyAging(), total: 0 };
-      sections.set(row.currency, section);
-    }
-    const late = daysPastDue(row.dueDate, day);
-    section.items.push({ ...row, daysPastDue: late });
-    section.aging[agingBucket(late)] += row.balance;
-    section.total += row.balance;
+  const summaries = await db.execute<SummaryRow>(sql`
+    with ${entries}
+    select currency,
+      coalesce(sum(amount) filter (where on_date < ${from}::date), 0)::text as opening,
+      coalesce(sum(amount) filter (where on_date <= ${to}::date), 0)::text as closing,
+      coalesce(sum(amount) filter (where on_date between ${from}::date and ${to}::date and kind = 'invoice'), 0)::text as invoiced,
+      coalesce(sum(amount) filter (where on_date between ${from}::date and ${to}::date and amount < 0), 0)::text as reductions,
+      coalesce(sum(amount) filter (where on_date between ${from}::date and ${to}::date and amount > 0 and kind <> 'invoice'), 0)::text as increases,
+      count(distinct (on_date, ord, source_id)) filter (where on_date between ${from}::date and ${to}::date)::int as line_count
+    from entries group by currency order by currency`);
+
+  const aging = await db.execute<AgingRow>(sql`
+    with ${entries},
+    at_end as (
+      select e.currency, i.due_date, sum(e.amount) as balance
+      from entries e join inv i on i.id = e.invoice_id
+      where e.on_date <= ${to}::date
+      group by e.invoice_id, e.currency, i.due_date
+      having sum(e.amount) > 0
+    )
+    select currency,
+      case when ${to}::date - due_date <= 0 then 'current' when ${to}::date - due_date <= 30 then 'days1to30'
+           when ${to}::date - due_date <= 60 then 'days31to60' when ${to}::date - due_date <= 90 then 'days61to90' else 'over90' end as bucket,
+      sum(balance)::text as amount
+    from at_end group by 1, 2`);
+
+  const processing = await db.execute<{ currency: string; count: number; amount: string }>(sql`
+    select currency, count(*)::int as count, sum(amount)::text as amount from payments
+    where ${inReadersAccount(scope, payments.accountId, accountId)} and status = 'processing'
+    group by currency`);
+
+  const sections: StatementCurrencySection[] = summaries.map((s) => ({
+    currency: s.currency,
+    opening: Number(s.opening),
+    closing: Number(s.closing),
+    invoiced: Number(s.invoiced),
+    reductions: Number(s.reductions),
+    increases: Number(s.increases),
+    lineCount: s.line_count,
+    aging: emptyAging(),
+    processing: { count: 0, amount: 0 },
+  }));
+  const byCurrency = new Map(sections.map((s) => [s.currency, s]));
+  for (const row of aging) {
+    const section = byCurrency.get(row.currency);
+    if (section) section.aging[row.bucket] = Number(row.amount);
   }
-  return { account, asOf: day, sections: [...sections.values()] };
+  for (const row of processing) {
+    const section = byCurrency.get(row.currency);
+    if (section) section.processing = { count: row.count, amount: Number(row.amount) };
+  }
+
+  const lineCount = sections.reduce((n, s) => n + s.lineCount, 0);
+  const window = page === null ? sql`` : sql`limit ${STATEMENT_PAGE_SIZE} offset ${(page - 1) * STATEMENT_PAGE_SIZE}`;
+  const rows = await db.execute<LineRow>(sql`
+    with ${entries},
+    opening as (select currency, sum(amount) as amount from entries where on_date < ${from}::date group by currency),
+    lines as (
+      select e.currency, e.on_date, e.ord, e.kind, e.source_id, min(e.detail) as detail, sum(e.amount) as amount,
+             string_agg(distinct i.number, ', ' order by i.number) as invoices
+      from entries e join inv i on i.id = e.invoice_id
+      where e.on_date between ${from}::date and ${to}::date
+      group by e.currency, e.on_date, e.ord, e.kind, e.source_id
+    )
+    select l.currency, l.on_date::text as on_date, l.kind, l.invoices, l.detail, l.amount::text as amount,
+      (coalesce(o.amount, 0) + sum(l.amount) over (partition by l.currency order by l.on_date, l.ord, l.source_id rows unbounded preceding))::text as balance
+    from lines l left join opening o on o.currency = l.currency
+    order by l.currency, l.on_date, l.ord, l.source_id
+    ${window}`);
+
+  const lines = rows.map((r): StatementLine & { currency: string } => ({
+    currency: r.currency,
+    date: r.on_date,
+    kind: r.kind,
+    invoices: r.invoices,
+    detail: r.detail,
+    amount: Number(r.amount),
+    balance: Number(r.balance),
+  }));
+  return {
+    account,
+    asOf: today(),
+    period,
+    sections,
+    lines,
+    page: page === null ? null : { number: page, size: STATEMENT_PAGE_SIZE, count: Math.max(1, Math.ceil(lineCount / STATEMENT_PAGE_SIZE)) },
+  };
 }

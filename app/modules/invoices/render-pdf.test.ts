@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { formatMoney } from "~/utils/money";
 import { renderInvoicePdf } from "./render-invoice-pdf.server";
 import { renderStatementPdf } from "./render-statement-pdf.server";
-import type { InvoiceDetail, InvoiceLineView, Statement, StatementItem } from "./types";
+import type { InvoiceDetail, InvoiceLineView, Statement, StatementCurrencySection, StatementLine } from "./types";
 
 // ---------------------------------------------------------------------------------------------
 // A tiny reader for the PDFs pdfkit writes (uncompressed objects, Flate content streams, no
@@ -165,27 +165,33 @@ const longInvoice = invoiceWith(
   Array.from({ length: 64 }, (_, i) => line(i + 1, i % 3 === 0 ? "2.500" : "1.000", 12_345 + i * 100, i % 2 === 0 ? `SKU-${1000 + i}` : null)),
 );
 
-function item(n: number, daysPastDue: number, total: number, balance: number, poNumber: string | null = `PO-${n}`): StatementItem {
-  return { id: `inv_${n}`, number: `INV-${n}`, poNumber, issueDate: "2026-09-01", dueDate: "2026-10-01", total, balance, daysPastDue };
+function statementLine(currency: string, n: number, amount: number, balance: number, kind: StatementLine["kind"] = "invoice", detail: string | null = null): StatementLine & { currency: string } {
+  return { currency, date: "2026-11-02", kind, invoices: `INV-${n}`, detail, amount, balance };
+}
+function section(currency: string, opening: number, closing: number, aging: Partial<StatementCurrencySection["aging"]> = {}): StatementCurrencySection {
+  return {
+    currency,
+    opening,
+    closing,
+    invoiced: 0,
+    reductions: 0,
+    increases: 0,
+    lineCount: 0,
+    aging: { current: 0, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0, ...aging },
+    processing: { count: 0, amount: 0 },
+  };
 }
 
 const cadStatement: Statement = {
   account: { id: "acc_02", name: "Maple Leaf Foods Ltd.", number: "ACC-2001", billingEmail: "payables@mapleleaf.example" },
   asOf: "2026-11-24",
+  period: { from: "2026-11-01", to: "2026-11-24" },
   sections: [
-    {
-      currency: "CAD",
-      items: [item(3001, 0, 120_000, 120_000), item(3002, 45, 80_000, 30_000, null), item(3003, 120, 15_000, 15_000)],
-      aging: { current: 120_000, days1to30: 0, days31to60: 30_000, days61to90: 0, over90: 15_000 },
-      total: 165_000,
-    },
-    {
-      currency: "USD",
-      items: [item(3101, 10, 9_999, 9_999)],
-      aging: { current: 0, days1to30: 9_999, days31to60: 0, days61to90: 0, over90: 0 },
-      total: 9_999,
-    },
+    { ...section("CAD", 100_000, 165_000, { current: 120_000, days31to60: 30_000, over90: 15_000 }), processing: { count: 1, amount: 7_000 } },
+    section("USD", 0, 9_999, { days1to30: 9_999 }),
   ],
+  lines: [statementLine("CAD", 3001, 120_000, 220_000), statementLine("CAD", 3002, -55_000, 165_000, "payment", "Visa ending 4242"), statementLine("USD", 3101, 9_999, 9_999)],
+  page: null,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -294,69 +300,57 @@ describe("renderInvoicePdf", () => {
 });
 
 describe("renderStatementPdf", () => {
-  it("renders one aging row and item table per currency", async () => {
+  it("renders the period's opening balance, lines with running balance, closing balance and aging per currency", async () => {
     const pdf = await renderStatementPdf(cadStatement, issuer);
-    const pages = expectWellFormed(pdf, "Statement ACC-2001 2026-11-24");
+    const pages = expectWellFormed(pdf, "Statement ACC-2001 2026-11-01 2026-11-24");
     expect(docInfo(pdf)).toMatchObject({ Author: "Northwind Supply Co.", Subject: "Maple Leaf Foods Ltd." });
 
     const all = pages.flatMap(texts);
     for (const expected of [
       "STATEMENT OF ACCOUNT",
-      "Nov 24, 2026",
+      "Nov 1, 2026 – Nov 24, 2026",
       "Maple Leaf Foods Ltd.",
       "Account ACC-2001",
       "payables@mapleleaf.example",
-      `CAD — balance ${formatMoney(165_000, "CAD")}`,
-      `USD — balance ${formatMoney(9_999, "USD")}`,
+      `CAD — closing balance ${formatMoney(165_000, "CAD")}`,
+      `USD — closing balance ${formatMoney(9_999, "USD")}`,
+      "Opening balance",
+      "Closing balance",
+      "Invoice INV-3001",
+      "Payment INV-3002",
+      "Visa ending 4242",
+      formatMoney(100_000, "CAD"),
+      formatMoney(220_000, "CAD"),
+      formatMoney(-55_000, "CAD"),
       "Current",
-      "1–30 days",
-      "31–60 days",
-      "61–90 days",
       "Over 90 days",
-      "Total",
-      "Days past due",
-      "INV-3001",
-      "PO-3001",
-      "Sep 1, 2026",
-      "Oct 1, 2026",
-      "120",
-      formatMoney(80_000, "CAD"),
       formatMoney(30_000, "CAD"),
       formatMoney(9_999, "USD"),
     ]) {
       expect(all).toContain(expected);
     }
-    expect(all).not.toContain("No open items");
+    expect(all.some((t) => t.startsWith("Not included:") && t.includes(formatMoney(7_000, "CAD")))).toBe(true);
     // Sections keep their order, each amount in its own currency.
-    expect(all.indexOf("INV-3101")).toBeGreaterThan(all.indexOf("INV-3003"));
+    expect(all.indexOf("Invoice INV-3101")).toBeGreaterThan(all.indexOf("Payment INV-3002"));
     expect(all).not.toContain(formatMoney(9_999, "CAD"));
     expect(all.filter((t) => t === "Over 90 days")).toHaveLength(2);
   });
 
-  it("paginates a long statement with the header repeated", async () => {
-    const items = Array.from({ length: 80 }, (_, i) => item(5000 + i, i, 10_000, 10_000));
-    const statement: Statement = {
-      ...cadStatement,
-      sections: [{ currency: "CAD", items, aging: { current: 800_000, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 }, total: 800_000 }],
-    };
+  it("paginates a long statement with the header repeated and every line kept", async () => {
+    const lines = Array.from({ length: 120 }, (_, i) => statementLine("CAD", 5000 + i, 10_000, 10_000 * (i + 1)));
+    const statement: Statement = { ...cadStatement, sections: [section("CAD", 0, 1_200_000, { current: 1_200_000 })], lines };
     const pdf = await renderStatementPdf(statement, issuer);
-    const pages = expectWellFormed(pdf, "Statement ACC-2001 2026-11-24");
+    const pages = expectWellFormed(pdf, "Statement ACC-2001 2026-11-01 2026-11-24");
     expect(pages.length).toBeGreaterThan(1);
     const all = pages.flatMap(texts);
-    expect(all.filter((t) => /^INV-\d+$/.test(t))).toEqual(items.map((i) => i.number));
-    for (const runs of pages.slice(1)) expect(texts(runs)).toContain("Days past due");
+    expect(all.filter((t) => /^Invoice INV-\d+$/.test(t))).toEqual(lines.map((l) => `Invoice ${l.invoices}`));
+    for (const runs of pages.slice(1)) expect(texts(runs)).toContain("Balance");
   });
 
-  it.each([
-    ["no sections", []],
-    [
-      "an empty section",
-      [{ currency: "USD", items: [], aging: { current: 0, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 }, total: 0 }],
-    ],
-  ])("says there are no open items for %s", async (_, sections) => {
-    const pdf = await renderStatementPdf({ ...cadStatement, sections }, issuer);
-    const all = expectWellFormed(pdf, "Statement ACC-2001 2026-11-24").flatMap(texts);
-    expect(all).toContain("No open items");
-    expect(all).not.toContain("Days past due");
+  it("says so for an account without invoices", async () => {
+    const pdf = await renderStatementPdf({ ...cadStatement, sections: [], lines: [] }, issuer);
+    const all = expectWellFormed(pdf, "Statement ACC-2001 2026-11-01 2026-11-24").flatMap(texts);
+    expect(all).toContain("No invoices on this account");
+    expect(all).not.toContain("Balance");
   });
 });

@@ -16,14 +16,16 @@ import {
   type Column,
   type Doc,
 } from "./pdf-layout.server";
-import type { Issuer, Statement, StatementCurrencySection, StatementItem } from "./types";
+import { lineLabel } from "./statement-lines";
+import type { Issuer, Statement, StatementCurrencySection, StatementLine } from "./types";
 
 export async function renderStatementPdf(statement: Statement, issuer: Issuer): Promise<Buffer> {
-  const { account, asOf } = statement;
+  const { account } = statement;
+  const { from, to } = statement.period;
 
   return renderPdf(
-    { Title: `Statement ${account.number} ${asOf}`, Author: issuer.name, Subject: account.name },
-    `${issuer.name} · Statement for ${account.number} as of ${formatDate(asOf)}`,
+    { Title: `Statement ${account.number} ${from} ${to}`, Author: issuer.name, Subject: account.name },
+    `${issuer.name} · Statement for ${account.number}, ${formatDate(from)} – ${formatDate(to)}`,
     (doc) => {
       drawHeading(doc, issuer.name, "STATEMENT OF ACCOUNT");
 
@@ -37,7 +39,7 @@ export async function renderStatementPdf(statement: Statement, issuer: Issuer): 
       const detailsBottom = drawKeyValues(
         doc,
         [
-          { label: "As of", value: formatDate(asOf), bold: true },
+          { label: "Period", value: `${formatDate(from)} – ${formatDate(to)}`, bold: true },
           { label: "Account number", value: account.number },
         ],
         left + width - detailsWidth,
@@ -47,22 +49,52 @@ export async function renderStatementPdf(statement: Statement, issuer: Issuer): 
       doc.x = left;
       doc.y = Math.max(accountBottom, detailsBottom) + 20;
 
-      if (statement.sections.length === 0) noOpenItems(doc);
-      for (const section of statement.sections) drawSection(doc, section);
+      if (statement.sections.length === 0) noActivity(doc);
+      for (const section of statement.sections) drawSection(doc, section, statement);
     },
   );
 }
 
-function drawSection(doc: Doc, section: StatementCurrencySection): void {
+function drawSection(doc: Doc, section: StatementCurrencySection, statement: Statement): void {
   const money = (minor: number) => formatMoney(minor, section.currency);
   const left = doc.page.margins.left;
+  const { from, to } = statement.period;
 
-  // Keep the heading with the aging row and the start of the items table.
-  ensureSpace(doc, 130);
+  // Keep the heading with the balances and the start of the lines.
+  ensureSpace(doc, 160);
   doc.font(FONT_BOLD).fontSize(12).fillColor(TEXT_COLOR);
-  write(doc, `${section.currency} — balance ${money(section.total)}`, left, doc.y);
+  write(doc, `${section.currency} — closing balance ${money(section.closing)}`, left, doc.y);
   doc.moveDown(0.4);
 
+  const summary: Column<null>[] = [
+    { header: `Opening ${formatDate(from)}`, weight: 1, align: "right", value: () => money(section.opening) },
+    { header: "Invoiced", weight: 1, align: "right", value: () => money(section.invoiced) },
+    { header: "Payments, credits", weight: 1, align: "right", value: () => money(section.reductions) },
+    { header: "Refunds, reversals", weight: 1, align: "right", value: () => money(section.increases) },
+    { header: `Closing ${formatDate(to)}`, weight: 1, align: "right", value: () => money(section.closing) },
+  ];
+  drawTable(doc, summary, [null]);
+  doc.moveDown(0.6);
+  if (section.processing.count > 0) {
+    doc.font(FONT).fontSize(9).fillColor(MUTED_COLOR);
+    write(doc, `Not included: ${money(section.processing.amount)} in ${section.processing.count} payment(s) still processing.`, left, doc.y);
+    doc.fillColor(TEXT_COLOR).moveDown(0.6);
+  }
+
+  const lines: Array<StatementLine | "opening" | "closing"> = ["opening", ...statement.lines.filter((l) => l.currency === section.currency), "closing"];
+  const lineColumns: Column<StatementLine | "opening" | "closing">[] = [
+    { header: "Date", weight: 62, value: (l) => formatDate(l === "opening" ? from : l === "closing" ? to : l.date) },
+    { header: "Description", weight: 230, value: (l) => (l === "opening" ? "Opening balance" : l === "closing" ? "Closing balance" : describe(l)) },
+    { header: "Amount", weight: 90, align: "right", value: (l) => (typeof l === "string" ? "" : money(l.amount)) },
+    { header: "Balance", weight: 90, align: "right", value: (l) => money(l === "opening" ? section.opening : l === "closing" ? section.closing : l.balance) },
+  ];
+  drawTable(doc, lineColumns, lines);
+  doc.moveDown(0.8);
+
+  ensureSpace(doc, 60);
+  doc.font(FONT_BOLD).fontSize(10).fillColor(TEXT_COLOR);
+  write(doc, `Aging at ${formatDate(to)}`, left, doc.y);
+  doc.moveDown(0.3);
   const { aging } = section;
   const agingColumns: Column<null>[] = [
     { header: "Current", weight: 1, align: "right", value: () => money(aging.current) },
@@ -70,32 +102,20 @@ function drawSection(doc: Doc, section: StatementCurrencySection): void {
     { header: "31–60 days", weight: 1, align: "right", value: () => money(aging.days31to60) },
     { header: "61–90 days", weight: 1, align: "right", value: () => money(aging.days61to90) },
     { header: "Over 90 days", weight: 1, align: "right", value: () => money(aging.over90) },
-    { header: "Total", weight: 1, align: "right", value: () => money(section.total) },
+    { header: "Total", weight: 1, align: "right", value: () => money(Object.values(aging).reduce((a, b) => a + b, 0)) },
   ];
   drawTable(doc, agingColumns, [null]);
-  doc.moveDown(0.8);
-
-  if (section.items.length === 0) {
-    noOpenItems(doc);
-    return;
-  }
-  const itemColumns: Column<StatementItem>[] = [
-    // Weights are points on Letter: sized so dates, "Days past due" and 7-digit amounts fit on one line.
-    { header: "Invoice", weight: 78, value: (i) => i.number },
-    { header: "PO", weight: 66, value: (i) => i.poNumber ?? "" },
-    { header: "Issued", weight: 62, value: (i) => formatDate(i.issueDate) },
-    { header: "Due", weight: 62, value: (i) => formatDate(i.dueDate) },
-    { header: "Days past due", weight: 64, align: "right", value: (i) => (i.daysPastDue > 0 ? String(i.daysPastDue) : "—") },
-    { header: "Original", weight: 86, align: "right", value: (i) => money(i.total) },
-    { header: "Balance", weight: 86, align: "right", value: (i) => money(i.balance) },
-  ];
-  drawTable(doc, itemColumns, section.items);
   doc.moveDown(1.5);
 }
 
-function noOpenItems(doc: Doc): void {
+function describe(line: StatementLine): string {
+  const text = `${lineLabel(line.kind)} ${line.invoices}`;
+  return line.detail ? `${text}\n${line.detail}` : text;
+}
+
+function noActivity(doc: Doc): void {
   ensureSpace(doc, 30);
   doc.font(FONT).fontSize(10).fillColor(MUTED_COLOR);
-  write(doc, "No open items", doc.page.margins.left, doc.y);
+  write(doc, "No invoices on this account", doc.page.margins.left, doc.y);
   doc.fillColor(TEXT_COLOR).moveDown(1.5);
 }

@@ -54,28 +54,61 @@ export interface AgingBuckets {
   over90: number;
 }
 
-export interface StatementItem {
-  id: string;
-  number: string;
-  poNumber: string | null;
-  issueDate: string;
-  dueDate: string;
-  total: number;
+/** What moved an account's balance on a statement line (positive amounts increase what is owed). */
+export type StatementLineKind =
+  | "invoice"
+  | "payment"
+  | "offline_payment"
+  | "credit"
+  | "refund"
+  | "chargeback"
+  | "chargeback_reinstated"
+  | "void"
+  | "adjustment";
+
+export interface StatementLine {
+  date: string;
+  kind: StatementLineKind;
+  /** What the payer recognises: the invoice number, or the invoices a payment or credit applied to. */
+  invoices: string;
+  /** Card or bank label, credit reason, offline reference. */
+  detail: string | null;
+  /** Minor units: positive adds to the balance (invoice, refund, chargeback), negative reduces it. */
+  amount: number;
+  /** The balance after this line, carried across pages. */
   balance: number;
-  daysPastDue: number;
+}
+
+export interface StatementPeriod {
+  from: string;
+  to: string;
 }
 
 export interface StatementCurrencySection {
   currency: string;
-  items: StatementItem[];
+  /** Balance at the start of `from` (everything dated before it). */
+  opening: number;
+  /** Balance at the end of `to`. */
+  closing: number;
+  /** Sums of the period's lines: what was invoiced and what reduced or reopened the balance. */
+  invoiced: number;
+  reductions: number;
+  increases: number;
+  lineCount: number;
+  /** Open balances at the end of `to`, by days past due then. */
   aging: AgingBuckets;
-  total: number;
+  /** Succeeded payments only: processing ones (ACH still settling) are listed apart, not counted. */
+  processing: { count: number; amount: number };
 }
 
 export interface Statement {
   account: { id: string; name: string; number: string; billingEmail: string | null };
   asOf: string;
+  period: StatementPeriod;
   sections: StatementCurrencySection[];
+  /** The period's lines of every section (currency, date order), or one page of them. */
+  lines: Array<StatementLine & { currency: string }>;
+  page: { number: number; size: number; count: number } | null;
 }
 
 /** Who issues the documents (the company running the portal). */

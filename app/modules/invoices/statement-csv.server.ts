@@ -1,0 +1,42 @@
+import { lineLabel } from "./statement-lines";
+import type { Statement } from "./types";
+import { minorDigits } from "~/utils/money";
+
+/**
+ * One cell, RFC 4180 quoted, and safe to open in a spreadsheet: text starting with = + - @, a
+ * tab or a carriage return would run as a formula, so it gets a leading apostrophe. Amounts are
+ * written by `amount()` as plain numbers and are not passed through here.
+ */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Minor units → "1234.56" / "-1234.56" (no grouping, so spreadsheets read a number). */
+function amount(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const sign = minor < 0 ? "-" : "";
+  const abs = String(Math.abs(minor)).padStart(digits + 1, "0");
+  return digits === 0 ? `${sign}${abs}` : `${sign}${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
+}
+
+const HEADER = ["Currency", "Date", "Type", "Invoices", "Detail", "Amount", "Balance"];
+
+/**
+ * The statement as CSV: per currency an opening balance row, every line of the period with its
+ * running balance, and a closing balance row. Amounts in major units; positive adds to what is owed.
+ */
+export function statementCsv(statement: Statement): string {
+  const rows: string[][] = [HEADER];
+  const { from, to } = statement.period;
+  for (const section of statement.sections) {
+    const c = section.currency;
+    rows.push([c, from, "Opening balance", "", "", "", amount(section.opening, c)]);
+    for (const line of statement.lines) {
+      if (line.currency !== c) continue;
+      rows.push([c, line.date, lineLabel(line.kind), line.invoices, line.detail ?? "", amount(line.amount, c), amount(line.balance, c)]);
+    }
+    rows.push([c, to, "Closing balance", "", "", "", amount(section.closing, c)]);
+  }
+  return rows.map((cells, i) => cells.map((cell, j) => (i > 0 && j >= 5 ? cell : csvCell(cell))).join(",")).join("\r\n") + "\r\n";
+}
