@@ -140,6 +140,12 @@ test.describe("AR agent", () => {
     await signInAs(demo.agent);
   });
 
+  test("staff land on the dispute queue, not the customer list", async ({ page }) => {
+    await page.goto("/admin");
+    await expect(page).toHaveURL(/\/admin\/disputes$/);
+    await expect(page.getByRole("heading", { name: "Disputes", level: 1 })).toBeVisible();
+  });
+
   test("the queue shows the counts, sorts breached first, and filters", async ({ page }) => {
     // A long walk through every filter: on a busy 2-core machine it can pass 30 s.
     test.slow();
@@ -349,13 +355,19 @@ test.describe("AR agent", () => {
     await expectNoSidewaysScroll(page);
     await page.setViewportSize({ width: 1280, height: 800 });
 
-    // Resolve with a partial credit: the full amount is offered; more than it is refused.
+    // Resolve with a partial credit: nothing is prefilled, so one click credits nothing; the full
+    // amount is one button away; more than it is refused.
     const invoiceBefore = await invoiceRow(inv1.id);
     expect(invoiceBefore.amount_disputed).toBe(12000);
     const amount = page.getByLabel("Credit amount (CAD)");
+    await expect(amount).toHaveValue("");
+    await page.getByLabel("Note to the customer").fill("Credit for the price difference on line 1.");
+    await page.getByRole("button", { name: "Resolve with credit" }).click();
+    await expect(page.getByText("Type the amount to credit, up to the disputed CAD 120.00.")).toBeVisible();
+    expect((await disputeRow(D1)).status).toBe("in_review");
+    await page.getByRole("button", { name: "Fill in the full CAD 120.00" }).click();
     await expect(amount).toHaveValue("120.00");
     await amount.fill("500");
-    await page.getByLabel("Note to the customer").fill("Credit for the price difference on line 1.");
     await page.getByRole("button", { name: "Resolve with credit" }).click();
     await expect(page.getByText("The credit can be at most the disputed CAD 120.00.")).toBeVisible();
     await expect(amount).toHaveAttribute("aria-invalid", "true");
