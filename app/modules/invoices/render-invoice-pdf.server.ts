@@ -54,7 +54,7 @@ export async function renderInvoicePdf(invoice: InvoiceDetail, issuer: Issuer): 
     { Title: `Invoice ${invoice.number}`, Author: issuer.name, Subject: invoice.account.name },
     `${issuer.name} · Invoice ${invoice.number}`,
     (doc) => {
-      drawHeading(doc, issuer.name, "INVOICE");
+      drawHeading(doc, issuer, "INVOICE");
 
       const left = doc.page.margins.left;
       const width = contentWidth(doc);

@@ -217,7 +217,7 @@ describe("renderInvoicePdf", () => {
       formatMoney(longInvoice.subtotal, "USD"),
       formatMoney(longInvoice.taxTotal, "USD"),
       formatMoney(longInvoice.total, "USD"),
-      "Credits",
+      "Credited",
       formatMoney(2_500, "USD"),
       "Balance due",
       formatMoney(longInvoice.balance, "USD"),
@@ -269,7 +269,7 @@ describe("renderInvoicePdf", () => {
     expect(all).toContain("3");
     expect(all).toContain(formatMoney(0, "USD"));
     expect(all).not.toContain("PO number");
-    expect(all).not.toContain("Credits");
+    expect(all).not.toContain("Credited");
     expect(all.some((t) => t.startsWith("OVERDUE"))).toBe(false);
   });
 

@@ -25,7 +25,7 @@ export async function renderStatementPdf(statement: Statement, issuer: Issuer): 
     { Title: `Statement ${account.number} ${asOf}`, Author: issuer.name, Subject: account.name },
     `${issuer.name} · Statement for ${account.number} as of ${formatDate(asOf)}`,
     (doc) => {
-      drawHeading(doc, issuer.name, "STATEMENT OF ACCOUNT");
+      drawHeading(doc, issuer, "STATEMENT OF ACCOUNT");
 
       const left = doc.page.margins.left;
       const width = contentWidth(doc);

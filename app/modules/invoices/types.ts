@@ -81,4 +81,6 @@ export interface Statement {
 /** Who issues the documents (the company running the portal). */
 export interface Issuer {
   name: string;
+  /** PNG or JPEG bytes (COMPANY_LOGO_PATH), drawn above the name. */
+  logo?: Buffer | null;
 }
