@@ -15,7 +15,8 @@ export const meta: MetaFunction = () => [{ title: "Webhooks · AR admin" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);
-  return json({ endpoints: await listEndpoints(), canManage: canManageWebhooks(staff.user), eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })) });
+  const deleted = new URL(request.url).searchParams.get("done") === "deleted";
+  return json({ deleted, endpoints: await listEndpoints(), canManage: canManageWebhooks(staff.user), eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })) });
 }
 
 type ActionData = { created: { endpointId: string; url: string; secret: string } } | { fieldErrors: FieldErrors; values: { url: string; description: string; eventTypes: string[] } };
@@ -36,7 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const when = (iso: string) => new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default function AdminWebhooks() {
-  const { endpoints, eventTypes, canManage } = useLoaderData<typeof loader>();
+  const { endpoints, eventTypes, canManage, deleted } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state !== "idle";
   const created = data && "created" in data ? data.created : null;
@@ -48,6 +49,11 @@ export default function AdminWebhooks() {
       <p className="mt-1 max-w-3xl text-slate-700">
         The portal sends its events to these back-office endpoints as signed webhooks (Standard Webhooks). Failed deliveries are retried for about 3 days.
       </p>
+      {deleted ? (
+        <div className="mt-4">
+          <Alert tone="success">Endpoint deleted. Nothing more is sent to it; its delivery log is kept for audit.</Alert>
+        </div>
+      ) : null}
 
       {created ? (
         <div className="mt-4">
