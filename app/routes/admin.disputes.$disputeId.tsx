@@ -1,9 +1,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { LocalTime } from "~/components/local-time";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { CONTROL_CHARACTERS_MESSAGE, isFreeText } from "~/utils/text";
 import { AdminDisputeCustomerContext } from "~/components/disputes/admin-dispute-context";
-import { formatDateTime } from "~/components/disputes/admin-dispute-format";
 import { AdminDisputeReplyForm, AdminDisputeResolveForms, AdminDisputeWorkflowForms, type AdminDisputeActionData, type AdminDisputeIntent } from "~/components/disputes/admin-dispute-forms";
 import { AdminSlaBreached } from "~/components/disputes/admin-dispute-status-badge";
 import { DisputeStatusBadge } from "~/components/disputes/dispute-status";
@@ -194,21 +194,27 @@ export default function AdminDisputePage() {
         </div>
         <div>
           <dt className="text-slate-700">Opened</dt>
-          <dd>{formatDateTime(dispute.createdAt)}</dd>
+          <dd>
+            <LocalTime iso={dispute.createdAt} />
+          </dd>
         </div>
         <div>
           <dt className="text-slate-700">First response</dt>
           <dd data-testid="dispute-sla">
             {dispute.firstRespondedAt ? (
-              <>Responded {formatDateTime(dispute.firstRespondedAt)}</>
+              <>
+                Responded <LocalTime iso={dispute.firstRespondedAt} />
+              </>
             ) : breached ? (
               <span className="flex flex-wrap items-center gap-2">
-                <AdminSlaBreached /> was due {formatDateTime(dispute.firstResponseDueAt)}
+                <AdminSlaBreached /> was due <LocalTime iso={dispute.firstResponseDueAt} />
               </span>
             ) : closed ? (
               "None before it closed"
             ) : (
-              <>Due {formatDateTime(dispute.firstResponseDueAt)}</>
+              <>
+                Due <LocalTime iso={dispute.firstResponseDueAt} />
+              </>
             )}
           </dd>
         </div>
@@ -233,7 +239,12 @@ export default function AdminDisputePage() {
               : dispute.status === "rejected"
                 ? `Rejected: the ${money(dispute.amount)} is payable again.`
                 : "Withdrawn by the customer."}
-            {dispute.closedAt ? ` Closed ${formatDateTime(dispute.closedAt)}.` : ""}
+            {dispute.closedAt ? (
+              <>
+                {" "}
+                Closed <LocalTime iso={dispute.closedAt} />.
+              </>
+            ) : null}
           </p>
           {dispute.resolutionNote ? <p className="mt-2 break-words whitespace-pre-wrap text-slate-800">{dispute.resolutionNote}</p> : null}
         </section>

@@ -1,4 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { LocalTime } from "~/components/local-time";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -34,7 +35,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return json<ActionData>({ created: { endpointId: result.endpointId, url: url.trim(), secret: result.secret } }, { headers: { "Cache-Control": "no-store" } });
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default function AdminWebhooks() {
   const { endpoints, eventTypes, canManage, deleted } = useLoaderData<typeof loader>();
@@ -105,7 +105,7 @@ export default function AdminWebhooks() {
                   <td className="px-3 py-2">{e.enabled ? "Enabled" : `Disabled${e.disabledReason ? `: ${e.disabledReason}` : ""}`}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{e.pending}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{e.failing}</td>
-                  <td className="hidden px-3 py-2 whitespace-nowrap md:table-cell">{when(e.createdAt)}</td>
+                  <td className="hidden px-3 py-2 whitespace-nowrap md:table-cell"><LocalTime iso={e.createdAt} /></td>
                 </tr>
               ))}
             </tbody>
