@@ -140,12 +140,6 @@ test.describe("AR agent", () => {
     await signInAs(demo.agent);
   });
 
-  test("staff land on the dispute queue, not the customer list", async ({ page }) => {
-    await page.goto("/admin");
-    await expect(page).toHaveURL(/\/admin\/disputes$/);
-    await expect(page.getByRole("heading", { name: "Disputes", level: 1 })).toBeVisible();
-  });
-
   test("the queue shows the counts, sorts breached first, and filters", async ({ page }) => {
     // A long walk through every filter: on a busy 2-core machine it can pass 30 s.
     test.slow();
@@ -433,5 +427,21 @@ test.describe("AR agent", () => {
     await page.goto("/admin/disputes?customer=Canada&status=rejected");
     await expectShown(page, { d1: false, d2: true });
     await expect(rowOf(page, D2).locator("[data-column=status]")).toHaveText("Rejected");
+  });
+});
+
+test.describe("an agent in New York", () => {
+  test.use({ timezoneId: "America/New_York" });
+
+  test("sees SLA deadlines in their own time zone, named, with the exact instant kept", async ({ page, signInAs }) => {
+    await signInAs(demo.agent);
+    await page.goto("/admin/disputes?status=active");
+    const deadline = page.locator("main table time").first();
+    await expect(deadline).toHaveText(/ E[SD]T$/);
+    const iso = (await deadline.getAttribute("datetime"))!;
+    const expected = new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "America/New_York" });
+    await expect(deadline).toHaveText(new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s/g, "\\s")} E[SD]T$`));
+    // The UTC instant stays one hover away for anyone comparing with logs.
+    await expect(deadline).toHaveAttribute("title", / UTC$/);
   });
 });
