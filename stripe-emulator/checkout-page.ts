@@ -193,7 +193,9 @@ function renderCheckout(em: Emulator, session: Stripe.Checkout.Session, view: Ch
     : customer?.email
       ? // Like Stripe: the receipt goes to payment_intent_data.receipt_email when the merchant set one.
         `<p>Paying as <strong>${esc(customer.email)}</strong>${receiptEmailOf(em, session) && receiptEmailOf(em, session) !== customer.email ? `; receipt to <strong>${esc(receiptEmailOf(em, session)!)}</strong>` : ""}</p>`
-      : "";
+      : receiptEmailOf(em, session)
+        ? `<p>Receipt to <strong>${esc(receiptEmailOf(em, session)!)}</strong></p>`
+        : "";
   const choice = `<fieldset><legend>Payment method</legend><div class="choice">${types
     .map(
       (t) =>
