@@ -99,7 +99,7 @@ test("card 4242 pays an invoice in full: receipt, paid invoice, receipt email an
   await page.getByRole("link", { name: `Receipt for the payment of ${amountText} (PDF)` }).click();
   const pdf = Buffer.concat((await (await (await again).createReadStream()).toArray()) as Buffer[]);
   expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
-  await page.getByRole("link", { name: `Payment of ${amountText}` }).click();
+  await page.getByRole("link", { name: `Payment of ${amountText}`, exact: true }).click();
   await expect(page.getByRole("heading", { name: "Payment receipt" })).toBeVisible();
 });
 

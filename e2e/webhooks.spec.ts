@@ -106,7 +106,7 @@ test("an admin deletes an endpoint: gone from the list, never delivered to, its 
   const url = `https://deleted-${Date.now()}.example/hooks`;
   await sql`insert into webhook_endpoints (id, url, secret, enabled) values (${id}, ${url}, 'whsec_ZTJlLWRlbGV0ZS10ZXN0LXNlY3JldC0wMTIzNDU2Nzg5', false)`;
   const [event] = await sql<{ id: string }[]>`select id from events order by seq desc limit 1`;
-  await sql`insert into webhook_deliveries (endpoint_id, event_id, status, attempt_count) values (${id}, ${event!.id}, 'failed', 1)`;
+  await sql`insert into webhook_deliveries (id, endpoint_id, event_id, status, attempt_count) values (${`msg_${id}`}, ${id}, ${event!.id}, 'failed', 1)`;
 
   await signInAs(demo.agent);
   await page.goto(`/admin/webhooks/${id}`);
