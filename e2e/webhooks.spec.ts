@@ -105,7 +105,8 @@ test("an admin deletes an endpoint: gone from the list, never delivered to, its 
   const id = `we_e2e_delete_${Date.now()}`;
   const url = `https://deleted-${Date.now()}.example/hooks`;
   await sql`insert into webhook_endpoints (id, url, secret, enabled) values (${id}, ${url}, 'whsec_ZTJlLWRlbGV0ZS10ZXN0LXNlY3JldC0wMTIzNDU2Nzg5', false)`;
-  const [event] = await sql<{ id: string }[]>`select id from events order by seq desc limit 1`;
+  const [event] = await sql<{ id: string }[]>`
+    insert into events (id, type, account_id, subject_type, subject_id, data) values (${`ev_${id}`}, 'webhook.test', null, 'webhook_endpoint', ${id}, '{}') returning id`;
   await sql`insert into webhook_deliveries (id, endpoint_id, event_id, status, attempt_count) values (${`msg_${id}`}, ${id}, ${event!.id}, 'failed', 1)`;
 
   await signInAs(demo.agent);
