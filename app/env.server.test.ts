@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseBootstrapEnv, parseEnv, withDevelopmentDefaults } from "./env.server";
 
@@ -36,6 +39,19 @@ describe("configuration", () => {
   });
 
   const development = { ...withDevelopmentDefaults({ NODE_ENV: "development" }), DATABASE_URL: "postgres://x/y", STRIPE_SECRET_KEY: "sk_test_x", STRIPE_WEBHOOK_SECRET: "whsec_x" };
+
+  it("accepts a logo file and stops on a logo that is missing, too big or not PNG/JPEG", () => {
+    const dir = mkdtempSync(join(tmpdir(), "logo-"));
+    const png = join(dir, "logo.png");
+    writeFileSync(png, Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"));
+    expect(parseEnv({ ...development, COMPANY_LOGO_PATH: png }).COMPANY_LOGO_PATH).toBe(png);
+    expect(parseEnv(development).COMPANY_LOGO_PATH).toBeUndefined();
+    expect(() => parseEnv({ ...development, COMPANY_LOGO_PATH: join(dir, "missing.png") })).toThrow(/COMPANY_LOGO_PATH must be a readable \.png or \.jpg file of at most 512 kB/);
+    const big = join(dir, "big.jpg");
+    writeFileSync(big, Buffer.alloc(512 * 1024 + 1));
+    expect(() => parseEnv({ ...development, COMPANY_LOGO_PATH: big })).toThrow(/COMPANY_LOGO_PATH must be a readable/);
+    expect(() => parseEnv({ ...development, COMPANY_LOGO_PATH: join(dir, "logo.svg") })).toThrow(/COMPANY_LOGO_PATH must be the path of a \.png or \.jpg file/);
+  });
 
   it("stops on a mistyped optional setting instead of falling back to its default", () => {
     expect(() => parseEnv({ ...development, ATTACHMENT_STORAGE: "postgress" })).toThrow(/ATTACHMENT_STORAGE must be "postgres" or "filesystem"/);

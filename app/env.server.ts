@@ -1,4 +1,17 @@
+import { statSync } from "node:fs";
 import { z } from "zod";
+
+export const DEFAULT_COMPANY_NAME = "Acme Supply Co.";
+const MAX_LOGO_BYTES = 512 * 1024;
+
+function isReadableLogo(path: string): boolean {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() && stat.size > 0 && stat.size <= MAX_LOGO_BYTES;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The portal's configuration, validated once. In production every value is required and a
@@ -19,7 +32,17 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
     .optional(),
   MAIL_FROM: z.string().min(3, "must be a sender such as 'Acme AR <ar@acme.com>'"),
-  COMPANY_NAME: z.string().default("Acme Supply Co."),
+  COMPANY_NAME: z.string().default(DEFAULT_COMPANY_NAME),
+  /**
+   * Optional logo: a PNG or JPEG file on the server's disk (the formats a PDF can embed). Served
+   * by the portal itself at /brand/logo, so the CSP's `img-src 'self'` holds and no third party
+   * sees who opens a page. Checked at boot: a wrong path stops the server instead of a broken image.
+   */
+  COMPANY_LOGO_PATH: z
+    .string()
+    .regex(/\.(png|jpe?g)$/i, "must be the path of a .png or .jpg file")
+    .refine((path) => isReadableLogo(path), "must be a readable .png or .jpg file of at most 512 kB")
+    .optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, "must be a Stripe secret key (sk_test_… or sk_live_…)"),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must be the webhook signing secret (whsec_…)"),

@@ -349,13 +349,19 @@ test.describe("AR agent", () => {
     await expectNoSidewaysScroll(page);
     await page.setViewportSize({ width: 1280, height: 800 });
 
-    // Resolve with a partial credit: the full amount is offered; more than it is refused.
+    // Resolve with a partial credit: nothing is prefilled, so one click credits nothing; the full
+    // amount is one button away; more than it is refused.
     const invoiceBefore = await invoiceRow(inv1.id);
     expect(invoiceBefore.amount_disputed).toBe(12000);
     const amount = page.getByLabel("Credit amount (CAD)");
+    await expect(amount).toHaveValue("");
+    await page.getByLabel("Note to the customer").fill("Credit for the price difference on line 1.");
+    await page.getByRole("button", { name: "Resolve with credit" }).click();
+    await expect(page.getByText("Type the amount to credit, up to the disputed CAD 120.00.")).toBeVisible();
+    expect((await disputeRow(D1)).status).toBe("in_review");
+    await page.getByRole("button", { name: "Fill in the full CAD 120.00" }).click();
     await expect(amount).toHaveValue("120.00");
     await amount.fill("500");
-    await page.getByLabel("Note to the customer").fill("Credit for the price difference on line 1.");
     await page.getByRole("button", { name: "Resolve with credit" }).click();
     await expect(page.getByText("The credit can be at most the disputed CAD 120.00.")).toBeVisible();
     await expect(amount).toHaveAttribute("aria-invalid", "true");
@@ -421,5 +427,21 @@ test.describe("AR agent", () => {
     await page.goto("/admin/disputes?customer=Canada&status=rejected");
     await expectShown(page, { d1: false, d2: true });
     await expect(rowOf(page, D2).locator("[data-column=status]")).toHaveText("Rejected");
+  });
+});
+
+test.describe("an agent in New York", () => {
+  test.use({ timezoneId: "America/New_York" });
+
+  test("sees SLA deadlines in their own time zone, named, with the exact instant kept", async ({ page, signInAs }) => {
+    await signInAs(demo.agent);
+    await page.goto("/admin/disputes?status=active");
+    const deadline = page.locator("main table time").first();
+    await expect(deadline).toHaveText(/ E[SD]T$/);
+    const iso = (await deadline.getAttribute("datetime"))!;
+    const expected = new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "America/New_York" });
+    await expect(deadline).toHaveText(new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s/g, "\\s")} E[SD]T$`));
+    // The UTC instant stays one hover away for anyone comparing with logs.
+    await expect(deadline).toHaveAttribute("title", / UTC$/);
   });
 });

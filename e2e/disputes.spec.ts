@@ -10,11 +10,12 @@ const png = (name = "photo.png") => ({ name, mimeType: "image/png", buffer: Buff
 
 const taken = new Set<string>();
 /** An open Northwind Traders invoice with nothing in dispute or under way, for one test. */
-async function openInvoice() {
+async function openInvoice(options: { unpaidNotDue?: boolean } = {}) {
   const rows = await sql<{ id: string; number: string; balance: number }[]>`
     select i.id, i.number, i.balance::int from invoices i join accounts a on a.id = i.account_id
     where a.number = 'C-1001' and i.status = 'open' and i.amount_disputed = 0 and i.amount_pending = 0 and i.balance > 2000
       and not exists (select 1 from disputes d where d.invoice_id = i.id)
+      and (${!options.unpaidNotDue} or (i.amount_paid = 0 and i.amount_credited = 0 and i.due_date >= current_date))
     order by i.number desc`;
   const row = rows.find((r) => !taken.has(r.id));
   if (!row) throw new Error("no open invoice left");
@@ -159,7 +160,7 @@ test("another account's dispute and its files answer 404", async ({ page, signIn
 
 test("the whole journey: payer disputes with a PDF, the agent triages, asks, gets a PNG, and credits part", async ({ page, browser }) => {
   test.setTimeout(90_000);
-  const inv = await openInvoice();
+  const inv = await openInvoice({ unpaidNotDue: true });
   const mailBefore = (await mailFor(demo.pat)).length;
   // Payer: open the dispute with evidence.
   await fillDispute(page, inv.id, "Wrong unit price on the pallets; contract attached.");
@@ -215,7 +216,10 @@ test("the whole journey: payer disputes with a PDF, the agent triages, asks, get
   await expect(page.getByText("Credited USD 20.00", { exact: true })).toBeVisible();
   await page.goto(`/invoices/${inv.id}`);
   await expect(page.getByTestId("invoice-balance")).toHaveText(`USD ${((inv.balance - 2000) / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`);
-  await expect(page.getByText("Credits")).toBeVisible();
+  // A credit is not a payment: the invoice says "Partly credited" and shows paid and credited apart.
+  await expect(page.getByRole("heading", { level: 1 }).locator("..").getByText("Partly credited", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("invoice-credited")).toHaveText("USD 20.00");
+  await expect(page.getByText("Partially paid")).toHaveCount(0);
 
   // Emails at each step the payer should know about.
   await expect

@@ -205,7 +205,7 @@ const FORMS: Record<string, FormRoute> = {
       { intent: "replay", fields: { deliveryId: "id" } },
       { intent: "replay_since", fields: { since: "datetime" } },
     ],
-    fieldless: ["enable", "disable", "rotate", "test"],
+    fieldless: ["enable", "disable", "rotate", "test", "delete"],
   },
   "routes/admin.api-keys": {
     as: "staff",

@@ -71,6 +71,9 @@ test("card 4242 pays an invoice in full: receipt, paid invoice, receipt email an
   await expect(page.getByTestId("pay-total")).toContainText((inv!.balance / 100).toLocaleString("en-US", { minimumFractionDigits: 2 }));
   await page.getByRole("button", { name: "Continue to secure payment" }).click();
   await expect(page).toHaveURL(new RegExp(`^${e2e.stripeUrl}/checkout/`));
+  // Checkout names the company asking, and the receipt goes to the payer signed in.
+  await expect(page).toHaveTitle(new RegExp(e2e.companyName.replace(".", "\\.")));
+  await expect(page.getByText(`receipt to ${demo.olivia}`)).toBeVisible();
   await payByCard(page, "4242424242424242");
 
   await expect(page.getByRole("heading", { name: "Payment receipt" })).toBeVisible({ timeout: 15_000 });
@@ -88,6 +91,16 @@ test("card 4242 pays an invoice in full: receipt, paid invoice, receipt email an
   await page.goto(`/invoices/${inv!.id}`);
   await expect(page.getByText("Paid", { exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: "Pay this invoice" })).toHaveCount(0);
+  // The paid invoice says when and how, and links to its payment and receipt.
+  await expect(page.getByTestId("invoice-settled")).toHaveText(/^Paid in full on [A-Z][a-z]{2} \d{1,2}, \d{4} with Visa •••• 4242\.$/);
+  const amountText = `USD ${(inv!.balance / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
+  await page.getByRole("link", { name: `Receipt for the payment of ${amountText} (PDF)` }).waitFor();
+  const again = page.waitForEvent("download");
+  await page.getByRole("link", { name: `Receipt for the payment of ${amountText} (PDF)` }).click();
+  const pdf = Buffer.concat((await (await (await again).createReadStream()).toArray()) as Buffer[]);
+  expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+  await page.getByRole("link", { name: `Payment of ${amountText}`, exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Payment receipt" })).toBeVisible();
 });
 
 for (const [card, message] of [
@@ -142,6 +155,10 @@ test("an amount above the balance is refused with a clear message and what was t
 test("ACH 000123456789 is processing (pending, not paid) until it settles, then paid", async ({ page }) => {
   const [inv] = await openInvoices(1);
   await startPayment(page, [inv!]);
+  // The ACH mandate authorizes the company by name (Stripe takes it from the account's settings).
+  await page.getByLabel("US bank account").check();
+  await expect(page.getByText(`you authorize ${e2e.companyName} to make a single debit`)).toBeVisible();
+  await expect(page.getByText("Test merchant")).toHaveCount(0);
   await payByBank(page, "000123456789");
   await expect(page.getByText("Bank payment processing")).toBeVisible({ timeout: 15_000 });
   await expect(page.getByText(/up to 4 business days/)).toBeVisible();
@@ -165,6 +182,9 @@ test("ACH 000111111116 fails after processing: balance reopened, payer emailed, 
   await expect.poll(async () => (await mailFor(demo.olivia)).slice(mailBefore).some((m) => m.subject.includes("did not go through")), { timeout: 10_000 }).toBe(true);
   await page.goto(`/invoices/${inv!.id}`);
   await expect(page.getByText("Last payment failed")).toBeVisible();
+  // In the payer's words, with what to do next, not Stripe's "The customer's bank account …".
+  await expect(page.getByText(/Your bank could not find this account\. Check the routing and account numbers/)).toBeVisible();
+  await expect(page.getByText(/The customer's/)).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Pay this invoice" })).toBeVisible();
 });
 

@@ -1,3 +1,4 @@
+import { e2e } from "./support/config";
 import { codeOf, demo, expect, mailFor, requestLink, signInLinkOf, sql, test } from "./support/fixtures";
 
 test("a payer signs in from the emailed link, sees invoices, filters, opens one, downloads its PDF, switches account and signs out", async ({ page }) => {
@@ -57,12 +58,25 @@ test("the short code signs in on another device", async ({ page, browser }) => {
   await other.close();
 });
 
-test("staff land in /admin", async ({ page }) => {
+test("staff land on the dispute queue", async ({ page }) => {
   const email = await requestLink(page, demo.agent);
   await page.goto(signInLinkOf(email));
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin\/customers$/);
-  await expect(page.getByRole("heading", { name: "Customers" })).toBeVisible();
+  await expect(page).toHaveURL(/\/admin\/disputes$/);
+  await expect(page.getByRole("heading", { name: "Disputes", level: 1 })).toBeVisible();
+});
+
+test("the sign-in pages name the company asking for money, not just a 'payment portal'", async ({ page }) => {
+  await page.goto("/login");
+  await expect(page.getByTestId("company")).toContainText(e2e.companyName);
+  await expect(page).toHaveTitle(`Sign in · ${e2e.companyName}`);
+  await page.getByLabel("Email address").fill(demo.pat);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page).toHaveURL(/\/login\/code/);
+  await expect(page.getByTestId("company")).toContainText(e2e.companyName);
+  // No logo is configured in this run: none is shown, and its URL says so.
+  await expect(page.getByTestId("company").locator("img")).toHaveCount(0);
+  expect((await page.request.get("/brand/logo")).status()).toBe(404);
 });
 
 test.describe("attacks on sign-in", () => {

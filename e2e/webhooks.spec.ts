@@ -100,3 +100,35 @@ test("an agent sees the endpoints but cannot add one, not even by posting the fo
   expect(await response.text()).toContain("Only an AR admin can manage webhook endpoints.");
   expect(await sql`select id from webhook_endpoints where url = ${url}`).toHaveLength(0);
 });
+
+test("an admin deletes an endpoint: gone from the list, never delivered to, its delivery log kept; an agent cannot", async ({ page, signInAs }) => {
+  const id = `we_e2e_delete_${Date.now()}`;
+  const url = `https://deleted-${Date.now()}.example/hooks`;
+  await sql`insert into webhook_endpoints (id, url, secret, enabled) values (${id}, ${url}, 'whsec_ZTJlLWRlbGV0ZS10ZXN0LXNlY3JldC0wMTIzNDU2Nzg5', false)`;
+  const [event] = await sql<{ id: string }[]>`
+    insert into events (id, type, account_id, subject_type, subject_id, data) values (${`ev_${id}`}, 'webhook.test', null, 'webhook_endpoint', ${id}, '{}') returning id`;
+  await sql`insert into webhook_deliveries (id, endpoint_id, event_id, status, attempt_count) values (${`msg_${id}`}, ${id}, ${event!.id}, 'failed', 1)`;
+
+  await signInAs(demo.agent);
+  await page.goto(`/admin/webhooks/${id}`);
+  await expect(page.getByText("Delete endpoint…")).toHaveCount(0);
+  const refused = await page.request.post(`/admin/webhooks/${id}`, { form: { intent: "delete" }, headers: { origin: new URL(page.url()).origin } });
+  expect(refused.status()).toBe(403);
+  expect((await sql`select deleted_at from webhook_endpoints where id = ${id}`)[0]!.deleted_at).toBeNull();
+
+  await page.context().clearCookies();
+  await signInAs(demo.admin);
+  await page.goto(`/admin/webhooks/${id}`);
+  await page.getByText("Delete endpoint…").click();
+  await expect(page.getByText("Its delivery log is kept for audit.")).toBeVisible();
+  await page.getByRole("button", { name: "Delete this endpoint" }).click();
+  await expect(page).toHaveURL(/\/admin\/webhooks\?done=deleted$/);
+  await expect(page.getByText("Endpoint deleted.")).toBeVisible();
+  await expect(page.getByRole("link", { name: url })).toHaveCount(0);
+  expect((await page.request.get(`/admin/webhooks/${id}`)).status()).toBe(404);
+  const [row] = await sql<{ deleted_at: Date | null; enabled: boolean }[]>`select deleted_at, enabled from webhook_endpoints where id = ${id}`;
+  expect(row!.deleted_at).not.toBeNull();
+  expect(row!.enabled).toBe(false);
+  expect(await sql`select id from webhook_deliveries where endpoint_id = ${id}`).toHaveLength(1);
+  await expectAccessible(page);
+});

@@ -1,4 +1,4 @@
-import { ConfigError, parseBootstrapEnv, parseEnv, stripeEmulatorDefaults, withDevelopmentDefaults, type Env } from "../app/env.server";
+import { ConfigError, DEFAULT_COMPANY_NAME, parseBootstrapEnv, parseEnv, stripeEmulatorDefaults, withDevelopmentDefaults, type Env } from "../app/env.server";
 import { EmbeddedPostgresAccessError, embeddedPostgresRunning, startEmbeddedPostgres } from "../db/embedded-postgres";
 import { migrateDatabase } from "../db/migrate";
 
@@ -47,6 +47,8 @@ export async function bootstrap(): Promise<Bootstrapped> {
       webhookSecret: resolved.STRIPE_WEBHOOK_SECRET!,
       achSettleDelayMs: dev.STRIPE_EMULATOR_ACH_SETTLE_MS,
       stateFile: ".data/stripe-emulator.json",
+      // Real Stripe shows the account's business name on Checkout and in the ACH mandate.
+      merchantName: resolved.COMPANY_NAME || DEFAULT_COMPANY_NAME,
     });
     stops.push(emulator.stop);
     notes.push(`Stripe emulator on ${emulator.url} (ACH settles after ${dev.STRIPE_EMULATOR_ACH_SETTLE_MS / 1000} s; test card 4242 4242 4242 4242, bank 110000000 / 000123456789)`);

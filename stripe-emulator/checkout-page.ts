@@ -191,8 +191,11 @@ function renderCheckout(em: Emulator, session: Stripe.Checkout.Session, view: Ch
   const email = needsEmail(session)
     ? field({ id: "email", label: "Email", type: "email", value: view.values.email ?? session.customer_email ?? "", errors: view.errors, autocomplete: "email", inputmode: "email", readonly: Boolean(session.customer_email) })
     : customer?.email
-      ? `<p>Paying as <strong>${esc(customer.email)}</strong></p>`
-      : "";
+      ? // Like Stripe: the receipt goes to payment_intent_data.receipt_email when the merchant set one.
+        `<p>Paying as <strong>${esc(customer.email)}</strong>${receiptEmailOf(em, session) && receiptEmailOf(em, session) !== customer.email ? `; receipt to <strong>${esc(receiptEmailOf(em, session)!)}</strong>` : ""}</p>`
+      : receiptEmailOf(em, session)
+        ? `<p>Receipt to <strong>${esc(receiptEmailOf(em, session)!)}</strong></p>`
+        : "";
   const choice = `<fieldset><legend>Payment method</legend><div class="choice">${types
     .map(
       (t) =>
@@ -547,4 +550,8 @@ ${refunded}
 </tbody></table>`,
     ),
   };
+}
+
+function receiptEmailOf(em: Emulator, session: { id: string }): string | null {
+  return em.state.secrets.sessions[session.id]?.paymentIntentData.receiptEmail ?? null;
 }

@@ -75,7 +75,7 @@ export function InvoiceView({ invoice }: { invoice: InvoiceDetail }) {
         <Row label={invoice.taxLabel ?? "Tax"} value={money(invoice.taxTotal)} />
         <Row label="Total" value={money(invoice.total)} strong />
         <Row label="Amount paid" value={money(invoice.amountPaid)} />
-        {invoice.amountCredited > 0 ? <Row label="Credits" value={money(invoice.amountCredited)} /> : null}
+        {invoice.amountCredited > 0 ? <Row label="Credited" value={money(invoice.amountCredited)} testId="invoice-credited" /> : null}
         <Row label="Balance due" value={money(invoice.balance)} strong testId="invoice-balance" />
         {invoice.amountPending > 0 ? <Row label="Payment pending" value={money(invoice.amountPending)} testId="invoice-pending" /> : null}
         {invoice.amountDisputed > 0 ? <Row label="In dispute (on hold)" value={money(invoice.amountDisputed)} testId="invoice-disputed" /> : null}

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { LocalTime } from "~/components/local-time";
 import type { ChargebackState, PaymentStatus } from "#db/schema/payments";
 import { formatMoney } from "~/utils/money";
 import { PaymentStatusBadge } from "./payment-status";
@@ -16,7 +17,6 @@ interface Summary {
   allocations: Array<{ invoiceId: string; number: string; amount: number; amountRefunded: number }>;
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
 
 /** A payment's facts and the invoices it paid: the receipt, for payers and staff. */
 export function PaymentSummary({ payment, invoiceHref }: { payment: Summary; invoiceHref: (id: string) => string }) {
@@ -42,7 +42,7 @@ export function PaymentSummary({ payment, invoiceHref }: { payment: Summary; inv
         </div>
         <div>
           <dt className="text-sm text-slate-600">{payment.succeededAt ? "Paid on" : "Started"}</dt>
-          <dd>{when(payment.succeededAt ?? payment.createdAt)}</dd>
+          <dd><LocalTime iso={payment.succeededAt ?? payment.createdAt} /></dd>
         </div>
         <div className="col-span-2 sm:col-span-4">
           <dt className="text-sm text-slate-600">Reference</dt>

@@ -1,4 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { LocalTime } from "~/components/local-time";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { DisputeStatusBadge } from "~/components/disputes/dispute-status";
 import { FileErrors } from "~/components/disputes/file-errors";
@@ -86,7 +87,7 @@ export default function DisputePage() {
               ? `Credited ${money(dispute.creditedAmount)}`
               : closed
                 ? "No credit"
-                : new Date(dispute.firstResponseDueAt).toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" })}
+                : <LocalTime iso={dispute.firstResponseDueAt} dateOnly />}
           </dd>
         </div>
       </dl>

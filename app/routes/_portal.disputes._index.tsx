@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { LocalTime } from "~/components/local-time";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DisputeStatusBadge } from "~/components/disputes/dispute-status";
 import { requirePayer } from "~/modules/auth/session.server";
@@ -39,7 +40,7 @@ export default function Disputes() {
                     <Link to={`/disputes/${d.id}`} className="text-brand-700 underline">
                       {d.invoiceNumber}
                     </Link>
-                    <span className="block text-xs text-slate-600">{new Date(d.createdAt).toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" })}</span>
+                    <span className="block text-xs text-slate-600"><LocalTime iso={d.createdAt} dateOnly /></span>
                   </td>
                   <td className="hidden px-3 py-2 sm:table-cell">{reasonLabels[d.reason]}</td>
                   <td className="px-3 py-2">

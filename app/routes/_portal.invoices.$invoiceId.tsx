@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { InvoicePayments } from "~/components/invoice-payments";
 import { InvoiceView } from "~/components/invoice-view";
 import { Alert } from "~/components/ui/alert";
 import { buttonLinkClass } from "~/components/ui/button";
@@ -74,6 +75,7 @@ export default function InvoicePage() {
         ) : null}
       </div>
       <InvoiceView invoice={invoice} />
+      <InvoicePayments payments={payments} settled={invoice.balance <= 0 && invoice.status !== "void"} amountPaid={invoice.amountPaid} amountCredited={invoice.amountCredited} currency={invoice.currency} />
       <div className="mt-6 flex flex-wrap gap-3">
         {payable > 0 ? (
           <Link to={`/pay?invoice=${invoice.id}`} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">

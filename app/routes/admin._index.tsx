@@ -3,7 +3,8 @@ import { requireStaff } from "~/modules/auth/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
-  return redirect("/admin/customers");
+  // Staff start where their work is: the dispute triage queue, not the customer directory.
+  return redirect("/admin/disputes");
 }
 
 // A component makes this a UI route (not a resource route), so a payer's 404 here renders the

@@ -1,9 +1,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { LocalTime } from "~/components/local-time";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { CONTROL_CHARACTERS_MESSAGE, isFreeText } from "~/utils/text";
 import { AdminDisputeCustomerContext } from "~/components/disputes/admin-dispute-context";
-import { formatDateTime } from "~/components/disputes/admin-dispute-format";
 import { AdminDisputeReplyForm, AdminDisputeResolveForms, AdminDisputeWorkflowForms, type AdminDisputeActionData, type AdminDisputeIntent } from "~/components/disputes/admin-dispute-forms";
 import { AdminSlaBreached } from "~/components/disputes/admin-dispute-status-badge";
 import { DisputeStatusBadge } from "~/components/disputes/dispute-status";
@@ -17,8 +17,9 @@ import { listStaff } from "~/modules/disputes/list-disputes.server";
 import { moveDispute } from "~/modules/disputes/move-dispute.server";
 import { canMove, isClosed, reasonLabels, statusLabels } from "~/modules/disputes/policy";
 import { postDisputeMessage } from "~/modules/disputes/post-message.server";
+import { readCreditAmount } from "~/modules/disputes/credit-amount";
 import { resolveDispute } from "~/modules/disputes/resolve-dispute.server";
-import { amountInputValue, parseAmount } from "~/modules/payments/allocation-rules";
+import { amountInputValue } from "~/modules/payments/allocation-rules";
 import { readUploadForm } from "~/modules/storage/read-upload-form.server";
 import { now } from "~/utils/clock";
 import { formatMoney } from "~/utils/money";
@@ -115,15 +116,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case "credit": {
       const values = { creditAmount: fields.creditAmount ?? "", creditNote: fields.creditNote ?? "" };
-      const fieldErrors: NonNullable<AdminDisputeActionData["fieldErrors"]> = {};
-      const amount = parseAmount(values.creditAmount.trim(), dispute.currency);
-      const max = formatMoney(dispute.amount, dispute.currency);
-      if (amount === null || amount <= 0) fieldErrors.creditAmount = `Enter the credit amount, like ${amountInputValue(dispute.amount, dispute.currency)}.`;
-      else if (amount > dispute.amount) fieldErrors.creditAmount = `The credit can be at most the disputed ${max}.`;
       const note = creditNote.safeParse(values.creditNote);
-      if (!note.success) fieldErrors.creditNote = note.error.issues[0]?.message;
-      if (amount === null || !note.success || Object.keys(fieldErrors).length > 0) return fail({ intent: "credit", fieldErrors, values });
-      const result = await resolveDispute({ staff: actor, disputeId: dispute.id, outcome: "credit", creditAmount: amount, note: note.data });
+      // No default amount: an empty field is refused (here and again in the use case).
+      const amount = readCreditAmount(values.creditAmount, dispute.amount, dispute.currency);
+      if (!amount.ok || !note.success) {
+        const fieldErrors: NonNullable<AdminDisputeActionData["fieldErrors"]> = {};
+        if (!amount.ok) fieldErrors.creditAmount = amount.message;
+        if (!note.success) fieldErrors.creditNote = note.error.issues[0]?.message;
+        return fail({ intent: "credit", fieldErrors, values });
+      }
+      const result = await resolveDispute({ staff: actor, disputeId: dispute.id, outcome: "credit", creditAmount: values.creditAmount, note: note.data });
       if (!result.ok) return fail({ intent: "credit", error: result.message, values });
       return done();
     }
@@ -192,21 +194,27 @@ export default function AdminDisputePage() {
         </div>
         <div>
           <dt className="text-slate-700">Opened</dt>
-          <dd>{formatDateTime(dispute.createdAt)}</dd>
+          <dd>
+            <LocalTime iso={dispute.createdAt} />
+          </dd>
         </div>
         <div>
           <dt className="text-slate-700">First response</dt>
           <dd data-testid="dispute-sla">
             {dispute.firstRespondedAt ? (
-              <>Responded {formatDateTime(dispute.firstRespondedAt)}</>
+              <>
+                Responded <LocalTime iso={dispute.firstRespondedAt} />
+              </>
             ) : breached ? (
               <span className="flex flex-wrap items-center gap-2">
-                <AdminSlaBreached /> was due {formatDateTime(dispute.firstResponseDueAt)}
+                <AdminSlaBreached /> was due <LocalTime iso={dispute.firstResponseDueAt} />
               </span>
             ) : closed ? (
               "None before it closed"
             ) : (
-              <>Due {formatDateTime(dispute.firstResponseDueAt)}</>
+              <>
+                Due <LocalTime iso={dispute.firstResponseDueAt} />
+              </>
             )}
           </dd>
         </div>
@@ -231,7 +239,12 @@ export default function AdminDisputePage() {
               : dispute.status === "rejected"
                 ? `Rejected: the ${money(dispute.amount)} is payable again.`
                 : "Withdrawn by the customer."}
-            {dispute.closedAt ? ` Closed ${formatDateTime(dispute.closedAt)}.` : ""}
+            {dispute.closedAt ? (
+              <>
+                {" "}
+                Closed <LocalTime iso={dispute.closedAt} />.
+              </>
+            ) : null}
           </p>
           {dispute.resolutionNote ? <p className="mt-2 break-words whitespace-pre-wrap text-slate-800">{dispute.resolutionNote}</p> : null}
         </section>
@@ -278,7 +291,7 @@ export default function AdminDisputePage() {
               <AdminDisputeWorkflowForms assigneeUserId={dispute.assigneeUserId} me={me} team={team} moves={moves} actionData={actionData} busy={busy} />
               <AdminDisputeResolveForms
                 currency={dispute.currency}
-                defaultCredit={amountInputValue(dispute.amount, dispute.currency)}
+                fullCredit={amountInputValue(dispute.amount, dispute.currency)}
                 maxCreditText={money(dispute.amount)}
                 actionData={actionData}
                 busy={busy}

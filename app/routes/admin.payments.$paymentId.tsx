@@ -1,4 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { LocalTime } from "~/components/local-time";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PaymentSummary } from "~/components/payment-summary";
 import { Alert } from "~/components/ui/alert";
@@ -55,7 +56,6 @@ const eventLabels: Record<string, string> = {
   "payment.dispute_closed": "Dispute closed",
 };
 
-const when = (iso: string) => new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
 
 export default function AdminPaymentPage() {
   const { payment } = useLoaderData<typeof loader>();
@@ -100,10 +100,10 @@ export default function AdminPaymentPage() {
               <div><dt className="text-slate-600">Held back by Stripe</dt><dd className="tabular-nums">{money(c.amountWithdrawn)}</dd></div>
               <div>
                 <dt className="text-slate-600">Evidence due by</dt>
-                <dd data-testid="evidence-due-by">{ach ? "Cannot be contested" : c.evidenceDueBy ? when(c.evidenceDueBy) : "—"}</dd>
+                <dd data-testid="evidence-due-by">{ach ? "Cannot be contested" : c.evidenceDueBy ? <LocalTime iso={c.evidenceDueBy} /> : "—"}</dd>
               </div>
-              <div><dt className="text-slate-600">Opened</dt><dd>{when(c.createdAt)}</dd></div>
-              {c.closedAt ? <div><dt className="text-slate-600">Closed</dt><dd>{when(c.closedAt)}</dd></div> : null}
+              <div><dt className="text-slate-600">Opened</dt><dd><LocalTime iso={c.createdAt} /></dd></div>
+              {c.closedAt ? <div><dt className="text-slate-600">Closed</dt><dd><LocalTime iso={c.closedAt} /></dd></div> : null}
             </dl>
             {c.reopened.length > 0 ? (
               <p className="mt-3 text-sm">
@@ -141,7 +141,7 @@ export default function AdminPaymentPage() {
       <ol className="mt-2 space-y-2 rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200">
         {payment.timeline.map((e) => (
           <li key={e.id} className="flex flex-wrap gap-x-3">
-            <span className="text-slate-600 tabular-nums">{new Date(e.createdAt).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" })}</span>
+            <span className="text-slate-600 tabular-nums"><LocalTime iso={e.createdAt} /></span>
             <span className="font-medium">{eventLabels[e.type] ?? e.type}</span>
             {typeof e.data.failureMessage === "string" ? <span className="text-red-800">{e.data.failureMessage}</span> : null}
             {(e.type === "payment.refunded" || e.type === "payment.refund_failed" || e.type === "payment.disputed") && typeof e.data.amount === "number" ? <span>{money(e.data.amount)}</span> : null}

@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { LocalTime } from "~/components/local-time";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import { PaymentStatusBadge } from "~/components/payment-status";
@@ -74,7 +75,7 @@ export default function AdminPayments() {
               <tr key={p.id}>
                 <td className="px-3 py-2 whitespace-nowrap">
                   <Link to={`/admin/payments/${p.id}`} className="text-brand-700 underline">
-                    {new Date(p.createdAt).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })}
+                    <LocalTime iso={p.createdAt} />
                   </Link>
                 </td>
                 <td className="px-3 py-2">{p.accountName}</td>

@@ -7,6 +7,8 @@ import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
 import { requireStaff } from "~/modules/auth/session.server";
 import { describeEventType, webhookEventTypes } from "~/modules/webhooks/event-types";
+import { DeleteEndpointForm } from "~/components/webhooks/delete-endpoint-form";
+import { deleteEndpoint } from "~/modules/webhooks/delete-endpoint.server";
 import { getEndpointWithDeliveries } from "~/modules/webhooks/get-endpoint.server";
 import { replayDelivery } from "~/modules/webhooks/replay-delivery.server";
 import { replaySince } from "~/modules/webhooks/replay-since.server";
@@ -46,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-type Intent = "update" | "enable" | "disable" | "rotate" | "test" | "replay" | "replay_since";
+type Intent = "update" | "enable" | "disable" | "rotate" | "test" | "replay" | "replay_since" | "delete";
 interface ActionData {
   intent: Intent | null;
   error?: string;
@@ -56,7 +58,7 @@ interface ActionData {
   previousExpiresAt?: string;
 }
 
-const intentSchema = z.enum(["update", "enable", "disable", "rotate", "test", "replay", "replay_since"]);
+const intentSchema = z.enum(["update", "enable", "disable", "rotate", "test", "replay", "replay_since", "delete"]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request);
@@ -87,6 +89,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const result = await setEndpointEnabled({ staff: actor, endpointId, enabled: intent.data === "enable" });
       if (!result.ok) return result.forbidden ? refused(result) : notFound();
       return done(intent.data === "enable" ? "enabled" : "disabled");
+    }
+    case "delete": {
+      const result = await deleteEndpoint({ staff: actor, endpointId });
+      if (!result.ok) return result.forbidden ? refused(result) : notFound();
+      return redirect("/admin/webhooks?done=deleted");
     }
     case "rotate": {
       const result = await rotateSecret({ staff: actor, endpointId });
@@ -215,6 +222,7 @@ export default function AdminWebhookEndpoint() {
                     Rotate secret
                   </Button>
                 </Form>
+                <DeleteEndpointForm busy={busy} />
               </div>
               {endpoint.previousSecretExpiresAt && new Date(endpoint.previousSecretExpiresAt) > new Date() ? (
                 <p className="mt-2 text-sm text-slate-700">The previous secret also signs until {when(endpoint.previousSecretExpiresAt)}.</p>

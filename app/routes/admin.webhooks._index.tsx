@@ -1,4 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { LocalTime } from "~/components/local-time";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -15,7 +16,8 @@ export const meta: MetaFunction = () => [{ title: "Webhooks · AR admin" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);
-  return json({ endpoints: await listEndpoints(), canManage: canManageWebhooks(staff.user), eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })) });
+  const deleted = new URL(request.url).searchParams.get("done") === "deleted";
+  return json({ deleted, endpoints: await listEndpoints(), canManage: canManageWebhooks(staff.user), eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })) });
 }
 
 type ActionData = { created: { endpointId: string; url: string; secret: string } } | { fieldErrors: FieldErrors; values: { url: string; description: string; eventTypes: string[] } };
@@ -33,10 +35,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return json<ActionData>({ created: { endpointId: result.endpointId, url: url.trim(), secret: result.secret } }, { headers: { "Cache-Control": "no-store" } });
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default function AdminWebhooks() {
-  const { endpoints, eventTypes, canManage } = useLoaderData<typeof loader>();
+  const { endpoints, eventTypes, canManage, deleted } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state !== "idle";
   const created = data && "created" in data ? data.created : null;
@@ -48,6 +49,11 @@ export default function AdminWebhooks() {
       <p className="mt-1 max-w-3xl text-slate-700">
         The portal sends its events to these back-office endpoints as signed webhooks (Standard Webhooks). Failed deliveries are retried for about 3 days.
       </p>
+      {deleted ? (
+        <div className="mt-4">
+          <Alert tone="success">Endpoint deleted. Nothing more is sent to it; its delivery log is kept for audit.</Alert>
+        </div>
+      ) : null}
 
       {created ? (
         <div className="mt-4">
@@ -99,7 +105,7 @@ export default function AdminWebhooks() {
                   <td className="px-3 py-2">{e.enabled ? "Enabled" : `Disabled${e.disabledReason ? `: ${e.disabledReason}` : ""}`}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{e.pending}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{e.failing}</td>
-                  <td className="hidden px-3 py-2 whitespace-nowrap md:table-cell">{when(e.createdAt)}</td>
+                  <td className="hidden px-3 py-2 whitespace-nowrap md:table-cell"><LocalTime iso={e.createdAt} /></td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthShell } from "~/components/auth-shell";
+import { brand } from "~/modules/brand/company.server";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
@@ -9,13 +10,13 @@ import { getSignedIn } from "~/modules/auth/session.server";
 import { isStaff } from "~/modules/auth/policy";
 import { clientOf, formValues, minutesText } from "~/utils/request.server";
 
-export const meta: MetaFunction = () => [{ title: "Sign in · Payment portal" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Sign in · ${data?.brand.companyName ?? "Payment portal"}` }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const signedIn = await getSignedIn(request);
   if (signedIn) throw redirect(isStaff(signedIn.user.role) ? "/admin" : "/invoices");
   const url = new URL(request.url);
-  return json({ signedOut: url.searchParams.get("signedOut") === "1" });
+  return json({ signedOut: url.searchParams.get("signedOut") === "1", brand: brand() });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -40,11 +41,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { signedOut } = useLoaderData<typeof loader>();
+  const { signedOut, brand } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
-    <AuthShell title="Sign in">
+    <AuthShell brand={brand} title="Sign in">
       {signedOut ? <Alert tone="success">You have signed out.</Alert> : null}
       <p className="mt-2 text-slate-700">Enter the email address your supplier has on file. We will email you a sign-in link and a code.</p>
       <Form method="post" className="mt-4 space-y-4" noValidate>

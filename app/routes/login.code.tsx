@@ -2,6 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { AuthShell } from "~/components/auth-shell";
+import { brand } from "~/modules/brand/company.server";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
@@ -9,12 +10,12 @@ import { emailSchema } from "~/modules/auth/request-sign-in-link.server";
 import { signInWithCode } from "~/modules/auth/sign-in.server";
 import { clientOf, formValues, minutesText } from "~/utils/request.server";
 
-export const meta: MetaFunction = () => [{ title: "Check your email · Payment portal" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Check your email · ${data?.brand.companyName ?? "Payment portal"}` }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const email = emailSchema.safeParse(new URL(request.url).searchParams.get("email") ?? "");
   if (!email.success) throw redirect("/login");
-  return json({ email: email.data });
+  return json({ email: email.data, brand: brand() });
 }
 
 const codeForm = z.object({
@@ -36,11 +37,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function CheckEmail() {
-  const { email } = useLoaderData<typeof loader>();
+  const { email, brand } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
-    <AuthShell title="Check your email">
+    <AuthShell brand={brand} title="Check your email">
       <Alert>
         If <strong>{email}</strong> is registered with us, a sign-in link is on its way. Open it on this device, or enter the code from the
         email below. The link and code expire in 10 minutes.

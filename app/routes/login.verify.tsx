@@ -2,19 +2,20 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { AuthShell } from "~/components/auth-shell";
+import { brand } from "~/modules/brand/company.server";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { signInWithLink, type SignInFailure } from "~/modules/auth/sign-in.server";
 import { clientOf, formValues, minutesText } from "~/utils/request.server";
 
-export const meta: MetaFunction = () => [{ title: "Sign in · Payment portal" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Sign in · ${data?.brand.companyName ?? "Payment portal"}` }];
 
 const tokenSchema = z.string().min(20).max(200);
 
 // Mail scanners fetch links: this GET only shows a button and never consumes the token.
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
-  return json({ token });
+  return json({ token, brand: brand() });
 }
 
 const failureText: Record<SignInFailure, string> = {
@@ -35,12 +36,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function VerifyLink() {
-  const { token } = useLoaderData<typeof loader>();
+  const { token, brand } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   if (actionData?.error || !token) {
     return (
-      <AuthShell title="We could not sign you in">
+      <AuthShell brand={brand} title="We could not sign you in">
         <Alert tone="error">{actionData?.error ?? failureText.invalid}</Alert>
         <p className="mt-4">
           <Link className="text-brand-700 underline" to="/login">
@@ -51,7 +52,7 @@ export default function VerifyLink() {
     );
   }
   return (
-    <AuthShell title="Sign in to the payment portal">
+    <AuthShell brand={brand} title="Sign in to the payment portal">
       <p className="text-slate-700">Press the button to finish signing in on this device.</p>
       <Form method="post" className="mt-4">
         <input type="hidden" name="token" value={token} />

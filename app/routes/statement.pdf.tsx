@@ -1,5 +1,5 @@
+import { companyIssuer } from "~/modules/brand/company.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { env } from "~/env.server";
 import { requirePayer } from "~/modules/auth/session.server";
 import { getStatement, readStatementQuery } from "~/modules/invoices/get-statement.server";
 import { renderStatementPdf } from "~/modules/invoices/render-statement-pdf.server";
@@ -12,5 +12,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const statement = await getStatement({ kind: "payer", userId: payer.user.id }, payer.activeAccount.id, query.period);
   if (!statement) throw new Response("Not found", { status: 404 });
   const { from, to } = statement.period;
-  return pdfResponse(await renderStatementPdf(statement, { name: env().COMPANY_NAME }), `statement-${statement.account.number}-${from}-${to}.pdf`);
+  return pdfResponse(await renderStatementPdf(statement, await companyIssuer()), `statement-${statement.account.number}-${from}-${to}.pdf`);
 }

@@ -33,3 +33,17 @@ const display = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "shor
 export function formatDate(isoDate: string): string {
   return display.format(new Date(`${isoDate}T00:00:00Z`));
 }
+
+/**
+ * An instant (ISO timestamp) as "Nov 24, 2026, 1:05 PM EST" in `timeZone` (the browser's when
+ * undefined), or "Nov 24, 2026" with `dateOnly`. The zone is named unless `dateOnly`: a time
+ * without its zone is ambiguous. Calendar dates (due dates) are not instants: use formatDate.
+ */
+export function formatInstant(iso: string, options: { timeZone?: string; dateOnly?: boolean } = {}): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  if (options.dateOnly) return date.toLocaleDateString("en-US", { dateStyle: "medium", timeZone: options.timeZone });
+  const text = date.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: options.timeZone });
+  const zone = new Intl.DateTimeFormat("en-US", { timeZoneName: "short", timeZone: options.timeZone }).formatToParts(date).find((p) => p.type === "timeZoneName")?.value;
+  return zone ? `${text} ${zone}` : text;
+}

@@ -18,6 +18,8 @@ export const webhookEndpoints = pgTable("webhook_endpoints", {
   previousSecretExpiresAt: timestamp({ withTimezone: true }),
   enabled: boolean().notNull().default(true),
   disabledReason: text(),
+  /** Deleted by an AR admin: hidden and never delivered to (also disabled); its deliveries stay for audit. */
+  deletedAt: timestamp({ withTimezone: true }),
   createdByUserId: text().references(() => users.id),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -2,6 +2,8 @@
 export const e2e = {
   appPort: 3100,
   appUrl: "http://localhost:3100",
+  /** COMPANY_NAME of the e2e portal, also the emulator's business name (Checkout, ACH mandate). */
+  companyName: "Acme Supply Co.",
   smtpPort: 2525,
   mailApiPort: 2526,
   pgPort: 54339,

@@ -21,6 +21,7 @@ Object.assign(process.env, {
   SESSION_SECRET: "e2e-session-secret-0123456789abcdef0123456789",
   SMTP_URL: `smtp://127.0.0.1:${e2e.smtpPort}`,
   MAIL_FROM: "Acme AR <ar@acme.example>",
+  COMPANY_NAME: e2e.companyName,
   SEED_DEMO_DATA: "true",
   STRIPE_SECRET_KEY: "sk_test_e2e",
   STRIPE_WEBHOOK_SECRET: e2e.stripeWebhookSecret,
@@ -38,6 +39,8 @@ const stripe = await startStripeEmulator({
   webhookUrl: `${e2e.appUrl}/webhooks/stripe`,
   webhookSecret: e2e.stripeWebhookSecret,
   achSettleDelayMs: 0,
+  // As Stripe does from the account's settings: Checkout and the ACH mandate name the company.
+  merchantName: e2e.companyName,
   webhookRetryDelaysMs: [500, 1000, 2000, 5000],
 });
 process.on("exit", () => {

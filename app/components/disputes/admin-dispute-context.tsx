@@ -1,8 +1,8 @@
 import { Link } from "@remix-run/react";
+import { LocalTime } from "~/components/local-time";
 import type { DisputeStatus } from "#db/schema/disputes";
 import type { PaymentStatus } from "#db/schema/payments";
 import { formatMoney } from "~/utils/money";
-import { formatDay } from "./admin-dispute-format";
 import { DisputeStatusBadge } from "./dispute-status";
 
 export interface AdminCustomerContext {
@@ -67,7 +67,7 @@ export function AdminDisputeCustomerContext({ accountId, accountName, context }:
                 </Link>
                 <span className="tabular-nums">{formatMoney(d.amount, d.currency)}</span>
                 <DisputeStatusBadge status={d.status} />
-                <span className="text-slate-700">{formatDay(d.createdAt)}</span>
+                <span className="text-slate-700"><LocalTime iso={d.createdAt} dateOnly /></span>
               </li>
             ))}
           </ul>
@@ -85,7 +85,7 @@ export function AdminDisputeCustomerContext({ accountId, accountName, context }:
             {context.recentPayments.map((p) => (
               <li key={p.id} className="flex flex-wrap gap-x-2 gap-y-1">
                 <Link to={`/admin/payments/${p.id}`} className="text-brand-700 underline">
-                  {formatDay(p.createdAt)}
+                  <LocalTime iso={p.createdAt} dateOnly />
                 </Link>
                 <span className="tabular-nums">{formatMoney(p.amount, p.currency)}</span>
                 <span>{paymentStatusLabels[p.status]}</span>

@@ -211,13 +211,14 @@ export function AdminDisputeWorkflowForms({
 /** Ends the dispute: a credit memo for all or part of the disputed amount, or a rejection. */
 export function AdminDisputeResolveForms({
   currency,
-  defaultCredit,
+  fullCredit,
   maxCreditText,
   actionData,
   busy,
 }: {
   currency: string;
-  defaultCredit: string;
+  /** The disputed amount as an input value; offered by a button, never prefilled. */
+  fullCredit: string;
   maxCreditText: string;
   actionData: AdminDisputeActionData | undefined;
   busy: boolean;
@@ -239,13 +240,25 @@ export function AdminDisputeResolveForms({
             id="credit-amount"
             name="creditAmount"
             label={`Credit amount (${currency})`}
-            hint={`Up to ${maxCreditText}, the disputed amount.`}
+            hint={`Type the amount to credit: up to ${maxCreditText}, the disputed amount.`}
             inputMode="decimal"
             autoComplete="off"
             required
-            defaultValue={credit?.values?.creditAmount ?? defaultCredit}
+            defaultValue={credit?.values?.creditAmount ?? ""}
             error={credit?.fieldErrors?.creditAmount}
           />
+          <button
+            type="button"
+            className="min-h-6 text-sm text-blue-800 underline underline-offset-2"
+            onClick={() => {
+              const input = document.getElementById("credit-amount") as HTMLInputElement | null;
+              if (!input) return;
+              input.value = fullCredit;
+              input.focus();
+            }}
+          >
+            Fill in the full {maxCreditText}
+          </button>
           <TextArea id="credit-note" name="creditNote" label="Note to the customer" rows={3} required maxLength={2000} defaultValue={credit?.values?.creditNote ?? ""} error={credit?.fieldErrors?.creditNote} />
           <Button type="submit" name="intent" value="credit" disabled={busy}>
             Resolve with credit

@@ -1,8 +1,9 @@
 import { Link } from "@remix-run/react";
+import { LocalTime } from "~/components/local-time";
 import type { DisputeReason, DisputeStatus } from "#db/schema/disputes";
 import { isClosed, reasonLabels, statusLabels } from "~/modules/disputes/policy";
 import { formatMoney } from "~/utils/money";
-import { ageText, formatDateTime } from "./admin-dispute-format";
+import { ageText } from "./admin-dispute-format";
 import { AdminSlaBreached } from "./admin-dispute-status-badge";
 import { DisputeStatusBadge } from "./dispute-status";
 
@@ -55,13 +56,13 @@ function FirstResponse({ row }: { row: AdminQueueRow }) {
     return (
       <div className="space-y-1">
         <AdminSlaBreached />
-        <p className="text-xs text-slate-700">Was due {formatDateTime(row.firstResponseDueAt)}</p>
+        <p className="text-xs text-slate-700">Was due <LocalTime iso={row.firstResponseDueAt} /></p>
       </div>
     );
   }
-  if (row.firstRespondedAt) return <span className="text-slate-700">Responded {formatDateTime(row.firstRespondedAt)}</span>;
+  if (row.firstRespondedAt) return <span className="text-slate-700">Responded <LocalTime iso={row.firstRespondedAt} /></span>;
   if (isClosed(row.status)) return <span className="text-slate-700">—</span>;
-  return <span>{formatDateTime(row.firstResponseDueAt)}</span>;
+  return <LocalTime iso={row.firstResponseDueAt} />;
 }
 
 /** The triage table, in the order the domain sorts it (SLA breached first). */

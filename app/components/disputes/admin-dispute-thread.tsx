@@ -1,4 +1,5 @@
 import { formatBytes } from "~/modules/storage/upload-policy";
+import { LocalTime } from "~/components/local-time";
 import { formatDateTime } from "./admin-dispute-format";
 
 export interface AdminThreadMessage {
@@ -37,9 +38,7 @@ export function AdminDisputeThread({ messages }: { messages: AdminThreadMessage[
                 <span className="font-semibold">{m.authorName ?? sideLabels[m.authorSide]}</span>
                 <span className="text-slate-700">{sideLabels[m.authorSide]}</span>
                 {kind ? <span className="rounded bg-slate-200 px-1.5 py-0.5 text-xs font-semibold text-slate-900">{kind}</span> : null}
-                <time dateTime={m.createdAt} className="text-slate-700">
-                  {formatDateTime(m.createdAt)}
-                </time>
+                <LocalTime iso={m.createdAt} className="text-slate-700" />
               </header>
               <p className="mt-2 break-words whitespace-pre-wrap">{m.body}</p>
               {m.files.length > 0 ? (

@@ -1,8 +1,8 @@
 import type { DisputeDetail } from "~/modules/disputes/get-dispute.server";
+import { LocalTime } from "~/components/local-time";
 
 type Message = Omit<DisputeDetail["messages"][number], "createdAt"> & { createdAt: string };
 
-const when = (iso: string) => new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
 const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
 /** A dispute's thread in order; internal notes (staff only) are marked as such. */
@@ -15,7 +15,7 @@ export function DisputeThread({ messages, fileHref, customerName }: { messages: 
         return (
           <li key={m.id} className={`rounded-lg p-4 ring-1 ${internal ? "bg-yellow-50 ring-yellow-300" : m.authorSide === "customer" ? "bg-white ring-slate-200" : "bg-brand-50 ring-blue-200"}`}>
             <p className="text-sm text-slate-700">
-              <span className="font-semibold text-slate-900">{who}</span> · {when(m.createdAt)}
+              <span className="font-semibold text-slate-900">{who}</span> · <LocalTime iso={m.createdAt} />
               {internal ? <span className="ml-2 font-semibold text-yellow-900">Internal note — not visible to the customer</span> : null}
               {m.kind === "info_request" ? <span className="ml-2 font-semibold text-orange-900">Information requested</span> : null}
             </p>

@@ -138,8 +138,8 @@ describe("resolution", () => {
     const inv = await freshInvoice();
     const opened = await openDispute({ payer: pat, invoiceId: inv.id, reason: "pricing_error", description: "Price above contract", amount: 1000, lineIds: [], files: [] });
     if (!opened.ok) throw new Error("open failed");
-    expect(await resolveDispute({ staff: agent, disputeId: opened.disputeId, outcome: "credit", creditAmount: 1001, note: "Too much" })).toMatchObject({ ok: false });
-    expect(await resolveDispute({ staff: agent, disputeId: opened.disputeId, outcome: "credit", creditAmount: 400, note: "Contract price applied" })).toEqual({ ok: true });
+    expect(await resolveDispute({ staff: agent, disputeId: opened.disputeId, outcome: "credit", creditAmount: "10.01", note: "Too much" })).toMatchObject({ ok: false, field: "creditAmount" });
+    expect(await resolveDispute({ staff: agent, disputeId: opened.disputeId, outcome: "credit", creditAmount: "4.00", note: "Contract price applied" })).toEqual({ ok: true });
     const after = await invoice(inv.id);
     expect(after.balance).toBe(inv.balance - 400);
     expect(after.amountCredited).toBe(inv.amountCredited + 400);
@@ -154,8 +154,23 @@ describe("resolution", () => {
     const inv = await freshInvoice();
     const opened = await openDispute({ payer: pat, invoiceId: inv.id, reason: "duplicate_billing", description: "Billed twice for the same order", amount: null, lineIds: [], files: [] });
     if (!opened.ok) throw new Error("open failed");
-    await resolveDispute({ staff: agent, disputeId: opened.disputeId, outcome: "credit", creditAmount: inv.balance, note: "Duplicate removed" });
+    await resolveDispute({ staff: agent, disputeId: opened.disputeId, outcome: "credit", creditAmount: (inv.balance / 100).toFixed(2), note: "Duplicate removed" });
     expect(await invoice(inv.id)).toMatchObject({ status: "paid", balance: 0, amountDisputed: 0 });
+  });
+
+  it("a credit needs an amount the agent typed: an empty amount credits nothing and keeps the dispute open", async () => {
+    const inv = await freshInvoice();
+    const opened = await openDispute({ payer: pat, invoiceId: inv.id, reason: "pricing_error", description: "Price above contract", amount: 1000, lineIds: [], files: [] });
+    if (!opened.ok) throw new Error("open failed");
+    for (const typed of ["", "   ", "0", "abc"]) {
+      expect(await resolveDispute({ staff: agent, disputeId: opened.disputeId, outcome: "credit", creditAmount: typed, note: "Contract price applied" }), JSON.stringify(typed)).toEqual({
+        ok: false,
+        field: "creditAmount",
+        message: typed.trim() === "" ? "Type the amount to credit, up to the disputed USD 10.00." : "Enter the credit amount, like 10.00.",
+      });
+    }
+    expect(await invoice(inv.id)).toMatchObject({ amountCredited: inv.amountCredited, amountDisputed: 1000 });
+    expect(await db.select().from(creditMemos).where(eq(creditMemos.disputeId, opened.disputeId))).toHaveLength(0);
   });
 
   it("a rejection needs an explanation and makes the amount payable again; so does a withdrawal", async () => {

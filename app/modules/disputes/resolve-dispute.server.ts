@@ -6,21 +6,25 @@ import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { formatMoney } from "~/utils/money";
+import { readCreditAmount } from "./credit-amount";
 import { addMessageRow, disputeEmailFacts, lockDispute } from "./dispute-context.server";
 import { disputeResolvedEmail } from "./dispute-emails";
 import { isClosed } from "./policy";
 import { closeDispute } from "./release-hold.server";
 
 export type ResolveInput =
-  | { staff: { userId: string; ip: string | null }; disputeId: string; outcome: "credit"; creditAmount: number; note: string }
+  | { staff: { userId: string; ip: string | null }; disputeId: string; outcome: "credit"; creditAmount: string; note: string }
   | { staff: { userId: string; ip: string | null }; disputeId: string; outcome: "reject"; note: string };
 
 /**
+ * `creditAmount` is the amount exactly as the agent typed it: never a default. A credit is money
+ * given away, so one click must not credit the whole disputed amount; an empty amount is refused.
+ *
  * Ends a dispute. A credit issues a credit memo for all or part of the disputed amount: the
  * invoice balance drops by exactly that much (and the invoice is paid if nothing is left). A
  * rejection needs an explanation. Either way the hold is released and the payer is told.
  */
-export async function resolveDispute(input: ResolveInput): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function resolveDispute(input: ResolveInput): Promise<{ ok: true } | { ok: false; message: string; field?: "creditAmount" }> {
   const note = input.note.trim();
   if (note.length < 5) return { ok: false, message: input.outcome === "reject" ? "Explain to the customer why the dispute is rejected." : "Add a note for the customer about the credit." };
   return db.transaction(async (tx) => {
@@ -30,25 +34,28 @@ export async function resolveDispute(input: ResolveInput): Promise<{ ok: true } 
     const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, dispute.invoiceId)).for("update");
     const money = (m: number) => formatMoney(m, dispute.currency);
 
+    let credited = 0;
     if (input.outcome === "credit") {
-      if (!Number.isSafeInteger(input.creditAmount) || input.creditAmount <= 0) return { ok: false as const, message: "Enter the credit amount." };
-      if (input.creditAmount > dispute.amount) return { ok: false as const, message: `The credit can be at most the disputed ${money(dispute.amount)}.` };
+      const read = readCreditAmount(input.creditAmount, dispute.amount, dispute.currency);
+      if (!read.ok) return { ok: false as const, message: read.message, field: "creditAmount" as const };
+      const creditAmount = read.amount;
+      credited = creditAmount;
       // Release the hold first so the credit fits within the invoice's total.
-      await closeDispute(tx, dispute, "resolved", { creditedAmount: input.creditAmount, resolutionNote: note });
+      await closeDispute(tx, dispute, "resolved", { creditedAmount: creditAmount, resolutionNote: note });
       const [updated] = await tx
         .update(invoices)
         .set({
-          amountCredited: sql`${invoices.amountCredited} + ${input.creditAmount}`,
-          status: sql`case when ${invoices.total} - ${invoices.amountPaid} - ${invoices.amountCredited} - ${input.creditAmount} <= 0 then 'paid' else ${invoices.status} end`,
+          amountCredited: sql`${invoices.amountCredited} + ${creditAmount}`,
+          status: sql`case when ${invoices.total} - ${invoices.amountPaid} - ${invoices.amountCredited} - ${creditAmount} <= 0 then 'paid' else ${invoices.status} end`,
           updatedAt: sql`now()`,
         })
         .where(eq(invoices.id, dispute.invoiceId))
         .returning({ status: invoices.status });
       const [memo] = await tx
         .insert(creditMemos)
-        .values({ accountId: dispute.accountId, invoiceId: dispute.invoiceId, disputeId: dispute.id, amount: input.creditAmount, currency: dispute.currency, reason: note, createdByUserId: input.staff.userId })
+        .values({ accountId: dispute.accountId, invoiceId: dispute.invoiceId, disputeId: dispute.id, amount: creditAmount, currency: dispute.currency, reason: note, createdByUserId: input.staff.userId })
         .returning();
-      await recordEvent(tx, { type: "credit_memo.created", accountId: dispute.accountId, subjectType: "credit_memo", subjectId: memo!.id, data: { invoiceId: dispute.invoiceId, invoiceNumber: invoice!.number, disputeId: dispute.id, amount: input.creditAmount, currency: dispute.currency } });
+      await recordEvent(tx, { type: "credit_memo.created", accountId: dispute.accountId, subjectType: "credit_memo", subjectId: memo!.id, data: { invoiceId: dispute.invoiceId, invoiceNumber: invoice!.number, disputeId: dispute.id, amount: creditAmount, currency: dispute.currency } });
       if (updated?.status === "paid") await recordEvent(tx, { type: "invoice.paid", accountId: dispute.accountId, subjectType: "invoice", subjectId: dispute.invoiceId, data: { number: invoice!.number, creditMemoId: memo!.id } });
     } else {
       await closeDispute(tx, dispute, "rejected", { resolutionNote: note });
@@ -56,7 +63,7 @@ export async function resolveDispute(input: ResolveInput): Promise<{ ok: true } 
 
     const outcomeText =
       input.outcome === "credit"
-        ? `We credited ${money(input.creditAmount)} to invoice ${invoice!.number}${input.creditAmount < dispute.amount ? ` (of the ${money(dispute.amount)} disputed)` : ""}. Its balance is reduced by that amount.`
+        ? `We credited ${money(credited)} to invoice ${invoice!.number}${credited < dispute.amount ? ` (of the ${money(dispute.amount)} disputed)` : ""}. Its balance is reduced by that amount.`
         : `We looked into your dispute of invoice ${invoice!.number} and could not accept it. The ${money(dispute.amount)} is payable again.`;
     await addMessageRow(tx, dispute, { authorUserId: input.staff.userId, authorSide: "staff", visibility: "customer", kind: "resolution", body: `${outcomeText}\n\n${note}` });
     await recordEvent(tx, {
@@ -64,9 +71,9 @@ export async function resolveDispute(input: ResolveInput): Promise<{ ok: true } 
       accountId: dispute.accountId,
       subjectType: "dispute",
       subjectId: dispute.id,
-      data: { outcome: input.outcome === "credit" ? "credited" : "rejected", creditedAmount: input.outcome === "credit" ? input.creditAmount : 0, amount: dispute.amount, currency: dispute.currency, invoiceId: dispute.invoiceId },
+      data: { outcome: input.outcome === "credit" ? "credited" : "rejected", creditedAmount: credited, amount: dispute.amount, currency: dispute.currency, invoiceId: dispute.invoiceId },
     });
-    await recordAudit(tx, { actorUserId: input.staff.userId, actorType: "user", action: input.outcome === "credit" ? "dispute.credited" : "dispute.rejected", subjectType: "dispute", subjectId: dispute.id, ip: input.staff.ip, data: { creditAmount: input.outcome === "credit" ? input.creditAmount : 0 } });
+    await recordAudit(tx, { actorUserId: input.staff.userId, actorType: "user", action: input.outcome === "credit" ? "dispute.credited" : "dispute.rejected", subjectType: "dispute", subjectId: dispute.id, ip: input.staff.ip, data: { creditAmount: credited } });
     const facts = await disputeEmailFacts(tx, dispute);
     if (facts) await queueEmail(tx, disputeResolvedEmail({ ...facts, outcome: outcomeText, note }));
     return { ok: true as const };

@@ -108,10 +108,17 @@ export function rule(doc: Doc, y: number, color = RULE_COLOR): void {
   doc.moveTo(left, y).lineTo(left + contentWidth(doc), y).lineWidth(0.5).strokeColor(color).stroke();
 }
 
-/** Issuer name on the left, document title on the right, a rule under both. */
-export function drawHeading(doc: Doc, issuerName: string, title: string): void {
+/** Issuer (logo above its name) on the left, document title on the right, a rule under both. */
+export function drawHeading(doc: Doc, issuer: string | { name: string; logo?: Buffer | null }, title: string): void {
+  const issuerName = typeof issuer === "string" ? issuer : issuer.name;
+  const logo = typeof issuer === "string" ? null : issuer.logo;
   const { left } = doc.page.margins;
   const width = contentWidth(doc);
+  if (logo) {
+    // Fitted into a 160×40 pt box: any logo shape keeps the heading's height predictable.
+    doc.image(logo, left, doc.y, { fit: [160, 40] });
+    doc.y += 46;
+  }
   const top = doc.y;
   doc.font(FONT_BOLD).fontSize(20).fillColor(TEXT_COLOR);
   const titleWidth = doc.widthOfString(title);

@@ -31,6 +31,10 @@ function invoiceStatusText(invoice: Pick<InvoiceDetail, "displayStatus" | "daysP
       return "VOID";
     case "partially_paid":
       return "PARTIALLY PAID";
+    case "partly_credited":
+      return "PARTLY CREDITED";
+    case "credited":
+      return "CREDITED";
     case "on_plan":
       return "ON PAYMENT PLAN";
     case "open":
@@ -50,7 +54,7 @@ export async function renderInvoicePdf(invoice: InvoiceDetail, issuer: Issuer): 
     { Title: `Invoice ${invoice.number}`, Author: issuer.name, Subject: invoice.account.name },
     `${issuer.name} · Invoice ${invoice.number}`,
     (doc) => {
-      drawHeading(doc, issuer.name, "INVOICE");
+      drawHeading(doc, issuer, "INVOICE");
 
       const left = doc.page.margins.left;
       const width = contentWidth(doc);
@@ -91,7 +95,7 @@ export async function renderInvoicePdf(invoice: InvoiceDetail, issuer: Issuer): 
         { label: "Total", value: money(invoice.total), bold: true },
         { label: "Amount paid", value: money(invoice.amountPaid) },
       ];
-      if (invoice.amountCredited !== 0) totals.push({ label: "Credits", value: money(invoice.amountCredited) });
+      if (invoice.amountCredited !== 0) totals.push({ label: "Credited", value: money(invoice.amountCredited) });
       const balance: KeyValue = { label: "Balance due", value: money(invoice.balance), bold: true };
 
       // The totals block is small; keep it in one piece rather than splitting it across pages.

@@ -223,7 +223,7 @@ describe("renderInvoicePdf", () => {
       formatMoney(longInvoice.subtotal, "USD"),
       formatMoney(longInvoice.taxTotal, "USD"),
       formatMoney(longInvoice.total, "USD"),
-      "Credits",
+      "Credited",
       formatMoney(2_500, "USD"),
       "Balance due",
       formatMoney(longInvoice.balance, "USD"),
@@ -275,7 +275,7 @@ describe("renderInvoicePdf", () => {
     expect(all).toContain("3");
     expect(all).toContain(formatMoney(0, "USD"));
     expect(all).not.toContain("PO number");
-    expect(all).not.toContain("Credits");
+    expect(all).not.toContain("Credited");
     expect(all.some((t) => t.startsWith("OVERDUE"))).toBe(false);
   });
 
@@ -284,9 +284,22 @@ describe("renderInvoicePdf", () => {
     ["void", "VOID"],
     ["open", "OPEN"],
     ["on_plan", "ON PAYMENT PLAN"],
+    ["partly_credited", "PARTLY CREDITED"],
+    ["credited", "CREDITED"],
   ] as const)("shows the %s status", async (displayStatus, label) => {
     const pdf = await renderInvoicePdf(invoiceWith([line(1, "1.000", 100, null)], { displayStatus, daysPastDue: 0 }), issuer);
     expect(pagesText(pdf).flatMap(texts)).toContain(label);
+  });
+
+  it("draws the company logo above the company name when one is configured", async () => {
+    // A 1×1 PNG, as COMPANY_LOGO_PATH would supply.
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+    const invoice = invoiceWith([line(1, "1.000", 100, null)]);
+    const withLogo = await renderInvoicePdf(invoice, { ...issuer, logo: png });
+    const without = await renderInvoicePdf(invoice, issuer);
+    expect(withLogo.toString("latin1")).toMatch(/\/Subtype \/Image/);
+    expect(without.toString("latin1")).not.toMatch(/\/Subtype \/Image/);
+    expect(pagesText(withLogo).flatMap(texts)).toContain("Northwind Supply Co.");
   });
 
   it("replaces characters the standard fonts cannot draw instead of writing garbage", async () => {

@@ -27,7 +27,7 @@ export async function renderStatementPdf(statement: Statement, issuer: Issuer): 
     { Title: `Statement ${account.number} ${from} ${to}`, Author: issuer.name, Subject: account.name },
     `${issuer.name} · Statement for ${account.number}, ${formatDate(from)} – ${formatDate(to)}`,
     (doc) => {
-      drawHeading(doc, issuer.name, "STATEMENT OF ACCOUNT");
+      drawHeading(doc, issuer, "STATEMENT OF ACCOUNT");
 
       const left = doc.page.margins.left;
       const width = contentWidth(doc);

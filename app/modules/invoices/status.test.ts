@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agingBucket, daysPastDue, displayStatus } from "./status";
+import { agingBucket, daysPastDue, displayStatus, displayStatusLabels } from "./status";
 
 const base = { status: "open" as const, dueDate: "2026-03-31", balance: 1000, amountPaid: 0, amountCredited: 0 };
 
@@ -12,9 +12,16 @@ describe("displayStatus", () => {
     expect(displayStatus(base, "2026-04-01")).toBe("overdue");
     expect(displayStatus({ ...base, amountPaid: 400, balance: 600 }, "2026-04-01")).toBe("overdue");
   });
-  it("is partially paid when money or credit came in and it is not yet due", () => {
+  it("is partially paid when money came in and it is not yet due, with or without credits", () => {
     expect(displayStatus({ ...base, amountPaid: 400, balance: 600 }, "2026-03-01")).toBe("partially_paid");
-    expect(displayStatus({ ...base, amountCredited: 100, balance: 900 }, "2026-03-01")).toBe("partially_paid");
+    expect(displayStatus({ ...base, amountPaid: 400, amountCredited: 100, balance: 500 }, "2026-03-01")).toBe("partially_paid");
+  });
+  it("says credited, not paid, when only credits reduced it", () => {
+    expect(displayStatus({ ...base, amountCredited: 100, balance: 900 }, "2026-03-01")).toBe("partly_credited");
+    expect(displayStatus({ ...base, status: "paid", amountCredited: 1000, balance: 0 }, "2026-03-01")).toBe("credited");
+    expect(displayStatus({ ...base, status: "paid", amountPaid: 1, amountCredited: 999, balance: 0 }, "2026-03-01")).toBe("paid");
+    expect(displayStatusLabels[displayStatus({ ...base, amountCredited: 100, balance: 900 }, "2026-03-01")]).toBe("Partly credited");
+    expect(displayStatusLabels.credited).toBe("Credited");
   });
   it("is on a payment plan instead of overdue, open or partially paid while a plan holds it", () => {
     const onPlan = { ...base, paymentPlanId: "pln_1" };

@@ -4,7 +4,7 @@ import type { InvoiceStatus } from "#db/schema/invoices";
  * What a payer sees as an invoice's state: "overdue", "partially paid" and "on plan" are
  * derived. An invoice on a payment plan is paid through the plan, so it is never "overdue".
  */
-export type DisplayStatus = "open" | "partially_paid" | "overdue" | "on_plan" | "paid" | "void";
+export type DisplayStatus = "open" | "partially_paid" | "partly_credited" | "overdue" | "on_plan" | "paid" | "credited" | "void";
 
 export interface InvoiceLineView {
   id: string;
@@ -114,4 +114,6 @@ export interface Statement {
 /** Who issues the documents (the company running the portal). */
 export interface Issuer {
   name: string;
+  /** PNG or JPEG bytes (COMPANY_LOGO_PATH), drawn above the name. */
+  logo?: Buffer | null;
 }

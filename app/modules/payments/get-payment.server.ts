@@ -4,6 +4,7 @@ import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { chargebackAllocations, chargebacks, paymentAllocations, payments, refundAllocations, refunds } from "#db/schema/payments";
 import { db } from "~/db.server";
+import { payerFailureText } from "./payer-wording";
 import { inReadersAccounts, payerScope, type ReadScope } from "~/modules/invoices/scope.server";
 
 /** One payment with its invoices, refunds, chargebacks, Stripe ids and timeline, for AR staff; null → 404. */
@@ -29,7 +30,8 @@ export async function getPaymentForPayer(payer: { userId: string }, paymentId: s
     method: p.method,
     methodLabel: p.methodLabel,
     checkoutUrl: p.checkoutUrl,
-    failureMessage: p.failureMessage,
+    // In the payer's words (Stripe's own text, written for the merchant, stays for staff).
+    failureMessage: payerFailureText({ code: p.failureCode, message: p.failureMessage, method: p.method }),
     createdAt: p.createdAt,
     processingAt: p.processingAt,
     succeededAt: p.succeededAt,
@@ -105,11 +107,24 @@ export type PaymentDetail = NonNullable<Awaited<ReturnType<typeof getPaymentForS
 
 /** Payments of one invoice, newest first, for its page. The caller has already read the invoice in its scope. */
 export async function paymentsForInvoice(invoiceId: string) {
-  return db
-    .select({ id: payments.id, status: payments.status, amount: paymentAllocations.amount, currency: payments.currency, methodLabel: payments.methodLabel, failureMessage: payments.failureMessage, createdAt: payments.createdAt, updatedAt: payments.updatedAt })
+  const rows = await db
+    .select({
+      id: payments.id,
+      status: payments.status,
+      amount: paymentAllocations.amount,
+      currency: payments.currency,
+      method: payments.method,
+      methodLabel: payments.methodLabel,
+      failureCode: payments.failureCode,
+      failureMessage: payments.failureMessage,
+      createdAt: payments.createdAt,
+      updatedAt: payments.updatedAt,
+      succeededAt: payments.succeededAt,
+    })
     .from(paymentAllocations)
     .innerJoin(payments, eq(payments.id, paymentAllocations.paymentId))
     .where(eq(paymentAllocations.invoiceId, invoiceId))
     .orderBy(sql`${payments.createdAt} desc`)
     .limit(20);
+  return rows.map(({ failureCode, ...row }) => ({ ...row, failureMessage: payerFailureText({ code: failureCode, message: row.failureMessage, method: row.method }) }));
 }

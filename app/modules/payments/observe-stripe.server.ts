@@ -1,3 +1,4 @@
+import { bankAccountLabel } from "./payer-wording";
 import type Stripe from "stripe";
 import type { Payment, PaymentMethodType } from "#db/schema/payments";
 import { stripe } from "~/modules/stripe/client.server";
@@ -21,7 +22,7 @@ export function describeMethod(details: Stripe.Charge.PaymentMethodDetails | nul
     return { method: "card", label: `${brand} •••• ${details.card.last4}` };
   }
   if (details?.us_bank_account) {
-    return { method: "us_bank_account", label: `${details.us_bank_account.bank_name ?? "Bank account"} •••• ${details.us_bank_account.last4}` };
+    return { method: "us_bank_account", label: bankAccountLabel(details.us_bank_account.bank_name, details.us_bank_account.last4 ?? "") };
   }
   return { method: null, label: null };
 }

@@ -109,6 +109,9 @@ describe("paying by card through Checkout", () => {
     expect(await invoice(c!.id)).toMatchObject({ status: "open", balance: c!.balance - part, amountPending: 0, amountPaid: c!.amountPaid + part });
     const p = await payment(started.paymentId);
     expect(p.methodLabel).toBe("Visa •••• 4242");
+    // Stripe's receipt goes to the payer who paid, not to the account's billing email.
+    const intent = await stripe().paymentIntents.retrieve(p.stripePaymentIntentId!);
+    expect(intent.receipt_email).toBe("pat@northwind.example");
     const types = (await db.select().from(events).where(eq(events.subjectId, started.paymentId))).map((e) => e.type);
     expect(types).toEqual(["payment.created", "payment.succeeded"]);
     const paidEvents = await db.select().from(events).where(and(eq(events.type, "invoice.paid"), sql`${events.subjectId} in (${a!.id}, ${b!.id})`));

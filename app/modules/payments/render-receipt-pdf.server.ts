@@ -9,7 +9,7 @@ const when = (d: Date | string | null) => (d ? new Date(d).toLocaleString("en-US
 export async function renderReceiptPdf(payment: PayerPaymentView, issuer: Issuer): Promise<Buffer> {
   const money = (m: number) => formatMoney(m, payment.currency);
   return renderPdf({ Title: `Receipt ${payment.id}`, Author: issuer.name, Subject: payment.accountName }, `${issuer.name} · Receipt ${payment.id}`, (doc) => {
-    drawHeading(doc, issuer.name, "PAYMENT RECEIPT");
+    drawHeading(doc, issuer, "PAYMENT RECEIPT");
     const left = doc.page.margins.left;
     const width = contentWidth(doc);
     const top = doc.y;

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { accounts } from "#db/schema/accounts";
+import { accounts, users } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, payments, savedPaymentMethods, type Payment } from "#db/schema/payments";
 import { db } from "~/db.server";
@@ -157,6 +157,7 @@ export async function openCheckout(payment: Payment): Promise<StartPaymentResult
   const appUrl = env().APP_URL;
   try {
     const customer = await ensureStripeCustomer(payment.accountId);
+    const payerEmail = payment.createdByUserId ? (await db.select({ email: users.email }).from(users).where(eq(users.id, payment.createdByUserId)))[0]?.email : undefined;
     const lines = await db
       .select({ invoiceId: paymentAllocations.invoiceId, amount: paymentAllocations.amount, number: invoices.number })
       .from(paymentAllocations)
@@ -177,6 +178,9 @@ export async function openCheckout(payment: Payment): Promise<StartPaymentResult
         metadata: { payment_id: payment.id },
         payment_intent_data: {
           metadata: { payment_id: payment.id },
+          // The Customer is the account's (one per account, with its billing email), and Stripe
+          // refuses customer_email beside customer; so the receipt goes to the payer who pays.
+          ...(payerEmail ? { receipt_email: payerEmail } : {}),
           description: `Payment ${payment.id} for ${lines.map((l) => l.number).join(", ")}`,
           ...(payment.savePaymentMethod ? { setup_future_usage: "off_session" as const } : {}),
         },

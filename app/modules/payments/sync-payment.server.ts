@@ -9,6 +9,7 @@ import { recordEvent } from "~/modules/events/record-event.server";
 import { paymentFailedEmail, paymentProcessingEmail, paymentReceiptEmail, type PaymentEmailFacts } from "~/modules/notifications/payment-emails";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { settlePlanPayment } from "~/modules/plans/settle-plan-payment.server";
+import { payerFailureText } from "./payer-wording";
 import { observePayment, type ObservedPayment } from "./observe-stripe.server";
 import { allocationsOf, lockPayment, releasePayment } from "./reserve.server";
 
@@ -54,7 +55,7 @@ export async function syncPayment(paymentId: string): Promise<Payment["status"] 
         const failure = observed.failure ?? { code: null, message: "The payment was not completed." };
         await releasePayment(tx, fresh, "failed", failure);
         // A plan's installment has its own failure email (with the retry date).
-        if (!fresh.planId) await queueEmail(tx, paymentFailedEmail({ ...(await emailFacts(tx, fresh)), reason: failure.message }));
+        if (!fresh.planId) await queueEmail(tx, paymentFailedEmail({ ...(await emailFacts(tx, fresh)), reason: payerFailureText({ code: failure.code, message: failure.message, method: observed.method ?? fresh.method }) ?? failure.message }));
         return "failed";
       }
       case "expired":

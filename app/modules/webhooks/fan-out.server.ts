@@ -23,6 +23,7 @@ export async function fanOutEvents(options: { limit?: number } = {}): Promise<{ 
       from events e
       join webhook_endpoints ep
         on ep.enabled
+       and ep.deleted_at is null
        and e.created_at >= ep.created_at
        and (cardinality(ep.event_types) = 0 or e.type = any(ep.event_types))
       where e.type <> ${TEST_EVENT_TYPE}

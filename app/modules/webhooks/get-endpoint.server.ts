@@ -1,4 +1,4 @@
-import { count, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq, isNull } from "drizzle-orm";
 import { events } from "#db/schema/events";
 import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
@@ -20,7 +20,7 @@ export async function getEndpointWithDeliveries(endpointId: string, page = 1) {
       updatedAt: webhookEndpoints.updatedAt,
     })
     .from(webhookEndpoints)
-    .where(eq(webhookEndpoints.id, endpointId));
+    .where(and(eq(webhookEndpoints.id, endpointId), isNull(webhookEndpoints.deletedAt)));
   if (!endpoint) return null;
   const current = Math.max(1, Math.floor(page) || 1);
   const [deliveries, [total]] = await Promise.all([

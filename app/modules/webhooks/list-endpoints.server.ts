@@ -1,4 +1,4 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { desc, eq, isNull, sql } from "drizzle-orm";
 import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
 
@@ -18,6 +18,8 @@ export async function listEndpoints() {
     })
     .from(webhookEndpoints)
     .leftJoin(webhookDeliveries, eq(webhookDeliveries.endpointId, webhookEndpoints.id))
+    // Deleted endpoints are gone for staff; their rows stay for audit.
+    .where(isNull(webhookEndpoints.deletedAt))
     .groupBy(webhookEndpoints.id)
     .orderBy(desc(webhookEndpoints.createdAt));
 }

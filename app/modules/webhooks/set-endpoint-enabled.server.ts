@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
@@ -12,7 +12,8 @@ import { canManageWebhooks, forbidden, type Forbidden, type StaffActor } from ".
 export async function setEndpointEnabled(input: { staff: StaffActor; endpointId: string; enabled: boolean }): Promise<{ ok: true } | { ok: false; forbidden?: undefined } | Forbidden> {
   if (!canManageWebhooks(input.staff)) return forbidden();
   return db.transaction(async (tx) => {
-    const [endpoint] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, input.endpointId)).for("update");
+    const [endpoint] = await tx.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.id, input.endpointId), isNull(webhookEndpoints.deletedAt))).for("update");
+    // A deleted endpoint cannot be turned back on.
     if (!endpoint) return { ok: false as const };
     await tx
       .update(webhookEndpoints)

@@ -11,6 +11,7 @@ import { env, privateWebhookUrlsAllowed } from "~/env.server";
 import { recordEvent, type EventType } from "~/modules/events/record-event.server";
 import { drainJobs, seed } from "../../../test/helpers";
 import { createEndpoint } from "./create-endpoint.server";
+import { deleteEndpoint } from "./delete-endpoint.server";
 import { deliverWebhook, MAX_IN_FLIGHT } from "./deliver.server";
 import { deliverDueWebhooks, deliverWebhooksJob } from "./deliver-due.server";
 import { fanOutEvents } from "./fan-out.server";
@@ -240,6 +241,46 @@ describe("delivery", () => {
     expect(r.received.length).toBe(6);
     expect(r.processed.size).toBe(3);
     expect(new Set(r.received.map((x) => x.headers["webhook-id"])).size).toBe(3);
+  });
+
+  it("deletes an endpoint: an agent is refused; it leaves the list, gets nothing more, cannot be re-enabled, and its delivery log is kept", async () => {
+    const r = await receiver();
+    const ep = await endpointFor(r);
+    r.respond = () => ({ status: 500 });
+    await emit("invoice.paid", "inv_del_1");
+    await emit("invoice.paid", "inv_del_2");
+    await fanOutEvents();
+    await drainJobs();
+    expect((await deliveriesOf(ep.endpointId)).map((d) => d.status)).toEqual(["pending", "pending"]);
+
+    expect(await deleteEndpoint({ staff: agent, endpointId: ep.endpointId })).toMatchObject({ ok: false, forbidden: true });
+    expect((await listEndpoints()).map((e) => e.id)).toContain(ep.endpointId);
+
+    expect(await deleteEndpoint({ staff, endpointId: ep.endpointId })).toEqual({ ok: true });
+    expect(await deleteEndpoint({ staff, endpointId: ep.endpointId })).toEqual({ ok: false });
+    expect((await listEndpoints()).map((e) => e.id)).not.toContain(ep.endpointId);
+    expect(await getEndpointWithDeliveries(ep.endpointId)).toBeNull();
+    expect(await setEndpointEnabled({ staff, endpointId: ep.endpointId, enabled: true })).toEqual({ ok: false });
+
+    // Its history stays (the waiting retries are skipped, not sent); new events never reach it.
+    r.respond = () => ({ status: 200 });
+    const before = r.received.length;
+    await emit("invoice.paid", "inv_del_3");
+    await fanOutEvents();
+    await makeDue();
+    await drainJobs();
+    const rows = await deliveriesOf(ep.endpointId);
+    expect(rows.map((d) => [d.status, d.attemptCount])).toEqual([
+      ["skipped", 1],
+      ["skipped", 1],
+    ]);
+    expect(rows[0]!.attempts[0]).toMatchObject({ statusCode: 500 });
+    expect(r.received.length).toBe(before);
+    const [row] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, ep.endpointId));
+    expect(row).toMatchObject({ enabled: false });
+    expect(row!.deletedAt).toBeInstanceOf(Date);
+    const audits = await db.select().from(auditLog).where(eq(auditLog.subjectId, ep.endpointId));
+    expect(audits.map((a) => a.action)).toContain("webhook_endpoint.deleted");
   });
 
   it("disables the endpoint on 410", async () => {
