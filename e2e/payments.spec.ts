@@ -249,3 +249,71 @@ test("a card saved on one payment pays the next one directly", async ({ page }) 
   expect(page.url()).not.toContain(e2e.stripeUrl);
   expect((await invoiceRow(second!.id)).status).toBe("paid");
 });
+
+test("an ACH payment page shows processing, then turns paid by itself once the debit settles", async ({ page }) => {
+  const [inv] = await openInvoices(1);
+  await startPayment(page, [inv!]);
+  await payByBank(page, "000123456789");
+  await expect(page.getByText("Bank payment processing")).toBeVisible({ timeout: 15_000 });
+  await page.evaluate(() => ((window as unknown as { stillTheSamePage: boolean }).stillTheSamePage = true));
+  await settleAch();
+  await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 25_000 });
+  await expect(page.getByText("Bank payment processing")).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
+});
+
+test("going back from Checkout offers to resume the payment in progress, which then pays", async ({ page }) => {
+  const [inv] = await openInvoices(1);
+  await startPayment(page, [inv!]);
+  const checkoutUrl = page.url();
+  await page.goBack();
+  await expect(page).toHaveURL(/\/pay\?invoice=/);
+  await expect(page.getByText("You have a payment in progress for these invoices")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Resume the payment in progress" })).toHaveAttribute("href", checkoutUrl);
+  await expect(page.getByRole("button", { name: "Cancel it and start again" })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole("link", { name: "Resume the payment in progress" }).click();
+  await expect(page).toHaveURL(checkoutUrl);
+  await payByCard(page, "4242424242424242");
+  await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 15_000 });
+  expect(await invoiceRow(inv!.id)).toMatchObject({ status: "paid", balance: 0, amount_pending: 0 });
+  const paid = await sql`select id from payments p join payment_allocations a on a.payment_id = p.id where a.invoice_id = ${inv!.id}`;
+  expect(paid).toHaveLength(1);
+});
+
+test("going back from Checkout and cancelling starts again with the whole balance payable at once", async ({ page }) => {
+  const [inv] = await openInvoices(1);
+  await startPayment(page, [inv!]);
+  const session = new URL(page.url()).pathname.split("/").pop()!;
+  await page.goBack();
+  await expect(page.getByRole("button", { name: "Cancel it and start again" })).toBeVisible();
+  expect(await invoiceRow(inv!.id)).toMatchObject({ amount_pending: inv!.balance });
+  await page.getByRole("button", { name: "Cancel it and start again" }).click();
+
+  await expect(page.getByText("The earlier payment was canceled and nothing was charged.")).toBeVisible();
+  expect(await invoiceRow(inv!.id)).toMatchObject({ status: "open", balance: inv!.balance, amount_pending: 0 });
+  const [first] = await sql<{ status: string }[]>`select p.status from payments p join payment_allocations a on a.payment_id = p.id where a.invoice_id = ${inv!.id}`;
+  expect(first!.status).toBe("canceled");
+  // Stripe's session is expired: the old page can no longer take the money.
+  const stripeSession = await fetch(`${e2e.stripeUrl}/v1/checkout/sessions/${session}`, { headers: { Authorization: "Bearer sk_test_e2e" } }).then((r) => r.json() as Promise<{ status: string }>);
+  expect(stripeSession.status).toBe("expired");
+  await expect(page.locator(`#amount_${inv!.id}`)).toHaveValue((inv!.balance / 100).toFixed(2));
+  await expect(page.getByRole("button", { name: "Continue to secure payment" })).toBeEnabled();
+  await page.getByRole("button", { name: "Continue to secure payment" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${e2e.stripeUrl}/checkout/`));
+  await payByCard(page, "4242424242424242");
+  await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 15_000 });
+  expect(await invoiceRow(inv!.id)).toMatchObject({ status: "paid", amount_pending: 0 });
+});
+
+test("leaving Checkout by its cancel link releases the balance at once", async ({ page }) => {
+  const [inv] = await openInvoices(1);
+  await startPayment(page, [inv!]);
+  expect(await invoiceRow(inv!.id)).toMatchObject({ amount_pending: inv!.balance });
+  await page.getByRole("link", { name: "Cancel and return" }).click();
+  await expect(page.getByText("You left the payment page before paying: nothing was charged and the invoices are payable again.")).toBeVisible();
+  expect(await invoiceRow(inv!.id)).toMatchObject({ status: "open", amount_pending: 0 });
+  await page.goto(`/pay?invoice=${inv!.id}`);
+  await expect(page.getByText("You have a payment in progress")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Continue to secure payment" })).toBeEnabled();
+});
