@@ -74,7 +74,13 @@ async function cancelAndStartAgain(request: Request, context: ActionFunctionArgs
   return json({ formError: `That payment cannot be canceled: ${why}.`, fieldErrors: {} as Record<string, string>, values: {} as Record<string, string>, save: false, method: "checkout" }, { status: 400 });
 }
 
-export default function PayInvoices() {
+export default function PayInvoicesPage() {
+  const { invoices } = useLoaderData<typeof loader>();
+  // The amounts typed start from what is payable: when that changes (a payment canceled here), start afresh.
+  return <PayInvoices key={invoices.map((inv) => `${inv.id}:${inv.payable}`).join(",")} />;
+}
+
+function PayInvoices() {
   const { invoices, paymentsUnderWay, attemptId, savedCards } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
