@@ -19,11 +19,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Back through Checkout's "back" link (its cancel_url): the payer left without paying, so the
   // session is expired and the balances released at once rather than in 30 minutes. If they in
   // fact paid meanwhile, Stripe refuses the expiry and the payment shows as paid.
+  let declined: string | null = null;
   if (new URL(request.url).searchParams.get("canceled") === "1" && payment.status === "pending") {
+    // Stripe's reason for a declined try, kept to say why (the cancellation records its own).
+    declined = payment.failureMessage;
     await cancelPayment({ payer: { userId: payer.user.id, ip: clientOf(request, context).ip }, paymentId: payment.id });
     payment = (await getPaymentForPayer({ userId: payer.user.id }, payment.id)) ?? payment;
   }
-  return json({ payment });
+  return json({ payment, declined: payment.status === "canceled" ? declined : null });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -37,7 +40,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function PaymentPage() {
-  const { payment } = useLoaderData<typeof loader>();
+  const { payment, declined } = useLoaderData<typeof loader>();
   const refused = useActionData<typeof action>();
   const [params] = useSearchParams();
   const returned = params.get("returned") === "1";
@@ -77,7 +80,14 @@ export default function PaymentPage() {
             </Link>
           </Alert>
         ) : null}
-        {payment.status === "canceled" ? (
+        {payment.status === "canceled" && declined ? (
+          <Alert tone="error" title="Your payment was declined">
+            {declined} Nothing was charged and the invoices are payable again.{" "}
+            <Link to={retryHref} className="underline">
+              Try again
+            </Link>
+          </Alert>
+        ) : payment.status === "canceled" ? (
           <Alert title="This payment was canceled">
             {params.get("canceled") === "1" ? "You left the payment page before paying: nothing was charged and the invoices are payable again." : "Nothing was charged."}{" "}
             <Link to={retryHref} className="underline">
