@@ -11,15 +11,15 @@ interface OpenInvoice {
   balance: number;
 }
 
-/** Open invoices of Globex with nothing reserved, taken by one test each. */
+/** Open invoices of Globex (or another account) with nothing reserved, taken by one test each. */
 const taken = new Set<string>();
-async function openInvoices(n: number): Promise<OpenInvoice[]> {
+async function openInvoices(n: number, account = "C-1003"): Promise<OpenInvoice[]> {
   const rows = await sql<OpenInvoice[]>`
     select i.id, i.number, i.balance::int as balance from invoices i join accounts a on a.id = i.account_id
-    where a.number = 'C-1003' and i.status = 'open' and i.amount_pending = 0 and i.balance > 1000 and i.amount_disputed = 0
+    where a.number = ${account} and i.status = 'open' and i.amount_pending = 0 and i.balance > 1000 and i.amount_disputed = 0
     order by i.number`;
   const chosen = rows.filter((r) => !taken.has(r.id)).slice(0, n);
-  if (chosen.length < n) throw new Error("not enough open Globex invoices");
+  if (chosen.length < n) throw new Error(`not enough open invoices of ${account}`);
   chosen.forEach((r) => taken.add(r.id));
   return chosen;
 }
@@ -112,10 +112,12 @@ for (const [card, message] of [
     await startPayment(page, [inv!]);
     await payByCard(page, card);
     await expect(page.getByRole("alert")).toContainText(message);
-    // Back to the portal: it knows why.
+    // Back to the portal: it knows why, and the balance is payable again at once.
     await page.getByRole("link", { name: /Cancel and return/ }).click();
     await expect(page.getByText(message)).toBeVisible({ timeout: 10_000 });
+    expect(await invoiceRow(inv!.id)).toMatchObject({ status: "open", amount_pending: 0 });
     await page.getByRole("link", { name: "Try again" }).click();
+    await page.getByRole("button", { name: "Continue to secure payment" }).click();
     await payByCard(page, "4242424242424242");
     await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 15_000 });
     expect((await invoiceRow(inv!.id)).status).toBe("paid");
@@ -162,11 +164,18 @@ test("ACH 000123456789 is processing (pending, not paid) until it settles, then 
   await payByBank(page, "000123456789");
   await expect(page.getByText("Bank payment processing")).toBeVisible({ timeout: 15_000 });
   await expect(page.getByText(/up to 4 business days/)).toBeVisible();
+  const paymentPage = page.url();
   await page.goto(`/invoices/${inv!.id}`);
   await expect(page.getByText("Payment pending").first()).toBeVisible();
   expect(await invoiceRow(inv!.id)).toMatchObject({ status: "open", amount_pending: inv!.balance });
 
+  // The payment page left open turns paid by itself once the debit settles, without a reload.
+  await page.goto(paymentPage);
+  await expect(page.getByText("Bank payment processing")).toBeVisible();
+  await page.evaluate(() => ((window as unknown as { stillTheSamePage: boolean }).stillTheSamePage = true));
   await settleAch();
+  await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 25_000 });
+  expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
   await expect.poll(async () => (await invoiceRow(inv!.id)).status, { timeout: 15_000 }).toBe("paid");
 });
 
@@ -268,4 +277,66 @@ test("a card saved on one payment pays the next one directly", async ({ page }) 
   await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 15_000 });
   expect(page.url()).not.toContain(e2e.stripeUrl);
   expect((await invoiceRow(second!.id)).status).toBe("paid");
+});
+
+test("going back from Checkout offers to resume the payment in progress, which then pays", async ({ page, signInAs }) => {
+  // Globex's open invoices go to the tests above: these take Initech's.
+  await signInAs(demo.sam);
+  const [inv] = await openInvoices(1, "C-1004");
+  await startPayment(page, [inv!]);
+  const checkoutUrl = page.url();
+  await page.goBack();
+  await expect(page).toHaveURL(/\/pay\?invoice=/);
+  await expect(page.getByText("You have a payment in progress for these invoices")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Resume the payment in progress" })).toHaveAttribute("href", checkoutUrl);
+  await expect(page.getByRole("button", { name: "Cancel it and start again" })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole("link", { name: "Resume the payment in progress" }).click();
+  await expect(page).toHaveURL(checkoutUrl);
+  await payByCard(page, "4242424242424242");
+  await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 15_000 });
+  expect(await invoiceRow(inv!.id)).toMatchObject({ status: "paid", balance: 0, amount_pending: 0 });
+  const paid = await sql`select id from payments p join payment_allocations a on a.payment_id = p.id where a.invoice_id = ${inv!.id}`;
+  expect(paid).toHaveLength(1);
+});
+
+test("going back from Checkout and cancelling starts again with the whole balance payable at once", async ({ page, signInAs }) => {
+  // Globex's open invoices go to the tests above: these take Initech's.
+  await signInAs(demo.sam);
+  const [inv] = await openInvoices(1, "C-1004");
+  await startPayment(page, [inv!]);
+  const session = new URL(page.url()).pathname.split("/").pop()!;
+  await page.goBack();
+  await expect(page.getByRole("button", { name: "Cancel it and start again" })).toBeVisible();
+  expect(await invoiceRow(inv!.id)).toMatchObject({ amount_pending: inv!.balance });
+  await page.getByRole("button", { name: "Cancel it and start again" }).click();
+
+  await expect(page.getByText("The earlier payment was canceled and nothing was charged.")).toBeVisible();
+  expect(await invoiceRow(inv!.id)).toMatchObject({ status: "open", balance: inv!.balance, amount_pending: 0 });
+  const [first] = await sql<{ status: string }[]>`select p.status from payments p join payment_allocations a on a.payment_id = p.id where a.invoice_id = ${inv!.id}`;
+  expect(first!.status).toBe("canceled");
+  // Stripe's session is expired: the old page can no longer take the money.
+  const stripeSession = await fetch(`${e2e.stripeUrl}/v1/checkout/sessions/${session}`, { headers: { Authorization: "Bearer sk_test_e2e" } }).then((r) => r.json() as Promise<{ status: string }>);
+  expect(stripeSession.status).toBe("expired");
+  await expect(page.locator(`#amount_${inv!.id}`)).toHaveValue((inv!.balance / 100).toFixed(2));
+  await expect(page.getByRole("button", { name: "Continue to secure payment" })).toBeEnabled();
+  await page.getByRole("button", { name: "Continue to secure payment" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${e2e.stripeUrl}/checkout/`));
+  await payByCard(page, "4242424242424242");
+  await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 15_000 });
+  expect(await invoiceRow(inv!.id)).toMatchObject({ status: "paid", amount_pending: 0 });
+});
+
+test("leaving Checkout by its cancel link releases the balance at once", async ({ page, signInAs }) => {
+  // Globex's open invoices go to the tests above: these take Initech's.
+  await signInAs(demo.sam);
+  const [inv] = await openInvoices(1, "C-1004");
+  await startPayment(page, [inv!]);
+  expect(await invoiceRow(inv!.id)).toMatchObject({ amount_pending: inv!.balance });
+  await page.getByRole("link", { name: "Cancel and return" }).click();
+  await expect(page.getByText("You left the payment page before paying: nothing was charged and the invoices are payable again.")).toBeVisible();
+  expect(await invoiceRow(inv!.id)).toMatchObject({ status: "open", amount_pending: 0 });
+  await page.goto(`/pay?invoice=${inv!.id}`);
+  await expect(page.getByText("You have a payment in progress")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Continue to secure payment" })).toBeEnabled();
 });

@@ -204,3 +204,48 @@ test("balances that cannot go on a plan are refused with the reason", async ({ p
   await page.goto("/plans/new");
   await expect(page.getByText(/in dispute; it can join a plan once the dispute is settled/).first()).toBeVisible();
 });
+
+test("right after authorizing, the plan page updates by itself and offers no payment while the first charge is pending", async ({ page, signInAs }) => {
+  await signInAs(demo.pat);
+  const invoices = await planableInvoices(1);
+  const planId = await enrol(page, invoices, 3);
+  // Stripe answers the off-session charge slowly, so the pending moment can be seen.
+  await fetch(`${e2e.stripeUrl}/_emulator/faults`, { method: "POST", body: new URLSearchParams({ method: "POST", path: "/v1/payment_intents", delay_ms: "4000", count: "1" }) });
+  await authorizeCard(page, "4242424242424242");
+  await page.evaluate(() => ((window as unknown as { stillTheSamePage: boolean }).stillTheSamePage = true));
+
+  // Pending: said so, and neither "pay next" nor "pay off" is offered.
+  await expect(page.getByText(/is being (charged|paid)/)).toBeVisible();
+  await expect(page.getByRole("button", { name: /Pay next installment now|Pay off the rest/ })).toHaveCount(0);
+  expect(await installmentStatuses(planId)).not.toEqual(["paid", "scheduled", "scheduled"]);
+
+  // The charge goes through; the page shows it without a reload, and only then offers the next one.
+  const schedule = page.getByRole("table", { name: "Installments and their status" });
+  await expect(schedule.locator("tbody tr").first()).toContainText("Paid", { timeout: 20_000 });
+  await expect(page.getByRole("button", { name: /Pay next installment now/ })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
+  expect(await installmentStatuses(planId)).toEqual(["paid", "scheduled", "scheduled"]);
+  await expectAccessible(page);
+
+  // A page left open from before the charge cannot pay the second installment early: its form named the first.
+  const [first] = await sql<{ id: string }[]>`select id from installments where plan_id = ${planId} and sequence = 1`;
+  const attemptId = `e2e-stale-${Date.now()}-abcdefgh`;
+  const stale = await page.request.post(`/plans/${planId}`, { form: { intent: "pay_next", attemptId, installmentId: first!.id }, headers: { Origin: e2e.appUrl }, maxRedirects: 0 });
+  expect(stale.status()).toBe(400);
+  expect(await stale.text()).toContain("no longer the next one to pay");
+  expect(await installmentStatuses(planId)).toEqual(["paid", "scheduled", "scheduled"]);
+
+  // The development clock goes to the next due date (never past it) until this plan's second installment is charged.
+  const [second] = await sql<{ due: string }[]>`select to_char(due_date, 'YYYY-MM-DD') as due from installments where plan_id = ${planId} and sequence = 2`;
+  for (let i = 0; i < 6 && (await installmentStatuses(planId))[1] !== "paid"; i++) {
+    await page.goto("/dev/clock");
+    const nextDue = (await page.getByTestId("clock-next-due").textContent())!.trim();
+    expect(nextDue <= second!.due).toBe(true);
+    await page.getByRole("button", { name: "Advance to the next due installment" }).click();
+    await expect(page.getByText(/Schedule ran: [1-9]\d* installment\(s\) charged/)).toBeVisible();
+    await expect(page.getByTestId("clock-today")).toHaveText(nextDue);
+    await expect.poll(() => installmentStatuses(planId), { timeout: 10_000 }).not.toContain("paying");
+  }
+  expect(await installmentStatuses(planId)).toEqual(["paid", "paid", "scheduled"]);
+  await expect(page.getByTestId("clock-today")).toHaveText(second!.due);
+});

@@ -1,11 +1,12 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { randomToken } from "~/modules/auth/secrets.server";
 import { requirePayer } from "~/modules/auth/session.server";
 import { amountInputValue, parseAmount } from "~/modules/payments/allocation-rules";
+import { cancelPayment } from "~/modules/payments/cancel-payment.server";
 import { loadPayForm } from "~/modules/payments/pay-form.server";
 import { startPayment } from "~/modules/payments/start-payment.server";
 import { formatDate } from "~/utils/dates";
@@ -26,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const payer = await requirePayer(request);
   const form = await readForm(request);
+  if (form.get("intent") === "cancel_payment") return cancelAndStartAgain(request, context, payer.user.id, String(form.get("paymentId") ?? ""));
   const ids = form.getAll("invoice").map(String).slice(0, 100);
   const attemptId = String(form.get("attemptId") ?? "");
   const values = Object.fromEntries(ids.map((id) => [id, String(form.get(`amount_${id}`) ?? "")]));
@@ -58,10 +60,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return json({ formError, fieldErrors, values, save, method }, { status: 400 });
 }
 
-export default function PayInvoices() {
+/**
+ * "Cancel it and start again" for a payment left open in Checkout (the payer went back): the
+ * session is expired at Stripe and the reservation released at once, and the same pay page
+ * shows the balances payable again.
+ */
+async function cancelAndStartAgain(request: Request, context: ActionFunctionArgs["context"], userId: string, paymentId: string) {
+  const outcome = await cancelPayment({ payer: { userId, ip: clientOf(request, context).ip }, paymentId });
+  if (outcome === "not_found") throw new Response("Not found", { status: 404 });
+  const search = new URLSearchParams(new URL(request.url).searchParams.getAll("invoice").slice(0, 100).map((id) => ["invoice", id]));
+  if (outcome === "canceled") throw redirect(`/pay?${search.toString()}&restarted=1`);
+  const why = outcome === "succeeded" ? "it was paid in the meantime" : outcome === "processing" ? "the bank payment is already processing" : "it is no longer open";
+  return json({ formError: `That payment cannot be canceled: ${why}.`, fieldErrors: {} as Record<string, string>, values: {} as Record<string, string>, save: false, method: "checkout" }, { status: 400 });
+}
+
+export default function PayInvoicesPage() {
+  const { invoices } = useLoaderData<typeof loader>();
+  // The amounts typed start from what is payable: when that changes (a payment canceled here), start afresh.
+  return <PayInvoices key={invoices.map((inv) => `${inv.id}:${inv.payable}`).join(",")} />;
+}
+
+function PayInvoices() {
   const { invoices, paymentsUnderWay, attemptId, savedCards } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
+  const restarted = useSearchParams()[0].get("restarted") === "1";
   const [typed, setTyped] = useState<Record<string, string>>(() =>
     Object.fromEntries(invoices.map((inv) => [inv.id, actionData?.values?.[inv.id] ?? amountInputValue(inv.payable, inv.currency)])),
   );
@@ -88,20 +111,42 @@ export default function PayInvoices() {
     <>
       <h1 className="text-2xl font-semibold">Pay invoices</h1>
       <p className="mt-1 text-slate-700">Pay the full balance or part of each invoice. You will enter your card or bank account on Stripe&apos;s secure page.</p>
-      {paymentsUnderWay.length > 0 ? (
+      {restarted && paymentsUnderWay.length === 0 ? (
         <div className="mt-4">
-          <Alert title="A payment is already under way for some of these invoices">
-            <ul className="list-disc pl-5">
-              {paymentsUnderWay.map((p) => (
-                <li key={p.id}>
-                  <Link to={`/payments/${p.id}`} className="underline">
-                    {formatMoney(p.amount, p.currency)} — {p.status === "processing" ? "processing" : "not finished"}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-            <p className="mt-1">Its amount is already set aside, so it is not payable again below.</p>
-          </Alert>
+          <Alert tone="success">The earlier payment was canceled and nothing was charged. The invoices are payable again below.</Alert>
+        </div>
+      ) : null}
+      {paymentsUnderWay.length > 0 ? (
+        <div className="mt-4 space-y-3">
+          {paymentsUnderWay.map((p) =>
+            p.status === "pending" ? (
+              <Alert key={p.id} title="You have a payment in progress for these invoices">
+                <p>
+                  You started a payment of {formatMoney(p.amount, p.currency)} and did not finish it, so its amount is set aside and not payable again below. Nothing has been charged yet.
+                </p>
+                <div className="mt-3 flex flex-wrap gap-3">
+                  {p.checkoutUrl ? (
+                    <a href={p.checkoutUrl} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+                      Resume the payment in progress
+                    </a>
+                  ) : null}
+                  <Form method="post">
+                    <input type="hidden" name="paymentId" value={p.id} />
+                    <Button type="submit" name="intent" value="cancel_payment" variant="secondary" disabled={busy}>
+                      Cancel it and start again
+                    </Button>
+                  </Form>
+                </div>
+              </Alert>
+            ) : (
+              <Alert key={p.id} title="A payment is already under way for some of these invoices">
+                <Link to={`/payments/${p.id}`} className="underline">
+                  {formatMoney(p.amount, p.currency)} — processing
+                </Link>
+                <p className="mt-1">Its amount is already set aside, so it is not payable again below.</p>
+              </Alert>
+            ),
+          )}
         </div>
       ) : null}
       <Form method="post" className="mt-6 space-y-4" noValidate>

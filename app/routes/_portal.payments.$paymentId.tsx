@@ -1,6 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { PaymentSummary } from "~/components/payment-summary";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonLinkClass } from "~/components/ui/button";
@@ -9,14 +8,25 @@ import { cancelPayment } from "~/modules/payments/cancel-payment.server";
 import { getPaymentForPayer } from "~/modules/payments/get-payment.server";
 import { readFormValues } from "~/utils/read-form.server";
 import { clientOf } from "~/utils/request.server";
+import { useRevalidateWhile } from "~/utils/use-revalidate-while";
 
 export const meta: MetaFunction = () => [{ title: "Payment · Payment portal" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const payer = await requirePayer(request);
-  const payment = await getPaymentForPayer({ userId: payer.user.id }, params.paymentId ?? "");
+  let payment = await getPaymentForPayer({ userId: payer.user.id }, params.paymentId ?? "");
   if (!payment) throw new Response("Not found", { status: 404 });
-  return json({ payment });
+  // Back through Checkout's "back" link (its cancel_url): the payer left without paying, so the
+  // session is expired and the balances released at once rather than in 30 minutes. If they in
+  // fact paid meanwhile, Stripe refuses the expiry and the payment shows as paid.
+  let declined: string | null = null;
+  if (new URL(request.url).searchParams.get("canceled") === "1" && payment.status === "pending") {
+    // Stripe's reason for a declined try, kept to say why (the cancellation records its own).
+    declined = payment.failureMessage;
+    await cancelPayment({ payer: { userId: payer.user.id, ip: clientOf(request, context).ip }, paymentId: payment.id });
+    payment = (await getPaymentForPayer({ userId: payer.user.id }, payment.id)) ?? payment;
+  }
+  return json({ payment, declined: payment.status === "canceled" ? declined : null });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -29,27 +39,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(`/payments/${params.paymentId}`);
 }
 
-/** After Checkout, Stripe's confirmation reaches us by webhook: watch for it for a little while. */
-function useWaitForConfirmation(waiting: boolean) {
-  const revalidator = useRevalidator();
-  const [tries, setTries] = useState(0);
-  useEffect(() => {
-    if (!waiting || tries >= 20 || revalidator.state !== "idle") return;
-    const t = setTimeout(() => {
-      setTries((n) => n + 1);
-      revalidator.revalidate();
-    }, 1000);
-    return () => clearTimeout(t);
-  }, [waiting, tries, revalidator]);
-  return tries >= 20;
-}
-
 export default function PaymentPage() {
-  const { payment } = useLoaderData<typeof loader>();
+  const { payment, declined } = useLoaderData<typeof loader>();
   const refused = useActionData<typeof action>();
   const [params] = useSearchParams();
   const returned = params.get("returned") === "1";
-  const gaveUp = useWaitForConfirmation(returned && payment.status === "pending");
+  // Waiting on Stripe (the return's confirmation, a bank debit settling): look again until it is final.
+  const looks = useRevalidateWhile((returned && payment.status === "pending") || payment.status === "processing");
+  const gaveUp = looks >= 12;
   const retryHref = `/pay?${payment.allocations.map((a) => `invoice=${a.invoiceId}`).join("&")}`;
 
   return (
@@ -83,9 +80,16 @@ export default function PaymentPage() {
             </Link>
           </Alert>
         ) : null}
-        {payment.status === "canceled" ? (
+        {payment.status === "canceled" && declined ? (
+          <Alert tone="error" title="Your payment was declined">
+            {declined} Nothing was charged and the invoices are payable again.{" "}
+            <Link to={retryHref} className="underline">
+              Try again
+            </Link>
+          </Alert>
+        ) : payment.status === "canceled" ? (
           <Alert title="This payment was canceled">
-            Nothing was charged.{" "}
+            {params.get("canceled") === "1" ? "You left the payment page before paying: nothing was charged and the invoices are payable again." : "Nothing was charged."}{" "}
             <Link to={retryHref} className="underline">
               Start a new payment
             </Link>

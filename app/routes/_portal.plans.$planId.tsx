@@ -1,6 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
-import { useEffect, useState, type ReactNode } from "react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { type ReactNode } from "react";
 import { PlanStatusBadge } from "~/components/plans/plan-status";
 import { PlanInvoicesTable, PlanPaymentsTable } from "~/components/plans/plan-tables";
 import { ScheduleTable } from "~/components/plans/schedule-table";
@@ -18,6 +18,7 @@ import { formatMoney } from "~/utils/money";
 import { clientOf } from "~/utils/request.server";
 import { log } from "~/utils/log.server";
 import { readForm } from "~/utils/read-form.server";
+import { useRevalidateWhile } from "~/utils/use-revalidate-while";
 
 export const meta: MetaFunction = () => [{ title: "Payment plan · Payment portal" }];
 
@@ -67,7 +68,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "pay_rest": {
       const attemptId = String(form.get("attemptId") ?? "");
       if (!/^[\w-]{16,64}$/.test(attemptId)) return fail("This form has expired. Reload the page and try again.");
-      const result = await payInstallments({ payer: actor, accountId, planId, scope: intent === "pay_next" ? "next" : "rest", attemptId });
+      // "Pay next" names the installment the payer saw: a stale page cannot pay a later one early.
+      const installmentId = intent === "pay_next" ? String(form.get("installmentId") ?? "") : undefined;
+      const result = await payInstallments({ payer: actor, accountId, planId, scope: intent === "pay_next" ? "next" : "rest", attemptId, installmentId });
       if (result.ok) throw redirect(result.checkoutUrl);
       return fail(result.message);
     }
@@ -81,21 +84,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-/** Back from authorizing, the plan may take a moment to show it: look again a few times. */
-function useWaitForAuthorization(waiting: boolean) {
-  const revalidator = useRevalidator();
-  const [tries, setTries] = useState(0);
-  useEffect(() => {
-    if (!waiting || tries >= 10 || revalidator.state !== "idle") return;
-    const t = setTimeout(() => {
-      setTries((n) => n + 1);
-      revalidator.revalidate();
-    }, 2000);
-    return () => clearTimeout(t);
-  }, [waiting, tries, revalidator]);
-  return tries >= 10;
-}
-
 export default function PlanPage() {
   const { detail, attemptNext, attemptRest } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -107,14 +95,20 @@ export default function PlanPage() {
   const money = (minor: number) => formatMoney(minor, plan.currency);
 
   const authorizedReturn = params.get("authorized") === "1";
-  const gaveUp = useWaitForAuthorization(authorizedReturn && plan.status === "authorizing");
+  const confirming = authorizedReturn && plan.status === "authorizing";
   const running = plan.status === "active" || plan.status === "paused";
   const nextRow = next ? schedule.find((s) => s.id === next.id) : undefined;
   const inFlight = schedule.find((s) => IN_FLIGHT.includes(s.status));
   const inFlightPayment = inFlight?.paymentId ? payments.find((p) => p.id === inFlight.paymentId) : undefined;
+  // A Checkout the payer opened and left waits on them, not on Stripe: nothing to watch for.
+  const waitsOnPayer = inFlightPayment?.status === "pending" && inFlightPayment.throughCheckout;
+  const charging = running && ((inFlight !== undefined && !waitsOnPayer) || detail.chargeDue);
+  // Until the outcome is known the page looks again by itself, and offers no payment.
+  const looks = useRevalidateWhile(confirming || charging);
+  const gaveUp = looks >= 10;
   const payable = schedule.filter((s) => s.status === "scheduled" || s.status === "failed");
   const rest = payable.reduce((sum, s) => sum + s.amount, 0);
-  const canPay = running && !inFlight && payable.length > 0;
+  const canPay = running && !inFlight && !detail.chargeDue && payable.length > 0;
   const needsConfirmation = nextRow?.status === "failed" && nextRow.failureCode === "authentication_required";
   const failed = nextRow?.status === "failed" ? nextRow : undefined;
   const ended = ["completed", "defaulted", "canceled", "declined"].includes(plan.status);
@@ -150,8 +144,8 @@ export default function PlanPage() {
         {needsConfirmation && running ? (
           <Alert tone="error" title={nextRow.sequence === 0 ? "The down payment needs your confirmation" : `Installment ${nextRow.sequence} of ${installmentTotal} needs your confirmation`}>
             <p>Your bank asks you to confirm this payment: pay it now to continue.</p>
-            {inFlight ? null : (
-              <PayForm intent="pay_next" attemptId={attemptNext} busy={busy} pending={pending} className="mt-3">
+            {inFlight || detail.chargeDue ? null : (
+              <PayForm intent="pay_next" attemptId={attemptNext} installmentId={nextRow.id} busy={busy} pending={pending} className="mt-3">
                 Pay failed installment now, {money(nextRow.amount)}
               </PayForm>
             )}
@@ -169,13 +163,13 @@ export default function PlanPage() {
         <h2 id="status-heading" className="font-semibold">
           Where the plan stands
         </h2>
-        <div className="mt-1 space-y-2 text-slate-800">
+        <div className="mt-1 space-y-2 text-slate-800" aria-live="polite">
           <StatusText
             status={plan.status}
             authorizedReturn={authorizedReturn}
             gaveUp={gaveUp}
             threshold={plan.approvalThreshold !== null ? money(plan.approvalThreshold) : null}
-            next={next ? { date: next.dueDate, amount: money(next.amount), status: next.status, retryOn: nextRow?.nextAttemptOn ?? null } : null}
+            next={next ? { date: next.dueDate, amount: money(next.amount), status: detail.chargeDue ? "charging" : next.status, retryOn: nextRow?.nextAttemptOn ?? null } : null}
             methodLabel={plan.methodLabel}
             endedReason={plan.endedReason}
           />
@@ -187,7 +181,7 @@ export default function PlanPage() {
             </ActionForm>
           ) : null}
           {canPay && next && (next.status === "scheduled" || (next.status === "failed" && !needsConfirmation)) ? (
-            <PayForm intent="pay_next" attemptId={attemptNext} busy={busy} pending={pending}>
+            <PayForm intent="pay_next" attemptId={attemptNext} installmentId={next.id} busy={busy} pending={pending}>
               {next.status === "failed" ? "Pay failed installment now" : "Pay next installment now"}, {money(next.amount)}
             </PayForm>
           ) : null}
@@ -292,7 +286,9 @@ function StatusText(props: {
         <p>
           {!props.next
             ? "Every installment has been charged."
-            : props.next.status === "paying" || props.next.status === "processing"
+            : props.next.status === "charging"
+              ? `The installment of ${props.next.amount} due ${formatDate(props.next.date)} is being charged to ${method} now. This page updates by itself.`
+              : props.next.status === "paying" || props.next.status === "processing"
               ? `The next installment, ${props.next.amount}, is being paid.`
               : props.next.status === "failed"
                 ? `The installment of ${props.next.amount} due ${formatDate(props.next.date)} is not paid yet.${props.next.retryOn ? ` We charge ${method} again on ${formatDate(props.next.retryOn)}.` : ""}`
@@ -357,10 +353,24 @@ function ActionForm({
   );
 }
 
-function PayForm({ attemptId, ...props }: { intent: "pay_next" | "pay_rest"; attemptId: string; busy: boolean; pending: string | null; variant?: "primary" | "secondary"; className?: string; children: ReactNode }) {
+function PayForm({
+  attemptId,
+  installmentId,
+  ...props
+}: {
+  intent: "pay_next" | "pay_rest";
+  attemptId: string;
+  installmentId?: string;
+  busy: boolean;
+  pending: string | null;
+  variant?: "primary" | "secondary";
+  className?: string;
+  children: ReactNode;
+}) {
   return (
     <Form method="post" className={props.className}>
       <input type="hidden" name="attemptId" value={attemptId} />
+      {installmentId ? <input type="hidden" name="installmentId" value={installmentId} /> : null}
       <Button type="submit" name="intent" value={props.intent} variant={props.variant ?? "primary"} disabled={props.busy}>
         {props.pending === props.intent ? "Opening secure payment…" : props.children}
       </Button>

@@ -9,6 +9,7 @@ import { requireStaff } from "~/modules/auth/session.server";
 import { describeEventType, webhookEventTypes } from "~/modules/webhooks/event-types";
 import { DeleteEndpointForm } from "~/components/webhooks/delete-endpoint-form";
 import { deleteEndpoint } from "~/modules/webhooks/delete-endpoint.server";
+import { deliveryInFlight } from "~/modules/webhooks/delivery-in-flight.server";
 import { getEndpointWithDeliveries } from "~/modules/webhooks/get-endpoint.server";
 import { replayDelivery } from "~/modules/webhooks/replay-delivery.server";
 import { replaySince } from "~/modules/webhooks/replay-since.server";
@@ -19,6 +20,7 @@ import { updateEndpoint } from "~/modules/webhooks/update-endpoint.server";
 import { canManageWebhooks, type FieldErrors, type Forbidden } from "~/modules/webhooks/validation";
 import { clientOf } from "~/utils/request.server";
 import { readForm } from "~/utils/read-form.server";
+import { useRevalidateWhile } from "~/utils/use-revalidate-while";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.endpoint.url ?? "Webhook endpoint"} · Webhooks · AR admin` }];
 
@@ -26,7 +28,7 @@ const notices = {
   updated: "Settings saved.",
   enabled: "Endpoint enabled. Events it missed are being sent.",
   disabled: "Endpoint disabled. Nothing more is sent to it.",
-  test: "Test event queued. It appears in the delivery log below.",
+  test: "Test event queued. It appears in the delivery log below, which updates by itself.",
   replayed: "Delivery queued to be sent again.",
   replayed_since: "Deliveries queued to be sent again.",
 } as const;
@@ -39,8 +41,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) throw new Response("Not found", { status: 404 });
   const done = search.get("done");
   const count = search.get("count");
+  // The delivery just queued (test event, replay): the page looks again until it has an outcome.
+  const watched = search.get("delivery");
   return json({
     ...found,
+    watching: watched ? await deliveryInFlight(found.endpoint.id, watched) : false,
     // Agents see the endpoint and its log; the forms are an admin's.
     canManage: canManageWebhooks(staff.user),
     eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })),
@@ -104,12 +109,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "test": {
       const result = await sendTestEvent({ staff: actor, endpointId });
       if (!result.ok) return result.forbidden ? refused(result) : fail({ intent: "test", error: result.message });
-      return done("test");
+      return done("test", `&delivery=${encodeURIComponent(result.deliveryId)}`);
     }
     case "replay": {
       const result = await replayDelivery({ staff: actor, endpointId, deliveryId: field("deliveryId") });
       if (!result.ok) return result.forbidden ? refused(result) : fail({ intent: "replay", error: result.message });
-      return done("replayed");
+      return done("replayed", `&delivery=${encodeURIComponent(field("deliveryId"))}`);
     }
     case "replay_since": {
       const raw = field("since").trim();
@@ -127,7 +132,8 @@ const statusLabels: Record<string, string> = { pending: "Pending", succeeded: "D
 const boxClass = "rounded-lg bg-white p-4 ring-1 ring-slate-200";
 
 export default function AdminWebhookEndpoint() {
-  const { endpoint, deliveries, page, pages, total, eventTypes, notice, canManage } = useLoaderData<typeof loader>();
+  const { endpoint, deliveries, page, pages, total, eventTypes, notice, canManage, watching } = useLoaderData<typeof loader>();
+  useRevalidateWhile(watching);
   const data = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state !== "idle";
   const editValues = data?.intent === "update" ? data.values : undefined;

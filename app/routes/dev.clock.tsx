@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { assertClockControl, moveClockTo, resetClock, runScheduleNow } from "~/modules/plans/dev-clock.server";
+import { assertClockControl, moveClockTo, nextChargeDate, resetClock, runScheduleNow } from "~/modules/plans/dev-clock.server";
 import { addDays, isCalendarDate } from "~/utils/dates";
 import { today } from "~/utils/clock";
 import { readForm, textField } from "~/utils/read-form.server";
@@ -11,19 +11,24 @@ export const meta: MetaFunction = () => [{ title: "Development clock" }];
 
 export async function loader() {
   assertClockControl();
-  return json({ today: today() });
+  return json({ today: today(), nextCharge: await nextChargeDate() });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   assertClockControl();
   const form = await readForm(request);
   const intent = textField(form, "intent");
-  if (!["run", "reset", "advance", "set"].includes(intent)) return json({ error: "Choose what to do with the clock.", result: null }, { status: 400 });
+  if (!["run", "reset", "advance", "set", "next_due"].includes(intent)) return json({ error: "Choose what to do with the clock.", result: null }, { status: 400 });
   if (intent === "reset") resetClock();
   if (intent === "advance") {
     const days = textField(form, "days").trim();
     if (!/^\d{1,3}$/.test(days) || Number(days) < 1 || Number(days) > 400) return json({ error: "Enter a whole number of days from 1 to 400.", result: null }, { status: 400 });
     moveClockTo(addDays(today(), Number(days)));
+  }
+  if (intent === "next_due") {
+    const date = await nextChargeDate();
+    if (!date) return json({ error: "No active plan has an installment or retry due after today.", result: null }, { status: 400 });
+    moveClockTo(date);
   }
   if (intent === "set") {
     const date = textField(form, "date").trim();
@@ -35,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function DevClock() {
-  const { today: current } = useLoaderData<typeof loader>();
+  const { today: current, nextCharge } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   return (
     <main className="mx-auto max-w-xl px-4 py-8">
@@ -52,6 +57,20 @@ export default function DevClock() {
           Schedule ran: {data.result.charged} installment(s) charged, {data.result.reminded} reminder(s) sent.
         </Alert>
       ) : null}
+      <Form method="post" className="mt-6">
+        <p className="text-sm text-slate-700">
+          {nextCharge ? (
+            <>
+              Next installment or retry due: <span data-testid="clock-next-due">{nextCharge}</span>
+            </>
+          ) : (
+            "No installment or retry is due after this date."
+          )}
+        </p>
+        <Button type="submit" name="intent" value="next_due" className="mt-2" disabled={!nextCharge}>
+          Advance to the next due installment
+        </Button>
+      </Form>
       <Form method="post" className="mt-6 flex items-end gap-2">
         <input type="hidden" name="intent" value="advance" />
         <label className="block">

@@ -4,6 +4,8 @@ import { invoices } from "#db/schema/invoices";
 import { holdingPlanStatuses, installments, paymentPlans, planInvoices } from "#db/schema/plans";
 import { payments } from "#db/schema/payments";
 import { db } from "~/db.server";
+import { today } from "~/utils/clock";
+import { awaitsScheduledCharge } from "./charge-due";
 
 /**
  * One plan with its schedule, invoices and payments. Payers see only their account's plans
@@ -26,7 +28,7 @@ export async function getPlan(planId: string, accountId: string | null) {
     .where(eq(planInvoices.planId, plan.id))
     .orderBy(asc(invoices.dueDate), asc(invoices.number));
   const planPayments = await db
-    .select({ id: payments.id, amount: payments.amount, amountRefunded: payments.amountRefunded, status: payments.status, methodLabel: payments.methodLabel, createdAt: payments.createdAt, failureMessage: payments.failureMessage })
+    .select({ id: payments.id, amount: payments.amount, amountRefunded: payments.amountRefunded, status: payments.status, methodLabel: payments.methodLabel, createdAt: payments.createdAt, failureMessage: payments.failureMessage, checkoutUrl: payments.checkoutUrl })
     .from(payments)
     .where(eq(payments.planId, plan.id))
     .orderBy(desc(payments.createdAt));
@@ -36,6 +38,7 @@ export async function getPlan(planId: string, accountId: string | null) {
   const open = running ? schedule.filter((s) => ["scheduled", "failed", "paying", "processing"].includes(s.status)) : [];
   const remaining = open.reduce((sum, s) => sum + s.amount, 0);
   const next = open[0] ?? null;
+  const day = today();
   return {
     plan: {
       id: plan.id,
@@ -69,10 +72,13 @@ export async function getPlan(planId: string, accountId: string | null) {
       paidAt: s.paidAt?.toISOString() ?? null,
     })),
     invoices: planned,
-    payments: planPayments.map((p) => ({ ...p, createdAt: p.createdAt.toISOString() })),
+    // Whether the payer opened Stripe Checkout for it (an off-session charge has none); the URL itself stays on the payment page.
+    payments: planPayments.map(({ checkoutUrl, ...p }) => ({ ...p, throughCheckout: checkoutUrl !== null, createdAt: p.createdAt.toISOString() })),
     paid,
     remaining,
     next: next ? { id: next.id, sequence: next.sequence, dueDate: next.dueDate, amount: next.amount, status: next.status } : null,
+    /** The schedule is about to charge the next installment by itself (see charge-due.ts). */
+    chargeDue: next ? awaitsScheduledCharge(plan.status, next, day) : false,
   };
 }
 

@@ -2,9 +2,11 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { installments } from "#db/schema/plans";
 import { payments } from "#db/schema/payments";
 import { db } from "~/db.server";
+import { today } from "~/utils/clock";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { openCheckout } from "~/modules/payments/start-payment.server";
 import { createInstallmentPayment } from "./allocate.server";
+import { awaitsScheduledCharge } from "./charge-due";
 import { lockPlan } from "./lock.server";
 
 export type PayInstallmentsResult = { ok: true; checkoutUrl: string } | { ok: false; message: string };
@@ -20,6 +22,8 @@ export async function payInstallments(input: {
   planId: string;
   scope: "next" | "rest";
   attemptId: string;
+  /** The installment the payer's "pay next" button named: if another is next by now (the one shown was charged meanwhile), nothing is paid. */
+  installmentId?: string;
 }): Promise<PayInstallmentsResult> {
   const [earlier] = await db
     .select()
@@ -45,6 +49,13 @@ export async function payInstallments(input: {
       return { ok: false as const, message: "A payment for this plan is already under way. Wait for it to finish, then try again." };
     }
     const payable = open.filter((i) => i.status === "scheduled" || i.status === "failed");
+    // The schedule charges a due installment by itself at once: paying now would pay it twice, or pay the next one early.
+    if (payable[0] && awaitsScheduledCharge(plan.status, payable[0], today())) {
+      return { ok: false as const, message: `${payable[0].sequence === 0 ? "The down payment" : `Installment ${payable[0].sequence}`} is being charged to your payment method right now. The page shows the outcome in a moment.` };
+    }
+    if (input.scope === "next" && input.installmentId !== undefined && payable[0]?.id !== input.installmentId) {
+      return { ok: false as const, message: "The installment you chose is no longer the next one to pay (it was charged in the meantime), so nothing was charged. Check the schedule below before paying another one." };
+    }
     const covering = input.scope === "next" ? payable.slice(0, 1) : payable;
     if (covering.length === 0) return { ok: false as const, message: "Nothing is left to pay on this plan." };
     const payment = await createInstallmentPayment(tx, plan, covering, { createdByUserId: input.payer.userId, clientAttemptId: input.attemptId });

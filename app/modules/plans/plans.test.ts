@@ -306,3 +306,39 @@ describe("paying ahead and replacing the method", () => {
     expect(await eventTypes(planId)).toContain("plan.payment_method_updated");
   });
 });
+
+describe("paying while the schedule charges", () => {
+  it("refuses to pay while a due installment awaits its scheduled charge, and a stale 'pay next' never pays a later one early", async () => {
+    const { nextChargeDate } = await import("./dev-clock.server");
+    const chosen = await freshInvoices(1);
+    const { planId, checkoutUrl } = await enrol([chosen[0]!.id], { count: 3 });
+    await submitHostedCheckout(checkoutUrl, { card: "4242424242424242" });
+    await settle(installmentIs(planId, 1, "paid"));
+    const [, second, third] = await scheduleOf(planId);
+
+    // The development clock finds the next charge date (here the second installment's, 30 days on).
+    const nextDue = await nextChargeDate();
+    expect(nextDue! > TEST_TODAY && nextDue! <= second!.dueDate).toBe(true);
+
+    // The second installment falls due: the schedule charges it by itself, so the payer may not.
+    moveTo(second!.dueDate);
+    const meanwhile = await payInstallments({ payer, accountId, planId, scope: "next", attemptId: nextAttempt(), installmentId: second!.id });
+    expect(meanwhile).toEqual({ ok: false, message: expect.stringMatching(/^Installment 2 is being charged/) });
+    const rest = await payInstallments({ payer, accountId, planId, scope: "rest", attemptId: nextAttempt() });
+    expect(rest.ok).toBe(false);
+    expect((await scheduleOf(planId)).map((s) => s.status)).toEqual(["paid", "scheduled", "scheduled"]);
+
+    await runPlanSchedule();
+    await settle(installmentIs(planId, 2, "paid"));
+    // A page still showing the second installment as next: its button pays nothing.
+    const stale = await payInstallments({ payer, accountId, planId, scope: "next", attemptId: nextAttempt(), installmentId: second!.id });
+    expect(stale).toEqual({ ok: false, message: expect.stringMatching(/no longer the next one to pay/) });
+    expect((await scheduleOf(planId)).map((s) => s.status)).toEqual(["paid", "paid", "scheduled"]);
+    expect(await db.select().from(payments).where(eq(payments.planId, planId))).toHaveLength(2);
+
+    // The page's current button (naming the third) still pays it early.
+    const early = await payInstallments({ payer, accountId, planId, scope: "next", attemptId: nextAttempt(), installmentId: third!.id });
+    expect(early.ok).toBe(true);
+    expect((await scheduleOf(planId)).map((s) => s.status)).toEqual(["paid", "paid", "paying"]);
+  });
+});
