@@ -72,8 +72,7 @@ for (const { email, who } of staff) {
         where a.number in ('C-1001', 'C-1002', 'C-1003', 'C-1004')`;
       expect(expected).toHaveLength(4);
 
-      await page.goto("/admin");
-      await expect(page).toHaveURL(/\/admin\/customers$/);
+      await page.goto("/admin/customers");
       await expect(page.getByRole("heading", { name: "Customers", level: 1 })).toBeVisible();
       await expect(page.getByText(who)).toBeVisible();
 
@@ -184,12 +183,12 @@ for (const { email, who } of staff) {
       await expect(page.getByRole("heading", { name: "Northwind Traders", level: 1 })).toBeVisible();
     });
 
-    test("visiting /invoices is redirected to /admin", async ({ page }) => {
+    test("visiting /invoices is redirected to /admin, which opens the dispute queue", async ({ page }) => {
       await page.goto("/invoices");
-      await expect(page).toHaveURL(/\/admin\/customers$/);
-      await expect(page.getByRole("heading", { name: "Customers", level: 1 })).toBeVisible();
+      await expect(page).toHaveURL(/\/admin\/disputes$/);
+      await expect(page.getByRole("heading", { name: "Disputes", level: 1 })).toBeVisible();
       await page.goto("/statement");
-      await expect(page).toHaveURL(/\/admin\/customers$/);
+      await expect(page).toHaveURL(/\/admin\/disputes$/);
     });
   });
 }
