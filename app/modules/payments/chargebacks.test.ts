@@ -209,6 +209,13 @@ describe("missed dispute webhooks", () => {
     await reconcilePayments();
     expect(await payment(p.id)).toMatchObject({ chargebackState: "open", amountChargedBack: p.amount });
     expect((await invoice(a!.id)).status).toBe("open");
+    // Reconciling again with nothing new at Stripe writes nothing.
+    const [before] = await db.select().from(chargebacks).where(eq(chargebacks.stripeDisputeId, opened.id));
+    const paymentBefore = await payment(p.id);
+    await reconcilePayments();
+    const [after] = await db.select().from(chargebacks).where(eq(chargebacks.stripeDisputeId, opened.id));
+    expect(after!.updatedAt).toEqual(before!.updatedAt);
+    expect((await payment(p.id)).updatedAt).toEqual(paymentBefore.updatedAt);
 
     await control(emulator, "webhooks/pause");
     await control(emulator, `disputes/${opened.id}/lost`);

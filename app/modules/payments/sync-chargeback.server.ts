@@ -76,19 +76,32 @@ export async function syncChargeback(stripeDisputeId: string): Promise<Chargebac
     const locked = (await lockPayment(tx, paymentId))!;
     const { chargeback, isNew } = await upsertChargeback(tx, locked, dispute);
     const target = heldBack(dispute);
+    const evidenceDueBy = dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null;
+    const closing = CLOSED_DISPUTE_STATUSES.has(dispute.status) && !chargeback.closedAt;
+    // Reconciliation re-reads open disputes every few minutes: a re-read that finds nothing new
+    // writes nothing (no row churn, no updated_at moving for no reason).
+    const unchanged =
+      !isNew &&
+      !closing &&
+      target === chargeback.amountWithdrawn &&
+      chargeback.stripeStatus === dispute.status &&
+      chargeback.reason === dispute.reason &&
+      chargeback.amount === dispute.amount &&
+      (chargeback.evidenceDueBy?.getTime() ?? null) === (evidenceDueBy?.getTime() ?? null) &&
+      locked.chargebackState === chargebackStateOf(dispute.status);
+    if (unchanged) return chargeback;
     let reopened: Array<{ number: string; amount: number }> = [];
     let unapplied = 0;
     if (target > chargeback.amountWithdrawn) reopened = await withdrawChargeback(tx, locked, chargeback, target - chargeback.amountWithdrawn);
     else if (target < chargeback.amountWithdrawn) unapplied = await reinstateChargeback(tx, locked, chargeback, chargeback.amountWithdrawn - target);
 
-    const closing = CLOSED_DISPUTE_STATUSES.has(dispute.status) && !chargeback.closedAt;
     const [fresh] = await tx
       .update(chargebacks)
       .set({
         stripeStatus: dispute.status,
         reason: dispute.reason,
         amount: dispute.amount,
-        evidenceDueBy: dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null,
+        evidenceDueBy,
         updatedAt: new Date(),
         ...(closing ? { closedAt: new Date() } : {}),
       })
