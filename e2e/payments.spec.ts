@@ -333,6 +333,13 @@ test("leaving Checkout by its cancel link releases the balance at once", async (
   const [inv] = await openInvoices(1, "C-1004");
   await startPayment(page, [inv!]);
   expect(await invoiceRow(inv!.id)).toMatchObject({ amount_pending: inv!.balance });
+  // The cancel link carries a token only the portal can make: a forged GET (another site's link
+  // to ?canceled=1) changes nothing.
+  const checkoutUrl = page.url();
+  const [pending] = await sql<{ id: string }[]>`select payment_id as id from payment_allocations where invoice_id = ${inv!.id} order by payment_id desc limit 1`;
+  await page.goto(`/payments/${pending!.id}?canceled=1`);
+  expect(await invoiceRow(inv!.id)).toMatchObject({ amount_pending: inv!.balance });
+  await page.goto(checkoutUrl);
   await page.getByRole("link", { name: "Cancel and return" }).click();
   await expect(page.getByText("You left the payment page before paying: nothing was charged and the invoices are payable again.")).toBeVisible();
   expect(await invoiceRow(inv!.id)).toMatchObject({ status: "open", amount_pending: 0 });

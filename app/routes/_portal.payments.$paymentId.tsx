@@ -9,6 +9,7 @@ import { getPaymentForPayer } from "~/modules/payments/get-payment.server";
 import { readFormValues } from "~/utils/read-form.server";
 import { clientOf } from "~/utils/request.server";
 import { useRevalidateWhile } from "~/utils/use-revalidate-while";
+import { capabilityToken, safeEqual } from "~/modules/auth/secrets.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment · Payment portal" }];
 
@@ -20,7 +21,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // session is expired and the balances released at once rather than in 30 minutes. If they in
   // fact paid meanwhile, Stripe refuses the expiry and the payment shows as paid.
   let declined: string | null = null;
-  if (new URL(request.url).searchParams.get("canceled") === "1" && payment.status === "pending") {
+  const cancelToken = new URL(request.url).searchParams.get("canceled");
+  if (cancelToken && safeEqual(cancelToken, capabilityToken("checkout-cancel", payment.id)) && payment.status === "pending") {
     // Stripe's reason for a declined try, kept to say why (the cancellation records its own).
     declined = payment.failureMessage;
     await cancelPayment({ payer: { userId: payer.user.id, ip: clientOf(request, context).ip }, paymentId: payment.id });
@@ -89,7 +91,7 @@ export default function PaymentPage() {
           </Alert>
         ) : payment.status === "canceled" ? (
           <Alert title="This payment was canceled">
-            {params.get("canceled") === "1" ? "You left the payment page before paying: nothing was charged and the invoices are payable again." : "Nothing was charged."}{" "}
+            {params.has("canceled") ? "You left the payment page before paying: nothing was charged and the invoices are payable again." : "Nothing was charged."}{" "}
             <Link to={retryHref} className="underline">
               Start a new payment
             </Link>
@@ -107,7 +109,7 @@ export default function PaymentPage() {
                 {payment.failureMessage} You can try again with another card or a bank account.
               </Alert>
             ) : (
-              <Alert title="This payment is not finished">{params.get("canceled") === "1" ? "You left the payment page before paying. " : ""}Nothing has been charged yet.</Alert>
+              <Alert title="This payment is not finished">{params.has("canceled") ? "You left the payment page before paying. " : ""}Nothing has been charged yet.</Alert>
             )}
             {refused?.error ? <Alert tone="error">{refused.error}</Alert> : null}
             <div className="flex flex-wrap gap-3">

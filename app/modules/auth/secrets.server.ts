@@ -31,6 +31,14 @@ export function hashCode(email: string, code: string): string {
   return createHmac("sha256", env().SESSION_SECRET).update(`${email}\n${normalizeCode(code)}`).digest("hex");
 }
 
+/**
+ * A capability for one purpose and subject (e.g. Checkout's cancel link of one payment): only the
+ * portal can make it, so a GET carrying it cannot be forged by another site.
+ */
+export function capabilityToken(purpose: string, subject: string): string {
+  return createHmac("sha256", env().SESSION_SECRET).update(`${purpose}\n${subject}`).digest("base64url").slice(0, 32);
+}
+
 export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);

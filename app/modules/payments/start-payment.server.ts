@@ -14,6 +14,7 @@ import { checkAllocations, type AllocationProblem } from "./allocation-rules";
 import { chargeSavedCard } from "./charge-saved-card.server";
 import { lockPayment, releasePayment } from "./reserve.server";
 import { log } from "~/utils/log.server";
+import { capabilityToken } from "~/modules/auth/secrets.server";
 
 export interface StartPaymentInput {
   payer: { userId: string; ip: string | null };
@@ -185,7 +186,9 @@ export async function openCheckout(payment: Payment): Promise<StartPaymentResult
           ...(payment.savePaymentMethod ? { setup_future_usage: "off_session" as const } : {}),
         },
         success_url: `${appUrl}/payments/${payment.id}?returned=1`,
-        cancel_url: `${appUrl}/payments/${payment.id}?canceled=1`,
+        // Checkout's back link cancels the payment at once: the token proves the visit comes from
+        // the link we gave Stripe, not from another site (no state change on a forgeable GET).
+        cancel_url: `${appUrl}/payments/${payment.id}?canceled=${capabilityToken("checkout-cancel", payment.id)}`,
         expires_at: Math.floor(Date.now() / 1000) + CHECKOUT_MINUTES * 60,
       },
       { idempotencyKey: `checkout-${payment.id}` },
