@@ -142,6 +142,10 @@ describe("paying by bank account (ACH)", () => {
     await submitHostedCheckout(started.checkoutUrl, { account: "000123456789" });
     await settle(statusIs(started.paymentId, "processing"));
     expect(await invoice(a!.id)).toMatchObject({ status: "open", balance: a!.balance, amountPending: a!.balance });
+    // Reconciliation re-reads it from Stripe every 5 minutes; learning nothing, it writes nothing.
+    const before = await payment(started.paymentId);
+    await reconcilePayments({ olderThanSeconds: 0 });
+    expect(await payment(started.paymentId)).toEqual(before);
 
     await control(emulator, "settle", { payment_intent: (await payment(started.paymentId)).stripePaymentIntentId! });
     await settle(statusIs(started.paymentId, "succeeded"));

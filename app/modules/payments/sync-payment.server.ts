@@ -30,16 +30,15 @@ export async function syncPayment(paymentId: string): Promise<Payment["status"] 
   return db.transaction(async (tx) => {
     const payment = await lockPayment(tx, paymentId);
     if (!payment || FINAL.has(payment.status)) return payment?.status ?? null;
-    await tx
-      .update(payments)
-      .set({
-        stripePaymentIntentId: observed.paymentIntentId ?? payment.stripePaymentIntentId,
-        stripeChargeId: observed.chargeId ?? payment.stripeChargeId,
-        method: observed.method ?? payment.method,
-        methodLabel: observed.methodLabel ?? payment.methodLabel,
-        updatedAt: new Date(),
-      })
-      .where(eq(payments.id, paymentId));
+    const ids = {
+      stripePaymentIntentId: observed.paymentIntentId ?? payment.stripePaymentIntentId,
+      stripeChargeId: observed.chargeId ?? payment.stripeChargeId,
+      method: observed.method ?? payment.method,
+      methodLabel: observed.methodLabel ?? payment.methodLabel,
+    };
+    // A re-read that learns nothing writes nothing (reconciliation re-reads processing payments every 5 minutes).
+    const learned = (Object.keys(ids) as (keyof typeof ids)[]).some((key) => ids[key] !== payment[key]);
+    if (learned) await tx.update(payments).set({ ...ids, updatedAt: new Date() }).where(eq(payments.id, paymentId));
     const fresh = { ...payment, method: observed.method ?? payment.method, methodLabel: observed.methodLabel ?? payment.methodLabel };
     switch (observed.state) {
       case "open":
