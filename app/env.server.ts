@@ -64,7 +64,7 @@ const schema = z.object({
   /** Seed demo data into an empty database at start-up (the bootstrap turns it on with the embedded database). */
   SEED_DEMO_DATA: z.enum(["true", "false"], { message: 'must be "true" or "false"' }).optional(),
   /** Business days (Mon–Fri, UTC) for the AR team's first response to a dispute. */
-  DISPUTE_SLA_BUSINESS_DAYS: wholeNumber("a whole number of business days, e.g. 2", 1, 60).default("2"),
+  DISPUTE_SLA_BUSINESS_DAYS: wholeNumber("a whole number of business days, e.g. 2", 1, 60).default(2),
   /** Where dispute files live: in PostgreSQL (every app server sees them) or under ATTACHMENT_DIR. */
   ATTACHMENT_STORAGE: z.enum(["postgres", "filesystem"], { message: 'must be "postgres" or "filesystem"' }).default("postgres"),
   ATTACHMENT_DIR: z.string().default(".data/attachments"),
@@ -133,10 +133,10 @@ function configError(raw: Record<string, string | undefined>, issues: z.ZodIssue
  * starts); validated like the rest, so a typo stops it instead of becoming the default.
  */
 const bootstrapSchema = z.object({
-  EMBEDDED_PG_PORT: wholeNumber("a port number", 1, 65535).default("54329"),
+  EMBEDDED_PG_PORT: wholeNumber("a port number", 1, 65535).default(54329),
   EMBEDDED_PG_DIR: z.string().default(".data/pg"),
-  STRIPE_EMULATOR_PORT: wholeNumber("a port number", 1, 65535).default("12111"),
-  STRIPE_EMULATOR_ACH_SETTLE_MS: wholeNumber("a delay in milliseconds", 0, 86_400_000).default("20000"),
+  STRIPE_EMULATOR_PORT: wholeNumber("a port number", 1, 65535).default(12111),
+  STRIPE_EMULATOR_ACH_SETTLE_MS: wholeNumber("a delay in milliseconds", 0, 86_400_000).default(20000),
 });
 
 export type BootstrapEnv = z.infer<typeof bootstrapSchema>;

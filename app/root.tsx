@@ -1,7 +1,9 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "./components/nonce";
+import { Toast } from "./components/toast";
+import { takeToast } from "./utils/toast.server";
 import stylesheet from "./tailwind.css";
 
 export const links: LinksFunction = () => [
@@ -30,8 +32,20 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
+/** The one-time notice a redirect left (see app/utils/toast.server.ts). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { toast, headers } = await takeToast(request);
+  return json({ toast }, { headers });
+}
+
 export default function App() {
-  return <Outlet />;
+  const { toast } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <Toast toast={toast} />
+      <Outlet />
+    </>
+  );
 }
 
 /** One error page for every status: a message a person can act on, never a stack trace. */

@@ -22,3 +22,10 @@ export async function drainJobs() {
 export function requestWithCookie(setCookie: string, url = "http://localhost:3999/invoices"): Request {
   return new Request(url, { headers: { Cookie: setCookie.split(";")[0]! } });
 }
+
+/** Factories over this test file's database (see test/factories.ts). */
+export async function testData() {
+  const { db } = await import("~/db.server");
+  const { factories } = await import("./factories");
+  return factories(db as unknown as Parameters<typeof factories>[0]);
+}

@@ -1,4 +1,4 @@
-import { z as z4 } from "zod/v4";
+import { z as z4 } from "zod";
 import { API_SCOPE_DESCRIPTIONS, API_SCOPES } from "./scopes";
 import { apiRegistry, EventFeedQuery } from "./schemas";
 

@@ -1,4 +1,4 @@
-import { z as z4 } from "zod/v4";
+import { z as z4 } from "zod";
 import { isCalendarDate } from "~/utils/dates";
 import { freeTextProblem, singleLineProblem } from "~/utils/text";
 import { FEED_DEFAULT_LIMIT_DOC, FEED_MAX_LIMIT_DOC } from "./feed-limits";

@@ -5,7 +5,7 @@ import { hitRateLimit, signInLimits } from "./rate-limit.server";
 import { randomCode, randomToken, seal } from "./secrets.server";
 
 export const emailSchema = z
-  .string({ required_error: "Enter your email address" })
+  .string({ error: "Enter your email address" })
   .trim()
   .min(1, "Enter your email address")
   .max(254, "That email address is too long")

@@ -1,10 +1,11 @@
-import { createCookie, redirect } from "@remix-run/node";
+import { createCookie, redirect, type AppLoadContext } from "@remix-run/node";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { accountContacts, accounts, users, type User } from "#db/schema/accounts";
 import { sessions } from "#db/schema/auth";
 import { db, type Executor } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { env } from "~/env.server";
+import type { PayerActor, StaffActor } from "./actor";
 import { isStaff, sessionTimeouts } from "./policy";
 import { randomToken, sha256 } from "./secrets.server";
 
@@ -137,6 +138,29 @@ export async function requireStaff(request: Request): Promise<SignedIn> {
   const signedIn = await requireUser(request);
   if (!isStaff(signedIn.user.role)) throw new Response("Not found", { status: 404 });
   return signedIn;
+}
+
+/** The signed-in payer as the Actor use cases take. */
+export function payerActor(signedIn: SignedIn, context: AppLoadContext): PayerActor {
+  return { kind: "payer", userId: signedIn.user.id, ip: context.clientIp ?? null };
+}
+
+/** The signed-in staff member as the Actor use cases take. */
+export function staffActor(signedIn: SignedIn, context: AppLoadContext): StaffActor {
+  if (!isStaff(signedIn.user.role)) throw new Response("Not found", { status: 404 });
+  return { kind: "staff", userId: signedIn.user.id, role: signedIn.user.role as StaffActor["role"], ip: context.clientIp ?? null };
+}
+
+/** `requirePayer` plus the Actor: `const { payer, actor } = await requirePayerActor(request, context)`. */
+export async function requirePayerActor(request: Request, context: AppLoadContext): Promise<{ payer: SignedInPayer; actor: PayerActor }> {
+  const payer = await requirePayer(request);
+  return { payer, actor: payerActor(payer, context) };
+}
+
+/** `requireStaff` plus the Actor. */
+export async function requireStaffActor(request: Request, context: AppLoadContext): Promise<{ staff: SignedIn; actor: StaffActor }> {
+  const staff = await requireStaff(request);
+  return { staff, actor: staffActor(staff, context) };
 }
 
 /** Switches the payer's active account; refuses accounts they are not a contact of. */

@@ -17,7 +17,7 @@ import { disputeReceivedEmail } from "./dispute-emails";
 import { CONTROL_CHARACTERS_MESSAGE, isFreeText } from "~/utils/text";
 
 export const openDisputeFields = z.object({
-  reason: z.enum(disputeReasons, { errorMap: () => ({ message: "Choose the reason for the dispute." }) }),
+  reason: z.enum(disputeReasons, { error: "Choose the reason for the dispute." }),
   description: z
     .string()
     .trim()

@@ -1,4 +1,4 @@
-import { z as z4 } from "zod/v4";
+import { z as z4 } from "zod";
 import { parseAmount } from "~/modules/payments/allocation-rules";
 import { isCalendarDate } from "~/utils/dates";
 import { freeTextProblem, singleLineProblem } from "~/utils/text";

@@ -1,4 +1,4 @@
-import type { z as z4 } from "zod/v4";
+import type { z as z4 } from "zod";
 import type { ApiErrorCodeOut } from "~/modules/api/schemas";
 import { singleLineProblem } from "~/utils/text";
 

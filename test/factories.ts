@@ -1,0 +1,106 @@
+/**
+ * Test data each test makes for itself, instead of reading the demo seed: an account with its
+ * payer, staff, and invoices in the states a test needs. Every name and number is unique, so
+ * tests never share rows and do not depend on the order they run in.
+ *
+ * Works on any drizzle database over the portal's schema: vitest passes the app's `db`
+ * (`factories(db)`), the Playwright specs a drizzle over their own postgres client.
+ */
+import { randomBytes } from "node:crypto";
+import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import * as schema from "#db/schema/index";
+import { newId } from "#db/schema/ids";
+import { addDays } from "~/utils/dates";
+import { today } from "~/utils/clock";
+
+type Db = PostgresJsDatabase<typeof schema>;
+type Account = typeof schema.accounts.$inferSelect;
+type User = typeof schema.users.$inferSelect;
+type Invoice = typeof schema.invoices.$inferSelect;
+
+const unique = () => randomBytes(5).toString("hex").toUpperCase();
+
+export interface InvoiceSpec {
+  /** Total in minor units (default 100_00). */
+  total?: number;
+  /** Already paid, in minor units (default 0). */
+  paid?: number;
+  /** Days from today to the due date: negative is overdue (default +30). */
+  dueInDays?: number;
+  /** Days before today it was issued (default 30 before the due date, never after today). */
+  issuedDaysAgo?: number;
+  status?: "open" | "paid" | "void";
+  number?: string;
+  poNumber?: string | null;
+  memo?: string | null;
+}
+
+export function factories(db: Db) {
+  /** A customer account (USD unless told) with a unique number and external id. */
+  async function account(input: { name?: string; currency?: string; number?: string; billingEmail?: string | null } = {}): Promise<Account> {
+    const id = unique();
+    const [row] = await db
+      .insert(schema.accounts)
+      .values({ number: input.number ?? `T-${id}`, externalId: `EXT-${id}`, name: input.name ?? `Test Customer ${id}`, currency: input.currency ?? "USD", billingEmail: input.billingEmail === undefined ? `ap-${id.toLowerCase()}@customer.example` : input.billingEmail })
+      .returning();
+    return row!;
+  }
+
+  /** A payer who is a contact of `accounts` (a new USD account when none is given). */
+  async function payer(input: { accounts?: Account[]; email?: string; name?: string } = {}): Promise<{ user: User; accounts: Account[] }> {
+    const owned = input.accounts ?? [await account()];
+    const id = unique().toLowerCase();
+    const [user] = await db.insert(schema.users).values({ email: input.email ?? `payer-${id}@customer.example`, name: input.name ?? `Payer ${id}`, role: "payer" }).returning();
+    if (owned.length > 0) await db.insert(schema.accountContacts).values(owned.map((a) => ({ accountId: a.id, userId: user!.id })));
+    return { user: user!, accounts: owned };
+  }
+
+  /** An AR agent (default) or admin. */
+  async function staff(role: "ar_agent" | "ar_admin" = "ar_agent", input: { email?: string; name?: string } = {}): Promise<User> {
+    const id = unique().toLowerCase();
+    const [user] = await db.insert(schema.users).values({ email: input.email ?? `${role.replace("_", "-")}-${id}@supplier.example`, name: input.name ?? `${role === "ar_admin" ? "Admin" : "Agent"} ${id}`, role }).returning();
+    return user!;
+  }
+
+  /** Invoices of `account`, one per spec, each with one line; open, due in 30 days, 100.00 unless told. */
+  async function invoices(of: Account, specs: InvoiceSpec[]): Promise<Invoice[]> {
+    const day = today();
+    const rows = specs.map((s) => {
+      const total = s.total ?? 100_00;
+      const dueDate = addDays(day, s.dueInDays ?? 30);
+      const issueDate = s.issuedDaysAgo !== undefined ? addDays(day, -s.issuedDaysAgo) : [addDays(dueDate, -30), day].sort()[0]!;
+      const paid = s.paid ?? (s.status === "paid" ? total : 0);
+      return {
+        id: newId("inv"),
+        accountId: of.id,
+        externalId: `ERP-T-${unique()}`,
+        number: s.number ?? `T-INV-${unique()}`,
+        poNumber: s.poNumber === undefined ? `PO-${unique()}` : s.poNumber,
+        currency: of.currency,
+        issueDate,
+        dueDate,
+        terms: "Net 30",
+        status: s.status ?? (paid >= total ? "paid" : "open"),
+        subtotal: total,
+        taxTotal: 0,
+        total,
+        amountPaid: paid,
+        memo: s.memo ?? null,
+      } satisfies typeof schema.invoices.$inferInsert;
+    });
+    if (rows.length === 0) return [];
+    const inserted = await db.insert(schema.invoices).values(rows).returning();
+    await db.insert(schema.invoiceLines).values(rows.map((r) => ({ invoiceId: r.id, position: 1, description: "Goods as ordered", quantity: "1", unitAmount: r.subtotal, amount: r.subtotal })));
+    // Return them in the order asked for.
+    return rows.map((r) => inserted.find((i) => i.id === r.id)!);
+  }
+
+  /** One open invoice (a shorthand for `invoices(account, [spec])`). */
+  async function invoice(of: Account, spec: InvoiceSpec = {}): Promise<Invoice> {
+    return (await invoices(of, [spec]))[0]!;
+  }
+
+  return { account, payer, staff, invoices, invoice };
+}
+
+export type Factories = ReturnType<typeof factories>;
