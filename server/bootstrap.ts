@@ -40,7 +40,7 @@ export async function bootstrap(): Promise<Bootstrapped> {
   if (!production && !resolved.STRIPE_SECRET_KEY) {
     const port = dev.STRIPE_EMULATOR_PORT;
     Object.assign(resolved, stripeEmulatorDefaults(port));
-    const { startStripeEmulator } = await import("../stripe-emulator/index");
+    const { startStripeEmulator } = await import("@eipp/stripe-emulator");
     const emulator = await startStripeEmulator({
       port,
       webhookUrl: `${resolved.APP_URL}/webhooks/stripe`,

@@ -7,8 +7,12 @@ import { type Job, Store } from "./store";
 import { type ChaosOptions, WebhookDispatcher } from "./webhooks";
 import { newId, type Params } from "./wire";
 
-/** The version stripe-node 23.1.0 pins; events are rendered at it. */
-export const API_VERSION = "2026-10-28.endive";
+/**
+ * The API version the stripe SDK pins (stripe-node 23.1.0); events are rendered at it. `satisfies`
+ * makes an SDK upgrade that moves the version fail the typecheck; tests/api-version.test.ts checks
+ * the value against the installed SDK at run time.
+ */
+export const API_VERSION = "2026-10-28.endive" satisfies Stripe.LatestApiVersion;
 
 /** Who caused a change: the API request (its id and idempotency key) or nobody (a timer). */
 export interface RequestContext {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type EmulatorOptions, startStripeEmulator, type RunningEmulator } from "../stripe-emulator/index";
+import { type EmulatorOptions, startStripeEmulator, type RunningEmulator } from "@eipp/stripe-emulator";
 
 /**
  * A Stripe emulator for one test file, with webhooks delivered to the portal's real webhook

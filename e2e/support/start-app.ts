@@ -4,7 +4,7 @@
  */
 import postgres from "postgres";
 import { startEmbeddedPostgres } from "../../db/embedded-postgres";
-import { startStripeEmulator } from "../../stripe-emulator/index";
+import { startStripeEmulator } from "@eipp/stripe-emulator";
 import { e2e } from "./config";
 
 const pg = await startEmbeddedPostgres({ dataDir: e2e.pgDir, port: e2e.pgPort, database: "postgres" });
