@@ -1,4 +1,6 @@
+import type { Request, Response } from "express";
 import { describe, expect, it } from "vitest";
+import { securityHeaders } from "../../../server/http";
 import { accountContacts, accounts, users } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
@@ -62,5 +64,21 @@ describe("/dev/emails", () => {
     } finally {
       config.NODE_ENV = was;
     }
+  });
+});
+
+describe("the preview's CSP", () => {
+  const styleSrc = (production: boolean, path: string) => {
+    const headers = new Map<string, string>();
+    const res = { locals: {}, setHeader: (name: string, value: string) => headers.set(name, value) } as unknown as Response;
+    securityHeaders({ production })({ path } as Request, res, () => {});
+    return headers.get("Content-Security-Policy")!.split("; ").find((d) => d.startsWith("style-src"));
+  };
+
+  it("lets one email's inline styles apply outside production, and nothing else", () => {
+    expect(styleSrc(false, "/dev/emails/payment-receipt")).toBe("style-src 'self' 'unsafe-inline'");
+    expect(styleSrc(false, "/dev/emails")).toBe("style-src 'self'");
+    expect(styleSrc(false, "/invoices")).toBe("style-src 'self'");
+    expect(styleSrc(true, "/dev/emails/payment-receipt")).toBe("style-src 'self'");
   });
 });

@@ -1,4 +1,3 @@
-import { Column, Row, Section } from "@react-email/components";
 import { formatMoney } from "~/utils/money";
 import { ActionLink, EmailLayout, Greeting, Paragraph, renderEmail, textFooter, type EmailReason } from "./email-layout";
 import type { EmailMessage } from "./mailer.server";
@@ -33,18 +32,20 @@ export function PaymentEmail({ f, content }: { f: PaymentEmailFacts; content: Pa
       {content.intro.map((p, i) => (
         <Paragraph key={i}>{p}</Paragraph>
       ))}
-      <Section style={{ width: "auto", margin: "0 0 14px" }} align="left">
-        {f.invoices.map((i, n) => (
-          <Row key={n}>
-            <Column style={cell}>{i.number}</Column>
-            <Column style={{ ...cell, textAlign: "right" }}>{money(i.amount)}</Column>
-          </Row>
-        ))}
-        <Row>
-          <Column style={{ ...cell, fontWeight: "bold" }}>Total</Column>
-          <Column style={{ ...cell, textAlign: "right", fontWeight: "bold" }}>{money(f.amount)}</Column>
-        </Row>
-      </Section>
+      <table role="presentation" style={{ borderCollapse: "collapse", margin: "0 0 14px" }}>
+        <tbody>
+          {f.invoices.map((i, n) => (
+            <tr key={n}>
+              <td style={cell}>{i.number}</td>
+              <td style={{ ...cell, textAlign: "right" }}>{money(i.amount)}</td>
+            </tr>
+          ))}
+          <tr>
+            <td style={{ ...cell, fontWeight: "bold" }}>Total</td>
+            <td style={{ ...cell, textAlign: "right", fontWeight: "bold" }}>{money(f.amount)}</td>
+          </tr>
+        </tbody>
+      </table>
       {f.methodLabel ? <Paragraph>{`Paid with ${f.methodLabel}`}</Paragraph> : null}
       {content.outro.map((p, i) => (
         <Paragraph key={i}>{p}</Paragraph>
