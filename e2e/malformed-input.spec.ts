@@ -453,6 +453,8 @@ async function loadFixture(): Promise<Fixture> {
     "routes/api.v1.invoices.$externalId_.credit-memos": { externalId: apiInvoice.externalId },
     "routes/api.v1.invoices.$externalId_.void": { externalId: disputedExternal?.externalId ?? missing },
     "routes/api.v1.events.$eventId": { eventId: event?.id ?? missing },
+    // Development only: answers 404 in production, whatever the name.
+    "routes/dev.emails.$name": { name: "payment-receipt" },
   };
   return { ids, params, cookies, apiKey: key };
 }

@@ -43,8 +43,10 @@ export function accessLog(req: Request, res: Response, next: NextFunction) {
 
 /** CSP with a per-request nonce, and the rest of SECURITY.md's headers. */
 export function securityHeaders(options: { production: boolean; devSocketPort?: number; formTargets?: string[] }) {
-  return (_req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
     const nonce = randomBytes(16).toString("base64");
+    // Development email previews are whole emails styled inline, as a mail client shows them.
+    const emailPreview = !options.production && req.path.startsWith("/dev/emails/");
     res.locals.cspNonce = nonce;
     const connect = options.devSocketPort ? `'self' ws://localhost:${options.devSocketPort}` : "'self'";
     res.setHeader(
@@ -52,7 +54,7 @@ export function securityHeaders(options: { production: boolean; devSocketPort?: 
       [
         "default-src 'self'",
         `script-src 'nonce-${nonce}' 'strict-dynamic'`,
-        "style-src 'self'",
+        emailPreview ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
         `connect-src ${connect}`,

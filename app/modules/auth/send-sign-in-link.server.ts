@@ -5,7 +5,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { deliverEmail } from "~/modules/notifications/mailer.server";
-import { signInEmail } from "~/modules/notifications/templates";
+import { signInEmail } from "./sign-in-email";
 import { SIGN_IN_TOKEN_MINUTES } from "./policy";
 import type { SignInLinkJob } from "./request-sign-in-link.server";
 import { hashCode, sha256 } from "./secrets.server";

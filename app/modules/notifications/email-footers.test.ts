@@ -3,7 +3,7 @@ import { disputeReceivedEmail, disputeResolvedEmail } from "~/modules/disputes/d
 import { installmentReminderEmail, planAwaitingApprovalStaffEmail, planDefaultedEmail } from "~/modules/plans/plan-emails";
 import type { EmailMessage } from "./mailer.server";
 import { paymentFailedEmail, paymentReceiptEmail, refundEmail } from "./payment-emails";
-import { signInEmail } from "./templates";
+import { signInEmail } from "~/modules/auth/sign-in-email";
 
 const company = "Acme Supply Co.";
 const payment = { to: "pat@northwind.example", name: "Pat", company, paymentUrl: "http://portal.test/payments/p1", amount: 12_500, currency: "usd", methodLabel: "Visa •••• 4242", invoices: [{ number: "INV-1", amount: 12_500 }] };

@@ -1,6 +1,6 @@
 import { formatMoney } from "~/utils/money";
+import { ActionLink, EmailLayout, Greeting, Paragraph, renderEmail, textFooter, type EmailReason } from "./email-layout";
 import type { EmailMessage } from "./mailer.server";
-import { escapeHtml, layout, textFooter, type EmailReason } from "./templates";
 
 export interface PaymentEmailFacts {
   to: string;
@@ -13,22 +13,53 @@ export interface PaymentEmailFacts {
   invoices: Array<{ number: string; amount: number }>;
 }
 
+/** What one payer email about a payment says; the text and HTML parts both render it. */
+interface PaymentEmailContent {
+  subject: string;
+  intro: string[];
+  outro: string[];
+  reason: EmailReason;
+}
+
+const cell = { padding: "2px 12px 2px 0", fontSize: "14px" };
+
+/** Every payer email about a payment: what happened, the invoices it paid, the link to it. */
+export function PaymentEmail({ f, content }: { f: PaymentEmailFacts; content: PaymentEmailContent }) {
+  const money = (m: number) => formatMoney(m, f.currency);
+  return (
+    <EmailLayout title={content.subject} company={f.company} reason={content.reason}>
+      <Greeting name={f.name} />
+      {content.intro.map((p, i) => (
+        <Paragraph key={i}>{p}</Paragraph>
+      ))}
+      <table role="presentation" style={{ borderCollapse: "collapse", margin: "0 0 14px" }}>
+        <tbody>
+          {f.invoices.map((i, n) => (
+            <tr key={n}>
+              <td style={cell}>{i.number}</td>
+              <td style={{ ...cell, textAlign: "right" }}>{money(i.amount)}</td>
+            </tr>
+          ))}
+          <tr>
+            <td style={{ ...cell, fontWeight: "bold" }}>Total</td>
+            <td style={{ ...cell, textAlign: "right", fontWeight: "bold" }}>{money(f.amount)}</td>
+          </tr>
+        </tbody>
+      </table>
+      {f.methodLabel ? <Paragraph>{`Paid with ${f.methodLabel}`}</Paragraph> : null}
+      {content.outro.map((p, i) => (
+        <Paragraph key={i}>{p}</Paragraph>
+      ))}
+      <ActionLink href={f.paymentUrl}>View this payment in the portal</ActionLink>
+    </EmailLayout>
+  );
+}
 
 function compose(f: PaymentEmailFacts, subject: string, intro: string[], outro: string[], reason: EmailReason = "payment"): EmailMessage {
   const money = (m: number) => formatMoney(m, f.currency);
   const lines = f.invoices.map((i) => `  ${i.number}: ${money(i.amount)}`);
   const text = [`Hello ${f.name},`, "", ...intro, "", ...lines, `  Total: ${money(f.amount)}`, ...(f.methodLabel ? [`  Paid with: ${f.methodLabel}`] : []), "", ...outro, "", f.paymentUrl].join("\n") + textFooter(reason, f.company);
-  const html = layout(
-    subject,
-    `<p>Hello ${escapeHtml(f.name)},</p>${intro.map((p) => `<p>${escapeHtml(p)}</p>`).join("")}
-<table style="border-collapse:collapse">${f.invoices.map((i) => `<tr><td style="padding:2px 12px 2px 0">${escapeHtml(i.number)}</td><td style="text-align:right">${escapeHtml(money(i.amount))}</td></tr>`).join("")}
-<tr><td style="padding:2px 12px 2px 0;font-weight:bold">Total</td><td style="text-align:right;font-weight:bold">${escapeHtml(money(f.amount))}</td></tr></table>
-${f.methodLabel ? `<p>Paid with ${escapeHtml(f.methodLabel)}</p>` : ""}${outro.map((p) => `<p>${escapeHtml(p)}</p>`).join("")}
-<p><a href="${escapeHtml(f.paymentUrl)}">View this payment in the portal</a></p>`,
-    f.company,
-    reason,
-  );
-  return { to: f.to, subject, text, html };
+  return { to: f.to, subject, text, html: renderEmail(<PaymentEmail f={f} content={{ subject, intro, outro, reason }} />) };
 }
 
 export const paymentReceiptEmail = (f: PaymentEmailFacts) =>

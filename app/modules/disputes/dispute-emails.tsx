@@ -1,5 +1,5 @@
+import { ActionLink, EmailLayout, Greeting, Paragraph, renderEmail, textFooter } from "~/modules/notifications/email-layout";
 import type { EmailMessage } from "~/modules/notifications/mailer.server";
-import { escapeHtml, layout, textFooter } from "~/modules/notifications/templates";
 
 export interface DisputeEmailFacts {
   to: string;
@@ -10,15 +10,22 @@ export interface DisputeEmailFacts {
 }
 
 
+/** Every email to the payer about their dispute: what happened, and the link to follow it. */
+export function DisputeEmail({ f, subject, paragraphs }: { f: DisputeEmailFacts; subject: string; paragraphs: string[] }) {
+  return (
+    <EmailLayout title={subject} company={f.company} reason="dispute">
+      <Greeting name={f.name} />
+      {paragraphs.map((p, i) => (
+        <Paragraph key={i}>{p}</Paragraph>
+      ))}
+      <ActionLink href={f.disputeUrl}>View your dispute</ActionLink>
+    </EmailLayout>
+  );
+}
+
 function compose(f: DisputeEmailFacts, subject: string, paragraphs: string[]): EmailMessage {
   const text = [`Hello ${f.name},`, "", ...paragraphs.flatMap((p) => [p, ""]), `Follow your dispute here: ${f.disputeUrl}`].join("\n") + textFooter("dispute", f.company);
-  const html = layout(
-    subject,
-    `<p>Hello ${escapeHtml(f.name)},</p>${paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`).join("")}<p><a href="${escapeHtml(f.disputeUrl)}">View your dispute</a></p>`,
-    f.company,
-    "dispute",
-  );
-  return { to: f.to, subject, text, html };
+  return { to: f.to, subject, text, html: renderEmail(<DisputeEmail f={f} subject={subject} paragraphs={paragraphs} />) };
 }
 
 export const disputeReceivedEmail = (f: DisputeEmailFacts & { amount: string; dueBy: string }) =>

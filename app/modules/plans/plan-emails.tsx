@@ -1,5 +1,5 @@
+import { ActionLink, EmailLayout, Greeting, Paragraph, renderEmail, textFooter, type EmailReason } from "~/modules/notifications/email-layout";
 import type { EmailMessage } from "~/modules/notifications/mailer.server";
-import { escapeHtml, layout, textFooter, type EmailReason } from "~/modules/notifications/templates";
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
 
@@ -11,15 +11,22 @@ export interface PlanEmailFacts {
   currency: string;
 }
 
+/** Every email about a payment plan: what happened, and the link to the plan. */
+export function PlanEmail({ f, subject, paragraphs, linkText, reason }: { f: PlanEmailFacts; subject: string; paragraphs: string[]; linkText: string; reason: EmailReason }) {
+  return (
+    <EmailLayout title={subject} company={f.company} reason={reason}>
+      <Greeting name={f.name} />
+      {paragraphs.map((p, i) => (
+        <Paragraph key={i}>{p}</Paragraph>
+      ))}
+      <ActionLink href={f.planUrl}>{linkText}</ActionLink>
+    </EmailLayout>
+  );
+}
+
 function compose(f: PlanEmailFacts, subject: string, paragraphs: string[], linkText = "View your payment plan", reason: EmailReason = "plan"): EmailMessage {
   const text = [`Hello ${f.name},`, "", ...paragraphs.flatMap((p) => [p, ""]), `${linkText}: ${f.planUrl}`].join("\n") + textFooter(reason, f.company);
-  const html = layout(
-    subject,
-    `<p>Hello ${escapeHtml(f.name)},</p>${paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`).join("")}<p><a href="${escapeHtml(f.planUrl)}">${escapeHtml(linkText)}</a></p>`,
-    f.company,
-    reason,
-  );
-  return { to: f.to, subject, text, html };
+  return { to: f.to, subject, text, html: renderEmail(<PlanEmail f={f} subject={subject} paragraphs={paragraphs} linkText={linkText} reason={reason} />) };
 }
 
 const scheduleLines = (f: PlanEmailFacts, schedule: Array<{ dueDate: string; amount: number }>) =>

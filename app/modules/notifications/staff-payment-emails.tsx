@@ -4,8 +4,8 @@ import type { Payment } from "#db/schema/payments";
 import type { Executor } from "~/db.server";
 import { env } from "~/env.server";
 import { formatMoney } from "~/utils/money";
+import { ActionLink, EmailLayout, Greeting, Paragraph, renderEmail, textFooter } from "./email-layout";
 import type { EmailMessage } from "./mailer.server";
-import { escapeHtml, layout, textFooter } from "./templates";
 
 /** What every AR-team alert about one payment says: whose payment, how much, where to look. */
 export interface StaffPaymentFacts {
@@ -34,6 +34,23 @@ export async function staffPaymentFacts(tx: Executor, payment: Payment): Promise
   return { accountName: account?.name ?? payment.accountId, paymentId: payment.id, amount: payment.amount, currency: payment.currency, methodLabel: payment.methodLabel, planId: payment.planId };
 }
 
+/** Every AR-team alert about a payment: the facts, what happened and what to do, where to act. */
+export function StaffPaymentEmail({ name, subject, company, paragraphs, links }: { name: string; subject: string; company: string; paragraphs: string[]; links: Array<{ text: string; url: string }> }) {
+  return (
+    <EmailLayout title={subject} company={company} reason="ar-admin">
+      <Greeting name={name} />
+      {paragraphs.map((p, i) => (
+        <Paragraph key={i}>{p}</Paragraph>
+      ))}
+      {links.map((l, i) => (
+        <ActionLink key={i} href={l.url}>
+          {l.text}
+        </ActionLink>
+      ))}
+    </EmailLayout>
+  );
+}
+
 function compose(r: Recipient, f: StaffPaymentFacts, subject: string, paragraphs: string[], links: Array<{ text: string; url: string }>): EmailMessage {
   const company = env().COMPANY_NAME;
   const pageUrl = `${env().APP_URL}/admin/payments/${f.paymentId}`;
@@ -42,13 +59,7 @@ function compose(r: Recipient, f: StaffPaymentFacts, subject: string, paragraphs
   const all = [facts, ...paragraphs, ...plan];
   const allLinks = [{ text: "Open the payment", url: pageUrl }, ...links];
   const text = [`Hello ${r.name},`, "", ...all.flatMap((p) => [p, ""]), ...allLinks.map((l) => `${l.text}: ${l.url}`)].join("\n") + textFooter("ar-admin", company);
-  const html = layout(
-    subject,
-    `<p>Hello ${escapeHtml(r.name)},</p>${all.map((p) => `<p>${escapeHtml(p)}</p>`).join("")}${allLinks.map((l) => `<p><a href="${escapeHtml(l.url)}">${escapeHtml(l.text)}</a></p>`).join("")}`,
-    company,
-    "ar-admin",
-  );
-  return { to: r.to, subject, text, html };
+  return { to: r.to, subject, text, html: renderEmail(<StaffPaymentEmail name={r.name} subject={subject} company={company} paragraphs={all} links={allLinks} />) };
 }
 
 const when = (d: Date) => d.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
