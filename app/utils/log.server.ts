@@ -76,11 +76,6 @@ export function logger(): Logger {
   return root;
 }
 
-/** Whether a line at `level` is written under LOG_LEVEL (default info). */
-export function logEnabled(level: LogLevel): boolean {
-  return logger().isLevelEnabled(level);
-}
-
 /**
  * One structured JSON line on stderr, dropped below LOG_LEVEL. Fields should carry ids, not
  * personal data; secrets and e-mail addresses that slip in are redacted all the same.
