@@ -13,31 +13,30 @@ import { bootstrap } from "./server/bootstrap";
 import { accessLog, baseApp, bodyLimit, csrfGuard, methodGuard, pathGuard, requestId, securityHeaders } from "./server/http";
 import { remixHandler } from "./server/remix-handler";
 import { stripeWebhookRoute } from "./server/stripe-webhook";
+import type * as PortalProcess from "./app/process.server";
 
 const started = Date.now();
 const boot = await bootstrap();
 const { env } = boot;
 const development = env.NODE_ENV === "development";
 
-// Imported after bootstrap: these read the configuration it resolved.
-const { startWorker } = await import("./app/modules/jobs/worker.server");
-const { closeDb, sqlClient } = await import("./app/db.server");
-
+// The app — routes, and everything else this process runs from the app (PortalProcess) — is
+// loaded once, from the build, after bootstrap (its modules read the configuration bootstrap
+// resolved). Nothing here imports the app's sources: a second copy would hold its own drain
+// flags, Stripe client and clock (ADR one module graph).
 const BUILD_PATH = path.resolve("build/index.js");
 const loadBuild = async (): Promise<ServerBuild> =>
   (await import(`${pathToFileURL(BUILD_PATH).href}?t=${(await stat(BUILD_PATH)).mtimeMs}`)) as ServerBuild;
+const portalOf = (b: ServerBuild) => (b.entry.module as unknown as { portalProcess: typeof PortalProcess }).portalProcess;
 let build = await loadBuild();
-
-const { stripeCheckoutOrigin } = await import("./app/modules/stripe/client.server");
-const { MAX_CSV_BYTES } = await import("./app/modules/ingest/csv-import.server");
-const { UPLOAD_BODY_LIMIT } = await import("./app/modules/storage/read-upload-form.server");
+let portal = portalOf(build);
 
 const app = baseApp();
 app.set("trust proxy", env.TRUST_PROXY);
 app.use(requestId);
-app.use(accessLog);
+app.use(accessLog(() => portal.logger()));
 // Every response, static files and /healthz included, carries the security headers.
-app.use(securityHeaders({ production: env.NODE_ENV === "production", devSocketPort: development ? 3001 : undefined, formTargets: [stripeCheckoutOrigin()] }));
+app.use(securityHeaders({ production: env.NODE_ENV === "production", devSocketPort: development ? 3001 : undefined, formTargets: [portal.stripeCheckoutOrigin()] }));
 app.use(pathGuard);
 app.use(methodGuard);
 app.use(
@@ -50,9 +49,9 @@ app.use(
     // own message in the page; the edge cap, 1 MB above, stops what is far beyond.
     routes: [
       // Dispute evidence: readUploadForm's cap (5 files of 10 MB, plus the fields).
-      { path: /^\/(invoices\/[^/]+\/dispute|disputes\/[^/]+|admin\/disputes\/[^/]+)\/?$/i, limit: UPLOAD_BODY_LIMIT + 1024 * 1024 },
+      { path: /^\/(invoices\/[^/]+\/dispute|disputes\/[^/]+|admin\/disputes\/[^/]+)\/?$/i, limit: portal.UPLOAD_BODY_LIMIT + 1024 * 1024 },
       // CSV import: the route's check (a 2 MB file plus the form around it).
-      { path: /^\/admin\/import\/?$/i, limit: MAX_CSV_BYTES + 64 * 1024 + 1024 * 1024 },
+      { path: /^\/admin\/import\/?$/i, limit: portal.MAX_CSV_BYTES + 64 * 1024 + 1024 * 1024 },
       // Development receiver of the portal's own webhook deliveries: event JSON, sized like the API.
       { path: /^\/dev\/webhook-receiver\/?$/i, limit: 10 * 1024 * 1024 },
     ],
@@ -62,7 +61,7 @@ app.get("/healthz", async (_req, res) => {
   res.set("Cache-Control", "no-store");
   try {
     // Bounded: a load balancer's probe must get an answer, not hang on an unreachable database.
-    await Promise.race([sqlClient()`select 1`, new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000).unref())]);
+    await Promise.race([portal.sqlClient()`select 1`, new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000).unref())]);
     res.type("text/plain").send("ok");
   } catch {
     res.status(503).type("text/plain").send("database unavailable");
@@ -91,10 +90,9 @@ app.all("*", (req, res, next) => {
   return handler.handle(req, res, next);
 });
 
-const worker = await startWorker();
+let worker = await portal.startWorker();
 // Stripe → portal is answered before Express sees the request (see server/stripe-webhook.ts).
-const { receiveStripeWebhook } = await import("./app/modules/payments/receive-stripe-webhook.server");
-const stripeWebhook = stripeWebhookRoute(receiveStripeWebhook);
+const stripeWebhook = stripeWebhookRoute(() => ({ receive: portal.receiveStripeWebhook, logger: portal.logger }));
 const server = createServer((req, res) => stripeWebhook(req, res) || app(req, res)).listen(env.PORT, () => {
   const lines = [
     `Payment portal ready at ${env.APP_URL} (${env.NODE_ENV}, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
@@ -113,12 +111,27 @@ const server = createServer((req, res) => stripeWebhook(req, res) || app(req, re
   if (development) void broadcastDevReady(build);
 });
 
-// Development: reload the server bundle when `remix dev` rebuilds it.
+// Development: when `remix dev` rebuilds the server bundle, switch everything to the new build
+// at once. The job worker is stopped (it lets running jobs finish) and started from the new
+// build, so jobs and routes never run different copies of the app; a clock moved at /dev/clock
+// is carried over. The database pool outlives builds on its own (app/db.server.ts).
 if (development) {
-  watch(path.dirname(BUILD_PATH), async (_event, file) => {
-    if (file !== "version.txt") return;
-    build = await loadBuild();
+  let reloading = Promise.resolve();
+  const reload = async () => {
+    const next = await loadBuild();
+    // fs.watch reports one rebuild more than once; the same file is the same module.
+    if (next === build) return;
+    const nextPortal = portalOf(next);
+    await worker.stop().catch(() => {});
+    nextPortal.setClock(portal.clockOverride());
+    build = next;
+    portal = nextPortal;
+    worker = await portal.startWorker();
     void broadcastDevReady(build);
+  };
+  watch(path.dirname(BUILD_PATH), (_event, file) => {
+    if (file !== "version.txt") return;
+    reloading = reloading.then(reload).catch((error: unknown) => portal.logger().error({ error: String(error) }, "reloading the build failed"));
   });
 }
 
@@ -129,7 +142,7 @@ async function shutdown(signal: string) {
   console.log(`${signal}: shutting down`);
   server.close();
   await worker.stop().catch(() => {});
-  await closeDb();
+  await portal.closeDb();
   await boot.stop();
   process.exit(0);
 }

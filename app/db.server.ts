@@ -44,7 +44,9 @@ function connect() {
 type Connection = ReturnType<typeof connect>;
 const holder = globalThis as unknown as { __portalDb?: Connection };
 
-// One pool per process, kept across dev rebuilds of the server bundle.
+// One pool per process. On globalThis only to outlive development rebuilds of the server bundle
+// (each evaluates this module afresh; a pool per edit would exhaust the database's connections);
+// the bench also installs a recording pool here (bench/capture.ts).
 function connection(): Connection {
   holder.__portalDb ??= connect();
   return holder.__portalDb;

@@ -8,6 +8,9 @@ import { NonceProvider } from "./components/nonce";
 import { log } from "~/utils/log.server";
 import { isDatabaseUnavailable } from "./db.server";
 
+// The worker, Stripe intake and the rest server.ts needs, from this same build (app/process.server.ts).
+export * as portalProcess from "./process.server";
+
 const ABORT_DELAY = 5_000;
 
 export default function handleRequest(
@@ -87,8 +90,8 @@ export function handleError(error: unknown, { request, context }: LoaderFunction
   if (error instanceof Error && /^No route matches URL/.test(error.message)) return;
   if (isDatabaseUnavailable(error)) {
     context.databaseUnavailable = true;
-    log("warn", "database unavailable", { path: new URL(request.url).pathname, error: String(error) });
+    log("warn", "database unavailable", { requestId: context.requestId, path: new URL(request.url).pathname, error: String(error) });
     return;
   }
-  log("error", "unhandled", { path: new URL(request.url).pathname, error: error instanceof Error ? error.stack : String(error) });
+  log("error", "unhandled", { requestId: context.requestId, path: new URL(request.url).pathname, error: error instanceof Error ? error.stack : String(error) });
 }

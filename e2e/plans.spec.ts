@@ -249,3 +249,21 @@ test("right after authorizing, the plan page updates by itself and offers no pay
   expect(await installmentStatuses(planId)).toEqual(["paid", "paid", "scheduled"]);
   await expect(page.getByTestId("clock-today")).toHaveText(second!.due);
 });
+
+test("the job worker reads the clock the pages moved: a plan enrolled on a later portal date is charged on that date", async ({ page, signInAs }) => {
+  // Pages, jobs and the Stripe intake run from one build (ADR one module graph). Were the worker
+  // a second copy of the app, its clock would still read the real date and this installment,
+  // due on the moved date, would stay scheduled.
+  await signInAs(demo.pat);
+  await advanceClock(page, 2);
+  const portalDate = (await page.getByTestId("clock-today").textContent())!.trim();
+  expect(portalDate > new Date().toISOString().slice(0, 10)).toBe(true);
+  const invoices = await planableInvoices(1);
+  const planId = await enrol(page, invoices, 2);
+  const [first] = await sql<{ due: string }[]>`select to_char(due_date, 'YYYY-MM-DD') as due from installments where plan_id = ${planId} and sequence = 1`;
+  expect(first!.due).toBe(portalDate);
+  // Activation queues the plan schedule as a job: the worker charges what is due on its today().
+  await authorizeCard(page, "4242424242424242");
+  await expectScheduleRow(page, planId, 0, /Paid/);
+  expect(await installmentStatuses(planId)).toEqual(["paid", "scheduled"]);
+});

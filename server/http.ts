@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { discardUnreadBody } from "./discard-body";
-import { logEnabled } from "../app/utils/log.server";
+import type { Logger } from "../app/utils/log.server";
 
 /** What every Remix loader and action receives as `context`. */
 declare module "@remix-run/node" {
@@ -28,17 +28,24 @@ export function requestId(req: Request, res: Response, next: NextFunction) {
   next();
 }
 
-/** One structured line per request. Only the path: query strings may carry sign-in tokens. */
-export function accessLog(req: Request, res: Response, next: NextFunction) {
-  const start = process.hrtime.bigint();
-  res.on("finish", () => {
-    if (req.path.startsWith("/build/") || req.path === "/healthz" || !logEnabled("info")) return;
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    console.log(
-      JSON.stringify({ level: "info", msg: "request", requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }),
-    );
-  });
-  next();
+/**
+ * One structured line per request, from a child of the app's logger that carries the request
+ * id (kept in `res.locals.log` for whatever else logs about this request). Only the path:
+ * query strings may carry sign-in tokens. `logger` is asked on each request: a development
+ * rebuild brings a new one.
+ */
+export function accessLog(logger: () => Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const start = process.hrtime.bigint();
+    const log = logger().child({ requestId: res.locals.requestId as string });
+    res.locals.log = log;
+    res.on("finish", () => {
+      if (req.path.startsWith("/build/") || req.path === "/healthz") return;
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+    });
+    next();
+  };
 }
 
 /** CSP with a per-request nonce, and the rest of SECURITY.md's headers. */

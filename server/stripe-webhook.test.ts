@@ -1,6 +1,8 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createLogger } from "~/utils/log.server";
 import { stripeWebhookRoute } from "./stripe-webhook";
 
 // What the route handed to the domain function, and what that answers.
@@ -8,12 +10,18 @@ let received: Array<{ body: Buffer; signature: string | null }> = [];
 let reply: () => Promise<{ status: number; body: string }>;
 let server: Server;
 let base: string;
+// The lines the route logged.
+let logged: Array<Record<string, unknown>> = [];
+const logger = createLogger({ level: "info", destination: new Writable({ write: (line, _e, done) => done(void logged.push(JSON.parse(String(line)))) }) });
 
 beforeAll(async () => {
-  const route = stripeWebhookRoute(async (body, signature) => {
-    received.push({ body, signature });
-    return reply();
-  });
+  const route = stripeWebhookRoute(() => ({
+    receive: async (body, signature) => {
+      received.push({ body, signature });
+      return reply();
+    },
+    logger: () => logger,
+  }));
   server = createServer((req, res) => route(req, res) || res.writeHead(404).end("the rest of the app"));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -21,6 +29,7 @@ beforeAll(async () => {
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 beforeEach(() => {
   received = [];
+  logged = [];
   reply = async () => ({ status: 200, body: "ok" });
 });
 
@@ -39,6 +48,7 @@ describe("the Stripe webhook route", () => {
     const refused = await fetch(`${base}/webhooks/stripe?attempt=2`, { method: "POST", body: "{}" });
     expect(refused.status).toBe(400);
     expect(received[1]!.signature).toBeNull();
+    expect(logged).toEqual([expect.objectContaining({ level: "warn", msg: "stripe webhook refused", status: 400, path: "/webhooks/stripe" })]);
   });
 
   it("answers 405 to anything but POST, without calling the domain", async () => {
@@ -52,6 +62,7 @@ describe("the Stripe webhook route", () => {
     reply = () => Promise.reject(new Error("database unavailable"));
     const res = await fetch(`${base}/webhooks/stripe`, { method: "POST", body: "{}" });
     expect(res.status).toBe(500);
+    expect(logged).toEqual([expect.objectContaining({ level: "error", msg: "stripe webhook not recorded", error: "Error: database unavailable" })]);
   });
 
   it("refuses a body over 1 MB without buffering it for the domain", async () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { log as writeLog } from "../app/utils/log.server";
+import type { Logger } from "../app/utils/log.server";
 import { discardUnreadBody } from "./discard-body";
 
 export const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
@@ -7,14 +7,19 @@ export const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
 const MAX_BODY_BYTES = 1024 * 1024;
 
 type Receive = (rawBody: Buffer, signature: string | null) => Promise<{ status: number; body: string }>;
+interface Intake {
+  receive: Receive;
+  logger: () => Logger;
+}
 
 /**
  * Stripe → portal on plain node:http, in front of Express: a machine endpoint needs none of the
  * page middleware (compression, request ids, CSP, CSRF, sessions, Remix), and skipping Express
  * halves the CPU each delivery costs (measured). The exact bytes received reach the signature
- * check. Returns false for any other path, which the caller hands to Express.
+ * check. Returns false for any other path, which the caller hands to Express. `intake` is asked on
+ * each delivery: a development rebuild brings a new one.
  */
-export function stripeWebhookRoute(receive: Receive) {
+export function stripeWebhookRoute(intake: () => Intake) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? "";
     const query = url.indexOf("?");
@@ -28,22 +33,24 @@ export function stripeWebhookRoute(receive: Receive) {
       tooLarge(req, res);
       return true;
     }
-    void handle(req, res, receive);
+    void handle(req, res, intake());
     return true;
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, receive: Receive) {
+async function handle(req: IncomingMessage, res: ServerResponse, { receive, logger }: Intake) {
+  // Only refusals and failures are logged: no child logger made for each delivery.
+  const log = (level: "warn" | "error", fields: Record<string, unknown>, msg: string) => logger()[level]({ method: "POST", path: STRIPE_WEBHOOK_PATH, ...fields }, msg);
   try {
     const body = await readBody(req);
     if (!body) return tooLarge(req, res);
     const signature = req.headers["stripe-signature"];
     const result = await receive(body, typeof signature === "string" ? signature : null);
-    if (result.status >= 400) log("warn", "stripe webhook refused", { status: result.status });
+    if (result.status >= 400) log("warn", { status: result.status }, "stripe webhook refused");
     answer(res, result.status, result.body);
   } catch (error) {
     // Not recorded: a 5xx makes Stripe deliver it again.
-    log("error", "stripe webhook not recorded", { error: String(error) });
+    log("error", { error: String(error) }, "stripe webhook not recorded");
     if (!res.headersSent) answer(res, 500, "Not recorded");
   }
 }
@@ -77,8 +84,4 @@ function tooLarge(req: IncomingMessage, res: ServerResponse) {
 
 function answer(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
   res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)), "X-Content-Type-Options": "nosniff", ...headers }).end(body);
-}
-
-function log(level: "warn" | "error", msg: string, fields: Record<string, unknown>) {
-  writeLog(level, msg, { method: "POST", path: STRIPE_WEBHOOK_PATH, ...fields });
 }

@@ -2,14 +2,14 @@ import { toIsoDate } from "./dates";
 
 /**
  * The one source of "now" for domain code, so tests can move time instead of sleeping.
- * In production it is the system clock. The override lives on globalThis because the server
- * loads this module twice (the Remix build for routes, the source for the job worker) and
- * both must see the same time.
+ * In production it is the system clock. Plain module state: routes, the job worker and the
+ * Stripe intake run from the same build, so they share this one instance (ADR one module
+ * graph); a development rebuild hands the override to the new build (server.ts).
  */
-const holder = ((globalThis as Record<symbol, unknown>)[Symbol.for("eipp.clock")] ??= {}) as { override?: () => Date };
+let override: (() => Date) | undefined;
 
 export function now(): Date {
-  return holder.override ? holder.override() : new Date();
+  return override ? override() : new Date();
 }
 
 export function today(): string {
@@ -18,5 +18,10 @@ export function today(): string {
 
 /** Test and /dev/clock only: pin or shift the clock (pass undefined to restore the system clock). */
 export function setClock(fn: (() => Date) | undefined): void {
-  holder.override = fn;
+  override = fn;
+}
+
+/** The pinned or shifted clock, if any: what a development rebuild carries over. */
+export function clockOverride(): (() => Date) | undefined {
+  return override;
 }

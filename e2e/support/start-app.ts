@@ -30,6 +30,8 @@ Object.assign(process.env, {
   CLOCK_CONTROL: "true",
   // The webhooks spec's back-office receiver listens on 127.0.0.1.
   WEBHOOK_ALLOW_PRIVATE_URLS: "true",
+  // Playwright shows the app's stderr: warnings and errors, not a line per request.
+  LOG_LEVEL: "warn",
 });
 // Stripe at the network boundary: the emulator, delivering signed webhooks to the app. ACH
 // settles only when a test says so (control endpoint), so the "processing" state can be seen.

@@ -1,7 +1,7 @@
+import pLimit from "p-limit";
 import { sql } from "drizzle-orm";
 import { stripeEvents } from "#db/schema/payments";
 import { db } from "~/db.server";
-import { mapLimit } from "~/utils/map-limit";
 import { enqueueJob } from "~/modules/jobs/enqueue.server";
 import { coalesce } from "~/utils/coalesce";
 import { resolveTargets, syncTarget, type RecordedStripeEvent, type SyncTarget } from "./process-stripe-event.server";
@@ -130,7 +130,7 @@ async function processBatch(events: RecordedStripeEvent[]): Promise<{ done: stri
   }
 
   const deadline = Date.now() + BATCH_BUDGET_MS;
-  await mapLimit([...groups.values()], CONCURRENCY, async (group) => {
+  await pLimit(CONCURRENCY).map([...groups.values()], async (group) => {
     // Past the budget: left unstarted, so claimed again by the next batch.
     if (Date.now() >= deadline) return;
     try {

@@ -3,6 +3,7 @@ import { chargebacks } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { stripe } from "~/modules/stripe/client.server";
 import { syncChargeback } from "./sync-chargeback.server";
+import { log } from "~/utils/log.server";
 
 /** How far back new disputes are looked for; older ones arrived long ago or come by webhook. */
 const LOOKBACK_SECONDS = 3 * 86_400;
@@ -21,7 +22,7 @@ export async function reconcileChargebacks(): Promise<number> {
   const known = recentIds.length ? await db.select({ id: chargebacks.stripeDisputeId }).from(chargebacks).where(inArray(chargebacks.stripeDisputeId, recentIds)) : [];
   for (const id of recentIds) if (!known.some((k) => k.id === id)) ids.add(id);
   for (const id of ids) {
-    await syncChargeback(id).catch((error: unknown) => console.error(JSON.stringify({ level: "error", msg: "reconcile chargeback failed", stripeDisputeId: id, error: String(error) })));
+    await syncChargeback(id).catch((error: unknown) => log("error", "reconcile chargeback failed", { stripeDisputeId: id, error: String(error) }));
   }
   return ids.size;
 }

@@ -12,6 +12,7 @@ import { reinstateChargeback } from "./reinstate-chargeback.server";
 import { lockPayment } from "./reserve.server";
 import { syncPayment } from "./sync-payment.server";
 import { withdrawChargeback } from "./withdraw-chargeback.server";
+import { log } from "~/utils/log.server";
 
 /** The payment is not succeeded yet in the portal: the drain retries the event later. */
 export class ChargebackTooEarlyError extends Error {}
@@ -65,7 +66,7 @@ export async function syncChargeback(stripeDisputeId: string): Promise<Chargebac
     [payment] = await db.select().from(payments).where(eq(payments.id, payment.id));
     if (payment?.status !== "succeeded") {
       if (payment?.status === "failed" || payment?.status === "canceled") {
-        console.error(JSON.stringify({ level: "error", msg: "dispute on a payment that did not succeed; ignored", paymentId: payment.id, stripeDisputeId }));
+        log("error", "dispute on a payment that did not succeed; ignored", { paymentId: payment.id, stripeDisputeId });
         return null;
       }
       throw new ChargebackTooEarlyError(`payment ${payment?.id ?? "?"} has not succeeded yet; dispute ${stripeDisputeId} waits`);

@@ -1,9 +1,9 @@
+import pLimit from "p-limit";
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 import { events, type DomainEvent } from "#db/schema/events";
 import { webhookDeliveries, webhookEndpoints, type deliveryStatuses } from "#db/schema/integrations";
 import { db, type Executor } from "~/db.server";
 import { now } from "~/utils/clock";
-import { mapLimit } from "~/utils/map-limit";
 import { postWebhook } from "./post-webhook.server";
 import { maxAttempts, nextAttemptAt, parseRetryAfter, retryAfterStatuses } from "./retry-policy";
 import { scheduleDeliveryAt } from "./schedule-delivery.server";
@@ -97,7 +97,7 @@ export async function claimDue(tx: Executor, limit: number): Promise<Claimed[]> 
 export async function deliverClaimed(tx: Executor, rows: Claimed[]): Promise<Recorded[]> {
   // An endpoint that answered 410 in this batch gets nothing more: its other rows are skipped.
   const gone = new Map<string, Date>();
-  const results = await mapLimit(rows, MAX_IN_FLIGHT, async (row) => {
+  const results = await pLimit(MAX_IN_FLIGHT).map(rows, async (row) => {
     if (!row.endpoint.enabled || gone.has(row.endpoint.id)) return skipped(row.id);
     const sent = await send(row);
     if (sent.statusCode === 410 && !gone.has(row.endpoint.id)) gone.set(row.endpoint.id, sent.at);

@@ -13,6 +13,8 @@ export interface ReceivedWebhook {
   body: string;
 }
 
+// On globalThis only so that what arrived stays in view across development rebuilds (each
+// rebuild evaluates the app's modules afresh); routes and jobs share one copy anyway.
 const holder = globalThis as unknown as { __devWebhooks?: ReceivedWebhook[] };
 
 export function devReceiverEnabled(): boolean {

@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import { privateWebhookUrlsAllowed } from "~/env.server";
 import { PrivateAddressError, publicOnlyLookup, refusedAddress } from "./destination.server";
+import { log } from "~/utils/log.server";
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
 /** Response bodies are read and thrown away; past this size the connection is dropped instead. */
@@ -110,5 +111,5 @@ function headerValue(value: string | string[] | undefined): string | null {
 }
 
 function logConnectionProblem(url: URL, detail: string): void {
-  console.warn(JSON.stringify({ level: "warn", msg: "webhook connection failed", host: url.host, detail: detail.slice(0, 300) }));
+  log("warn", "webhook connection failed", { host: url.host, detail: detail.slice(0, 300) });
 }
