@@ -12,7 +12,7 @@ import { cancelPlan } from "~/modules/plans/cancel-plan.server";
 import { getPlan } from "~/modules/plans/get-plan.server";
 import { isInFlightInstallment, isPayableInstallment } from "~/modules/plans/installment-states";
 import { payInstallments } from "~/modules/plans/pay-installments.server";
-import { payerPlanActionForm } from "~/modules/plans/plan-forms";
+import { payerPlanActionForm } from "~/modules/plans/forms.server";
 import { canAuthorizePlan, isChargingPlan, isEndedPlan, payerMayCancelPlan } from "~/modules/plans/plan-states";
 import { frequencyLabels } from "~/modules/plans/schedule";
 import { openSetupCheckout, syncPlanSetup } from "~/modules/plans/setup-checkout.server";

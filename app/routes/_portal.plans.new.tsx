@@ -15,7 +15,7 @@ import { requirePayerActor } from "~/modules/auth/session.server";
 import { enrolInPlan } from "~/modules/plans/enrol.server";
 import { loadEnrolOptions } from "~/modules/plans/enrol-options.server";
 import { agreementKey, enrolValues, invoiceField, isFrequency, previewPlan, typedCount, type EnrolField, type EnrolValues } from "~/modules/plans/enrol-preview";
-import { enrolAttemptId, enrolForm } from "~/modules/plans/plan-forms";
+import { enrolAttemptId, enrolForm } from "~/modules/plans/forms.server";
 import { invalidReply, parseForm } from "~/utils/form.server";
 import { formatMoney } from "~/utils/money";
 import { isProblem } from "~/utils/problem";

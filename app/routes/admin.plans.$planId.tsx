@@ -13,7 +13,7 @@ import { chargeInstallment } from "~/modules/plans/charge-installment.server";
 import { getPlan } from "~/modules/plans/get-plan.server";
 import { isPayableInstallment } from "~/modules/plans/installment-states";
 import { setPlanPaused } from "~/modules/plans/pause-plan.server";
-import { adminPlanActionForm, adminPlanNotices } from "~/modules/plans/plan-forms";
+import { adminPlanActionForm, adminPlanNotices } from "~/modules/plans/forms.server";
 import { canPausePlan, canResumePlan, isAwaitingApproval, isEndedPlan, staffMayCancelPlan } from "~/modules/plans/plan-states";
 import { approvePlan, declinePlan } from "~/modules/plans/review-plan.server";
 import { today } from "~/utils/clock";

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AdminPlanRulesForm } from "~/components/plans/admin-plan-rules-form";
 import { requireStaffActor } from "~/modules/auth/session.server";
-import { PLAN_RULES_CURRENCY, planRulesForm, planRulesFormValues } from "~/modules/plans/plan-rules-form";
+import { PLAN_RULES_CURRENCY, planRulesForm, planRulesFormValues } from "~/modules/plans/forms.server";
 import { getPlanRules, updatePlanRules } from "~/modules/plans/policy.server";
 import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
 import { isProblem } from "~/utils/problem";
