@@ -4,5 +4,5 @@
  * that only validates on the server imports them through this `.server` module, so zod (built
  * when the module loads, which a bundler cannot drop) stays out of the page's JavaScript.
  */
-export { adminPlanActionForm, adminPlanNotices, enrolAttemptId, enrolForm, payerPlanActionForm } from "./plan-forms";
+export { adminPlanActionForm, adminPlanNotices, devClockForm, enrolAttemptId, enrolForm, payerPlanActionForm } from "./plan-forms";
 export { PLAN_RULES_CURRENCY, planRulesForm, planRulesFormValues } from "./plan-rules-form";

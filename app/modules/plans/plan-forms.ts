@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isCalendarDate } from "~/utils/dates";
 import { freeTextProblem } from "~/utils/text";
 
 /**
@@ -88,3 +89,28 @@ export const enrolForm = z.object({
   firstDate: z.string().max(20).optional(),
 });
 export const enrolAttemptId = attemptId;
+
+// ---- the development clock (/dev/clock) ----
+
+const DAYS = "Enter a whole number of days from 1 to 400.";
+const DATE = "Enter a real date as YYYY-MM-DD.";
+
+export const devClockForm = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("run") }),
+    z.object({ intent: z.literal("reset") }),
+    z.object({ intent: z.literal("next_due") }),
+    z.object({
+      intent: z.literal("advance"),
+      days: z
+        .string({ error: DAYS })
+        .trim()
+        .regex(/^\d{1,3}$/, DAYS)
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= 400, DAYS),
+    }),
+    z.object({ intent: z.literal("set"), date: z.string({ error: DATE }).trim().refine(isCalendarDate, DATE) }),
+  ],
+  { error: "Choose what to do with the clock." },
+);
