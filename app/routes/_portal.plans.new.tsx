@@ -16,7 +16,7 @@ import { enrolInPlan } from "~/modules/plans/enrol.server";
 import { loadEnrolOptions } from "~/modules/plans/enrol-options.server";
 import { agreementKey, enrolValues, invoiceField, isFrequency, previewPlan, typedCount, type EnrolField, type EnrolValues } from "~/modules/plans/enrol-preview";
 import { enrolAttemptId, enrolForm } from "~/modules/plans/forms.server";
-import { invalidReply, parseForm } from "~/utils/form.server";
+import { parseForm } from "~/utils/form.server";
 import { formatMoney } from "~/utils/money";
 import { isProblem } from "~/utils/problem";
 import { PROBLEM_STATUS } from "~/utils/problem-response.server";
@@ -42,7 +42,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const { payer, actor } = await requirePayerActor(request, context);
   const submission = await parseForm(request, enrolForm);
-  if (submission.status !== "success") return invalidReply(submission);
+  // Values no form sends (a list of 101 invoices, a 30-character count): refused with what was typed kept.
+  if (submission.status !== "success") return json({ intent: "preview" as const, changed: false, result: submission.reply() }, { status: 422 });
   const form = submission.value;
   const values = enrolValues(form);
   // The form's own problem (which invoices go together) and each field's, with what was typed kept.
