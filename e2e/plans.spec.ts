@@ -231,7 +231,7 @@ test("right after authorizing, the plan page updates by itself and offers no pay
   const [first] = await sql<{ id: string }[]>`select id from installments where plan_id = ${planId} and sequence = 1`;
   const attemptId = `e2e-stale-${Date.now()}-abcdefgh`;
   const stale = await page.request.post(`/plans/${planId}`, { form: { intent: "pay_next", attemptId, installmentId: first!.id }, headers: { Origin: e2e.appUrl }, maxRedirects: 0 });
-  expect(stale.status()).toBe(400);
+  expect(stale.status()).toBe(409);
   expect(await stale.text()).toContain("no longer the next one to pay");
   expect(await installmentStatuses(planId)).toEqual(["paid", "scheduled", "scheduled"]);
 

@@ -1,92 +1,79 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { type ReactNode } from "react";
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { resultMessages, type PlanActionResult } from "~/components/plans/plan-action-result";
 import { PlanStatusBadge } from "~/components/plans/plan-status";
 import { PlanInvoicesTable, PlanPaymentsTable } from "~/components/plans/plan-tables";
+import { ActionForm, Fact, PayForm, StatusText } from "~/components/plans/payer-plan-parts";
 import { ScheduleTable } from "~/components/plans/schedule-table";
 import { Alert } from "~/components/ui/alert";
-import { Button } from "~/components/ui/button";
 import { randomToken } from "~/modules/auth/secrets.server";
-import { requirePayer } from "~/modules/auth/session.server";
+import { requirePayerActor } from "~/modules/auth/session.server";
 import { cancelPlan } from "~/modules/plans/cancel-plan.server";
 import { getPlan } from "~/modules/plans/get-plan.server";
+import { isInFlightInstallment, isPayableInstallment } from "~/modules/plans/installment-states";
 import { payInstallments } from "~/modules/plans/pay-installments.server";
+import { payerPlanActionForm } from "~/modules/plans/forms.server";
+import { canAuthorizePlan, isChargingPlan, isEndedPlan, payerMayCancelPlan } from "~/modules/plans/plan-states";
 import { frequencyLabels } from "~/modules/plans/schedule";
 import { openSetupCheckout, syncPlanSetup } from "~/modules/plans/setup-checkout.server";
 import { formatDate } from "~/utils/dates";
-import { formatMoney } from "~/utils/money";
-import { clientOf } from "~/utils/request.server";
+import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
 import { log } from "~/utils/log.server";
-import { readForm } from "~/utils/read-form.server";
+import { formatMoney } from "~/utils/money";
+import { isProblem } from "~/utils/problem";
+import { orThrow } from "~/utils/problem-response.server";
 import { useRevalidateWhile } from "~/utils/use-revalidate-while";
 
 export const meta: MetaFunction = () => [{ title: "Payment plan · Payment portal" }];
 
-/** A plan whose payment method can still be set or replaced (mirrors openSetupCheckout). */
-const AUTHORIZABLE = ["authorizing", "awaiting_approval", "active", "paused"];
-const IN_FLIGHT = ["paying", "processing"];
-
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
-  const planId = params.planId ?? "";
-  let detail = await getPlan(planId, payer.activeAccount.id);
-  if (!detail) throw new Response("Not found", { status: 404 });
-  // Back from Checkout: the webhook may not have arrived yet, so ask Stripe now.
-  if (new URL(request.url).searchParams.get("authorized") === "1" && AUTHORIZABLE.includes(detail.plan.status)) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { payer, actor } = await requirePayerActor(request, context);
+  const scope = { planId: params.planId ?? "", accountId: payer.activeAccount.id };
+  let detail = orThrow(await getPlan(actor, scope));
+  // Back from Checkout (Stripe's success URL carries ?authorized=1): the webhook may not have arrived yet, so ask Stripe now.
+  if (new URL(request.url).searchParams.get("authorized") === "1" && canAuthorizePlan(detail.plan.status)) {
     try {
-      await syncPlanSetup(planId);
-      detail = (await getPlan(planId, payer.activeAccount.id)) ?? detail;
+      await syncPlanSetup(scope.planId);
+      const again = await getPlan(actor, scope);
+      if (!isProblem(again)) detail = again;
     } catch (error) {
       // The webhook (or the schedule job) will bring the plan up to date; the page still shows.
-      log("error", "plan setup sync on return failed", { planId, error: String(error) });
+      log("error", "plan setup sync on return failed", { planId: scope.planId, error: String(error) });
     }
   }
   // One-time ids for the pay forms: submitting one twice finds the payment already started.
   return json({ detail, attemptNext: randomToken(), attemptRest: randomToken() });
 }
 
-const intents = ["authorize", "pay_next", "pay_rest", "cancel"] as const;
-type Intent = (typeof intents)[number];
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const payer = await requirePayer(request);
-  const planId = params.planId ?? "";
-  const accountId = payer.activeAccount.id;
-  if (!(await getPlan(planId, accountId))) throw new Response("Not found", { status: 404 });
-  const form = await readForm(request);
-  const intent = intents.find((i) => i === form.get("intent")) ?? null;
-  const actor = { userId: payer.user.id, ip: clientOf(request, context).ip };
-  const fail = (message: string) => json({ intent, error: message }, { status: 400 });
-
-  switch (intent) {
+  const { payer, actor } = await requirePayerActor(request, context);
+  const scope = { planId: params.planId ?? "", accountId: payer.activeAccount.id };
+  orThrow(await getPlan(actor, scope));
+  const submission = await parseForm(request, payerPlanActionForm);
+  if (submission.status !== "success") return invalidReply(submission);
+  const form = submission.value;
+  switch (form.intent) {
     case "authorize": {
-      const result = await openSetupCheckout(planId, { userId: payer.user.id, accountId });
-      if (result.ok) throw redirect(result.url);
-      return fail(result.message);
+      const result = await openSetupCheckout(actor, scope);
+      return isProblem(result) ? replyWithProblem(submission, result) : redirect(result.url);
     }
     case "pay_next":
     case "pay_rest": {
-      const attemptId = String(form.get("attemptId") ?? "");
-      if (!/^[\w-]{16,64}$/.test(attemptId)) return fail("This form has expired. Reload the page and try again.");
-      // "Pay next" names the installment the payer saw: a stale page cannot pay a later one early.
-      const installmentId = intent === "pay_next" ? String(form.get("installmentId") ?? "") : undefined;
-      const result = await payInstallments({ payer: actor, accountId, planId, scope: intent === "pay_next" ? "next" : "rest", attemptId, installmentId });
-      if (result.ok) throw redirect(result.checkoutUrl);
-      return fail(result.message);
+      const scopeOfPayment = form.intent === "pay_next" ? { scope: "next" as const, installmentId: form.installmentId ?? "" } : { scope: "rest" as const };
+      const result = await payInstallments(actor, { ...scope, attemptId: form.attemptId, ...scopeOfPayment });
+      return isProblem(result) ? replyWithProblem(submission, result) : redirect(result.checkoutUrl);
     }
     case "cancel": {
-      const result = await cancelPlan(planId, { ...actor, staff: false, accountId }, null);
-      if (result.ok) throw redirect(`/plans/${planId}`);
-      return fail(result.message);
+      const result = await cancelPlan(actor, { planId: scope.planId, reason: null });
+      return isProblem(result) ? replyWithProblem(submission, result) : redirect(`/plans/${scope.planId}`);
     }
-    case null:
-      return fail("Choose what to do with the plan.");
   }
 }
 
 export default function PlanPage() {
   const { detail, attemptNext, attemptRest } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>() as PlanActionResult | undefined;
+  const actionError = resultMessages(actionData).join(" ") || undefined;
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   const pending = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;
@@ -96,9 +83,9 @@ export default function PlanPage() {
 
   const authorizedReturn = params.get("authorized") === "1";
   const confirming = authorizedReturn && plan.status === "authorizing";
-  const running = plan.status === "active" || plan.status === "paused";
+  const running = isChargingPlan(plan.status);
   const nextRow = next ? schedule.find((s) => s.id === next.id) : undefined;
-  const inFlight = schedule.find((s) => IN_FLIGHT.includes(s.status));
+  const inFlight = schedule.find((s) => isInFlightInstallment(s.status));
   const inFlightPayment = inFlight?.paymentId ? payments.find((p) => p.id === inFlight.paymentId) : undefined;
   // A Checkout the payer opened and left waits on them, not on Stripe: nothing to watch for.
   const waitsOnPayer = inFlightPayment?.status === "pending" && inFlightPayment.throughCheckout;
@@ -106,12 +93,12 @@ export default function PlanPage() {
   // Until the outcome is known the page looks again by itself, and offers no payment.
   const looks = useRevalidateWhile(confirming || charging);
   const gaveUp = looks >= 10;
-  const payable = schedule.filter((s) => s.status === "scheduled" || s.status === "failed");
+  const payable = schedule.filter((s) => isPayableInstallment(s.status));
   const rest = payable.reduce((sum, s) => sum + s.amount, 0);
   const canPay = running && !inFlight && !detail.chargeDue && payable.length > 0;
   const needsConfirmation = nextRow?.status === "failed" && nextRow.failureCode === "authentication_required";
   const failed = nextRow?.status === "failed" ? nextRow : undefined;
-  const ended = ["completed", "defaulted", "canceled", "declined"].includes(plan.status);
+  const ended = isEndedPlan(plan.status);
   const installmentTotal = schedule.filter((s) => s.sequence > 0).length;
   const methodText = plan.methodLabel ?? (plan.status === "authorizing" ? "Not authorized yet" : "—");
 
@@ -136,9 +123,9 @@ export default function PlanPage() {
           <Alert title="You left before authorizing">Nothing was charged. The plan starts once you authorize a card or bank account.</Alert>
         ) : null}
         {params.get("canceled") === "1" && plan.status !== "authorizing" && !ended ? <Alert>You left the payment method page: nothing was changed.</Alert> : null}
-        {actionData?.error ? (
+        {actionError ? (
           <Alert tone="error" title="That did not work">
-            {actionData.error}
+            {actionError}
           </Alert>
         ) : null}
         {needsConfirmation && running ? (
@@ -190,12 +177,12 @@ export default function PlanPage() {
               Pay off the rest, {money(rest)}
             </PayForm>
           ) : null}
-          {plan.status !== "authorizing" && AUTHORIZABLE.includes(plan.status) ? (
+          {plan.status !== "authorizing" && canAuthorizePlan(plan.status) ? (
             <ActionForm intent="authorize" busy={busy} pending={pending} variant="secondary">
               Replace payment method
             </ActionForm>
           ) : null}
-          {plan.status === "authorizing" || plan.status === "awaiting_approval" ? (
+          {payerMayCancelPlan(plan.status) ? (
             <ActionForm intent="cancel" busy={busy} pending={pending} variant="secondary">
               Cancel this plan
             </ActionForm>
@@ -250,130 +237,5 @@ export default function PlanPage() {
         <PlanPaymentsTable payments={payments} currency={plan.currency} linkBase="/payments" />
       </section>
     </>
-  );
-}
-
-function StatusText(props: {
-  status: string;
-  authorizedReturn: boolean;
-  gaveUp: boolean;
-  threshold: string | null;
-  next: { date: string; amount: string; status: string; retryOn: string | null } | null;
-  methodLabel: string | null;
-  endedReason: string | null;
-}) {
-  const method = props.methodLabel ?? "your payment method";
-  switch (props.status) {
-    case "authorizing":
-      return props.authorizedReturn ? (
-        <p role="status">
-          {props.gaveUp
-            ? "We have not received your authorization yet. If you finished on Stripe's page, this page will update once it arrives; otherwise authorize again below."
-            : "Confirming your authorization… this takes a few seconds."}
-        </p>
-      ) : (
-        <p>Authorize a card or bank account to start the plan. Nothing is charged until you do.</p>
-      );
-    case "awaiting_approval":
-      return (
-        <p>
-          Our team reviews plans above {props.threshold ?? "a set amount"}; nothing is charged until approved. We will email you once it is reviewed. Once approved, the
-          installments follow the schedule below, charged to {method}.
-        </p>
-      );
-    case "active":
-      return (
-        <p>
-          {!props.next
-            ? "Every installment has been charged."
-            : props.next.status === "charging"
-              ? `The installment of ${props.next.amount} due ${formatDate(props.next.date)} is being charged to ${method} now. This page updates by itself.`
-              : props.next.status === "paying" || props.next.status === "processing"
-              ? `The next installment, ${props.next.amount}, is being paid.`
-              : props.next.status === "failed"
-                ? `The installment of ${props.next.amount} due ${formatDate(props.next.date)} is not paid yet.${props.next.retryOn ? ` We charge ${method} again on ${formatDate(props.next.retryOn)}.` : ""}`
-                : `Next charge: ${props.next.amount} on ${formatDate(props.next.date)}, to ${method}.`}
-        </p>
-      );
-    case "paused":
-      return (
-        <p>
-          This plan is paused by our team: no installments are charged while it is paused. You can still pay installments yourself{props.next ? `; the next is ${props.next.amount}` : ""}.
-        </p>
-      );
-    case "completed":
-      return <p>Paid in full — thank you. Every installment has been paid.</p>;
-    default:
-      return (
-        <p>
-          {props.status === "declined"
-            ? `Our team declined this plan.${props.endedReason ? ` ${props.endedReason}` : ""} `
-            : props.status === "defaulted"
-              ? `The plan ended because installments were not paid.${props.endedReason ? ` ${props.endedReason}` : ""} `
-              : `${props.endedReason ?? "This plan was canceled."} `}
-          Nothing more is charged on it; whatever is still owed is due on the invoices again.{" "}
-          <Link to="/invoices" className="text-brand-700 underline">
-            Pay the invoices
-          </Link>
-        </p>
-      );
-  }
-}
-
-function Fact({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt className="text-sm text-slate-600">{label}</dt>
-      <dd className="font-medium tabular-nums">{value}</dd>
-    </div>
-  );
-}
-
-function ActionForm({
-  intent,
-  busy,
-  pending,
-  variant = "primary",
-  className = "",
-  children,
-}: {
-  intent: Intent;
-  busy: boolean;
-  pending: string | null;
-  variant?: "primary" | "secondary";
-  className?: string;
-  children: ReactNode;
-}) {
-  return (
-    <Form method="post" className={className}>
-      <Button type="submit" name="intent" value={intent} variant={variant} disabled={busy}>
-        {pending === intent ? "Please wait…" : children}
-      </Button>
-    </Form>
-  );
-}
-
-function PayForm({
-  attemptId,
-  installmentId,
-  ...props
-}: {
-  intent: "pay_next" | "pay_rest";
-  attemptId: string;
-  installmentId?: string;
-  busy: boolean;
-  pending: string | null;
-  variant?: "primary" | "secondary";
-  className?: string;
-  children: ReactNode;
-}) {
-  return (
-    <Form method="post" className={props.className}>
-      <input type="hidden" name="attemptId" value={attemptId} />
-      {installmentId ? <input type="hidden" name="installmentId" value={installmentId} /> : null}
-      <Button type="submit" name="intent" value={props.intent} variant={props.variant ?? "primary"} disabled={props.busy}>
-        {props.pending === props.intent ? "Opening secure payment…" : props.children}
-      </Button>
-    </Form>
   );
 }

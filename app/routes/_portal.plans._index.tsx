@@ -1,17 +1,19 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PlanStatusBadge } from "~/components/plans/plan-status";
-import { requirePayer } from "~/modules/auth/session.server";
+import { requirePayerActor } from "~/modules/auth/session.server";
 import { listPlans } from "~/modules/plans/list-plans.server";
+import { isHoldingPlan } from "~/modules/plans/plan-states";
 import { frequencyLabels } from "~/modules/plans/schedule";
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
+import { orThrow } from "~/utils/problem-response.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment plans · Payment portal" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
-  const plans = await listPlans({ accountId: payer.activeAccount.id });
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { payer, actor } = await requirePayerActor(request, context);
+  const plans = orThrow(await listPlans(actor, { accountId: payer.activeAccount.id }));
   return json({
     account: payer.activeAccount,
     plans: plans.map((p) => ({
@@ -31,7 +33,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const setUpClass = "inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700";
-const RUNNING = ["authorizing", "awaiting_approval", "active", "paused"];
 
 export default function PaymentPlans() {
   const { account, plans } = useLoaderData<typeof loader>();
@@ -85,14 +86,14 @@ export default function PaymentPlans() {
                   </td>
                   <td className="px-3 py-2">
                     <PlanStatusBadge status={p.status} />
-                    {p.failing > 0 && RUNNING.includes(p.status) ? <span className="mt-1 block text-xs text-red-800">A payment failed</span> : null}
+                    {p.failing > 0 && isHoldingPlan(p.status) ? <span className="mt-1 block text-xs text-red-800">A payment failed</span> : null}
                   </td>
                   <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">{formatMoney(p.total, p.currency)}</td>
                   <td className="hidden px-3 py-2 md:table-cell">
                     {p.installmentCount}, {frequencyLabels[p.frequency].toLowerCase()}
                   </td>
                   <td className="hidden px-3 py-2 text-right whitespace-nowrap tabular-nums sm:table-cell">{formatMoney(p.paid, p.currency)}</td>
-                  <td className="px-3 py-2 whitespace-nowrap">{p.nextDueDate && RUNNING.includes(p.status) ? formatDate(p.nextDueDate) : "—"}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{p.nextDueDate && isHoldingPlan(p.status) ? formatDate(p.nextDueDate) : "—"}</td>
                 </tr>
               ))}
             </tbody>

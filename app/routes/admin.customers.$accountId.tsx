@@ -2,18 +2,19 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { AdminPlanTable } from "~/components/plans/admin-plan-list";
 import { getCustomer } from "~/modules/admin/get-customer.server";
-import { requireStaff } from "~/modules/auth/session.server";
+import { requireStaffActor } from "~/modules/auth/session.server";
 import { listPlans } from "~/modules/plans/list-plans.server";
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
+import { orThrow } from "~/utils/problem-response.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.customer.account.name ?? "Customer"} · AR admin` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireStaff(request);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { actor } = await requireStaffActor(request, context);
   const customer = await getCustomer(params.accountId ?? "");
   if (!customer) throw new Response("Not found", { status: 404 });
-  return json({ customer, plans: await listPlans({ accountId: customer.account.id, limit: 50 }) });
+  return json({ customer, plans: orThrow(await listPlans(actor, { accountId: customer.account.id, limit: 50 })) });
 }
 
 export default function CustomerPage() {

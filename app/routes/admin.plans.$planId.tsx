@@ -1,107 +1,88 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { AdminPlanControls, AdminPlanReview, type AdminPlanActionData, type AdminPlanIntent } from "~/components/plans/admin-plan-actions";
+import { AdminPlanControls, AdminPlanReview } from "~/components/plans/admin-plan-actions";
 import { installmentsText } from "~/components/plans/admin-plan-list";
+import { resultFor, resultMessages, submittedIntent, submittedValue, type PlanActionResult } from "~/components/plans/plan-action-result";
 import { PlanStatusBadge } from "~/components/plans/plan-status";
 import { PlanInvoicesTable, PlanPaymentsTable } from "~/components/plans/plan-tables";
 import { ScheduleTable } from "~/components/plans/schedule-table";
 import { Alert } from "~/components/ui/alert";
-import { requireStaff } from "~/modules/auth/session.server";
+import { requireStaffActor } from "~/modules/auth/session.server";
 import { cancelPlan } from "~/modules/plans/cancel-plan.server";
 import { chargeInstallment } from "~/modules/plans/charge-installment.server";
 import { getPlan } from "~/modules/plans/get-plan.server";
+import { isPayableInstallment } from "~/modules/plans/installment-states";
 import { setPlanPaused } from "~/modules/plans/pause-plan.server";
+import { adminPlanActionForm, adminPlanNotices } from "~/modules/plans/forms.server";
+import { canPausePlan, canResumePlan, isAwaitingApproval, isEndedPlan, staffMayCancelPlan } from "~/modules/plans/plan-states";
 import { approvePlan, declinePlan } from "~/modules/plans/review-plan.server";
 import { today } from "~/utils/clock";
 import { formatDate } from "~/utils/dates";
+import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
+import { conflict, isProblem } from "~/utils/problem";
+import { orThrow } from "~/utils/problem-response.server";
+import { redirectWithToast } from "~/utils/toast.server";
 import { formatMoney } from "~/utils/money";
-import { clientOf, formValues } from "~/utils/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Payment plan of ${data?.detail.account.name ?? "customer"} · AR admin` }];
 
-/** What `?done=` says after a successful action (the action redirects, so a reload repeats nothing). */
-const notices: Record<string, string> = {
-  approved: "Plan approved. It is active now: installments already due are charged at once, and the payer is emailed the schedule.",
-  declined: "Plan declined. Its invoices are payable again, and the payer is emailed the reason.",
-  paused: "Plan paused. Nothing is charged until it is resumed.",
-  resumed: "Plan resumed. Installments that fell due while it was paused are charged at once.",
-  canceled: "Plan canceled. Its invoices are payable again, and the payer is emailed.",
-  retry_succeeded: "The installment was charged successfully.",
-  retry_processing: "The bank debit was started. It settles in a few business days; the installment shows as processing until then.",
-  retry_nothing_owed: "Nothing was left to collect on the plan's invoices, so the installment was canceled.",
-};
-
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireStaff(request);
-  const detail = await getPlan(params.planId ?? "", null);
-  if (!detail) throw new Response("Not found", { status: 404 });
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { actor } = await requireStaffActor(request, context);
+  const detail = orThrow(await getPlan(actor, { planId: params.planId ?? "" }));
   const day = today();
   // "Retry now" is offered where a charge can be made at once: a failed installment, or one due
   // today or earlier that the schedule has not charged yet, of an active plan.
   const retryable =
-    detail.plan.status === "active" ? detail.schedule.filter((s) => s.status === "failed" || (s.status === "scheduled" && s.dueDate <= day)).map((s) => s.id) : [];
-  const done = new URL(request.url).searchParams.get("done");
-  return json({ detail, retryable, notice: done && Object.hasOwn(notices, done) ? notices[done]! : null });
+    detail.plan.status === "active" ? detail.schedule.filter((s) => isPayableInstallment(s.status) && (s.status === "failed" || s.dueDate <= day)).map((s) => s.id) : [];
+  return json({ detail, retryable });
 }
 
-const intents: readonly AdminPlanIntent[] = ["approve", "decline", "pause", "resume", "cancel", "retry"];
-
-const fail = (data: AdminPlanActionData, status = 400) => json(data, { status });
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const staff = await requireStaff(request);
+  const { actor } = await requireStaffActor(request, context);
   const planId = params.planId ?? "";
-  const fields = await formValues(request);
-  const intent = intents.find((i) => i === fields.intent);
-  if (!intent) return fail({ intent: null, error: "Choose what to do with the plan." });
-  const actor = { userId: staff.user.id, ip: clientOf(request, context).ip };
-  const done = (what: string) => redirect(`/admin/plans/${encodeURIComponent(planId)}?done=${what}`);
+  const submission = await parseForm(request, adminPlanActionForm);
+  if (submission.status !== "success") return invalidReply(submission);
+  const form = submission.value;
+  const done = (notice: keyof typeof adminPlanNotices) => redirectWithToast(`/admin/plans/${encodeURIComponent(planId)}`, adminPlanNotices[notice]);
 
-  switch (intent) {
+  switch (form.intent) {
     case "approve": {
-      const result = await approvePlan(planId, actor);
-      return result.ok ? done("approved") : fail({ intent, error: result.message });
+      const result = await approvePlan(actor, { planId });
+      return isProblem(result) ? replyWithProblem(submission, result) : done("approved");
     }
     case "decline": {
-      const reason = fields.reason ?? "";
-      const result = await declinePlan(planId, actor, reason);
-      return result.ok ? done("declined") : fail({ intent, error: result.message, values: { reason } });
+      const result = await declinePlan(actor, { planId, reason: form.reason });
+      return isProblem(result) ? replyWithProblem(submission, result) : done("declined");
     }
     case "pause":
     case "resume": {
-      const result = await setPlanPaused(planId, intent === "pause", actor);
-      return result.ok ? done(intent === "pause" ? "paused" : "resumed") : fail({ intent, error: result.message });
+      const result = await setPlanPaused(actor, { planId, paused: form.intent === "pause" });
+      return isProblem(result) ? replyWithProblem(submission, result) : done(form.intent === "pause" ? "paused" : "resumed");
     }
     case "cancel": {
-      const reason = fields.reason ?? "";
-      const result = await cancelPlan(planId, { ...actor, staff: true }, reason.trim() || null);
-      return result.ok ? done("canceled") : fail({ intent, error: result.message, values: { reason } });
+      const result = await cancelPlan(actor, { planId, reason: form.reason?.trim() || null });
+      return isProblem(result) ? replyWithProblem(submission, result) : done("canceled");
     }
     case "retry": {
-      const installmentId = fields.installmentId ?? "";
       // Only an installment of this plan: the id comes from the page, but the URL names the plan.
-      const detail = await getPlan(planId, null);
-      if (!detail) throw new Response("Not found", { status: 404 });
-      const installment = detail.schedule.find((s) => s.id === installmentId);
-      if (!installment) return fail({ intent, error: "That installment is not part of this plan." });
-      const result = await chargeInstallment(installment.id, actor);
-      if (!result.ok) return fail({ intent, installmentId, error: result.message });
+      const result = await chargeInstallment(actor, { installmentId: form.installmentId, planId });
+      if (isProblem(result)) return replyWithProblem(submission, result);
       if (result.status === "succeeded") return done("retry_succeeded");
       if (result.status === "processing") return done("retry_processing");
       if (result.status === "nothing_owed") return done("retry_nothing_owed");
       if (result.status === "failed") {
-        const after = (await getPlan(planId, null))?.schedule.find((s) => s.id === installment.id);
-        const why = after?.failureMessage ?? "The payment method was declined.";
-        return fail({ intent, installmentId, error: `The charge failed: ${why}` });
+        const after = await getPlan(actor, { planId });
+        const why = (isProblem(after) ? undefined : after.schedule.find((s) => s.id === form.installmentId)?.failureMessage) ?? "The payment method was declined.";
+        return replyWithProblem(submission, conflict(`The charge failed: ${why}`));
       }
-      return fail({
-        intent,
-        installmentId,
-        error:
+      return replyWithProblem(
+        submission,
+        conflict(
           result.status === "canceled"
             ? "The charge was canceled before it completed. Try again, or ask the payer to update their payment method."
             : "Stripe did not confirm the charge yet. The payment stays pending; check the plan's payments shortly, and the schedule tries again on its next run if it did not go through.",
-      });
+        ),
+      );
     }
   }
 }
@@ -109,22 +90,24 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 const dt = "text-slate-700";
 
 export default function AdminPlanPage() {
-  const { detail, retryable, notice } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as AdminPlanActionData | undefined;
+  const { detail, retryable } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as PlanActionResult | undefined;
   const busy = useNavigation().state !== "idle";
   const { plan, account, payer, schedule, invoices, payments } = detail;
   const money = (m: number) => formatMoney(m, plan.currency);
-  const ended = !["authorizing", "awaiting_approval", "active", "paused"].includes(plan.status);
+  const ended = isEndedPlan(plan.status);
   const count = schedule.filter((s) => s.sequence > 0).length;
-  const retryError = actionData?.intent === "retry" ? actionData : undefined;
-  const retryRow = retryError?.installmentId ? schedule.find((s) => s.id === retryError.installmentId) : undefined;
-  // An error whose form is no longer on the page (the plan moved on meanwhile) shows at the top.
-  const formShown = (intent: AdminPlanIntent | null) =>
+  const retryError = resultMessages(resultFor(actionData, "retry")).join(" ") || undefined;
+  const retryInstallment = submittedValue(actionData, "installmentId");
+  const retryRow = retryInstallment ? schedule.find((s) => s.id === retryInstallment) : undefined;
+  // An error whose form is no longer on the page (the plan moved on meanwhile, or no form sent it) shows at the top.
+  const intent = submittedIntent(actionData);
+  const formShown =
     intent === "retry" ||
-    ((intent === "approve" || intent === "decline") && plan.status === "awaiting_approval") ||
-    ((intent === "pause" || intent === "resume") && (plan.status === "active" || plan.status === "paused")) ||
-    (intent === "cancel" && !ended);
-  const generalError = actionData && !formShown(actionData.intent) ? actionData.error : undefined;
+    ((intent === "approve" || intent === "decline") && isAwaitingApproval(plan.status)) ||
+    ((intent === "pause" || intent === "resume") && (canPausePlan(plan.status) || canResumePlan(plan.status))) ||
+    (intent === "cancel" && staffMayCancelPlan(plan.status));
+  const generalError = actionData && !formShown ? resultMessages(actionData).join(" ") || undefined : undefined;
 
   return (
     <>
@@ -143,11 +126,6 @@ export default function AdminPlanPage() {
         {account.number} · created {formatDate(plan.createdAt.slice(0, 10))}
         {payer ? ` by ${payer.name} (${payer.email})` : ""}
       </p>
-      {notice && !actionData ? (
-        <div className="mt-3">
-          <Alert tone="success">{notice}</Alert>
-        </div>
-      ) : null}
       {generalError ? (
         <div className="mt-3">
           <Alert tone="error">{generalError}</Alert>
@@ -201,7 +179,7 @@ export default function AdminPlanPage() {
       ) : null}
 
       <div className="mt-6 space-y-6">
-        {plan.status === "awaiting_approval" ? (
+        {isAwaitingApproval(plan.status) ? (
           <AdminPlanReview total={plan.total} threshold={plan.approvalThreshold} currency={plan.currency} actionData={actionData} busy={busy} />
         ) : null}
 
@@ -213,7 +191,7 @@ export default function AdminPlanPage() {
           {retryError ? (
             <Alert tone="error">
               {retryRow ? `${retryRow.sequence === 0 ? "Down payment" : `Installment ${retryRow.sequence} of ${count}`}: ` : ""}
-              {retryError.error}
+              {retryError}
             </Alert>
           ) : null}
           <ScheduleTable

@@ -2,18 +2,19 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { AdminPlanFilters, AdminPlanTable, isPlanStatus } from "~/components/plans/admin-plan-list";
 import { planStatusLabel } from "~/components/plans/plan-status";
-import { requireStaff } from "~/modules/auth/session.server";
+import { requireStaffActor } from "~/modules/auth/session.server";
 import { countPlansAwaitingApproval, listPlans } from "~/modules/plans/list-plans.server";
+import { orThrow } from "~/utils/problem-response.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment plans · AR admin" }];
 
 const LIMIT = 200;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const staff = await requireStaff(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { staff, actor } = await requireStaffActor(request, context);
   const requested = new URL(request.url).searchParams.get("status");
   const status = isPlanStatus(requested) ? requested : null;
-  const [plans, awaiting] = await Promise.all([listPlans({ status, limit: LIMIT }), countPlansAwaitingApproval()]);
+  const [plans, awaiting] = await Promise.all([listPlans(actor, { status, limit: LIMIT }).then(orThrow), countPlansAwaitingApproval()]);
   return json({ status, plans, awaiting, canEditRules: staff.user.role === "ar_admin" });
 }
 

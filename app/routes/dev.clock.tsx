@@ -2,39 +2,36 @@ import { json, type ActionFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { assertClockControl, moveClockTo, nextChargeDate, resetClock, runScheduleNow } from "~/modules/plans/dev-clock.server";
-import { addDays, isCalendarDate } from "~/utils/dates";
+import { clockControl, moveClockTo, nextChargeDate, resetClock, runScheduleNow } from "~/modules/plans/dev-clock.server";
+import { devClockForm } from "~/modules/plans/forms.server";
+import { addDays } from "~/utils/dates";
 import { today } from "~/utils/clock";
-import { readForm, textField } from "~/utils/read-form.server";
+import { parseForm } from "~/utils/form.server";
+import { orThrow } from "~/utils/problem-response.server";
 
 export const meta: MetaFunction = () => [{ title: "Development clock" }];
 
 export async function loader() {
-  assertClockControl();
+  orThrow(clockControl());
   return json({ today: today(), nextCharge: await nextChargeDate() });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  assertClockControl();
-  const form = await readForm(request);
-  const intent = textField(form, "intent");
-  if (!["run", "reset", "advance", "set", "next_due"].includes(intent)) return json({ error: "Choose what to do with the clock.", result: null }, { status: 400 });
-  if (intent === "reset") resetClock();
-  if (intent === "advance") {
-    const days = textField(form, "days").trim();
-    if (!/^\d{1,3}$/.test(days) || Number(days) < 1 || Number(days) > 400) return json({ error: "Enter a whole number of days from 1 to 400.", result: null }, { status: 400 });
-    moveClockTo(addDays(today(), Number(days)));
+  orThrow(clockControl());
+  const submission = await parseForm(request, devClockForm);
+  if (submission.status !== "success") {
+    const errors = Object.values(submission.error ?? {}).flatMap((messages) => messages ?? []);
+    return json({ error: errors[0] ?? "Choose what to do with the clock.", result: null }, { status: 400 });
   }
-  if (intent === "next_due") {
+  const form = submission.value;
+  if (form.intent === "reset") resetClock();
+  if (form.intent === "advance") moveClockTo(addDays(today(), form.days));
+  if (form.intent === "next_due") {
     const date = await nextChargeDate();
     if (!date) return json({ error: "No active plan has an installment or retry due after today.", result: null }, { status: 400 });
     moveClockTo(date);
   }
-  if (intent === "set") {
-    const date = textField(form, "date").trim();
-    if (!isCalendarDate(date)) return json({ error: "Enter a real date as YYYY-MM-DD.", result: null }, { status: 400 });
-    moveClockTo(date);
-  }
+  if (form.intent === "set") moveClockTo(form.date);
   const result = await runScheduleNow();
   return json({ error: null, result: { ...result, today: today() } });
 }

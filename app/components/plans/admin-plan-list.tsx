@@ -1,5 +1,6 @@
 import { Form, Link } from "@remix-run/react";
-import { holdingPlanStatuses, planStatuses, type PlanFrequency, type PlanStatus } from "#db/schema/plan-values";
+import { planStatuses, type PlanFrequency, type PlanStatus } from "#db/schema/plan-values";
+import { isHoldingPlan, isPlanStatus } from "~/modules/plans/plan-states";
 import { frequencyLabels } from "~/modules/plans/schedule";
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
@@ -22,9 +23,7 @@ export interface AdminPlanRow {
   failing: number;
 }
 
-export function isPlanStatus(value: string | null | undefined): value is PlanStatus {
-  return typeof value === "string" && (planStatuses as readonly string[]).includes(value);
-}
+export { isPlanStatus };
 
 const selectClass = "mt-1 block rounded-md border border-slate-400 bg-white px-2 py-2";
 
@@ -53,7 +52,7 @@ export function AdminPlanFilters({ status }: { status: PlanStatus | null }) {
 }
 
 /** An ended plan keeps its failed installments on record, but nothing is due or retried any more. */
-const running = (status: PlanStatus) => (holdingPlanStatuses as readonly string[]).includes(status);
+const running = isHoldingPlan;
 
 /** "6 × monthly" — how many installments, how often. */
 export function installmentsText(count: number, frequency: PlanFrequency): string {

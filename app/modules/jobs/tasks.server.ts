@@ -1,4 +1,5 @@
 import type { TaskList } from "graphile-worker";
+import { systemActor } from "~/modules/auth/actor";
 import { unseal } from "~/modules/auth/secrets.server";
 import { sendSignInLink } from "~/modules/auth/send-sign-in-link.server";
 import type { SignInLinkJob } from "~/modules/auth/request-sign-in-link.server";
@@ -43,7 +44,7 @@ export const taskList: TaskList = {
     await runPlanSchedule();
   },
   charge_installment: async (payload) => {
-    await chargeInstallment((payload as JobPayloads["charge_installment"]).installmentId);
+    await chargeInstallment(systemActor("job", "charge_installment"), { installmentId: (payload as JobPayloads["charge_installment"]).installmentId });
   },
 };
 

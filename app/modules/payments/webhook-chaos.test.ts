@@ -166,8 +166,8 @@ describe(`payment flows under chaos webhook delivery (seed ${seedValue})`, () =>
 
   it("a card plan's first two installments are each charged and allocated once", async () => {
     const [a] = await freshOpenInvoices(1);
-    const enrolled = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [a!.id], installmentCount: 3, frequency: "monthly", firstDate: TEST_TODAY });
-    if (!enrolled.ok) throw new Error(JSON.stringify(enrolled.problems));
+    const enrolled = await enrolInPlan({ kind: "payer", ...payer }, { accountId, attemptId: nextAttempt(), invoiceIds: [a!.id], installmentCount: 3, frequency: "monthly", firstDate: TEST_TODAY });
+    if ("kind" in enrolled) throw new Error(enrolled.message);
     await submitHostedCheckout(enrolled.checkoutUrl!, { card: "4242424242424242" });
     const schedule = () => db.select().from(installments).where(eq(installments.planId, enrolled.planId)).orderBy(installments.sequence);
     await settle(async () => (await schedule())[0]?.status === "paid");

@@ -1,11 +1,13 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { invoices } from "#db/schema/invoices";
-import { installments, type Installment, type PaymentPlan } from "#db/schema/plans";
+import type { Installment, PaymentPlan } from "#db/schema/plans";
 import { paymentAllocations, payments, type Payment } from "#db/schema/payments";
 import type { Tx } from "~/db.server";
 import { recordEvent } from "~/modules/events/record-event.server";
-import { now } from "~/utils/clock";
+import type { Actor } from "~/modules/auth/actor";
+import { isProblem } from "~/utils/problem";
 import { planPayable } from "./eligibility";
+import { transitionInstallments } from "./transition-installments.server";
 
 /**
  * Creates the payment for some installments of a plan (caller holds the plan's lock), allocated
@@ -15,6 +17,7 @@ import { planPayable } from "./eligibility";
  */
 export async function createInstallmentPayment(
   tx: Tx,
+  actor: Actor,
   plan: PaymentPlan,
   covering: Installment[],
   options: { createdByUserId: string | null; clientAttemptId?: string | null },
@@ -54,10 +57,9 @@ export async function createInstallmentPayment(
   for (const a of allocations) {
     await tx.update(invoices).set({ amountPending: sql`${invoices.amountPending} + ${a.amount}`, updatedAt: sql`now()` }).where(eq(invoices.id, a.invoiceId));
   }
-  await tx
-    .update(installments)
-    .set({ status: "paying", paymentId: payment!.id, updatedAt: now() })
-    .where(and(eq(installments.planId, plan.id), inArray(installments.id, covering.map((c) => c.id))));
+  const paying = await transitionInstallments(tx, actor, plan, covering, "paying", { set: { paymentId: payment!.id } });
+  // The caller locked the plan and read these installments as payable: a conflict is a bug, never committed.
+  if (isProblem(paying)) throw new Error(`plan ${plan.id}: ${paying.message}`);
   await recordEvent(tx, {
     type: "payment.created",
     accountId: plan.accountId,

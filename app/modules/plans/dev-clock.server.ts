@@ -3,6 +3,7 @@ import { installments, paymentPlans } from "#db/schema/plans";
 import { db } from "~/db.server";
 import { clockControlEnabled } from "~/env.server";
 import { now, setClock, today } from "~/utils/clock";
+import { notFound, type Problem } from "~/utils/problem";
 import { runPlanSchedule } from "./run-plan-schedule.server";
 
 /**
@@ -10,8 +11,8 @@ import { runPlanSchedule } from "./run-plan-schedule.server";
  * of day) and run the plan schedule at once, so installments can be watched without waiting.
  * Disabled in production unless CLOCK_CONTROL=true (the end-to-end tests set it).
  */
-export function assertClockControl(): void {
-  if (!clockControlEnabled()) throw new Response("Not found", { status: 404 });
+export function clockControl(): true | Problem {
+  return clockControlEnabled() ? true : notFound();
 }
 
 export function moveClockTo(isoDate: string): Date {

@@ -5,14 +5,16 @@ import { db } from "~/db.server";
 import { lockPayerInvoices } from "~/modules/invoices/lock-payer-invoices.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
+import { auditActor, type Actor } from "~/modules/auth/actor";
 import { today } from "~/utils/clock";
+import { forbidden, invalid, isProblem, type Problem } from "~/utils/problem";
 import { invoiceIneligibility, selectionIneligibility } from "./eligibility";
+import { invoiceField } from "./enrol-preview";
 import { getPlanRules } from "./policy.server";
 import { buildSchedule, downPaymentFor, scheduleProblems } from "./schedule";
 import { openSetupCheckout } from "./setup-checkout.server";
 
 export interface EnrolInput {
-  payer: { userId: string; ip: string | null };
   accountId: string;
   /** The enrol form's one-time id: a double submit finds the plan it already made. */
   attemptId: string;
@@ -22,15 +24,7 @@ export interface EnrolInput {
   firstDate: string;
 }
 
-export type EnrolProblems = {
-  form?: string;
-  invoices?: Record<string, string>;
-  installmentCount?: string;
-  frequency?: string;
-  firstDate?: string;
-};
-
-export type EnrolResult = { ok: true; planId: string; checkoutUrl: string | null } | { ok: false; problems: EnrolProblems };
+export type Enrolled = { planId: string; checkoutUrl: string | null };
 
 /**
  * Puts the chosen invoices on a plan: checks them and the schedule against the AR team's rules
@@ -38,32 +32,35 @@ export type EnrolResult = { ok: true; planId: string; checkoutUrl: string | null
  * with its schedule and a copy of the rules, then opens Stripe Checkout in setup mode for the
  * payer to authorize a card or bank account. Nothing is charged until that authorization.
  */
-export async function enrolInPlan(input: EnrolInput): Promise<EnrolResult> {
-  const earlier = await findAttempt(input.payer.userId, input.attemptId);
-  if (earlier) return { ok: true, planId: earlier, checkoutUrl: null };
+export async function enrolInPlan(actor: Actor, input: EnrolInput): Promise<Enrolled | Problem> {
+  if (actor.kind !== "payer") return forbidden("Only a payer can put invoices on a payment plan.");
+  const earlier = await findAttempt(actor.userId, input.attemptId);
+  if (earlier) return { planId: earlier, checkoutUrl: null };
   const ids = [...new Set(input.invoiceIds)].sort();
-  if (ids.length === 0) return { ok: false, problems: { form: "Choose at least one invoice for the plan." } };
+  if (ids.length === 0) return invalid("Choose at least one invoice for the plan.");
 
   let planId: string;
   try {
     const created = await db.transaction(async (tx) => {
-      const rows = await lockPayerInvoices(tx, { ids, accountId: input.accountId, userId: input.payer.userId });
-      if (rows.length !== ids.length) return { ok: false as const, problems: { form: "One of these invoices could not be found. Reload the page and try again." } };
+      const rows = await lockPayerInvoices(tx, { ids, accountId: input.accountId, userId: actor.userId });
+      if (rows.length !== ids.length) return invalid("One of these invoices could not be found. Reload the page and try again.");
       const invoiceProblems: Record<string, string> = {};
       for (const row of rows) {
         const reason = invoiceIneligibility(row);
-        if (reason) invoiceProblems[row.id] = `${row.number}: ${reason}`;
+        if (reason) invoiceProblems[invoiceField(row.id)] = `${row.number}: ${reason}`;
       }
-      if (Object.keys(invoiceProblems).length > 0) return { ok: false as const, problems: { invoices: invoiceProblems } };
+      const first = Object.values(invoiceProblems)[0];
+      if (first) return invalid(first, { fields: invoiceProblems });
       const rules = await getPlanRules(tx);
       const selectionProblem = selectionIneligibility(rules, rows);
-      if (selectionProblem) return { ok: false as const, problems: { form: selectionProblem } };
+      if (selectionProblem) return invalid(selectionProblem);
 
       const total = rows.reduce((s, r) => s + r.balance, 0);
       const day = today();
       const request = { total, installmentCount: input.installmentCount, frequency: input.frequency, firstDate: input.firstDate, today: day };
       const problems = scheduleProblems(rules, request);
-      if (Object.keys(problems).length > 0) return { ok: false as const, problems };
+      const firstProblem = Object.values(problems)[0];
+      if (firstProblem) return invalid(firstProblem, { fields: problems });
       const downPayment = downPaymentFor(total, rules.downPaymentPercent);
       const schedule = buildSchedule({ ...request, downPayment });
 
@@ -71,7 +68,7 @@ export async function enrolInPlan(input: EnrolInput): Promise<EnrolResult> {
         .insert(paymentPlans)
         .values({
           accountId: input.accountId,
-          createdByUserId: input.payer.userId,
+          createdByUserId: actor.userId,
           clientAttemptId: input.attemptId,
           currency: rows[0]!.currency,
           total,
@@ -99,19 +96,19 @@ export async function enrolInPlan(input: EnrolInput): Promise<EnrolResult> {
           schedule,
         },
       });
-      await recordAudit(tx, { actorUserId: input.payer.userId, actorType: "user", action: "plan.created", subjectType: "payment_plan", subjectId: plan!.id, ip: input.payer.ip, data: { total } });
-      return { ok: true as const, planId: plan!.id };
+      await recordAudit(tx, { ...auditActor(actor), action: "plan.created", subjectType: "payment_plan", subjectId: plan!.id, data: { total } });
+      return { planId: plan!.id };
     });
-    if (!created.ok) return created;
+    if (isProblem(created)) return created;
     planId = created.planId;
   } catch (error) {
     // The same form submitted twice at once: the second insert hits the attempt's unique key.
-    const again = await findAttempt(input.payer.userId, input.attemptId);
-    if (again) return { ok: true, planId: again, checkoutUrl: null };
+    const again = await findAttempt(actor.userId, input.attemptId);
+    if (again) return { planId: again, checkoutUrl: null };
     throw error;
   }
-  const checkout = await openSetupCheckout(planId, { userId: input.payer.userId, accountId: input.accountId });
-  return { ok: true, planId, checkoutUrl: checkout.ok ? checkout.url : null };
+  const checkout = await openSetupCheckout(actor, { planId, accountId: input.accountId });
+  return { planId, checkoutUrl: isProblem(checkout) ? null : checkout.url };
 }
 
 async function findAttempt(userId: string, attemptId: string): Promise<string | undefined> {

@@ -1,24 +1,32 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { accounts, users } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
-import { holdingPlanStatuses, installments, paymentPlans, planInvoices } from "#db/schema/plans";
+import { installments, paymentPlans, planInvoices } from "#db/schema/plans";
 import { payments } from "#db/schema/payments";
 import { db } from "~/db.server";
+import type { Actor } from "~/modules/auth/actor";
+import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
 import { today } from "~/utils/clock";
+import { forbidden, notFound, type Problem } from "~/utils/problem";
+import { isOpenInstallment } from "./installment-states";
+import { isHoldingPlan } from "./plan-states";
 import { awaitsScheduledCharge } from "./charge-due";
 
 /**
- * One plan with its schedule, invoices and payments. Payers see only their account's plans
- * (`accountId`); staff pass null.
+ * One plan with its schedule, invoices and payments. A payer sees only the plans of the account
+ * they act for (`accountId`, one they are a contact of); staff see every plan.
  */
-export async function getPlan(planId: string, accountId: string | null) {
+export async function getPlan(actor: Actor, input: { planId: string; accountId?: string }) {
+  if (actor.kind !== "payer" && actor.kind !== "staff") return forbidden("Only the payer or the AR team can see a plan.");
+  if (actor.kind === "payer" && !input.accountId) return notFound("That plan does not exist.");
+  const planId = input.planId;
   const [row] = await db
     .select({ plan: paymentPlans, accountName: accounts.name, accountNumber: accounts.number, payerName: users.name, payerEmail: users.email })
     .from(paymentPlans)
     .innerJoin(accounts, eq(accounts.id, paymentPlans.accountId))
     .leftJoin(users, eq(users.id, paymentPlans.createdByUserId))
-    .where(accountId ? and(eq(paymentPlans.id, planId), eq(paymentPlans.accountId, accountId)) : eq(paymentPlans.id, planId));
-  if (!row) return null;
+    .where(actor.kind === "payer" ? and(eq(paymentPlans.id, planId), inReadersAccount(payerScope(actor.userId), paymentPlans.accountId, input.accountId!)) : eq(paymentPlans.id, planId));
+  if (!row) return notFound("That plan does not exist.");
   const { plan } = row;
   const schedule = await db.select().from(installments).where(eq(installments.planId, plan.id)).orderBy(asc(installments.sequence));
   const planned = await db
@@ -34,8 +42,7 @@ export async function getPlan(planId: string, accountId: string | null) {
     .orderBy(desc(payments.createdAt));
   const paid = schedule.filter((s) => s.status === "paid").reduce((sum, s) => sum + s.amount, 0);
   // Once a plan has ended nothing more is collected through it (a failed installment stays on record).
-  const running = (holdingPlanStatuses as readonly string[]).includes(plan.status);
-  const open = running ? schedule.filter((s) => ["scheduled", "failed", "paying", "processing"].includes(s.status)) : [];
+  const open = isHoldingPlan(plan.status) ? schedule.filter((s) => isOpenInstallment(s.status)) : [];
   const remaining = open.reduce((sum, s) => sum + s.amount, 0);
   const next = open[0] ?? null;
   const day = today();
@@ -82,4 +89,4 @@ export async function getPlan(planId: string, accountId: string | null) {
   };
 }
 
-export type PlanDetail = NonNullable<Awaited<ReturnType<typeof getPlan>>>;
+export type PlanDetail = Exclude<Awaited<ReturnType<typeof getPlan>>, Problem>;

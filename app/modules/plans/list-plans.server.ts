@@ -1,19 +1,26 @@
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { accounts } from "#db/schema/accounts";
-import { installments, paymentPlans, planStatuses, type PlanStatus } from "#db/schema/plans";
+import { installments, paymentPlans } from "#db/schema/plans";
 import { db } from "~/db.server";
+import type { Actor } from "~/modules/auth/actor";
+import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
+import { forbidden, type Problem } from "~/utils/problem";
+import { OPEN_INSTALLMENT_STATUSES } from "./installment-states";
+import { isPlanStatus } from "./plan-states";
 
-const OPEN_INSTALLMENT = sql`(select min(${installments.dueDate}) from ${installments} where ${installments.planId} = ${paymentPlans.id} and ${installments.status} in ('scheduled','failed','paying','processing'))`;
+const OPEN_INSTALLMENT = sql`(select min(${installments.dueDate}) from ${installments} where ${installments.planId} = ${paymentPlans.id} and ${inArray(installments.status, [...OPEN_INSTALLMENT_STATUSES])})`;
 const PAID = sql<number>`(select coalesce(sum(${installments.amount}), 0)::bigint from ${installments} where ${installments.planId} = ${paymentPlans.id} and ${installments.status} = 'paid')`;
 const FAILING = sql<number>`(select count(*)::int from ${installments} where ${installments.planId} = ${paymentPlans.id} and ${installments.status} = 'failed')`;
 
 /**
- * Plans, newest first: one account's (payer) or everyone's (staff, optionally by status).
+ * Plans, newest first: the account's a payer acts for, or everyone's (staff, optionally by status).
  */
-export async function listPlans(filter: { accountId?: string; status?: string | null; limit?: number }) {
+export async function listPlans(actor: Actor, filter: { accountId?: string; status?: string | null; limit?: number }) {
+  if (actor.kind !== "payer" && actor.kind !== "staff") return forbidden("Only a payer or the AR team can list plans.") as Problem;
   const where: SQL[] = [];
-  if (filter.accountId) where.push(eq(paymentPlans.accountId, filter.accountId));
-  if (filter.status && (planStatuses as readonly string[]).includes(filter.status)) where.push(eq(paymentPlans.status, filter.status as PlanStatus));
+  if (actor.kind === "payer") where.push(inReadersAccount(payerScope(actor.userId), paymentPlans.accountId, filter.accountId ?? ""));
+  else if (filter.accountId) where.push(eq(paymentPlans.accountId, filter.accountId));
+  if (isPlanStatus(filter.status)) where.push(eq(paymentPlans.status, filter.status));
   const rows = await db
     .select({
       id: paymentPlans.id,
@@ -41,6 +48,6 @@ export async function listPlans(filter: { accountId?: string; status?: string | 
 
 /** How many plans wait for staff approval (the admin nav's badge). */
 export async function countPlansAwaitingApproval(): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(paymentPlans).where(inArray(paymentPlans.status, ["awaiting_approval"]));
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(paymentPlans).where(eq(paymentPlans.status, "awaiting_approval"));
   return row?.n ?? 0;
 }

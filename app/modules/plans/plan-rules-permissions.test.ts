@@ -1,21 +1,29 @@
-import { eq } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
-import { users } from "#db/schema/accounts";
-import { db } from "~/db.server";
-import { seed } from "../../../test/helpers";
+import type { StaffActor } from "~/modules/auth/actor";
+import { testData } from "../../../test/helpers";
 import { defaultPlanRules, getPlanRules, updatePlanRules } from "./policy.server";
 
-beforeAll(seed);
+let agent: StaffActor;
+let admin: StaffActor;
+
+beforeAll(async () => {
+  const make = await testData();
+  agent = { kind: "staff", userId: (await make.staff("ar_agent")).id, role: "ar_agent", ip: null };
+  admin = { kind: "staff", userId: (await make.staff("ar_admin")).id, role: "ar_admin", ip: null };
+});
 
 it("only an AR admin changes the plan rules, checked in the use case and not only by the page", async () => {
-  const [agent] = await db.select({ id: users.id }).from(users).where(eq(users.role, "ar_agent")).limit(1);
   const before = await getPlanRules();
-  const result = await updatePlanRules({ ...defaultPlanRules, approvalThreshold: 1 }, { userId: agent!.id, ip: null });
-  expect(result).toEqual({ ok: false, forbidden: true, message: "Only an AR admin can change the payment plan rules." });
+  const refused = await updatePlanRules(agent, { ...defaultPlanRules, approvalThreshold: 1 });
+  expect(refused).toMatchObject({ kind: "forbidden", message: "Only an AR admin can change the payment plan rules." });
   expect(await getPlanRules()).toEqual(before);
 
-  const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.role, "ar_admin")).limit(1);
-  expect(await updatePlanRules({ ...before, approvalThreshold: (before.approvalThreshold ?? 0) + 100 }, { userId: admin!.id, ip: null })).toMatchObject({ ok: true });
+  expect(await updatePlanRules(admin, { ...before, approvalThreshold: (before.approvalThreshold ?? 0) + 100 })).toMatchObject({ rules: { approvalThreshold: (before.approvalThreshold ?? 0) + 100 } });
   expect((await getPlanRules()).approvalThreshold).toBe((before.approvalThreshold ?? 0) + 100);
-  await updatePlanRules(before, { userId: admin!.id, ip: null });
+  await updatePlanRules(admin, before);
+});
+
+it("refuses rules outside the limits, naming the field", async () => {
+  const refused = await updatePlanRules(admin, { ...defaultPlanRules, maxInstallments: 61 });
+  expect(refused).toMatchObject({ kind: "invalid", message: "Allow at most 60 installments.", fields: { maxInstallments: "Allow at most 60 installments." } });
 });

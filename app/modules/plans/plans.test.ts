@@ -1,15 +1,17 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { accounts, users } from "#db/schema/accounts";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
+import { accounts } from "#db/schema/accounts";
 import { devEmails } from "#db/schema/mail";
 import { paymentAllocations, payments } from "#db/schema/payments";
 import { installments, paymentPlans } from "#db/schema/plans";
 import { db } from "~/db.server";
 import { setClock } from "~/utils/clock";
 import { addDays } from "~/utils/dates";
-import { drainJobs, seed, TEST_TODAY } from "../../../test/helpers";
+import type { PayerActor, StaffActor } from "~/modules/auth/actor";
+import { isProblem } from "~/utils/problem";
+import { drainJobs, TEST_TODAY, testData } from "../../../test/helpers";
 import { submitHostedCheckout } from "../../../test/hosted-checkout";
 import { control, startTestStripe } from "../../../test/stripe";
 
@@ -25,9 +27,10 @@ const { updatePlanRules, defaultPlanRules } = await import("./policy.server");
 const { cancelPlan } = await import("./cancel-plan.server");
 const { startPayment } = await import("~/modules/payments/start-payment.server");
 
-let payer: { userId: string; ip: string | null };
-let adminId: string;
+let payer: PayerActor;
+let admin: StaffActor;
 let accountId: string;
+let make: Awaited<ReturnType<typeof testData>>;
 let attempt = 0;
 const nextAttempt = () => `plan-attempt-${Date.now()}-${++attempt}-abcdefgh`;
 let day = TEST_TODAY;
@@ -37,14 +40,12 @@ const moveTo = (date: string) => {
 };
 
 beforeAll(async () => {
-  await seed();
   moveTo(TEST_TODAY);
-  const [pat] = await db.select().from(users).where(eq(users.email, "pat@northwind.example"));
-  payer = { userId: pat!.id, ip: "203.0.113.9" };
-  const [admin] = await db.select().from(users).where(eq(users.role, "ar_admin"));
-  adminId = admin!.id;
-  const [account] = await db.select().from(accounts).where(eq(accounts.number, "C-1001"));
-  accountId = account!.id;
+  make = await testData();
+  const customer = await make.payer();
+  payer = { kind: "payer", userId: customer.user.id, ip: "203.0.113.9" };
+  accountId = customer.accounts[0]!.id;
+  admin = { kind: "staff", userId: (await make.staff("ar_admin")).id, role: "ar_admin", ip: null };
 });
 afterAll(async () => {
   setClock(undefined);
@@ -52,18 +53,10 @@ afterAll(async () => {
 });
 beforeEach(() => moveTo(TEST_TODAY));
 
-/** Open, unreserved, undisputed invoices of Pat's USD account not on a plan; each test takes its own. */
-const used = new Set<string>();
+/** Open invoices of the payer's USD account, made for the test that asks (due 10 to 40 days out, $250 to $480). */
 async function freshInvoices(n: number) {
-  const rows = await db
-    .select()
-    .from(invoices)
-    .where(and(eq(invoices.accountId, accountId), eq(invoices.status, "open"), eq(invoices.amountPending, 0), eq(invoices.amountDisputed, 0), isNull(invoices.paymentPlanId), sql`${invoices.balance} > 20000`))
-    .orderBy(invoices.number);
-  const chosen = rows.filter((r) => !used.has(r.id)).slice(0, n);
-  if (chosen.length < n) throw new Error("not enough open invoices in the seed");
-  chosen.forEach((r) => used.add(r.id));
-  return chosen;
+  const [account] = await db.select().from(accounts).where(eq(accounts.id, accountId));
+  return make.invoices(account!, Array.from({ length: n }, (_, i) => ({ total: 250_00 + 23_00 * ((attempt + i) % 11), dueInDays: 10 + ((attempt * 7 + i * 13) % 31) })));
 }
 
 async function plan(id: string) {
@@ -86,8 +79,7 @@ const planIs = (id: string, status: string) => async () => (await plan(id)).stat
 const installmentIs = (id: string, sequence: number, status: string) => async () => (await scheduleOf(id)).find((s) => s.sequence === sequence)?.status === status;
 
 async function enrol(invoiceIds: string[], options: { count?: number; frequency?: "weekly" | "biweekly" | "monthly"; firstDate?: string } = {}) {
-  const result = await enrolInPlan({
-    payer,
+  const result = await enrolInPlan(payer, {
     accountId,
     attemptId: nextAttempt(),
     invoiceIds,
@@ -95,7 +87,7 @@ async function enrol(invoiceIds: string[], options: { count?: number; frequency?
     frequency: options.frequency ?? "monthly",
     firstDate: options.firstDate ?? day,
   });
-  if (!result.ok) throw new Error(`enrolment refused: ${JSON.stringify(result.problems)}`);
+  if (isProblem(result)) throw new Error(`enrolment refused: ${result.message} ${JSON.stringify(result.fields)}`);
   expect(result.checkoutUrl).toMatch(/^http/);
   return { planId: result.planId, checkoutUrl: result.checkoutUrl! };
 }
@@ -206,66 +198,73 @@ describe("a bank account plan", () => {
 describe("the AR team's rules", () => {
   it("holds a plan above the approval threshold until staff approve it", async () => {
     const chosen = await freshInvoices(1);
-    await updatePlanRules({ ...defaultPlanRules, approvalThreshold: 100 }, { userId: adminId, ip: null });
+    await updatePlanRules(admin, { ...defaultPlanRules, approvalThreshold: 100 });
     try {
       const { planId, checkoutUrl } = await enrol([chosen[0]!.id], { count: 2 });
       await submitHostedCheckout(checkoutUrl, { card: "4242424242424242" });
       await settle(planIs(planId, "awaiting_approval"));
       await runPlanSchedule();
       expect((await scheduleOf(planId))[0]!.status).toBe("scheduled");
-      expect(await approvePlan(planId, { userId: adminId, ip: null })).toEqual({ ok: true });
+      expect(await approvePlan(admin, { planId })).toEqual({ planId });
       await settle(installmentIs(planId, 1, "paid"));
       expect(await eventTypes(planId)).toEqual(expect.arrayContaining(["plan.approved", "plan.activated"]));
     } finally {
-      await updatePlanRules(defaultPlanRules, { userId: adminId, ip: null });
+      await updatePlanRules(admin, defaultPlanRules);
     }
   });
 
   it("frees the invoices when staff decline a plan", async () => {
     const chosen = await freshInvoices(1);
-    await updatePlanRules({ ...defaultPlanRules, approvalThreshold: 100 }, { userId: adminId, ip: null });
+    await updatePlanRules(admin, { ...defaultPlanRules, approvalThreshold: 100 });
     try {
       const { planId, checkoutUrl } = await enrol([chosen[0]!.id], { count: 2 });
       await submitHostedCheckout(checkoutUrl, { card: "4242424242424242" });
       await settle(planIs(planId, "awaiting_approval"));
-      expect(await declinePlan(planId, { userId: adminId, ip: null }, "")).toMatchObject({ ok: false });
-      expect(await declinePlan(planId, { userId: adminId, ip: null }, "Please pay the older invoices first.")).toEqual({ ok: true });
+      expect(await declinePlan(admin, { planId, reason: "" })).toMatchObject({ kind: "invalid", message: "Give the payer a reason for declining (at least 3 characters).", fields: { reason: expect.any(String) } });
+      // Only the AR team declines: the payer cannot, even their own plan.
+      expect(await declinePlan(payer, { planId, reason: "I changed my mind." })).toMatchObject({ kind: "forbidden" });
+      expect(await declinePlan(admin, { planId, reason: "Please pay the older invoices first." })).toEqual({ planId });
       expect((await plan(planId)).status).toBe("declined");
       expect((await db.select().from(invoices).where(eq(invoices.id, chosen[0]!.id)))[0]!.paymentPlanId).toBeNull();
     } finally {
-      await updatePlanRules(defaultPlanRules, { userId: adminId, ip: null });
+      await updatePlanRules(admin, defaultPlanRules);
     }
   });
 
   it("refuses ineligible balances with the reason", async () => {
     const [small] = await freshInvoices(1);
-    await updatePlanRules({ ...defaultPlanRules, minTotal: small!.balance + 1 }, { userId: adminId, ip: null });
+    await updatePlanRules(admin, { ...defaultPlanRules, minTotal: small!.balance + 1 });
     try {
-      const refused = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [small!.id], installmentCount: 2, frequency: "monthly", firstDate: TEST_TODAY });
-      expect(refused).toMatchObject({ ok: false, problems: { form: expect.stringMatching(/^Payment plans start at USD [\d,.]+; the chosen invoices total USD [\d,.]+\.$/) } });
+      const refused = await enrolInPlan(payer, { accountId, attemptId: nextAttempt(), invoiceIds: [small!.id], installmentCount: 2, frequency: "monthly", firstDate: TEST_TODAY });
+      expect(refused).toMatchObject({ kind: "invalid", message: expect.stringMatching(/^Payment plans start at USD [\d,.]+; the chosen invoices total USD [\d,.]+\.$/) });
     } finally {
-      await updatePlanRules(defaultPlanRules, { userId: adminId, ip: null });
+      await updatePlanRules(admin, defaultPlanRules);
     }
     const [onPlan] = await freshInvoices(1);
     const { planId } = await enrol([onPlan!.id], { count: 2 });
-    const again = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [onPlan!.id], installmentCount: 2, frequency: "monthly", firstDate: TEST_TODAY });
-    expect(again).toMatchObject({ ok: false, problems: { invoices: { [onPlan!.id]: expect.stringMatching(/already on a payment plan/) } } });
+    const again = await enrolInPlan(payer, { accountId, attemptId: nextAttempt(), invoiceIds: [onPlan!.id], installmentCount: 2, frequency: "monthly", firstDate: TEST_TODAY });
+    expect(again).toMatchObject({ kind: "invalid", fields: { [`invoice.${onPlan!.id}`]: expect.stringMatching(/already on a payment plan/) } });
     // The pay page refuses it too: it is paid through the plan.
-    const paid = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: onPlan!.id, amount: 1000 }], savePaymentMethod: false });
+    const paid = await startPayment({ payer: { userId: payer.userId, ip: payer.ip }, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: onPlan!.id, amount: 1000 }], savePaymentMethod: false });
     expect(paid.ok).toBe(false);
     // A disputed invoice waits for its dispute.
     const [disputed] = await freshInvoices(1);
     await db.update(invoices).set({ amountDisputed: 100 }).where(eq(invoices.id, disputed!.id));
-    const refused = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [disputed!.id], installmentCount: 2, frequency: "monthly", firstDate: TEST_TODAY });
-    expect(refused).toMatchObject({ ok: false, problems: { invoices: { [disputed!.id]: expect.stringMatching(/in dispute/) } } });
+    const refused = await enrolInPlan(payer, { accountId, attemptId: nextAttempt(), invoiceIds: [disputed!.id], installmentCount: 2, frequency: "monthly", firstDate: TEST_TODAY });
+    expect(refused).toMatchObject({ kind: "invalid", fields: { [`invoice.${disputed!.id}`]: expect.stringMatching(/in dispute/) } });
     // Schedule outside the rules.
     const [other] = await freshInvoices(1);
-    const tooMany = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [other!.id], installmentCount: 13, frequency: "monthly", firstDate: TEST_TODAY });
-    expect(tooMany).toMatchObject({ ok: false, problems: { installmentCount: "Choose between 2 and 12 installments." } });
-    const late = await enrolInPlan({ payer, accountId, attemptId: nextAttempt(), invoiceIds: [other!.id], installmentCount: 2, frequency: "monthly", firstDate: addDays(TEST_TODAY, 45) });
-    expect(late).toMatchObject({ ok: false, problems: { firstDate: "The first installment must fall within 30 days." } });
+    const tooMany = await enrolInPlan(payer, { accountId, attemptId: nextAttempt(), invoiceIds: [other!.id], installmentCount: 13, frequency: "monthly", firstDate: TEST_TODAY });
+    expect(tooMany).toMatchObject({ kind: "invalid", fields: { installmentCount: "Choose between 2 and 12 installments." } });
+    const late = await enrolInPlan(payer, { accountId, attemptId: nextAttempt(), invoiceIds: [other!.id], installmentCount: 2, frequency: "monthly", firstDate: addDays(TEST_TODAY, 45) });
+    expect(late).toMatchObject({ kind: "invalid", fields: { firstDate: "The first installment must fall within 30 days." } });
+    // Another payer cannot withdraw it (it is not theirs: as if it did not exist).
+    const stranger = await make.payer();
+    expect(await cancelPlan({ kind: "payer", userId: stranger.user.id, ip: null }, { planId })).toMatchObject({ kind: "not_found" });
     // A payer may withdraw before the plan starts; the invoice is free again.
-    expect(await cancelPlan(planId, { userId: payer.userId, ip: null, staff: false, accountId }, null)).toEqual({ ok: true });
+    expect(await cancelPlan(payer, { planId })).toEqual({ planId });
+    // … and once it has ended, staff cannot cancel it again.
+    expect(await cancelPlan(admin, { planId })).toMatchObject({ kind: "conflict", message: "This plan has already ended." });
     expect((await db.select().from(invoices).where(eq(invoices.id, onPlan!.id)))[0]!.paymentPlanId).toBeNull();
   });
 });
@@ -276,8 +275,8 @@ describe("paying ahead and replacing the method", () => {
     const { planId, checkoutUrl } = await enrol([chosen[0]!.id], { count: 3 });
     await submitHostedCheckout(checkoutUrl, { card: "4242424242424242" });
     await settle(installmentIs(planId, 1, "paid"));
-    const result = await payInstallments({ payer, accountId, planId, scope: "rest", attemptId: nextAttempt() });
-    if (!result.ok) throw new Error(result.message);
+    const result = await payInstallments(payer, { accountId, planId, scope: "rest", attemptId: nextAttempt() });
+    if (isProblem(result)) throw new Error(result.message);
     expect((await scheduleOf(planId)).map((s) => s.status)).toEqual(["paid", "paying", "paying"]);
     // The schedule job leaves installments being paid alone.
     moveTo("2026-12-24");
@@ -293,13 +292,15 @@ describe("paying ahead and replacing the method", () => {
     const { planId, checkoutUrl } = await enrol([chosen[0]!.id], { count: 2 });
     await submitHostedCheckout(checkoutUrl, { card: "4000000000000341" });
     await settle(installmentIs(planId, 1, "failed"));
-    // Another payer (Olivia, of Globex) cannot open a setup session for Pat's plan.
-    const [olivia] = await db.select().from(users).where(eq(users.email, "olivia@globex.example"));
-    const [globex] = await db.select().from(accounts).where(eq(accounts.name, "Globex Corporation"));
-    expect(await openSetupCheckout(planId, { userId: olivia!.id, accountId: globex!.id })).toMatchObject({ ok: false });
-    expect(await openSetupCheckout(planId, { userId: olivia!.id, accountId })).toMatchObject({ ok: false });
-    const replace = await openSetupCheckout(planId, { userId: payer.userId, accountId });
-    if (!replace.ok) throw new Error(replace.message);
+    // Another payer, of another account, cannot open a setup session for this plan: to them it does not exist.
+    const other = await make.payer();
+    const otherActor: PayerActor = { kind: "payer", userId: other.user.id, ip: null };
+    expect(await openSetupCheckout(otherActor, { planId, accountId: other.accounts[0]!.id })).toMatchObject({ kind: "not_found" });
+    expect(await openSetupCheckout(otherActor, { planId, accountId })).toMatchObject({ kind: "not_found" });
+    // Staff do not authorize a payer's card.
+    expect(await openSetupCheckout(admin, { planId, accountId })).toMatchObject({ kind: "forbidden" });
+    const replace = await openSetupCheckout(payer, { planId, accountId });
+    if (isProblem(replace)) throw new Error(replace.message);
     await submitHostedCheckout(replace.url, { card: "4242424242424242" });
     await settle(installmentIs(planId, 1, "paid"));
     expect((await plan(planId)).methodLabel).toMatch(/4242/);
@@ -322,23 +323,51 @@ describe("paying while the schedule charges", () => {
 
     // The second installment falls due: the schedule charges it by itself, so the payer may not.
     moveTo(second!.dueDate);
-    const meanwhile = await payInstallments({ payer, accountId, planId, scope: "next", attemptId: nextAttempt(), installmentId: second!.id });
-    expect(meanwhile).toEqual({ ok: false, message: expect.stringMatching(/^Installment 2 is being charged/) });
-    const rest = await payInstallments({ payer, accountId, planId, scope: "rest", attemptId: nextAttempt() });
-    expect(rest.ok).toBe(false);
+    const meanwhile = await payInstallments(payer, { accountId, planId, scope: "next", attemptId: nextAttempt(), installmentId: second!.id });
+    expect(meanwhile).toMatchObject({ kind: "conflict", message: expect.stringMatching(/^Installment 2 is being charged/) });
+    const rest = await payInstallments(payer, { accountId, planId, scope: "rest", attemptId: nextAttempt() });
+    expect(rest).toMatchObject({ kind: "conflict" });
     expect((await scheduleOf(planId)).map((s) => s.status)).toEqual(["paid", "scheduled", "scheduled"]);
 
     await runPlanSchedule();
     await settle(installmentIs(planId, 2, "paid"));
     // A page still showing the second installment as next: its button pays nothing.
-    const stale = await payInstallments({ payer, accountId, planId, scope: "next", attemptId: nextAttempt(), installmentId: second!.id });
-    expect(stale).toEqual({ ok: false, message: expect.stringMatching(/no longer the next one to pay/) });
+    const stale = await payInstallments(payer, { accountId, planId, scope: "next", attemptId: nextAttempt(), installmentId: second!.id });
+    expect(stale).toMatchObject({ kind: "conflict", message: expect.stringMatching(/no longer the next one to pay/) });
     expect((await scheduleOf(planId)).map((s) => s.status)).toEqual(["paid", "paid", "scheduled"]);
     expect(await db.select().from(payments).where(eq(payments.planId, planId))).toHaveLength(2);
 
     // The page's current button (naming the third) still pays it early.
-    const early = await payInstallments({ payer, accountId, planId, scope: "next", attemptId: nextAttempt(), installmentId: third!.id });
-    expect(early.ok).toBe(true);
+    const early = await payInstallments(payer, { accountId, planId, scope: "next", attemptId: nextAttempt(), installmentId: third!.id });
+    expect(early).toMatchObject({ checkoutUrl: expect.stringMatching(/^http/) });
     expect((await scheduleOf(planId)).map((s) => s.status)).toEqual(["paid", "paid", "paying"]);
+  });
+});
+
+describe("the transition functions", () => {
+  it("refuse a move the table does not allow, or from a state the plan has left, and write nothing", async () => {
+    const { transitionPlan } = await import("./transition-plan.server");
+    const { transitionInstallments } = await import("./transition-installments.server");
+    const chosen = await freshInvoices(1);
+    const { planId } = await enrol([chosen[0]!.id], { count: 2 });
+    const stale = await plan(planId);
+    const eventsBefore = await eventTypes(planId);
+
+    // authorizing → paused is not a move of the plan's machine.
+    const refused = await db.transaction((tx) => transitionPlan(tx, admin, stale, "paused"));
+    expect(refused).toMatchObject({ kind: "conflict" });
+    // A page that still sees "authorizing" after the plan was canceled cannot move it back into the flow.
+    expect(await cancelPlan(payer, { planId })).toEqual({ planId });
+    const late = await db.transaction((tx) => transitionPlan(tx, admin, stale, "active"));
+    expect(late).toMatchObject({ kind: "conflict" });
+    expect((await plan(planId)).status).toBe("canceled");
+    expect((await eventTypes(planId)).filter((t) => t === "plan.activated" || t === "plan.paused")).toEqual([]);
+    expect(await eventTypes(planId)).toEqual([...eventsBefore, "plan.canceled"]);
+
+    // Installments move all together or not at all: the ended plan's were canceled, so none can start being paid.
+    const rows = await scheduleOf(planId);
+    const none = await db.transaction((tx) => transitionInstallments(tx, admin, stale, rows, "paying"));
+    expect(none).toMatchObject({ kind: "conflict" });
+    expect((await scheduleOf(planId)).map((s) => s.status)).toEqual(["canceled", "canceled"]);
   });
 });

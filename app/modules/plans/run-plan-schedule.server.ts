@@ -12,6 +12,10 @@ import { payerFacts } from "./plan-facts.server";
 import { REMINDER_DAYS_BEFORE } from "./retry-policy";
 import { syncPlanSetup } from "./setup-checkout.server";
 import { log } from "~/utils/log.server";
+import { systemActor } from "~/modules/auth/actor";
+import { isProblem } from "~/utils/problem";
+
+const scheduleActor = systemActor("job", "run_plan_schedule");
 
 /**
  * The plans' scheduled work, run by the worker every few minutes (and at once when a plan starts):
@@ -35,8 +39,8 @@ export async function runPlanSchedule(): Promise<{ charged: number; reminded: nu
   let charged = 0;
   for (const { id } of due) {
     try {
-      const result = await chargeInstallment(id);
-      if (result.ok) charged++;
+      const result = await chargeInstallment(scheduleActor, { installmentId: id });
+      if (!isProblem(result)) charged++;
     } catch (error) {
       log("error", "installment charge failed", { installmentId: id, error: String(error) });
     }
@@ -90,7 +94,7 @@ async function settleStaleAuthorizations() {
       // Checkout never opened (Stripe was unreachable): free the invoices.
       await db.transaction(async (tx) => {
         const plan = await lockPlan(tx, id);
-        if (plan?.status === "authorizing" && !plan.setupCheckoutSessionId) await endPlan(tx, plan, "canceled", "The payment method was not authorized in time.", { userId: null, type: "system" });
+        if (plan?.status === "authorizing" && !plan.setupCheckoutSessionId) await endPlan(tx, scheduleActor, plan, "canceled", "The payment method was not authorized in time.");
       });
       continue;
     }

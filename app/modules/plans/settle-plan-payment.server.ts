@@ -1,17 +1,23 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { installments } from "#db/schema/plans";
+import { installments, type Installment, type InstallmentStatus } from "#db/schema/plans";
 import type { Payment } from "#db/schema/payments";
 import type { Tx } from "~/db.server";
-import { recordAudit } from "~/modules/audit/record-audit.server";
-import { recordEvent } from "~/modules/events/record-event.server";
+import { systemActor } from "~/modules/auth/actor";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { now, today } from "~/utils/clock";
+import { isProblem } from "~/utils/problem";
 import { addDays } from "~/utils/dates";
 import { completeIfDone, endPlan } from "./end-plan.server";
+import { IN_FLIGHT_INSTALLMENT_STATUSES } from "./installment-states";
 import { lockPlan } from "./lock.server";
+import { isChargingPlan } from "./plan-states";
 import { installmentFailedEmail } from "./plan-emails";
 import { payerFacts } from "./plan-facts.server";
 import { nextRetryAfter } from "./retry-policy";
+import { transitionInstallments } from "./transition-installments.server";
+
+/** Payment outcomes reach plans from Stripe (webhooks, reconciliation): recorded as the portal's doing. */
+const actor = systemActor("stripe");
 
 export type PlanPaymentOutcome = "processing" | "succeeded" | "failed" | "canceled";
 
@@ -29,38 +35,37 @@ export async function settlePlanPayment(tx: Tx, payment: Payment, outcome: PlanP
   const covered = await tx
     .select()
     .from(installments)
-    .where(and(eq(installments.paymentId, payment.id), inArray(installments.status, ["paying", "processing"])))
+    .where(and(eq(installments.paymentId, payment.id), inArray(installments.status, [...IN_FLIGHT_INSTALLMENT_STATUSES])))
     .for("update");
   if (covered.length === 0) return;
-  const at = now();
-  const ids = covered.map((c) => c.id);
-  const event = (type: "installment.processing" | "installment.succeeded" | "installment.failed", c: (typeof covered)[number], data: Record<string, unknown> = {}) =>
-    recordEvent(tx, {
-      type,
-      accountId: plan.accountId,
-      subjectType: "installment",
-      subjectId: c.id,
-      data: { planId: plan.id, sequence: c.sequence, dueDate: c.dueDate, amount: c.amount, currency: plan.currency, paymentId: payment.id, ...data },
-    });
+  const move = async (rows: Installment[], to: InstallmentStatus, options: Parameters<typeof transitionInstallments>[5] = {}) => {
+    const moved = await transitionInstallments(tx, actor, plan, rows, to, options);
+    // The rows are locked above: a conflict here is a bug, not a race, and must not commit half a settlement.
+    if (isProblem(moved)) throw new Error(`plan ${plan.id}: ${moved.message}`);
+  };
 
   if (outcome === "processing") {
-    await tx.update(installments).set({ status: "processing", updatedAt: at }).where(inArray(installments.id, ids));
-    for (const c of covered) await event("installment.processing", c);
+    // Already processing (a repeated webhook): nothing moves.
+    const paying = covered.filter((c) => c.status === "paying");
+    await move(paying, "processing", { event: () => ({ paymentId: payment.id }) });
     return;
   }
   if (outcome === "succeeded") {
-    await tx.update(installments).set({ status: "paid", paidAt: at, nextAttemptOn: null, failureCode: null, failureMessage: null, updatedAt: at }).where(inArray(installments.id, ids));
-    for (const c of covered) await event("installment.succeeded", c, { attempts: c.attempts });
-    await recordAudit(tx, { actorUserId: null, actorType: "system", action: "installment.succeeded", subjectType: "payment_plan", subjectId: plan.id, data: { installments: ids, paymentId: payment.id } });
+    await move(covered, "paid", {
+      set: { paidAt: now(), nextAttemptOn: null, failureCode: null, failureMessage: null },
+      event: (c) => ({ paymentId: payment.id, attempts: c.attempts }),
+      audit: { installments: covered.map((c) => c.id), paymentId: payment.id },
+    });
     await completeIfDone(tx, plan);
     return;
   }
 
   const offSession = !payment.stripeCheckoutSessionId;
   if (!offSession || outcome === "canceled") {
-    for (const c of covered) {
-      await tx.update(installments).set({ status: c.attempts > 0 ? "failed" : "scheduled", updatedAt: at }).where(eq(installments.id, c.id));
-    }
+    // The payer's own Checkout ended without money (or the charge was canceled): back to where it was.
+    // Nothing new happened to the installment, so nothing is recorded.
+    await move(covered.filter((c) => c.attempts === 0), "scheduled", { unrecorded: true });
+    await move(covered.filter((c) => c.attempts > 0), "failed", { unrecorded: true });
     return;
   }
 
@@ -71,12 +76,11 @@ export async function settlePlanPayment(tx: Tx, payment: Payment, outcome: PlanP
     const attempts = c.attempts + 1;
     const retryIn = nextRetryAfter(attempts);
     const nextAttemptOn = retryIn === null ? null : addDays(today(), retryIn);
-    await tx
-      .update(installments)
-      .set({ status: "failed", attempts, nextAttemptOn, failureCode: failure.code, failureMessage: failure.message, updatedAt: at })
-      .where(eq(installments.id, c.id));
-    await event("installment.failed", c, { attempt: attempts, nextAttemptOn, failureCode: failure.code, failureMessage: failure.message });
-    await recordAudit(tx, { actorUserId: null, actorType: "system", action: "installment.failed", subjectType: "payment_plan", subjectId: plan.id, data: { installmentId: c.id, attempt: attempts, failureCode: failure.code } });
+    await move([c], "failed", {
+      set: { attempts, nextAttemptOn, failureCode: failure.code, failureMessage: failure.message },
+      event: () => ({ paymentId: payment.id, attempt: attempts, nextAttemptOn, failureCode: failure.code, failureMessage: failure.message }),
+      audit: { installmentId: c.id, attempt: attempts, failureCode: failure.code },
+    });
     if (retryIn === null) exhausted = true;
     else if (payer) {
       await queueEmail(
@@ -91,7 +95,7 @@ export async function settlePlanPayment(tx: Tx, payment: Payment, outcome: PlanP
       );
     }
   }
-  if (exhausted && ["active", "paused"].includes(plan.status)) {
-    await endPlan(tx, plan, "defaulted", `The installment failed ${covered[0]!.attempts + 1} times: ${failure.message ?? "declined"}`, { userId: null, type: "system" });
+  if (exhausted && isChargingPlan(plan.status)) {
+    await endPlan(tx, actor, plan, "defaulted", `The installment failed ${covered[0]!.attempts + 1} times: ${failure.message ?? "declined"}`);
   }
 }

@@ -1,8 +1,9 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { installments, paymentPlans, type PaymentPlan } from "#db/schema/plans";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
+import { systemActor, type Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { enqueueJob } from "~/modules/jobs/enqueue.server";
@@ -12,34 +13,39 @@ import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
 import { ensureStripeCustomer } from "~/modules/payments/start-payment.server";
 import { stripe } from "~/modules/stripe/client.server";
 import { now, today } from "~/utils/clock";
+import { conflict, forbidden, isProblem, notFound, type Problem } from "~/utils/problem";
 import { activatePlan } from "./activate-plan.server";
 import { endPlan } from "./end-plan.server";
+import { isPayableInstallment } from "./installment-states";
 import { lockPlan } from "./lock.server";
+import { canAuthorizePlan } from "./plan-states";
 import { mandateConfirmationEmail, planAwaitingApprovalEmail, planAwaitingApprovalStaffEmail } from "./plan-emails";
 import { payerFacts, scheduleOf, staffFacts } from "./plan-facts.server";
 import { log } from "~/utils/log.server";
+import { transitionPlan } from "./transition-plan.server";
 
 const CHECKOUT_MINUTES = 30;
-/** A plan can take a (new) payment method while it is being set up or is running. */
-const AUTHORIZABLE = ["authorizing", "awaiting_approval", "active", "paused"];
-
-export type SetupCheckoutResult = { ok: true; url: string } | { ok: false; message: string };
+/** The payer's actions on a plan the schedule or Stripe moves by themselves are recorded as the portal's. */
+const stripeActor = systemActor("stripe");
 
 /**
  * Opens Stripe Checkout in setup mode so the payer authorizes the card or bank account the plan
  * will charge (first time, or to replace it). An open session is reused rather than duplicated.
  */
-export async function openSetupCheckout(planId: string, payer: { userId: string; accountId: string }): Promise<SetupCheckoutResult> {
+export async function openSetupCheckout(actor: Actor, input: { planId: string; accountId: string }): Promise<{ url: string } | Problem> {
+  if (actor.kind !== "payer") return forbidden("Only the payer authorizes a plan's payment method.");
+  const planId = input.planId;
   // In the payer's scope: a plan of another account is as absent as one that does not exist.
   const [plan] = await db
     .select()
     .from(paymentPlans)
-    .where(and(eq(paymentPlans.id, planId), inReadersAccount(payerScope(payer.userId), paymentPlans.accountId, payer.accountId)));
-  if (!plan || !AUTHORIZABLE.includes(plan.status)) return { ok: false, message: "This plan can no longer take a payment method." };
+    .where(and(eq(paymentPlans.id, planId), inReadersAccount(payerScope(actor.userId), paymentPlans.accountId, input.accountId)));
+  if (!plan) return notFound("That plan does not exist.");
+  if (!canAuthorizePlan(plan.status)) return conflict("This plan can no longer take a payment method.");
   try {
     if (plan.setupCheckoutSessionId && plan.setupCheckoutUrl) {
       const previous = await stripe().checkout.sessions.retrieve(plan.setupCheckoutSessionId);
-      if (previous.status === "open") return { ok: true, url: plan.setupCheckoutUrl };
+      if (previous.status === "open") return { url: plan.setupCheckoutUrl };
     }
     const customer = await ensureStripeCustomer(plan.accountId);
     const appUrl = env().APP_URL;
@@ -61,10 +67,10 @@ export async function openSetupCheckout(planId: string, payer: { userId: string;
       { idempotencyKey: `plan-setup-${plan.id}-${plan.setupCheckoutSessionId ?? "first"}` },
     );
     await db.update(paymentPlans).set({ setupCheckoutSessionId: session.id, setupCheckoutUrl: session.url, updatedAt: new Date() }).where(eq(paymentPlans.id, plan.id));
-    return { ok: true, url: session.url! };
+    return { url: session.url! };
   } catch (error) {
     log("error", "setup checkout failed", { planId, error: String(error) });
-    return { ok: false, message: "We could not reach our payment provider. Nothing was charged; please try again in a moment." };
+    return conflict("We could not reach our payment provider. Nothing was charged; please try again in a moment.");
   }
 }
 
@@ -75,17 +81,17 @@ export async function openSetupCheckout(planId: string, payer: { userId: string;
  */
 export async function syncPlanSetup(planId: string): Promise<PaymentPlan["status"] | null> {
   const [current] = await db.select().from(paymentPlans).where(eq(paymentPlans.id, planId));
-  if (!current?.setupCheckoutSessionId || !AUTHORIZABLE.includes(current.status)) return current?.status ?? null;
+  if (!current?.setupCheckoutSessionId || !canAuthorizePlan(current.status)) return current?.status ?? null;
   const session = await stripe().checkout.sessions.retrieve(current.setupCheckoutSessionId, { expand: ["setup_intent", "setup_intent.payment_method"] });
   const si = typeof session.setup_intent === "object" ? session.setup_intent : null;
   const pm = si && typeof si.payment_method === "object" ? si.payment_method : null;
 
   return db.transaction(async (tx) => {
     const plan = await lockPlan(tx, planId);
-    if (!plan || plan.setupCheckoutSessionId !== session.id || !AUTHORIZABLE.includes(plan.status)) return plan?.status ?? null;
+    if (!plan || plan.setupCheckoutSessionId !== session.id || !canAuthorizePlan(plan.status)) return plan?.status ?? null;
     if (session.status === "expired" && plan.status === "authorizing") {
-      await endPlan(tx, plan, "canceled", "The payment method was not authorized in time.", { userId: null, type: "system" });
-      return "canceled";
+      const ended = await endPlan(tx, stripeActor, plan, "canceled", "The payment method was not authorized in time.");
+      return isProblem(ended) ? plan.status : ended.status;
     }
     if (session.status !== "complete" || si?.status !== "succeeded" || !pm || plan.stripePaymentMethodId === pm.id) return plan.status;
 
@@ -102,7 +108,7 @@ export async function syncPlanSetup(planId: string): Promise<PaymentPlan["status
 
     const payer = await payerFacts(tx, plan);
     if (method === "us_bank_account" && payer && pm.us_bank_account) {
-      const schedule = (await scheduleOf(tx, plan.id)).filter((s) => ["scheduled", "failed"].includes(s.status));
+      const schedule = (await scheduleOf(tx, plan.id)).filter((s) => isPayableInstallment(s.status));
       await queueEmail(
         tx,
         mandateConfirmationEmail({
@@ -123,19 +129,20 @@ export async function syncPlanSetup(planId: string): Promise<PaymentPlan["status
         const failed = await tx
           .select({ id: installments.id })
           .from(installments)
-          .where(and(eq(installments.planId, plan.id), inArray(installments.status, ["failed"])));
+          .where(and(eq(installments.planId, plan.id), eq(installments.status, "failed")));
         for (const f of failed) await enqueueJob(tx, "charge_installment", { installmentId: f.id }, { jobKey: `charge_installment:${f.id}`, maxAttempts: 1 });
       }
       return plan.status;
     }
     const threshold = plan.policy.approvalThreshold;
     if (threshold !== null && plan.total > threshold) {
-      await tx.update(paymentPlans).set({ status: "awaiting_approval" }).where(eq(paymentPlans.id, plan.id));
+      const waiting = await transitionPlan(tx, stripeActor, fresh, "awaiting_approval");
+      if (isProblem(waiting)) return plan.status;
       if (payer) await queueEmail(tx, planAwaitingApprovalEmail({ ...payer, total: plan.total }));
       for (const staff of await staffFacts(tx, plan)) await queueEmail(tx, planAwaitingApprovalStaffEmail({ ...staff, total: plan.total }));
       return "awaiting_approval";
     }
-    await activatePlan(tx, fresh, { userId: null, type: "system" });
-    return "active";
+    const active = await activatePlan(tx, stripeActor, fresh);
+    return isProblem(active) ? plan.status : active.status;
   });
 }
