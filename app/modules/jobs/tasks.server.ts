@@ -3,6 +3,7 @@ import { unseal } from "~/modules/auth/secrets.server";
 import { sendSignInLink } from "~/modules/auth/send-sign-in-link.server";
 import type { SignInLinkJob } from "~/modules/auth/request-sign-in-link.server";
 import { deliverEmail, type EmailMessage } from "~/modules/notifications/mailer.server";
+import { systemActor } from "~/modules/auth/actor";
 import { drainStripeEvents } from "~/modules/payments/drain-stripe-events.server";
 import { reconcilePayments } from "~/modules/payments/reconcile-payments.server";
 import { chargeInstallment } from "~/modules/plans/charge-installment.server";
@@ -21,14 +22,14 @@ export const taskList: TaskList = {
     await sendSignInLink(unseal<SignInLinkJob>((payload as JobPayloads["send_sign_in_link"]).sealed));
   },
   process_stripe_events: async (_payload, helpers) => {
-    await drainStripeEvents({ signal: helpers.abortSignal });
+    await drainStripeEvents(systemActor("stripe"), { signal: helpers.abortSignal });
   },
   // Legacy: one job per event, as queued before the drain; the event's row is what counts now.
   process_stripe_event: async (_payload, helpers) => {
-    await drainStripeEvents({ signal: helpers.abortSignal });
+    await drainStripeEvents(systemActor("stripe"), { signal: helpers.abortSignal });
   },
   reconcile_payments: async () => {
-    await reconcilePayments();
+    await reconcilePayments(systemActor("job"));
   },
   fan_out_events: async () => {
     await fanOutEvents();

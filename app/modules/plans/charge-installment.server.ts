@@ -6,6 +6,8 @@ import { payments, type Payment } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { syncPayment } from "~/modules/payments/sync-payment.server";
+import { systemActor } from "~/modules/auth/actor";
+import { isProblem } from "~/utils/problem";
 import { stripe } from "~/modules/stripe/client.server";
 import { now } from "~/utils/clock";
 import { createInstallmentPayment } from "./allocate.server";
@@ -81,5 +83,6 @@ async function confirmOffSession(plan: PaymentPlan, payment: Payment, customer: 
   }
   if (!intentId) return null;
   await db.update(payments).set({ stripePaymentIntentId: intentId, updatedAt: new Date() }).where(eq(payments.id, payment.id));
-  return syncPayment(payment.id);
+  const status = await syncPayment(systemActor("job"), payment.id);
+  return isProblem(status) ? null : status;
 }

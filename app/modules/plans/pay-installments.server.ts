@@ -5,6 +5,7 @@ import { db } from "~/db.server";
 import { today } from "~/utils/clock";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { openCheckout } from "~/modules/payments/start-payment.server";
+import { isProblem } from "~/utils/problem";
 import { createInstallmentPayment } from "./allocate.server";
 import { awaitsScheduledCharge } from "./charge-due";
 import { lockPlan } from "./lock.server";
@@ -74,5 +75,5 @@ export async function payInstallments(input: {
   if (prepared.ok === "resume") return { ok: true, checkoutUrl: prepared.url };
   if (!prepared.ok) return prepared;
   const opened = await openCheckout(prepared.payment);
-  return opened.ok ? { ok: true, checkoutUrl: opened.checkoutUrl } : { ok: false, message: opened.problems.map((p) => p.message).join(" ") };
+  return isProblem(opened) ? { ok: false, message: opened.message } : { ok: true, checkoutUrl: opened.checkoutUrl };
 }
