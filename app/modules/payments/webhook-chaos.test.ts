@@ -17,7 +17,6 @@ import { setClock } from "~/utils/clock";
 import { drainJobs, seed, TEST_TODAY } from "../../../test/helpers";
 import { submitHostedCheckout } from "../../../test/hosted-checkout";
 import { control, startTestStripe, webhooksQuiet } from "../../../test/stripe";
-import { systemActor } from "~/modules/auth/actor";
 import { isProblem } from "~/utils/problem";
 
 /** The actors the use cases take, from the ids these tests keep. */
