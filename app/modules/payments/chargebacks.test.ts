@@ -1,14 +1,13 @@
 import { and, eq, like, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { accounts, users } from "#db/schema/accounts";
 import { events } from "#db/schema/events";
 import { invoices, type Invoice } from "#db/schema/invoices";
 import { devEmails } from "#db/schema/mail";
 import { chargebacks, paymentAllocations, payments, refunds } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { control, startTestStripe } from "../../../test/stripe";
-import { drainJobs, seed } from "../../../test/helpers";
+import { drainJobs, testData } from "../../../test/helpers";
 import { submitHostedCheckout } from "../../../test/hosted-checkout";
 import { systemActor } from "~/modules/auth/actor";
 import { isProblem } from "~/utils/problem";
@@ -33,44 +32,37 @@ let staff: { userId: string; ip: string | null };
 let accountId: string;
 let attempt = 0;
 
+let adminEmail: string;
+let data: Awaited<ReturnType<typeof testData>>;
+let account: Awaited<ReturnType<typeof data.account>>;
+
 beforeAll(async () => {
-  await seed();
-  const [pat] = await db.select().from(users).where(eq(users.email, "pat@northwind.example"));
-  payer = { userId: pat!.id, ip: "203.0.113.9" };
-  const [agent] = await db.select().from(users).where(eq(users.email, "agent@acme.example"));
-  staff = { userId: agent!.id, ip: null };
-  const [account] = await db.select().from(accounts).where(eq(accounts.number, "C-1001"));
-  accountId = account!.id;
+  // This file's own customer, payer, agent and admin (who gets the staff emails).
+  data = await testData();
+  account = await data.account();
+  accountId = account.id;
+  const { user } = await data.payer({ accounts: [account] });
+  payer = { userId: user.id, ip: "203.0.113.9" };
+  staff = { userId: (await data.staff("ar_agent")).id, ip: null };
+  adminEmail = (await data.staff("ar_admin")).email;
 });
 afterAll(() => stripeUnderTest.stop());
 beforeEach(async () => {
   await control(emulator, "webhooks/resume");
 });
 
-/** Open invoices of Pat's USD account with distinct due dates, each used by one test only. */
-const used = new Set<string>();
+/** New open invoices of the test's account, with distinct due dates, oldest due first. */
+let invoicesMade = 0;
 async function freshOpenInvoices(n: number): Promise<Invoice[]> {
-  const rows = await db
-    .select()
-    .from(invoices)
-    .where(and(eq(invoices.accountId, accountId), eq(invoices.status, "open"), eq(invoices.amountPending, 0), eq(invoices.amountDisputed, 0), sql`${invoices.balance} > 500`, sql`${invoices.paymentPlanId} is null`))
-    .orderBy(invoices.dueDate, invoices.number);
-  const chosen: Invoice[] = [];
-  for (const r of rows) {
-    if (used.has(r.id) || chosen.some((c) => c.dueDate === r.dueDate)) continue;
-    chosen.push(r);
-    if (chosen.length === n) break;
-  }
-  if (chosen.length < n) throw new Error("not enough open invoices in the seed");
-  chosen.forEach((r) => used.add(r.id));
-  return chosen; // oldest due date first
+  const specs = Array.from({ length: n }, (_, i) => ({ total: 100_00 + 1_00 * ++invoicesMade, dueInDays: -30 + 10 * i }));
+  return data.invoices(account, specs);
 }
 
 const invoice = async (id: string) => (await db.select().from(invoices).where(eq(invoices.id, id)))[0]!;
 const payment = async (id: string) => (await db.select().from(payments).where(eq(payments.id, id)))[0]!;
 const chargebackOf = async (paymentId: string) => (await db.select().from(chargebacks).where(eq(chargebacks.paymentId, paymentId)))[0];
 const eventTypes = async (subjectId: string) => (await db.select().from(events).where(eq(events.subjectId, subjectId)).orderBy(events.seq)).map((e) => e.type);
-const mailsLike = (pattern: string) => db.select().from(devEmails).where(and(like(devEmails.subject, pattern), eq(devEmails.to, "admin@acme.example")));
+const mailsLike = (pattern: string) => db.select().from(devEmails).where(and(like(devEmails.subject, pattern), eq(devEmails.to, adminEmail)));
 
 /** Lets webhooks arrive and runs the jobs they queue until `done` holds (or fails after 10 s). */
 async function settle(done: () => Promise<boolean>) {
