@@ -9,7 +9,7 @@ import { requirePayerActor } from "~/modules/auth/session.server";
 import { cancelPayment } from "~/modules/payments/cancel-payment.server";
 import { loadPayForm } from "~/modules/payments/pay-form.server";
 import { payAmountField } from "~/modules/payments/payment-form-fields";
-import { cancelAndRestartSchema, payFormSchema } from "~/modules/payments/payment-forms";
+import { cancelAndRestartSchema, payFormSchema } from "~/modules/payments/payment-forms.server";
 import { paymentIs } from "~/modules/payments/payment-states";
 import { startPayment } from "~/modules/payments/start-payment.server";
 import { formatDate } from "~/utils/dates";
@@ -51,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
  */
 async function cancelAndStartAgain(request: Request, actor: Parameters<typeof cancelPayment>[0], form: FormData) {
   // Its answer is not the pay form's: a refusal is shown above the form without touching the amounts typed.
-  const submission = parseFormData(form, cancelAndRestartSchema);
+  const submission = parseFormData(form, cancelAndRestartSchema());
   if (submission.status !== "success") return problemJson(invalid("Choose the payment to cancel."));
   const canceled = await cancelPayment(actor, { paymentId: submission.value.paymentId });
   if (isProblem(canceled) && canceled.kind === "not_found") orThrow(canceled);

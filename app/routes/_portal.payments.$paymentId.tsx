@@ -7,7 +7,7 @@ import { capabilityToken, safeEqual } from "~/modules/auth/secrets.server";
 import { requirePayerActor } from "~/modules/auth/session.server";
 import { cancelPayment } from "~/modules/payments/cancel-payment.server";
 import { getPaymentForPayer } from "~/modules/payments/get-payment.server";
-import { cancelPaymentSchema } from "~/modules/payments/payment-forms";
+import { cancelPaymentSchema } from "~/modules/payments/payment-forms.server";
 import { paymentIs } from "~/modules/payments/payment-states";
 import { parseForm } from "~/utils/form.server";
 import { invalid, isProblem } from "~/utils/problem";
@@ -37,7 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { actor } = await requirePayerActor(request, context);
   // Only the page's own cancel button cancels: any other body is refused, not read as "cancel".
-  const submission = await parseForm(request, cancelPaymentSchema);
+  const submission = await parseForm(request, cancelPaymentSchema());
   if (submission.status !== "success") return problemJson(invalid("Use the Cancel this payment button to cancel the payment."));
   const canceled = await cancelPayment(actor, { paymentId: params.paymentId ?? "" });
   if (isProblem(canceled) && canceled.kind === "not_found") orThrow(canceled);

@@ -10,7 +10,7 @@ import { requireStaffActor } from "~/modules/auth/session.server";
 import { chargebackStateOf, describeDisputeStatus, stripeDisputeUrl } from "~/modules/payments/chargeback-links";
 import { getPaymentForStaff } from "~/modules/payments/get-payment.server";
 import { refundAmountField } from "~/modules/payments/payment-form-fields";
-import { refundFormSchema } from "~/modules/payments/payment-forms";
+import { refundFormSchema } from "~/modules/payments/payment-forms.server";
 import { paymentIs } from "~/modules/payments/payment-states";
 import { refundPayment } from "~/modules/payments/refund-payment.server";
 import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";

@@ -45,16 +45,23 @@ export function payFormSchema(invoices: PayFormInvoice[]) {
     }));
 }
 
+// Schemas are made by functions, not module constants: a page importing this file then ships no zod
+// (a top-level z.object() call would keep zod in the browser bundle, past the payer pages' 100 kB).
+
 /** "Cancel it and start again" on the pay page: the payment left open in Checkout. */
-export const cancelAndRestartSchema = z.object({
-  intent: z.literal("cancel_payment"),
-  paymentId: z.string({ error: "Choose the payment to cancel." }).max(100),
-});
+export function cancelAndRestartSchema() {
+  return z.object({
+    intent: z.literal("cancel_payment"),
+    paymentId: z.string({ error: "Choose the payment to cancel." }).max(100),
+  });
+}
 
 /** The payment page's cancel button: only its own intent cancels (any other body is refused, not read as "cancel"). */
-export const cancelPaymentSchema = z.object({
-  intent: z.literal("cancel", { error: "Use the Cancel this payment button to cancel the payment." }),
-});
+export function cancelPaymentSchema() {
+  return z.object({
+    intent: z.literal("cancel", { error: "Use the Cancel this payment button to cancel the payment." }),
+  });
+}
 
 /** The staff refund form: an amount per invoice of the payment (`refund_<invoiceId>`, empty = none), and a reason. */
 export function refundFormSchema(payment: { currency: string; allocations: Array<{ invoiceId: string; number: string }> }) {

@@ -1,4 +1,5 @@
-import { paymentStatuses, refundStatuses, type ChargebackState, type PaymentStatus, type RefundStatus } from "#db/schema/payments";
+// Types only: the schema module pulls in node:crypto, and this file ships to the browser (badges, pages).
+import type { ChargebackState, PaymentStatus, RefundStatus } from "#db/schema/payments";
 
 /**
  * The payment state machine in one file: the states, the named groups every page and use case
@@ -12,7 +13,8 @@ import { paymentStatuses, refundStatuses, type ChargebackState, type PaymentStat
  *      ├──────────────────────→ failed      (a saved card asking for authentication, a declined off-session charge)
  *      ╰──────────────────────→ canceled    (the payer cancels, Checkout expires, the provider was unreachable)
  */
-export const PAYMENT_STATUSES = paymentStatuses;
+/** The schema's states in the machine's order (payment-states.test.ts checks they are the same). */
+export const PAYMENT_STATUSES = ["pending", "processing", "succeeded", "failed", "canceled"] as const satisfies readonly PaymentStatus[];
 export type { PaymentStatus };
 
 /** Where a payment may go from each state. Final states go nowhere. */
@@ -101,7 +103,7 @@ export function whyNotCancelable(status: PaymentStatus): string {
 }
 
 /** Refunds: pending until Stripe says; a succeeded one can still fail later (refund.failed). */
-export const REFUND_STATUSES = refundStatuses;
+export const REFUND_STATUSES = ["pending", "succeeded", "failed", "canceled"] as const satisfies readonly RefundStatus[];
 export type { RefundStatus };
 export const REFUND_GROUPS = {
   /** Stripe has not decided yet: the amount is reserved on the payment. */
