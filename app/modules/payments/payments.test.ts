@@ -1,14 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { parseCrontab } from "graphile-worker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { accounts, users } from "#db/schema/accounts";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { devEmails } from "#db/schema/mail";
 import { payments, stripeEvents } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { control, startTestStripe } from "../../../test/stripe";
-import { drainJobs, seed } from "../../../test/helpers";
+import { drainJobs, testData } from "../../../test/helpers";
 import { submitHostedCheckout } from "../../../test/hosted-checkout";
 import { systemActor } from "~/modules/auth/actor";
 import { isProblem } from "~/utils/problem";
@@ -36,34 +35,33 @@ let accountId: string;
 let attempt = 0;
 const nextAttempt = () => `attempt-${Date.now()}-${++attempt}-abcdefgh`;
 
+let payerEmail: string;
+let data: Awaited<ReturnType<typeof testData>>;
+let account: Awaited<ReturnType<typeof data.account>>;
+let otherAccount: Awaited<ReturnType<typeof data.account>>;
+
 beforeAll(async () => {
-  await seed();
-  const [pat] = await db.select().from(users).where(eq(users.email, "pat@northwind.example"));
-  payer = { userId: pat!.id, ip: "203.0.113.9" };
-  const [account] = await db.select().from(accounts).where(eq(accounts.number, "C-1001"));
-  accountId = account!.id;
-  // A second contact of the same account, to pay at the same time as Pat.
-  const [second] = await db.insert(users).values({ email: "casey@northwind.example", name: "Casey Clerk" }).returning();
-  await db.execute(sql`insert into account_contacts (account_id, user_id) values (${accountId}, ${second!.id})`);
-  otherPayer = { userId: second!.id, ip: "203.0.113.10" };
+  // This file's own customer (and a second account of the same payer), payer, second contact and agent.
+  data = await testData();
+  account = await data.account();
+  otherAccount = await data.account();
+  accountId = account.id;
+  const { user } = await data.payer({ accounts: [account, otherAccount] });
+  payer = { userId: user.id, ip: "203.0.113.9" };
+  payerEmail = user.email;
+  // A second contact of the same account, to pay at the same time as the first.
+  const { user: second } = await data.payer({ accounts: [account] });
+  otherPayer = { userId: second.id, ip: "203.0.113.10" };
 });
 afterAll(() => stripeUnderTest.stop());
 beforeEach(async () => {
   await control(emulator, "webhooks/resume");
 });
 
-/** Open invoices of Pat's USD account with nothing reserved, each used by one test only. */
-const used = new Set<string>();
+/** New open invoices of the test's account, each used by one test only. */
+let invoicesMade = 0;
 async function freshOpenInvoices(n: number) {
-  const rows = await db
-    .select()
-    .from(invoices)
-    .where(and(eq(invoices.accountId, accountId), eq(invoices.status, "open"), eq(invoices.amountPending, 0), sql`${invoices.balance} > 500`))
-    .orderBy(invoices.number);
-  const chosen = rows.filter((r) => !used.has(r.id)).slice(0, n);
-  if (chosen.length < n) throw new Error("not enough open invoices in the seed");
-  chosen.forEach((r) => used.add(r.id));
-  return chosen;
+  return data.invoices(account, Array.from({ length: n }, () => ({ total: 100_00 + 1_00 * ++invoicesMade })));
 }
 
 async function invoice(id: string) {
@@ -117,12 +115,12 @@ describe("paying by card through Checkout", () => {
     expect(p.methodLabel).toBe("Visa •••• 4242");
     // Stripe's receipt goes to the payer who paid, not to the account's billing email.
     const intent = await stripe().paymentIntents.retrieve(p.stripePaymentIntentId!);
-    expect(intent.receipt_email).toBe("pat@northwind.example");
+    expect(intent.receipt_email).toBe(payerEmail);
     const types = (await db.select().from(events).where(eq(events.subjectId, started.paymentId))).map((e) => e.type);
     expect(types).toEqual(["payment.created", "payment.succeeded"]);
     const paidEvents = await db.select().from(events).where(and(eq(events.type, "invoice.paid"), sql`${events.subjectId} in (${a!.id}, ${b!.id})`));
     expect(paidEvents).toHaveLength(2);
-    const receipts = await db.select().from(devEmails).where(sql`${devEmails.subject} like 'Payment received%' and ${devEmails.to} = 'pat@northwind.example'`);
+    const receipts = await db.select().from(devEmails).where(sql`${devEmails.subject} like 'Payment received%' and ${devEmails.to} = ${payerEmail}`);
     expect(receipts.length).toBeGreaterThan(0);
   });
 
@@ -203,8 +201,8 @@ describe("never taking the same cent twice", () => {
   });
 
   it("refuses another account's invoice", async () => {
-    const [foreign] = await db.select().from(invoices).where(sql`${invoices.accountId} <> ${accountId} and status = 'open'`).limit(1);
-    const result = await startPayment(asPayer(payer), { accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: foreign!.id, amount: 100 }], savePaymentMethod: false });
+    const foreign = await data.invoice(await data.account());
+    const result = await startPayment(asPayer(payer), { accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: foreign.id, amount: 100 }], savePaymentMethod: false });
     expect(result).toMatchObject({ kind: "invalid" });
   });
 
@@ -238,11 +236,8 @@ describe("webhooks", () => {
   // the first account's invoices to the other tests.
   let shared: { accountId: string; invoiceId: string } | undefined;
   async function sharedInvoice() {
-    const [row] = await db.execute<{ account_id: string; id: string }>(sql`
-      select i.account_id, i.id from invoices i join account_contacts c on c.account_id = i.account_id
-      where c.user_id = ${payer.userId} and i.account_id <> ${accountId} and i.status = 'open' and i.amount_pending = 0 and i.balance > 1000
-      order by i.number limit 1`);
-    return { accountId: row!.account_id, invoiceId: row!.id };
+    const inv = await data.invoice(otherAccount, { total: 500_00 });
+    return { accountId: otherAccount.id, invoiceId: inv.id };
   }
   /** A card payment Stripe took while its webhooks were lost: the portal still says pending. */
   async function paidWithoutWebhooks() {
@@ -437,8 +432,7 @@ describe("refunds", () => {
     ]);
     await submitHostedCheckout(started.checkoutUrl, { card: "4242424242424242" });
     await settle(statusIs(started.paymentId, "succeeded"));
-    const [agent] = await db.select().from(users).where(eq(users.email, "agent@acme.example"));
-    const staff = { userId: agent!.id, ip: null };
+    const staff = { userId: (await data.staff("ar_agent")).id, ip: null };
 
     const refund = await refundPayment(asStaff(staff), { paymentId: started.paymentId, parts: [{ invoiceId: b!.id, amount: 300 }], reason: "price adjustment" });
     expect(refund).toMatchObject({ status: "succeeded" });
