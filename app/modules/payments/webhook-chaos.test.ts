@@ -6,7 +6,6 @@
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accounts, users } from "#db/schema/accounts";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { devEmails } from "#db/schema/mail";
@@ -14,7 +13,7 @@ import { paymentAllocations, payments, stripeEvents } from "#db/schema/payments"
 import { installments, paymentPlans } from "#db/schema/plans";
 import { db } from "~/db.server";
 import { setClock } from "~/utils/clock";
-import { drainJobs, seed, TEST_TODAY } from "../../../test/helpers";
+import { drainJobs, testData, TEST_TODAY } from "../../../test/helpers";
 import { submitHostedCheckout } from "../../../test/hosted-checkout";
 import { control, startTestStripe, webhooksQuiet } from "../../../test/stripe";
 import { isProblem } from "~/utils/problem";
@@ -40,32 +39,27 @@ let accountId: string;
 let attempt = 0;
 const nextAttempt = () => `chaos-attempt-${Date.now()}-${++attempt}-abcdefgh`;
 
+let data: Awaited<ReturnType<typeof testData>>;
+let account: Awaited<ReturnType<typeof data.account>>;
+
 beforeAll(async () => {
-  await seed();
   setClock(() => new Date(`${TEST_TODAY}T15:00:00Z`));
-  const [pat] = await db.select().from(users).where(eq(users.email, "pat@northwind.example"));
-  payer = { userId: pat!.id, ip: "203.0.113.9" };
-  const [agent] = await db.select().from(users).where(eq(users.email, "agent@acme.example"));
-  staff = { userId: agent!.id, ip: null };
-  const [account] = await db.select().from(accounts).where(eq(accounts.number, "C-1001"));
-  accountId = account!.id;
+  // This file's own customer, payer and agent (invoices are dated from the clock set above).
+  data = await testData();
+  account = await data.account();
+  accountId = account.id;
+  const { user } = await data.payer({ accounts: [account] });
+  payer = { userId: user.id, ip: "203.0.113.9" };
+  staff = { userId: (await data.staff("ar_agent")).id, ip: null };
 });
 afterAll(async () => {
   setClock(undefined);
   await stripeUnderTest.stop();
 });
 
-const used = new Set<string>();
+let invoicesMade = 0;
 async function freshOpenInvoices(n: number) {
-  const rows = await db
-    .select()
-    .from(invoices)
-    .where(and(eq(invoices.accountId, accountId), eq(invoices.status, "open"), eq(invoices.amountPending, 0), eq(invoices.amountDisputed, 0), sql`${invoices.paymentPlanId} is null`, sql`${invoices.balance} > 20000`))
-    .orderBy(invoices.number);
-  const chosen = rows.filter((r) => !used.has(r.id)).slice(0, n);
-  if (chosen.length < n) throw new Error("not enough open invoices in the seed");
-  chosen.forEach((r) => used.add(r.id));
-  return chosen;
+  return data.invoices(account, Array.from({ length: n }, () => ({ total: 300_00 + 1_00 * ++invoicesMade })));
 }
 const invoice = async (id: string) => (await db.select().from(invoices).where(eq(invoices.id, id)))[0]!;
 const payment = async (id: string) => (await db.select().from(payments).where(eq(payments.id, id)))[0]!;
