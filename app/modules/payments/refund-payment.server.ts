@@ -73,7 +73,7 @@ export async function refundPayment(actor: Actor, input: RefundInput): Promise<R
   if (isProblem(reserved)) return reserved;
 
   const stripeRefund = await createStripeRefund(reserved.refundId, input.paymentId, reserved.intent, reserved.total);
-  if (!stripeRefund.ok) {
+  if (isProblem(stripeRefund)) {
     await db.transaction((tx) => undoRefund(tx, systemActor("stripe"), reserved.refundId, "failed"));
     return conflict(`Stripe refused the refund: ${stripeRefund.message}`);
   }
@@ -81,17 +81,18 @@ export async function refundPayment(actor: Actor, input: RefundInput): Promise<R
   return { refundId: reserved.refundId, status: isProblem(status) ? "pending" : status };
 }
 
-async function createStripeRefund(refundId: string, paymentId: string, intent: string | null, amount: number): Promise<{ ok: true; refund: Stripe.Refund } | { ok: false; message: string }> {
-  if (!intent) return { ok: false, message: "the payment has no Stripe PaymentIntent" };
+/** Asks Stripe for the refund (the idempotency key makes a retry return the same one); Stripe's refusal is a conflict. */
+async function createStripeRefund(refundId: string, paymentId: string, intent: string | null, amount: number): Promise<Stripe.Refund | Problem> {
+  if (!intent) return conflict("the payment has no Stripe PaymentIntent");
   try {
     const refund = await stripe().refunds.create(
       { payment_intent: intent, amount, metadata: { refund_id: refundId, payment_id: paymentId } },
       { idempotencyKey: `refund-${refundId}` },
     );
     await db.update(refunds).set({ stripeRefundId: refund.id }).where(eq(refunds.id, refundId));
-    return { ok: true, refund };
+    return refund;
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return conflict(error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -111,8 +112,8 @@ export async function syncRefund(actor: SystemActor, refundId: string): Promise<
     // Created but not recorded (a crash in between): the same idempotency key returns it.
     const [payment] = await db.select().from(payments).where(eq(payments.id, current.paymentId));
     const created = await createStripeRefund(current.id, current.paymentId, payment?.stripePaymentIntentId ?? null, current.amount);
-    if (!created.ok) return "pending";
-    observed = created.refund;
+    if (isProblem(created)) return "pending";
+    observed = created;
   }
   return db.transaction(async (tx) => {
     const [refund] = await tx.select().from(refunds).where(eq(refunds.id, refundId)).for("update");
