@@ -71,7 +71,8 @@ test("every payer page, file and action answers 404 for another account's ids", 
   expect((await post(`/invoices/${invoiceId}/dispute`, { multipart: { reason: "pricing", description: "probe probe" } })).status()).toBe(404);
   expect((await post("/account/switch", { form: { accountId } })).status()).toBe(404);
   const pay = await post("/pay", { form: { invoice: invoiceId, [`amount_${invoiceId}`]: "1.00", attemptId: `probe-${randomBytes(8).toString("hex")}` } });
-  expect(pay.status()).toBe(400);
+  // Nothing of theirs to pay: the form is refused (422, a Problem of kind "invalid") and nothing is reserved.
+  expect(pay.status()).toBe(422);
   const [dispute] = await sql<{ status: string }[]>`select status from disputes where id = ${disputeId}`;
   expect(dispute!.status).not.toBe("withdrawn");
   expect(await sql`select 1 from payment_allocations where invoice_id = ${invoiceId}`).toHaveLength(0);

@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import type { PaymentStatus } from "#db/schema/payments";
 import { LocalTime } from "~/components/local-time";
 import { formatMoney } from "~/utils/money";
+import { paymentIs } from "~/modules/payments/payment-states";
 
 interface InvoicePayment {
   id: string;
@@ -31,7 +32,7 @@ export function InvoicePayments({
   amountCredited: number;
   currency: string;
 }) {
-  const paid = payments.filter((p) => p.status === "succeeded");
+  const paid = payments.filter((p) => paymentIs("paid", p.status));
   if (paid.length === 0 && amountCredited === 0 && !settled) return null;
   const last = paid[0];
   return (

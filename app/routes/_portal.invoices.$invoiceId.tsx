@@ -10,6 +10,7 @@ import { payableAmount } from "~/modules/invoices/payable";
 import { disputesForInvoice } from "~/modules/disputes/list-disputes.server";
 import { paymentsForInvoice } from "~/modules/payments/get-payment.server";
 import { formatMoney } from "~/utils/money";
+import { paymentIs } from "~/modules/payments/payment-states";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Invoice ${data?.invoice.number ?? ""} · Payment portal` }];
 
@@ -25,7 +26,7 @@ export default function InvoicePage() {
   const { invoice, payments, disputes } = useLoaderData<typeof loader>();
   const activeDispute = disputes.find((d) => d.status === "open" || d.status === "in_review" || d.status === "waiting_on_customer");
   const payable = payableAmount(invoice);
-  const underWay = payments.filter((p) => p.status === "processing" || p.status === "pending");
+  const underWay = payments.filter((p) => paymentIs("reserving", p.status));
   // A failure matters until a later payment went through.
   const lastFailure = payments.find((p) => p.status === "failed" && !payments.some((q) => q.status === "succeeded" && q.createdAt > p.createdAt));
   // While a plan holds the invoice it is paid through the plan, not from here.

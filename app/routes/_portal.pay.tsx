@@ -1,63 +1,47 @@
+import { getFormProps, useForm } from "@conform-to/react";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useState } from "react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FieldErrors, FormErrors } from "~/components/forms/fields";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { randomToken } from "~/modules/auth/secrets.server";
-import { requirePayer } from "~/modules/auth/session.server";
-import { amountInputValue, parseAmount } from "~/modules/payments/allocation-rules";
+import { requirePayerActor } from "~/modules/auth/session.server";
 import { cancelPayment } from "~/modules/payments/cancel-payment.server";
 import { loadPayForm } from "~/modules/payments/pay-form.server";
+import { payAmountField } from "~/modules/payments/payment-form-fields";
+import { cancelAndRestartSchema, payFormSchema } from "~/modules/payments/payment-forms.server";
+import { paymentIs } from "~/modules/payments/payment-states";
 import { startPayment } from "~/modules/payments/start-payment.server";
 import { formatDate } from "~/utils/dates";
-import { formatMoney } from "~/utils/money";
-import { clientOf } from "~/utils/request.server";
+import { invalidReply, parseFormData, replyWithProblem } from "~/utils/form.server";
+import { amountInputValue, formatMoney, parseAmount } from "~/utils/money";
+import { invalid, isProblem } from "~/utils/problem";
+import { orThrow, problemJson } from "~/utils/problem-response.server";
 import { readForm } from "~/utils/read-form.server";
+import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "Pay invoices · Payment portal" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { payer, actor } = await requirePayerActor(request, context);
   const ids = new URL(request.url).searchParams.getAll("invoice").slice(0, 100);
-  const form = await loadPayForm({ userId: payer.user.id, accountId: payer.activeAccount.id }, ids);
+  const form = await loadPayForm(actor, { accountId: payer.activeAccount.id, invoiceIds: ids });
   // A fresh id per form: submitting it twice finds the payment already made.
   return json({ ...form, attemptId: randomToken() });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const payer = await requirePayer(request);
+  const { payer, actor } = await requirePayerActor(request, context);
   const form = await readForm(request);
-  if (form.get("intent") === "cancel_payment") return cancelAndStartAgain(request, context, payer.user.id, String(form.get("paymentId") ?? ""));
+  if (form.get("intent") === "cancel_payment") return cancelAndStartAgain(request, actor, form);
+  // The amount fields are named by the invoices the form names: the schema is built from the database's rows for them.
   const ids = form.getAll("invoice").map(String).slice(0, 100);
-  const attemptId = String(form.get("attemptId") ?? "");
-  const values = Object.fromEntries(ids.map((id) => [id, String(form.get(`amount_${id}`) ?? "")]));
-  const save = form.get("save") === "on";
-  const method = String(form.get("method") ?? "checkout");
-  const { invoices } = await loadPayForm({ userId: payer.user.id, accountId: payer.activeAccount.id }, ids);
-
-  const fieldErrors: Record<string, string> = {};
-  const amounts = invoices.map((inv) => {
-    const amount = parseAmount(values[inv.id] ?? "", inv.currency);
-    if (amount === null) fieldErrors[inv.id] = `Enter an amount like ${amountInputValue(inv.payable || 12500, inv.currency)}.`;
-    return { invoiceId: inv.id, amount: amount ?? 0 };
-  });
-  if (!/^[\w-]{16,64}$/.test(attemptId)) return json({ formError: "This form has expired. Reload the page and try again.", fieldErrors, values, save, method }, { status: 400 });
-  if (Object.keys(fieldErrors).length > 0) return json({ formError: null, fieldErrors, values, save, method }, { status: 400 });
-
-  // 0 on an invoice means "not this one now".
-  const chosen = amounts.filter((a) => a.amount !== 0);
-  const result = await startPayment({
-    payer: { userId: payer.user.id, ip: clientOf(request, context).ip },
-    accountId: payer.activeAccount.id,
-    attemptId,
-    amounts: chosen,
-    savePaymentMethod: save,
-    savedMethodId: method === "checkout" ? null : method,
-  });
-  if (result.ok) throw redirect(result.checkoutUrl);
-  for (const p of result.problems) if (p.invoiceId) fieldErrors[p.invoiceId] = p.message;
-  const formError = result.problems.filter((p) => !p.invoiceId).map((p) => p.message).join(" ") || null;
-  return json({ formError, fieldErrors, values, save, method }, { status: 400 });
+  const { invoices } = await loadPayForm(actor, { accountId: payer.activeAccount.id, invoiceIds: ids });
+  const submission = parseFormData(form, payFormSchema(invoices));
+  if (submission.status !== "success") return invalidReply(submission);
+  const started = await startPayment(actor, { accountId: payer.activeAccount.id, ...submission.value });
+  if (isProblem(started)) return replyWithProblem(submission, started);
+  throw redirect(started.checkoutUrl);
 }
 
 /**
@@ -65,13 +49,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
  * session is expired at Stripe and the reservation released at once, and the same pay page
  * shows the balances payable again.
  */
-async function cancelAndStartAgain(request: Request, context: ActionFunctionArgs["context"], userId: string, paymentId: string) {
-  const outcome = await cancelPayment({ payer: { userId, ip: clientOf(request, context).ip }, paymentId });
-  if (outcome === "not_found") throw new Response("Not found", { status: 404 });
+async function cancelAndStartAgain(request: Request, actor: Parameters<typeof cancelPayment>[0], form: FormData) {
+  // Its answer is not the pay form's: a refusal is shown above the form without touching the amounts typed.
+  const submission = parseFormData(form, cancelAndRestartSchema());
+  if (submission.status !== "success") return problemJson(invalid("Choose the payment to cancel."));
+  const canceled = await cancelPayment(actor, { paymentId: submission.value.paymentId });
+  if (isProblem(canceled) && canceled.kind === "not_found") orThrow(canceled);
+  if (isProblem(canceled)) return problemJson(canceled);
   const search = new URLSearchParams(new URL(request.url).searchParams.getAll("invoice").slice(0, 100).map((id) => ["invoice", id]));
-  if (outcome === "canceled") throw redirect(`/pay?${search.toString()}&restarted=1`);
-  const why = outcome === "succeeded" ? "it was paid in the meantime" : outcome === "processing" ? "the bank payment is already processing" : "it is no longer open";
-  return json({ formError: `That payment cannot be canceled: ${why}.`, fieldErrors: {} as Record<string, string>, values: {} as Record<string, string>, save: false, method: "checkout" }, { status: 400 });
+  return redirectWithToast(`/pay?${search.toString()}`, "The earlier payment was canceled and nothing was charged. The invoices are payable again below.");
 }
 
 export default function PayInvoicesPage() {
@@ -83,14 +69,19 @@ export default function PayInvoicesPage() {
 function PayInvoices() {
   const { invoices, paymentsUnderWay, attemptId, savedCards } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const cancelRefused = actionData && "problem" in actionData ? actionData.problem.message : null;
+  const lastResult = actionData && !("problem" in actionData) ? actionData : undefined;
   const busy = useNavigation().state !== "idle";
-  const restarted = useSearchParams()[0].get("restarted") === "1";
-  const [typed, setTyped] = useState<Record<string, string>>(() =>
-    Object.fromEntries(invoices.map((inv) => [inv.id, actionData?.values?.[inv.id] ?? amountInputValue(inv.payable, inv.currency)])),
-  );
+  // Validated on the server only (the schema's amounts need the database's invoices); what was typed comes back with the errors.
+  const [form, fields] = useForm<Record<string, unknown>>({
+    id: "pay",
+    lastResult,
+    defaultValue: { ...Object.fromEntries(invoices.map((inv) => [payAmountField(inv.id), amountInputValue(inv.payable, inv.currency)])), method: "checkout" },
+  });
   const currency = invoices[0]?.currency ?? "USD";
-  const total = invoices.reduce((s, inv) => s + (parseAmount(typed[inv.id] ?? "", inv.currency) ?? 0), 0);
+  const total = invoices.reduce((s, inv) => s + (parseAmount(String(fields[payAmountField(inv.id)]!.value ?? ""), inv.currency) ?? 0), 0);
   const payable = invoices.filter((inv) => inv.payable > 0);
+  const chosenMethod = String(fields.method!.initialValue ?? "checkout");
 
   if (invoices.length === 0) {
     return (
@@ -111,15 +102,10 @@ function PayInvoices() {
     <>
       <h1 className="text-2xl font-semibold">Pay invoices</h1>
       <p className="mt-1 text-slate-700">Pay the full balance or part of each invoice. You will enter your card or bank account on Stripe&apos;s secure page.</p>
-      {restarted && paymentsUnderWay.length === 0 ? (
-        <div className="mt-4">
-          <Alert tone="success">The earlier payment was canceled and nothing was charged. The invoices are payable again below.</Alert>
-        </div>
-      ) : null}
       {paymentsUnderWay.length > 0 ? (
         <div className="mt-4 space-y-3">
           {paymentsUnderWay.map((p) =>
-            p.status === "pending" ? (
+            paymentIs("open", p.status) ? (
               <Alert key={p.id} title="You have a payment in progress for these invoices">
                 <p>
                   You started a payment of {formatMoney(p.amount, p.currency)} and did not finish it, so its amount is set aside and not payable again below. Nothing has been charged yet.
@@ -149,9 +135,11 @@ function PayInvoices() {
           )}
         </div>
       ) : null}
-      <Form method="post" className="mt-6 space-y-4" noValidate>
+      <Form method="post" className="mt-6 space-y-4" {...getFormProps(form)}>
         <input type="hidden" name="attemptId" value={attemptId} />
-        {actionData?.formError ? <Alert tone="error">{actionData.formError}</Alert> : null}
+        {cancelRefused ? <Alert tone="error">{cancelRefused}</Alert> : null}
+        <FormErrors form={form} />
+        {fields.attemptId!.errors?.length ? <Alert tone="error">{fields.attemptId!.errors.join(" ")}</Alert> : null}
         <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <thead className="bg-slate-50">
@@ -164,7 +152,8 @@ function PayInvoices() {
             </thead>
             <tbody className="divide-y divide-slate-100">
               {invoices.map((inv) => {
-                const error = actionData?.fieldErrors?.[inv.id];
+                const amount = fields[payAmountField(inv.id)]!;
+                const error = amount.errors?.length ? amount.errors.join(" ") : null;
                 return (
                   <tr key={inv.id}>
                     <td className="px-3 py-2">
@@ -186,26 +175,25 @@ function PayInvoices() {
                       ) : (
                         <>
                           {inv.payable > 0 ? <input type="hidden" name="invoice" value={inv.id} /> : null}
-                          <label htmlFor={`amount_${inv.id}`} className="sr-only">
+                          {/* The id is the field's name: links and tests find the amount of an invoice by it. */}
+                          <label htmlFor={amount.name} className="sr-only">
                             Amount to pay on {inv.number} ({inv.currency})
                           </label>
                           <input
-                            id={`amount_${inv.id}`}
-                            name={`amount_${inv.id}`}
+                            id={amount.name}
+                            name={amount.name}
+                            key={amount.key}
                             inputMode="decimal"
                             autoComplete="off"
                             disabled={inv.payable <= 0}
-                            value={typed[inv.id] ?? ""}
-                            onChange={(e) => setTyped((t) => ({ ...t, [inv.id]: e.target.value }))}
+                            defaultValue={amount.initialValue as string | undefined}
                             aria-invalid={error ? true : undefined}
-                            aria-describedby={error ? `amount_${inv.id}-error` : undefined}
+                            aria-describedby={error ? amount.errorId : undefined}
                             className="w-32 rounded-md border border-slate-400 px-2 py-1.5 text-right tabular-nums aria-[invalid]:border-red-700 disabled:bg-slate-100"
                           />
-                          {error ? (
-                            <p id={`amount_${inv.id}-error`} className="mt-1 text-left text-sm text-red-800 sm:text-right">
-                              {error}
-                            </p>
-                          ) : null}
+                          <div className="text-left sm:text-right">
+                            <FieldErrors meta={amount} />
+                          </div>
                         </>
                       )}
                     </td>
@@ -222,19 +210,19 @@ function PayInvoices() {
           <fieldset className="space-y-1">
             <legend className="text-sm font-medium">How to pay</legend>
             <div className="flex items-center gap-2">
-              <input type="radio" id="method-checkout" name="method" value="checkout" defaultChecked={(actionData?.method ?? "checkout") === "checkout"} className="h-4 w-4" />
+              <input type="radio" id="method-checkout" name="method" value="checkout" defaultChecked={chosenMethod === "checkout"} className="h-4 w-4" />
               <label htmlFor="method-checkout">A card or bank account on Stripe&apos;s secure page</label>
             </div>
             {savedCards.map((card) => (
               <div key={card.id} className="flex items-center gap-2">
-                <input type="radio" id={`method-${card.id}`} name="method" value={card.id} defaultChecked={actionData?.method === card.id} className="h-4 w-4" />
+                <input type="radio" id={`method-${card.id}`} name="method" value={card.id} defaultChecked={chosenMethod === card.id} className="h-4 w-4" />
                 <label htmlFor={`method-${card.id}`}>Saved card {card.label}</label>
               </div>
             ))}
           </fieldset>
         ) : null}
         <div className="flex items-center gap-2">
-          <input id="save" name="save" type="checkbox" defaultChecked={actionData?.save ?? false} className="h-4 w-4" />
+          <input id="save" name="save" type="checkbox" defaultChecked={fields.save!.initialValue === "on"} className="h-4 w-4" />
           <label htmlFor="save">Save the card or bank account I enter with Stripe for next time</label>
         </div>
         <p className="text-sm text-slate-700">{currency === "USD" ? "Pay by card or US bank account (ACH)." : "Pay by card."} Bank payments take up to 4 business days to confirm.</p>

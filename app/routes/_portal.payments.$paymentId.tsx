@@ -3,41 +3,45 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { PaymentSummary } from "~/components/payment-summary";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonLinkClass } from "~/components/ui/button";
-import { requirePayer } from "~/modules/auth/session.server";
+import { capabilityToken, safeEqual } from "~/modules/auth/secrets.server";
+import { requirePayerActor } from "~/modules/auth/session.server";
 import { cancelPayment } from "~/modules/payments/cancel-payment.server";
 import { getPaymentForPayer } from "~/modules/payments/get-payment.server";
-import { readFormValues } from "~/utils/read-form.server";
-import { clientOf } from "~/utils/request.server";
+import { cancelPaymentSchema } from "~/modules/payments/payment-forms.server";
+import { paymentIs } from "~/modules/payments/payment-states";
+import { parseForm } from "~/utils/form.server";
+import { invalid, isProblem } from "~/utils/problem";
+import { orThrow, problemJson } from "~/utils/problem-response.server";
 import { useRevalidateWhile } from "~/utils/use-revalidate-while";
-import { capabilityToken, safeEqual } from "~/modules/auth/secrets.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment · Payment portal" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
-  let payment = await getPaymentForPayer({ userId: payer.user.id }, params.paymentId ?? "");
-  if (!payment) throw new Response("Not found", { status: 404 });
+  const { actor } = await requirePayerActor(request, context);
+  let payment = orThrow(await getPaymentForPayer(actor, params.paymentId ?? ""));
   // Back through Checkout's "back" link (its cancel_url): the payer left without paying, so the
   // session is expired and the balances released at once rather than in 30 minutes. If they in
-  // fact paid meanwhile, Stripe refuses the expiry and the payment shows as paid.
+  // fact paid meanwhile, Stripe refuses the expiry and the payment shows as paid. Only the link
+  // the portal gave Stripe carries the token: a forged ?canceled=1 changes nothing.
   let declined: string | null = null;
   const cancelToken = new URL(request.url).searchParams.get("canceled");
-  if (cancelToken && safeEqual(cancelToken, capabilityToken("checkout-cancel", payment.id)) && payment.status === "pending") {
+  if (cancelToken && safeEqual(cancelToken, capabilityToken("checkout-cancel", payment.id)) && paymentIs("open", payment.status)) {
     // Stripe's reason for a declined try, kept to say why (the cancellation records its own).
     declined = payment.failureMessage;
-    await cancelPayment({ payer: { userId: payer.user.id, ip: clientOf(request, context).ip }, paymentId: payment.id });
-    payment = (await getPaymentForPayer({ userId: payer.user.id }, payment.id)) ?? payment;
+    await cancelPayment(actor, { paymentId: payment.id });
+    payment = orThrow(await getPaymentForPayer(actor, payment.id));
   }
   return json({ payment, declined: payment.status === "canceled" ? declined : null });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const payer = await requirePayer(request);
+  const { actor } = await requirePayerActor(request, context);
   // Only the page's own cancel button cancels: any other body is refused, not read as "cancel".
-  const fields = await readFormValues(request);
-  if (fields.intent !== "cancel") return json({ error: "Use the Cancel this payment button to cancel the payment." }, { status: 400 });
-  const outcome = await cancelPayment({ payer: { userId: payer.user.id, ip: clientOf(request, context).ip }, paymentId: params.paymentId ?? "" });
-  if (outcome === "not_found") throw new Response("Not found", { status: 404 });
+  const submission = await parseForm(request, cancelPaymentSchema());
+  if (submission.status !== "success") return problemJson(invalid("Use the Cancel this payment button to cancel the payment."));
+  const canceled = await cancelPayment(actor, { paymentId: params.paymentId ?? "" });
+  if (isProblem(canceled) && canceled.kind === "not_found") orThrow(canceled);
+  // Canceled, or it moved on meanwhile (paid, processing): the page shows where it is.
   return redirect(`/payments/${params.paymentId}`);
 }
 
@@ -111,7 +115,7 @@ export default function PaymentPage() {
             ) : (
               <Alert title="This payment is not finished">{params.has("canceled") ? "You left the payment page before paying. " : ""}Nothing has been charged yet.</Alert>
             )}
-            {refused?.error ? <Alert tone="error">{refused.error}</Alert> : null}
+            {refused?.problem ? <Alert tone="error">{refused.problem.message}</Alert> : null}
             <div className="flex flex-wrap gap-3">
               {payment.checkoutUrl ? (
                 <a href={payment.checkoutUrl} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">

@@ -2,16 +2,17 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import { PaymentStatusBadge } from "~/components/payment-status";
-import { requirePayer } from "~/modules/auth/session.server";
+import { requirePayerActor } from "~/modules/auth/session.server";
+import { orThrow } from "~/utils/problem-response.server";
 import { listPayments, paymentListQuery } from "~/modules/payments/list-payments.server";
 import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction = () => [{ title: "Payment history · Payment portal" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { payer, actor } = await requirePayerActor(request, context);
   const query = paymentListQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const list = await listPayments({ kind: "payer", userId: payer.user.id, accountId: payer.activeAccount.id }, { ...query, customer: "" });
+  const list = orThrow(await listPayments(actor, { ...query, customer: "", accountId: payer.activeAccount.id }));
   return json({ list, account: payer.activeAccount });
 }
 

@@ -1,46 +1,40 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { getFormProps, useForm } from "@conform-to/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { LocalTime } from "~/components/local-time";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FieldErrors, FormErrors, TextField } from "~/components/forms/fields";
 import { PaymentSummary } from "~/components/payment-summary";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { requireStaff } from "~/modules/auth/session.server";
-import { amountInputValue, parseAmount } from "~/modules/payments/allocation-rules";
+import { requireStaffActor } from "~/modules/auth/session.server";
 import { chargebackStateOf, describeDisputeStatus, stripeDisputeUrl } from "~/modules/payments/chargeback-links";
 import { getPaymentForStaff } from "~/modules/payments/get-payment.server";
+import { refundAmountField } from "~/modules/payments/payment-form-fields";
+import { refundFormSchema } from "~/modules/payments/payment-forms.server";
+import { paymentIs } from "~/modules/payments/payment-states";
 import { refundPayment } from "~/modules/payments/refund-payment.server";
-import { formatMoney } from "~/utils/money";
-import { clientOf } from "~/utils/request.server";
-import { readForm, textField } from "~/utils/read-form.server";
+import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
+import { amountInputValue, formatMoney } from "~/utils/money";
+import { isProblem } from "~/utils/problem";
+import { orThrow } from "~/utils/problem-response.server";
+import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "Payment · AR admin" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireStaff(request);
-  const payment = await getPaymentForStaff(params.paymentId ?? "");
-  if (!payment) throw new Response("Not found", { status: 404 });
-  return json({ payment });
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { actor } = await requireStaffActor(request, context);
+  return json({ payment: orThrow(await getPaymentForStaff(actor, params.paymentId ?? "")) });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const staff = await requireStaff(request);
-  const payment = await getPaymentForStaff(params.paymentId ?? "");
-  if (!payment) throw new Response("Not found", { status: 404 });
-  const form = await readForm(request);
-  const values: Record<string, string> = {};
-  const parts: Array<{ invoiceId: string; amount: number }> = [];
-  for (const a of payment.allocations) {
-    const typed = String(form.get(`refund_${a.invoiceId}`) ?? "").trim();
-    values[a.invoiceId] = typed;
-    if (!typed) continue;
-    const amount = parseAmount(typed, payment.currency);
-    if (amount === null) return json({ error: `Enter a refund amount like 10.00 for ${a.number}.`, values }, { status: 400 });
-    parts.push({ invoiceId: a.invoiceId, amount });
-  }
-  const reason = textField(form, "reason").trim() || null;
-  const result = await refundPayment({ staff: { userId: staff.user.id, ip: clientOf(request, context).ip }, paymentId: payment.id, parts, reason });
-  if (!result.ok) return json({ error: result.message, values }, { status: 400 });
-  return redirect(`/admin/payments/${payment.id}`);
+  const { actor } = await requireStaffActor(request, context);
+  // The form's amount fields are the payment's invoices: its schema is built from them.
+  const payment = orThrow(await getPaymentForStaff(actor, params.paymentId ?? ""));
+  const submission = await parseForm(request, refundFormSchema(payment));
+  if (submission.status !== "success") return invalidReply(submission);
+  const refund = await refundPayment(actor, { paymentId: payment.id, ...submission.value });
+  if (isProblem(refund)) return replyWithProblem(submission, refund);
+  return redirectWithToast(`/admin/payments/${payment.id}`, `Refund of ${formatMoney(submission.value.parts.reduce((s, p) => s + p.amount, 0), payment.currency)} sent to Stripe.`);
 }
 
 const eventLabels: Record<string, string> = {
@@ -59,10 +53,11 @@ const eventLabels: Record<string, string> = {
 
 export default function AdminPaymentPage() {
   const { payment } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
+  const [form, fields] = useForm<Record<string, unknown>>({ id: "refund", lastResult });
   // Stripe refuses to refund a disputed charge.
-  const refundable = payment.status === "succeeded" && !payment.chargebackState && payment.amountRefunded < payment.amount;
+  const refundable = paymentIs("paid", payment.status) && !payment.chargebackState && payment.amountRefunded < payment.amount;
   const money = (m: number) => formatMoney(m, payment.currency);
   return (
     <>
@@ -78,7 +73,7 @@ export default function AdminPaymentPage() {
         </Link>
       </h1>
       {payment.payer ? <p className="text-slate-700">By {payment.payer.name} ({payment.payer.email})</p> : null}
-      {payment.failureMessage && payment.status !== "succeeded" ? (
+      {payment.failureMessage && !paymentIs("paid", payment.status) ? (
         <div className="mt-3">
           <Alert tone="error">Last failure: {payment.failureMessage}</Alert>
         </div>
@@ -168,31 +163,35 @@ export default function AdminPaymentPage() {
         <section aria-labelledby="refund-heading" className="mt-6 rounded-lg bg-white p-4 ring-1 ring-slate-200">
           <h2 id="refund-heading" className="text-lg font-semibold">Refund</h2>
           <p className="text-sm text-slate-700">Enter how much to give back on each invoice; those balances reopen once Stripe confirms the refund.</p>
-          <Form method="post" className="mt-3 space-y-3">
-            {actionData?.error ? <Alert tone="error">{actionData.error}</Alert> : null}
+          <Form method="post" className="mt-3 space-y-3" {...getFormProps(form)}>
+            <FormErrors form={form} />
             {payment.allocations.map((a) => {
               const left = a.amount - a.amountRefunded;
+              const amount = fields[refundAmountField(a.invoiceId)]!;
               return (
-                <div key={a.invoiceId} className="flex flex-wrap items-center gap-3">
-                  <label htmlFor={`refund_${a.invoiceId}`} className="w-56 text-sm">
-                    {a.number} (up to {money(left)})
-                  </label>
-                  <input
-                    id={`refund_${a.invoiceId}`}
-                    name={`refund_${a.invoiceId}`}
-                    inputMode="decimal"
-                    disabled={left <= 0}
-                    defaultValue={actionData?.values?.[a.invoiceId] ?? ""}
-                    placeholder={amountInputValue(left, payment.currency)}
-                    className="w-32 rounded-md border border-slate-400 px-2 py-1.5 text-right tabular-nums"
-                  />
+                <div key={a.invoiceId}>
+                  <div className="flex flex-wrap items-center gap-3">
+                    <label htmlFor={amount.name} className="w-56 text-sm">
+                      {a.number} (up to {money(left)})
+                    </label>
+                    <input
+                      id={amount.name}
+                      name={amount.name}
+                      key={amount.key}
+                      inputMode="decimal"
+                      disabled={left <= 0}
+                      defaultValue={amount.initialValue as string | undefined}
+                      placeholder={amountInputValue(left, payment.currency)}
+                      aria-invalid={amount.errors?.length ? true : undefined}
+                      aria-describedby={amount.errors?.length ? amount.errorId : undefined}
+                      className="w-32 rounded-md border border-slate-400 px-2 py-1.5 text-right tabular-nums aria-[invalid]:border-red-700"
+                    />
+                  </div>
+                  <FieldErrors meta={amount} />
                 </div>
               );
             })}
-            <div>
-              <label htmlFor="reason" className="block text-sm font-medium">Reason (optional)</label>
-              <input id="reason" name="reason" maxLength={500} className="mt-1 w-full max-w-lg rounded-md border border-slate-400 px-3 py-2" />
-            </div>
+            <TextField meta={fields.reason!} label="Reason (optional)" maxLength={500} className="max-w-lg" />
             <Button type="submit" disabled={busy}>
               Refund
             </Button>

@@ -3,16 +3,18 @@ import { LocalTime } from "~/components/local-time";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import { PaymentStatusBadge } from "~/components/payment-status";
-import { requireStaff } from "~/modules/auth/session.server";
+import { requireStaffActor } from "~/modules/auth/session.server";
+import { PAYMENT_STATUSES, PAYMENT_STATUS_LABELS } from "~/modules/payments/payment-states";
+import { orThrow } from "~/utils/problem-response.server";
 import { listPayments, paymentListQuery } from "~/modules/payments/list-payments.server";
 import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction = () => [{ title: "Payments · AR admin" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireStaff(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { actor } = await requireStaffActor(request, context);
   const query = paymentListQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return json({ query, list: await listPayments({ kind: "staff" }, query) });
+  return json({ query, list: orThrow(await listPayments(actor, query)) });
 }
 
 const selectClass = "mt-1 block rounded-md border border-slate-400 bg-white px-2 py-2";
@@ -27,11 +29,11 @@ export default function AdminPayments() {
           <label htmlFor="status" className="block text-sm font-medium">Status</label>
           <select id="status" name="status" defaultValue={query.status ?? ""} className={selectClass}>
             <option value="">Any</option>
-            <option value="pending">Awaiting payment</option>
-            <option value="processing">Processing</option>
-            <option value="succeeded">Paid</option>
-            <option value="failed">Failed</option>
-            <option value="canceled">Canceled</option>
+            {PAYMENT_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {PAYMENT_STATUS_LABELS[status]}
+              </option>
+            ))}
           </select>
         </div>
         <div>

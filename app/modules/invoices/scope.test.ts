@@ -64,22 +64,23 @@ describe("a payer asking for another account's rows", () => {
     expect(patInvoices.rows.length).toBeGreaterThan(0);
     const ids = patInvoices.rows.map((r) => r.id);
 
-    expect((await loadPayForm(intruder, ids)).invoices).toEqual([]);
+    const payerActor = (who: { userId: string }) => ({ kind: "payer" as const, userId: who.userId, ip: null });
+    expect((await loadPayForm(payerActor(intruder), { accountId: pat.accountId, invoiceIds: ids })).invoices).toEqual([]);
     expect((await loadEnrolOptions(intruder)).invoices).toEqual([]);
     expect(await listPayerDisputes(intruder)).toEqual([]);
-    expect((await listPayments({ kind: "payer", ...intruder }, paymentListQuery.parse({}))).rows).toEqual([]);
-    expect(await getPaymentForPayer(olivia, patPaymentId)).toBeNull();
+    expect(await listPayments(payerActor(intruder), { ...paymentListQuery.parse({}), accountId: pat.accountId })).toMatchObject({ rows: [] });
+    expect(await getPaymentForPayer(payerActor(olivia), patPaymentId)).toMatchObject({ kind: "not_found" });
     // …while the account's own contact does.
-    expect((await loadPayForm(pat, ids)).invoices.length).toBe(ids.length);
-    expect((await listPayments({ kind: "payer", ...pat }, paymentListQuery.parse({}))).rows.map((r) => r.id)).toContain(patPaymentId);
+    expect((await loadPayForm(payerActor(pat), { accountId: pat.accountId, invoiceIds: ids })).invoices.length).toBe(ids.length);
+    expect(await listPayments(payerActor(pat), { ...paymentListQuery.parse({}), accountId: pat.accountId })).toMatchObject({ rows: expect.arrayContaining([expect.objectContaining({ id: patPaymentId })]) });
   });
 
   it("sees a payment without Stripe's ids, the attempt key, refunds or the event timeline", async () => {
-    const view = await getPaymentForPayer(pat, patPaymentId);
+    const view = await getPaymentForPayer({ kind: "payer", userId: pat.userId, ip: null }, patPaymentId);
     expect(Object.keys(view!).sort()).toEqual(
       ["accountName", "accountNumber", "allocations", "amount", "amountChargedBack", "amountRefunded", "canceledAt", "chargebackState", "checkoutUrl", "createdAt", "currency", "failedAt", "failureMessage", "id", "method", "methodLabel", "payer", "processingAt", "status", "succeededAt"].sort(),
     );
     expect(JSON.stringify(view)).not.toMatch(/pi_scope|ch_scope|cs_scope|attempt-scope/);
-    expect(await getPaymentForStaff(patPaymentId)).toMatchObject({ stripePaymentIntentId: "pi_scope", timeline: [] });
+    expect(await getPaymentForStaff({ kind: "staff", userId: pat.userId, role: "ar_agent", ip: null }, patPaymentId)).toMatchObject({ stripePaymentIntentId: "pi_scope", timeline: [] });
   });
 });

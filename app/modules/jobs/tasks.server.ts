@@ -22,14 +22,14 @@ export const taskList: TaskList = {
     await sendSignInLink(unseal<SignInLinkJob>((payload as JobPayloads["send_sign_in_link"]).sealed));
   },
   process_stripe_events: async (_payload, helpers) => {
-    await drainStripeEvents({ signal: helpers.abortSignal });
+    await drainStripeEvents(systemActor("stripe"), { signal: helpers.abortSignal });
   },
   // Legacy: one job per event, as queued before the drain; the event's row is what counts now.
   process_stripe_event: async (_payload, helpers) => {
-    await drainStripeEvents({ signal: helpers.abortSignal });
+    await drainStripeEvents(systemActor("stripe"), { signal: helpers.abortSignal });
   },
   reconcile_payments: async () => {
-    await reconcilePayments();
+    await reconcilePayments(systemActor("job"));
   },
   fan_out_events: async () => {
     await fanOutEvents();

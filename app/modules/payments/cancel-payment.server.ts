@@ -1,43 +1,47 @@
 import { and, eq } from "drizzle-orm";
-import { payments } from "#db/schema/payments";
+import { payments, type PaymentStatus } from "#db/schema/payments";
 import { db } from "~/db.server";
+import type { PayerActor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
+import { systemActor } from "~/modules/auth/actor";
 import { inReadersAccounts, payerScope } from "~/modules/invoices/scope.server";
 import { stripe } from "~/modules/stripe/client.server";
-import { lockPayment, releasePayment } from "./reserve.server";
+import { conflict, isProblem, notFound, type Problem } from "~/utils/problem";
+import { paymentIs, whyNotCancelable } from "./payment-states";
+import { releasePayment } from "./reserve.server";
 import { syncPayment } from "./sync-payment.server";
 
 /**
  * The payer abandons a payment they started: its Checkout Session is expired at Stripe (so it
  * can no longer be paid) and the reserved balances are released. If the payer in fact paid in
- * the meantime, Stripe refuses the expiry and the sync records the payment instead.
+ * the meantime, Stripe refuses the expiry and the sync records the payment instead: a conflict
+ * saying where it is ("it was paid in the meantime"). Only the payer's own accounts' payments
+ * exist for them (another's is not_found).
  */
-export async function cancelPayment(input: { payer: { userId: string; ip: string | null }; paymentId: string }): Promise<"canceled" | "not_found" | "not_cancelable" | string> {
+export async function cancelPayment(actor: PayerActor, input: { paymentId: string }): Promise<{ status: "canceled" } | Problem> {
   const [payment] = await db
     .select()
     .from(payments)
-    .where(
-and(eq(payments.id, input.paymentId), inReadersAccounts(payerScope(input.payer.userId), payments.accountId)),
-    );
-  if (!payment) return "not_found";
-  if (payment.status !== "pending") return "not_cancelable";
+    .where(and(eq(payments.id, input.paymentId), inReadersAccounts(payerScope(actor.userId), payments.accountId)));
+  if (!payment) return notFound("Payment not found.");
+  if (!paymentIs("open", payment.status)) return notCancelable(payment.status);
   if (payment.stripeCheckoutSessionId) {
     try {
       await stripe().checkout.sessions.expire(payment.stripeCheckoutSessionId, {}, { idempotencyKey: `expire-${payment.id}` });
     } catch {
       // Already complete or expired: the sync below reads which.
     }
-    const status = await syncPayment(payment.id);
-    if (status === "canceled") {
-      await recordAudit(db, { actorUserId: input.payer.userId, actorType: "user", action: "payment.cancel_requested", subjectType: "payment", subjectId: payment.id, ip: input.payer.ip });
-    }
-    return status ?? "not_found";
+    // Stripe's expiry is what ends it: the sync records it (as the system), the payer's request is audited beside it.
+    const status = await syncPayment(systemActor("stripe"), payment.id);
+    if (isProblem(status)) return status;
+    if (status !== "canceled") return notCancelable(status);
+    await recordAudit(db, { actorUserId: actor.userId, actorType: "user", action: "payment.cancel_requested", subjectType: "payment", subjectId: payment.id, ip: actor.ip });
+    return { status: "canceled" };
   }
-  await db.transaction(async (tx) => {
-    const locked = await lockPayment(tx, payment.id);
-    if (locked?.status === "pending") {
-      await releasePayment(tx, locked, "canceled", { code: "canceled_by_payer", message: "You canceled this payment." }, { userId: input.payer.userId, type: "user" });
-    }
-  });
-  return "canceled";
+  // Never sent to Stripe: nothing to expire there.
+  const result = await db.transaction((tx) => releasePayment(tx, actor, payment.id, "canceled", { code: "canceled_by_payer", message: "You canceled this payment." }));
+  if (!result.moved && result.status !== "canceled") return notCancelable(result.status ?? payment.status);
+  return { status: "canceled" };
 }
+
+const notCancelable = (status: PaymentStatus) => conflict(`That payment cannot be canceled: ${whyNotCancelable(status)}.`, { code: status });

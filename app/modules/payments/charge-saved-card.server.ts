@@ -1,9 +1,11 @@
 import { eq } from "drizzle-orm";
 import Stripe from "stripe";
-import { payments, type Payment } from "#db/schema/payments";
+import { payments, type Payment, type PaymentStatus } from "#db/schema/payments";
+import { systemActor } from "~/modules/auth/actor";
+import type { Problem } from "~/utils/problem";
 import { db } from "~/db.server";
 import { stripe } from "~/modules/stripe/client.server";
-import { lockPayment, releasePayment } from "./reserve.server";
+import { releasePayment } from "./reserve.server";
 import { syncPayment } from "./sync-payment.server";
 
 /**
@@ -11,7 +13,7 @@ import { syncPayment } from "./sync-payment.server";
  * Checkout. A decline answers at once (402) and the payment fails with Stripe's reason; a card
  * that asks for authentication is not charged here — the payer is sent to Checkout instead.
  */
-export async function chargeSavedCard(payment: Payment, customer: string, paymentMethod: string): Promise<Payment["status"] | null> {
+export async function chargeSavedCard(payment: Payment, customer: string, paymentMethod: string): Promise<PaymentStatus | Problem> {
   let intentId: string | null = null;
   try {
     const intent = await stripe().paymentIntents.create(
@@ -31,13 +33,10 @@ export async function chargeSavedCard(payment: Payment, customer: string, paymen
     if (intent.status === "requires_action") {
       await stripe().paymentIntents.cancel(intent.id, {}, { idempotencyKey: `cancel-${payment.id}` });
       await db.update(payments).set({ stripePaymentIntentId: intent.id }).where(eq(payments.id, payment.id));
-      await db.transaction(async (tx) => {
-        const locked = await lockPayment(tx, payment.id);
-        if (locked?.status === "pending") {
-          await releasePayment(tx, locked, "failed", { code: "authentication_required", message: "Your bank asks you to confirm this card payment. Pay through the secure payment page instead." });
-        }
-      });
-      return "failed";
+      const released = await db.transaction((tx) =>
+        releasePayment(tx, systemActor("stripe"), payment.id, "failed", { code: "authentication_required", message: "Your bank asks you to confirm this card payment. Pay through the secure payment page instead." }),
+      );
+      return released.moved ? "failed" : (released.status ?? "failed");
     }
   } catch (error) {
     if (!(error instanceof Stripe.errors.StripeCardError)) throw error;
@@ -46,5 +45,5 @@ export async function chargeSavedCard(payment: Payment, customer: string, paymen
   }
   if (!intentId) return "pending";
   await db.update(payments).set({ stripePaymentIntentId: intentId }).where(eq(payments.id, payment.id));
-  return syncPayment(payment.id);
+  return syncPayment(systemActor("stripe"), payment.id);
 }

@@ -1,4 +1,5 @@
 import pLimit from "p-limit";
+import type { SystemActor } from "~/modules/auth/actor";
 import { sql } from "drizzle-orm";
 import { stripeEvents } from "#db/schema/payments";
 import { db } from "~/db.server";
@@ -37,7 +38,7 @@ let lookAgain = false;
  * doubling, at most 1 h) without holding up the others, and given up after MAX_EVENT_ATTEMPTS;
  * the reconciliation job still repairs its payment.
  */
-export async function drainStripeEvents(options: { signal?: AbortSignal } = {}): Promise<DrainResult> {
+export async function drainStripeEvents(actor: SystemActor, options: { signal?: AbortSignal } = {}): Promise<DrainResult> {
   // One drain per process: a second job arriving meanwhile asks the running one to look again
   // before it stops, instead of taking a worker slot and pool connections for the same rows.
   if (draining) {
@@ -47,7 +48,7 @@ export async function drainStripeEvents(options: { signal?: AbortSignal } = {}):
   draining = true;
   let run: { total: DrainResult; unfinished: boolean };
   try {
-    run = await drainUntilEmpty(options.signal);
+    run = await drainUntilEmpty(actor, options.signal);
   } finally {
     // On an error, graphile-worker retries this job in seconds (and the sweep runs each minute).
     draining = false;
@@ -57,13 +58,13 @@ export async function drainStripeEvents(options: { signal?: AbortSignal } = {}):
   return run.total;
 }
 
-async function drainUntilEmpty(signal: AbortSignal | undefined): Promise<{ total: DrainResult; unfinished: boolean }> {
+async function drainUntilEmpty(actor: SystemActor, signal: AbortSignal | undefined): Promise<{ total: DrainResult; unfinished: boolean }> {
   const started = Date.now();
   const total: DrainResult = { processed: 0, failed: 0 };
   for (;;) {
     // Reset before each claim: a wake-up from now on means an event the claim may not see.
     lookAgain = false;
-    const batch = await drainBatch();
+    const batch = await drainBatch(actor);
     total.processed += batch.processed;
     total.failed += batch.failed;
     if (batch.claimed === 0 && !lookAgain) return { total, unfinished: false };
@@ -78,7 +79,7 @@ async function drainUntilEmpty(signal: AbortSignal | undefined): Promise<{ total
  * other drains (other app servers) off these events, and a crash releases them at once for
  * the next run (the once-a-minute sweep at the latest).
  */
-async function drainBatch(): Promise<DrainResult & { claimed: number }> {
+async function drainBatch(actor: SystemActor): Promise<DrainResult & { claimed: number }> {
   return db.transaction(async (tx) => {
     const claimed = await tx
       .select({ id: stripeEvents.id, type: stripeEvents.type, objectId: stripeEvents.objectId, paymentId: stripeEvents.paymentId, refundId: stripeEvents.refundId })
@@ -89,7 +90,7 @@ async function drainBatch(): Promise<DrainResult & { claimed: number }> {
       .for("update", { skipLocked: true });
     if (claimed.length === 0) return { claimed: 0, processed: 0, failed: 0 };
 
-    const outcome = await processBatch(claimed);
+    const outcome = await processBatch(actor, claimed);
     if (outcome.done.length) {
       await tx
         .update(stripeEvents)
@@ -111,7 +112,7 @@ async function drainBatch(): Promise<DrainResult & { claimed: number }> {
   });
 }
 
-async function processBatch(events: RecordedStripeEvent[]): Promise<{ done: string[]; failed: Array<{ id: string; error: string }> }> {
+async function processBatch(actor: SystemActor, events: RecordedStripeEvent[]): Promise<{ done: string[]; failed: Array<{ id: string; error: string }> }> {
   const targets = await resolveTargets(events);
   const done: string[] = [];
   const failed: Array<{ id: string; error: string }> = [];
@@ -134,7 +135,7 @@ async function processBatch(events: RecordedStripeEvent[]): Promise<{ done: stri
     // Past the budget: left unstarted, so claimed again by the next batch.
     if (Date.now() >= deadline) return;
     try {
-      await syncTarget(group.target);
+      await syncTarget(actor, group.target);
       done.push(...group.eventIds);
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);

@@ -2,6 +2,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, payments, refundAllocations, refunds, type Refund } from "#db/schema/payments";
 import type { Tx } from "~/db.server";
+import { auditActor, type SystemActor } from "~/modules/auth/actor";
+import { refundIs } from "./payment-states";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { restorePaid } from "~/modules/invoices/paid-amount.server";
@@ -16,8 +18,8 @@ import { arAdmins, refundFailedEmail, staffPaymentFacts } from "~/modules/notifi
  * so it can be refunded again. Staff are told and `payment.refund_failed` goes out. The caller
  * holds the refund's row lock; a refund already failed is left alone.
  */
-export async function failRefund(tx: Tx, refund: Refund, failureReason: string | null): Promise<void> {
-  if (refund.status !== "pending" && refund.status !== "succeeded") return;
+export async function failRefund(tx: Tx, actor: SystemActor, refund: Refund, failureReason: string | null): Promise<void> {
+  if (!refundIs("canStillFail", refund.status)) return;
   const [payment] = await tx.select().from(payments).where(eq(payments.id, refund.paymentId)).for("update");
   const parts = await tx.select().from(refundAllocations).where(eq(refundAllocations.refundId, refund.id));
   let unapplied = 0;
@@ -47,7 +49,7 @@ export async function failRefund(tx: Tx, refund: Refund, failureReason: string |
     subjectId: payment!.id,
     data: { refundId: refund.id, amount: refund.amount, currency: payment!.currency, failureReason, wasSucceeded: refund.status === "succeeded", unapplied, invoices: parts.map((p) => ({ invoiceId: p.invoiceId, amount: p.amount })) },
   });
-  await recordAudit(tx, { actorUserId: null, actorType: "system", action: "refund.failed", subjectType: "payment", subjectId: payment!.id, data: { refundId: refund.id, failureReason } });
+  await recordAudit(tx, { ...auditActor(actor), action: "refund.failed", subjectType: "payment", subjectId: payment!.id, data: { refundId: refund.id, failureReason } });
   const facts = await staffPaymentFacts(tx, payment!);
   for (const r of await arAdmins(tx)) await queueEmail(tx, refundFailedEmail(r, { ...facts, refunded: refund.amount, failureReason }));
 }

@@ -6,18 +6,24 @@ import { chargebackAllocations, chargebacks, paymentAllocations, payments, refun
 import { db } from "~/db.server";
 import { payerFailureText } from "./payer-wording";
 import { inReadersAccounts, payerScope, type ReadScope } from "~/modules/invoices/scope.server";
+import { isStaffActor, type Actor, type PayerActor } from "~/modules/auth/actor";
+import { isProblem, notFound, type Problem } from "~/utils/problem";
+import { paymentIs } from "./payment-states";
 
-/** One payment with its invoices, refunds, chargebacks, Stripe ids and timeline, for AR staff; null → 404. */
-export const getPaymentForStaff = (paymentId: string) => readPayment({ kind: "staff" }, paymentId);
+/** One payment with its invoices, refunds, chargebacks, Stripe ids and timeline, for AR staff. */
+export async function getPaymentForStaff(actor: Actor, paymentId: string) {
+  if (!isStaffActor(actor)) return notFound("Payment not found.");
+  return (await readPayment({ kind: "staff" }, paymentId)) ?? notFound("Payment not found.");
+}
 
 /**
- * One payment of the payer's accounts as the payer sees it, or null (→ 404). The fields are named
+ * One payment of the payer's accounts as the payer sees it (another's is not_found). The fields are named
  * here, so a column added to payments (or Stripe's ids, refunds and the event timeline) does not
  * reach payers unless it is added to this list.
  */
-export async function getPaymentForPayer(payer: { userId: string }, paymentId: string) {
-  const p = await readPayment(payerScope(payer.userId), paymentId);
-  if (!p) return null;
+export async function getPaymentForPayer(actor: PayerActor, paymentId: string) {
+  const p = await readPayment(payerScope(actor.userId), paymentId);
+  if (!p) return notFound("Payment not found.");
   return {
     id: p.id,
     status: p.status,
@@ -44,7 +50,14 @@ export async function getPaymentForPayer(payer: { userId: string }, paymentId: s
   };
 }
 
-export type PayerPaymentView = NonNullable<Awaited<ReturnType<typeof getPaymentForPayer>>>;
+export type PayerPaymentView = Exclude<Awaited<ReturnType<typeof getPaymentForPayer>>, Problem>;
+
+/** The receipt of a paid payment of the payer's (any other: not_found). */
+export async function getReceipt(actor: PayerActor, paymentId: string): Promise<PayerPaymentView | Problem> {
+  const payment = await getPaymentForPayer(actor, paymentId);
+  if (isProblem(payment) || !paymentIs("paid", payment.status)) return notFound("No receipt for that payment.");
+  return payment;
+}
 
 async function readPayment(scope: ReadScope, paymentId: string) {
   const [row] = await db
@@ -103,7 +116,7 @@ async function readPayment(scope: ReadScope, paymentId: string) {
   };
 }
 
-export type PaymentDetail = NonNullable<Awaited<ReturnType<typeof getPaymentForStaff>>>;
+export type PaymentDetail = Exclude<Awaited<ReturnType<typeof getPaymentForStaff>>, Problem>;
 
 /** Payments of one invoice, newest first, for its page. The caller has already read the invoice in its scope. */
 export async function paymentsForInvoice(invoiceId: string) {

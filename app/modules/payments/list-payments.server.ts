@@ -7,6 +7,8 @@ import { db } from "~/db.server";
 import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
 import { isCalendarDate } from "~/utils/dates";
 import { containsPattern } from "~/utils/like-pattern";
+import type { Actor } from "~/modules/auth/actor";
+import { forbidden, notFound } from "~/utils/problem";
 
 export const PAYMENTS_PAGE_SIZE = 25;
 
@@ -22,19 +24,21 @@ export const paymentListQuery = z.object({
 });
 export type PaymentListQuery = z.infer<typeof paymentListQuery>;
 
-export type PaymentScope = { kind: "payer"; userId: string; accountId: string } | { kind: "staff" };
-
-
-/** Payments, newest first: a payer's for their active account, or any for staff with filters. */
-export async function listPayments(scope: PaymentScope, query: PaymentListQuery) {
+/**
+ * Payments, newest first: a payer's for one of their accounts (`accountId`, their active one;
+ * the customer filter is staff's), or any for staff with filters. An API key or the system sees none here.
+ */
+export async function listPayments(actor: Actor, query: PaymentListQuery & { accountId?: string }) {
+  if (actor.kind !== "payer" && actor.kind !== "staff") return forbidden("Payments are listed for payers and AR staff.");
+  if (actor.kind === "payer" && !query.accountId) return notFound("Account not found.");
   const conditions: Array<SQL | undefined> = [
-    scope.kind === "payer" ? inReadersAccount(payerScope(scope.userId), payments.accountId, scope.accountId) : undefined,
+    actor.kind === "payer" ? inReadersAccount(payerScope(actor.userId), payments.accountId, query.accountId!) : undefined,
     query.status ? eq(payments.status, query.status) : undefined,
     query.method ? eq(payments.method, query.method) : undefined,
     // Day bounds in UTC, computed by PostgreSQL: the day after 9999-12-31 is no JavaScript date.
     query.from ? gte(payments.createdAt, sql`(${query.from}::date)::timestamp at time zone 'UTC'`) : undefined,
     query.to ? lt(payments.createdAt, sql`(${query.to}::date + 1)::timestamp at time zone 'UTC'`) : undefined,
-    query.customer ? ilike(accounts.name, containsPattern(query.customer)) : undefined,
+    query.customer && actor.kind === "staff" ? ilike(accounts.name, containsPattern(query.customer)) : undefined,
   ];
   const where = and(...conditions);
   const [rows, [totals]] = await Promise.all([

@@ -5,12 +5,16 @@ import { db } from "~/db.server";
 import { payableAmount } from "~/modules/invoices/payable";
 import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
 import { hasNul } from "~/utils/nul";
+import type { PayerActor } from "~/modules/auth/actor";
+import { PAYMENT_GROUPS } from "./payment-states";
 
 /**
  * What the pay page shows: the chosen invoices of the payer's active account with what is
  * still payable on each, and any payment already under way for them.
  */
-export async function loadPayForm(payer: { userId: string; accountId: string }, chosenIds: string[]) {
+export async function loadPayForm(actor: PayerActor, input: { accountId: string; invoiceIds: string[] }) {
+  const payer = { userId: actor.userId, accountId: input.accountId };
+  const chosenIds = input.invoiceIds;
   // An id PostgreSQL cannot even compare (U+0000) is no invoice of theirs: dropped, like a stranger's id.
   const invoiceIds = chosenIds.filter((id) => !hasNul(id));
   if (invoiceIds.length === 0) return { invoices: [], paymentsUnderWay: [], savedCards: [] };
@@ -37,7 +41,7 @@ and(inArray(invoices.id, invoiceIds), inReadersAccount(payerScope(payer.userId),
     .selectDistinct({ id: payments.id, status: payments.status, amount: payments.amount, currency: payments.currency, checkoutUrl: payments.checkoutUrl, createdAt: payments.createdAt })
     .from(payments)
     .innerJoin(paymentAllocations, eq(paymentAllocations.paymentId, payments.id))
-    .where(and(inArray(paymentAllocations.invoiceId, rows.map((r) => r.id)), inArray(payments.status, ["pending", "processing"])));
+    .where(and(inArray(paymentAllocations.invoiceId, rows.map((r) => r.id)), inArray(payments.status, PAYMENT_GROUPS.reserving)));
   const savedCards = await db
     .select({ id: savedPaymentMethods.id, label: savedPaymentMethods.label })
     .from(savedPaymentMethods)

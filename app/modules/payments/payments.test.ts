@@ -1,15 +1,20 @@
 import { and, eq, sql } from "drizzle-orm";
 import { parseCrontab } from "graphile-worker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { accounts, users } from "#db/schema/accounts";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { devEmails } from "#db/schema/mail";
 import { payments, stripeEvents } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { control, startTestStripe } from "../../../test/stripe";
-import { drainJobs, seed } from "../../../test/helpers";
+import { drainJobs, testData } from "../../../test/helpers";
 import { submitHostedCheckout } from "../../../test/hosted-checkout";
+import { systemActor } from "~/modules/auth/actor";
+import { isProblem } from "~/utils/problem";
+
+/** The actors the use cases take, from the ids these tests keep. */
+const asPayer = (who: { userId: string; ip: string | null }) => ({ kind: "payer" as const, ...who });
+const asStaff = (who: { userId: string; ip: string | null }) => ({ kind: "staff" as const, role: "ar_agent" as const, ...who });
 
 // The emulator must be up before anything reads the configuration.
 const stripeUnderTest = await startTestStripe();
@@ -30,34 +35,33 @@ let accountId: string;
 let attempt = 0;
 const nextAttempt = () => `attempt-${Date.now()}-${++attempt}-abcdefgh`;
 
+let payerEmail: string;
+let data: Awaited<ReturnType<typeof testData>>;
+let account: Awaited<ReturnType<typeof data.account>>;
+let otherAccount: Awaited<ReturnType<typeof data.account>>;
+
 beforeAll(async () => {
-  await seed();
-  const [pat] = await db.select().from(users).where(eq(users.email, "pat@northwind.example"));
-  payer = { userId: pat!.id, ip: "203.0.113.9" };
-  const [account] = await db.select().from(accounts).where(eq(accounts.number, "C-1001"));
-  accountId = account!.id;
-  // A second contact of the same account, to pay at the same time as Pat.
-  const [second] = await db.insert(users).values({ email: "casey@northwind.example", name: "Casey Clerk" }).returning();
-  await db.execute(sql`insert into account_contacts (account_id, user_id) values (${accountId}, ${second!.id})`);
-  otherPayer = { userId: second!.id, ip: "203.0.113.10" };
+  // This file's own customer (and a second account of the same payer), payer, second contact and agent.
+  data = await testData();
+  account = await data.account();
+  otherAccount = await data.account();
+  accountId = account.id;
+  const { user } = await data.payer({ accounts: [account, otherAccount] });
+  payer = { userId: user.id, ip: "203.0.113.9" };
+  payerEmail = user.email;
+  // A second contact of the same account, to pay at the same time as the first.
+  const { user: second } = await data.payer({ accounts: [account] });
+  otherPayer = { userId: second.id, ip: "203.0.113.10" };
 });
 afterAll(() => stripeUnderTest.stop());
 beforeEach(async () => {
   await control(emulator, "webhooks/resume");
 });
 
-/** Open invoices of Pat's USD account with nothing reserved, each used by one test only. */
-const used = new Set<string>();
+/** New open invoices of the test's account, each used by one test only. */
+let invoicesMade = 0;
 async function freshOpenInvoices(n: number) {
-  const rows = await db
-    .select()
-    .from(invoices)
-    .where(and(eq(invoices.accountId, accountId), eq(invoices.status, "open"), eq(invoices.amountPending, 0), sql`${invoices.balance} > 500`))
-    .orderBy(invoices.number);
-  const chosen = rows.filter((r) => !used.has(r.id)).slice(0, n);
-  if (chosen.length < n) throw new Error("not enough open invoices in the seed");
-  chosen.forEach((r) => used.add(r.id));
-  return chosen;
+  return data.invoices(account, Array.from({ length: n }, () => ({ total: 100_00 + 1_00 * ++invoicesMade })));
 }
 
 async function invoice(id: string) {
@@ -83,8 +87,8 @@ async function settle(done: () => Promise<boolean>) {
 const statusIs = (id: string, status: string) => async () => (await payment(id)).status === status;
 
 async function start(amounts: Array<{ invoiceId: string; amount: number }>, who = payer, attemptId = nextAttempt()) {
-  const result = await startPayment({ payer: who, accountId, attemptId, amounts, savePaymentMethod: false });
-  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join("; "));
+  const result = await startPayment(asPayer(who), { accountId, attemptId, amounts, savePaymentMethod: false });
+  if (isProblem(result)) throw new Error(result.message);
   return result;
 }
 
@@ -111,12 +115,12 @@ describe("paying by card through Checkout", () => {
     expect(p.methodLabel).toBe("Visa •••• 4242");
     // Stripe's receipt goes to the payer who paid, not to the account's billing email.
     const intent = await stripe().paymentIntents.retrieve(p.stripePaymentIntentId!);
-    expect(intent.receipt_email).toBe("pat@northwind.example");
+    expect(intent.receipt_email).toBe(payerEmail);
     const types = (await db.select().from(events).where(eq(events.subjectId, started.paymentId))).map((e) => e.type);
     expect(types).toEqual(["payment.created", "payment.succeeded"]);
     const paidEvents = await db.select().from(events).where(and(eq(events.type, "invoice.paid"), sql`${events.subjectId} in (${a!.id}, ${b!.id})`));
     expect(paidEvents).toHaveLength(2);
-    const receipts = await db.select().from(devEmails).where(sql`${devEmails.subject} like 'Payment received%' and ${devEmails.to} = 'pat@northwind.example'`);
+    const receipts = await db.select().from(devEmails).where(sql`${devEmails.subject} like 'Payment received%' and ${devEmails.to} = ${payerEmail}`);
     expect(receipts.length).toBeGreaterThan(0);
   });
 
@@ -144,7 +148,7 @@ describe("paying by bank account (ACH)", () => {
     expect(await invoice(a!.id)).toMatchObject({ status: "open", balance: a!.balance, amountPending: a!.balance });
     // Reconciliation re-reads it from Stripe every 5 minutes; learning nothing, it writes nothing.
     const before = await payment(started.paymentId);
-    await reconcilePayments({ olderThanSeconds: 0 });
+    await reconcilePayments(systemActor("job"), { olderThanSeconds: 0 });
     expect(await payment(started.paymentId)).toEqual(before);
 
     await control(emulator, "settle", { payment_intent: (await payment(started.paymentId)).stripePaymentIntentId! });
@@ -173,10 +177,10 @@ describe("never taking the same cent twice", () => {
     const [a] = await freshOpenInvoices(1);
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        startPayment({ payer: i % 2 ? otherPayer : payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: a!.id, amount: a!.balance }], savePaymentMethod: false }),
+        startPayment(asPayer(i % 2 ? otherPayer : payer), { accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: a!.id, amount: a!.balance }], savePaymentMethod: false }),
       ),
     );
-    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !isProblem(r))).toHaveLength(1);
     expect((await invoice(a!.id)).amountPending).toBe(a!.balance);
   });
 
@@ -191,21 +195,21 @@ describe("never taking the same cent twice", () => {
 
   it("refuses more than the payable balance, computed on the server", async () => {
     const [a] = await freshOpenInvoices(1);
-    const result = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: a!.id, amount: a!.balance + 1 }], savePaymentMethod: false });
-    expect(result.ok).toBe(false);
+    const result = await startPayment(asPayer(payer), { accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: a!.id, amount: a!.balance + 1 }], savePaymentMethod: false });
+    expect(result).toMatchObject({ kind: "invalid" });
     expect((await invoice(a!.id)).amountPending).toBe(0);
   });
 
   it("refuses another account's invoice", async () => {
-    const [foreign] = await db.select().from(invoices).where(sql`${invoices.accountId} <> ${accountId} and status = 'open'`).limit(1);
-    const result = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: foreign!.id, amount: 100 }], savePaymentMethod: false });
-    expect(result.ok).toBe(false);
+    const foreign = await data.invoice(await data.account());
+    const result = await startPayment(asPayer(payer), { accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: foreign.id, amount: 100 }], savePaymentMethod: false });
+    expect(result).toMatchObject({ kind: "invalid" });
   });
 
   it("releases the reservation when the payer cancels, and Stripe's session can no longer be paid", async () => {
     const [a] = await freshOpenInvoices(1);
     const started = await start([{ invoiceId: a!.id, amount: a!.balance }]);
-    expect(await cancelPayment({ payer, paymentId: started.paymentId })).toBe("canceled");
+    expect(await cancelPayment(asPayer(payer), { paymentId: started.paymentId })).toEqual({ status: "canceled" });
     expect((await invoice(a!.id)).amountPending).toBe(0);
     const session = await stripe().checkout.sessions.retrieve((await payment(started.paymentId)).stripeCheckoutSessionId!);
     expect(session.status).toBe("expired");
@@ -232,18 +236,15 @@ describe("webhooks", () => {
   // the first account's invoices to the other tests.
   let shared: { accountId: string; invoiceId: string } | undefined;
   async function sharedInvoice() {
-    const [row] = await db.execute<{ account_id: string; id: string }>(sql`
-      select i.account_id, i.id from invoices i join account_contacts c on c.account_id = i.account_id
-      where c.user_id = ${payer.userId} and i.account_id <> ${accountId} and i.status = 'open' and i.amount_pending = 0 and i.balance > 1000
-      order by i.number limit 1`);
-    return { accountId: row!.account_id, invoiceId: row!.id };
+    const inv = await data.invoice(otherAccount, { total: 500_00 });
+    return { accountId: otherAccount.id, invoiceId: inv.id };
   }
   /** A card payment Stripe took while its webhooks were lost: the portal still says pending. */
   async function paidWithoutWebhooks() {
     await control(emulator, "webhooks/pause");
     shared ??= await sharedInvoice();
-    const started = await startPayment({ payer, accountId: shared.accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: shared.invoiceId, amount: 100 }], savePaymentMethod: false });
-    if (!started.ok) throw new Error(started.problems.map((p) => p.message).join("; "));
+    const started = await startPayment(asPayer(payer), { accountId: shared.accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: shared.invoiceId, amount: 100 }], savePaymentMethod: false });
+    if (isProblem(started)) throw new Error(started.message);
     await submitHostedCheckout(started.checkoutUrl, { card: "4242424242424242" });
     await control(emulator, "webhooks/drop");
     await control(emulator, "webhooks/resume");
@@ -326,12 +327,12 @@ describe("webhooks", () => {
     expect(failed.dueInSeconds).toBeLessThanOrEqual(60);
 
     // Not tried again before it is due, however often the drain runs.
-    await drainStripeEvents();
+    await drainStripeEvents(systemActor("stripe"));
     expect(await recorded(`evt_retry_${broken.id}`)).toMatchObject({ attempts: 1 });
 
     // Due and failing again: the wait doubles.
     await makeDue(`evt_retry_${broken.id}`);
-    await drainStripeEvents();
+    await drainStripeEvents(systemActor("stripe"));
     const again = (await recorded(`evt_retry_${broken.id}`))!;
     expect(again).toMatchObject({ attempts: 2, processedAt: null });
     expect(again.dueInSeconds).toBeGreaterThan(110);
@@ -340,18 +341,18 @@ describe("webhooks", () => {
     // Once Stripe knows the session again, the next attempt brings the payment in line.
     await db.update(payments).set({ stripeCheckoutSessionId: broken.sessionId }).where(eq(payments.id, broken.id));
     await makeDue(`evt_retry_${broken.id}`);
-    expect(await drainStripeEvents()).toMatchObject({ failed: 0 });
+    expect(await drainStripeEvents(systemActor("stripe"))).toMatchObject({ failed: 0 });
     expect(await recorded(`evt_retry_${broken.id}`)).toMatchObject({ attempts: 3, lastError: null });
     expect((await payment(broken.id)).status).toBe("succeeded");
 
     // The last attempt fails: the event is given up and never claimed again.
     await db.update(stripeEvents).set({ attempts: MAX_EVENT_ATTEMPTS - 1, nextAttemptAt: sql`now()` }).where(eq(stripeEvents.id, `evt_retry_${doomed.id}`));
-    await drainStripeEvents();
+    await drainStripeEvents(systemActor("stripe"));
     const givenUp = (await recorded(`evt_retry_${doomed.id}`))!;
     expect(givenUp).toMatchObject({ attempts: MAX_EVENT_ATTEMPTS, processedAt: null });
     expect(givenUp.failedAt).toBeInstanceOf(Date);
     await makeDue(`evt_retry_${doomed.id}`);
-    await drainStripeEvents();
+    await drainStripeEvents(systemActor("stripe"));
     expect(await recorded(`evt_retry_${doomed.id}`)).toMatchObject({ attempts: MAX_EVENT_ATTEMPTS });
   });
 
@@ -415,7 +416,7 @@ describe("webhooks", () => {
     await drainJobs();
     expect((await payment(started.paymentId)).status).toBe("pending");
 
-    const result = await reconcilePayments({ olderThanSeconds: 0 });
+    const result = await reconcilePayments(systemActor("job"), { olderThanSeconds: 0 });
     expect(result.changed).toBeGreaterThanOrEqual(1);
     expect((await payment(started.paymentId)).status).toBe("succeeded");
     expect((await invoice(a!.id)).status).toBe("paid");
@@ -431,17 +432,16 @@ describe("refunds", () => {
     ]);
     await submitHostedCheckout(started.checkoutUrl, { card: "4242424242424242" });
     await settle(statusIs(started.paymentId, "succeeded"));
-    const [agent] = await db.select().from(users).where(eq(users.email, "agent@acme.example"));
-    const staff = { userId: agent!.id, ip: null };
+    const staff = { userId: (await data.staff("ar_agent")).id, ip: null };
 
-    const refund = await refundPayment({ staff, paymentId: started.paymentId, parts: [{ invoiceId: b!.id, amount: 300 }], reason: "price adjustment" });
-    expect(refund).toMatchObject({ ok: true, status: "succeeded" });
+    const refund = await refundPayment(asStaff(staff), { paymentId: started.paymentId, parts: [{ invoiceId: b!.id, amount: 300 }], reason: "price adjustment" });
+    expect(refund).toMatchObject({ status: "succeeded" });
     expect(await invoice(b!.id)).toMatchObject({ status: "open", balance: 300 });
     expect(await invoice(a!.id)).toMatchObject({ status: "paid", balance: 0 });
     expect((await payment(started.paymentId)).amountRefunded).toBe(300);
 
-    const tooMuch = await refundPayment({ staff, paymentId: started.paymentId, parts: [{ invoiceId: b!.id, amount: b!.balance }], reason: null });
-    expect(tooMuch.ok).toBe(false);
+    const tooMuch = await refundPayment(asStaff(staff), { paymentId: started.paymentId, parts: [{ invoiceId: b!.id, amount: b!.balance }], reason: null });
+    expect(tooMuch).toMatchObject({ kind: "invalid" });
     const refundedEvents = await db.select().from(events).where(and(eq(events.subjectId, started.paymentId), eq(events.type, "payment.refunded")));
     expect(refundedEvents).toHaveLength(1);
   });
@@ -450,16 +450,15 @@ describe("refunds", () => {
 describe("saved cards", () => {
   it("saves the card when asked, and a later payment with it succeeds at once without Checkout", async () => {
     const [a, b] = await freshOpenInvoices(2);
-    const first = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: a!.id, amount: a!.balance }], savePaymentMethod: true });
-    if (!first.ok) throw new Error("start failed");
+    const first = await startPayment(asPayer(payer), { accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: a!.id, amount: a!.balance }], savePaymentMethod: true });
+    if (isProblem(first)) throw new Error(first.message);
     await submitHostedCheckout(first.checkoutUrl, { card: "4242424242424242" });
     await settle(statusIs(first.paymentId, "succeeded"));
     const [saved] = await db.execute<{ id: string; label: string }>(sql`select id, label from saved_payment_methods where account_id = ${accountId}`);
     expect(saved).toMatchObject({ label: "Visa •••• 4242" });
 
-    const second = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: b!.id, amount: b!.balance }], savePaymentMethod: false, savedMethodId: saved!.id });
-    expect(second.ok).toBe(true);
-    if (!second.ok) return;
+    const second = await startPayment(asPayer(payer), { accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: b!.id, amount: b!.balance }], savePaymentMethod: false, savedMethodId: saved!.id });
+    if (isProblem(second)) throw new Error(second.message);
     expect(second.checkoutUrl).toMatch(/\/payments\/pay_/);
     const p = await payment(second.paymentId);
     expect(p).toMatchObject({ status: "succeeded", stripeCheckoutSessionId: null });
@@ -468,8 +467,8 @@ describe("saved cards", () => {
 
   it("refuses a saved card of another account", async () => {
     const [a] = await freshOpenInvoices(1);
-    const result = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: a!.id, amount: a!.balance }], savePaymentMethod: false, savedMethodId: "spm_not_ours" });
-    expect(result).toMatchObject({ ok: false });
+    const result = await startPayment(asPayer(payer), { accountId, attemptId: nextAttempt(), amounts: [{ invoiceId: a!.id, amount: a!.balance }], savePaymentMethod: false, savedMethodId: "spm_not_ours" });
+    expect(result).toMatchObject({ kind: "invalid" });
     expect((await invoice(a!.id)).amountPending).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import { syncPlanSetup } from "~/modules/plans/setup-checkout.server";
 import { syncRefund } from "./refund-payment.server";
 import { syncChargeback } from "./sync-chargeback.server";
 import { syncPayment } from "./sync-payment.server";
+import type { SystemActor } from "~/modules/auth/actor";
 
 /** A recorded Stripe event as the drain claims it: only a pointer to what changed. */
 export interface RecordedStripeEvent {
@@ -74,9 +75,10 @@ export async function resolveTargets(events: RecordedStripeEvent[]): Promise<Map
 }
 
 /** Brings one payment, refund, chargeback or plan in line with Stripe's current state (safe to repeat). */
-export async function syncTarget(target: SyncTarget): Promise<void> {
-  if (target.kind === "payment") await syncPayment(target.id);
-  else if (target.kind === "refund") await syncRefund(target.id);
-  else if (target.kind === "chargeback") await syncChargeback(target.id);
+export async function syncTarget(actor: SystemActor, target: SyncTarget): Promise<void> {
+  // A Problem here (a row gone, a dispute not ours) is an answer, not a failure: the event is done.
+  if (target.kind === "payment") await syncPayment(actor, target.id);
+  else if (target.kind === "refund") await syncRefund(actor, target.id);
+  else if (target.kind === "chargeback") await syncChargeback(actor, target.id);
   else await syncPlanSetup(target.id);
 }

@@ -12,12 +12,16 @@ import { payableAmount } from "~/modules/invoices/payable";
 import { hasNul } from "~/utils/nul";
 import { checkAllocations, type AllocationProblem } from "./allocation-rules";
 import { chargeSavedCard } from "./charge-saved-card.server";
-import { lockPayment, releasePayment } from "./reserve.server";
+import { releasePayment } from "./reserve.server";
+import { paymentIs } from "./payment-states";
+import { payAmountField } from "./payment-form-fields";
+import { auditActor, systemActor, type PayerActor } from "~/modules/auth/actor";
+import { conflict, invalid, isProblem, type Problem } from "~/utils/problem";
 import { log } from "~/utils/log.server";
 import { capabilityToken } from "~/modules/auth/secrets.server";
 
 export interface StartPaymentInput {
-  payer: { userId: string; ip: string | null };
+  /** The payer's active account: only its invoices can be paid. */
   accountId: string;
   /** The pay form's one-time id (a double submit finds the payment it already made). */
   attemptId: string;
@@ -27,9 +31,8 @@ export interface StartPaymentInput {
   savedMethodId?: string | null;
 }
 
-export type StartPaymentResult =
-  | { ok: true; paymentId: string; checkoutUrl: string }
-  | { ok: false; problems: AllocationProblem[] };
+/** Where to send the payer next: Stripe Checkout, or the payment's own page (a saved card, a payment already made). */
+export type StartedPayment = { paymentId: string; checkoutUrl: string };
 
 const CHECKOUT_MINUTES = 30;
 
@@ -39,24 +42,24 @@ const CHECKOUT_MINUTES = 30;
  * exactly those amounts. Amounts come from the request but are checked against the database's
  * payable balances; nothing the client says about balances is trusted.
  */
-export async function startPayment(input: StartPaymentInput): Promise<StartPaymentResult> {
-  const existing = await findAttempt(input.payer.userId, input.attemptId);
+export async function startPayment(actor: PayerActor, input: StartPaymentInput): Promise<StartedPayment | Problem> {
+  const existing = await findAttempt(actor.userId, input.attemptId);
   if (existing) return resume(existing);
 
   let payment: Payment;
   try {
-    const reserved = await reserve(input);
-    if (reserved.ok === false) return reserved;
-    if (reserved.ok === "existing") return resume(reserved.payment);
+    const reserved = await reserve(actor, input);
+    if (isProblem(reserved)) return reserved;
+    if (reserved.kind === "existing") return resume(reserved.payment);
     payment = reserved.payment;
     if (reserved.savedMethod) {
       const customer = await ensureStripeCustomer(payment.accountId);
       await chargeSavedCard(payment, customer, reserved.savedMethod);
-      return { ok: true, paymentId: payment.id, checkoutUrl: `${env().APP_URL}/payments/${payment.id}` };
+      return { paymentId: payment.id, checkoutUrl: `${env().APP_URL}/payments/${payment.id}` };
     }
   } catch (e) {
     // The same form submitted twice at once: the second insert hits the attempt's unique key.
-    const again = await findAttempt(input.payer.userId, input.attemptId);
+    const again = await findAttempt(actor.userId, input.attemptId);
     if (again) return resume(again);
     throw e;
   }
@@ -72,26 +75,32 @@ async function findAttempt(userId: string, attemptId: string) {
   return payment;
 }
 
-async function resume(payment: Payment): Promise<StartPaymentResult> {
-  if (payment.checkoutUrl && payment.status === "pending") return { ok: true, paymentId: payment.id, checkoutUrl: payment.checkoutUrl };
-  if (payment.status === "pending" && !payment.stripeCheckoutSessionId) return openCheckout(payment);
-  return { ok: true, paymentId: payment.id, checkoutUrl: `${env().APP_URL}/payments/${payment.id}` };
+async function resume(payment: Payment): Promise<StartedPayment | Problem> {
+  if (payment.checkoutUrl && paymentIs("open", payment.status)) return { paymentId: payment.id, checkoutUrl: payment.checkoutUrl };
+  if (paymentIs("open", payment.status) && !payment.stripeCheckoutSessionId) return openCheckout(payment);
+  return { paymentId: payment.id, checkoutUrl: `${env().APP_URL}/payments/${payment.id}` };
 }
 
-async function reserve(
-  input: StartPaymentInput,
-): Promise<{ ok: true; payment: Payment; savedMethod: string | null } | { ok: false; problems: AllocationProblem[] } | { ok: "existing"; payment: Payment }> {
+/** The payer's allocation problems as one Problem: each invoice's at its amount field, the rest as the form's message. */
+function allocationProblem(problems: AllocationProblem[]): Problem {
+  const fields = Object.fromEntries(problems.flatMap((p) => (p.invoiceId ? [[payAmountField(p.invoiceId), p.message]] : [])));
+  const general = problems.filter((p) => !p.invoiceId).map((p) => p.message).join(" ");
+  return invalid(general || problems[0]!.message, { fields });
+}
+
+async function reserve(actor: PayerActor, input: StartPaymentInput): Promise<{ kind: "new"; payment: Payment; savedMethod: string | null } | { kind: "existing"; payment: Payment } | Problem> {
   const ids = [...new Set(input.amounts.map((a) => a.invoiceId))].sort();
-  if (ids.length !== input.amounts.length) return { ok: false, problems: [{ invoiceId: null, message: "Each invoice can appear only once." }] };
+  if (ids.length !== input.amounts.length) return allocationProblem([{ invoiceId: null, message: "Each invoice can appear only once." }]);
   return db.transaction(async (tx) => {
-    const rows = await lockPayerInvoices(tx, { ids, accountId: input.accountId, userId: input.payer.userId });
-    if (rows.length !== ids.length) return { ok: false as const, problems: [{ invoiceId: null, message: "One of these invoices could not be found. Reload the page and try again." }] };
+    // The payer's scope: only invoices of an account they are a contact of (another's is "not found").
+    const rows = await lockPayerInvoices(tx, { ids, accountId: input.accountId, userId: actor.userId });
+    if (rows.length !== ids.length) return allocationProblem([{ invoiceId: null, message: "One of these invoices could not be found. Reload the page and try again." }]);
     // A second submit of the same form waited for our locks: the first one's payment is there now.
     const [earlier] = await tx
       .select()
       .from(payments)
-      .where(and(eq(payments.createdByUserId, input.payer.userId), eq(payments.clientAttemptId, input.attemptId)));
-    if (earlier) return { ok: "existing" as const, payment: earlier };
+      .where(and(eq(payments.createdByUserId, actor.userId), eq(payments.clientAttemptId, input.attemptId)));
+    if (earlier) return { kind: "existing" as const, payment: earlier };
 
     const requested = input.amounts.map((a) => {
       const invoice = rows.find((r) => r.id === a.invoiceId)!;
@@ -99,7 +108,7 @@ async function reserve(
       return { invoiceId: invoice.id, number: invoice.number, currency: invoice.currency, payable, amount: a.amount };
     });
     const problems = checkAllocations(requested);
-    if (problems.length > 0) return { ok: false as const, problems };
+    if (problems.length > 0) return allocationProblem(problems);
     let savedMethod: string | null = null;
     if (input.savedMethodId) {
       // An id with U+0000 (a tampered form) is no saved card: the query could not even run.
@@ -109,7 +118,7 @@ async function reserve(
             .select()
             .from(savedPaymentMethods)
             .where(and(eq(savedPaymentMethods.id, input.savedMethodId), eq(savedPaymentMethods.accountId, input.accountId), isNull(savedPaymentMethods.removedAt), eq(savedPaymentMethods.type, "card")));
-      if (!saved) return { ok: false as const, problems: [{ invoiceId: null, message: "That saved card is no longer available. Choose another way to pay." }] };
+      if (!saved) return allocationProblem([{ invoiceId: null, message: "That saved card is no longer available. Choose another way to pay." }]);
       savedMethod = saved.stripePaymentMethodId;
     }
 
@@ -118,7 +127,7 @@ async function reserve(
       .insert(payments)
       .values({
         accountId: input.accountId,
-        createdByUserId: input.payer.userId,
+        createdByUserId: actor.userId,
         clientAttemptId: input.attemptId,
         amount: total,
         currency: requested[0]!.currency,
@@ -136,8 +145,8 @@ async function reserve(
       subjectId: payment!.id,
       data: { amount: total, currency: payment!.currency, invoices: requested.map((r) => ({ invoiceId: r.invoiceId, number: r.number, amount: r.amount })) },
     });
-    await recordAudit(tx, { actorUserId: input.payer.userId, actorType: "user", action: "payment.started", subjectType: "payment", subjectId: payment!.id, ip: input.payer.ip, data: { amount: total } });
-    return { ok: true as const, payment: payment!, savedMethod };
+    await recordAudit(tx, { ...auditActor(actor), action: "payment.started", subjectType: "payment", subjectId: payment!.id, data: { amount: total } });
+    return { kind: "new" as const, payment: payment!, savedMethod };
   });
 }
 
@@ -154,7 +163,12 @@ export async function ensureStripeCustomer(accountId: string): Promise<string> {
   return customer.id;
 }
 
-export async function openCheckout(payment: Payment): Promise<StartPaymentResult> {
+/**
+ * Opens the Stripe Checkout Session of a reserved payment (also for a plan's early payment). If
+ * Stripe cannot be reached the payment is canceled at once (its balances released) and the payer
+ * is told nothing was charged.
+ */
+export async function openCheckout(payment: Payment): Promise<StartedPayment | Problem> {
   const appUrl = env().APP_URL;
   try {
     const customer = await ensureStripeCustomer(payment.accountId);
@@ -197,13 +211,10 @@ export async function openCheckout(payment: Payment): Promise<StartPaymentResult
       .update(payments)
       .set({ stripeCheckoutSessionId: session.id, checkoutUrl: session.url, updatedAt: new Date() })
       .where(eq(payments.id, payment.id));
-    return { ok: true, paymentId: payment.id, checkoutUrl: session.url! };
+    return { paymentId: payment.id, checkoutUrl: session.url! };
   } catch (error) {
     log("error", "checkout session failed", { paymentId: payment.id, error: String(error) });
-    await db.transaction(async (tx) => {
-      const locked = await lockPayment(tx, payment.id);
-      if (locked?.status === "pending") await releasePayment(tx, locked, "canceled", { code: "provider_unavailable", message: "The payment provider could not be reached." });
-    });
-    return { ok: false, problems: [{ invoiceId: null, message: "We could not reach our payment provider, so nothing was charged. Please try again in a moment." }] };
+    await db.transaction((tx) => releasePayment(tx, systemActor("stripe"), payment.id, "canceled", { code: "provider_unavailable", message: "The payment provider could not be reached." }));
+    return conflict("We could not reach our payment provider, so nothing was charged. Please try again in a moment.");
   }
 }

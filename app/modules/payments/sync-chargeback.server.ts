@@ -11,6 +11,9 @@ import { CLOSED_DISPUTE_STATUSES, chargebackStateOf, stripeDisputeUrl } from "./
 import { reinstateChargeback } from "./reinstate-chargeback.server";
 import { lockPayment } from "./reserve.server";
 import { syncPayment } from "./sync-payment.server";
+import { auditActor, type SystemActor } from "~/modules/auth/actor";
+import { conflict, notFound, type Problem } from "~/utils/problem";
+import { paymentIs } from "./payment-states";
 import { withdrawChargeback } from "./withdraw-chargeback.server";
 import { log } from "~/utils/log.server";
 
@@ -56,18 +59,18 @@ async function findPayment(dispute: Stripe.Dispute): Promise<Payment | undefined
  * invoices, so duplicates and any order of charge.dispute.* events end in the same state.
  * Returns null when the dispute is not about one of our payments.
  */
-export async function syncChargeback(stripeDisputeId: string): Promise<Chargeback | null> {
+export async function syncChargeback(actor: SystemActor, stripeDisputeId: string): Promise<Chargeback | Problem> {
   const dispute = await stripe().disputes.retrieve(stripeDisputeId, { expand: ["payment_intent"] });
   let payment = await findPayment(dispute);
-  if (!payment) return null;
-  if (payment.status !== "succeeded") {
+  if (!payment) return notFound("The dispute is not about one of our payments.");
+  if (!paymentIs("paid", payment.status)) {
     // The dispute can overtake the payment's own events: settle the payment first.
-    await syncPayment(payment.id);
+    await syncPayment(actor, payment.id);
     [payment] = await db.select().from(payments).where(eq(payments.id, payment.id));
-    if (payment?.status !== "succeeded") {
-      if (payment?.status === "failed" || payment?.status === "canceled") {
+    if (!payment || !paymentIs("paid", payment.status)) {
+      if (payment && paymentIs("withoutMoney", payment.status)) {
         log("error", "dispute on a payment that did not succeed; ignored", { paymentId: payment.id, stripeDisputeId });
-        return null;
+        return conflict("The disputed payment did not succeed; the dispute is ignored.");
       }
       throw new ChargebackTooEarlyError(`payment ${payment?.id ?? "?"} has not succeeded yet; dispute ${stripeDisputeId} waits`);
     }
@@ -122,7 +125,7 @@ export async function syncChargeback(stripeDisputeId: string): Promise<Chargebac
         subjectId: paymentId,
         data: { ...summary, method: ach ? "us_bank_account" : "card", evidenceDueBy: fresh!.evidenceDueBy?.toISOString() ?? null, amountWithdrawn: fresh!.amountWithdrawn },
       });
-      await recordAudit(tx, { actorUserId: null, actorType: "system", action: "payment.disputed", subjectType: "payment", subjectId: paymentId, data: summary });
+      await recordAudit(tx, { ...auditActor(actor), action: "payment.disputed", subjectType: "payment", subjectId: paymentId, data: summary });
       for (const r of await arAdmins(tx)) {
         await queueEmail(tx, chargebackOpenedEmail(r, { ...facts, disputeAmount: dispute.amount, reason: dispute.reason, ach, evidenceDueBy: fresh!.evidenceDueBy, dashboardUrl, reopened }));
       }
@@ -136,7 +139,7 @@ export async function syncChargeback(stripeDisputeId: string): Promise<Chargebac
         subjectId: paymentId,
         data: { ...summary, outcome: chargebackStateOf(dispute.status), amountWithdrawn: fresh!.amountWithdrawn, amountUnapplied: totalUnapplied },
       });
-      await recordAudit(tx, { actorUserId: null, actorType: "system", action: "payment.dispute_closed", subjectType: "payment", subjectId: paymentId, data: { ...summary, unapplied } });
+      await recordAudit(tx, { ...auditActor(actor), action: "payment.dispute_closed", subjectType: "payment", subjectId: paymentId, data: { ...summary, unapplied } });
       for (const r of await arAdmins(tx)) {
         await queueEmail(tx, chargebackClosedEmail(r, { ...facts, disputeAmount: dispute.amount, outcome: dispute.status, unapplied: totalUnapplied, dashboardUrl }));
       }

@@ -1,35 +1,36 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { users } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
-import { payments, savedPaymentMethods, type Payment } from "#db/schema/payments";
+import { payments, savedPaymentMethods, type Payment, type PaymentStatus } from "#db/schema/payments";
 import { db, type Tx } from "~/db.server";
 import { env } from "~/env.server";
-import { recordAudit } from "~/modules/audit/record-audit.server";
+import type { SystemActor } from "~/modules/auth/actor";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { paymentFailedEmail, paymentProcessingEmail, paymentReceiptEmail, type PaymentEmailFacts } from "~/modules/notifications/payment-emails";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
-import { settlePlanPayment } from "~/modules/plans/settle-plan-payment.server";
+import { notFound, type Problem } from "~/utils/problem";
 import { payerFailureText } from "./payer-wording";
 import { observePayment, type ObservedPayment } from "./observe-stripe.server";
+import { paymentIs } from "./payment-states";
 import { allocationsOf, lockPayment, releasePayment } from "./reserve.server";
-
-const FINAL = new Set(["succeeded", "failed", "canceled"]);
+import { transitionPayment, type PaymentTransitionResult } from "./transition-payment.server";
 
 /**
  * Brings one payment in line with Stripe's current state. Safe to call any number of times,
- * in any order, from webhooks, the return page or the reconciliation job: it re-reads Stripe,
- * locks the payment and only ever moves it forward (pending → processing → succeeded | failed,
- * pending → canceled).
+ * in any order, from webhooks, the return page or the reconciliation job: it re-reads Stripe and
+ * asks the state machine (payment-states.ts) to move it; a move another caller already made is
+ * a no-op here, so its balances, emails and events happen once.
  */
-export async function syncPayment(paymentId: string): Promise<Payment["status"] | null> {
+export async function syncPayment(actor: SystemActor, paymentId: string): Promise<PaymentStatus | Problem> {
   const [current] = await db.select().from(payments).where(eq(payments.id, paymentId));
-  if (!current) return null;
-  if (FINAL.has(current.status)) return current.status;
+  if (!current) return notFound("Payment not found.");
+  if (paymentIs("final", current.status)) return current.status;
   const observed = await observePayment(current);
   if (!observed) return current.status;
   return db.transaction(async (tx) => {
     const payment = await lockPayment(tx, paymentId);
-    if (!payment || FINAL.has(payment.status)) return payment?.status ?? null;
+    if (!payment) return notFound("Payment not found.");
+    if (paymentIs("final", payment.status)) return payment.status;
     const ids = {
       stripePaymentIntentId: observed.paymentIntentId ?? payment.stripePaymentIntentId,
       stripeChargeId: observed.chargeId ?? payment.stripeChargeId,
@@ -39,29 +40,42 @@ export async function syncPayment(paymentId: string): Promise<Payment["status"] 
     // A re-read that learns nothing writes nothing (reconciliation re-reads processing payments every 5 minutes).
     const learned = (Object.keys(ids) as (keyof typeof ids)[]).some((key) => ids[key] !== payment[key]);
     if (learned) await tx.update(payments).set({ ...ids, updatedAt: new Date() }).where(eq(payments.id, paymentId));
-    const fresh = { ...payment, method: observed.method ?? payment.method, methodLabel: observed.methodLabel ?? payment.methodLabel };
-    switch (observed.state) {
-      case "open":
-        await noteDecline(tx, fresh, observed);
-        return fresh.status;
-      case "processing":
-        if (fresh.status === "pending") await markProcessing(tx, fresh);
-        return "processing";
-      case "succeeded":
-        await markSucceeded(tx, fresh, observed);
-        return "succeeded";
-      case "failed": {
-        const failure = observed.failure ?? { code: null, message: "The payment was not completed." };
-        await releasePayment(tx, fresh, "failed", failure);
-        // A plan's installment has its own failure email (with the retry date).
-        if (!fresh.planId) await queueEmail(tx, paymentFailedEmail({ ...(await emailFacts(tx, fresh)), reason: payerFailureText({ code: failure.code, message: failure.message, method: observed.method ?? fresh.method }) ?? failure.message }));
-        return "failed";
-      }
-      case "expired":
-        await releasePayment(tx, fresh, "canceled", { code: "checkout_expired", message: "The checkout was not completed in time." });
-        return "canceled";
-    }
+    const fresh = { ...payment, ...ids };
+    const outcome = await moveWith(tx, actor, fresh, observed);
+    return outcome.moved ? outcome.payment.status : (outcome.status ?? fresh.status);
   });
+}
+
+/** What Stripe's state asks of the state machine. Nothing observed yet (or a declined try inside Checkout): no move. */
+async function moveWith(tx: Tx, actor: SystemActor, payment: Payment, observed: ObservedPayment): Promise<PaymentTransitionResult> {
+  switch (observed.state) {
+    case "open":
+      await noteDecline(tx, payment, observed);
+      return { moved: false, status: payment.status };
+    case "processing":
+      return transitionPayment(tx, actor, {
+        paymentId: payment.id,
+        to: "processing",
+        effects: async (moved) => {
+          await queueEmail(tx, paymentProcessingEmail(await emailFacts(tx, moved)));
+          return { amount: moved.amount, currency: moved.currency, method: moved.method };
+        },
+      });
+    case "succeeded":
+      return transitionPayment(tx, actor, { paymentId: payment.id, to: "succeeded", audit: { amount: payment.amount }, effects: (moved) => applySucceeded(tx, moved, observed) });
+    case "failed": {
+      const failure = observed.failure ?? { code: null, message: "The payment was not completed." };
+      const result = await releasePayment(tx, actor, payment.id, "failed", failure);
+      // A plan's installment has its own failure email (with the retry date).
+      if (result.moved && !payment.planId) {
+        const reason = payerFailureText({ code: failure.code, message: failure.message, method: payment.method }) ?? failure.message;
+        await queueEmail(tx, paymentFailedEmail({ ...(await emailFacts(tx, result.payment)), reason }));
+      }
+      return result;
+    }
+    case "expired":
+      return releasePayment(tx, actor, payment.id, "canceled", { code: "checkout_expired", message: "The checkout was not completed in time." });
+  }
 }
 
 /** A declined attempt inside Checkout: the payment stays open for another try, but we keep the reason. */
@@ -77,21 +91,8 @@ async function noteDecline(tx: Tx, payment: Payment, observed: ObservedPayment) 
   });
 }
 
-async function markProcessing(tx: Tx, payment: Payment) {
-  await tx.update(payments).set({ status: "processing", processingAt: new Date(), failureCode: null, failureMessage: null }).where(eq(payments.id, payment.id));
-  await recordEvent(tx, {
-    type: "payment.processing",
-    accountId: payment.accountId,
-    subjectType: "payment",
-    subjectId: payment.id,
-    data: { amount: payment.amount, currency: payment.currency, method: payment.method },
-  });
-  await recordAudit(tx, { actorUserId: null, actorType: "system", action: "payment.processing", subjectType: "payment", subjectId: payment.id });
-  await queueEmail(tx, paymentProcessingEmail(await emailFacts(tx, payment)));
-  await settlePlanPayment(tx, payment, "processing");
-}
-
-async function markSucceeded(tx: Tx, payment: Payment, observed: ObservedPayment) {
+/** The money arrived: the reservations become paid amounts, a saved card is kept, the payer gets a receipt. */
+async function applySucceeded(tx: Tx, payment: Payment, observed: ObservedPayment): Promise<Record<string, unknown>> {
   const allocations = await allocationsOf(tx, payment.id);
   const ids = allocations.map((a) => a.invoiceId).sort();
   await tx.select({ id: invoices.id }).from(invoices).where(inArray(invoices.id, ids)).orderBy(invoices.id).for("update");
@@ -112,26 +113,14 @@ async function markSucceeded(tx: Tx, payment: Payment, observed: ObservedPayment
       await recordEvent(tx, { type: "invoice.paid", accountId: payment.accountId, subjectType: "invoice", subjectId: updated.id, data: { number: updated.number, paymentId: payment.id } });
     }
   }
-  await tx
-    .update(payments)
-    .set({ status: "succeeded", succeededAt: new Date(), failureCode: null, failureMessage: null })
-    .where(eq(payments.id, payment.id));
   if (payment.savePaymentMethod && observed.savedPaymentMethodId && payment.method && payment.methodLabel) {
     await tx
       .insert(savedPaymentMethods)
       .values({ accountId: payment.accountId, stripePaymentMethodId: observed.savedPaymentMethodId, type: payment.method, label: payment.methodLabel })
       .onConflictDoNothing();
   }
-  await recordEvent(tx, {
-    type: "payment.succeeded",
-    accountId: payment.accountId,
-    subjectType: "payment",
-    subjectId: payment.id,
-    data: { amount: payment.amount, currency: payment.currency, method: payment.method, invoices: allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })), paidInvoices },
-  });
-  await recordAudit(tx, { actorUserId: null, actorType: "system", action: "payment.succeeded", subjectType: "payment", subjectId: payment.id, data: { amount: payment.amount } });
   await queueEmail(tx, paymentReceiptEmail(await emailFacts(tx, payment)));
-  await settlePlanPayment(tx, payment, "succeeded");
+  return { amount: payment.amount, currency: payment.currency, method: payment.method, invoices: allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })), paidInvoices };
 }
 
 /** The facts every payment email carries, read in the same transaction. */

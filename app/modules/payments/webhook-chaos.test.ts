@@ -6,7 +6,6 @@
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accounts, users } from "#db/schema/accounts";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { devEmails } from "#db/schema/mail";
@@ -14,9 +13,14 @@ import { paymentAllocations, payments, stripeEvents } from "#db/schema/payments"
 import { installments, paymentPlans } from "#db/schema/plans";
 import { db } from "~/db.server";
 import { setClock } from "~/utils/clock";
-import { drainJobs, seed, TEST_TODAY } from "../../../test/helpers";
+import { drainJobs, testData, TEST_TODAY } from "../../../test/helpers";
 import { submitHostedCheckout } from "../../../test/hosted-checkout";
 import { control, startTestStripe, webhooksQuiet } from "../../../test/stripe";
+import { isProblem } from "~/utils/problem";
+
+/** The actors the use cases take, from the ids these tests keep. */
+const asPayer = (who: { userId: string; ip: string | null }) => ({ kind: "payer" as const, ...who });
+const asStaff = (who: { userId: string; ip: string | null }) => ({ kind: "staff" as const, role: "ar_agent" as const, ...who });
 
 // STRIPE_EMULATOR_WEBHOOK_SEED replays another run; the seed in force is in the failure message.
 const seedValue = Number(process.env.STRIPE_EMULATOR_WEBHOOK_SEED ?? 20_261_206);
@@ -35,32 +39,27 @@ let accountId: string;
 let attempt = 0;
 const nextAttempt = () => `chaos-attempt-${Date.now()}-${++attempt}-abcdefgh`;
 
+let data: Awaited<ReturnType<typeof testData>>;
+let account: Awaited<ReturnType<typeof data.account>>;
+
 beforeAll(async () => {
-  await seed();
   setClock(() => new Date(`${TEST_TODAY}T15:00:00Z`));
-  const [pat] = await db.select().from(users).where(eq(users.email, "pat@northwind.example"));
-  payer = { userId: pat!.id, ip: "203.0.113.9" };
-  const [agent] = await db.select().from(users).where(eq(users.email, "agent@acme.example"));
-  staff = { userId: agent!.id, ip: null };
-  const [account] = await db.select().from(accounts).where(eq(accounts.number, "C-1001"));
-  accountId = account!.id;
+  // This file's own customer, payer and agent (invoices are dated from the clock set above).
+  data = await testData();
+  account = await data.account();
+  accountId = account.id;
+  const { user } = await data.payer({ accounts: [account] });
+  payer = { userId: user.id, ip: "203.0.113.9" };
+  staff = { userId: (await data.staff("ar_agent")).id, ip: null };
 });
 afterAll(async () => {
   setClock(undefined);
   await stripeUnderTest.stop();
 });
 
-const used = new Set<string>();
+let invoicesMade = 0;
 async function freshOpenInvoices(n: number) {
-  const rows = await db
-    .select()
-    .from(invoices)
-    .where(and(eq(invoices.accountId, accountId), eq(invoices.status, "open"), eq(invoices.amountPending, 0), eq(invoices.amountDisputed, 0), sql`${invoices.paymentPlanId} is null`, sql`${invoices.balance} > 20000`))
-    .orderBy(invoices.number);
-  const chosen = rows.filter((r) => !used.has(r.id)).slice(0, n);
-  if (chosen.length < n) throw new Error("not enough open invoices in the seed");
-  chosen.forEach((r) => used.add(r.id));
-  return chosen;
+  return data.invoices(account, Array.from({ length: n }, () => ({ total: 300_00 + 1_00 * ++invoicesMade })));
 }
 const invoice = async (id: string) => (await db.select().from(invoices).where(eq(invoices.id, id)))[0]!;
 const payment = async (id: string) => (await db.select().from(payments).where(eq(payments.id, id)))[0]!;
@@ -78,8 +77,8 @@ async function settle(done: () => Promise<boolean>) {
 const statusIs = (id: string, status: string) => async () => (await payment(id)).status === status;
 
 async function start(amounts: Array<{ invoiceId: string; amount: number }>) {
-  const result = await startPayment({ payer, accountId, attemptId: nextAttempt(), amounts, savePaymentMethod: false });
-  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join("; "));
+  const result = await startPayment(asPayer(payer), { accountId, attemptId: nextAttempt(), amounts, savePaymentMethod: false });
+  if (isProblem(result)) throw new Error(result.message);
   return result;
 }
 
@@ -155,8 +154,8 @@ describe(`payment flows under chaos webhook delivery (seed ${seedValue})`, () =>
     await submitHostedCheckout(started.checkoutUrl, { card: "4242424242424242" });
     await settle(statusIs(started.paymentId, "succeeded"));
 
-    const refund = await refundPayment({ staff, paymentId: started.paymentId, parts: [{ invoiceId: b!.id, amount: 300 }], reason: "price adjustment" });
-    expect(refund).toMatchObject({ ok: true });
+    const refund = await refundPayment(asStaff(staff), { paymentId: started.paymentId, parts: [{ invoiceId: b!.id, amount: 300 }], reason: "price adjustment" });
+    expect(isProblem(refund)).toBe(false);
     // The charge.refunded / refund.* events arrive late and twice: nothing may move again.
     await settle(async () => (await payment(started.paymentId)).amountRefunded === 300);
     expect(await invoice(b!.id)).toMatchObject({ status: "open", balance: 300 });

@@ -7,6 +7,7 @@ import { db } from "~/db.server";
 import { auditActor, type Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { syncPayment } from "~/modules/payments/sync-payment.server";
+import { systemActor } from "~/modules/auth/actor";
 import { stripe } from "~/modules/stripe/client.server";
 import { conflict, forbidden, isProblem, notFound, type Problem } from "~/utils/problem";
 import { createInstallmentPayment } from "./allocate.server";
@@ -88,5 +89,6 @@ async function confirmOffSession(plan: PaymentPlan, payment: Payment, customer: 
   }
   if (!intentId) return null;
   await db.update(payments).set({ stripePaymentIntentId: intentId, updatedAt: new Date() }).where(eq(payments.id, payment.id));
-  return syncPayment(payment.id);
+  const status = await syncPayment(systemActor("job"), payment.id);
+  return isProblem(status) ? null : status;
 }

@@ -80,5 +80,5 @@ export async function payInstallments(
   if (isProblem(prepared)) return prepared;
   if (prepared.resume !== null) return { checkoutUrl: prepared.resume };
   const opened = await openCheckout(prepared.payment);
-  return opened.ok ? { checkoutUrl: opened.checkoutUrl } : conflict(opened.problems.map((p) => p.message).join(" "));
+  return isProblem(opened) ? conflict(opened.message) : { checkoutUrl: opened.checkoutUrl };
 }
