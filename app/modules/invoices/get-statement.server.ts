@@ -4,6 +4,8 @@ import { db } from "~/db.server";
 import { today } from "~/utils/clock";
 import { isCalendarDate } from "~/utils/dates";
 import { payments } from "#db/schema/payments";
+import type { Actor } from "~/modules/auth/actor";
+import { invalid, isProblem, notFound, type Problem } from "~/utils/problem";
 import { accountInvoicesScope, accountScope, inReadersAccount, type ReadScope } from "./scope.server";
 import { emptyAging } from "./status";
 import type { AgingBuckets, Statement, StatementCurrencySection, StatementLine, StatementLineKind, StatementPeriod } from "./types";
@@ -124,20 +126,21 @@ type LineRow = { currency: string; on_date: string; kind: StatementLineKind; inv
  * Statement of account for a period, per currency: opening balance, every line dated in the
  * period with a running balance, closing balance, and aging of the open balances at the end.
  * `page` limits the lines to one page (the portal); null returns all of them (PDF, CSV).
- * Set-based: a handful of queries whatever the number of invoices. Null → 404.
+ * Set-based: a handful of queries whatever the number of invoices. An account the reader may
+ * not see is not_found.
  */
 export async function getStatement(
-  scope: ReadScope,
+  scope: Actor,
   accountId: string,
   period: StatementPeriod = defaultPeriod(),
   page: number | null = null,
-): Promise<Statement | null> {
+): Promise<Statement | Problem> {
   const [account] = await db
     .select({ id: accounts.id, name: accounts.name, number: accounts.number, billingEmail: accounts.billingEmail })
     .from(accounts)
     .where(and(eq(accounts.id, accountId), accountScope(scope)))
     .limit(1);
-  if (!account) return null;
+  if (!account) return notFound("Account not found.");
   const { from, to } = period;
   const entries = ledger(scope, accountId);
 
@@ -228,4 +231,17 @@ export async function getStatement(
     lines,
     page: page === null ? null : { number: page, size: STATEMENT_PAGE_SIZE, count: Math.max(1, Math.ceil(lineCount / STATEMENT_PAGE_SIZE)) },
   };
+}
+
+/**
+ * The whole statement for a download (PDF or CSV) of `?from=&to=`: every line, and the file's
+ * name without its extension. A bad period is invalid (the download routes answer 400 with the message).
+ */
+export async function statementDownload(actor: Actor, input: { accountId: string; searchParams: URLSearchParams }): Promise<{ statement: Statement; filename: string } | Problem> {
+  const query = readStatementQuery(input.searchParams);
+  if (!query.ok) return invalid(query.message);
+  const statement = await getStatement(actor, input.accountId, query.period);
+  if (isProblem(statement)) return statement;
+  const { from, to } = statement.period;
+  return { statement, filename: `statement-${statement.account.number}-${from}-${to}`.replace(/[^\w.-]+/g, "_") };
 }
