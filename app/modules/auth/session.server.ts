@@ -5,7 +5,8 @@ import { sessions } from "#db/schema/auth";
 import { db, type Executor } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { env } from "~/env.server";
-import type { PayerActor, StaffActor } from "./actor";
+import { notFound, type Problem } from "~/utils/problem";
+import type { Actor, PayerActor, StaffActor } from "./actor";
 import { isStaff, sessionTimeouts } from "./policy";
 import { randomToken, sha256 } from "./secrets.server";
 
@@ -163,14 +164,15 @@ export async function requireStaffActor(request: Request, context: AppLoadContex
   return { staff, actor: staffActor(staff, context) };
 }
 
-/** Switches the payer's active account; refuses accounts they are not a contact of. */
-export async function switchActiveAccount(signedIn: SignedIn, accountId: string): Promise<boolean> {
-  if (!signedIn.accounts.some((a) => a.id === accountId)) return false;
+/** Switches the payer's active account; an account they are not a contact of is not_found. */
+export async function switchActiveAccount(actor: Actor, input: { session: SignedIn; accountId: string }): Promise<{ accountId: string } | Problem> {
+  const { session: signedIn, accountId } = input;
+  if (actor.kind !== "payer" || actor.userId !== signedIn.user.id || !signedIn.accounts.some((a) => a.id === accountId)) return notFound("Account not found.");
   await db
     .update(sessions)
     .set({ activeAccountId: accountId })
     .where(and(eq(sessions.idHash, signedIn.sessionIdHash), eq(sessions.userId, signedIn.user.id)));
-  return true;
+  return { accountId };
 }
 
 /**
