@@ -97,7 +97,8 @@ export const test = base.extend<{ signInAs: (email: string) => Promise<void>; co
     async ({ page }, use) => {
       const errors: string[] = [];
       page.on("console", (msg) => {
-        if (msg.type() === "error" && !/status of (400|402|403|404|410|429)/.test(msg.text())) errors.push(msg.text());
+        // A refused form answers 4xx (422 invalid, 409 conflict: ADR 0021): the browser logs it, the page explains it.
+        if (msg.type() === "error" && !/status of (400|402|403|404|409|410|422|429)/.test(msg.text())) errors.push(msg.text());
       });
       page.on("pageerror", (err) => errors.push(err.message));
       await use(errors);

@@ -6,6 +6,7 @@ import { db, type Executor } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { env } from "~/env.server";
 import { notFound, type Problem } from "~/utils/problem";
+import { orThrow } from "~/utils/problem-response.server";
 import type { Actor, PayerActor, StaffActor } from "./actor";
 import { isStaff, sessionTimeouts } from "./policy";
 import { randomToken, sha256 } from "./secrets.server";
@@ -137,7 +138,7 @@ export async function requirePayer(request: Request): Promise<SignedInPayer> {
 /** AR staff only. Anyone else gets a 404: the admin area does not exist for them. */
 export async function requireStaff(request: Request): Promise<SignedIn> {
   const signedIn = await requireUser(request);
-  if (!isStaff(signedIn.user.role)) throw new Response("Not found", { status: 404 });
+  if (!isStaff(signedIn.user.role)) orThrow(notFound());
   return signedIn;
 }
 
@@ -148,7 +149,7 @@ export function payerActor(signedIn: SignedIn, context: AppLoadContext): PayerAc
 
 /** The signed-in staff member as the Actor use cases take. */
 export function staffActor(signedIn: SignedIn, context: AppLoadContext): StaffActor {
-  if (!isStaff(signedIn.user.role)) throw new Response("Not found", { status: 404 });
+  if (!isStaff(signedIn.user.role)) orThrow(notFound());
   return { kind: "staff", userId: signedIn.user.id, role: signedIn.user.role as StaffActor["role"], ip: context.clientIp ?? null };
 }
 

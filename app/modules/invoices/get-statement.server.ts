@@ -1,4 +1,5 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import { accounts } from "#db/schema/accounts";
 import { db } from "~/db.server";
 import { today } from "~/utils/clock";
@@ -20,19 +21,40 @@ export function defaultPeriod(day = today()): StatementPeriod {
   return { from: `${day.slice(0, 8)}01`, to: day };
 }
 
-/** `?from=YYYY-MM-DD&to=YYYY-MM-DD&page=N` → the period, or a message saying what is wrong with it. */
+/**
+ * The statement page's GET form and the downloads' query, `?from=YYYY-MM-DD&to=YYYY-MM-DD&page=N`,
+ * as one schema: an empty or missing date is the default period's, and each refusal says what is
+ * wrong (the first one is shown).
+ */
+export function statementQuerySchema(fallback: StatementPeriod = defaultPeriod()) {
+  const day = (name: "start" | "end", orElse: string) =>
+    z
+      .string()
+      .trim()
+      .optional()
+      .transform((text) => text || orElse)
+      .refine(isCalendarDate, { error: (issue) => `The ${name} date "${String(issue.input).slice(0, 40)}" is not a date: use YYYY-MM-DD, e.g. ${orElse}.` });
+  return z
+    .object({
+      from: day("start", fallback.from),
+      to: day("end", fallback.to),
+      page: z
+        .string()
+        .trim()
+        .optional()
+        .transform((text) => text || "1")
+        .refine((text) => /^[1-9]\d{0,5}$/.test(text), { error: (issue) => `The page "${String(issue.input).slice(0, 20)}" is not a page number (1, 2, 3…).` })
+        .transform(Number),
+    })
+    .refine((q) => q.from <= q.to, { error: (issue) => { const q = issue.input as { from: string; to: string }; return `The start date (${q.from}) is after the end date (${q.to}).`; } });
+}
+
+/** `?from=&to=&page=` → the period, or a message saying what is wrong with it (and the default period to show meanwhile). */
 export function readStatementQuery(params: URLSearchParams): StatementQuery {
   const fallback = defaultPeriod();
-  const from = params.get("from")?.trim() || fallback.from;
-  const to = params.get("to")?.trim() || fallback.to;
-  const period = { from, to };
-  const bad = (message: string): StatementQuery => ({ ok: false, message, period: fallback });
-  if (!isCalendarDate(from)) return bad(`The start date "${from.slice(0, 40)}" is not a date: use YYYY-MM-DD, e.g. ${fallback.from}.`);
-  if (!isCalendarDate(to)) return bad(`The end date "${to.slice(0, 40)}" is not a date: use YYYY-MM-DD, e.g. ${fallback.to}.`);
-  if (from > to) return bad(`The start date (${from}) is after the end date (${to}).`);
-  const pageText = params.get("page")?.trim() || "1";
-  if (!/^[1-9]\d{0,5}$/.test(pageText)) return bad(`The page "${pageText.slice(0, 20)}" is not a page number (1, 2, 3…).`);
-  return { ok: true, period, page: Number(pageText) };
+  const parsed = statementQuerySchema(fallback).safeParse({ from: params.get("from") ?? undefined, to: params.get("to") ?? undefined, page: params.get("page") ?? undefined });
+  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]!.message, period: fallback };
+  return { ok: true, period: { from: parsed.data.from, to: parsed.data.to }, page: parsed.data.page };
 }
 
 /**
