@@ -215,7 +215,9 @@ describe("period query", () => {
     expect(readStatementQuery(new URLSearchParams("from=2026-02-30"))).toMatchObject({ ok: false, message: expect.stringContaining('"2026-02-30" is not a date') });
     expect(readStatementQuery(new URLSearchParams("from=2026-11-10&to=2026-11-01"))).toMatchObject({ ok: false, message: expect.stringContaining("after the end date") });
     expect(readStatementQuery(new URLSearchParams("page=0"))).toMatchObject({ ok: false });
-    expect(readStatementQuery(new URLSearchParams("page=abc"))).toMatchObject({ ok: false });
+    expect(readStatementQuery(new URLSearchParams("page=abc"))).toMatchObject({ ok: false, message: 'The page "abc" is not a page number (1, 2, 3…).' });
+    expect(readStatementQuery(new URLSearchParams("from=&to=2026-13-01"))).toEqual({ ok: false, message: `The end date "2026-13-01" is not a date: use YYYY-MM-DD, e.g. ${TEST_TODAY}.`, period: { from: "2026-11-01", to: TEST_TODAY } });
+    expect(readStatementQuery(new URLSearchParams("from=2026-10-01&to=2026-10-31&page=2"))).toEqual({ ok: true, period: { from: "2026-10-01", to: "2026-10-31" }, page: 2 });
     // The downloads answer a bad period with its message (the routes send it as a 400).
     expect(await statementDownload(payer, { accountId, searchParams: new URLSearchParams("from=2026-11-10&to=2026-11-01") })).toMatchObject({
       kind: "invalid",
