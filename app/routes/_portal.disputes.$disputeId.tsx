@@ -45,7 +45,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function DisputePage() {
   const { dispute, customerName } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>() as SubmissionResult<string[]> | undefined;
-  const [form, fields] = useForm<{ body: string; files: string }>({ id: "dispute-reply", lastResult });
+  const [form, fields] = useForm<{ body: string; files: string; intent: string }>({ id: "dispute-reply", lastResult });
   const busy = useNavigation().state !== "idle";
   const money = (m: number) => formatMoney(m, dispute.currency);
   const closed = isClosed(dispute.status);
@@ -105,6 +105,7 @@ export default function DisputePage() {
           <Form method="post" encType="multipart/form-data" className="mt-6 space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200" {...getFormProps(form)}>
             <h2 className="text-lg font-semibold">Reply</h2>
             <FormErrors form={form} />
+            {fields.intent.errors?.length ? <Alert tone="error">{fields.intent.errors.join(" ")}</Alert> : null}
             <FileErrors messages={fields.files.errors ?? []} id={fields.files.errorId} />
             <TextAreaField meta={fields.body} label="Message" />
             <div>

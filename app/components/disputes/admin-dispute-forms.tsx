@@ -14,18 +14,24 @@ export type { AdminDisputeIntent };
 /** What the dispute page's action returns when something must be fixed: Conform's result. */
 export type AdminDisputeActionData = SubmissionResult<string[]> | undefined;
 
-/** The result belongs to the form whose button sent it (every form posts to the same action). */
-function resultFor(actionData: AdminDisputeActionData, intents: readonly AdminDisputeIntent[]): SubmissionResult<string[]> | undefined {
+const allIntents: readonly string[] = ["reply", "internal_note", "info_request", "claim", "assign", "move", "credit", "reject"];
+
+/**
+ * The result belongs to the form whose button sent it (every form posts to the same action). A
+ * result with no known intent (a forged post) is shown by the reply form, the page's first.
+ */
+function resultFor(actionData: AdminDisputeActionData, intents: readonly AdminDisputeIntent[], orphans = false): SubmissionResult<string[]> | undefined {
   const intent = (actionData?.initialValue as Record<string, unknown> | undefined)?.intent;
-  return typeof intent === "string" && (intents as readonly string[]).includes(intent) ? actionData : undefined;
+  if (typeof intent === "string" && (intents as readonly string[]).includes(intent)) return actionData;
+  return orphans && actionData && !(typeof intent === "string" && allIntents.includes(intent)) ? actionData : undefined;
 }
 
 const section = "rounded-lg bg-white p-4 ring-1 ring-slate-200";
 
 /** Reply, internal note or request for information, with evidence files. */
 export function AdminDisputeReplyForm({ actionData, busy }: { actionData: AdminDisputeActionData; busy: boolean }) {
-  const lastResult = resultFor(actionData, ["reply", "internal_note", "info_request"]);
-  const [form, fields] = useForm<{ body: string; files: string }>({ id: "reply", lastResult, shouldRevalidate: "onInput" });
+  const lastResult = resultFor(actionData, ["reply", "internal_note", "info_request"], true);
+  const [form, fields] = useForm<{ body: string; files: string; intent: string }>({ id: "reply", lastResult });
   const refused = fields.files.errors ?? [];
   // The refused files stay selected in the browser after the round trip: clear them so they are
   // not sent again by mistake (the message itself is kept).
@@ -41,6 +47,7 @@ export function AdminDisputeReplyForm({ actionData, busy }: { actionData: AdminD
       <p className="text-sm text-slate-700">A reply or a request for information is emailed to the customer. An internal note is seen only by the AR team.</p>
       <Form method="post" encType="multipart/form-data" className="mt-3 space-y-3" {...getFormProps(form)}>
         <FormErrors form={form} />
+        {fields.intent.errors?.length ? <Alert tone="error">{fields.intent.errors.join(" ")}</Alert> : null}
         {refused.length > 0 ? (
           <div id={fields.files.errorId}>
             <Alert tone="error" title="Nothing was sent: these files could not be attached">
@@ -107,7 +114,7 @@ export function AdminDisputeWorkflowForms({
 }) {
   const [claimForm] = useForm({ id: "claim", lastResult: resultFor(actionData, ["claim"]) });
   const [assignForm, assignFields] = useForm<{ assignee: string }>({ id: "assign", lastResult: resultFor(actionData, ["assign"]), defaultValue: { assignee: assigneeUserId ?? "" } });
-  const [moveForm] = useForm({ id: "move", lastResult: resultFor(actionData, ["move"]) });
+  const [moveForm, moveFields] = useForm<{ to: string }>({ id: "move", lastResult: resultFor(actionData, ["move"]) });
   const claimError = claimForm.errors?.join(" ");
   return (
     <section aria-labelledby="workflow-heading" className={section}>
@@ -156,6 +163,7 @@ export function AdminDisputeWorkflowForms({
           </fieldset>
           <div className="mt-2">
             <FormErrors form={moveForm} />
+            {moveFields.to.errors?.length ? <Alert tone="error">{moveFields.to.errors.join(" ")}</Alert> : null}
           </div>
         </Form>
       ) : null}
