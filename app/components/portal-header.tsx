@@ -1,5 +1,6 @@
 import { Form, Link, NavLink, useLocation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { SignOutButton } from "./sign-out-button";
 
 interface Account {
   id: string;
@@ -88,11 +89,7 @@ export function PortalHeader({ companyName, userName, accounts, activeAccount }:
                     Switch account
                   </Link>
                 ) : null}
-                <Form method="post" action="/logout">
-                  <button type="submit" className="min-h-11 rounded-md px-3 text-sm ring-1 ring-slate-300 hover:bg-slate-100">
-                    Sign out
-                  </button>
-                </Form>
+                <SignOutButton className="min-h-11 rounded-md px-3 text-sm ring-1 ring-slate-300 hover:bg-slate-100" />
               </div>
             </div>
           </div>
@@ -130,11 +127,7 @@ export function PortalHeader({ companyName, userName, accounts, activeAccount }:
                 {activeAccount.name} ({activeAccount.number})
               </p>
             )}
-            <Form method="post" action="/logout">
-              <button type="submit" className="rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 hover:bg-slate-100">
-                Sign out
-              </button>
-            </Form>
+            <SignOutButton className="rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 hover:bg-slate-100" />
           </div>
         </div>
         <nav aria-label="Main" className="mx-auto flex max-w-6xl flex-wrap gap-1 px-4 pb-2">

@@ -1,54 +1,51 @@
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { LocalTime } from "~/components/local-time";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { DisputeStatusBadge } from "~/components/disputes/dispute-status";
 import { FileErrors } from "~/components/disputes/file-errors";
 import { DisputeThread } from "~/components/disputes/thread";
+import { FormErrors, TextAreaField } from "~/components/forms/fields";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { requirePayer } from "~/modules/auth/session.server";
+import { requirePayerActor } from "~/modules/auth/session.server";
+import { payerDisputeForm } from "~/modules/disputes/dispute-forms";
 import { getDispute } from "~/modules/disputes/get-dispute.server";
 import { isClosed, reasonLabels } from "~/modules/disputes/policy";
 import { postDisputeMessage } from "~/modules/disputes/post-message.server";
 import { withdrawDispute } from "~/modules/disputes/withdraw-dispute.server";
 import { readUploadForm } from "~/modules/storage/read-upload-form.server";
 import { ACCEPT_ATTRIBUTE } from "~/modules/storage/upload-policy";
+import { invalidReply, parseFormData, replyWithProblem } from "~/utils/form.server";
 import { formatMoney } from "~/utils/money";
-import { clientOf } from "~/utils/request.server";
+import { isProblem } from "~/utils/problem";
+import { orThrow } from "~/utils/problem-response.server";
 
 export const meta: MetaFunction = () => [{ title: "Dispute · Payment portal" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
-  const dispute = await getDispute({ kind: "payer", userId: payer.user.id }, params.disputeId ?? "");
-  if (!dispute) throw new Response("Not found", { status: 404 });
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { payer, actor } = await requirePayerActor(request, context);
+  const dispute = orThrow(await getDispute(actor, params.disputeId ?? ""));
   return json({ dispute, customerName: payer.user.name });
 }
 
-type Rejected = Array<{ filename: string; message: string }>;
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const payer = await requirePayer(request);
-  const who = { userId: payer.user.id, ip: clientOf(request, context).ip };
+  const { actor } = await requirePayerActor(request, context);
   const disputeId = params.disputeId ?? "";
   const { fields, files, rejected } = await readUploadForm(request);
-  if (fields.intent === "withdraw") {
-    const result = await withdrawDispute({ payer: who, disputeId });
-    if (result.notFound) throw new Response("Not found", { status: 404 });
-    if (!result.ok) return json({ error: result.message ?? "Could not withdraw.", rejected: [] as Rejected, body: "" }, { status: 400 });
-    return redirect(`/disputes/${disputeId}`);
-  }
-  const body = fields.body ?? "";
-  if (rejected.length > 0) return json({ error: null as string | null, rejected: rejected as Rejected, body }, { status: 400 });
-  const result = await postDisputeMessage({ actor: { side: "customer", ...who }, disputeId, body, files });
-  if (!result.ok && result.notFound) throw new Response("Not found", { status: 404 });
-  if (!result.ok) return json({ error: result.message, rejected: [] as Rejected, body }, { status: 400 });
+  const submission = parseFormData(new URLSearchParams(fields), payerDisputeForm);
+  if (submission.status !== "success") return invalidReply(submission);
+  const form = submission.value;
+  if (form.intent === "reply" && rejected.length > 0) return json(submission.reply({ fieldErrors: { files: rejected.map((r) => r.message) } }), { status: 422 });
+  const result = form.intent === "withdraw" ? await withdrawDispute(actor, { disputeId }) : await postDisputeMessage(actor, { disputeId, body: form.body ?? "", files });
+  if (isProblem(result)) return result.kind === "not_found" ? orThrow(result) : replyWithProblem(submission, result);
   return redirect(`/disputes/${disputeId}`);
 }
 
 export default function DisputePage() {
   const { dispute, customerName } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>() as SubmissionResult<string[]> | undefined;
+  const [form, fields] = useForm<{ body: string; files: string; intent: string }>({ id: "dispute-reply", lastResult });
   const busy = useNavigation().state !== "idle";
   const money = (m: number) => formatMoney(m, dispute.currency);
   const closed = isClosed(dispute.status);
@@ -105,18 +102,16 @@ export default function DisputePage() {
 
       {closed ? null : (
         <>
-          <Form method="post" encType="multipart/form-data" className="mt-6 space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200" noValidate>
+          <Form method="post" encType="multipart/form-data" className="mt-6 space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200" {...getFormProps(form)}>
             <h2 className="text-lg font-semibold">Reply</h2>
-            {actionData?.error ? <Alert tone="error">{actionData.error}</Alert> : null}
-            <FileErrors rejected={actionData?.rejected ?? []} />
+            <FormErrors form={form} />
+            {fields.intent.errors?.length ? <Alert tone="error">{fields.intent.errors.join(" ")}</Alert> : null}
+            <FileErrors messages={fields.files.errors ?? []} id={fields.files.errorId} />
+            <TextAreaField meta={fields.body} label="Message" />
             <div>
-              <label htmlFor="body" className="block text-sm font-medium">Message</label>
-              <textarea id="body" name="body" rows={4} defaultValue={actionData?.body ?? ""} className="mt-1 block w-full rounded-md border border-slate-400 px-3 py-2" />
-            </div>
-            <div>
-              <label htmlFor="files" className="block text-sm font-medium">Attach files (optional)</label>
-              <p id="files-hint" className="text-sm text-slate-600">PDF, PNG or JPEG; up to 5 files of 10 MB each.</p>
-              <input id="files" name="files" type="file" multiple accept={ACCEPT_ATTRIBUTE} aria-describedby="files-hint" className="mt-1 block" />
+              <label htmlFor={fields.files.id} className="block text-sm font-medium">Attach files (optional)</label>
+              <p id={fields.files.descriptionId} className="text-sm text-slate-600">PDF, PNG or JPEG; up to 5 files of 10 MB each.</p>
+              <input id={fields.files.id} name={fields.files.name} type="file" multiple accept={ACCEPT_ATTRIBUTE} aria-describedby={fields.files.descriptionId} className="mt-1 block" />
             </div>
             <Button type="submit" name="intent" value="reply" disabled={busy}>
               Send reply

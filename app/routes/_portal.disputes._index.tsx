@@ -2,16 +2,16 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { LocalTime } from "~/components/local-time";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DisputeStatusBadge } from "~/components/disputes/dispute-status";
-import { requirePayer } from "~/modules/auth/session.server";
+import { requirePayerActor } from "~/modules/auth/session.server";
 import { listPayerDisputes } from "~/modules/disputes/list-disputes.server";
 import { reasonLabels } from "~/modules/disputes/policy";
 import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction = () => [{ title: "Disputes · Payment portal" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
-  return json({ disputes: await listPayerDisputes({ userId: payer.user.id, accountId: payer.activeAccount.id }), account: payer.activeAccount });
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { payer, actor } = await requirePayerActor(request, context);
+  return json({ disputes: await listPayerDisputes(actor, { accountId: payer.activeAccount.id }), account: payer.activeAccount });
 }
 
 export default function Disputes() {

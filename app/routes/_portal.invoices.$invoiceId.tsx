@@ -4,27 +4,28 @@ import { InvoicePayments } from "~/components/invoice-payments";
 import { InvoiceView } from "~/components/invoice-view";
 import { Alert } from "~/components/ui/alert";
 import { buttonLinkClass } from "~/components/ui/button";
-import { requirePayer } from "~/modules/auth/session.server";
+import { requirePayerActor } from "~/modules/auth/session.server";
 import { getInvoice } from "~/modules/invoices/get-invoice.server";
 import { payableAmount } from "~/modules/invoices/payable";
 import { disputesForInvoice } from "~/modules/disputes/list-disputes.server";
+import { isOpen } from "~/modules/disputes/policy";
 import { paymentsForInvoice } from "~/modules/payments/get-payment.server";
 import { formatMoney } from "~/utils/money";
 import { paymentIs } from "~/modules/payments/payment-states";
+import { orThrow } from "~/utils/problem-response.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Invoice ${data?.invoice.number ?? ""} · Payment portal` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
-  const invoice = await getInvoice({ kind: "payer", userId: payer.user.id }, params.invoiceId ?? "");
-  if (!invoice) throw new Response("Not found", { status: 404 });
-  const [payments, disputes] = await Promise.all([paymentsForInvoice(invoice.id), disputesForInvoice(invoice.id)]);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { actor } = await requirePayerActor(request, context);
+  const invoice = orThrow(await getInvoice(actor, params.invoiceId ?? ""));
+  const [payments, disputes] = await Promise.all([paymentsForInvoice(invoice.id), disputesForInvoice(actor, invoice.id)]);
   return json({ invoice, payments, disputes });
 }
 
 export default function InvoicePage() {
   const { invoice, payments, disputes } = useLoaderData<typeof loader>();
-  const activeDispute = disputes.find((d) => d.status === "open" || d.status === "in_review" || d.status === "waiting_on_customer");
+  const activeDispute = disputes.find((d) => isOpen(d.status));
   const payable = payableAmount(invoice);
   const underWay = payments.filter((p) => paymentIs("reserving", p.status));
   // A failure matters until a later payment went through.

@@ -4,7 +4,7 @@ import { InvoiceTable } from "~/components/invoice-table";
 import { Pagination } from "~/components/pagination";
 import { PaySelectionBar, SelectAllBox, usePaySelection } from "~/components/pay-selection";
 import { buttonLinkClass } from "~/components/ui/button";
-import { requirePayer } from "~/modules/auth/session.server";
+import { requirePayerActor } from "~/modules/auth/session.server";
 import { accountBalances } from "~/modules/invoices/account-balances.server";
 import { invoiceListQuery, listInvoices } from "~/modules/invoices/list-invoices.server";
 import { formatDate } from "~/utils/dates";
@@ -12,10 +12,9 @@ import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction = () => [{ title: "Invoices · Payment portal" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { payer, actor: scope } = await requirePayerActor(request, context);
   const query = invoiceListQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const scope = { kind: "payer", userId: payer.user.id } as const;
   const [list, balances] = await Promise.all([
     listInvoices(scope, { ...query, accountId: payer.activeAccount.id }),
     accountBalances(scope, payer.activeAccount.id),

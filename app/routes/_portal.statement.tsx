@@ -5,19 +5,19 @@ import { StatementView } from "~/components/statement-view";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonLinkClass } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
-import { requirePayer } from "~/modules/auth/session.server";
+import { requirePayerActor } from "~/modules/auth/session.server";
 import { getStatement, readStatementQuery } from "~/modules/invoices/get-statement.server";
 import { formatDate } from "~/utils/dates";
+import { orThrow } from "~/utils/problem-response.server";
 
 export const meta: MetaFunction = () => [{ title: "Statement of account · Payment portal" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { payer, actor } = await requirePayerActor(request, context);
   const query = readStatementQuery(new URL(request.url).searchParams);
   // A bad period is explained above the default one, with a 400: never a 500.
   const period = query.period;
-  const statement = await getStatement({ kind: "payer", userId: payer.user.id }, payer.activeAccount.id, period, query.ok ? query.page : 1);
-  if (!statement) throw new Response("Not found", { status: 404 });
+  const statement = orThrow(await getStatement(actor, payer.activeAccount.id, period, query.ok ? query.page : 1));
   return json({ statement, error: query.ok ? null : query.message }, { status: query.ok ? 200 : 400 });
 }
 

@@ -1,20 +1,11 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { env } from "~/env.server";
-import { requirePayer, switchActiveAccount } from "~/modules/auth/session.server";
-import { formValues } from "~/utils/request.server";
-
-// Only our own paths: never an open redirect.
-const returnToPath = z
-  .string()
-  .regex(/^\/(?!\/)[\w\-/]*$/)
-  .catch("/invoices");
-
-const switchForm = z.object({
-  accountId: z.string().min(1).max(40),
-  returnTo: returnToPath,
-});
+import { requirePayer, requirePayerActor, switchActiveAccount } from "~/modules/auth/session.server";
+import { returnToPath, switchAccountForm } from "~/modules/auth/sign-in-forms";
+import { parseForm } from "~/utils/form.server";
+import { notFound } from "~/utils/problem";
+import { orThrow } from "~/utils/problem-response.server";
 
 export const meta: MetaFunction = () => [{ title: "Switch account" }];
 
@@ -29,13 +20,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ companyName: env().COMPANY_NAME, accounts: payer.accounts, activeAccountId: payer.activeAccount.id, returnTo });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const payer = await requirePayer(request);
-  const parsed = switchForm.safeParse(await formValues(request));
-  if (!parsed.success || !(await switchActiveAccount(payer, parsed.data.accountId))) {
-    throw new Response("Not found", { status: 404 });
-  }
-  return redirect(parsed.data.returnTo);
+// The buttons carry only hidden fields: a form that does not name one of the payer's accounts is not_found.
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { payer, actor } = await requirePayerActor(request, context);
+  const submission = await parseForm(request, switchAccountForm);
+  if (submission.status !== "success") return orThrow(notFound());
+  orThrow(await switchActiveAccount(actor, { session: payer, accountId: submission.value.accountId }));
+  return redirect(submission.value.returnTo);
 }
 
 export default function SwitchAccount() {

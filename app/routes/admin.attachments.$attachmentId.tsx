@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireStaff } from "~/modules/auth/session.server";
+import { requireStaffActor } from "~/modules/auth/session.server";
 import { getAttachment } from "~/modules/disputes/get-attachment.server";
 import { contentDisposition } from "~/modules/storage/upload-policy";
+import { orThrow } from "~/utils/problem-response.server";
 
 // Dispute evidence for the AR team (internal notes' files included): always a download, never
 // shown inline, sniffed or cached.
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireStaff(request);
-  const file = await getAttachment({ kind: "staff" }, params.attachmentId ?? "");
-  if (!file) throw new Response("Not found", { status: 404 });
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { actor } = await requireStaffActor(request, context);
+  const file = orThrow(await getAttachment(actor, params.attachmentId ?? ""));
   return new Response(new Uint8Array(file.bytes), {
     headers: {
       "Content-Type": file.contentType,

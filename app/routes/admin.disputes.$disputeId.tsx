@@ -1,35 +1,34 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { LocalTime } from "~/components/local-time";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
-import { CONTROL_CHARACTERS_MESSAGE, isFreeText } from "~/utils/text";
 import { AdminDisputeCustomerContext } from "~/components/disputes/admin-dispute-context";
-import { AdminDisputeReplyForm, AdminDisputeResolveForms, AdminDisputeWorkflowForms, type AdminDisputeActionData, type AdminDisputeIntent } from "~/components/disputes/admin-dispute-forms";
+import { AdminDisputeReplyForm, AdminDisputeResolveForms, AdminDisputeWorkflowForms, type AdminDisputeActionData } from "~/components/disputes/admin-dispute-forms";
 import { AdminSlaBreached } from "~/components/disputes/admin-dispute-status-badge";
 import { DisputeStatusBadge } from "~/components/disputes/dispute-status";
 import { AdminDisputeThread } from "~/components/disputes/admin-dispute-thread";
-import { Alert } from "~/components/ui/alert";
-import { requireStaff } from "~/modules/auth/session.server";
+import { requireStaffActor } from "~/modules/auth/session.server";
 import { assignDispute } from "~/modules/disputes/assign-dispute.server";
 import { customerContext } from "~/modules/disputes/customer-context.server";
+import { adminDisputeForm, type AdminDisputeIntent } from "~/modules/disputes/dispute-forms";
 import { getDispute } from "~/modules/disputes/get-dispute.server";
 import { listStaff } from "~/modules/disputes/list-disputes.server";
 import { moveDispute } from "~/modules/disputes/move-dispute.server";
-import { canMove, isClosed, reasonLabels, statusLabels } from "~/modules/disputes/policy";
+import { canMove, disputeStatuses, isClosed, reasonLabels } from "~/modules/disputes/policy";
 import { postDisputeMessage } from "~/modules/disputes/post-message.server";
-import { readCreditAmount } from "~/modules/disputes/credit-amount";
 import { resolveDispute } from "~/modules/disputes/resolve-dispute.server";
 import { amountInputValue } from "~/modules/payments/allocation-rules";
 import { readUploadForm } from "~/modules/storage/read-upload-form.server";
 import { now } from "~/utils/clock";
+import { invalidReply, parseFormData, replyWithProblem } from "~/utils/form.server";
 import { formatMoney } from "~/utils/money";
-import { clientOf, formValues } from "~/utils/request.server";
-
-type Status = keyof typeof statusLabels;
-const statuses = Object.keys(statusLabels) as [Status, ...Status[]];
+import { invalid, isProblem, Problem } from "~/utils/problem";
+import { orThrow } from "~/utils/problem-response.server";
+import { readFormValues } from "~/utils/read-form.server";
+import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Dispute of ${data?.dispute.invoiceNumber ?? "invoice"} · AR admin` }];
 
+/** The one-time notice after each action (a toast on the page the action redirects back to). */
 const notices: Record<AdminDisputeIntent, string> = {
   reply: "Reply sent to the customer.",
   internal_note: "Internal note added.",
@@ -41,108 +40,67 @@ const notices: Record<AdminDisputeIntent, string> = {
   reject: "Dispute rejected.",
 };
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const staff = await requireStaff(request);
-  const dispute = await getDispute({ kind: "staff" }, params.disputeId ?? "");
-  if (!dispute) throw new Response("Not found", { status: 404 });
-  const [context, team] = await Promise.all([customerContext(dispute.accountId, dispute.id), listStaff()]);
+export async function loader({ request, params, context: load }: LoaderFunctionArgs) {
+  const { actor } = await requireStaffActor(request, load);
+  const dispute = orThrow(await getDispute(actor, params.disputeId ?? ""));
+  const [context, team] = await Promise.all([customerContext(actor, { accountId: dispute.accountId, excludeDisputeId: dispute.id }).then(orThrow), listStaff(actor).then(orThrow)]);
   const at = now();
   const closed = isClosed(dispute.status);
-  const done = new URL(request.url).searchParams.get("done");
   return json({
     dispute,
     context,
     team,
-    me: staff.user.id,
+    me: actor.userId,
     closed,
     breached: !closed && !dispute.firstRespondedAt && dispute.firstResponseDueAt < at,
-    moves: statuses.filter((to) => canMove(dispute.status, to)),
-    notice: done && done in notices ? notices[done as AdminDisputeIntent] : null,
+    moves: disputeStatuses.filter((to) => canMove(dispute.status, to)),
   });
 }
 
-const intentSchema = z.enum(["reply", "internal_note", "info_request", "claim", "assign", "move", "credit", "reject"]);
-const noteSchema = (message: string) => z.string().trim().min(5, message).max(2000, "Keep it under 2,000 characters.").refine(isFreeText, CONTROL_CHARACTERS_MESSAGE);
-const creditNote = noteSchema("Add a note for the customer about the credit (at least 5 characters).");
-const rejectNote = noteSchema("Explain to the customer why the dispute is rejected (at least 5 characters).");
-
-const fail = (data: AdminDisputeActionData, status = 400) => json(data, { status });
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const staff = await requireStaff(request);
-  const dispute = await getDispute({ kind: "staff" }, params.disputeId ?? "");
-  if (!dispute) throw new Response("Not found", { status: 404 });
-  const actor = { userId: staff.user.id, ip: clientOf(request, context).ip };
+  const { actor } = await requireStaffActor(request, context);
+  const dispute = orThrow(await getDispute(actor, params.disputeId ?? ""));
 
   // The reply form carries files (multipart); every other form is a plain POST.
   const multipart = (request.headers.get("Content-Type") ?? "").toLowerCase().startsWith("multipart/form-data");
-  const { fields, files, rejected } = multipart ? await readUploadForm(request) : { fields: await formValues(request), files: [], rejected: [] };
-  const intent = intentSchema.safeParse(fields.intent);
-  if (!intent.success) return fail({ intent: null, error: "Choose what to do with the dispute." });
-  const done = () => redirect(`/admin/disputes/${dispute.id}?done=${intent.data}`);
+  const { fields, files, rejected } = multipart ? await readUploadForm(request) : { fields: await readFormValues(request), files: [], rejected: [] };
+  const submission = parseFormData(new URLSearchParams(fields), adminDisputeForm);
+  if (submission.status !== "success") return invalidReply(submission);
+  const form = submission.value;
+  const done = () => redirectWithToast(`/admin/disputes/${dispute.id}`, notices[form.intent]);
+  const answer = async (result: unknown | Problem) => (isProblem(result) ? replyWithProblem(submission, result) : done());
 
-  switch (intent.data) {
+  switch (form.intent) {
     case "reply":
     case "internal_note":
     case "info_request": {
-      const body = fields.body ?? "";
-      const values = { body };
-      if (rejected.length > 0) return fail({ intent: intent.data, rejected, values });
-      if (body.trim() === "" && files.length === 0) return fail({ intent: intent.data, fieldErrors: { body: "Write a message or attach a file." }, values });
-      if (body.trim().length > 5000) return fail({ intent: intent.data, fieldErrors: { body: "Keep the message under 5,000 characters." }, values });
-      const result = await postDisputeMessage({ actor: { side: "staff", ...actor }, disputeId: dispute.id, body, files, kind: intent.data });
-      if (!result.ok) {
-        if (result.notFound) throw new Response("Not found", { status: 404 });
-        return fail({ intent: intent.data, error: result.message, values });
-      }
-      return done();
+      // Nothing is sent when a file was refused: the message is kept and the files named.
+      if (rejected.length > 0) return json(submission.reply({ fieldErrors: { files: rejected.map((r) => r.message) } }), { status: 422 });
+      return answer(await postDisputeMessage(actor, { disputeId: dispute.id, body: form.body ?? "", files, kind: form.intent }));
     }
-    case "claim":
+    case "claim": {
+      const result = await assignDispute(actor, { disputeId: dispute.id, assigneeUserId: actor.userId });
+      // The claim form has no field to show a field message at: the message is the form's.
+      return isProblem(result) ? replyWithProblem(submission, new Problem(result.kind, result.message)) : done();
+    }
     case "assign": {
-      // "" (Unassigned) unassigns; a missing field or an id that is no one on the team is refused,
-      // never read as "unassign".
-      if (intent.data === "assign" && fields.assignee === undefined) return fail({ intent: "assign", fieldErrors: { assignee: "Choose a member of the AR team, or Unassigned." } });
-      const assignee = intent.data === "claim" ? staff.user.id : fields.assignee!.trim() || null;
-      const result = await assignDispute({ staff: actor, disputeId: dispute.id, assigneeUserId: assignee });
-      if (!result.ok) return fail({ intent: intent.data, fieldErrors: { assignee: result.message ?? "The dispute could not be assigned." } });
-      return done();
+      // "" (Unassigned) unassigns; a form without the field at all is refused, never read as "unassign".
+      if (fields.assignee === undefined) return replyWithProblem(submission, invalid("Choose a member of the AR team, or Unassigned.", { fields: { assignee: "Choose a member of the AR team, or Unassigned." } }));
+      return answer(await assignDispute(actor, { disputeId: dispute.id, assigneeUserId: form.assignee || null }));
     }
-    case "move": {
-      const to = z.enum(statuses).safeParse(fields.to);
-      if (!to.success) return fail({ intent: "move", error: "Choose a status to move the dispute to." });
-      const result = await moveDispute({ staff: actor, disputeId: dispute.id, to: to.data });
-      if (!result.ok) return fail({ intent: "move", error: result.message ?? "The status could not be changed." });
-      return done();
-    }
-    case "credit": {
-      const values = { creditAmount: fields.creditAmount ?? "", creditNote: fields.creditNote ?? "" };
-      const note = creditNote.safeParse(values.creditNote);
-      // No default amount: an empty field is refused (here and again in the use case).
-      const amount = readCreditAmount(values.creditAmount, dispute.amount, dispute.currency);
-      if (!amount.ok || !note.success) {
-        const fieldErrors: NonNullable<AdminDisputeActionData["fieldErrors"]> = {};
-        if (!amount.ok) fieldErrors.creditAmount = amount.message;
-        if (!note.success) fieldErrors.creditNote = note.error.issues[0]?.message;
-        return fail({ intent: "credit", fieldErrors, values });
-      }
-      const result = await resolveDispute({ staff: actor, disputeId: dispute.id, outcome: "credit", creditAmount: values.creditAmount, note: note.data });
-      if (!result.ok) return fail({ intent: "credit", error: result.message, values });
-      return done();
-    }
-    case "reject": {
-      const values = { rejectNote: fields.rejectNote ?? "" };
-      const note = rejectNote.safeParse(values.rejectNote);
-      if (!note.success) return fail({ intent: "reject", fieldErrors: { rejectNote: note.error.issues[0]?.message }, values });
-      const result = await resolveDispute({ staff: actor, disputeId: dispute.id, outcome: "reject", note: note.data });
-      if (!result.ok) return fail({ intent: "reject", error: result.message, values });
-      return done();
-    }
+    case "move":
+      return answer(await moveDispute(actor, { disputeId: dispute.id, to: form.to }));
+    case "credit":
+      // The amount exactly as typed: no default (an empty field is refused by the use case).
+      return answer(await resolveDispute(actor, { disputeId: dispute.id, outcome: "credit", creditAmount: fields.creditAmount ?? "", note: form.creditNote }));
+    case "reject":
+      return answer(await resolveDispute(actor, { disputeId: dispute.id, outcome: "reject", note: form.rejectNote }));
   }
 }
 
 export default function AdminDisputePage() {
-  const { dispute, context, team, me, closed, breached, moves, notice } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as AdminDisputeActionData | undefined;
+  const { dispute, context, team, me, closed, breached, moves } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as AdminDisputeActionData;
   const busy = useNavigation().state !== "idle";
   const money = (m: number) => formatMoney(m, dispute.currency);
   const assignee = dispute.assigneeUserId ? (team.find((s) => s.id === dispute.assigneeUserId)?.name ?? "Someone no longer on the AR team") : null;
@@ -160,11 +118,6 @@ export default function AdminDisputePage() {
           {dispute.invoiceNumber}
         </Link>
       </h1>
-      {notice && !actionData ? (
-        <div className="mt-3">
-          <Alert tone="success">{notice}</Alert>
-        </div>
-      ) : null}
 
       <dl className="mt-4 grid gap-x-6 gap-y-3 rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200 sm:grid-cols-2 lg:grid-cols-4">
         <div>

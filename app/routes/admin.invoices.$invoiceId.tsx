@@ -3,17 +3,17 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { InvoiceView } from "~/components/invoice-view";
 import { PlanStatusBadge } from "~/components/plans/plan-status";
 import { invoicePlans } from "~/modules/admin/invoice-plans.server";
-import { requireStaff } from "~/modules/auth/session.server";
+import { requireStaffActor } from "~/modules/auth/session.server";
 import { getInvoice } from "~/modules/invoices/get-invoice.server";
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
+import { orThrow } from "~/utils/problem-response.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Invoice ${data?.invoice.number ?? ""} · AR admin` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireStaff(request);
-  const invoice = await getInvoice({ kind: "staff" }, params.invoiceId ?? "");
-  if (!invoice) throw new Response("Not found", { status: 404 });
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { actor } = await requireStaffActor(request, context);
+  const invoice = orThrow(await getInvoice(actor, params.invoiceId ?? ""));
   return json({ invoice, plans: await invoicePlans(invoice.id) });
 }
 

@@ -3,15 +3,15 @@ import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { InvoiceTable } from "~/components/invoice-table";
 import { Pagination } from "~/components/pagination";
 import { SearchForm } from "~/components/search-form";
-import { requireStaff } from "~/modules/auth/session.server";
+import { requireStaffActor } from "~/modules/auth/session.server";
 import { invoiceListQuery, listInvoices } from "~/modules/invoices/list-invoices.server";
 
 export const meta: MetaFunction = () => [{ title: "Invoices · AR admin" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireStaff(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { actor } = await requireStaffActor(request, context);
   const query = invoiceListQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const list = await listInvoices({ kind: "staff" }, { ...query, accountId: query.account });
+  const list = await listInvoices(actor, { ...query, accountId: query.account });
   return json({ query, list });
 }
 

@@ -1,7 +1,8 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireStaff } from "~/modules/auth/session.server";
 import { countPlansAwaitingApproval } from "~/modules/plans/list-plans.server";
+import { SignOutButton } from "~/components/sign-out-button";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);
@@ -28,11 +29,7 @@ export default function AdminLayout() {
             <p className="text-sm text-slate-200">
               {user.name} · {user.role === "ar_admin" ? "AR admin" : "AR agent"}
             </p>
-            <Form method="post" action="/logout">
-              <button type="submit" className="rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-500 hover:bg-slate-800">
-                Sign out
-              </button>
-            </Form>
+            <SignOutButton className="rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-500 hover:bg-slate-800" />
           </div>
         </div>
         <nav aria-label="Admin" className="mx-auto flex max-w-7xl flex-wrap gap-1 px-4 pb-2">

@@ -1,13 +1,13 @@
-import { companyIssuer } from "~/modules/brand/company.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requirePayer } from "~/modules/auth/session.server";
+import { requirePayerActor } from "~/modules/auth/session.server";
+import { companyIssuer } from "~/modules/brand/company.server";
 import { getInvoice } from "~/modules/invoices/get-invoice.server";
 import { renderInvoicePdf } from "~/modules/invoices/render-invoice-pdf.server";
 import { pdfResponse } from "~/utils/pdf-response.server";
+import { orThrow } from "~/utils/problem-response.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
-  const invoice = await getInvoice({ kind: "payer", userId: payer.user.id }, params.invoiceId ?? "");
-  if (!invoice) throw new Response("Not found", { status: 404 });
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { actor } = await requirePayerActor(request, context);
+  const invoice = orThrow(await getInvoice(actor, params.invoiceId ?? ""));
   return pdfResponse(await renderInvoicePdf(invoice, await companyIssuer()), `${invoice.number}.pdf`);
 }

@@ -1,16 +1,13 @@
-import { companyIssuer } from "~/modules/brand/company.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requirePayer } from "~/modules/auth/session.server";
-import { getStatement, readStatementQuery } from "~/modules/invoices/get-statement.server";
+import { requirePayerActor } from "~/modules/auth/session.server";
+import { companyIssuer } from "~/modules/brand/company.server";
+import { statementDownload } from "~/modules/invoices/get-statement.server";
 import { renderStatementPdf } from "~/modules/invoices/render-statement-pdf.server";
+import { downloadOrThrow } from "~/modules/invoices/statement-response.server";
 import { pdfResponse } from "~/utils/pdf-response.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
-  const query = readStatementQuery(new URL(request.url).searchParams);
-  if (!query.ok) throw new Response(query.message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  const statement = await getStatement({ kind: "payer", userId: payer.user.id }, payer.activeAccount.id, query.period);
-  if (!statement) throw new Response("Not found", { status: 404 });
-  const { from, to } = statement.period;
-  return pdfResponse(await renderStatementPdf(statement, await companyIssuer()), `statement-${statement.account.number}-${from}-${to}.pdf`);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { payer, actor } = await requirePayerActor(request, context);
+  const { statement, filename } = downloadOrThrow(await statementDownload(actor, { accountId: payer.activeAccount.id, searchParams: new URL(request.url).searchParams }));
+  return pdfResponse(await renderStatementPdf(statement, await companyIssuer()), `${filename}.pdf`);
 }

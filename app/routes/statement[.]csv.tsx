@@ -1,21 +1,17 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requirePayer } from "~/modules/auth/session.server";
-import { getStatement, readStatementQuery } from "~/modules/invoices/get-statement.server";
+import { requirePayerActor } from "~/modules/auth/session.server";
+import { statementDownload } from "~/modules/invoices/get-statement.server";
 import { statementCsv } from "~/modules/invoices/statement-csv.server";
+import { downloadOrThrow } from "~/modules/invoices/statement-response.server";
 
 /** GET /statement.csv?from=&to=: every line of the period, for the payer's reconciliation. */
-export async function loader({ request }: LoaderFunctionArgs) {
-  const payer = await requirePayer(request);
-  const query = readStatementQuery(new URL(request.url).searchParams);
-  if (!query.ok) throw new Response(query.message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  const statement = await getStatement({ kind: "payer", userId: payer.user.id }, payer.activeAccount.id, query.period);
-  if (!statement) throw new Response("Not found", { status: 404 });
-  const { from, to } = statement.period;
-  const filename = `statement-${statement.account.number}-${from}-${to}.csv`.replace(/[^\w.-]+/g, "_");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { payer, actor } = await requirePayerActor(request, context);
+  const { statement, filename } = downloadOrThrow(await statementDownload(actor, { accountId: payer.activeAccount.id, searchParams: new URL(request.url).searchParams }));
   return new Response(statementCsv(statement), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${filename}"`,
+      "Content-Disposition": `attachment; filename="${filename}.csv"`,
       "Cache-Control": "private, no-store",
     },
   });

@@ -32,5 +32,7 @@ export function invalidReply(submission: { reply: (options?: object) => Submissi
 export function replyWithProblem(submission: { reply: (options?: { formErrors?: string[]; fieldErrors?: Record<string, string[]> }) => SubmissionResult<string[]> }, problem: Problem) {
   const fieldErrors = Object.fromEntries(Object.entries(problem.fields).map(([name, message]) => [name, [message]]));
   const formErrors = Object.keys(fieldErrors).length > 0 && Object.values(problem.fields).includes(problem.message) ? [] : [problem.message];
-  return json(submission.reply({ formErrors, fieldErrors }), { status: PROBLEM_STATUS[problem.kind] });
+  // A rate limit says when to try again (Retry-After), as problemJson does.
+  const headers: HeadersInit | undefined = problem.retryAfterSeconds ? { "Retry-After": String(problem.retryAfterSeconds) } : undefined;
+  return json(submission.reply({ formErrors, fieldErrors }), { status: PROBLEM_STATUS[problem.kind], headers });
 }

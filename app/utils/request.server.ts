@@ -11,7 +11,4 @@ export async function formValues(request: Request): Promise<Record<string, strin
   return readFormValues(request);
 }
 
-export function minutesText(seconds: number): string {
-  const minutes = Math.ceil(seconds / 60);
-  return minutes <= 1 ? "a minute" : `${minutes} minutes`;
-}
+export { minutesText } from "./minutes";

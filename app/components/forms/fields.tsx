@@ -73,7 +73,7 @@ export function SelectField({ meta, label, hint, options, className, ...rest }: 
 }
 
 /** The form's own errors (a use case's Problem, a refused submission) as an alert above the fields. */
-export function FormErrors({ form, title }: { form: FormMetadata<Record<string, unknown>, string[]>; title?: string }) {
+export function FormErrors<Schema extends Record<string, unknown>>({ form, title }: { form: FormMetadata<Schema, string[]>; title?: string }) {
   if (!form.errors?.length) return null;
   return (
     <div id={form.errorId}>

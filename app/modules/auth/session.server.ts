@@ -5,7 +5,9 @@ import { sessions } from "#db/schema/auth";
 import { db, type Executor } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { env } from "~/env.server";
-import type { PayerActor, StaffActor } from "./actor";
+import { notFound, type Problem } from "~/utils/problem";
+import { orThrow } from "~/utils/problem-response.server";
+import type { Actor, PayerActor, StaffActor } from "./actor";
 import { isStaff, sessionTimeouts } from "./policy";
 import { randomToken, sha256 } from "./secrets.server";
 
@@ -136,7 +138,7 @@ export async function requirePayer(request: Request): Promise<SignedInPayer> {
 /** AR staff only. Anyone else gets a 404: the admin area does not exist for them. */
 export async function requireStaff(request: Request): Promise<SignedIn> {
   const signedIn = await requireUser(request);
-  if (!isStaff(signedIn.user.role)) throw new Response("Not found", { status: 404 });
+  if (!isStaff(signedIn.user.role)) orThrow(notFound());
   return signedIn;
 }
 
@@ -147,7 +149,7 @@ export function payerActor(signedIn: SignedIn, context: AppLoadContext): PayerAc
 
 /** The signed-in staff member as the Actor use cases take. */
 export function staffActor(signedIn: SignedIn, context: AppLoadContext): StaffActor {
-  if (!isStaff(signedIn.user.role)) throw new Response("Not found", { status: 404 });
+  if (!isStaff(signedIn.user.role)) orThrow(notFound());
   return { kind: "staff", userId: signedIn.user.id, role: signedIn.user.role as StaffActor["role"], ip: context.clientIp ?? null };
 }
 
@@ -163,14 +165,15 @@ export async function requireStaffActor(request: Request, context: AppLoadContex
   return { staff, actor: staffActor(staff, context) };
 }
 
-/** Switches the payer's active account; refuses accounts they are not a contact of. */
-export async function switchActiveAccount(signedIn: SignedIn, accountId: string): Promise<boolean> {
-  if (!signedIn.accounts.some((a) => a.id === accountId)) return false;
+/** Switches the payer's active account; an account they are not a contact of is not_found. */
+export async function switchActiveAccount(actor: Actor, input: { session: SignedIn; accountId: string }): Promise<{ accountId: string } | Problem> {
+  const { session: signedIn, accountId } = input;
+  if (actor.kind !== "payer" || actor.userId !== signedIn.user.id || !signedIn.accounts.some((a) => a.id === accountId)) return notFound("Account not found.");
   await db
     .update(sessions)
     .set({ activeAccountId: accountId })
     .where(and(eq(sessions.idHash, signedIn.sessionIdHash), eq(sessions.userId, signedIn.user.id)));
-  return true;
+  return { accountId };
 }
 
 /**

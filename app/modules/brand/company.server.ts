@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { env } from "~/env.server";
+import { isProblem, notFound, type Problem } from "~/utils/problem";
 
 /** Who is asking for money: the company's name and optional logo, as payers see them everywhere. */
 export interface Brand {
@@ -16,15 +17,16 @@ export function brand(): Brand {
 
 let cachedLogo: { path: string; bytes: Buffer } | undefined;
 
-/** The logo file's bytes (read once; the file is checked at boot), or null without a logo. */
-export async function companyLogo(): Promise<{ bytes: Buffer; contentType: string } | null> {
+/** The logo file's bytes (read once; the file is checked at boot); not_found without a logo. */
+export async function companyLogo(): Promise<{ bytes: Buffer; contentType: string } | Problem> {
   const path = env().COMPANY_LOGO_PATH;
-  if (!path) return null;
+  if (!path) return notFound("No logo is configured.");
   if (cachedLogo?.path !== path) cachedLogo = { path, bytes: await readFile(path) };
   return { bytes: cachedLogo.bytes, contentType: /\.png$/i.test(path) ? "image/png" : "image/jpeg" };
 }
 
 /** The issuer printed on PDFs: the name, and the logo when there is one. */
 export async function companyIssuer(): Promise<{ name: string; logo: Buffer | null }> {
-  return { name: env().COMPANY_NAME, logo: (await companyLogo())?.bytes ?? null };
+  const logo = await companyLogo();
+  return { name: env().COMPANY_NAME, logo: isProblem(logo) ? null : logo.bytes };
 }

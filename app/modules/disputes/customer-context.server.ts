@@ -3,12 +3,16 @@ import { disputes } from "#db/schema/disputes";
 import { invoices } from "#db/schema/invoices";
 import { payments } from "#db/schema/payments";
 import { db } from "~/db.server";
+import { isStaffActor, type Actor } from "~/modules/auth/actor";
 import { accountBalances } from "~/modules/invoices/account-balances.server";
+import { forbidden } from "~/utils/problem";
 
 /** What a clerk needs beside a dispute: the customer's balances, other disputes and recent payments. */
-export async function customerContext(accountId: string, excludeDisputeId: string) {
+export async function customerContext(actor: Actor, input: { accountId: string; excludeDisputeId: string }) {
+  if (!isStaffActor(actor)) return forbidden("Only the AR team sees a customer's context.");
+  const { accountId, excludeDisputeId } = input;
   const [balances, otherDisputes, recentPayments] = await Promise.all([
-    accountBalances({ kind: "staff" }, accountId),
+    accountBalances(actor, accountId),
     db
       .select({ id: disputes.id, status: disputes.status, amount: disputes.amount, currency: disputes.currency, invoiceNumber: invoices.number, createdAt: disputes.createdAt })
       .from(disputes)

@@ -7,6 +7,7 @@ import type { Tx } from "~/db.server";
 import { env } from "~/env.server";
 import { blobStorage, newStorageKey } from "~/modules/storage/blob-storage.server";
 import { MAX_BYTES_PER_DISPUTE, MAX_FILES_PER_DISPUTE } from "~/modules/storage/upload-policy";
+import { invalidField, type Problem } from "~/utils/problem";
 import type { DisputeEmailFacts } from "./dispute-emails";
 
 /** A file that already passed the upload checks (extension and magic bytes). */
@@ -16,7 +17,12 @@ export interface AcceptedFile {
   bytes: Buffer;
 }
 
-export class DisputeProblem extends Error {}
+/** Thrown inside a transaction to roll it back (files over the limits); caught and returned as its Problem. */
+export class DisputeProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
 
 export async function lockDispute(tx: Tx, disputeId: string): Promise<Dispute | undefined> {
   const [dispute] = await tx.select().from(disputes).where(eq(disputes.id, disputeId)).for("update");
@@ -42,8 +48,8 @@ async function saveFiles(tx: Tx, dispute: Pick<Dispute, "id" | "accountId">, mes
     .where(eq(attachments.disputeId, dispute.id));
   const count = (existing?.count ?? 0) + files.length;
   const bytes = Number(existing?.bytes ?? 0) + files.reduce((s, f) => s + f.bytes.length, 0);
-  if (count > MAX_FILES_PER_DISPUTE) throw new DisputeProblem(`A dispute can have at most ${MAX_FILES_PER_DISPUTE} files.`);
-  if (bytes > MAX_BYTES_PER_DISPUTE) throw new DisputeProblem(`A dispute's files can total at most ${MAX_BYTES_PER_DISPUTE / 1024 / 1024} MB.`);
+  if (count > MAX_FILES_PER_DISPUTE) throw new DisputeProblem(invalidField("files", `A dispute can have at most ${MAX_FILES_PER_DISPUTE} files.`));
+  if (bytes > MAX_BYTES_PER_DISPUTE) throw new DisputeProblem(invalidField("files", `A dispute's files can total at most ${MAX_BYTES_PER_DISPUTE / 1024 / 1024} MB.`));
   const storage = blobStorage();
   for (const file of files) {
     const key = newStorageKey();

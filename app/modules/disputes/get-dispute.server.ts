@@ -3,24 +3,22 @@ import { accounts, users } from "#db/schema/accounts";
 import { attachments, disputeLines, disputeMessages, disputes } from "#db/schema/disputes";
 import { invoiceLines, invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
+import type { Actor } from "~/modules/auth/actor";
 import { inReadersAccounts } from "~/modules/invoices/scope.server";
-
-export type DisputeReader = { kind: "payer"; userId: string } | { kind: "staff" };
+import { notFound, type Problem } from "~/utils/problem";
 
 /**
  * One dispute with its thread and files. For a payer the query itself leaves out internal notes
- * (and their files) and anything outside their accounts: null → 404.
+ * (and their files) and anything outside their accounts: not_found.
  */
-export async function getDispute(reader: DisputeReader, disputeId: string) {
+export async function getDispute(reader: Actor, disputeId: string) {
   const [row] = await db
     .select({ dispute: disputes, invoiceNumber: invoices.number, invoiceBalance: invoices.balance, invoiceTotal: invoices.total, accountName: accounts.name, accountNumber: accounts.number })
     .from(disputes)
     .innerJoin(invoices, eq(invoices.id, disputes.invoiceId))
     .innerJoin(accounts, eq(accounts.id, disputes.accountId))
-    .where(
-and(eq(disputes.id, disputeId), inReadersAccounts(reader, disputes.accountId)),
-    );
-  if (!row) return null;
+    .where(and(eq(disputes.id, disputeId), inReadersAccounts(reader, disputes.accountId)));
+  if (!row) return notFound("Dispute not found.");
   const visible = reader.kind === "payer" ? eq(disputeMessages.visibility, "customer") : undefined;
   const [messages, lines] = await Promise.all([
     db
@@ -55,4 +53,4 @@ and(eq(disputes.id, disputeId), inReadersAccounts(reader, disputes.accountId)),
   };
 }
 
-export type DisputeDetail = NonNullable<Awaited<ReturnType<typeof getDispute>>>;
+export type DisputeDetail = Exclude<Awaited<ReturnType<typeof getDispute>>, Problem>;

@@ -1,22 +1,25 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { accounts, users } from "#db/schema/accounts";
-import { activeDisputeStatuses, disputeReasons, disputeStatuses, disputes } from "#db/schema/disputes";
+import { disputeReasons, disputeStatuses, disputes } from "#db/schema/disputes";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
-import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
+import { isStaffActor, type Actor } from "~/modules/auth/actor";
+import { inReadersAccount, inReadersAccounts } from "~/modules/invoices/scope.server";
 import { now } from "~/utils/clock";
 import { containsPattern } from "~/utils/like-pattern";
+import { forbidden, type Problem } from "~/utils/problem";
+import { openDisputeStatuses } from "./policy";
 
 export const QUEUE_PAGE_SIZE = 25;
 
-/** A payer's disputes on their active account, newest first. */
-export async function listPayerDisputes(payer: { userId: string; accountId: string }) {
+/** A payer's disputes on their active account (the account must be theirs), newest first. */
+export async function listPayerDisputes(actor: Actor, input: { accountId: string }) {
   return db
     .select({ id: disputes.id, invoiceId: disputes.invoiceId, invoiceNumber: invoices.number, reason: disputes.reason, status: disputes.status, amount: disputes.amount, currency: disputes.currency, createdAt: disputes.createdAt, updatedAt: disputes.updatedAt })
     .from(disputes)
     .innerJoin(invoices, eq(invoices.id, disputes.invoiceId))
-    .where(inReadersAccount(payerScope(payer.userId), disputes.accountId, payer.accountId))
+    .where(inReadersAccount(actor, disputes.accountId, input.accountId))
     .orderBy(desc(disputes.createdAt))
     .limit(200);
 }
@@ -40,11 +43,13 @@ export type QueueQuery = z.infer<typeof queueQuery>;
  * The AR team's triage queue. Sorted by what needs attention first: SLA breached, then
  * unanswered by due date, then waiting items by age. Amount filters are in major units.
  */
-export async function listDisputeQueue(query: QueueQuery, viewer: { userId: string }) {
+export async function listDisputeQueue(actor: Actor, query: QueueQuery) {
+  if (!isStaffActor(actor)) return forbidden("Only the AR team sees the dispute queue.");
+  const viewer = actor;
   const at = now();
-  const breached = sql`(${disputes.firstRespondedAt} is null and ${disputes.firstResponseDueAt} < ${at.toISOString()}::timestamptz and ${disputes.status} in ('open', 'in_review', 'waiting_on_customer'))`;
+  const breached = sql`(${disputes.firstRespondedAt} is null and ${disputes.firstResponseDueAt} < ${at.toISOString()}::timestamptz and ${inArray(disputes.status, [...openDisputeStatuses])})`;
   const conditions: Array<SQL | undefined> = [
-    query.status === "active" ? inArray(disputes.status, [...activeDisputeStatuses]) : query.status === "all" ? undefined : eq(disputes.status, query.status),
+    query.status === "active" ? inArray(disputes.status, [...openDisputeStatuses]) : query.status === "all" ? undefined : eq(disputes.status, query.status),
     query.reason ? eq(disputes.reason, query.reason) : undefined,
     query.assignee === "me" ? eq(disputes.assigneeUserId, viewer.userId) : query.assignee === "none" ? isNull(disputes.assigneeUserId) : query.assignee ? eq(disputes.assigneeUserId, query.assignee) : undefined,
     // Ids of matching customers (a trigram index answers it), so no condition needs a join.
@@ -58,7 +63,8 @@ export async function listDisputeQueue(query: QueueQuery, viewer: { userId: stri
   const assignee = sql<string | null>`(select ${users.name} from ${users} where ${users.id} = ${disputes.assigneeUserId})`;
   const order = [
     desc(breached),
-    sql`case ${disputes.status} when 'open' then 0 when 'in_review' then 1 when 'waiting_on_customer' then 2 else 3 end`,
+    // Open disputes in the policy's order (open, in review, waiting), closed ones after (null sorts last).
+    sql`array_position(array[${sql.join(openDisputeStatuses.map((status) => sql`${status}`), sql`, `)}]::text[], ${disputes.status}::text)`,
     asc(disputes.firstResponseDueAt),
     asc(disputes.id),
   ];
@@ -109,16 +115,17 @@ export async function listDisputeQueue(query: QueueQuery, viewer: { userId: stri
 }
 
 /** The AR team, for the assignee filter and the assign control. */
-export async function listStaff() {
+export async function listStaff(actor: Actor): Promise<Array<{ id: string; name: string }> | Problem> {
+  if (!isStaffActor(actor)) return forbidden("Only the AR team sees who is on it.");
   return db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.role, ["ar_agent", "ar_admin"])).orderBy(asc(users.name));
 }
 
-/** Disputes of one invoice, newest first. The caller has already read the invoice in its scope. */
-export async function disputesForInvoice(invoiceId: string) {
+/** Disputes of one invoice the reader may see, newest first. */
+export async function disputesForInvoice(actor: Actor, invoiceId: string) {
   return db
     .select({ id: disputes.id, status: disputes.status, amount: disputes.amount, currency: disputes.currency, createdAt: disputes.createdAt })
     .from(disputes)
-    .where(eq(disputes.invoiceId, invoiceId))
+    .where(and(eq(disputes.invoiceId, invoiceId), inReadersAccounts(actor, disputes.accountId)))
     .orderBy(desc(disputes.createdAt))
     .limit(20);
 }

@@ -1,35 +1,26 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { z } from "zod";
-import { activeDisputeStatuses, disputeLines, disputeReasons, disputes } from "#db/schema/disputes";
+import { disputeLines, disputes, type DisputeReason } from "#db/schema/disputes";
 import { invoiceLines, invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
+import { auditActor, type Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { payableAmount } from "~/modules/invoices/payable";
-import { invoiceScope, payerScope } from "~/modules/invoices/scope.server";
+import { invoiceScope } from "~/modules/invoices/scope.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { now } from "~/utils/clock";
 import { addBusinessDays } from "~/utils/business-days";
 import { formatMoney } from "~/utils/money";
+import { conflict, invalidField, notFound, type Problem } from "~/utils/problem";
 import { addMessageRow, DisputeProblem, disputeEmailFacts, type AcceptedFile } from "./dispute-context.server";
 import { disputeReceivedEmail } from "./dispute-emails";
+import { openDisputeStatuses } from "./policy";
 import { CONTROL_CHARACTERS_MESSAGE, isFreeText } from "~/utils/text";
 
-export const openDisputeFields = z.object({
-  reason: z.enum(disputeReasons, { error: "Choose the reason for the dispute." }),
-  description: z
-    .string()
-    .trim()
-    .min(10, "Describe the problem in a few words (at least 10 characters).")
-    .max(5000, "Keep the description under 5,000 characters.")
-    .refine(isFreeText, CONTROL_CHARACTERS_MESSAGE),
-});
-
 export interface OpenDisputeInput {
-  payer: { userId: string; ip: string | null };
   invoiceId: string;
-  reason: z.infer<typeof openDisputeFields>["reason"];
+  reason: DisputeReason;
   description: string;
   /** Minor units; null = the whole disputable balance. */
   amount: number | null;
@@ -37,16 +28,16 @@ export interface OpenDisputeInput {
   files: AcceptedFile[];
 }
 
-export type OpenDisputeResult = { ok: true; disputeId: string } | { ok: false; field: "amount" | "lines" | "files" | "form"; message: string };
-
 /**
  * A payer disputes (part of) an invoice: the amount is held out of what is payable, the AR team's
  * first response is due within the SLA, and the files are stored with the opening message —
  * all in one transaction, with the event, the audit row and the acknowledgement email.
  */
-export async function openDispute(input: OpenDisputeInput): Promise<OpenDisputeResult> {
-  // The form checks this too (openDisputeFields); every caller gets the same rule.
-  if (!isFreeText(input.description)) return { ok: false, field: "form", message: CONTROL_CHARACTERS_MESSAGE };
+export async function openDispute(actor: Actor, input: OpenDisputeInput): Promise<{ disputeId: string } | Problem> {
+  // Only a payer disputes, and only an invoice of their accounts (the scope below).
+  if (actor.kind !== "payer") return notFound("Invoice not found.");
+  // The form checks this too (openDisputeForm); every caller gets the same rule.
+  if (!isFreeText(input.description)) return invalidField("description", CONTROL_CHARACTERS_MESSAGE);
   try {
     return await db.transaction(async (tx) => {
       const [invoice] = await tx
@@ -55,24 +46,24 @@ export async function openDispute(input: OpenDisputeInput): Promise<OpenDisputeR
         .where(
           and(
             eq(invoices.id, input.invoiceId),
-            invoiceScope(payerScope(input.payer.userId)),
+            invoiceScope(actor),
           ),
         )
         .for("update");
-      if (!invoice) return { ok: false as const, field: "form" as const, message: "Invoice not found." };
+      if (!invoice) return notFound("Invoice not found.");
       const [active] = await tx
         .select({ id: disputes.id })
         .from(disputes)
-        .where(and(eq(disputes.invoiceId, invoice.id), inArray(disputes.status, [...activeDisputeStatuses])));
-      if (active) return { ok: false as const, field: "form" as const, message: "This invoice already has an open dispute. Add to it instead of opening another." };
+        .where(and(eq(disputes.invoiceId, invoice.id), inArray(disputes.status, [...openDisputeStatuses])));
+      if (active) return conflict("This invoice already has an open dispute. Add to it instead of opening another.");
       const disputable = payableAmount(invoice);
-      if (disputable <= 0) return { ok: false as const, field: "amount" as const, message: "Nothing on this invoice can be disputed now: it is paid, or a payment for it is under way." };
+      if (disputable <= 0) return conflict("Nothing on this invoice can be disputed now: it is paid, or a payment for it is under way.", { fields: { amount: "Nothing on this invoice can be disputed now: it is paid, or a payment for it is under way." } });
       const amount = input.amount ?? disputable;
-      if (!Number.isSafeInteger(amount) || amount <= 0) return { ok: false as const, field: "amount" as const, message: "Enter the amount you dispute." };
-      if (amount > disputable) return { ok: false as const, field: "amount" as const, message: `You can dispute at most ${formatMoney(disputable, invoice.currency)} on this invoice.` };
+      if (!Number.isSafeInteger(amount) || amount <= 0) return invalidField("amount", "Enter the amount you dispute.");
+      if (amount > disputable) return invalidField("amount", `You can dispute at most ${formatMoney(disputable, invoice.currency)} on this invoice.`);
       if (input.lineIds.length > 0) {
         const lines = await tx.select({ id: invoiceLines.id }).from(invoiceLines).where(and(eq(invoiceLines.invoiceId, invoice.id), inArray(invoiceLines.id, input.lineIds)));
-        if (lines.length !== new Set(input.lineIds).size) return { ok: false as const, field: "lines" as const, message: "Choose lines of this invoice only." };
+        if (lines.length !== new Set(input.lineIds).size) return invalidField("lines", "Choose lines of this invoice only.");
       }
 
       const openedAt = now();
@@ -81,7 +72,7 @@ export async function openDispute(input: OpenDisputeInput): Promise<OpenDisputeR
         .values({
           accountId: invoice.accountId,
           invoiceId: invoice.id,
-          openedByUserId: input.payer.userId,
+          openedByUserId: actor.userId,
           reason: input.reason,
           amount,
           currency: invoice.currency,
@@ -93,7 +84,7 @@ export async function openDispute(input: OpenDisputeInput): Promise<OpenDisputeR
         .returning();
       if (input.lineIds.length > 0) await tx.insert(disputeLines).values([...new Set(input.lineIds)].map((invoiceLineId) => ({ disputeId: dispute!.id, invoiceLineId })));
       await tx.update(invoices).set({ amountDisputed: sql`${invoices.amountDisputed} + ${amount}`, updatedAt: sql`now()` }).where(eq(invoices.id, invoice.id));
-      await addMessageRow(tx, dispute!, { authorUserId: input.payer.userId, authorSide: "customer", visibility: "customer", body: input.description }, input.files);
+      await addMessageRow(tx, dispute!, { authorUserId: actor.userId, authorSide: "customer", visibility: "customer", body: input.description }, input.files);
       await recordEvent(tx, {
         type: "dispute.opened",
         accountId: invoice.accountId,
@@ -101,16 +92,16 @@ export async function openDispute(input: OpenDisputeInput): Promise<OpenDisputeR
         subjectId: dispute!.id,
         data: { invoiceId: invoice.id, invoiceNumber: invoice.number, reason: input.reason, amount, currency: invoice.currency, lineIds: input.lineIds, files: input.files.length },
       });
-      await recordAudit(tx, { actorUserId: input.payer.userId, actorType: "user", action: "dispute.opened", subjectType: "dispute", subjectId: dispute!.id, ip: input.payer.ip, data: { amount } });
+      await recordAudit(tx, { ...auditActor(actor), action: "dispute.opened", subjectType: "dispute", subjectId: dispute!.id, data: { amount } });
       const facts = await disputeEmailFacts(tx, dispute!);
       if (facts) {
         const dueBy = dispute!.firstResponseDueAt.toLocaleDateString("en-US", { dateStyle: "full", timeZone: "UTC" });
         await queueEmail(tx, disputeReceivedEmail({ ...facts, amount: formatMoney(amount, invoice.currency), dueBy }));
       }
-      return { ok: true as const, disputeId: dispute!.id };
+      return { disputeId: dispute!.id };
     });
   } catch (e) {
-    if (e instanceof DisputeProblem) return { ok: false, field: "files", message: e.message };
+    if (e instanceof DisputeProblem) return e.problem;
     throw e;
   }
 }

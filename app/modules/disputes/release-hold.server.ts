@@ -1,19 +1,32 @@
 import { eq, sql } from "drizzle-orm";
-import { disputes, type Dispute, type DisputeStatus } from "#db/schema/disputes";
+import type { Dispute } from "#db/schema/disputes";
 import { invoices } from "#db/schema/invoices";
 import type { Tx } from "~/db.server";
-import { recordEvent } from "~/modules/events/record-event.server";
+import type { Actor } from "~/modules/auth/actor";
+import { isProblem, type Problem } from "~/utils/problem";
+import type { ClosedDisputeStatus } from "./policy";
+import { transitionDispute } from "./transition-dispute.server";
+
+const triggers = { resolved: "resolve", rejected: "reject", withdrawn: "withdraw" } as const;
 
 /**
- * Closes a dispute: its hold on the invoice is released (any credit has already reduced the
- * balance) and the status change is recorded as an event.
+ * Closes a dispute through the one transition (status, event, audit) and releases its hold on
+ * the invoice (any credit reduces the balance separately).
  */
-export async function closeDispute(tx: Tx, dispute: Dispute, status: Extract<DisputeStatus, "resolved" | "rejected" | "withdrawn">, extra: { creditedAmount?: number; resolutionNote?: string | null } = {}) {
-  await tx.update(invoices).set({ amountDisputed: sql`${invoices.amountDisputed} - ${dispute.amount}`, updatedAt: sql`now()` }).where(eq(invoices.id, dispute.invoiceId));
+export async function closeDispute(
+  tx: Tx,
+  actor: Actor,
+  dispute: Dispute,
+  status: ClosedDisputeStatus,
+  extra: { creditedAmount?: number; resolutionNote?: string | null; audit: { action: string; data?: Record<string, unknown> } },
+): Promise<void | Problem> {
   const closedAt = new Date();
-  await tx
-    .update(disputes)
-    .set({ status, closedAt, updatedAt: closedAt, creditedAmount: extra.creditedAmount ?? 0, resolutionNote: extra.resolutionNote ?? null })
-    .where(eq(disputes.id, dispute.id));
-  await recordEvent(tx, { type: "dispute.status_changed", accountId: dispute.accountId, subjectType: "dispute", subjectId: dispute.id, data: { from: dispute.status, to: status } });
+  const moved = await transitionDispute(tx, actor, dispute, {
+    trigger: triggers[status],
+    to: status,
+    set: { closedAt, updatedAt: closedAt, creditedAmount: extra.creditedAmount ?? 0, resolutionNote: extra.resolutionNote ?? null },
+    audit: extra.audit,
+  });
+  if (isProblem(moved)) return moved;
+  await tx.update(invoices).set({ amountDisputed: sql`${invoices.amountDisputed} - ${dispute.amount}`, updatedAt: sql`now()` }).where(eq(invoices.id, dispute.invoiceId));
 }

@@ -2,19 +2,17 @@ import { eq, sql } from "drizzle-orm";
 import { creditMemos } from "#db/schema/disputes";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
-import { recordAudit } from "~/modules/audit/record-audit.server";
+import { isStaffActor, type Actor } from "~/modules/auth/actor";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { formatMoney } from "~/utils/money";
+import { forbidden, invalidField, isProblem, notFound, type Problem } from "~/utils/problem";
 import { readCreditAmount } from "./credit-amount";
 import { addMessageRow, disputeEmailFacts, lockDispute } from "./dispute-context.server";
 import { disputeResolvedEmail } from "./dispute-emails";
-import { isClosed } from "./policy";
 import { closeDispute } from "./release-hold.server";
 
-export type ResolveInput =
-  | { staff: { userId: string; ip: string | null }; disputeId: string; outcome: "credit"; creditAmount: string; note: string }
-  | { staff: { userId: string; ip: string | null }; disputeId: string; outcome: "reject"; note: string };
+export type ResolveInput = { disputeId: string; outcome: "credit"; creditAmount: string; note: string } | { disputeId: string; outcome: "reject"; note: string };
 
 /**
  * `creditAmount` is the amount exactly as the agent typed it: never a default. A credit is money
@@ -24,24 +22,27 @@ export type ResolveInput =
  * invoice balance drops by exactly that much (and the invoice is paid if nothing is left). A
  * rejection needs an explanation. Either way the hold is released and the payer is told.
  */
-export async function resolveDispute(input: ResolveInput): Promise<{ ok: true } | { ok: false; message: string; field?: "creditAmount" }> {
+export async function resolveDispute(actor: Actor, input: ResolveInput): Promise<{ disputeId: string; creditedAmount: number } | Problem> {
+  if (!isStaffActor(actor)) return forbidden("Only the AR team can resolve a dispute.");
   const note = input.note.trim();
-  if (note.length < 5) return { ok: false, message: input.outcome === "reject" ? "Explain to the customer why the dispute is rejected." : "Add a note for the customer about the credit." };
+  if (note.length < 5)
+    return input.outcome === "reject"
+      ? invalidField("rejectNote", "Explain to the customer why the dispute is rejected (at least 5 characters).")
+      : invalidField("creditNote", "Add a note for the customer about the credit (at least 5 characters).");
   return db.transaction(async (tx) => {
     const dispute = await lockDispute(tx, input.disputeId);
-    if (!dispute) return { ok: false as const, message: "Dispute not found." };
-    if (isClosed(dispute.status)) return { ok: false as const, message: "This dispute is already closed." };
+    if (!dispute) return notFound("Dispute not found.");
     const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, dispute.invoiceId)).for("update");
     const money = (m: number) => formatMoney(m, dispute.currency);
 
     let credited = 0;
     if (input.outcome === "credit") {
-      const read = readCreditAmount(input.creditAmount, dispute.amount, dispute.currency);
-      if (!read.ok) return { ok: false as const, message: read.message, field: "creditAmount" as const };
-      const creditAmount = read.amount;
+      const creditAmount = readCreditAmount(input.creditAmount, dispute.amount, dispute.currency);
+      if (isProblem(creditAmount)) return creditAmount;
       credited = creditAmount;
       // Release the hold first so the credit fits within the invoice's total.
-      await closeDispute(tx, dispute, "resolved", { creditedAmount: creditAmount, resolutionNote: note });
+      const closed = await closeDispute(tx, actor, dispute, "resolved", { creditedAmount: creditAmount, resolutionNote: note, audit: { action: "dispute.credited", data: { creditAmount } } });
+      if (isProblem(closed)) return closed;
       const [updated] = await tx
         .update(invoices)
         .set({
@@ -53,19 +54,20 @@ export async function resolveDispute(input: ResolveInput): Promise<{ ok: true } 
         .returning({ status: invoices.status });
       const [memo] = await tx
         .insert(creditMemos)
-        .values({ accountId: dispute.accountId, invoiceId: dispute.invoiceId, disputeId: dispute.id, amount: creditAmount, currency: dispute.currency, reason: note, createdByUserId: input.staff.userId })
+        .values({ accountId: dispute.accountId, invoiceId: dispute.invoiceId, disputeId: dispute.id, amount: creditAmount, currency: dispute.currency, reason: note, createdByUserId: actor.userId })
         .returning();
       await recordEvent(tx, { type: "credit_memo.created", accountId: dispute.accountId, subjectType: "credit_memo", subjectId: memo!.id, data: { invoiceId: dispute.invoiceId, invoiceNumber: invoice!.number, disputeId: dispute.id, amount: creditAmount, currency: dispute.currency } });
       if (updated?.status === "paid") await recordEvent(tx, { type: "invoice.paid", accountId: dispute.accountId, subjectType: "invoice", subjectId: dispute.invoiceId, data: { number: invoice!.number, creditMemoId: memo!.id } });
     } else {
-      await closeDispute(tx, dispute, "rejected", { resolutionNote: note });
+      const closed = await closeDispute(tx, actor, dispute, "rejected", { resolutionNote: note, audit: { action: "dispute.rejected", data: { creditAmount: 0 } } });
+      if (isProblem(closed)) return closed;
     }
 
     const outcomeText =
       input.outcome === "credit"
         ? `We credited ${money(credited)} to invoice ${invoice!.number}${credited < dispute.amount ? ` (of the ${money(dispute.amount)} disputed)` : ""}. Its balance is reduced by that amount.`
         : `We looked into your dispute of invoice ${invoice!.number} and could not accept it. The ${money(dispute.amount)} is payable again.`;
-    await addMessageRow(tx, dispute, { authorUserId: input.staff.userId, authorSide: "staff", visibility: "customer", kind: "resolution", body: `${outcomeText}\n\n${note}` });
+    await addMessageRow(tx, dispute, { authorUserId: actor.userId, authorSide: "staff", visibility: "customer", kind: "resolution", body: `${outcomeText}\n\n${note}` });
     await recordEvent(tx, {
       type: "dispute.resolved",
       accountId: dispute.accountId,
@@ -73,9 +75,8 @@ export async function resolveDispute(input: ResolveInput): Promise<{ ok: true } 
       subjectId: dispute.id,
       data: { outcome: input.outcome === "credit" ? "credited" : "rejected", creditedAmount: credited, amount: dispute.amount, currency: dispute.currency, invoiceId: dispute.invoiceId },
     });
-    await recordAudit(tx, { actorUserId: input.staff.userId, actorType: "user", action: input.outcome === "credit" ? "dispute.credited" : "dispute.rejected", subjectType: "dispute", subjectId: dispute.id, ip: input.staff.ip, data: { creditAmount: credited } });
     const facts = await disputeEmailFacts(tx, dispute);
     if (facts) await queueEmail(tx, disputeResolvedEmail({ ...facts, outcome: outcomeText, note }));
-    return { ok: true as const };
+    return { disputeId: dispute.id, creditedAmount: credited };
   });
 }

@@ -1,19 +1,19 @@
 import { db } from "~/db.server";
-import { recordAudit } from "~/modules/audit/record-audit.server";
+import type { Actor } from "~/modules/auth/actor";
 import { isContactOf } from "~/modules/invoices/scope.server";
+import { isProblem, notFound, type Problem } from "~/utils/problem";
 import { addMessageRow, lockDispute } from "./dispute-context.server";
-import { isClosed } from "./policy";
 import { closeDispute } from "./release-hold.server";
 
-/** The payer withdraws their dispute: the amount becomes payable again. */
-export async function withdrawDispute(input: { payer: { userId: string; ip: string | null }; disputeId: string }): Promise<{ ok: boolean; notFound?: boolean; message?: string }> {
+/** The payer withdraws their dispute: the amount becomes payable again. Only a payer of the account may. */
+export async function withdrawDispute(actor: Actor, input: { disputeId: string }): Promise<{ disputeId: string } | Problem> {
+  if (actor.kind !== "payer") return notFound("Dispute not found.");
   return db.transaction(async (tx) => {
     const dispute = await lockDispute(tx, input.disputeId);
-    if (!dispute || !(await isContactOf(tx, input.payer.userId, dispute.accountId))) return { ok: false, notFound: true };
-    if (isClosed(dispute.status)) return { ok: false, message: "This dispute is already closed." };
-    await closeDispute(tx, dispute, "withdrawn");
-    await addMessageRow(tx, dispute, { authorUserId: input.payer.userId, authorSide: "customer", visibility: "customer", kind: "status_change", body: "Dispute withdrawn by the customer." });
-    await recordAudit(tx, { actorUserId: input.payer.userId, actorType: "user", action: "dispute.withdrawn", subjectType: "dispute", subjectId: dispute.id, ip: input.payer.ip });
-    return { ok: true };
+    if (!dispute || !(await isContactOf(tx, actor.userId, dispute.accountId))) return notFound("Dispute not found.");
+    const closed = await closeDispute(tx, actor, dispute, "withdrawn", { audit: { action: "dispute.withdrawn" } });
+    if (isProblem(closed)) return closed;
+    await addMessageRow(tx, dispute, { authorUserId: actor.userId, authorSide: "customer", visibility: "customer", kind: "status_change", body: "Dispute withdrawn by the customer." });
+    return { disputeId: dispute.id };
   });
 }

@@ -2,20 +2,22 @@ import { and, asc, eq } from "drizzle-orm";
 import { accounts } from "#db/schema/accounts";
 import { invoiceLines, invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
+import type { Actor } from "~/modules/auth/actor";
 import { today } from "~/utils/clock";
-import { invoiceScope, type ReadScope } from "./scope.server";
+import { notFound, type Problem } from "~/utils/problem";
+import { invoiceScope } from "./scope.server";
 import { daysPastDue, displayStatus } from "./status";
 import type { InvoiceDetail } from "./types";
 
-/** One invoice with its lines, or null when it does not exist *for this reader* (→ 404). */
-export async function getInvoice(scope: ReadScope, invoiceId: string): Promise<InvoiceDetail | null> {
+/** One invoice with its lines; not_found when it does not exist *for this reader*. */
+export async function getInvoice(scope: Actor, invoiceId: string): Promise<InvoiceDetail | Problem> {
   const [row] = await db
     .select({ invoice: invoices, account: { id: accounts.id, name: accounts.name, number: accounts.number, billingEmail: accounts.billingEmail } })
     .from(invoices)
     .innerJoin(accounts, eq(accounts.id, invoices.accountId))
     .where(and(eq(invoices.id, invoiceId), invoiceScope(scope)))
     .limit(1);
-  if (!row) return null;
+  if (!row) return notFound("Invoice not found.");
   const lines = await db
     .select({
       id: invoiceLines.id,

@@ -1,9 +1,12 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import { accounts } from "#db/schema/accounts";
 import { db } from "~/db.server";
 import { today } from "~/utils/clock";
 import { isCalendarDate } from "~/utils/dates";
 import { payments } from "#db/schema/payments";
+import type { Actor } from "~/modules/auth/actor";
+import { invalid, isProblem, notFound, type Problem } from "~/utils/problem";
 import { accountInvoicesScope, accountScope, inReadersAccount, type ReadScope } from "./scope.server";
 import { emptyAging } from "./status";
 import type { AgingBuckets, Statement, StatementCurrencySection, StatementLine, StatementLineKind, StatementPeriod } from "./types";
@@ -18,19 +21,40 @@ export function defaultPeriod(day = today()): StatementPeriod {
   return { from: `${day.slice(0, 8)}01`, to: day };
 }
 
-/** `?from=YYYY-MM-DD&to=YYYY-MM-DD&page=N` → the period, or a message saying what is wrong with it. */
+/**
+ * The statement page's GET form and the downloads' query, `?from=YYYY-MM-DD&to=YYYY-MM-DD&page=N`,
+ * as one schema: an empty or missing date is the default period's, and each refusal says what is
+ * wrong (the first one is shown).
+ */
+export function statementQuerySchema(fallback: StatementPeriod = defaultPeriod()) {
+  const day = (name: "start" | "end", orElse: string) =>
+    z
+      .string()
+      .trim()
+      .optional()
+      .transform((text) => text || orElse)
+      .refine(isCalendarDate, { error: (issue) => `The ${name} date "${String(issue.input).slice(0, 40)}" is not a date: use YYYY-MM-DD, e.g. ${orElse}.` });
+  return z
+    .object({
+      from: day("start", fallback.from),
+      to: day("end", fallback.to),
+      page: z
+        .string()
+        .trim()
+        .optional()
+        .transform((text) => text || "1")
+        .refine((text) => /^[1-9]\d{0,5}$/.test(text), { error: (issue) => `The page "${String(issue.input).slice(0, 20)}" is not a page number (1, 2, 3…).` })
+        .transform(Number),
+    })
+    .refine((q) => q.from <= q.to, { error: (issue) => { const q = issue.input as { from: string; to: string }; return `The start date (${q.from}) is after the end date (${q.to}).`; } });
+}
+
+/** `?from=&to=&page=` → the period, or a message saying what is wrong with it (and the default period to show meanwhile). */
 export function readStatementQuery(params: URLSearchParams): StatementQuery {
   const fallback = defaultPeriod();
-  const from = params.get("from")?.trim() || fallback.from;
-  const to = params.get("to")?.trim() || fallback.to;
-  const period = { from, to };
-  const bad = (message: string): StatementQuery => ({ ok: false, message, period: fallback });
-  if (!isCalendarDate(from)) return bad(`The start date "${from.slice(0, 40)}" is not a date: use YYYY-MM-DD, e.g. ${fallback.from}.`);
-  if (!isCalendarDate(to)) return bad(`The end date "${to.slice(0, 40)}" is not a date: use YYYY-MM-DD, e.g. ${fallback.to}.`);
-  if (from > to) return bad(`The start date (${from}) is after the end date (${to}).`);
-  const pageText = params.get("page")?.trim() || "1";
-  if (!/^[1-9]\d{0,5}$/.test(pageText)) return bad(`The page "${pageText.slice(0, 20)}" is not a page number (1, 2, 3…).`);
-  return { ok: true, period, page: Number(pageText) };
+  const parsed = statementQuerySchema(fallback).safeParse({ from: params.get("from") ?? undefined, to: params.get("to") ?? undefined, page: params.get("page") ?? undefined });
+  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]!.message, period: fallback };
+  return { ok: true, period: { from: parsed.data.from, to: parsed.data.to }, page: parsed.data.page };
 }
 
 /**
@@ -124,20 +148,21 @@ type LineRow = { currency: string; on_date: string; kind: StatementLineKind; inv
  * Statement of account for a period, per currency: opening balance, every line dated in the
  * period with a running balance, closing balance, and aging of the open balances at the end.
  * `page` limits the lines to one page (the portal); null returns all of them (PDF, CSV).
- * Set-based: a handful of queries whatever the number of invoices. Null → 404.
+ * Set-based: a handful of queries whatever the number of invoices. An account the reader may
+ * not see is not_found.
  */
 export async function getStatement(
-  scope: ReadScope,
+  scope: Actor,
   accountId: string,
   period: StatementPeriod = defaultPeriod(),
   page: number | null = null,
-): Promise<Statement | null> {
+): Promise<Statement | Problem> {
   const [account] = await db
     .select({ id: accounts.id, name: accounts.name, number: accounts.number, billingEmail: accounts.billingEmail })
     .from(accounts)
     .where(and(eq(accounts.id, accountId), accountScope(scope)))
     .limit(1);
-  if (!account) return null;
+  if (!account) return notFound("Account not found.");
   const { from, to } = period;
   const entries = ledger(scope, accountId);
 
@@ -228,4 +253,17 @@ export async function getStatement(
     lines,
     page: page === null ? null : { number: page, size: STATEMENT_PAGE_SIZE, count: Math.max(1, Math.ceil(lineCount / STATEMENT_PAGE_SIZE)) },
   };
+}
+
+/**
+ * The whole statement for a download (PDF or CSV) of `?from=&to=`: every line, and the file's
+ * name without its extension. A bad period is invalid (the download routes answer 400 with the message).
+ */
+export async function statementDownload(actor: Actor, input: { accountId: string; searchParams: URLSearchParams }): Promise<{ statement: Statement; filename: string } | Problem> {
+  const query = readStatementQuery(input.searchParams);
+  if (!query.ok) return invalid(query.message);
+  const statement = await getStatement(actor, input.accountId, query.period);
+  if (isProblem(statement)) return statement;
+  const { from, to } = statement.period;
+  return { statement, filename: `statement-${statement.account.number}-${from}-${to}`.replace(/[^\w.-]+/g, "_") };
 }

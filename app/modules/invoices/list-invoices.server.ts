@@ -4,7 +4,8 @@ import { accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
 import { today } from "~/utils/clock";
-import { accountInvoicesScope, invoiceScope, type ReadScope } from "./scope.server";
+import type { Actor } from "~/modules/auth/actor";
+import { accountInvoicesScope, invoiceScope } from "./scope.server";
 import { daysPastDue, displayStatus } from "./status";
 import type { DisplayStatus } from "./types";
 import { containsPattern } from "~/utils/like-pattern";
@@ -75,7 +76,7 @@ function filterCondition(filter: InvoiceListQuery["filter"], day: string): SQL |
  * One page of invoices for the reader's scope, optionally narrowed to one account (payers:
  * their active account) and searched by invoice number or PO (and customer name for staff).
  */
-export async function listInvoices(scope: ReadScope, query: InvoiceListQuery & { accountId?: string }) {
+export async function listInvoices(scope: Actor, query: InvoiceListQuery & { accountId?: string }) {
   const day = today();
   const term = query.q ? containsPattern(query.q) : undefined;
   const where = and(
@@ -86,7 +87,7 @@ export async function listInvoices(scope: ReadScope, query: InvoiceListQuery & {
           ilike(invoices.number, term),
           ilike(invoices.poNumber, term),
           // As an array of ids (not a join condition) so Postgres can OR three index scans.
-          scope.kind === "staff" ? sql`${invoices.accountId} = any(array(select ${accounts.id} from ${accounts} where ${accounts.name} ilike ${term}))` : undefined,
+          scope.kind !== "payer" ? sql`${invoices.accountId} = any(array(select ${accounts.id} from ${accounts} where ${accounts.name} ilike ${term}))` : undefined,
         )
       : undefined,
   );

@@ -2,6 +2,7 @@ import { and, eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { accountContacts, accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import type { Executor } from "~/db.server";
+import type { Actor } from "~/modules/auth/actor";
 
 /**
  * The tenant scope of everything a payer reads or changes — invoices, statements, payments,
@@ -11,12 +12,16 @@ import type { Executor } from "~/db.server";
  * reach another account's rows.
  */
 
-/** Who is reading: a payer (bound to their accounts) or AR staff (all accounts). */
-export type ReadScope = { kind: "payer"; userId: string } | { kind: "staff" };
+/**
+ * Who is reading: an Actor. A payer is bound to the accounts they are a contact of; staff, API
+ * keys and the system read every account (their use cases check role and scopes themselves).
+ * `{ kind: "staff" }` is the older spelling, kept while the other modules move to the Actor.
+ */
+export type ReadScope = Actor | { kind: "payer"; userId: string } | { kind: "staff" };
 
 /** Rows whose account column is one of the reader's accounts (staff: every account). */
 export function inReadersAccounts(scope: ReadScope, accountColumn: AnyColumn): SQL {
-  if (scope.kind === "staff") return sql`true`;
+  if (scope.kind !== "payer") return sql`true`;
   return sql`${accountColumn} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${scope.userId})`;
 }
 
@@ -27,7 +32,7 @@ export function inReadersAccounts(scope: ReadScope, accountColumn: AnyColumn): S
  */
 export function inReadersAccount(scope: ReadScope, accountColumn: AnyColumn, accountId: string): SQL {
   const ofAccount = sql`${accountColumn} = ${accountId}`;
-  if (scope.kind === "staff") return ofAccount;
+  if (scope.kind !== "payer") return ofAccount;
   return sql`${ofAccount} and exists (select 1 from ${accountContacts} where ${accountContacts.userId} = ${scope.userId} and ${accountContacts.accountId} = ${accountId})`;
 }
 

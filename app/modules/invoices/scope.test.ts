@@ -1,8 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { accounts, users } from "#db/schema/accounts";
 import { payments } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { listPayerDisputes } from "~/modules/disputes/list-disputes.server";
@@ -10,7 +8,7 @@ import { loadPayForm } from "~/modules/payments/pay-form.server";
 import { getPaymentForPayer, getPaymentForStaff } from "~/modules/payments/get-payment.server";
 import { listPayments, paymentListQuery } from "~/modules/payments/list-payments.server";
 import { loadEnrolOptions } from "~/modules/plans/enrol-options.server";
-import { seed } from "../../../test/helpers";
+import { testData } from "../../../test/helpers";
 import { invoiceListQuery, listInvoices } from "./list-invoices.server";
 
 /**
@@ -45,12 +43,12 @@ describe("a payer asking for another account's rows", () => {
   let patPaymentId: string;
 
   beforeAll(async () => {
-    await seed();
-    const user = async (email: string) => (await db.select().from(users).where(eq(users.email, email)))[0]!.id;
-    const account = async (number: string) => (await db.select().from(accounts).where(eq(accounts.number, number)))[0]!.id;
-    pat = { userId: await user("pat@northwind.example"), accountId: await account("C-1001") };
-    const globex = (await db.select().from(accounts).where(eq(accounts.name, "Globex Corporation")))[0]!.id;
-    olivia = { userId: await user("olivia@globex.example"), accountId: globex };
+    const make = await testData();
+    const patUser = await make.payer();
+    pat = { userId: patUser.user.id, accountId: patUser.accounts[0]!.id };
+    await make.invoices(patUser.accounts[0]!, [{ total: 120_00 }, { total: 80_00, dueInDays: -5 }]);
+    const oliviaUser = await make.payer();
+    olivia = { userId: oliviaUser.user.id, accountId: oliviaUser.accounts[0]!.id };
     const [payment] = await db
       .insert(payments)
       .values({ accountId: pat.accountId, createdByUserId: pat.userId, amount: 1000, currency: "usd", status: "succeeded", stripePaymentIntentId: "pi_scope", stripeChargeId: "ch_scope", stripeCheckoutSessionId: "cs_scope", clientAttemptId: "attempt-scope" })
@@ -60,14 +58,14 @@ describe("a payer asking for another account's rows", () => {
 
   it("gets nothing, even naming that account as theirs", async () => {
     const intruder = { userId: olivia.userId, accountId: pat.accountId };
-    const patInvoices = await listInvoices({ kind: "payer", userId: pat.userId }, { ...invoiceListQuery.parse({ filter: "open" }), accountId: pat.accountId });
-    expect(patInvoices.rows.length).toBeGreaterThan(0);
+    const patInvoices = await listInvoices({ kind: "payer", userId: pat.userId, ip: null }, { ...invoiceListQuery.parse({ filter: "open" }), accountId: pat.accountId });
+    expect(patInvoices.rows.length).toBe(2);
     const ids = patInvoices.rows.map((r) => r.id);
 
     const payerActor = (who: { userId: string }) => ({ kind: "payer" as const, userId: who.userId, ip: null });
     expect((await loadPayForm(payerActor(intruder), { accountId: pat.accountId, invoiceIds: ids })).invoices).toEqual([]);
     expect((await loadEnrolOptions(intruder)).invoices).toEqual([]);
-    expect(await listPayerDisputes(intruder)).toEqual([]);
+    expect(await listPayerDisputes({ kind: "payer", userId: intruder.userId, ip: null }, { accountId: intruder.accountId })).toEqual([]);
     expect(await listPayments(payerActor(intruder), { ...paymentListQuery.parse({}), accountId: pat.accountId })).toMatchObject({ rows: [] });
     expect(await getPaymentForPayer(payerActor(olivia), patPaymentId)).toMatchObject({ kind: "not_found" });
     // …while the account's own contact does.

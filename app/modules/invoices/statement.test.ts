@@ -1,23 +1,33 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accountContacts, accounts, users } from "#db/schema/accounts";
 import { creditMemos } from "#db/schema/disputes";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { chargebackAllocations, chargebacks, paymentAllocations, payments, refundAllocations, refunds } from "#db/schema/payments";
 import { db } from "~/db.server";
+import type { PayerActor, StaffActor } from "~/modules/auth/actor";
 import { setClock } from "~/utils/clock";
-import { seed, TEST_TODAY } from "../../../test/helpers";
-import { getStatement, readStatementQuery } from "./get-statement.server";
-import type { ReadScope } from "./scope.server";
+import { isProblem, type Problem } from "~/utils/problem";
+import { TEST_TODAY, testData } from "../../../test/helpers";
+import { getStatement as readStatement, readStatementQuery, statementDownload } from "./get-statement.server";
 import { csvCell, statementCsv } from "./statement-csv.server";
 
 /**
  * A ledger built the way the portal writes it: each fact (payment, credit, refund, chargeback,
  * void) changes the invoice amounts exactly as the use cases do, and leaves its dated record.
  */
-let payer: ReadScope;
+let payer: PayerActor;
+let staff: StaffActor;
+let make: Awaited<ReturnType<typeof testData>>;
 let accountId: string;
+let accountNumber: string;
+/** The statement, or the test fails with the Problem's message. */
+async function getStatement(...args: Parameters<typeof readStatement>) {
+  const statement = await readStatement(...args);
+  if (isProblem(statement)) throw new Error(`${statement.kind}: ${statement.message}`);
+  return statement;
+}
+const problemOf = (value: unknown): Problem | null => (isProblem(value) ? value : null);
 const at = (day: string) => new Date(`${day}T15:00:00Z`);
 
 async function invoice(number: string, currency: string, issueDate: string, dueDate: string, total: number) {
@@ -39,12 +49,12 @@ async function pay(invoiceId: string, amount: number, currency: string, day: str
 
 beforeAll(async () => {
   setClock(() => new Date(`${TEST_TODAY}T12:00:00Z`));
-  await seed();
-  const [account] = await db.insert(accounts).values({ number: "C-7001", name: "Ledger Test Co." }).returning({ id: accounts.id });
-  accountId = account!.id;
-  const [user] = await db.insert(users).values({ email: "ledger@ledger.example", name: "Lee Ledger" }).returning({ id: users.id });
-  await db.insert(accountContacts).values({ accountId, userId: user!.id });
-  payer = { kind: "payer", userId: user!.id };
+  make = await testData();
+  const ledger = await make.payer({ accounts: [await make.account({ name: "Ledger Test Co." })] });
+  accountId = ledger.accounts[0]!.id;
+  accountNumber = ledger.accounts[0]!.number;
+  payer = { kind: "payer", userId: ledger.user.id, ip: null };
+  staff = { kind: "staff", userId: (await make.staff()).id, role: "ar_agent", ip: null };
 
   // USD: two invoices in September, paid, credited, refunded and charged back across Sep–Nov.
   const a = await invoice("LT-1", "USD", "2026-09-05", "2026-10-05", 100_000);
@@ -96,19 +106,19 @@ describe("statement for a period", () => {
   it("closes at the sum of the open balances, with every fact explained (no adjustment lines)", async () => {
     const statement = await getStatement(payer, accountId, { from: "2026-11-01", to: TEST_TODAY });
     const open = await openBalances();
-    expect(statement!.sections.map((s) => s.currency)).toEqual(["CAD", "USD"]);
-    for (const section of statement!.sections) expect(section.closing, section.currency).toBe(open[section.currency]);
+    expect(statement.sections.map((s) => s.currency)).toEqual(["CAD", "USD"]);
+    for (const section of statement.sections) expect(section.closing, section.currency).toBe(open[section.currency]);
     // USD: 100,000 − 60,000 − 10,000 + 25,000 − 15,000 | 50,000 − 50,000 + 20,000 | 30,000 | 12,000 − 4,000 (LT-4 void).
     expect(open.USD).toBe(40_000 + 20_000 + 30_000 + 8_000);
-    expect(statement!.lines.some((l) => l.kind === "adjustment")).toBe(false);
+    expect(statement.lines.some((l) => l.kind === "adjustment")).toBe(false);
   });
 
   it("opens at what was owed before the period and runs the balance line by line", async () => {
     const statement = await getStatement(payer, accountId, { from: "2026-11-01", to: TEST_TODAY });
-    const usd = statement!.sections.find((s) => s.currency === "USD")!;
+    const usd = statement.sections.find((s) => s.currency === "USD")!;
     // Before Nov 1: LT-1 100,000 − 60,000 − 10,000; LT-2 50,000 − 50,000; LT-3 30,000; LT-4 8,000 − 2,000.
     expect(usd.opening).toBe(30_000 + 0 + 30_000 + 6_000);
-    const lines = statement!.lines.filter((l) => l.currency === "USD");
+    const lines = statement.lines.filter((l) => l.currency === "USD");
     expect(lines.map((l) => [l.date, l.kind, l.invoices, l.amount])).toEqual([
       ["2026-11-01", "void", "LT-4", -6_000],
       ["2026-11-02", "invoice", "LT-5", 12_000],
@@ -134,59 +144,63 @@ describe("statement for a period", () => {
   it("opening(D2) = closing(D1) for adjacent periods, and ages the open balances at the period end", async () => {
     const october = await getStatement(payer, accountId, { from: "2026-10-01", to: "2026-10-31" });
     const november = await getStatement(payer, accountId, { from: "2026-11-01", to: "2026-11-30" });
-    for (const section of november!.sections) {
-      expect(section.opening, section.currency).toBe(october!.sections.find((s) => s.currency === section.currency)!.closing);
+    for (const section of november.sections) {
+      expect(section.opening, section.currency).toBe(october.sections.find((s) => s.currency === section.currency)!.closing);
     }
-    const usd = october!.sections.find((s) => s.currency === "USD")!;
+    const usd = october.sections.find((s) => s.currency === "USD")!;
     expect(usd.closing).toBe(66_000);
     // At Oct 31: LT-1 (due Oct 5, 26 days late) 30,000; LT-3 and LT-4 not yet due.
     expect(usd.aging).toEqual({ current: 36_000, days1to30: 30_000, days31to60: 0, days61to90: 0, over90: 0 });
-    const cad = october!.sections.find((s) => s.currency === "CAD")!;
+    const cad = october.sections.find((s) => s.currency === "CAD")!;
     expect([cad.opening, cad.closing, cad.invoiced]).toEqual([0, 40_000, 40_000]);
   });
 
   it("pages the lines, carrying the running balance into the next page", async () => {
     const all = await getStatement(payer, accountId, { from: "2026-09-01", to: TEST_TODAY });
     const page1 = await getStatement(payer, accountId, { from: "2026-09-01", to: TEST_TODAY }, 1);
-    expect(page1!.page).toEqual({ number: 1, size: 100, count: 1 });
-    expect(page1!.lines).toEqual(all!.lines);
+    expect(page1.page).toEqual({ number: 1, size: 100, count: 1 });
+    expect(page1.lines).toEqual(all.lines);
     const page2 = await getStatement(payer, accountId, { from: "2026-09-01", to: TEST_TODAY }, 2);
-    expect(page2!.lines).toEqual([]);
+    expect(page2.lines).toEqual([]);
   });
 
   it("is reachable only by the account's contacts", async () => {
-    const [olivia] = await db.select().from(users).where(eq(users.email, "olivia@globex.example"));
-    expect(await getStatement({ kind: "payer", userId: olivia!.id }, accountId)).toBeNull();
+    const olivia = (await make.payer()).user;
+    expect(await readStatement({ kind: "payer", userId: olivia.id, ip: null }, accountId)).toMatchObject({ kind: "not_found" });
+    const download = await statementDownload({ kind: "payer", userId: olivia.id, ip: null }, { accountId, searchParams: new URLSearchParams() });
+    expect(problemOf(download)?.kind).toBe("not_found");
   });
 
-  it("on the demo accounts, closes at the open balances for a period ending today", async () => {
-    const [northwind] = await db.select().from(accounts).where(eq(accounts.number, "C-1001"));
-    const rows = await db.execute<{ currency: string; open: string }>(sql`select currency, sum(balance)::text as open from invoices where account_id = ${northwind!.id} group by currency`);
-    const statement = await getStatement({ kind: "staff" }, northwind!.id);
-    for (const r of rows) expect(statement!.sections.find((s) => s.currency === r.currency)!.closing).toBe(Number(r.open));
+  it("on an account with open, overdue, partly paid and paid invoices, closes at the open balances for a period ending today", async () => {
+    const account = await make.account();
+    await make.invoices(account, [{ total: 120_00, dueInDays: -40 }, { total: 80_00, paid: 25_00 }, { total: 60_00, status: "paid" }, { total: 45_00, dueInDays: 10 }]);
+    const rows = await db.execute<{ currency: string; open: string }>(sql`select currency, sum(balance)::text as open from invoices where account_id = ${account.id} group by currency`);
+    const statement = await getStatement(staff, account.id);
+    expect(rows.map((r) => Number(r.open))).toEqual([120_00 + 55_00 + 45_00]);
+    for (const r of rows) expect(statement.sections.find((s) => s.currency === r.currency)!.closing).toBe(Number(r.open));
   });
 });
 
 describe("a 5,000-invoice account", () => {
   it("shows 100 lines a page with the balance carried over, while the files get every line", async () => {
-    const [big] = await db.insert(accounts).values({ number: "C-7002", name: "Big Ledger Co." }).returning({ id: accounts.id });
+    const big = await make.account({ name: "Big Ledger Co." });
     const rows = Array.from({ length: 5_000 }, (_, i) => {
       const day = `2026-${String(1 + Math.floor(i / 500)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`;
-      return { accountId: big!.id, number: `BIG-${i}`, currency: "USD", issueDate: day, dueDate: day, terms: "Due on receipt", subtotal: 1_000 + i, total: 1_000 + i };
+      return { accountId: big.id, number: `BIG-${i}`, currency: "USD", issueDate: day, dueDate: day, terms: "Due on receipt", subtotal: 1_000 + i, total: 1_000 + i };
     });
     for (let i = 0; i < rows.length; i += 1_000) await db.insert(invoices).values(rows.slice(i, i + 1_000));
     const period = { from: "2026-01-01", to: TEST_TODAY };
     const started = performance.now();
-    const page2 = await getStatement({ kind: "staff" }, big!.id, period, 2);
+    const page2 = await getStatement(staff, big.id, period, 2);
     const elapsed = performance.now() - started;
-    expect(page2!.page).toEqual({ number: 2, size: 100, count: 50 });
-    expect(page2!.lines).toHaveLength(100);
-    const full = await getStatement({ kind: "staff" }, big!.id, period);
-    expect(full!.lines).toHaveLength(5_000);
+    expect(page2.page).toEqual({ number: 2, size: 100, count: 50 });
+    expect(page2.lines).toHaveLength(100);
+    const full = await getStatement(staff, big.id, period);
+    expect(full.lines).toHaveLength(5_000);
     // Page 2 starts where page 1 ended: its first line's balance carries line 100's.
-    expect(page2!.lines[0]).toEqual(full!.lines[100]);
-    expect(full!.lines[99]!.balance + page2!.lines[0]!.amount).toBe(page2!.lines[0]!.balance);
-    const usd = full!.sections[0]!;
+    expect(page2.lines[0]).toEqual(full.lines[100]);
+    expect(full.lines[99]!.balance + page2.lines[0]!.amount).toBe(page2.lines[0]!.balance);
+    const usd = full.sections[0]!;
     expect(usd.closing).toBe(rows.reduce((sum, r) => sum + r.total, 0));
     // What the page ships stays small; the measurement is printed for the report.
     const bytes = JSON.stringify(page2).length;
@@ -196,19 +210,28 @@ describe("a 5,000-invoice account", () => {
 });
 
 describe("period query", () => {
-  it("defaults to the current month and explains a bad date, a reversed period and a bad page", () => {
+  it("defaults to the current month and explains a bad date, a reversed period and a bad page", async () => {
     expect(readStatementQuery(new URLSearchParams())).toEqual({ ok: true, period: { from: "2026-11-01", to: TEST_TODAY }, page: 1 });
     expect(readStatementQuery(new URLSearchParams("from=2026-02-30"))).toMatchObject({ ok: false, message: expect.stringContaining('"2026-02-30" is not a date') });
     expect(readStatementQuery(new URLSearchParams("from=2026-11-10&to=2026-11-01"))).toMatchObject({ ok: false, message: expect.stringContaining("after the end date") });
     expect(readStatementQuery(new URLSearchParams("page=0"))).toMatchObject({ ok: false });
-    expect(readStatementQuery(new URLSearchParams("page=abc"))).toMatchObject({ ok: false });
+    expect(readStatementQuery(new URLSearchParams("page=abc"))).toMatchObject({ ok: false, message: 'The page "abc" is not a page number (1, 2, 3…).' });
+    expect(readStatementQuery(new URLSearchParams("from=&to=2026-13-01"))).toEqual({ ok: false, message: `The end date "2026-13-01" is not a date: use YYYY-MM-DD, e.g. ${TEST_TODAY}.`, period: { from: "2026-11-01", to: TEST_TODAY } });
+    expect(readStatementQuery(new URLSearchParams("from=2026-10-01&to=2026-10-31&page=2"))).toEqual({ ok: true, period: { from: "2026-10-01", to: "2026-10-31" }, page: 2 });
+    // The downloads answer a bad period with its message (the routes send it as a 400).
+    expect(await statementDownload(payer, { accountId, searchParams: new URLSearchParams("from=2026-11-10&to=2026-11-01") })).toMatchObject({
+      kind: "invalid",
+      message: "The start date (2026-11-10) is after the end date (2026-11-01).",
+    });
+    const download = await statementDownload(payer, { accountId, searchParams: new URLSearchParams("from=2026-11-01&to=2026-11-20") });
+    expect(isProblem(download) ? download.message : download.filename).toBe(`statement-${accountNumber}-2026-11-01-2026-11-20`);
   });
 });
 
 describe("statement CSV", () => {
   it("has opening, lines and closing per currency, quotes RFC 4180 and defuses formulas", async () => {
     const statement = await getStatement(payer, accountId, { from: "2026-11-01", to: TEST_TODAY });
-    const csv = statementCsv(statement!);
+    const csv = statementCsv(statement);
     const rows = csv.trimEnd().split("\r\n");
     expect(rows[0]).toBe("Currency,Date,Type,Invoices,Detail,Amount,Balance");
     expect(rows).toContain("USD,2026-11-01,Opening balance,,,,660.00");
@@ -217,7 +240,7 @@ describe("statement CSV", () => {
     // The offline reference "=WIRE+1" would be a formula in a spreadsheet.
     expect(rows).toContain("USD,2026-11-10,Payment received,LT-5,'=WIRE+1,-40.00,1130.00");
     expect(rows).toContain("USD,2026-11-05,Payment reversed (chargeback),LT-1,,250.00,1170.00");
-    const autumn = statementCsv((await getStatement(payer, accountId, { from: "2026-09-01", to: TEST_TODAY }))!);
+    const autumn = statementCsv(await getStatement(payer, accountId, { from: "2026-09-01", to: TEST_TODAY }));
     expect(autumn).toContain('\r\nUSD,2026-10-15,Credit,LT-1,"Damaged, ""wet"" goods",-100.00,');
     for (const [raw, cell] of [["+1 555", "'+1 555"], ["-2", "'-2"], ["@SUM(A1)", "'@SUM(A1)"], ["\tx", "'\tx"], ["\rx", "\"'\rx\""], ["a\nb", '"a\nb"'], ["plain", "plain"]]) {
       expect(csvCell(raw!)).toBe(cell);

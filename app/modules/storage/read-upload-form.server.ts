@@ -1,6 +1,7 @@
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { assertFormContentType, formRefusal } from "~/utils/read-form.server";
 import { hasNul, NUL_MESSAGE } from "~/utils/nul";
+import { isProblem } from "~/utils/problem";
 import { checkFile, fileTooLargeMessage, formatBytes, MAX_FILE_BYTES, MAX_FILES_PER_UPLOAD, safeFilename } from "./upload-policy";
 
 const MiB = 1024 * 1024;
@@ -81,8 +82,8 @@ export async function readUploadForm(request: Request, options: UploadFormOption
       form.rejected.push({ filename: display, message: fileTooLargeMessage(display, maxFileBytes) });
     } else {
       const check = checkFile({ filename: display, bytes, maxBytes: maxFileBytes });
-      if (check.ok) form.files.push({ filename: check.filename, contentType: check.contentType, bytes });
-      else form.rejected.push({ filename: display, message: check.message });
+      if (isProblem(check)) form.rejected.push({ filename: display, message: check.message });
+      else form.files.push({ filename: check.filename, contentType: check.contentType, bytes });
     }
     return undefined; // everything is collected in `form`; Remix's FormData stays empty
   };

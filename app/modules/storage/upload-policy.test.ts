@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isProblem } from "~/utils/problem";
 import { checkFile, contentDisposition, MAX_FILE_BYTES, safeFilename } from "./upload-policy";
 
 const PDF = Buffer.from("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n");
@@ -13,16 +14,17 @@ describe("checkFile", () => {
     ["scan.jpg", JPEG, "image/jpeg", "jpg"],
     ["scan.jpeg", JPEG, "image/jpeg", "jpeg"],
   ])("accepts %s", (filename, bytes, contentType, extension) => {
-    expect(checkFile({ filename, bytes })).toEqual({ ok: true, filename, contentType, extension });
+    expect(checkFile({ filename, bytes })).toEqual({ filename, contentType, extension });
   });
 
   it("refuses an executable renamed .pdf, and a PNG renamed .pdf", () => {
-    expect(checkFile({ filename: "scan.pdf", bytes: EXE })).toEqual({
-      ok: false,
+    expect(checkFile({ filename: "scan.pdf", bytes: EXE })).toMatchObject({
+      kind: "invalid",
       message: `"scan.pdf" does not look like a real PDF file (its contents are of another type).`,
+      fields: { files: `"scan.pdf" does not look like a real PDF file (its contents are of another type).` },
     });
-    expect(checkFile({ filename: "photo.pdf", bytes: PNG }).ok).toBe(false);
-    expect(checkFile({ filename: "photo.jpg", bytes: PNG }).ok).toBe(false);
+    expect(isProblem(checkFile({ filename: "photo.pdf", bytes: PNG }))).toBe(true);
+    expect(isProblem(checkFile({ filename: "photo.jpg", bytes: PNG }))).toBe(true);
   });
 
   it.each([
@@ -33,21 +35,21 @@ describe("checkFile", () => {
     ["no-extension", PDF],
     ["pdf", PDF],
   ])("refuses %s whatever its contents", (filename, bytes) => {
-    expect(checkFile({ filename, bytes })).toEqual({ ok: false, message: `"${filename}" is not a PDF, PNG or JPEG file.` });
+    expect(checkFile({ filename, bytes })).toMatchObject({ kind: "invalid", message: `"${filename}" is not a PDF, PNG or JPEG file.` });
   });
 
   it("refuses an empty file and one over 10 MiB", () => {
-    expect(checkFile({ filename: "empty.pdf", bytes: Buffer.alloc(0) })).toEqual({ ok: false, message: `"empty.pdf" is empty.` });
+    expect(checkFile({ filename: "empty.pdf", bytes: Buffer.alloc(0) })).toMatchObject({ kind: "invalid", message: `"empty.pdf" is empty.` });
     const big = Buffer.alloc(MAX_FILE_BYTES + 1);
     PNG.copy(big);
-    expect(checkFile({ filename: "photo.png", bytes: big })).toEqual({ ok: false, message: `"photo.png" is larger than 10 MB.` });
-    expect(checkFile({ filename: "photo.png", bytes: big.subarray(0, MAX_FILE_BYTES) }).ok).toBe(true);
+    expect(checkFile({ filename: "photo.png", bytes: big })).toMatchObject({ kind: "invalid", message: `"photo.png" is larger than 10 MB.` });
+    expect(isProblem(checkFile({ filename: "photo.png", bytes: big.subarray(0, MAX_FILE_BYTES) }))).toBe(false);
   });
 
   it("checks the cleaned name, not the raw one", () => {
-    expect(checkFile({ filename: "../../etc/passwd.pdf", bytes: PDF })).toMatchObject({ ok: true, filename: "passwd.pdf" });
+    expect(checkFile({ filename: "../../etc/passwd.pdf", bytes: PDF })).toEqual({ filename: "passwd.pdf", contentType: "application/pdf", extension: "pdf" });
     // A right-to-left override makes "x\u202Efdp.exe" look like "xexe.pdf"; once removed it is an .exe.
-    expect(checkFile({ filename: "x\u202Efdp.exe", bytes: PDF }).ok).toBe(false);
+    expect(isProblem(checkFile({ filename: "x\u202Efdp.exe", bytes: PDF }))).toBe(true);
   });
 });
 

@@ -8,6 +8,8 @@
  * XLSX is a zip archive, indistinguishable by its magic bytes from any other zip.
  */
 
+import { invalidField, type Problem } from "~/utils/problem";
+
 const MiB = 1024 * 1024;
 export const MAX_FILE_BYTES = 10 * MiB;
 export const MAX_FILES_PER_UPLOAD = 5;
@@ -71,25 +73,23 @@ const allowedList = `${ALLOWED_TYPES.slice(0, -1)
   .map((t) => t.label)
   .join(", ")} or ${ALLOWED_TYPES.at(-1)!.label}`; // "PDF, PNG or JPEG"
 
-export type FileCheck =
-  | { ok: true; filename: string; contentType: string; extension: string }
-  | { ok: false; message: string };
+/** An accepted file: its safe name and the content type its bytes prove. */
+export type AcceptedFileType = { filename: string; contentType: string; extension: string };
 
 /**
  * Accepts a file only when its extension and its first bytes both say the same allowed type.
  * The content type comes from that type, never from what the browser claimed.
  */
-export function checkFile({ filename, bytes, maxBytes = MAX_FILE_BYTES }: { filename: string; bytes: Uint8Array; maxBytes?: number }): FileCheck {
+export function checkFile({ filename, bytes, maxBytes = MAX_FILE_BYTES }: { filename: string; bytes: Uint8Array; maxBytes?: number }): AcceptedFileType | Problem {
+  const refuse = (message: string) => invalidField("files", message);
   const name = safeFilename(filename);
   const extension = extensionOf(name);
   const type = ALLOWED_TYPES.find((t) => t.extensions.includes(extension));
-  if (!type) return { ok: false, message: `"${name}" is not a ${allowedList} file.` };
-  if (bytes.byteLength === 0) return { ok: false, message: `"${name}" is empty.` };
-  if (bytes.byteLength > maxBytes) return { ok: false, message: fileTooLargeMessage(name, maxBytes) };
-  if (!type.magic.every((byte, i) => bytes[i] === byte)) {
-    return { ok: false, message: `"${name}" does not look like a real ${type.label} file (its contents are of another type).` };
-  }
-  return { ok: true, filename: name, contentType: type.contentType, extension };
+  if (!type) return refuse(`"${name}" is not a ${allowedList} file.`);
+  if (bytes.byteLength === 0) return refuse(`"${name}" is empty.`);
+  if (bytes.byteLength > maxBytes) return refuse(fileTooLargeMessage(name, maxBytes));
+  if (!type.magic.every((byte, i) => bytes[i] === byte)) return refuse(`"${name}" does not look like a real ${type.label} file (its contents are of another type).`);
+  return { filename: name, contentType: type.contentType, extension };
 }
 
 /**
