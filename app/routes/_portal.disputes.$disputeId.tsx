@@ -9,7 +9,7 @@ import { FormErrors, TextAreaField } from "~/components/forms/fields";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { requirePayerActor } from "~/modules/auth/session.server";
-import { payerDisputeForm } from "~/modules/disputes/dispute-forms";
+import { payerDisputeForm } from "~/modules/disputes/dispute-forms.server";
 import { getDispute } from "~/modules/disputes/get-dispute.server";
 import { isClosed, reasonLabels } from "~/modules/disputes/policy";
 import { postDisputeMessage } from "~/modules/disputes/post-message.server";

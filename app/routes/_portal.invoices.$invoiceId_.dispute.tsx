@@ -6,7 +6,7 @@ import { FieldErrors, FormErrors, SelectField, TextAreaField, TextField } from "
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { requirePayerActor } from "~/modules/auth/session.server";
-import { openDisputeForm } from "~/modules/disputes/dispute-forms";
+import { openDisputeForm } from "~/modules/disputes/dispute-forms.server";
 import { openDispute } from "~/modules/disputes/open-dispute.server";
 import { disputeReasons, reasonLabels } from "~/modules/disputes/policy";
 import { getInvoice } from "~/modules/invoices/get-invoice.server";

@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { env } from "~/env.server";
 import { requirePayer, requirePayerActor, switchActiveAccount } from "~/modules/auth/session.server";
-import { returnToPath, switchAccountForm } from "~/modules/auth/sign-in-forms";
+import { returnToPath, switchAccountForm } from "~/modules/auth/sign-in-forms.server";
 import { parseForm } from "~/utils/form.server";
 import { notFound } from "~/utils/problem";
 import { orThrow } from "~/utils/problem-response.server";

@@ -7,7 +7,7 @@ import { brand } from "~/modules/brand/company.server";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { requestSignInLink } from "~/modules/auth/request-sign-in-link.server";
-import { requestLinkForm } from "~/modules/auth/sign-in-forms";
+import { requestLinkForm } from "~/modules/auth/sign-in-forms.server";
 import { getSignedIn } from "~/modules/auth/session.server";
 import { isStaff } from "~/modules/auth/policy";
 import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";

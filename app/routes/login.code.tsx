@@ -6,7 +6,7 @@ import { FormErrors, TextField } from "~/components/forms/fields";
 import { brand } from "~/modules/brand/company.server";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { codeForm, emailSchema } from "~/modules/auth/sign-in-forms";
+import { codeForm, emailSchema } from "~/modules/auth/sign-in-forms.server";
 import { signInWithCode } from "~/modules/auth/sign-in.server";
 import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
 import { isProblem } from "~/utils/problem";

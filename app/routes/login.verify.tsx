@@ -4,7 +4,7 @@ import { AuthShell } from "~/components/auth-shell";
 import { brand } from "~/modules/brand/company.server";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { linkForm } from "~/modules/auth/sign-in-forms";
+import { linkForm } from "~/modules/auth/sign-in-forms.server";
 import { linkFailures, signInWithLink } from "~/modules/auth/sign-in.server";
 import { parseForm } from "~/utils/form.server";
 import { isProblem } from "~/utils/problem";
