@@ -1,3 +1,4 @@
+import { invariantResponse } from "@epic-web/invariant";
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { InvoiceView } from "~/components/invoice-view";
@@ -13,7 +14,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Invoic
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request);
   const invoice = await getInvoice({ kind: "staff" }, params.invoiceId ?? "");
-  if (!invoice) throw new Response("Not found", { status: 404 });
+  invariantResponse(invoice, "Not found", { status: 404 });
   return json({ invoice, plans: await invoicePlans(invoice.id) });
 }
 

@@ -21,13 +21,13 @@ import { canManageWebhooks, ENDPOINT_NOT_FOUND } from "~/modules/webhooks/valida
 import { endpointPageForm } from "~/modules/webhooks/webhook-forms";
 import type { z } from "zod";
 import type { endpointFields } from "~/modules/webhooks/validation";
-
-type EndpointFormInput = z.input<typeof endpointFields>;
 import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
 import { isProblem, type Problem } from "~/utils/problem";
 import { orThrow } from "~/utils/problem-response.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { useRevalidateWhile } from "~/utils/use-revalidate-while";
+
+type EndpointFormInput = z.input<typeof endpointFields>;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.endpoint.url ?? "Webhook endpoint"} · Webhooks · AR admin` }];
 
