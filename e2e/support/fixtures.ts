@@ -97,7 +97,7 @@ export const test = base.extend<{ signInAs: (email: string) => Promise<void>; co
     async ({ page }, use) => {
       const errors: string[] = [];
       page.on("console", (msg) => {
-        if (msg.type() === "error" && !/status of (400|402|403|404|410|429)/.test(msg.text())) errors.push(msg.text());
+        if (msg.type() === "error" && !/status of (400|402|403|404|409|410|422|429)/.test(msg.text())) errors.push(msg.text());
       });
       page.on("pageerror", (err) => errors.push(err.message));
       await use(errors);
