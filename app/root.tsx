@@ -1,4 +1,5 @@
 import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "./components/nonce";
@@ -37,6 +38,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { toast, headers } = await takeToast(request);
   return json({ toast }, { headers });
 }
+
+/**
+ * A page that looks again by itself (useRevalidateWhile: same URL, no submission) keeps the toast
+ * it arrived with; navigations and submissions read the cookie again.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, currentUrl, nextUrl, defaultShouldRevalidate }) =>
+  formMethod || currentUrl.href !== nextUrl.href ? defaultShouldRevalidate : false;
 
 export default function App() {
   const { toast } = useLoaderData<typeof loader>();

@@ -307,8 +307,8 @@ async function deliveryRate(db: postgres.Sql, staffUserId: string, count: number
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   const { createEndpoint } = await import("~/modules/webhooks/create-endpoint.server");
-  const created = await createEndpoint({ staff: { userId: staffUserId, role: "ar_admin", ip: null }, url });
-  if (!created.ok) throw new Error(`webhook endpoint: ${JSON.stringify(created)}`);
+  const created = await createEndpoint({ kind: "staff", userId: staffUserId, role: "ar_admin", ip: null }, { url });
+  if (!("endpointId" in created)) throw new Error(`webhook endpoint: ${created.message}`);
   const t0 = Date.now();
   await db`insert into events (id, type, subject_type, subject_id, data)
     select 'ev_bench_' || g, 'invoice.paid', 'invoice', 'inv_bench_' || g, jsonb_build_object('n', g) from generate_series(1, ${count}) g`;
@@ -324,8 +324,8 @@ async function deliveryRate(db: postgres.Sql, staffUserId: string, count: number
 /** Batches of 500 invoice upserts through POST /api/v1/batch, 4 requests at a time. */
 async function importRate(staffUserId: string, count: number, run: number) {
   const { createApiKey } = await import("~/modules/api/create-api-key.server");
-  const key = await createApiKey({ staff: { userId: staffUserId, ip: null }, name: "bench import", scopes: ["customers:write", "invoices:write"] });
-  if (!key.ok) throw new Error("api key");
+  const key = await createApiKey({ kind: "staff", userId: staffUserId, role: "ar_admin", ip: null }, { name: "bench import", scopes: ["customers:write", "invoices:write"] });
+  if (!("key" in key)) throw new Error(`api key: ${key.message}`);
   const headers = { authorization: `Bearer ${key.key}`, "content-type": "application/json" };
   let firstFailure: string | null = null;
   const failureCodes: Record<string, number> = {};

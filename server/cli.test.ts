@@ -32,23 +32,25 @@ describe("npm run cli -- api-key", () => {
     expect(created.stderr).toContain('Created API key "ERP sync"');
     expect(created.stderr).not.toContain(key);
 
-    const row = await authenticateApiKey(feedRequest(key), "events:read");
-    expect(row).toMatchObject({ name: "ERP sync", scopes: ["events:read", "invoices:write"], createdByUserId: null });
+    const actor = await authenticateApiKey(feedRequest(key), "events:read");
+    expect(actor).toMatchObject({ kind: "api_key", name: "ERP sync", scopes: ["events:read", "invoices:write"] });
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, actor.keyId));
+    expect(row).toMatchObject({ name: "ERP sync", createdByUserId: null, revokedAt: null });
     await expect(authenticateApiKey(feedRequest(key), "customers:write")).rejects.toMatchObject({ status: 403 });
 
-    const revoked = await cli("api-key", "revoke", row.prefix);
+    const revoked = await cli("api-key", "revoke", row!.prefix);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(revoked.stdout).toBe("");
     await expect(authenticateApiKey(feedRequest(key), "events:read")).rejects.toMatchObject({ status: 401 });
 
-    const audits = await db.select().from(auditLog).where(eq(auditLog.subjectId, row.id));
+    const audits = await db.select().from(auditLog).where(eq(auditLog.subjectId, row!.id));
     expect(audits.map((a) => [a.action, a.actorType, a.actorUserId])).toEqual([
       ["api_key.created", "cli", null],
       ["api_key.revoked", "cli", null],
     ]);
     expect(audits[0]!.data).toMatchObject({ name: "ERP sync", operator: expect.stringContaining("@") });
 
-    const again = await cli("api-key", "revoke", row.prefix);
+    const again = await cli("api-key", "revoke", row!.prefix);
     expect(again).toMatchObject({ code: 1, stdout: "" });
     expect(again.stderr).toContain("does not exist or is already revoked");
   }, 60_000);

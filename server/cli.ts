@@ -85,12 +85,15 @@ async function main(): Promise<number> {
 }
 
 async function run(command: Command): Promise<number> {
-  const operator = `${userInfo().username}@${hostname()}`;
+  const { systemActor } = await import("../app/modules/auth/actor");
+  const { isProblem } = await import("../app/utils/problem");
+  // The operator, as `user@host`, lands in the audit rows' data.
+  const actor = systemActor("cli", `${userInfo().username}@${hostname()}`);
   if (command.action === "create") {
     const { createApiKey } = await import("../app/modules/api/create-api-key.server");
-    const result = await createApiKey({ operator, name: command.name, scopes: command.scopes });
-    if (!result.ok) {
-      for (const message of result.forbidden ? [result.message] : Object.values(result.fieldErrors)) if (message) say(message);
+    const result = await createApiKey(actor, { name: command.name, scopes: command.scopes });
+    if (isProblem(result)) {
+      for (const message of new Set([result.message, ...Object.values(result.fields)])) say(message);
       return 2;
     }
     say(`Created API key "${result.name}" (prefix ${result.prefix}; scopes ${result.scopes.join(", ")}).`);
@@ -99,9 +102,9 @@ async function run(command: Command): Promise<number> {
     return 0;
   }
   const { revokeApiKey } = await import("../app/modules/api/revoke-api-key.server");
-  const result = await revokeApiKey({ operator, prefix: command.prefix });
-  if (!result.ok) {
-    say(result.message ?? "Could not revoke the key.");
+  const result = await revokeApiKey(actor, { prefix: command.prefix });
+  if (isProblem(result)) {
+    say(result.message);
     return 1;
   }
   say(`Revoked the API key ${command.prefix}: requests with it are refused from now on.`);

@@ -1,56 +1,55 @@
+import { getCollectionProps, getFormProps, useForm } from "@conform-to/react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { z } from "zod";
+import { FieldErrors, FormErrors, TextField } from "~/components/forms/fields";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { apiKeyPageForm, type apiKeyFields } from "~/modules/api/api-key-forms";
 import { createApiKey } from "~/modules/api/create-api-key.server";
 import { listApiKeys } from "~/modules/api/list-api-keys.server";
 import { canManageApiKeys } from "~/modules/api/permissions.server";
 import { revokeApiKey } from "~/modules/api/revoke-api-key.server";
 import { API_SCOPE_DESCRIPTIONS, API_SCOPES } from "~/modules/api/scopes";
-import { requireStaff } from "~/modules/auth/session.server";
-import { clientOf } from "~/utils/request.server";
-import { readForm } from "~/utils/read-form.server";
+import { requireStaffActor } from "~/modules/auth/session.server";
+import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
+import { isProblem } from "~/utils/problem";
+import { orThrow } from "~/utils/problem-response.server";
+import { redirectWithToast } from "~/utils/toast.server";
+
+interface CreatedKey {
+  name: string;
+  key: string;
+  prefix: string;
+}
 
 export const meta: MetaFunction = () => [{ title: "API keys · AR admin" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const staff = await requireStaff(request);
-  const keys = await listApiKeys();
-  return json({ keys, canManage: canManageApiKeys(staff.user) }, { headers: { "Cache-Control": "private, no-store" } });
-}
-
-interface ActionData {
-  intent: "create" | "revoke" | null;
-  created?: { name: string; key: string; prefix: string };
-  fieldErrors?: { name?: string; scopes?: string };
-  values?: { name: string; scopes: string[] };
-  error?: string;
-  revoked?: boolean;
-}
-
 const noStore = { "Cache-Control": "private, no-store" };
 
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { actor } = await requireStaffActor(request, context);
+  const keys = await listApiKeys();
+  return json({ keys, canManage: canManageApiKeys(actor) }, { headers: noStore });
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
-  const staff = await requireStaff(request);
-  const actor = { userId: staff.user.id, ip: clientOf(request, context).ip };
-  const form = await readForm(request);
-  const intent = form.get("intent");
-  if (intent === "create") {
-    const name = String(form.get("name") ?? "");
-    const scopes = form.getAll("scopes").filter((s): s is string => typeof s === "string");
-    const result = await createApiKey({ staff: actor, name, scopes });
-    if (!result.ok && result.forbidden) throw new Response(result.message, { status: 403 });
-    if (!result.ok) return json<ActionData>({ intent: "create", fieldErrors: result.fieldErrors, values: { name, scopes } }, { status: 400, headers: noStore });
-    // The key is in this one response and nowhere else: it cannot be shown again.
-    return json<ActionData>({ intent: "create", created: { name: result.name, key: result.key, prefix: result.prefix } }, { headers: noStore });
+  const { actor } = await requireStaffActor(request, context);
+  const submission = await parseForm(request, apiKeyPageForm);
+  if (submission.status !== "success") return invalidReply(submission);
+  const form = submission.value;
+  if (form.intent === "revoke") {
+    const revoked = await revokeApiKey(actor, { keyId: form.keyId });
+    if (!isProblem(revoked)) return redirectWithToast("/admin/api-keys", "The key is revoked. Requests with it are refused from now on.");
+    // An agent posting by hand: refused as the page would be (403), not shown as a form error.
+    if (revoked.kind === "forbidden") orThrow(revoked);
+    return replyWithProblem(submission, revoked);
   }
-  if (intent === "revoke") {
-    const result = await revokeApiKey({ staff: actor, keyId: String(form.get("keyId") ?? "") });
-    if (result.forbidden) throw new Response(result.message, { status: 403 });
-    if (!result.ok) return json<ActionData>({ intent: "revoke", error: result.message }, { status: 400, headers: noStore });
-    return json<ActionData>({ intent: "revoke", revoked: true }, { headers: noStore });
-  }
-  return json<ActionData>({ intent: null, error: "Choose what to do." }, { status: 400, headers: noStore });
+  const result = await createApiKey(actor, form);
+  if (isProblem(result) && result.kind === "forbidden") orThrow(result);
+  if (isProblem(result)) return replyWithProblem(submission, result);
+  // The key is in this one response and nowhere else: it cannot be shown again.
+  return json({ created: { name: result.name, key: result.key, prefix: result.prefix } satisfies CreatedKey }, { headers: noStore });
 }
 
 const dateTime = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "—");
@@ -60,7 +59,12 @@ export default function ApiKeys() {
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
-  const fieldErrors = actionData?.fieldErrors;
+  const created = actionData && "created" in actionData ? (actionData.created as CreatedKey) : null;
+  const reply = actionData && !("created" in actionData) ? actionData : undefined;
+  const intent = (reply?.initialValue as { intent?: string } | undefined)?.intent;
+  // A new form after each key created: the fields start empty again.
+  const [form, fields] = useForm<z.input<typeof apiKeyFields>>({ id: created ? `create-key-${created.prefix}` : "create-key", lastResult: intent === "create" ? reply : undefined });
+  const [revokeForm] = useForm({ id: "revoke-key", lastResult: intent !== "create" ? reply : undefined });
   return (
     <>
       <h1 className="text-2xl font-semibold">API keys</h1>
@@ -68,27 +72,20 @@ export default function ApiKeys() {
         Keys let back-office systems call the portal API (<a href="/api/v1/openapi.json" className="text-brand-700 underline">OpenAPI description</a>). Only a hash of each key is stored.
       </p>
 
-      {actionData?.created ? (
+      {created ? (
         <div className="mt-4">
-          <Alert tone="success" title={`API key “${actionData.created.name}” created`}>
+          <Alert tone="success" title={`API key “${created.name}” created`}>
             <p>Copy it now; it will not be shown again.</p>
             <label htmlFor="new-key" className="mt-2 block text-sm font-medium">
               New API key
             </label>
-            <input id="new-key" readOnly value={actionData.created.key} className="mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm" onFocus={(e) => e.currentTarget.select()} />
+            <input id="new-key" readOnly value={created.key} className="mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm" onFocus={(e) => e.currentTarget.select()} />
           </Alert>
         </div>
       ) : null}
-      {actionData?.error ? (
-        <div className="mt-4">
-          <Alert tone="error">{actionData.error}</Alert>
-        </div>
-      ) : null}
-      {actionData?.revoked ? (
-        <div className="mt-4">
-          <Alert tone="success">The key is revoked. Requests with it are refused from now on.</Alert>
-        </div>
-      ) : null}
+      <div className="mt-4 empty:hidden">
+        <FormErrors form={revokeForm} />
+      </div>
 
       <section aria-labelledby="keys-heading" className="mt-6">
         <h2 id="keys-heading" className="text-lg font-semibold">
@@ -140,43 +137,21 @@ export default function ApiKeys() {
           <h2 id="create-heading" className="text-lg font-semibold">
             Create a key
           </h2>
-          <Form method="post" className="mt-2 space-y-4" key={actionData?.created?.key ?? "form"}>
+          <Form method="post" className="mt-2 space-y-4" {...getFormProps(form)}>
             <input type="hidden" name="intent" value="create" />
-            <div>
-              <label htmlFor="name" className="block text-sm font-medium">
-                Name
-              </label>
-              <input
-                id="name"
-                name="name"
-                type="text"
-                maxLength={100}
-                defaultValue={actionData?.values?.name ?? ""}
-                aria-invalid={fieldErrors?.name ? true : undefined}
-                aria-describedby={fieldErrors?.name ? "name-error" : undefined}
-                className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2"
-              />
-              {fieldErrors?.name ? (
-                <p id="name-error" className="mt-1 text-sm text-red-800">
-                  {fieldErrors.name}
-                </p>
-              ) : null}
-            </div>
-            <fieldset className="min-w-0" aria-describedby={fieldErrors?.scopes ? "scopes-error" : undefined}>
+            <FormErrors form={form} />
+            <TextField meta={fields.name} label="Name" maxLength={100} />
+            <fieldset className="min-w-0" aria-describedby={fields.scopes.errors?.length ? fields.scopes.errorId : undefined}>
               <legend className="text-sm font-medium">Scopes</legend>
-              {API_SCOPES.map((scope) => (
-                <div key={scope} className="mt-2 flex items-start gap-2">
-                  <input id={`scope-${scope}`} name="scopes" type="checkbox" value={scope} defaultChecked={actionData?.values?.scopes.includes(scope) ?? false} className="mt-1 h-4 w-4" />
-                  <label htmlFor={`scope-${scope}`} className="text-sm">
-                    <span className="font-mono break-all">{scope}</span> <span className="text-slate-700">— {API_SCOPE_DESCRIPTIONS[scope]}</span>
+              {getCollectionProps(fields.scopes, { type: "checkbox", options: [...API_SCOPES] }).map(({ key, ...props }) => (
+                <div key={key} className="mt-2 flex items-start gap-2">
+                  <input {...props} className="mt-1 h-4 w-4" />
+                  <label htmlFor={props.id} className="text-sm">
+                    <span className="font-mono break-all">{props.value}</span> <span className="text-slate-700">— {API_SCOPE_DESCRIPTIONS[props.value as (typeof API_SCOPES)[number]]}</span>
                   </label>
                 </div>
               ))}
-              {fieldErrors?.scopes ? (
-                <p id="scopes-error" className="mt-1 text-sm text-red-800">
-                  {fieldErrors.scopes}
-                </p>
-              ) : null}
+              <FieldErrors meta={fields.scopes} />
             </fieldset>
             <Button type="submit" disabled={busy}>
               Create API key

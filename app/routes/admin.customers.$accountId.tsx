@@ -5,15 +5,14 @@ import { getCustomer } from "~/modules/admin/get-customer.server";
 import { requireStaffActor } from "~/modules/auth/session.server";
 import { listPlans } from "~/modules/plans/list-plans.server";
 import { formatDate } from "~/utils/dates";
-import { formatMoney } from "~/utils/money";
 import { orThrow } from "~/utils/problem-response.server";
+import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.customer.account.name ?? "Customer"} · AR admin` }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { actor } = await requireStaffActor(request, context);
-  const customer = await getCustomer(params.accountId ?? "");
-  if (!customer) throw new Response("Not found", { status: 404 });
+  const customer = orThrow(await getCustomer(params.accountId ?? ""));
   return json({ customer, plans: orThrow(await listPlans(actor, { accountId: customer.account.id, limit: 50 })) });
 }
 

@@ -1,16 +1,19 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
-import { requireStaff } from "~/modules/auth/session.server";
+import { requireStaffActor } from "~/modules/auth/session.server";
 import { importCsv, MAX_CSV_BYTES, previewCsv, type CsvImportReport, type CsvPreview } from "~/modules/ingest/csv-import.server";
+import { csvImportForm } from "~/modules/ingest/csv-import-form";
 import { decodeCsvFile } from "~/modules/ingest/csv-parse";
-import { COLUMNS, type CsvKind, type RowError } from "~/modules/ingest/csv-rows";
-import { clientOf } from "~/utils/request.server";
+import { COLUMNS, readCsv, type CsvKind, type RowError } from "~/modules/ingest/csv-rows";
+import { parseFormData } from "~/utils/form.server";
+import { isProblem } from "~/utils/problem";
+import { PROBLEM_STATUS } from "~/utils/problem-response.server";
 import { readForm } from "~/utils/read-form.server";
 
 export const meta: MetaFunction = () => [{ title: "Import CSV · AR admin" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireStaff(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireStaffActor(request, context);
   return json({});
 }
 
@@ -19,32 +22,38 @@ type ActionData =
   | { step: "preview"; kind: CsvKind; csv: string; preview: CsvPreview }
   | { step: "report"; kind: CsvKind; report: CsvImportReport };
 
+const TOO_LARGE = "The file is larger than 2 MB. Split it into smaller files.";
+
 export async function action({ request, context }: ActionFunctionArgs) {
-  const staff = await requireStaff(request);
+  const { actor } = await requireStaffActor(request, context);
   const length = Number(request.headers.get("Content-Length") ?? 0);
   const kindValue = new URL(request.url).searchParams.get("kind");
-  if (length > MAX_CSV_BYTES + 64 * 1024) return json<ActionData>({ step: "error", kind: kindValue === "customers" ? "customers" : "invoices", message: "The file is larger than 2 MB. Split it into smaller files." }, { status: 413 });
+  const fail = (kind: CsvKind, message: string, status: number, errors?: RowError[]) => json<ActionData>({ step: "error", kind, message, ...(errors ? { errors } : {}) }, { status });
+  if (length > MAX_CSV_BYTES + 64 * 1024) return fail(kindValue === "customers" ? "customers" : "invoices", TOO_LARGE, 413);
   const form = await readForm(request, { maxBytes: MAX_CSV_BYTES + 64 * 1024, fileFields: ["file"] });
-  const kind: CsvKind = form.get("kind") === "customers" ? "customers" : "invoices";
-  const intent = form.get("intent");
+  // The fields besides the file, through the form's schema.
+  const submission = parseFormData(form, csvImportForm);
+  if (submission.status !== "success") {
+    const message = Object.values(submission.error ?? {}).flat()[0] ?? "Choose what the file contains, then Preview.";
+    return fail(form.get("kind") === "customers" ? "customers" : "invoices", message, 422);
+  }
+  const { intent, kind } = submission.value;
   let text = "";
   const file = form.get("file");
   if (file instanceof File && file.size > 0) {
-    if (file.size > MAX_CSV_BYTES) return json<ActionData>({ step: "error", kind, message: "The file is larger than 2 MB. Split it into smaller files." }, { status: 413 });
+    if (file.size > MAX_CSV_BYTES) return fail(kind, TOO_LARGE, 413);
     const decoded = decodeCsvFile(await file.arrayBuffer());
-    if (decoded === null) return json<ActionData>({ step: "error", kind, message: "The file is not UTF-8 text. Save it as “CSV UTF-8” (in Excel: Save As → CSV UTF-8), then choose it again." }, { status: 400 });
+    if (decoded === null) return fail(kind, "The file is not UTF-8 text. Save it as “CSV UTF-8” (in Excel: Save As → CSV UTF-8), then choose it again.", 400);
     text = decoded;
-  } else {
-    const pasted = form.get("csv");
-    text = typeof pasted === "string" ? pasted : "";
-  }
-  if (new TextEncoder().encode(text).length > MAX_CSV_BYTES) return json<ActionData>({ step: "error", kind, message: "The CSV is larger than 2 MB. Split it into smaller files." }, { status: 413 });
-  if (text.trim() === "") return json<ActionData>({ step: "error", kind, message: "Choose a CSV file or paste CSV text." }, { status: 400 });
+  } else text = submission.value.csv ?? "";
+  if (new TextEncoder().encode(text).length > MAX_CSV_BYTES) return fail(kind, "The CSV is larger than 2 MB. Split it into smaller files.", 413);
+  if (text.trim() === "") return fail(kind, "Choose a CSV file or paste CSV text.", 400);
 
   if (intent === "import") {
-    const result = await importCsv({ kind, text, staffUserId: staff.user.id, ip: clientOf(request, context).ip });
-    if (!result.ok) return json<ActionData>({ step: "error", kind, message: "The file has errors: fix the file first, then preview it again.", errors: result.errors }, { status: 422 });
-    return json<ActionData>({ step: "report", kind, report: result.report });
+    const report = await importCsv(actor, { kind, text });
+    // The file's own errors are listed row by row, as the preview lists them.
+    if (isProblem(report)) return fail(kind, report.message, PROBLEM_STATUS[report.kind], report.kind === "invalid" ? readCsv(kind, text).errors : undefined);
+    return json<ActionData>({ step: "report", kind, report });
   }
   return json<ActionData>({ step: "preview", kind, csv: text, preview: await previewCsv(kind, text) });
 }

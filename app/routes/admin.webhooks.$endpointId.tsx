@@ -1,15 +1,15 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { getCollectionProps, getFormProps, useForm } from "@conform-to/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
+import { FieldErrors, FormErrors, TextField } from "~/components/forms/fields";
 import { Pagination } from "~/components/pagination";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { Field } from "~/components/ui/field";
-import { requireStaff } from "~/modules/auth/session.server";
-import { describeEventType, webhookEventTypes } from "~/modules/webhooks/event-types";
 import { DeleteEndpointForm } from "~/components/webhooks/delete-endpoint-form";
+import { requireStaffActor } from "~/modules/auth/session.server";
 import { deleteEndpoint } from "~/modules/webhooks/delete-endpoint.server";
 import { deliveryInFlight } from "~/modules/webhooks/delivery-in-flight.server";
+import { describeEventType, webhookEventTypes } from "~/modules/webhooks/event-types";
 import { getEndpointWithDeliveries } from "~/modules/webhooks/get-endpoint.server";
 import { replayDelivery } from "~/modules/webhooks/replay-delivery.server";
 import { replaySince } from "~/modules/webhooks/replay-since.server";
@@ -17,112 +17,85 @@ import { rotateSecret } from "~/modules/webhooks/rotate-secret.server";
 import { sendTestEvent } from "~/modules/webhooks/send-test-event.server";
 import { setEndpointEnabled } from "~/modules/webhooks/set-endpoint-enabled.server";
 import { updateEndpoint } from "~/modules/webhooks/update-endpoint.server";
-import { canManageWebhooks, type FieldErrors, type Forbidden } from "~/modules/webhooks/validation";
-import { clientOf } from "~/utils/request.server";
-import { readForm } from "~/utils/read-form.server";
+import { canManageWebhooks, ENDPOINT_NOT_FOUND } from "~/modules/webhooks/validation";
+import { endpointPageForm } from "~/modules/webhooks/webhook-forms";
+import type { z } from "zod";
+import type { endpointFields } from "~/modules/webhooks/validation";
+import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
+import { isProblem, type Problem } from "~/utils/problem";
+import { orThrow } from "~/utils/problem-response.server";
+import { redirectWithToast } from "~/utils/toast.server";
 import { useRevalidateWhile } from "~/utils/use-revalidate-while";
+
+type EndpointFormInput = z.input<typeof endpointFields>;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.endpoint.url ?? "Webhook endpoint"} · Webhooks · AR admin` }];
 
-const notices = {
-  updated: "Settings saved.",
-  enabled: "Endpoint enabled. Events it missed are being sent.",
-  disabled: "Endpoint disabled. Nothing more is sent to it.",
-  test: "Test event queued. It appears in the delivery log below, which updates by itself.",
-  replayed: "Delivery queued to be sent again.",
-  replayed_since: "Deliveries queued to be sent again.",
-} as const;
-
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const staff = await requireStaff(request);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { actor } = await requireStaffActor(request, context);
   const search = new URL(request.url).searchParams;
   const page = Number(search.get("page") ?? "1");
-  const found = await getEndpointWithDeliveries(params.endpointId ?? "", Number.isFinite(page) ? page : 1);
-  if (!found) throw new Response("Not found", { status: 404 });
-  const done = search.get("done");
-  const count = search.get("count");
+  const found = orThrow(await getEndpointWithDeliveries(params.endpointId ?? "", Number.isFinite(page) ? page : 1));
   // The delivery just queued (test event, replay): the page looks again until it has an outcome.
   const watched = search.get("delivery");
   return json({
     ...found,
     watching: watched ? await deliveryInFlight(found.endpoint.id, watched) : false,
     // Agents see the endpoint and its log; the forms are an admin's.
-    canManage: canManageWebhooks(staff.user),
+    canManage: canManageWebhooks(actor),
     eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })),
-    notice: done && done in notices ? `${notices[done as keyof typeof notices]}${done === "replayed_since" && count ? ` (${count})` : ""}` : null,
   });
 }
 
-type Intent = "update" | "enable" | "disable" | "rotate" | "test" | "replay" | "replay_since" | "delete";
-interface ActionData {
-  intent: Intent | null;
-  error?: string;
-  fieldErrors?: FieldErrors & { since?: string };
-  values?: { url: string; description: string; eventTypes: string[] };
-  secret?: string;
-  previousExpiresAt?: string;
-}
-
-const intentSchema = z.enum(["update", "enable", "disable", "rotate", "test", "replay", "replay_since", "delete"]);
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const staff = await requireStaff(request);
+  const { actor } = await requireStaffActor(request, context);
   const endpointId = params.endpointId ?? "";
-  const actor = { userId: staff.user.id, role: staff.user.role, ip: clientOf(request, context).ip };
-  const form = await readForm(request);
-  const field = (name: string) => String(form.get(name) ?? "");
-  const intent = intentSchema.safeParse(form.get("intent"));
-  const fail = (data: ActionData, status = 400) => json(data, { status });
-  if (!intent.success) return fail({ intent: null, error: "Choose what to do with the endpoint." });
-  const done = (what: keyof typeof notices, extra = "") => redirect(`/admin/webhooks/${endpointId}?done=${what}${extra}`);
-  const notFound = () => {
-    throw new Response("Not found", { status: 404 });
-  };
-  const refused = (result: Forbidden) => {
-    throw new Response(result.message, { status: 403 });
+  const submission = await parseForm(request, endpointPageForm);
+  if (submission.status !== "success") return invalidReply(submission);
+  const form = submission.value;
+  const here = `/admin/webhooks/${endpointId}`;
+  // An agent posting by hand, or an endpoint that is gone: the page's 403 or 404, not a form error.
+  const settle = <T,>(result: T | Problem): T | Problem => {
+    if (isProblem(result) && (result.kind === "forbidden" || (result.kind === "not_found" && result.message === ENDPOINT_NOT_FOUND))) orThrow(result);
+    return result;
   };
 
-  switch (intent.data) {
+  switch (form.intent) {
     case "update": {
-      const values = { url: field("url"), description: field("description"), eventTypes: form.getAll("eventTypes").map(String) };
-      const result = await updateEndpoint({ staff: actor, endpointId, ...values });
-      if (!result.ok) return result.forbidden ? refused(result) : result.notFound ? notFound() : fail({ intent: "update", fieldErrors: result.fieldErrors, values });
-      return done("updated");
+      const result = settle(await updateEndpoint(actor, { endpointId, url: form.url, description: form.description ?? undefined, eventTypes: form.eventTypes }));
+      return isProblem(result) ? replyWithProblem(submission, result) : redirectWithToast(here, "Settings saved.");
     }
     case "enable":
     case "disable": {
-      const result = await setEndpointEnabled({ staff: actor, endpointId, enabled: intent.data === "enable" });
-      if (!result.ok) return result.forbidden ? refused(result) : notFound();
-      return done(intent.data === "enable" ? "enabled" : "disabled");
+      const result = settle(await setEndpointEnabled(actor, { endpointId, enabled: form.intent === "enable" }));
+      if (isProblem(result)) return replyWithProblem(submission, result);
+      return redirectWithToast(here, result.enabled ? "Endpoint enabled. Events it missed are being sent." : "Endpoint disabled. Nothing more is sent to it.");
     }
     case "delete": {
-      const result = await deleteEndpoint({ staff: actor, endpointId });
-      if (!result.ok) return result.forbidden ? refused(result) : notFound();
-      return redirect("/admin/webhooks?done=deleted");
+      const result = settle(await deleteEndpoint(actor, { endpointId }));
+      if (isProblem(result)) return replyWithProblem(submission, result);
+      return redirectWithToast("/admin/webhooks", "Endpoint deleted. Nothing more is sent to it; its delivery log is kept for audit.");
     }
     case "rotate": {
-      const result = await rotateSecret({ staff: actor, endpointId });
-      if (!result.ok) return result.forbidden ? refused(result) : notFound();
-      // Shown in this response only.
-      return json<ActionData>({ intent: "rotate", secret: result.secret, previousExpiresAt: result.previousExpiresAt.toISOString() }, { headers: { "Cache-Control": "no-store" } });
+      const result = settle(await rotateSecret(actor, { endpointId }));
+      if (isProblem(result)) return replyWithProblem(submission, result);
+      // Shown in this response only: not a toast, which would keep it in a cookie.
+      return json({ rotated: { secret: result.secret, previousExpiresAt: result.previousExpiresAt.toISOString() } }, { headers: { "Cache-Control": "no-store" } });
     }
     case "test": {
-      const result = await sendTestEvent({ staff: actor, endpointId });
-      if (!result.ok) return result.forbidden ? refused(result) : fail({ intent: "test", error: result.message });
-      return done("test", `&delivery=${encodeURIComponent(result.deliveryId)}`);
+      const result = settle(await sendTestEvent(actor, { endpointId }));
+      if (isProblem(result)) return replyWithProblem(submission, result);
+      return redirectWithToast(`${here}?delivery=${encodeURIComponent(result.deliveryId)}`, "Test event queued. It appears in the delivery log below, which updates by itself.");
     }
     case "replay": {
-      const result = await replayDelivery({ staff: actor, endpointId, deliveryId: field("deliveryId") });
-      if (!result.ok) return result.forbidden ? refused(result) : fail({ intent: "replay", error: result.message });
-      return done("replayed", `&delivery=${encodeURIComponent(field("deliveryId"))}`);
+      const result = settle(await replayDelivery(actor, { endpointId, deliveryId: form.deliveryId }));
+      if (isProblem(result)) return replyWithProblem(submission, result);
+      return redirectWithToast(`${here}?delivery=${encodeURIComponent(result.deliveryId)}`, "Delivery queued to be sent again.");
     }
     case "replay_since": {
-      const raw = field("since").trim();
-      const since = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(raw) ? new Date(`${raw}Z`) : null;
-      if (!since || Number.isNaN(since.getTime())) return fail({ intent: "replay_since", fieldErrors: { since: "Enter a date and time, in UTC." } });
-      const result = await replaySince({ staff: actor, endpointId, since });
-      if (!result.ok) return result.forbidden ? refused(result) : fail({ intent: "replay_since", fieldErrors: { since: result.message } });
-      return done("replayed_since", `&count=${result.count}${result.truncated ? "+" : ""}`);
+      const result = settle(await replaySince(actor, { endpointId, since: form.since }));
+      if (isProblem(result)) return replyWithProblem(submission, result);
+      return redirectWithToast(here, `Deliveries queued to be sent again. (${result.count}${result.truncated ? "+" : ""})`);
     }
   }
 }
@@ -132,13 +105,21 @@ const statusLabels: Record<string, string> = { pending: "Pending", succeeded: "D
 const boxClass = "rounded-lg bg-white p-4 ring-1 ring-slate-200";
 
 export default function AdminWebhookEndpoint() {
-  const { endpoint, deliveries, page, pages, total, eventTypes, notice, canManage, watching } = useLoaderData<typeof loader>();
+  const { endpoint, deliveries, page, pages, total, eventTypes, canManage, watching } = useLoaderData<typeof loader>();
   useRevalidateWhile(watching);
-  const data = useActionData<typeof action>() as ActionData | undefined;
+  const data = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  const editValues = data?.intent === "update" ? data.values : undefined;
-  const editErrors = data?.intent === "update" ? data.fieldErrors : undefined;
-  const chosen = editValues?.eventTypes ?? endpoint.eventTypes;
+  const rotated = data && "rotated" in data ? data.rotated : null;
+  const reply = data && !("rotated" in data) ? data : undefined;
+  const intentOf = (r: typeof reply) => (r?.initialValue as { intent?: string } | undefined)?.intent;
+  const [settings, settingsFields] = useForm<EndpointFormInput>({
+    id: "endpoint-settings",
+    lastResult: intentOf(reply) === "update" ? reply : undefined,
+    defaultValue: { url: endpoint.url, description: endpoint.description ?? "", eventTypes: endpoint.eventTypes },
+  });
+  const [since, sinceFields] = useForm<{ since: string }>({ id: "replay-since", lastResult: intentOf(reply) === "replay_since" ? reply : undefined });
+  // The buttons' forms (test, enable, rotate, delete, replay one) have no fields: their Problem is shown above.
+  const [actions] = useForm({ id: "endpoint-actions", lastResult: intentOf(reply) !== "update" && intentOf(reply) !== "replay_since" ? reply : undefined });
 
   return (
     <>
@@ -154,15 +135,14 @@ export default function AdminWebhookEndpoint() {
       </p>
 
       <div className="mt-4 space-y-3">
-        {notice ? <Alert tone="success">{notice}</Alert> : null}
-        {data?.error ? <Alert tone="error">{data.error}</Alert> : null}
-        {data?.intent === "rotate" && data.secret ? (
+        <FormErrors form={actions} />
+        {rotated ? (
           <Alert tone="success" title="Secret rotated">
-            <p>Copy the new signing secret now: it will not be shown again. Deliveries carry signatures with both the new and the previous secret until {when(data.previousExpiresAt ?? null)}.</p>
+            <p>Copy the new signing secret now: it will not be shown again. Deliveries carry signatures with both the new and the previous secret until {when(rotated.previousExpiresAt)}.</p>
             <label htmlFor="rotated-secret" className="mt-2 block text-sm font-medium">
               New signing secret
             </label>
-            <input id="rotated-secret" readOnly value={data.secret} className="mt-1 block w-full rounded-md border border-slate-400 bg-white px-3 py-2 font-mono text-sm" />
+            <input id="rotated-secret" readOnly value={rotated.secret} className="mt-1 block w-full rounded-md border border-slate-400 bg-white px-3 py-2 font-mono text-sm" />
           </Alert>
         ) : null}
       </div>
@@ -173,30 +153,27 @@ export default function AdminWebhookEndpoint() {
             <h2 id="settings-heading" className="text-lg font-semibold">
               Settings
             </h2>
-            <Form method="post" className="mt-3 space-y-4" noValidate>
+            <Form method="post" className="mt-3 space-y-4" {...getFormProps(settings)}>
               <input type="hidden" name="intent" value="update" />
-              <Field label="Endpoint URL" name="url" type="url" required defaultValue={editValues?.url ?? endpoint.url} error={editErrors?.url} />
-              <Field label="Description (optional)" name="description" defaultValue={editValues?.description ?? endpoint.description ?? ""} error={editErrors?.description} />
-              <fieldset aria-describedby={editErrors?.eventTypes ? "eventTypes-error" : "eventTypes-hint"}>
+              <FormErrors form={settings} />
+              <TextField meta={settingsFields.url} label="Endpoint URL" type="url" required />
+              <TextField meta={settingsFields.description} label="Description (optional)" />
+              <fieldset aria-describedby={settingsFields.eventTypes.errors?.length ? settingsFields.eventTypes.errorId : "eventTypes-hint"}>
                 <legend className="text-sm font-medium text-slate-800">Event types</legend>
                 <p id="eventTypes-hint" className="text-sm text-slate-600">
                   Leave all unticked to receive every event.
                 </p>
                 <div className="mt-2 grid gap-1">
-                  {eventTypes.map((t) => (
-                    <label key={t.type} className="flex items-center gap-2 text-sm">
-                      <input type="checkbox" name="eventTypes" value={t.type} defaultChecked={chosen.includes(t.type)} />
+                  {getCollectionProps(settingsFields.eventTypes, { type: "checkbox", options: eventTypes.map((t) => t.type) }).map(({ key, ...props }) => (
+                    <label key={key} className="flex items-center gap-2 text-sm">
+                      <input {...props} />
                       <span>
-                        <code>{t.type}</code> <span className="text-slate-600">· {t.label}</span>
+                        <code>{props.value}</code> <span className="text-slate-600">· {eventTypes.find((t) => t.type === props.value)?.label}</span>
                       </span>
                     </label>
                   ))}
                 </div>
-                {editErrors?.eventTypes ? (
-                  <p id="eventTypes-error" className="mt-1 text-sm text-red-800">
-                    {editErrors.eventTypes}
-                  </p>
-                ) : null}
+                <FieldErrors meta={settingsFields.eventTypes} />
               </fieldset>
               <Button type="submit" disabled={busy}>
                 Save settings
@@ -239,20 +216,20 @@ export default function AdminWebhookEndpoint() {
               <h2 id="replay-heading" className="text-lg font-semibold">
                 Replay everything since
               </h2>
-              <Form method="post" className="mt-3 flex flex-wrap items-end gap-3" noValidate>
+              <Form method="post" className="mt-3 flex flex-wrap items-end gap-3" {...getFormProps(since)}>
                 <input type="hidden" name="intent" value="replay_since" />
-                <Field
+                <TextField
+                  meta={sinceFields.since}
                   label="Since (UTC)"
-                  name="since"
                   type="datetime-local"
                   required
                   hint="Every delivery created since then is sent again, delivered ones included."
-                  error={data?.intent === "replay_since" ? data.fieldErrors?.since : undefined}
                 />
                 <Button type="submit" variant="secondary" disabled={busy}>
                   Replay
                 </Button>
               </Form>
+              <FormErrors form={since} />
             </section>
           </div>
         </div>

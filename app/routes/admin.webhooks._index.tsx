@@ -1,47 +1,46 @@
+import { getCollectionProps, getFormProps, useForm } from "@conform-to/react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { LocalTime } from "~/components/local-time";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FieldErrors, FormErrors, TextField } from "~/components/forms/fields";
+import { LocalTime } from "~/components/local-time";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { Field } from "~/components/ui/field";
-import { requireStaff } from "~/modules/auth/session.server";
+import { requireStaffActor } from "~/modules/auth/session.server";
 import { createEndpoint } from "~/modules/webhooks/create-endpoint.server";
 import { describeEventType, webhookEventTypes } from "~/modules/webhooks/event-types";
 import { listEndpoints } from "~/modules/webhooks/list-endpoints.server";
-import { canManageWebhooks, type FieldErrors } from "~/modules/webhooks/validation";
-import { clientOf } from "~/utils/request.server";
-import { readForm } from "~/utils/read-form.server";
+import { canManageWebhooks } from "~/modules/webhooks/validation";
+import { addEndpointForm } from "~/modules/webhooks/webhook-forms";
+import type { z } from "zod";
+import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
+import { isProblem } from "~/utils/problem";
+import { orThrow } from "~/utils/problem-response.server";
 
 export const meta: MetaFunction = () => [{ title: "Webhooks · AR admin" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const staff = await requireStaff(request);
-  const deleted = new URL(request.url).searchParams.get("done") === "deleted";
-  return json({ deleted, endpoints: await listEndpoints(), canManage: canManageWebhooks(staff.user), eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })) });
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { actor } = await requireStaffActor(request, context);
+  return json({ endpoints: await listEndpoints(), canManage: canManageWebhooks(actor), eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })) });
 }
-
-type ActionData = { created: { endpointId: string; url: string; secret: string } } | { fieldErrors: FieldErrors; values: { url: string; description: string; eventTypes: string[] } };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const staff = await requireStaff(request);
-  const form = await readForm(request);
-  const url = String(form.get("url") ?? "");
-  const description = String(form.get("description") ?? "");
-  const eventTypes = form.getAll("eventTypes").map(String);
-  const result = await createEndpoint({ staff: { userId: staff.user.id, role: staff.user.role, ip: clientOf(request, context).ip }, url, description, eventTypes });
-  if (!result.ok && result.forbidden) throw new Response(result.message, { status: 403 });
-  if (!result.ok) return json<ActionData>({ fieldErrors: result.fieldErrors, values: { url, description, eventTypes } }, { status: 400 });
+  const { actor } = await requireStaffActor(request, context);
+  const submission = await parseForm(request, addEndpointForm);
+  if (submission.status !== "success") return invalidReply(submission);
+  const created = await createEndpoint(actor, { url: submission.value.url, description: submission.value.description ?? undefined, eventTypes: submission.value.eventTypes });
+  // An agent posting the form by hand: refused as a page would be (403), not shown as a form error.
+  if (isProblem(created) && created.kind === "forbidden") orThrow(created);
+  if (isProblem(created)) return replyWithProblem(submission, created);
   // The secret travels in this one response only: it is never readable again.
-  return json<ActionData>({ created: { endpointId: result.endpointId, url: url.trim(), secret: result.secret } }, { headers: { "Cache-Control": "no-store" } });
+  return json({ created }, { headers: { "Cache-Control": "no-store" } });
 }
 
-
 export default function AdminWebhooks() {
-  const { endpoints, eventTypes, canManage, deleted } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>() as ActionData | undefined;
+  const { endpoints, eventTypes, canManage } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const created = data && "created" in data ? data.created : null;
-  const failed = data && "fieldErrors" in data ? data : null;
+  const [form, fields] = useForm<z.input<typeof addEndpointForm>>({ id: created ? `add-endpoint-${created.endpointId}` : "add-endpoint", lastResult: data && !("created" in data) ? data : undefined });
 
   return (
     <>
@@ -49,12 +48,6 @@ export default function AdminWebhooks() {
       <p className="mt-1 max-w-3xl text-slate-700">
         The portal sends its events to these back-office endpoints as signed webhooks (Standard Webhooks). Failed deliveries are retried for about 3 days.
       </p>
-      {deleted ? (
-        <div className="mt-4">
-          <Alert tone="success">Endpoint deleted. Nothing more is sent to it; its delivery log is kept for audit.</Alert>
-        </div>
-      ) : null}
-
       {created ? (
         <div className="mt-4">
           <Alert tone="success" title="Endpoint added">
@@ -119,29 +112,26 @@ export default function AdminWebhooks() {
           <h2 id="add-heading" className="text-lg font-semibold">
             Add an endpoint
           </h2>
-          <Form method="post" className="mt-3 space-y-4" noValidate>
-            <Field label="Endpoint URL" name="url" type="url" required autoComplete="off" placeholder="https://backoffice.example/webhooks" defaultValue={failed?.values.url} error={failed?.fieldErrors.url} />
-            <Field label="Description (optional)" name="description" defaultValue={failed?.values.description} error={failed?.fieldErrors.description} />
-            <fieldset aria-describedby={failed?.fieldErrors.eventTypes ? "eventTypes-error" : "eventTypes-hint"}>
+          <Form method="post" className="mt-3 space-y-4" {...getFormProps(form)}>
+            <FormErrors form={form} />
+            <TextField meta={fields.url} label="Endpoint URL" type="url" required autoComplete="off" placeholder="https://backoffice.example/webhooks" />
+            <TextField meta={fields.description} label="Description (optional)" />
+            <fieldset aria-describedby={fields.eventTypes.errors?.length ? fields.eventTypes.errorId : "eventTypes-hint"}>
               <legend className="text-sm font-medium text-slate-800">Event types</legend>
               <p id="eventTypes-hint" className="text-sm text-slate-600">
                 Leave all unticked to receive every event.
               </p>
               <div className="mt-2 grid gap-1 sm:grid-cols-2">
-                {eventTypes.map((t) => (
-                  <label key={t.type} className="flex items-center gap-2 text-sm">
-                    <input type="checkbox" name="eventTypes" value={t.type} defaultChecked={failed?.values.eventTypes.includes(t.type)} />
+                {getCollectionProps(fields.eventTypes, { type: "checkbox", options: eventTypes.map((t) => t.type) }).map(({ key, ...props }) => (
+                  <label key={key} className="flex items-center gap-2 text-sm">
+                    <input {...props} />
                     <span>
-                      <code>{t.type}</code> <span className="text-slate-600">· {t.label}</span>
+                      <code>{props.value}</code> <span className="text-slate-600">· {eventTypes.find((t) => t.type === props.value)?.label}</span>
                     </span>
                   </label>
                 ))}
               </div>
-              {failed?.fieldErrors.eventTypes ? (
-                <p id="eventTypes-error" className="mt-1 text-sm text-red-800">
-                  {failed.fieldErrors.eventTypes}
-                </p>
-              ) : null}
+              <FieldErrors meta={fields.eventTypes} />
             </fieldset>
             <Button type="submit" disabled={busy}>
               Add endpoint

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleRequest } from "~/modules/ingest/operations.server";
+import { handleRequest } from "~/modules/api/ingest-response.server";
 import { methodNotAllowed } from "~/modules/api/errors";
 
 /** PUT /api/v1/customers/:externalId — create or update a customer (scope customers:write). */

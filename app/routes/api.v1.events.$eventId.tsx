@@ -1,14 +1,14 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { authenticateApiKey } from "~/modules/api/authenticate-api-key.server";
-import { apiError } from "~/modules/api/errors";
+import { apiProblem, methodNotAllowed } from "~/modules/api/errors";
 import { getEvent } from "~/modules/api/get-event.server";
-import { methodNotAllowed } from "~/modules/api/errors";
+import { isProblem } from "~/utils/problem";
 
 /** GET /api/v1/events/:id (scope events:read). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await authenticateApiKey(request, "events:read");
-  const event = await getEvent(params.eventId ?? "");
-  if (!event) throw apiError(404, "not_found", "No event with this id.");
+  const actor = await authenticateApiKey(request, "events:read");
+  const event = await getEvent(actor, params.eventId ?? "");
+  if (isProblem(event)) throw apiProblem(event);
   return json(event, { headers: { "Cache-Control": "no-store" } });
 }
 

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { handleRequest } from "~/modules/ingest/operations.server";
+import { handleRequest } from "~/modules/api/ingest-response.server";
 
 /** GET /api/v1/invoices/:externalId (scope invoices:read). */
 export async function loader({ request, params }: LoaderFunctionArgs) {

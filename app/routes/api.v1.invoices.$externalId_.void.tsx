@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleRequest } from "~/modules/ingest/operations.server";
+import { handleRequest } from "~/modules/api/ingest-response.server";
 import { methodNotAllowed } from "~/modules/api/errors";
 
 /** POST /api/v1/invoices/:externalId/void — void the invoice (scope invoices:write). */

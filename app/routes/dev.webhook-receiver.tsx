@@ -1,3 +1,4 @@
+import { invariantResponse } from "@epic-web/invariant";
 import { json, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { devReceiverEnabled, listDevWebhooks, recordDevWebhook } from "~/modules/webhooks/dev-receiver.server";
@@ -5,13 +6,13 @@ import { devReceiverEnabled, listDevWebhooks, recordDevWebhook } from "~/modules
 export const meta: MetaFunction = () => [{ title: "Development webhook receiver" }];
 
 export async function loader() {
-  if (!devReceiverEnabled()) throw new Response("Not found", { status: 404 });
+  invariantResponse(devReceiverEnabled(), "Not found", { status: 404 });
   return json({ received: listDevWebhooks() });
 }
 
 // Deliveries land here when an endpoint points at APP_URL/dev/webhook-receiver (development only).
 export async function action({ request }: ActionFunctionArgs) {
-  if (!devReceiverEnabled()) throw new Response("Not found", { status: 404 });
+  invariantResponse(devReceiverEnabled(), "Not found", { status: 404 });
   recordDevWebhook(request.headers, await request.text());
   return new Response("ok", { status: 200 });
 }

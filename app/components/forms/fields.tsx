@@ -40,7 +40,7 @@ export function FieldErrors({ meta }: { meta: FieldMetadata<unknown> }) {
   );
 }
 
-type InputType = "text" | "email" | "number" | "date" | "search" | "url" | "tel" | "password" | "hidden";
+type InputType = "text" | "email" | "number" | "date" | "datetime-local" | "search" | "url" | "tel" | "password" | "hidden";
 
 export function TextField({ meta, label, hint, type = "text", className, ...rest }: { meta: FieldMetadata<unknown>; label: ReactNode; hint?: ReactNode; type?: InputType; className?: string } & Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "name" | "id">) {
   return (
@@ -73,7 +73,7 @@ export function SelectField({ meta, label, hint, options, className, ...rest }: 
 }
 
 /** The form's own errors (a use case's Problem, a refused submission) as an alert above the fields. */
-export function FormErrors<Schema extends Record<string, unknown>>({ form, title }: { form: FormMetadata<Schema, string[]>; title?: string }) {
+export function FormErrors({ form, title }: { form: Pick<FormMetadata<Record<string, unknown>, string[]>, "errors" | "errorId">; title?: string }) {
   if (!form.errors?.length) return null;
   return (
     <div id={form.errorId}>

@@ -2,11 +2,12 @@ import { asc, eq } from "drizzle-orm";
 import { accountContacts, accounts, users } from "#db/schema/accounts";
 import { db } from "~/db.server";
 import { accountBalances } from "~/modules/invoices/account-balances.server";
+import { notFound } from "~/utils/problem";
 
-/** One customer with its contacts and balances, for the AR team. Null → 404. */
+/** One customer with its contacts and balances, for the AR team (the route lets staff only in). */
 export async function getCustomer(accountId: string) {
   const [account] = await db.select().from(accounts).where(eq(accounts.id, accountId)).limit(1);
-  if (!account) return null;
+  if (!account) return notFound("No such customer.");
   const [contacts, balances] = await Promise.all([
     db
       .select({ id: users.id, name: users.name, email: users.email, title: accountContacts.title, lastSignInAt: users.lastSignInAt })

@@ -1,12 +1,11 @@
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { apiKeys } from "#db/schema/integrations";
 import { db } from "~/db.server";
+import type { ApiKeyActor } from "~/modules/auth/actor";
 import { sha256 } from "~/modules/auth/secrets.server";
 import { API_KEY_PATTERN } from "./api-key-format";
 import { apiError } from "./errors";
-import type { ApiScope } from "./scopes";
-
-export type ApiKey = typeof apiKeys.$inferSelect;
+import { isApiScope, type ApiScope } from "./scopes";
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -15,11 +14,13 @@ function unauthorized(message: string, error?: "invalid_token"): Response {
 }
 
 /**
- * Authenticates `Authorization: Bearer eipp_…` and checks the scope. Returns the key row or throws a
- * Response (401 missing/malformed/unknown/revoked, 403 missing scope). The key is hashed before the
- * lookup, so the database compares hashes, never the secret; timing reveals nothing about the key.
+ * The API's HTTP gate: authenticates `Authorization: Bearer eipp_…` and returns the key as the
+ * Actor the use cases take (they check its scopes themselves), or throws the API's 401 Response
+ * (missing/malformed/unknown/revoked). Given the endpoint's scope, it also answers 403 at the door,
+ * with the `WWW-Authenticate` challenge naming the scope. The key is hashed before the lookup, so
+ * the database compares hashes, never the secret; timing reveals nothing about the key.
  */
-export async function authenticateApiKey(request: Request, requiredScope: ApiScope): Promise<ApiKey> {
+export async function authenticateApiKey(request: Request, requiredScope?: ApiScope, ip: string | null = null): Promise<ApiKeyActor> {
   const header = request.headers.get("Authorization");
   if (!header) throw unauthorized("Send an API key in the Authorization header: `Authorization: Bearer eipp_…`.");
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -35,10 +36,10 @@ export async function authenticateApiKey(request: Request, requiredScope: ApiSco
       .where(and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
   }
 
-  if (!key.scopes.includes(requiredScope)) {
+  if (requiredScope && !key.scopes.includes(requiredScope)) {
     throw apiError(403, "insufficient_scope", `This API key lacks the "${requiredScope}" scope.`, {
       "WWW-Authenticate": `Bearer realm="eipp", error="insufficient_scope", scope="${requiredScope}"`,
     });
   }
-  return key;
+  return { kind: "api_key", keyId: key.id, name: key.name, scopes: key.scopes.filter(isApiScope), ip };
 }

@@ -2,53 +2,47 @@ import { randomBytes } from "node:crypto";
 import { apiKeys } from "#db/schema/integrations";
 import { db } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
+import { actorUserId, auditActor, type Actor } from "~/modules/auth/actor";
 import { sha256 } from "~/modules/auth/secrets.server";
-import { hasNul } from "~/utils/nul";
+import { forbidden, invalid, type Problem } from "~/utils/problem";
 import { apiKeyPrefix } from "./api-key-format";
-import { API_SCOPES, isApiScope, type ApiScope } from "./scopes";
-import { singleLineProblem } from "~/utils/text";
-import { actorCanManageApiKeys, API_KEYS_FORBIDDEN } from "./permissions.server";
+import { apiKeyFields } from "./api-key-forms";
+import { API_KEYS_FORBIDDEN, canManageApiKeys } from "./permissions.server";
+import type { ApiScope } from "./scopes";
 
-export type CreateApiKeyResult =
-  | { ok: true; id: string; key: string; prefix: string; name: string; scopes: ApiScope[] }
-  | { ok: false; forbidden?: undefined; fieldErrors: { name?: string; scopes?: string } }
-  | { ok: false; forbidden: true; message: string };
-
-/** Who manages keys: a staff user in /admin, or an operator at the command line (server/cli.ts). */
-export type ApiKeyActor = { staff: { userId: string; ip: string | null } } | { operator: string };
-
-export function auditActor(actor: ApiKeyActor) {
-  return "staff" in actor
-    ? { actorUserId: actor.staff.userId, actorType: "user" as const, ip: actor.staff.ip, by: {} }
-    : { actorUserId: null, actorType: "cli" as const, ip: null, by: { operator: actor.operator } };
+export interface CreatedApiKey {
+  id: string;
+  /** The key itself: returned here once, never stored, never readable again. */
+  key: string;
+  prefix: string;
+  name: string;
+  scopes: ApiScope[];
 }
 
-/**
- * Creates a key: `eipp_` + 40 base64url characters. Only its SHA-256 is stored; the key itself is
- * returned here once and can never be read again.
- */
-export async function createApiKey(input: ApiKeyActor & { name: string; scopes: string[] }): Promise<CreateApiKeyResult> {
-  // An operator at the command line is trusted; staff must be AR admins.
-  if ("staff" in input && !(await actorCanManageApiKeys(db, input.staff.userId))) return { ok: false, forbidden: true, message: API_KEYS_FORBIDDEN };
-  const name = input.name.trim();
-  const fieldErrors: { name?: string; scopes?: string } = {};
-  if (name.length === 0) fieldErrors.name = "Give the key a name, e.g. the system that will use it.";
-  else if (name.length > 100) fieldErrors.name = "Keep the name under 100 characters.";
-  else if (hasNul(name) || singleLineProblem(name)) fieldErrors.name = singleLineProblem(name) ?? "Use letters, digits, spaces and punctuation only in the name.";
-  const scopes = [...new Set(input.scopes)];
-  if (scopes.length === 0) fieldErrors.scopes = "Choose at least one scope.";
-  else if (!scopes.every(isApiScope)) fieldErrors.scopes = `Choose scopes from the list (${API_SCOPES.join(", ")}); unknown: ${scopes.filter((s) => !isApiScope(s)).join(", ")}.`;
-  if (fieldErrors.name || fieldErrors.scopes) return { ok: false, fieldErrors };
+/** The operator's `user@host` in the audit data when the command line did it. */
+export const auditedBy = (actor: Actor) => (actor.kind === "system" && actor.name ? { operator: actor.name } : {});
 
+/**
+ * Creates a key: `eipp_` + 40 base64url characters. Only its SHA-256 is stored. AR admins (in
+ * /admin) and an operator at the command line may.
+ */
+export async function createApiKey(actor: Actor, input: { name: string; scopes: string[] }): Promise<CreatedApiKey | Problem> {
+  if (!canManageApiKeys(actor)) return forbidden(API_KEYS_FORBIDDEN);
+  const parsed = apiKeyFields.safeParse(input);
+  if (!parsed.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= issue.message;
+    return invalid(fields.name ?? fields.scopes ?? "Check the key's name and scopes.", { fields });
+  }
+  const { name, scopes } = parsed.data;
   const key = `eipp_${randomBytes(30).toString("base64url")}`;
   const prefix = apiKeyPrefix(key);
-  const { by, ...actor } = auditActor(input);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiKeys)
-      .values({ name, prefix, keyHash: sha256(key), scopes, createdByUserId: actor.actorUserId })
+      .values({ name, prefix, keyHash: sha256(key), scopes, createdByUserId: actorUserId(actor) })
       .returning({ id: apiKeys.id });
-    await recordAudit(tx, { ...actor, action: "api_key.created", subjectType: "api_key", subjectId: row!.id, data: { name, prefix, scopes, ...by } });
-    return { ok: true as const, id: row!.id, key, prefix, name, scopes: scopes as ApiScope[] };
+    await recordAudit(tx, { ...auditActor(actor), action: "api_key.created", subjectType: "api_key", subjectId: row!.id, data: { name, prefix, scopes, ...auditedBy(actor) } });
+    return { id: row!.id, key, prefix, name, scopes };
   });
 }

@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import postgres from "postgres";
 import { beforeAll, describe, expect, it } from "vitest";
-import { users } from "#db/schema/accounts";
 import { auditLog } from "#db/schema/audit";
 import { events } from "#db/schema/events";
 import { apiKeys } from "#db/schema/integrations";
@@ -11,25 +10,36 @@ import { sha256 } from "~/modules/auth/secrets.server";
 import { loader as getEventLoader } from "~/routes/api.v1.events.$eventId";
 import { loader as eventsLoader } from "~/routes/api.v1.events._index";
 import { loader as openApiLoader } from "~/routes/api.v1.openapi[.]json";
-import { seed } from "../../../test/helpers";
+import type { ApiKeyActor, StaffActor } from "~/modules/auth/actor";
+import { isProblem, type Problem } from "~/utils/problem";
+import { testData } from "../../../test/helpers";
 import { authenticateApiKey } from "./authenticate-api-key.server";
 import { createApiKey } from "./create-api-key.server";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { getEvent } from "./get-event.server";
 import { listEvents, parseFeedQuery } from "./list-events.server";
 import { buildOpenApiDocument } from "./openapi";
 import { revokeApiKey } from "./revoke-api-key.server";
 import { API_SCOPES, type ApiScope } from "./scopes";
 
-let staff: { userId: string; ip: string | null };
+let staff: StaffActor;
 let readerKey: string;
+const reader: ApiKeyActor = { kind: "api_key", keyId: "key_feed_reader", name: "Feed reader", scopes: ["events:read"], ip: null };
+
+/** Data, or the test fails with the Problem's message. */
+function ok<T>(value: T | Problem): T {
+  if (isProblem(value)) throw new Error(`${value.kind}: ${value.message}`);
+  return value;
+}
+
+/** One page of the feed, read as a key with events:read. */
+const feedPage = async (params: Record<string, string>) => ok(await listEvents(reader, ok(parseFeedQuery(new URLSearchParams(params)))));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const apiRequest = (path: string, key?: string) => new Request(`http://localhost:3999${path}`, { headers: key ? { Authorization: `Bearer ${key}` } : undefined });
 
 async function newKey(scopes: ApiScope[], name = "Test ERP"): Promise<string> {
-  const result = await createApiKey({ staff, name, scopes });
-  if (!result.ok) throw new Error(JSON.stringify(result));
-  return result.key;
+  return ok(await createApiKey(staff, { name, scopes })).key;
 }
 
 /** The thrown Response of a call expected to fail. */
@@ -63,7 +73,7 @@ async function insertEvent(exec: postgres.Sql | postgres.TransactionSql, tag: st
 async function readAll(cursor: string, limit = 50): Promise<{ ids: string[]; cursor: string }> {
   const ids: string[] = [];
   for (;;) {
-    const page = await listEvents(parseFeedQuery(new URLSearchParams({ after: cursor, limit: String(limit) })));
+    const page = await feedPage({ after: cursor, limit: String(limit) });
     ids.push(...page.data.map((e) => e.id));
     cursor = page.next_cursor;
     if (!page.has_more) return { ids, cursor };
@@ -84,16 +94,14 @@ async function readUntil(cursor: string, done: (ids: string[]) => boolean, timeo
 }
 
 beforeAll(async () => {
-  await seed();
-  const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.role, "ar_admin")).limit(1);
-  staff = { userId: admin!.id, ip: "203.0.113.9" };
+  const admin = await (await testData()).staff("ar_admin");
+  staff = { kind: "staff", userId: admin.id, role: "ar_admin", ip: "203.0.113.9" };
   readerKey = await newKey(["events:read"]);
 });
 
 describe("API keys", () => {
   it("creates a key of the documented format, stores only its hash, and audits", async () => {
-    const result = await createApiKey({ staff, name: "  Back office  ", scopes: ["events:read", "invoices:read"] });
-    if (!result.ok) throw new Error("not created");
+    const result = ok(await createApiKey(staff, { name: "  Back office  ", scopes: ["events:read", "invoices:read"] }));
     expect(result.key).toMatch(/^eipp_[A-Za-z0-9_-]{40}$/);
     expect(result.prefix).toBe(result.key.slice(0, 12));
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, result.id));
@@ -105,8 +113,8 @@ describe("API keys", () => {
   });
 
   it("refuses a key without a name or scopes, or with an unknown scope", async () => {
-    expect(await createApiKey({ staff, name: " ", scopes: [] })).toMatchObject({ ok: false, fieldErrors: { name: expect.any(String), scopes: expect.any(String) } });
-    expect(await createApiKey({ staff, name: "x", scopes: ["admin:all"] })).toMatchObject({ ok: false, fieldErrors: { scopes: expect.any(String) } });
+    expect(await createApiKey(staff, { name: " ", scopes: [] })).toMatchObject({ kind: "invalid", fields: { name: "Give the key a name, e.g. the system that will use it.", scopes: "Choose at least one scope." } });
+    expect(await createApiKey(staff, { name: "x", scopes: ["admin:all"] })).toMatchObject({ kind: "invalid", fields: { scopes: expect.stringContaining("unknown: admin:all") } });
     expect(API_SCOPES).toEqual(["events:read", "invoices:read", "invoices:write", "customers:write"]);
   });
 
@@ -125,14 +133,20 @@ describe("API keys", () => {
     const key = await newKey(["events:read"], "Soon revoked");
     expect((await callLoader(eventsLoader, "/api/v1/events", key)).status).toBe(200);
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, sha256(key)));
-    expect(await revokeApiKey({ staff, keyId: row!.id })).toEqual({ ok: true });
-    expect(await revokeApiKey({ staff, keyId: row!.id })).toMatchObject({ ok: false });
+    expect(await revokeApiKey(staff, { keyId: row!.id })).toMatchObject({ id: row!.id, name: "Soon revoked" });
+    expect(await revokeApiKey(staff, { keyId: row!.id })).toMatchObject({ kind: "not_found", message: "This key does not exist or is already revoked." });
     const res = await callLoader(eventsLoader, "/api/v1/events", key);
     expect(res.status).toBe(401);
     expect(res.headers.get("WWW-Authenticate")).toMatch(/^Bearer/);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
     const audits = await db.select().from(auditLog).where(eq(auditLog.subjectId, row!.id));
     expect(audits.map((a) => a.action).sort()).toEqual(["api_key.created", "api_key.revoked"]);
+  });
+
+  it("refuses the feed to a key without events:read in the use case too (not only at the HTTP gate)", async () => {
+    const invoicesOnly: ApiKeyActor = { ...reader, scopes: ["invoices:read"] };
+    expect(await listEvents(invoicesOnly, ok(parseFeedQuery(new URLSearchParams())))).toMatchObject({ kind: "forbidden", code: "insufficient_scope" });
+    expect(await getEvent(invoicesOnly, "ev_anything")).toMatchObject({ kind: "forbidden", code: "insufficient_scope" });
   });
 
   it("answers 403 insufficient_scope when the key lacks the scope", async () => {
@@ -144,16 +158,18 @@ describe("API keys", () => {
 
   it("records lastUsedAt at most once a minute", async () => {
     const key = await newKey(["events:read"], "Busy");
+    const [before] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, sha256(key)));
+    expect(before!.lastUsedAt).toBeNull();
     const first = await authenticateApiKey(apiRequest("/api/v1/events", key), "events:read");
-    expect(first.lastUsedAt).toBeNull();
-    const [after1] = await db.select().from(apiKeys).where(eq(apiKeys.id, first.id));
+    expect(first).toMatchObject({ kind: "api_key", keyId: before!.id, name: "Busy", scopes: ["events:read"] });
+    const [after1] = await db.select().from(apiKeys).where(eq(apiKeys.id, first.keyId));
     expect(after1!.lastUsedAt).toBeInstanceOf(Date);
     await authenticateApiKey(apiRequest("/api/v1/events", key), "events:read");
-    const [after2] = await db.select().from(apiKeys).where(eq(apiKeys.id, first.id));
+    const [after2] = await db.select().from(apiKeys).where(eq(apiKeys.id, first.keyId));
     expect(after2!.lastUsedAt!.getTime()).toBe(after1!.lastUsedAt!.getTime());
-    await db.update(apiKeys).set({ lastUsedAt: new Date(Date.now() - 61_000) }).where(eq(apiKeys.id, first.id));
+    await db.update(apiKeys).set({ lastUsedAt: new Date(Date.now() - 61_000) }).where(eq(apiKeys.id, first.keyId));
     await authenticateApiKey(apiRequest("/api/v1/events", key), "events:read");
-    const [after3] = await db.select().from(apiKeys).where(eq(apiKeys.id, first.id));
+    const [after3] = await db.select().from(apiKeys).where(eq(apiKeys.id, first.keyId));
     expect(after3!.lastUsedAt!.getTime()).toBeGreaterThan(Date.now() - 10_000);
   });
 });
@@ -205,8 +221,9 @@ describe("GET /api/v1/events", () => {
       expect(body.error.code).toBe("invalid_request");
       expect(body.error.message).toMatch(query.startsWith("after") ? /cursor/ : /limit/);
     }
-    expect(parseFeedQuery(new URLSearchParams()).limit).toBe(100);
-    expect(parseFeedQuery(new URLSearchParams({ limit: "500" })).limit).toBe(500);
+    expect(ok(parseFeedQuery(new URLSearchParams())).limit).toBe(100);
+    expect(ok(parseFeedQuery(new URLSearchParams({ limit: "500" }))).limit).toBe(500);
+    expect(parseFeedQuery(new URLSearchParams({ limit: "0" }))).toMatchObject({ kind: "invalid", code: "invalid_request" });
     expect(decodeCursor(encodeCursor({ txid: 123, seq: 456 }))).toEqual({ txid: 123, seq: 456 });
   });
 
@@ -293,7 +310,7 @@ describe("GET /api/v1/events", () => {
     const deadline = Date.now() + 15_000;
     try {
       while ((writing || seenSet.size < committed.size) && Date.now() < deadline) {
-        const page = await listEvents(parseFeedQuery(new URLSearchParams({ after: cursor, limit: String(1 + Math.floor(Math.random() * 7)) })));
+        const page = await feedPage({ after: cursor, limit: String(1 + Math.floor(Math.random() * 7)) });
         for (const e of page.data) {
           expect(seenSet.has(e.id), `duplicate ${e.id}`).toBe(false);
           seenSet.add(e.id);

@@ -2,7 +2,8 @@ import { and, asc, sql } from "drizzle-orm";
 import { events } from "#db/schema/events";
 import { db } from "~/db.server";
 import { decodeCursor, encodeCursor, START, type FeedPosition } from "./cursor";
-import { apiError } from "./errors";
+import { hasScope, type Actor } from "~/modules/auth/actor";
+import { invalid, Problem } from "~/utils/problem";
 import { FEED_DEFAULT_LIMIT_DOC, FEED_MAX_LIMIT_DOC } from "./feed-limits";
 import type { EventListOut } from "./schemas";
 import { toApiEvent } from "./serialize-event";
@@ -17,20 +18,20 @@ export interface FeedQuery {
   limit: number;
 }
 
-/** Reads `after` and `limit` from the query string; throws a 400 JSON error Response when invalid. */
-export function parseFeedQuery(searchParams: URLSearchParams): FeedQuery {
+/** Reads `after` and `limit` from the query string (the API answers a Problem here with 400). */
+export function parseFeedQuery(searchParams: URLSearchParams): FeedQuery | Problem {
   const rawAfter = searchParams.get("after");
   let after = START;
   if (rawAfter !== null && rawAfter !== "") {
     const decoded = decodeCursor(rawAfter);
-    if (!decoded) throw apiError(400, "invalid_request", "`after` is not a valid cursor. Pass the `next_cursor` of a previous response, or omit it to start from the beginning.");
+    if (!decoded) return invalid("`after` is not a valid cursor. Pass the `next_cursor` of a previous response, or omit it to start from the beginning.", { code: "invalid_request" });
     after = decoded;
   }
   const rawLimit = searchParams.get("limit");
   let limit = FEED_DEFAULT_LIMIT;
   if (rawLimit !== null && rawLimit !== "") {
     if (!/^\d{1,4}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > FEED_MAX_LIMIT) {
-      throw apiError(400, "invalid_request", `\`limit\` must be a whole number from 1 to ${FEED_MAX_LIMIT} (default ${FEED_DEFAULT_LIMIT}).`);
+      return invalid(`\`limit\` must be a whole number from 1 to ${FEED_MAX_LIMIT} (default ${FEED_DEFAULT_LIMIT}).`, { code: "invalid_request" });
     }
     limit = Number(rawLimit);
   }
@@ -43,7 +44,8 @@ export function parseFeedQuery(searchParams: URLSearchParams): FeedQuery {
  * so no event can later appear before the cursor. Ordered by (txid, seq); the cursor is the last
  * (txid, seq) served, so each event is delivered exactly once, in the same order for everyone.
  */
-export async function listEvents(query: FeedQuery): Promise<EventListOut> {
+export async function listEvents(actor: Actor, query: FeedQuery): Promise<EventListOut | Problem> {
+  if (!hasScope(actor, "events:read")) return feedForbidden();
   const rows = await db
     .select()
     .from(events)
@@ -65,3 +67,5 @@ export async function listEvents(query: FeedQuery): Promise<EventListOut> {
     has_more: rows.length > query.limit,
   };
 }
+
+export const feedForbidden = () => new Problem("forbidden", 'This API key lacks the "events:read" scope.', { code: "insufficient_scope" });

@@ -1,52 +1,56 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { users } from "#db/schema/accounts";
 import { apiKeys } from "#db/schema/integrations";
 import { db } from "~/db.server";
-import { seed } from "../../../test/helpers";
+import { systemActor, type Actor, type StaffActor } from "~/modules/auth/actor";
+import { isProblem } from "~/utils/problem";
+import { testData } from "../../../test/helpers";
 import { createApiKey } from "./create-api-key.server";
 import { revokeApiKey } from "./revoke-api-key.server";
 
 // Who may mint or revoke keys is decided in the use cases, whatever page or script calls them.
 
-let adminId: string;
-let agentId: string;
+let admin: StaffActor;
+let agent: StaffActor;
+let payer: Actor;
 
 beforeAll(async () => {
-  await seed();
-  const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.role, "ar_admin")).limit(1);
-  const [agent] = await db.select({ id: users.id }).from(users).where(eq(users.role, "ar_agent")).limit(1);
-  adminId = admin!.id;
-  agentId = agent!.id;
+  const data = await testData();
+  const [a, b, p] = await Promise.all([data.staff("ar_admin"), data.staff("ar_agent"), data.payer()]);
+  admin = { kind: "staff", userId: a.id, role: "ar_admin", ip: null };
+  agent = { kind: "staff", userId: b.id, role: "ar_agent", ip: null };
+  payer = { kind: "payer", userId: p.user.id, ip: null };
 });
 
 describe("API keys are managed by AR admins only", () => {
   it("refuses an agent (and a payer) creating a key, and stores nothing", async () => {
-    const [payer] = await db.select({ id: users.id }).from(users).where(eq(users.role, "payer")).limit(1);
-    for (const userId of [agentId, payer!.id]) {
-      const name = `Agent key ${userId}`;
-      expect(await createApiKey({ staff: { userId, ip: null }, name, scopes: ["invoices:write"] })).toEqual({
-        ok: false,
-        forbidden: true,
-        message: "Only an AR admin can create or revoke API keys.",
-      });
+    for (const actor of [agent, payer]) {
+      const name = `Refused key ${actor.kind} ${Math.random()}`;
+      expect(await createApiKey(actor, { name, scopes: ["invoices:write"] })).toMatchObject({ kind: "forbidden", message: "Only an AR admin can create or revoke API keys." });
       expect(await db.select().from(apiKeys).where(eq(apiKeys.name, name))).toEqual([]);
     }
   });
 
   it("refuses an agent revoking a key; the key keeps working", async () => {
-    const created = await createApiKey({ staff: { userId: adminId, ip: null }, name: "ERP to keep", scopes: ["events:read"] });
-    if (!created.ok) throw new Error(JSON.stringify(created));
-    expect(await revokeApiKey({ staff: { userId: agentId, ip: null }, keyId: created.id })).toMatchObject({ ok: false, forbidden: true });
+    const created = await createApiKey(admin, { name: "ERP to keep", scopes: ["events:read"] });
+    if (isProblem(created)) throw new Error(created.message);
+    expect(await revokeApiKey(agent, { keyId: created.id })).toMatchObject({ kind: "forbidden" });
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, created.id));
     expect(row!.revokedAt).toBeNull();
-    expect(await revokeApiKey({ staff: { userId: adminId, ip: null }, keyId: created.id })).toEqual({ ok: true });
+    expect(await revokeApiKey(admin, { keyId: created.id })).toMatchObject({ id: created.id, name: "ERP to keep" });
+  });
+
+  it("lets an operator at the command line manage keys, and no other system actor", async () => {
+    const created = await createApiKey(systemActor("cli", "ops@host"), { name: "From the CLI", scopes: ["events:read"] });
+    if (isProblem(created)) throw new Error(created.message);
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, created.id));
+    expect(row!.createdByUserId).toBeNull();
+    expect(await createApiKey(systemActor("job"), { name: "From a job", scopes: ["events:read"] })).toMatchObject({ kind: "forbidden" });
   });
 
   it("answers a name with control characters and a key id with U+0000 with a message, not a database error", async () => {
-    const admin = { userId: adminId, ip: null };
-    expect(await createApiKey({ staff: admin, name: "ERP\u0000", scopes: ["events:read"] })).toMatchObject({ ok: false, fieldErrors: { name: expect.stringMatching(/control characters/) } });
-    expect(await createApiKey({ staff: admin, name: "ERP\u001b[31m", scopes: ["events:read"] })).toMatchObject({ ok: false, fieldErrors: { name: expect.any(String) } });
-    expect(await revokeApiKey({ staff: admin, keyId: "key_\u0000" })).toEqual({ ok: false, message: "This key does not exist or is already revoked." });
+    expect(await createApiKey(admin, { name: "ERP\u0000", scopes: ["events:read"] })).toMatchObject({ kind: "invalid", fields: { name: expect.stringMatching(/control characters/) } });
+    expect(await createApiKey(admin, { name: "ERP\u001b[31m", scopes: ["events:read"] })).toMatchObject({ kind: "invalid", fields: { name: expect.any(String) } });
+    expect(await revokeApiKey(admin, { keyId: "key_\u0000" })).toMatchObject({ kind: "not_found", message: "This key does not exist or is already revoked." });
   });
 });

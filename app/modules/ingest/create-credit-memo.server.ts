@@ -4,12 +4,14 @@ import { creditMemos } from "#db/schema/disputes";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { db, type Executor } from "~/db.server";
-import type { ApiKey } from "~/modules/api/authenticate-api-key.server";
 import { CreditMemoInput, type CreditMemoOut } from "~/modules/api/schemas";
 import { recordAudit } from "~/modules/audit/record-audit.server";
+import type { Actor } from "~/modules/auth/actor";
 import { lockInvoiceByExternalId, payableNow } from "./invoice-view.server";
 import { recordEvent } from "~/modules/events/record-event.server";
-import { checkExternalId, IngestError, parseBody, type IngestResult } from "./result";
+import { conflict, type Problem } from "~/utils/problem";
+import { checkExternalId, ingestAudit, ingestRefusal, parseBody, refusable, refuse, type Ingested } from "./result";
+import { noInvoice } from "./void-invoice.server";
 
 async function creditMemoView(exec: Executor, memoId: string, externalId: string | null): Promise<CreditMemoOut> {
   const [row] = await exec.select({ memo: creditMemos, invoiceExternalId: invoices.externalId }).from(creditMemos).innerJoin(invoices, eq(invoices.id, creditMemos.invoiceId)).where(eq(creditMemos.id, memoId));
@@ -21,14 +23,18 @@ async function creditMemoView(exec: Executor, memoId: string, externalId: string
  * POST /invoices/{externalId}/credit-memos: credits the invoice. Idempotent by `external_id` when
  * given (kept in the credit_memo.created event's data).
  */
-export async function createCreditMemo(input: { key: ApiKey; externalId: string | undefined; body: unknown }): Promise<IngestResult> {
+export async function createCreditMemo(actor: Actor, input: { externalId: string | undefined; body: unknown }): Promise<Ingested<CreditMemoOut> | Problem> {
+  return ingestRefusal(actor, "invoices:write") ?? refusable(() => create(actor, input));
+}
+
+async function create(actor: Actor, input: { externalId: string | undefined; body: unknown }): Promise<Ingested<CreditMemoOut>> {
   const externalId = checkExternalId(input.externalId);
   const body = parseBody(CreditMemoInput, input.body);
   const memoExternalId = body.external_id ?? null;
   return db.transaction(async (tx) => {
     if (memoExternalId) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ingest:credit_memo:${memoExternalId}`}))`);
     const invoice = await lockInvoiceByExternalId(tx, externalId);
-    if (!invoice) throw new IngestError(404, "not_found", `No invoice has external id ${externalId}.`);
+    if (!invoice) refuse(noInvoice(externalId));
     if (memoExternalId) {
       const [previous] = await tx
         .select({ subjectId: events.subjectId, data: events.data })
@@ -36,13 +42,13 @@ export async function createCreditMemo(input: { key: ApiKey; externalId: string 
         .where(and(eq(events.type, "credit_memo.created"), sql`${events.data}->>'externalId' = ${memoExternalId}`))
         .limit(1);
       if (previous) {
-        if (previous.data.invoiceId !== invoice.id || previous.data.amount !== body.amount) throw new IngestError(409, "idempotency_conflict", `Credit memo ${memoExternalId} already exists with a different invoice or amount.`);
-        return { status: 200, body: await creditMemoView(tx, previous.subjectId, memoExternalId) };
+        if (previous.data.invoiceId !== invoice.id || previous.data.amount !== body.amount) refuse(conflict(`Credit memo ${memoExternalId} already exists with a different invoice or amount.`, { code: "idempotency_conflict" }));
+        return { created: false, record: await creditMemoView(tx, previous.subjectId, memoExternalId) };
       }
     }
-    if (invoice.status === "void") throw new IngestError(409, "invoice_void", `Invoice ${invoice.number} is void.`);
+    if (invoice.status === "void") refuse(conflict(`Invoice ${invoice.number} is void.`, { code: "invoice_void" }));
     const payable = payableNow(invoice);
-    if (body.amount > payable) throw new IngestError(409, "amount_exceeds_payable", `At most ${payable} can be credited now (balance ${invoice.balance}, under way ${invoice.amountPending}, disputed ${invoice.amountDisputed}).`, [{ path: "amount", message: `At most ${payable}.` }]);
+    if (body.amount > payable) refuse(conflict(`At most ${payable} can be credited now (balance ${invoice.balance}, under way ${invoice.amountPending}, disputed ${invoice.amountDisputed}).`, { code: "amount_exceeds_payable", fields: { amount: `At most ${payable}.` } }));
 
     const [updated] = await tx
       .update(invoices)
@@ -65,7 +71,8 @@ export async function createCreditMemo(input: { key: ApiKey; externalId: string 
     if (updated!.status === "paid" && invoice.status !== "paid") {
       await recordEvent(tx, { type: "invoice.paid", accountId: invoice.accountId, subjectType: "invoice", subjectId: invoice.id, data: { number: invoice.number, creditMemoId: memo!.id } });
     }
-    await recordAudit(tx, { actorUserId: null, actorType: "api", action: "credit_memo.created", subjectType: "credit_memo", subjectId: memo!.id, data: { apiKeyId: input.key.id, invoiceExternalId: externalId, externalId: memoExternalId, amount: body.amount } });
-    return { status: 201, body: await creditMemoView(tx, memo!.id, memoExternalId) };
+    const { by, ...who } = ingestAudit(actor);
+    await recordAudit(tx, { ...who, action: "credit_memo.created", subjectType: "credit_memo", subjectId: memo!.id, data: { ...by, invoiceExternalId: externalId, externalId: memoExternalId, amount: body.amount } });
+    return { created: true, record: await creditMemoView(tx, memo!.id, memoExternalId) };
   });
 }

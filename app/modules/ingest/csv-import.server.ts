@@ -3,10 +3,10 @@ import { accounts } from "#db/schema/accounts";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
-import type { ApiKey } from "~/modules/api/authenticate-api-key.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
+import { auditActor, isStaffActor, type Actor } from "~/modules/auth/actor";
+import { forbidden, invalid, isProblem, type Problem } from "~/utils/problem";
 import { readCsv, type CsvKind, type RowError } from "./csv-rows";
-import { toResult, type IngestResult } from "./result";
 import { upsertCustomer } from "./upsert-customer.server";
 import { upsertInvoice } from "./upsert-invoice.server";
 
@@ -48,50 +48,51 @@ export async function previewCsv(kind: CsvKind, text: string): Promise<CsvPrevie
   return { kind, rowCount: parsed.rowCount, errors: parsed.errors, records, toCreate: records.filter((r) => r.action === "create").length, toUpdate: records.filter((r) => r.action === "update").length };
 }
 
-function reasonOf(result: IngestResult): string {
-  const body = result.body as { error?: { message?: string; details?: Array<{ path: string; message: string }> } };
-  const details = body.error?.details?.map((d) => `${d.path}: ${d.message}`).join("; ");
-  return [body.error?.message ?? `Failed (HTTP ${result.status}).`, details].filter(Boolean).join(" ");
+function reasonOf(problem: Problem): string {
+  const details = Object.entries(problem.fields)
+    .map(([path, message]) => `${path}: ${message}`)
+    .join("; ");
+  return [problem.message, details].filter(Boolean).join(" ");
 }
+
+export const CSV_HAS_ERRORS = "The file has errors: fix the file first, then preview it again.";
 
 /**
  * Step 2: applies every record through the ingest use cases, each in its own transaction (one
- * failing rolls back nothing else). Refuses the whole file when it has any validation error.
- *
- * The use cases only know API-key actors: they get a stand-in key whose id is "csv-import:<userId>"
- * (it lands in their audit rows' data.apiKeyId), and one user-attributed audit row records the import.
+ * failing rolls back nothing else), as the staff member who runs the import (their audit rows name
+ * them), and one audit row records the import. Refuses the whole file when it has any validation
+ * error (`previewCsv` lists them).
  */
-export async function importCsv(input: { kind: CsvKind; text: string; staffUserId: string; ip: string | null }): Promise<{ ok: false; errors: RowError[] } | { ok: true; report: CsvImportReport }> {
+export async function importCsv(actor: Actor, input: { kind: CsvKind; text: string }): Promise<CsvImportReport | Problem> {
+  if (!isStaffActor(actor)) return forbidden("Only the AR team can import CSV files.");
   const parsed = readCsv(input.kind, input.text);
-  if (parsed.errors.length > 0) return { ok: false, errors: parsed.errors };
-  const key = { id: `csv-import:${input.staffUserId}`, scopes: ["customers:write", "invoices:write"] } as unknown as ApiKey;
+  if (parsed.errors.length > 0) return invalid(CSV_HAS_ERRORS);
   const eventType = input.kind === "customers" ? "customer.upserted" : "invoice.upserted";
   const results: CsvImportReport["results"] = [];
   for (const record of parsed.records) {
     const [before] = await db.select({ seq: max(events.seq) }).from(events);
     const run = input.kind === "customers" ? upsertCustomer : upsertInvoice;
-    const result = await toResult(() => run({ key, externalId: record.externalId, body: record.body }));
+    const result = await run(actor, { externalId: record.externalId, body: record.body });
     let outcome: RecordOutcome;
-    if (result.status === 201) outcome = "created";
-    else if (result.status === 200) {
-      const subjectId = (result.body as { id: string }).id;
+    if (isProblem(result)) outcome = "failed";
+    else if (result.created) outcome = "created";
+    else {
+      const subjectId = result.record.id;
       const [changed] = await db
         .select({ id: events.id })
         .from(events)
         .where(and(eq(events.type, eventType), eq(events.subjectId, subjectId), gt(events.seq, before?.seq ?? 0)))
         .limit(1);
       outcome = changed ? "updated" : "unchanged";
-    } else outcome = "failed";
-    results.push({ externalId: record.externalId, rows: record.rows, outcome, reason: outcome === "failed" ? reasonOf(result) : null });
+    }
+    results.push({ externalId: record.externalId, rows: record.rows, outcome, reason: isProblem(result) ? reasonOf(result) : null });
   }
   const failed = results.filter((r) => r.outcome === "failed").length;
   const count = (o: RecordOutcome) => results.filter((r) => r.outcome === o).length;
   await recordAudit(db, {
-    actorUserId: input.staffUserId,
-    actorType: "user",
+    ...auditActor(actor),
     action: `csv_import.${input.kind}`,
-    ip: input.ip,
     data: { total: results.length, created: count("created"), updated: count("updated"), unchanged: count("unchanged"), failed, failedIds: results.filter((r) => r.outcome === "failed").map((r) => r.externalId) },
   });
-  return { ok: true, report: { kind: input.kind, results, failed, total: results.length } };
+  return { kind: input.kind, results, failed, total: results.length };
 }

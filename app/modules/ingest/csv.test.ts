@@ -1,10 +1,12 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { accountContacts, accounts, users } from "#db/schema/accounts";
+import { accountContacts, accounts } from "#db/schema/accounts";
 import { auditLog } from "#db/schema/audit";
 import { invoiceLines, invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
-import { seed } from "../../../test/helpers";
+import type { StaffActor } from "~/modules/auth/actor";
+import { isProblem, type Problem } from "~/utils/problem";
+import { testData } from "../../../test/helpers";
 import { importCsv, previewCsv } from "./csv-import.server";
 import { parseCsv } from "./csv-parse";
 import { readCsv } from "./csv-rows";
@@ -13,12 +15,26 @@ const INVOICE_HEADER = "external_id,customer_external_id,number,po_number,curren
 const CUSTOMER_HEADER = "external_id,number,name,billing_email,currency,contact_email,contact_name";
 
 let staffId: string;
+let staff: StaffActor;
+/** The external ids of two customers this file makes for itself. */
+let C1: string;
+let C2: string;
 
 beforeAll(async () => {
-  await seed();
-  const [u] = await db.insert(users).values({ email: `csv-agent-${Math.random()}@example.test`, name: "Agent", role: "ar_agent" }).returning();
-  staffId = u!.id;
+  const data = await testData();
+  const agent = await data.staff("ar_agent");
+  staffId = agent.id;
+  staff = { kind: "staff", userId: agent.id, role: "ar_agent", ip: "127.0.0.1" };
+  const [a, b] = await Promise.all([data.account(), data.account()]);
+  C1 = a.externalId!;
+  C2 = b.externalId!;
 });
+
+/** The report, or the test fails with the Problem's message. */
+function report<T>(result: T | Problem): T {
+  if (isProblem(result)) throw new Error(`refused: ${result.message}`);
+  return result;
+}
 
 describe("parseCsv", () => {
   it("handles quotes, escaped quotes, commas and newlines in quotes, CRLF and a BOM", () => {
@@ -48,26 +64,26 @@ describe("parseCsv", () => {
       expect(readCsv("customers", text).errors).toEqual([{ row: 0, column: "(file)", message: expect.stringContaining("Row 2 contains a NUL character") }]);
       // Before: PostgreSQL failed the preview's lookup ("invalid byte sequence"), a 500.
       await expect(previewCsv("customers", text)).resolves.toMatchObject({ records: [], errors: [{ column: "(file)" }] });
-      await expect(importCsv({ kind: "customers", text, staffUserId: staffId, ip: null })).resolves.toMatchObject({ ok: false });
+      await expect(importCsv(staff, { kind: "customers", text })).resolves.toMatchObject({ kind: "invalid", message: "The file has errors: fix the file first, then preview it again." });
     }
   });
 });
 
 describe("invoice CSV import", () => {
-  const good = [
+  const good = () => [
     INVOICE_HEADER,
-    "CSV-INV-1,ERP-1001,CSV-1,PO-1,USD,2026-11-01,2026-12-01,Net 30,1.50,,Consulting,SVC,2,100.25",
-    'CSV-INV-1,ERP-1001,CSV-1,PO-1,USD,2026-11-01,2026-12-01,Net 30,1.50,,"Travel, on site",,1,-10',
-    "CSV-INV-2,ERP-1002,CSV-2,,USD,2026-11-02,2026-12-02,Net 30,,\"Memo, with comma\",Widget,,1,12.50",
+    `CSV-INV-1,${C1},CSV-1,PO-1,USD,2026-11-01,2026-12-01,Net 30,1.50,,Consulting,SVC,2,100.25`,
+    `CSV-INV-1,${C1},CSV-1,PO-1,USD,2026-11-01,2026-12-01,Net 30,1.50,,"Travel, on site",,1,-10`,
+    `CSV-INV-2,${C2},CSV-2,,USD,2026-11-02,2026-12-02,Net 30,,"Memo, with comma",Widget,,1,12.50`,
   ].join("\r\n");
 
   it("previews bad rows with row numbers and imports nothing", async () => {
     const bad = [
       INVOICE_HEADER,
-      "CSV-BAD-1,ERP-1001,CSV-B1,,USD,2026-11-01,2026-12-01,Net 30,0,,Item,,1,12.5x",
-      "CSV-BAD-2,ERP-1001,CSV-B2,,usd,2026-13-01,2026-12-01,Net 30,0,,Item,,1,1",
-      "CSV-BAD-3,ERP-1001,CSV-B3,,USD,2026-11-01,2026-12-01,Net 30,0,,Item,,1,1",
-      "CSV-BAD-3,ERP-1002,CSV-B3,,USD,2026-11-01,2026-12-01,Net 30,0,,Item 2,,1,1",
+      `CSV-BAD-1,${C1},CSV-B1,,USD,2026-11-01,2026-12-01,Net 30,0,,Item,,1,12.5x`,
+      `CSV-BAD-2,${C1},CSV-B2,,usd,2026-13-01,2026-12-01,Net 30,0,,Item,,1,1`,
+      `CSV-BAD-3,${C1},CSV-B3,,USD,2026-11-01,2026-12-01,Net 30,0,,Item,,1,1`,
+      `CSV-BAD-3,${C2},CSV-B3,,USD,2026-11-01,2026-12-01,Net 30,0,,Item 2,,1,1`,
     ].join("\n");
     const preview = await previewCsv("invoices", bad);
     expect(preview.errors).toEqual(
@@ -78,20 +94,18 @@ describe("invoice CSV import", () => {
         expect.objectContaining({ row: 5, column: "customer_external_id" }),
       ]),
     );
-    const result = await importCsv({ kind: "invoices", text: bad, staffUserId: staffId, ip: null });
-    expect(result.ok).toBe(false);
+    expect(await importCsv(staff, { kind: "invoices", text: bad })).toMatchObject({ kind: "invalid" });
     const rows = await db.select().from(invoices).where(eq(invoices.externalId, "CSV-BAD-3"));
     expect(rows).toEqual([]);
   });
 
   it("creates invoices in major units, then reports them unchanged on a second import", async () => {
-    const preview = await previewCsv("invoices", good);
+    const preview = await previewCsv("invoices", good());
     expect(preview.errors).toEqual([]);
     expect(preview).toMatchObject({ toCreate: 2, toUpdate: 0 });
 
-    const first = await importCsv({ kind: "invoices", text: good, staffUserId: staffId, ip: "127.0.0.1" });
-    if (!first.ok) throw new Error("refused");
-    expect(first.report.results.map((r) => [r.externalId, r.outcome])).toEqual([
+    const first = report(await importCsv(staff, { kind: "invoices", text: good() }));
+    expect(first.results.map((r) => [r.externalId, r.outcome])).toEqual([
       ["CSV-INV-1", "created"],
       ["CSV-INV-2", "created"],
     ]);
@@ -100,26 +114,27 @@ describe("invoice CSV import", () => {
     const lines = await db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, inv!.id));
     expect(lines).toHaveLength(2);
     const audits = await db.select().from(auditLog).where(eq(auditLog.action, "csv_import.invoices"));
-    expect(audits.at(-1)).toMatchObject({ actorUserId: staffId, actorType: "user" });
+    expect(audits.at(-1)).toMatchObject({ actorUserId: staffId, actorType: "user", ip: "127.0.0.1" });
+    // Each record's own audit row names the staff member too (not a stand-in API key).
+    const created = await db.select().from(auditLog).where(eq(auditLog.subjectId, inv!.id));
+    expect(created.map((a) => [a.action, a.actorType, a.actorUserId])).toEqual([["invoice.created", "user", staffId]]);
+    expect(created[0]!.data).not.toHaveProperty("apiKeyId");
 
-    expect((await previewCsv("invoices", good)).toUpdate).toBe(2);
-    const second = await importCsv({ kind: "invoices", text: good, staffUserId: staffId, ip: null });
-    if (!second.ok) throw new Error("refused");
-    expect(second.report.results.map((r) => r.outcome)).toEqual(["unchanged", "unchanged"]);
+    expect((await previewCsv("invoices", good())).toUpdate).toBe(2);
+    const second = report(await importCsv(staff, { kind: "invoices", text: good() }));
+    expect(second.results.map((r) => r.outcome)).toEqual(["unchanged", "unchanged"]);
 
-    const changed = good.replaceAll("PO-1,", "PO-2,");
-    const third = await importCsv({ kind: "invoices", text: changed, staffUserId: staffId, ip: null });
-    if (!third.ok) throw new Error("refused");
-    expect(third.report.results.map((r) => r.outcome)).toEqual(["updated", "unchanged"]);
+    const changed = good().replaceAll("PO-1,", "PO-2,");
+    const third = report(await importCsv(staff, { kind: "invoices", text: changed }));
+    expect(third.results.map((r) => r.outcome)).toEqual(["updated", "unchanged"]);
   });
 
   it("reports records the use case refuses, and imports the others", async () => {
-    const text = [INVOICE_HEADER, "CSV-INV-3,ERP-NOPE,CSV-3,,USD,2026-11-01,2026-12-01,Net 30,0,,Item,,1,5", "CSV-INV-4,ERP-1001,CSV-4,,USD,2026-11-01,2026-12-01,Net 30,0,,Item,,1,5"].join("\n");
-    const result = await importCsv({ kind: "invoices", text, staffUserId: staffId, ip: null });
-    if (!result.ok) throw new Error("refused");
-    expect(result.report.failed).toBe(1);
-    expect(result.report.results[0]).toMatchObject({ outcome: "failed", reason: expect.stringContaining("ERP-NOPE") });
-    expect(result.report.results[1]!.outcome).toBe("created");
+    const text = [INVOICE_HEADER, "CSV-INV-3,ERP-NOPE,CSV-3,,USD,2026-11-01,2026-12-01,Net 30,0,,Item,,1,5", `CSV-INV-4,${C1},CSV-4,,USD,2026-11-01,2026-12-01,Net 30,0,,Item,,1,5`].join("\n");
+    const result = report(await importCsv(staff, { kind: "invoices", text }));
+    expect(result.failed).toBe(1);
+    expect(result.results[0]).toMatchObject({ outcome: "failed", reason: "No customer has external id ERP-NOPE. PUT /customers/ERP-NOPE first. customer_external_id: Unknown customer." });
+    expect(result.results[1]!.outcome).toBe("created");
   });
 });
 
@@ -132,17 +147,15 @@ describe("customer CSV import", () => {
       ["CSV-C-1", [2, 3]],
       ["CSV-C-2", [4]],
     ]);
-    const result = await importCsv({ kind: "customers", text, staffUserId: staffId, ip: null });
-    if (!result.ok) throw new Error("refused");
-    expect(result.report.results.map((r) => r.outcome)).toEqual(["created", "created"]);
+    const result = report(await importCsv(staff, { kind: "customers", text }));
+    expect(result.results.map((r) => r.outcome)).toEqual(["created", "created"]);
     const [acct] = await db.select().from(accounts).where(eq(accounts.externalId, "CSV-C-1"));
     expect(await db.select().from(accountContacts).where(eq(accountContacts.accountId, acct!.id))).toHaveLength(2);
     const [fab] = await db.select().from(accounts).where(eq(accounts.externalId, "CSV-C-2"));
     expect(fab).toMatchObject({ name: "Fabrikam, Inc.", currency: "EUR", billingEmail: null });
 
-    const again = await importCsv({ kind: "customers", text, staffUserId: staffId, ip: null });
-    if (!again.ok) throw new Error("refused");
-    expect(again.report.results.map((r) => r.outcome)).toEqual(["unchanged", "unchanged"]);
+    const again = report(await importCsv(staff, { kind: "customers", text }));
+    expect(again.results.map((r) => r.outcome)).toEqual(["unchanged", "unchanged"]);
   });
 
   it("flags rows that disagree with the first row of their customer", () => {

@@ -15,14 +15,16 @@ import { action as invoicePut, loader as invoiceGet } from "~/routes/api.v1.invo
 import { action as creditMemoAction } from "~/routes/api.v1.invoices.$externalId_.credit-memos";
 import { action as paymentAction } from "~/routes/api.v1.invoices.$externalId_.payments";
 import { action as voidAction } from "~/routes/api.v1.invoices.$externalId_.void";
+import { isProblem } from "~/utils/problem";
+import { testData } from "../../../test/helpers";
 import { lineAmount } from "./invoice-view.server";
 
 let fullKey: string;
 
 async function newKey(scopes: ApiScope[]): Promise<string> {
-  const [admin] = await db.insert(users).values({ email: `admin-${Math.random()}@example.test`, name: "Admin", role: "ar_admin" }).returning();
-  const result = await createApiKey({ staff: { userId: admin!.id, ip: null }, name: "ERP", scopes });
-  if (!result.ok) throw new Error("no key");
+  const admin = await (await testData()).staff("ar_admin");
+  const result = await createApiKey({ kind: "staff", userId: admin.id, role: "ar_admin", ip: null }, { name: "ERP", scopes });
+  if (isProblem(result)) throw new Error(result.message);
   return result.key;
 }
 

@@ -1,16 +1,10 @@
-import { eq } from "drizzle-orm";
-import { apiKeys } from "#db/schema/integrations";
-import { db } from "~/db.server";
-import { API_KEY_PATTERN } from "~/modules/api/api-key-format";
-import { authenticateApiKey, type ApiKey } from "~/modules/api/authenticate-api-key.server";
 import { BatchRequest } from "~/modules/api/schemas";
-import type { ApiScope } from "~/modules/api/scopes";
-import { sha256 } from "~/modules/auth/secrets.server";
-import { findUnstorableText, hasNul, NUL_MESSAGE } from "~/utils/nul";
+import type { Actor } from "~/modules/auth/actor";
+import { isProblem, Problem } from "~/utils/problem";
 import { createCreditMemo } from "./create-credit-memo.server";
 import { getInvoiceByExternalId } from "./get-invoice.server";
 import { recordOfflinePayment } from "./record-offline-payment.server";
-import { IngestError, parseBody, toResult, type IngestResult } from "./result";
+import { parseBody, refusableSync, type Ingested } from "./result";
 import { upsertCustomer } from "./upsert-customer.server";
 import { upsertInvoice } from "./upsert-invoice.server";
 import { upsertInvoicesInBulk } from "./upsert-invoices-in-bulk.server";
@@ -18,23 +12,24 @@ import { voidInvoice } from "./void-invoice.server";
 
 export type OperationName = "upsertCustomer" | "upsertInvoice" | "getInvoice" | "voidInvoice" | "recordOfflinePayment" | "createCreditMemo";
 
-const OPERATIONS: Record<OperationName, { scope: ApiScope; run: (a: { key: ApiKey; externalId: string | undefined; body: unknown }) => Promise<IngestResult> }> = {
-  upsertCustomer: { scope: "customers:write", run: upsertCustomer },
-  upsertInvoice: { scope: "invoices:write", run: upsertInvoice },
-  getInvoice: { scope: "invoices:read", run: getInvoiceByExternalId },
-  voidInvoice: { scope: "invoices:write", run: voidInvoice },
-  recordOfflinePayment: { scope: "invoices:write", run: recordOfflinePayment },
-  createCreditMemo: { scope: "invoices:write", run: createCreditMemo },
+/** What one operation answers: the record (and whether it was created), or why not. */
+export type OperationResult = Ingested<unknown> | Problem;
+
+type Input = { externalId: string | undefined; body: unknown };
+
+// Each use case checks the actor's scope itself.
+const OPERATIONS: Record<OperationName, (actor: Actor, input: Input) => Promise<OperationResult>> = {
+  upsertCustomer,
+  upsertInvoice,
+  getInvoice: getInvoiceByExternalId,
+  voidInvoice,
+  recordOfflinePayment,
+  createCreditMemo,
 };
 
-/** Runs one operation for an authenticated key (checking its scope), as its own transaction. */
-export async function runOperation(key: ApiKey, name: OperationName, externalId: string | undefined, body: unknown): Promise<IngestResult> {
-  const op = OPERATIONS[name];
-  if (!key.scopes.includes(op.scope)) return new IngestError(403, "insufficient_scope", `This API key lacks the "${op.scope}" scope.`).toResult();
-  if (externalId !== undefined && hasNul(externalId)) {
-    return new IngestError(422, "invalid_request", "The external id is invalid; see details.", [{ path: "external_id", message: `The external id ${NUL_MESSAGE}.` }]).toResult();
-  }
-  return toResult(() => op.run({ key, externalId, body }));
+/** Runs one operation, as its own transaction. */
+export async function runOperation(actor: Actor, name: OperationName, externalId: string | undefined, body: unknown): Promise<OperationResult> {
+  return OPERATIONS[name](actor, { externalId, body });
 }
 
 /** Maps a batch item's method and path ("/customers/X", "/api/v1/invoices/X/void", …) to an operation. */
@@ -60,71 +55,26 @@ export function routeOperation(method: string, path: string): { name: OperationN
 /**
  * POST /batch: each operation runs on its own, in order; one failing rolls back nothing else.
  * A run of consecutive invoice upserts (a back office pushing a day's invoices) goes through the
- * bulk path, which answers item by item exactly as the single endpoint would.
+ * bulk path, which answers item by item exactly as the single endpoint would. A body that is not
+ * a batch is the Problem; otherwise one result per operation.
  */
-export async function runBatch(key: ApiKey, body: unknown): Promise<IngestResult> {
-  return toResult(async () => {
-    const { operations } = parseBody(BatchRequest, body);
-    const routed = operations.map((op) => ({ op, route: routeOperation(op.method.toUpperCase(), op.path) }));
-    const bulkable = (i: number) => routed[i]?.route?.name === "upsertInvoice" && key.scopes.includes(OPERATIONS.upsertInvoice.scope);
-    const results: IngestResult[] = [];
-    for (let i = 0; i < routed.length; ) {
-      let end = i;
-      while (bulkable(end)) end++;
-      if (end - i > 1) {
-        results.push(...(await upsertInvoicesInBulk(key, routed.slice(i, end).map(({ op, route }) => ({ externalId: route!.externalId, body: op.body })))));
-        i = end;
-        continue;
-      }
-      const { op, route } = routed[i]!;
-      results.push(route ? await runOperation(key, route.name, route.externalId, op.body) : new IngestError(404, "not_found", `No operation ${op.method} ${op.path}.`).toResult());
-      i++;
+export async function runBatch(actor: Actor, body: unknown): Promise<OperationResult[] | Problem> {
+  const request = refusableSync(() => parseBody(BatchRequest, body));
+  if (isProblem(request)) return request;
+  const routed = request.operations.map((op) => ({ op, route: routeOperation(op.method.toUpperCase(), op.path) }));
+  const bulkable = (i: number) => routed[i]?.route?.name === "upsertInvoice";
+  const results: OperationResult[] = [];
+  for (let i = 0; i < routed.length; ) {
+    let end = i;
+    while (bulkable(end)) end++;
+    if (end - i > 1) {
+      results.push(...(await upsertInvoicesInBulk(actor, routed.slice(i, end).map(({ op, route }) => ({ externalId: route!.externalId, body: op.body })))));
+      i = end;
+      continue;
     }
-    return { status: 200, body: { results } };
-  });
-}
-
-/** Authenticates a key whatever its scopes (the batch checks each item's scope itself). */
-export async function authenticateAnyScope(request: Request): Promise<ApiKey> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("Authorization") ?? "");
-  let scope: ApiScope = "invoices:write";
-  if (match && API_KEY_PATTERN.test(match[1]!)) {
-    const [row] = await db.select({ scopes: apiKeys.scopes }).from(apiKeys).where(eq(apiKeys.keyHash, sha256(match[1]!)));
-    if (row?.scopes[0]) scope = row.scopes[0] as ApiScope;
+    const { op, route } = routed[i]!;
+    results.push(route ? await runOperation(actor, route.name, route.externalId, op.body) : new Problem("not_found", `No operation ${op.method} ${op.path}.`, { code: "not_found" }));
+    i++;
   }
-  return authenticateApiKey(request, scope);
-}
-
-/** Reads a JSON request body; answers 400 `invalid_request` when it is not JSON. */
-export async function readJson(request: Request): Promise<unknown> {
-  let text: string;
-  try {
-    // Fatal: bytes that are not UTF-8 (a Latin-1 export) are refused, not stored as U+FFFD.
-    text = new TextDecoder("utf-8", { fatal: true }).decode(await request.arrayBuffer());
-  } catch {
-    throw new IngestError(400, "invalid_request", "The request body is not valid UTF-8. Send JSON encoded as UTF-8.");
-  }
-  if (text.trim() === "") return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(text) as unknown;
-  } catch {
-    throw new IngestError(400, "invalid_request", "The request body is not valid JSON.");
-  }
-  const unstorable = findUnstorableText(body);
-  if (unstorable) throw new IngestError(422, "invalid_request", "The request body is invalid; see details.", [{ path: unstorable.path, message: `The value ${unstorable.problem}.` }]);
-  return body;
-}
-
-/** The HTTP face of one operation: authenticate with its scope, check the method, read the body, answer JSON. */
-export async function handleRequest(request: Request, expectedMethod: "GET" | "PUT" | "POST", name: OperationName, externalId: string | undefined): Promise<Response> {
-  const key = await authenticateApiKey(request, OPERATIONS[name].scope);
-  let result: IngestResult;
-  if (request.method !== expectedMethod) result = new IngestError(405, "method_not_allowed", `Use ${expectedMethod}.`).toResult();
-  else result = await toResult(async () => runOperation(key, name, externalId, expectedMethod === "GET" ? undefined : await readJson(request)));
-  return jsonResponse(result, expectedMethod === "GET" ? {} : { Allow: expectedMethod });
-}
-
-export function jsonResponse(result: IngestResult, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(result.body), { status: result.status, headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers } });
+  return results;
 }

@@ -2,35 +2,41 @@ import { and, eq, sql } from "drizzle-orm";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
-import type { ApiKey } from "~/modules/api/authenticate-api-key.server";
-import { OfflinePaymentInput } from "~/modules/api/schemas";
+import { OfflinePaymentInput, type InvoiceOut } from "~/modules/api/schemas";
+import type { Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { invoiceView, lockInvoiceByExternalId, payableNow } from "./invoice-view.server";
 import { recordEvent } from "~/modules/events/record-event.server";
-import { checkExternalId, IngestError, parseBody, type IngestResult } from "./result";
+import { conflict, type Problem } from "~/utils/problem";
+import { checkExternalId, ingestAudit, ingestRefusal, parseBody, refusable, refuse, type Ingested } from "./result";
+import { noInvoice } from "./void-invoice.server";
 
 /**
  * POST /invoices/{externalId}/payments: a payment received outside the portal. Idempotent by
  * `reference` per invoice (kept in the payment.recorded_offline event's data).
  */
-export async function recordOfflinePayment(input: { key: ApiKey; externalId: string | undefined; body: unknown }): Promise<IngestResult> {
+export async function recordOfflinePayment(actor: Actor, input: { externalId: string | undefined; body: unknown }): Promise<Ingested<InvoiceOut> | Problem> {
+  return ingestRefusal(actor, "invoices:write") ?? refusable(() => record(actor, input));
+}
+
+async function record(actor: Actor, input: { externalId: string | undefined; body: unknown }): Promise<Ingested<InvoiceOut>> {
   const externalId = checkExternalId(input.externalId);
   const body = parseBody(OfflinePaymentInput, input.body);
   return db.transaction(async (tx) => {
     const invoice = await lockInvoiceByExternalId(tx, externalId);
-    if (!invoice) throw new IngestError(404, "not_found", `No invoice has external id ${externalId}.`);
+    if (!invoice) refuse(noInvoice(externalId));
     const [previous] = await tx
       .select({ data: events.data })
       .from(events)
       .where(and(eq(events.type, "payment.recorded_offline"), eq(events.subjectType, "invoice"), eq(events.subjectId, invoice.id), sql`${events.data}->>'reference' = ${body.reference}`))
       .limit(1);
     if (previous) {
-      if (previous.data.amount !== body.amount) throw new IngestError(409, "idempotency_conflict", `Payment ${body.reference} was already recorded on this invoice with a different amount (${String(previous.data.amount)}).`);
-      return { status: 200, body: await invoiceView(tx, invoice.id) };
+      if (previous.data.amount !== body.amount) refuse(conflict(`Payment ${body.reference} was already recorded on this invoice with a different amount (${String(previous.data.amount)}).`, { code: "idempotency_conflict" }));
+      return { created: false, record: await invoiceView(tx, invoice.id) };
     }
-    if (invoice.status === "void") throw new IngestError(409, "invoice_void", `Invoice ${invoice.number} is void.`);
+    if (invoice.status === "void") refuse(conflict(`Invoice ${invoice.number} is void.`, { code: "invoice_void" }));
     const payable = payableNow(invoice);
-    if (body.amount > payable) throw new IngestError(409, "amount_exceeds_payable", `At most ${payable} can be paid now (balance ${invoice.balance}, under way ${invoice.amountPending}, disputed ${invoice.amountDisputed}).`, [{ path: "amount", message: `At most ${payable}.` }]);
+    if (body.amount > payable) refuse(conflict(`At most ${payable} can be paid now (balance ${invoice.balance}, under way ${invoice.amountPending}, disputed ${invoice.amountDisputed}).`, { code: "amount_exceeds_payable", fields: { amount: `At most ${payable}.` } }));
 
     const [updated] = await tx
       .update(invoices)
@@ -45,7 +51,8 @@ export async function recordOfflinePayment(input: { key: ApiKey; externalId: str
     if (updated!.status === "paid" && invoice.status !== "paid") {
       await recordEvent(tx, { type: "invoice.paid", accountId: invoice.accountId, subjectType: "invoice", subjectId: invoice.id, data: { number: invoice.number, offlineReference: body.reference } });
     }
-    await recordAudit(tx, { actorUserId: null, actorType: "api", action: "payment.recorded_offline", subjectType: "invoice", subjectId: invoice.id, data: { apiKeyId: input.key.id, externalId, reference: body.reference, amount: body.amount } });
-    return { status: 201, body: await invoiceView(tx, invoice.id) };
+    const { by, ...who } = ingestAudit(actor);
+    await recordAudit(tx, { ...who, action: "payment.recorded_offline", subjectType: "invoice", subjectId: invoice.id, data: { ...by, externalId, reference: body.reference, amount: body.amount } });
+    return { created: true, record: await invoiceView(tx, invoice.id) };
   });
 }

@@ -1,11 +1,12 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { accountContacts, accounts, users } from "#db/schema/accounts";
 import { db, type Executor } from "~/db.server";
-import type { ApiKey } from "~/modules/api/authenticate-api-key.server";
 import { CustomerInput, type CustomerOut } from "~/modules/api/schemas";
+import type { Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
-import { checkExternalId, IngestError, isUniqueViolation, parseBody, type IngestResult } from "./result";
+import { conflict, type Problem } from "~/utils/problem";
+import { checkExternalId, ingestAudit, ingestRefusal, isUniqueViolation, parseBody, refusable, refuse, type Ingested } from "./result";
 
 async function customerView(exec: Executor, accountId: string): Promise<CustomerOut> {
   const [a] = await exec.select().from(accounts).where(eq(accounts.id, accountId));
@@ -23,7 +24,11 @@ async function customerView(exec: Executor, accountId: string): Promise<Customer
  * payer users (found case-insensitively by email, or created) linked to the account; contacts not
  * listed are left alone. Nothing changed → no write, no event.
  */
-export async function upsertCustomer(input: { key: ApiKey; externalId: string | undefined; body: unknown }): Promise<IngestResult> {
+export async function upsertCustomer(actor: Actor, input: { externalId: string | undefined; body: unknown }): Promise<Ingested<CustomerOut> | Problem> {
+  return ingestRefusal(actor, "customers:write") ?? refusable(() => upsert(actor, input));
+}
+
+async function upsert(actor: Actor, input: { externalId: string | undefined; body: unknown }): Promise<Ingested<CustomerOut>> {
   const externalId = checkExternalId(input.externalId);
   const body = parseBody(CustomerInput, input.body);
   const contacts = new Map<string, { email: string; name: string; title: string | null }>();
@@ -38,7 +43,7 @@ export async function upsertCustomer(input: { key: ApiKey; externalId: string | 
         .select({ id: accounts.id })
         .from(accounts)
         .where(existing ? and(eq(accounts.number, body.number), ne(accounts.id, existing.id)) : eq(accounts.number, body.number));
-      if (numberOwner) throw new IngestError(409, "number_taken", `Another customer already has number ${body.number}.`);
+      if (numberOwner) refuse(numberTaken(body.number));
 
       const fields = { number: body.number, name: body.name, billingEmail: body.billing_email ?? null, currency: body.currency };
       const changed: string[] = [];
@@ -55,7 +60,7 @@ export async function upsertCustomer(input: { key: ApiKey; externalId: string | 
 
       for (const contact of contacts.values()) {
         let [user] = await tx.select().from(users).where(eq(sql`lower(${users.email})`, contact.email.toLowerCase()));
-        if (user && user.role !== "payer") throw new IngestError(409, "contact_conflict", `${contact.email} belongs to a staff user and cannot be a customer contact.`);
+        if (user && user.role !== "payer") refuse(conflict(`${contact.email} belongs to a staff user and cannot be a customer contact.`, { code: "contact_conflict" }));
         if (!user) {
           [user] = await tx.insert(users).values({ email: contact.email, name: contact.name, role: "payer" }).returning();
           changed.push(`contact_created:${contact.email.toLowerCase()}`);
@@ -73,13 +78,16 @@ export async function upsertCustomer(input: { key: ApiKey; externalId: string | 
       const customer = await customerView(tx, accountId);
       if (changed.length > 0) {
         await recordEvent(tx, { type: "customer.upserted", accountId, subjectType: "account", subjectId: accountId, data: { externalId, number: body.number, created: !existing, changed } });
-        await recordAudit(tx, { actorUserId: null, actorType: "api", action: existing ? "customer.updated" : "customer.created", subjectType: "account", subjectId: accountId, data: { apiKeyId: input.key.id, externalId, changed } });
+        const { by, ...who } = ingestAudit(actor);
+        await recordAudit(tx, { ...who, action: existing ? "customer.updated" : "customer.created", subjectType: "account", subjectId: accountId, data: { ...by, externalId, changed } });
       }
-      return { status: existing ? 200 : 201, body: customer };
+      return { created: !existing, record: customer };
     });
   } catch (error) {
-    if (isUniqueViolation(error, "accounts_number_key")) throw new IngestError(409, "number_taken", `Another customer already has number ${body.number}.`);
-    if (isUniqueViolation(error, "users_email_key")) throw new IngestError(409, "idempotency_conflict", "A contact was created concurrently; retry the request.");
+    if (isUniqueViolation(error, "accounts_number_key")) refuse(numberTaken(body.number));
+    if (isUniqueViolation(error, "users_email_key")) refuse(conflict("A contact was created concurrently; retry the request.", { code: "idempotency_conflict" }));
     throw error;
   }
 }
+
+const numberTaken = (number: string) => conflict(`Another customer already has number ${number}.`, { code: "number_taken" });

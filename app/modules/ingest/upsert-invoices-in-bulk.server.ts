@@ -3,16 +3,19 @@ import { accounts } from "#db/schema/accounts";
 import { invoiceLines, invoices, type Invoice } from "#db/schema/invoices";
 import { newId } from "#db/schema/ids";
 import { db, type Executor } from "~/db.server";
-import type { ApiKey } from "~/modules/api/authenticate-api-key.server";
+import type { InvoiceOut } from "~/modules/api/schemas";
+import type { Actor } from "~/modules/auth/actor";
 import { recordAudits } from "~/modules/audit/record-audit.server";
 import { nudgeFanOut, recordEvents } from "~/modules/events/record-event.server";
 import { bulkInsert, inJsonList } from "~/utils/bulk-insert.server";
 import { toInvoiceOut } from "./invoice-view.server";
-import { IngestError, isUniqueViolation, toResult, type IngestResult } from "./result";
+import { isProblem, type Problem } from "~/utils/problem";
+import { ingestRefusal, isUniqueViolation, refusableSync, type Ingested } from "./result";
 import { createdAudit, createdEvent, numberTaken, prepareInvoice, unknownCustomer, upsertInvoice, type PreparedInvoice } from "./upsert-invoice.server";
 
 type Item = { externalId: string | undefined; body: unknown };
 type Candidate = { index: number; p: PreparedInvoice };
+type Answer = Ingested<InvoiceOut> | Problem;
 
 /**
  * A run of PUT /invoices items from POST /batch. Every item that creates a new invoice is written
@@ -22,16 +25,15 @@ type Candidate = { index: number; p: PreparedInvoice };
  * run, a race lost to a concurrent writer — goes through `upsertInvoice` one item at a time, in
  * order, so every item answers exactly as the single-item endpoint would.
  */
-export async function upsertInvoicesInBulk(key: ApiKey, items: Item[]): Promise<IngestResult[]> {
-  const results: Array<IngestResult | undefined> = new Array(items.length);
+export async function upsertInvoicesInBulk(actor: Actor, items: Item[]): Promise<Answer[]> {
+  const refused = ingestRefusal(actor, "invoices:write");
+  if (refused) return items.map(() => refused);
+  const results: Array<Answer | undefined> = new Array(items.length);
   const prepared: Candidate[] = [];
   items.forEach((item, index) => {
-    try {
-      prepared.push({ index, p: prepareInvoice(item.externalId, item.body) });
-    } catch (error) {
-      if (!(error instanceof IngestError)) throw error;
-      results[index] = error.toResult();
-    }
+    const p = refusableSync(() => prepareInvoice(item.externalId, item.body));
+    if (isProblem(p)) results[index] = p;
+    else prepared.push({ index, p });
   });
 
   const once = (values: string[]) => {
@@ -44,10 +46,10 @@ export async function upsertInvoicesInBulk(key: ApiKey, items: Item[]): Promise<
   const candidates = prepared.filter((c) => idOnce(c.p.externalId) && numberOnce(c.p.body.number));
   if (candidates.length > 1) {
     try {
-      const created = await db.transaction((tx) => createNew(tx, key, candidates));
+      const created = await db.transaction((tx) => createNew(tx, actor, candidates));
       for (const [index, result] of created) results[index] = result;
       // After commit (see recordEvents); a crash before this line leaves it to the minute's sweep.
-      if ([...created.values()].some((r) => r.status === 201)) await nudgeFanOut(db);
+      if ([...created.values()].some((r) => !isProblem(r) && r.created)) await nudgeFanOut(db);
     } catch (error) {
       // A concurrent writer took an id or number between our checks and the insert: nothing of
       // the bulk statement was kept, so each item is retried on its own.
@@ -58,14 +60,14 @@ export async function upsertInvoicesInBulk(key: ApiKey, items: Item[]): Promise<
   for (let index = 0; index < items.length; index++) {
     if (results[index]) continue;
     const item = items[index]!;
-    results[index] = await toResult(() => upsertInvoice({ key, externalId: item.externalId, body: item.body }));
+    results[index] = await upsertInvoice(actor, { externalId: item.externalId, body: item.body });
   }
-  return results as IngestResult[];
+  return results as Answer[];
 }
 
 /** Creates the candidates whose external id is new; answers for those it settled (created or refused). */
-async function createNew(tx: Executor, key: ApiKey, candidates: Candidate[]): Promise<Map<number, IngestResult>> {
-  const answers = new Map<number, IngestResult>();
+async function createNew(tx: Executor, actor: Actor, candidates: Candidate[]): Promise<Map<number, Answer>> {
+  const answers = new Map<number, Answer>();
   const externalIds = candidates.map((c) => c.p.externalId);
   // The same per-external-id locks as upsertInvoice, taken in one order so two batches cannot deadlock.
   await tx.execute(sql`select pg_advisory_xact_lock(h) from (
@@ -82,9 +84,9 @@ async function createNew(tx: Executor, key: ApiKey, candidates: Candidate[]): Pr
   const creating: Array<Candidate & { accountId: string }> = [];
   for (const c of candidates) {
     const accountId = accountOf.get(c.p.body.customer_external_id);
-    if (!accountId) answers.set(c.index, unknownCustomer(c.p.body.customer_external_id).toResult());
+    if (!accountId) answers.set(c.index, unknownCustomer(c.p.body.customer_external_id));
     else if (existing.has(c.p.externalId)) continue;
-    else if (taken.has(c.p.body.number)) answers.set(c.index, numberTaken(c.p.body.number).toResult());
+    else if (taken.has(c.p.body.number)) answers.set(c.index, numberTaken(c.p.body.number));
     else creating.push({ ...c, accountId });
   }
   if (creating.length === 0) return answers;
@@ -94,11 +96,11 @@ async function createNew(tx: Executor, key: ApiKey, candidates: Candidate[]): Pr
   await bulkInsert(tx, invoices, stored);
   await bulkInsert(tx, invoiceLines, creating.flatMap((c, i) => c.p.lines.map((l) => ({ ...l, invoiceId: stored[i]!.id }))));
   await recordEvents(tx, creating.map((c, i) => createdEvent(stored[i]!.id, c.accountId, c.p)), { nudge: "after-commit" });
-  await recordAudits(tx, creating.map((c, i) => createdAudit(stored[i]!.id, key, c.p)));
+  await recordAudits(tx, creating.map((c, i) => createdAudit(stored[i]!.id, actor, c.p)));
   creating.forEach((c, i) => {
     // A new invoice owes its whole total: nothing is paid, credited, held or void yet.
     const invoice: Invoice = { ...stored[i]!, amountPaid: 0, amountCredited: 0, amountPending: 0, amountDisputed: 0, balance: stored[i]!.total, paymentPlanId: null };
-    answers.set(c.index, { status: 201, body: toInvoiceOut(invoice, c.p.body.customer_external_id, c.p.lines) });
+    answers.set(c.index, { created: true, record: toInvoiceOut(invoice, c.p.body.customer_external_id, c.p.lines) });
   });
   return answers;
 }

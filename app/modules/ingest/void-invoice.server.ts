@@ -1,25 +1,33 @@
 import { eq, sql } from "drizzle-orm";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
-import type { ApiKey } from "~/modules/api/authenticate-api-key.server";
+import type { InvoiceOut } from "~/modules/api/schemas";
+import type { Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { invoiceView, lockInvoiceByExternalId } from "./invoice-view.server";
 import { recordEvent } from "~/modules/events/record-event.server";
-import { checkExternalId, IngestError, type IngestResult } from "./result";
+import { conflict, Problem } from "~/utils/problem";
+import { checkExternalId, ingestAudit, ingestRefusal, refusable, refuse, type Ingested } from "./result";
 
 /** POST /invoices/{externalId}/void: only while nothing is paid, under way or disputed. Voiding twice answers 200. */
-export async function voidInvoice(input: { key: ApiKey; externalId: string | undefined }): Promise<IngestResult> {
-  const externalId = checkExternalId(input.externalId);
+export async function voidInvoice(actor: Actor, input: { externalId: string | undefined }): Promise<Ingested<InvoiceOut> | Problem> {
+  return ingestRefusal(actor, "invoices:write") ?? refusable(() => voidIt(actor, checkExternalId(input.externalId)));
+}
+
+async function voidIt(actor: Actor, externalId: string): Promise<Ingested<InvoiceOut>> {
   return db.transaction(async (tx) => {
     const invoice = await lockInvoiceByExternalId(tx, externalId);
-    if (!invoice) throw new IngestError(404, "not_found", `No invoice has external id ${externalId}.`);
-    if (invoice.status === "void") return { status: 200, body: await invoiceView(tx, invoice.id) };
+    if (!invoice) refuse(noInvoice(externalId));
+    if (invoice.status === "void") return { created: false, record: await invoiceView(tx, invoice.id) };
     if (invoice.amountPaid > 0 || invoice.amountPending > 0 || invoice.amountDisputed > 0) {
-      throw new IngestError(409, "invoice_locked", `Invoice ${invoice.number} has payments (made or under way) or an open dispute and cannot be voided.`);
+      refuse(conflict(`Invoice ${invoice.number} has payments (made or under way) or an open dispute and cannot be voided.`, { code: "invoice_locked" }));
     }
     await tx.update(invoices).set({ status: "void", updatedAt: sql`now()` }).where(eq(invoices.id, invoice.id));
     await recordEvent(tx, { type: "invoice.voided", accountId: invoice.accountId, subjectType: "invoice", subjectId: invoice.id, data: { externalId, number: invoice.number, total: invoice.total, currency: invoice.currency } });
-    await recordAudit(tx, { actorUserId: null, actorType: "api", action: "invoice.voided", subjectType: "invoice", subjectId: invoice.id, data: { apiKeyId: input.key.id, externalId } });
-    return { status: 200, body: await invoiceView(tx, invoice.id) };
+    const { by, ...who } = ingestAudit(actor);
+    await recordAudit(tx, { ...who, action: "invoice.voided", subjectType: "invoice", subjectId: invoice.id, data: { ...by, externalId } });
+    return { created: false, record: await invoiceView(tx, invoice.id) };
   });
 }
+
+export const noInvoice = (externalId: string) => new Problem("not_found", `No invoice has external id ${externalId}.`, { code: "not_found" });

@@ -2,10 +2,12 @@ import { and, count, desc, eq, isNull } from "drizzle-orm";
 import { events } from "#db/schema/events";
 import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
+import { notFound } from "~/utils/problem";
+import { ENDPOINT_NOT_FOUND } from "./validation";
 
 export const DELIVERIES_PER_PAGE = 25;
 
-/** One endpoint (without its secrets) and a page of its delivery log, newest first. */
+/** One endpoint (without its secrets) and a page of its delivery log, newest first; a deleted one is not found. */
 export async function getEndpointWithDeliveries(endpointId: string, page = 1) {
   const [endpoint] = await db
     .select({
@@ -21,7 +23,7 @@ export async function getEndpointWithDeliveries(endpointId: string, page = 1) {
     })
     .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.id, endpointId), isNull(webhookEndpoints.deletedAt)));
-  if (!endpoint) return null;
+  if (!endpoint) return notFound(ENDPOINT_NOT_FOUND);
   const current = Math.max(1, Math.floor(page) || 1);
   const [deliveries, [total]] = await Promise.all([
     db

@@ -5,7 +5,9 @@ import { recordAudit } from "~/modules/audit/record-audit.server";
 import { now } from "~/utils/clock";
 import { nudgeFanOut } from "~/modules/events/record-event.server";
 import { requestDelivery } from "./schedule-delivery.server";
-import { canManageWebhooks, forbidden, type Forbidden, type StaffActor } from "./validation";
+import { auditActor, type Actor } from "~/modules/auth/actor";
+import { conflict, forbidden, invalidField, notFound, type Problem } from "~/utils/problem";
+import { canManageWebhooks, ENDPOINT_NOT_FOUND, WEBHOOKS_FORBIDDEN } from "./validation";
 
 export const REPLAY_LIMIT = 5000;
 
@@ -13,14 +15,14 @@ export const REPLAY_LIMIT = 5000;
  * Sends again every delivery of an endpoint created since `since` (succeeded ones included:
  * consumers dedupe on webhook-id), oldest first, at most REPLAY_LIMIT per request.
  */
-export async function replaySince(input: { staff: StaffActor; endpointId: string; since: Date }): Promise<{ ok: true; count: number; truncated: boolean } | { ok: false; forbidden?: undefined; message: string } | Forbidden> {
-  if (!canManageWebhooks(input.staff)) return forbidden();
-  if (Number.isNaN(input.since.getTime())) return { ok: false, message: "Enter a valid date and time." };
-  if (input.since > now()) return { ok: false, message: "Choose a time in the past." };
+export async function replaySince(actor: Actor, input: { endpointId: string; since: Date }): Promise<{ count: number; truncated: boolean } | Problem> {
+  if (!canManageWebhooks(actor)) return forbidden(WEBHOOKS_FORBIDDEN);
+  if (Number.isNaN(input.since.getTime())) return invalidField("since", "Enter a valid date and time.");
+  if (input.since > now()) return invalidField("since", "Choose a time in the past.");
   return db.transaction(async (tx) => {
     const [endpoint] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, input.endpointId));
-    if (!endpoint) return { ok: false as const, message: "Endpoint not found." };
-    if (!endpoint.enabled) return { ok: false as const, message: "Enable the endpoint before replaying deliveries." };
+    if (!endpoint) return notFound(ENDPOINT_NOT_FOUND);
+    if (!endpoint.enabled) return conflict("Enable the endpoint before replaying deliveries.");
     const ids = await tx
       .select({ id: webhookDeliveries.id })
       .from(webhookDeliveries)
@@ -37,7 +39,7 @@ export async function replaySince(input: { staff: StaffActor; endpointId: string
     }
     // Events that never got a delivery (endpoint disabled at the time) are picked up by the fan-out.
     await nudgeFanOut(tx);
-    await recordAudit(tx, { actorUserId: input.staff.userId, actorType: "user", action: "webhook_endpoint.replayed_since", subjectType: "webhook_endpoint", subjectId: endpoint.id, ip: input.staff.ip, data: { since: input.since.toISOString(), count: chosen.length } });
-    return { ok: true as const, count: chosen.length, truncated: ids.length > REPLAY_LIMIT };
+    await recordAudit(tx, { ...auditActor(actor), action: "webhook_endpoint.replayed_since", subjectType: "webhook_endpoint", subjectId: endpoint.id, data: { since: input.since.toISOString(), count: chosen.length } });
+    return { count: chosen.length, truncated: ids.length > REPLAY_LIMIT };
   });
 }

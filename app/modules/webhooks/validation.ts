@@ -1,25 +1,21 @@
 import { z } from "zod";
-import type { UserRole } from "#db/schema/accounts";
-import { webhookEventTypes } from "./event-types";
+import { isAdmin, type Actor } from "~/modules/auth/actor";
 import { singleLineProblem } from "~/utils/text";
-
-/** Who acts: every use case that changes an endpoint or sends to it checks the role itself. */
-export interface StaffActor {
-  userId: string;
-  role: UserRole;
-  ip: string | null;
-}
+import { webhookEventTypes } from "./event-types";
 
 /** Endpoints decide where the portal sends requests: only AR admins manage them; agents may look. */
-export const canManageWebhooks = (staff: Pick<StaffActor, "role">) => staff.role === "ar_admin";
+export const canManageWebhooks = (actor: Actor) => isAdmin(actor);
 
-export type Forbidden = { ok: false; forbidden: true; message: string };
-export const forbidden = (): Forbidden => ({ ok: false, forbidden: true, message: "Only an AR admin can manage webhook endpoints." });
+export const WEBHOOKS_FORBIDDEN = "Only an AR admin can manage webhook endpoints.";
+/** An unknown or deleted endpoint: the page answers 404. */
+export const ENDPOINT_NOT_FOUND = "Endpoint not found.";
+
+const URL_REQUIRED = "Enter the endpoint URL.";
 
 export const endpointUrlSchema = z
-  .string()
+  .string({ error: URL_REQUIRED })
   .trim()
-  .min(1, "Enter the endpoint URL.")
+  .min(1, URL_REQUIRED)
   .max(2000, "Keep the URL under 2,000 characters.")
   .superRefine((value, ctx) => {
     let url: URL;
@@ -40,7 +36,7 @@ export const descriptionSchema = z
   // Shown to staff beside the URL: bidi controls could make it read as something it is not.
   .superRefine((text, ctx) => {
     const problem = singleLineProblem(text);
-    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
 export const eventTypesSchema = z.array(z.string()).superRefine((types, ctx) => {
@@ -48,16 +44,15 @@ export const eventTypesSchema = z.array(z.string()).superRefine((types, ctx) => 
   if (unknown.length > 0) ctx.addIssue({ code: "custom", message: `Unknown event type: ${unknown.join(", ")}.` });
 });
 
-export type FieldErrors = Partial<Record<"url" | "description" | "eventTypes", string>>;
+/**
+ * An endpoint's settings, as the add and edit forms send them (an empty description or no event
+ * type ticked arrive absent) and as the use cases check them again: the stored values (trimmed,
+ * null description, event types sorted and unique).
+ */
+export const endpointFields = z.object({
+  url: endpointUrlSchema,
+  description: descriptionSchema.optional().transform((d) => d || null),
+  eventTypes: eventTypesSchema.optional().transform((types) => [...new Set(types ?? [])].sort()),
+});
 
-export function endpointFieldErrors(input: { url?: string; description: string; eventTypes: string[] }): { errors: FieldErrors; values?: { url: string; description: string | null; eventTypes: string[] } } {
-  const errors: FieldErrors = {};
-  const url = input.url === undefined ? null : endpointUrlSchema.safeParse(input.url);
-  if (url && !url.success) errors.url = url.error.issues[0]?.message;
-  const description = descriptionSchema.safeParse(input.description);
-  if (!description.success) errors.description = description.error.issues[0]?.message;
-  const types = eventTypesSchema.safeParse(input.eventTypes);
-  if (!types.success) errors.eventTypes = types.error.issues[0]?.message;
-  if (Object.keys(errors).length > 0 || !description.success || !types.success) return { errors };
-  return { errors, values: { url: url?.success ? url.data : "", description: description.data || null, eventTypes: [...new Set(types.data)].sort() } };
-}
+export type EndpointValues = z.output<typeof endpointFields>;

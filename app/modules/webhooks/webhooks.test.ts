@@ -3,13 +3,14 @@ import type { AddressInfo } from "node:net";
 import { eq, inArray, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { users } from "#db/schema/accounts";
 import { auditLog } from "#db/schema/audit";
 import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
 import { env, privateWebhookUrlsAllowed } from "~/env.server";
 import { recordEvent, type EventType } from "~/modules/events/record-event.server";
-import { drainJobs, seed } from "../../../test/helpers";
+import type { StaffActor } from "~/modules/auth/actor";
+import { isProblem, type Problem } from "~/utils/problem";
+import { drainJobs, testData } from "../../../test/helpers";
 import { createEndpoint } from "./create-endpoint.server";
 import { deleteEndpoint } from "./delete-endpoint.server";
 import { deliverWebhook, MAX_IN_FLIGHT } from "./deliver.server";
@@ -27,7 +28,6 @@ import { CONNECTION_FAILED, postWebhook, REFUSED_PLAIN_HTTP, REFUSED_PRIVATE_ADD
 import { DELIVER_JOB_KEY, wakeUpKey } from "./schedule-delivery.server";
 import { signPayload } from "./signing.server";
 import { updateEndpoint } from "./update-endpoint.server";
-import type { StaffActor } from "./validation";
 
 interface Received {
   headers: Record<string, string>;
@@ -92,9 +92,14 @@ async function receiver() {
   return r;
 }
 
+/** Data, or the test fails with the Problem's message. */
+function ok<T>(value: T | Problem): T {
+  if (isProblem(value)) throw new Error(`${value.kind}: ${value.message}`);
+  return value;
+}
+
 async function endpointFor(r: Receiver, eventTypes: string[] = []) {
-  const created = await createEndpoint({ staff, url: r.url, description: "Back office", eventTypes });
-  if (!created.ok) throw new Error(JSON.stringify(created));
+  const created = ok(await createEndpoint(staff, { url: r.url, description: "Back office", eventTypes }));
   r.secret = created.secret;
   return created;
 }
@@ -133,11 +138,10 @@ async function deliveriesOf(endpointId: string) {
 }
 
 beforeAll(async () => {
-  await seed();
-  const [admin] = await db.select().from(users).where(eq(users.email, "admin@acme.example"));
-  staff = { userId: admin!.id, role: admin!.role, ip: "203.0.113.9" };
-  const [arAgent] = await db.select().from(users).where(eq(users.email, "agent@acme.example"));
-  agent = { userId: arAgent!.id, role: arAgent!.role, ip: "203.0.113.10" };
+  const data = await testData();
+  const [admin, arAgent] = await Promise.all([data.staff("ar_admin"), data.staff("ar_agent")]);
+  staff = { kind: "staff", userId: admin.id, role: "ar_admin", ip: "203.0.113.9" };
+  agent = { kind: "staff", userId: arAgent.id, role: "ar_agent", ip: "203.0.113.10" };
 });
 
 afterEach(async () => {
@@ -157,27 +161,21 @@ describe("signing", () => {
 
 describe("endpoints", () => {
   it("validates the URL and event types, returns the secret once, and audits", async () => {
-    const bad = await createEndpoint({ staff, url: "ftp://example.com/x", eventTypes: ["nope.nope"] });
-    expect(bad.ok).toBe(false);
-    if (!bad.ok && !bad.forbidden) {
-      expect(bad.fieldErrors.url).toMatch(/https/);
-      expect(bad.fieldErrors.eventTypes).toMatch(/nope\.nope/);
-    }
-    expect((await createEndpoint({ staff, url: "not a url" })).ok).toBe(false);
-    const created = await createEndpoint({ staff, url: "https://backoffice.example/hooks", eventTypes: ["invoice.paid"] });
-    expect(created.ok).toBe(true);
-    if (!created.ok) return;
+    const bad = await createEndpoint(staff, { url: "ftp://example.com/x", eventTypes: ["nope.nope"] });
+    expect(bad).toMatchObject({ kind: "invalid", fields: { url: expect.stringMatching(/https/), eventTypes: expect.stringMatching(/nope\.nope/) } });
+    expect(await createEndpoint(staff, { url: "not a url" })).toMatchObject({ kind: "invalid", fields: { url: "Enter a full URL, like https://backoffice.example/webhooks." } });
+    const created = ok(await createEndpoint(staff, { url: "https://backoffice.example/hooks", eventTypes: ["invoice.paid"] }));
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(Buffer.from(created.secret.slice(6), "base64")).toHaveLength(32);
     const listed = (await listEndpoints()).find((e) => e.id === created.endpointId)!;
     expect(listed).toMatchObject({ url: "https://backoffice.example/hooks", eventTypes: ["invoice.paid"], enabled: true });
     expect(JSON.stringify(listed)).not.toContain(created.secret.slice(6));
-    const detail = await getEndpointWithDeliveries(created.endpointId);
+    const detail = ok(await getEndpointWithDeliveries(created.endpointId));
     expect(JSON.stringify(detail)).not.toContain(created.secret.slice(6));
     // A description that would read differently than it is stored (bidi override) is refused.
-    const bidi = await updateEndpoint({ staff, endpointId: created.endpointId, url: "https://backoffice.example/v2", description: "Back office \u202Eevil", eventTypes: [] });
-    expect(bidi).toMatchObject({ ok: false, fieldErrors: { description: expect.stringMatching(/control characters/) } });
-    expect((await updateEndpoint({ staff, endpointId: created.endpointId, url: "https://backoffice.example/v2", description: "v2", eventTypes: [] })).ok).toBe(true);
+    const bidi = await updateEndpoint(staff, { endpointId: created.endpointId, url: "https://backoffice.example/v2", description: "Back office \u202Eevil", eventTypes: [] });
+    expect(bidi).toMatchObject({ kind: "invalid", fields: { description: expect.stringMatching(/control characters/) } });
+    expect(await updateEndpoint(staff, { endpointId: created.endpointId, url: "https://backoffice.example/v2", description: "v2", eventTypes: [] })).toEqual({ endpointId: created.endpointId });
     const audits = await db.select().from(auditLog).where(eq(auditLog.subjectId, created.endpointId));
     expect(audits.map((a) => a.action).sort()).toEqual(["webhook_endpoint.created", "webhook_endpoint.updated"]);
     expect(JSON.stringify(audits)).not.toContain(created.secret.slice(6));
@@ -253,14 +251,14 @@ describe("delivery", () => {
     await drainJobs();
     expect((await deliveriesOf(ep.endpointId)).map((d) => d.status)).toEqual(["pending", "pending"]);
 
-    expect(await deleteEndpoint({ staff: agent, endpointId: ep.endpointId })).toMatchObject({ ok: false, forbidden: true });
+    expect(await deleteEndpoint(agent, { endpointId: ep.endpointId })).toMatchObject({ kind: "forbidden" });
     expect((await listEndpoints()).map((e) => e.id)).toContain(ep.endpointId);
 
-    expect(await deleteEndpoint({ staff, endpointId: ep.endpointId })).toEqual({ ok: true });
-    expect(await deleteEndpoint({ staff, endpointId: ep.endpointId })).toEqual({ ok: false });
+    expect(await deleteEndpoint(staff, { endpointId: ep.endpointId })).toEqual({ endpointId: ep.endpointId });
+    expect(await deleteEndpoint(staff, { endpointId: ep.endpointId })).toMatchObject({ kind: "not_found" });
     expect((await listEndpoints()).map((e) => e.id)).not.toContain(ep.endpointId);
-    expect(await getEndpointWithDeliveries(ep.endpointId)).toBeNull();
-    expect(await setEndpointEnabled({ staff, endpointId: ep.endpointId, enabled: true })).toEqual({ ok: false });
+    expect(await getEndpointWithDeliveries(ep.endpointId)).toMatchObject({ kind: "not_found" });
+    expect(await setEndpointEnabled(staff, { endpointId: ep.endpointId, enabled: true })).toMatchObject({ kind: "not_found" });
 
     // Its history stays (the waiting retries are skipped, not sent); new events never reach it.
     r.respond = () => ({ status: 200 });
@@ -340,9 +338,7 @@ describe("delivery", () => {
   it("signs with both secrets during a rotation, and both verify", async () => {
     const r = await receiver();
     const ep = await endpointFor(r);
-    const rotated = await rotateSecret({ staff, endpointId: ep.endpointId });
-    expect(rotated.ok).toBe(true);
-    if (!rotated.ok) return;
+    const rotated = ok(await rotateSecret(staff, { endpointId: ep.endpointId }));
     expect(rotated.secret).not.toBe(ep.secret);
     r.secret = rotated.secret;
     await emit("credit_memo.created", "cm_rot");
@@ -377,11 +373,11 @@ describe("delivery", () => {
     const [row] = await deliveriesOf(ep.endpointId);
     expect(row).toMatchObject({ status: "exhausted", attemptCount: 10, nextAttemptAt: null, lastStatusCode: 503 });
     expect(row!.attempts).toHaveLength(10);
-    const page = await getEndpointWithDeliveries(ep.endpointId);
-    expect(page!.deliveries.map((d) => d.status)).toEqual(["exhausted"]);
+    const page = ok(await getEndpointWithDeliveries(ep.endpointId));
+    expect(page.deliveries.map((d) => d.status)).toEqual(["exhausted"]);
 
     r.respond = () => ({ status: 200 });
-    expect(await replayDelivery({ staff, endpointId: ep.endpointId, deliveryId: row!.id })).toEqual({ ok: true });
+    expect(await replayDelivery(staff, { endpointId: ep.endpointId, deliveryId: row!.id })).toEqual({ deliveryId: row!.id });
     await drainJobs();
     const [replayed] = await deliveriesOf(ep.endpointId);
     expect(replayed).toMatchObject({ status: "succeeded", attemptCount: 1 });
@@ -402,13 +398,13 @@ describe("delivery", () => {
     await fanOutEvents();
     await drainJobs();
     expect(r.received).toHaveLength(3);
-    const result = await replaySince({ staff, endpointId: ep.endpointId, since });
-    expect(result).toEqual({ ok: true, count: 2, truncated: false });
+    const result = await replaySince(staff, { endpointId: ep.endpointId, since });
+    expect(result).toEqual({ count: 2, truncated: false });
     await drainJobs();
     expect(r.received).toHaveLength(5);
     expect(r.received.slice(3).map((x) => (JSON.parse(x.body) as { data: { subjectId: string } }).data.subjectId).sort()).toEqual(["inv_new_1", "inv_new_2"]);
     expect(r.processed.size).toBe(3);
-    expect((await replaySince({ staff, endpointId: ep.endpointId, since: new Date(Date.now() + 60_000) })).ok).toBe(false);
+    expect(await replaySince(staff, { endpointId: ep.endpointId, since: new Date(Date.now() + 60_000) })).toMatchObject({ kind: "invalid", fields: { since: "Choose a time in the past." } });
   });
 
   it("sends a test event to that endpoint only", async () => {
@@ -416,8 +412,7 @@ describe("delivery", () => {
     const other = await receiver();
     const ep = await endpointFor(r);
     const otherEp = await endpointFor(other);
-    const sent = await sendTestEvent({ staff, endpointId: ep.endpointId });
-    expect(sent.ok).toBe(true);
+    ok(await sendTestEvent(staff, { endpointId: ep.endpointId }));
     await fanOutEvents();
     await drainJobs();
     expect(r.received).toHaveLength(1);
@@ -433,13 +428,13 @@ describe("delivery", () => {
     await emit("dispute.resolved", "dsp_skip");
     await fanOutEvents();
     await drainJobs();
-    await setEndpointEnabled({ staff, endpointId: ep.endpointId, enabled: false });
+    await setEndpointEnabled(staff, { endpointId: ep.endpointId, enabled: false });
     await emit("dispute.resolved", "dsp_while_off");
     await makeDue();
     await drainJobs();
     expect((await deliveriesOf(ep.endpointId)).map((d) => d.status)).toEqual(["skipped"]);
     r.respond = () => ({ status: 200 });
-    await setEndpointEnabled({ staff, endpointId: ep.endpointId, enabled: true });
+    await setEndpointEnabled(staff, { endpointId: ep.endpointId, enabled: true });
     await drainJobs();
     expect((await deliveriesOf(ep.endpointId)).map((d) => d.status).sort()).toEqual(["skipped", "succeeded"]);
   });
@@ -590,8 +585,8 @@ describe("batch delivery", () => {
     expect(await deliverWebhook(row!.id)).toEqual({ outcome: "succeeded" });
     expect(await deliverWebhook(row!.id)).toEqual({ outcome: "not_pending" });
     expect(r.received).toHaveLength(1);
-    await setEndpointEnabled({ staff, endpointId: ep.endpointId, enabled: false });
-    await replayDelivery({ staff, endpointId: ep.endpointId, deliveryId: row!.id }).then((x) => expect(x.ok).toBe(false));
+    await setEndpointEnabled(staff, { endpointId: ep.endpointId, enabled: false });
+    expect(await replayDelivery(staff, { endpointId: ep.endpointId, deliveryId: row!.id })).toMatchObject({ kind: "conflict", message: "Enable the endpoint before replaying deliveries." });
     await db.update(webhookDeliveries).set({ status: "pending", nextAttemptAt: new Date() }).where(eq(webhookDeliveries.id, row!.id));
     expect(await deliverWebhook(row!.id)).toEqual({ outcome: "skipped" });
     const [after] = await deliveriesOf(ep.endpointId);
@@ -694,22 +689,20 @@ describe("private addresses", () => {
   ])("refuses to register %s, saving nothing", async (url, message) => {
     allowPrivate(false);
     const before = await endpointCount();
-    const result = await createEndpoint({ staff, url });
-    expect(result).toEqual({ ok: false, fieldErrors: { url: expect.stringMatching(PUBLIC_ONLY) } });
-    if (!result.ok && !result.forbidden) expect(result.fieldErrors.url!.startsWith(message)).toBe(true);
+    const result = await createEndpoint(staff, { url });
+    expect(result).toMatchObject({ kind: "invalid", fields: { url: expect.stringMatching(PUBLIC_ONLY) } });
+    expect(isProblem(result) && result.fields.url!.startsWith(message)).toBe(true);
     expect(await endpointCount()).toBe(before);
   });
 
   it("refuses user info that hides the real host, and accepts a public https address", async () => {
     allowPrivate(false);
-    const hidden = await createEndpoint({ staff, url: "https://public.example@127.0.0.1/hooks" });
-    expect(hidden).toMatchObject({ ok: false, fieldErrors: { url: expect.stringMatching(/Leave user names and passwords out/) } });
-    const created = await createEndpoint({ staff, url: "https://93.184.215.14/hooks" });
-    expect(created.ok).toBe(true);
-    if (!created.ok) return;
+    const hidden = await createEndpoint(staff, { url: "https://public.example@127.0.0.1/hooks" });
+    expect(hidden).toMatchObject({ kind: "invalid", fields: { url: expect.stringMatching(/Leave user names and passwords out/) } });
+    const created = ok(await createEndpoint(staff, { url: "https://93.184.215.14/hooks" }));
     // Moving a saved endpoint onto a private address is refused too, and the saved URL stays.
-    const moved = await updateEndpoint({ staff, endpointId: created.endpointId, url: "https://[::ffff:a9fe:a9fe]/latest", description: "", eventTypes: [] });
-    expect(moved).toEqual({ ok: false, fieldErrors: { url: `::ffff:a9fe:a9fe is a private address; the portal only delivers to public https URLs.` } });
+    const moved = await updateEndpoint(staff, { endpointId: created.endpointId, url: "https://[::ffff:a9fe:a9fe]/latest", description: "", eventTypes: [] });
+    expect(moved).toMatchObject({ kind: "invalid", fields: { url: `::ffff:a9fe:a9fe is a private address; the portal only delivers to public https URLs.` } });
     const [saved] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, created.endpointId));
     expect(saved!.url).toBe("https://93.184.215.14/hooks");
   });
@@ -720,14 +713,12 @@ describe("private addresses", () => {
     r.server.on("connection", () => connections++);
     // Saved while private URLs were allowed (or before DNS pointed the name at loopback).
     allowPrivate(true);
-    const named = await createEndpoint({ staff, url: `https://localhost:${r.port}/hooks` });
-    const literal = await createEndpoint({ staff, url: `https://127.0.0.1:${r.port}/hooks` });
-    const plain = await createEndpoint({ staff, url: `http://localhost:${r.port}/hooks` });
-    expect([named.ok, literal.ok, plain.ok]).toEqual([true, true, true]);
-    if (!named.ok || !literal.ok || !plain.ok) return;
+    const named = ok(await createEndpoint(staff, { url: `https://localhost:${r.port}/hooks` }));
+    const literal = ok(await createEndpoint(staff, { url: `https://127.0.0.1:${r.port}/hooks` }));
+    const plain = ok(await createEndpoint(staff, { url: `http://localhost:${r.port}/hooks` }));
 
     allowPrivate(false);
-    for (const ep of [named, literal, plain]) expect((await sendTestEvent({ staff, endpointId: ep.endpointId })).ok).toBe(true);
+    for (const ep of [named, literal, plain]) ok(await sendTestEvent(staff, { endpointId: ep.endpointId }));
     await drainJobs();
     expect(connections).toBe(0);
     expect(r.received).toHaveLength(0);
@@ -737,8 +728,8 @@ describe("private addresses", () => {
     expect((await deliveriesOf(literal.endpointId))[0]).toMatchObject({ lastError: REFUSED_PRIVATE_ADDRESS });
     expect((await deliveriesOf(plain.endpointId))[0]).toMatchObject({ lastError: REFUSED_PLAIN_HTTP });
     // What staff see on the endpoint page.
-    const page = await getEndpointWithDeliveries(named.endpointId);
-    expect(page!.deliveries[0]!.lastError).toBe("Refused: private address");
+    const page = ok(await getEndpointWithDeliveries(named.endpointId));
+    expect(page.deliveries[0]!.lastError).toBe("Refused: private address");
 
     // Allowed again (development), the same name is delivered to.
     await db.update(webhookEndpoints).set({ enabled: false }).where(inArray(webhookEndpoints.id, [literal.endpointId, plain.endpointId]));
@@ -767,20 +758,20 @@ describe("who manages endpoints", () => {
   it("lets an agent do nothing to an endpoint: no create, edit, test, enable, rotate or replay", async () => {
     const r = await receiver();
     const ep = await endpointFor(r);
-    await sendTestEvent({ staff, endpointId: ep.endpointId });
+    await sendTestEvent(staff, { endpointId: ep.endpointId });
     await drainJobs();
     const [delivery] = await deliveriesOf(ep.endpointId);
     const before = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, ep.endpointId));
     const endpointsBefore = (await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints)).length;
-    const refused = { ok: false, forbidden: true, message: "Only an AR admin can manage webhook endpoints." };
+    const refused = expect.objectContaining({ kind: "forbidden", message: "Only an AR admin can manage webhook endpoints." });
 
-    expect(await createEndpoint({ staff: agent, url: "https://backoffice.example/agent" })).toEqual(refused);
-    expect(await updateEndpoint({ staff: agent, endpointId: ep.endpointId, url: "https://attacker.example/x", description: "", eventTypes: [] })).toEqual(refused);
-    expect(await sendTestEvent({ staff: agent, endpointId: ep.endpointId })).toEqual(refused);
-    expect(await setEndpointEnabled({ staff: agent, endpointId: ep.endpointId, enabled: false })).toEqual(refused);
-    expect(await rotateSecret({ staff: agent, endpointId: ep.endpointId })).toEqual(refused);
-    expect(await replayDelivery({ staff: agent, endpointId: ep.endpointId, deliveryId: delivery!.id })).toEqual(refused);
-    expect(await replaySince({ staff: agent, endpointId: ep.endpointId, since: new Date(Date.now() - 3600_000) })).toEqual(refused);
+    expect(await createEndpoint(agent, { url: "https://backoffice.example/agent" })).toEqual(refused);
+    expect(await updateEndpoint(agent, { endpointId: ep.endpointId, url: "https://attacker.example/x", description: "", eventTypes: [] })).toEqual(refused);
+    expect(await sendTestEvent(agent, { endpointId: ep.endpointId })).toEqual(refused);
+    expect(await setEndpointEnabled(agent, { endpointId: ep.endpointId, enabled: false })).toEqual(refused);
+    expect(await rotateSecret(agent, { endpointId: ep.endpointId })).toEqual(refused);
+    expect(await replayDelivery(agent, { endpointId: ep.endpointId, deliveryId: delivery!.id })).toEqual(refused);
+    expect(await replaySince(agent, { endpointId: ep.endpointId, since: new Date(Date.now() - 3600_000) })).toEqual(refused);
 
     await drainJobs();
     expect(await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, ep.endpointId))).toEqual(before);
