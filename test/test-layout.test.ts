@@ -9,7 +9,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
-import picomatch from "picomatch";
 import { globSync } from "tinyglobby";
 import { describe, expect, it } from "vitest";
 import { unitTests } from "../vitest.config";
@@ -17,7 +16,8 @@ import { unitTests } from "../vitest.config";
 const root = path.resolve(import.meta.dirname, "..");
 const ignore = ["**/node_modules/**", "build/**", ".data/**", "stripe-emulator/**"];
 const testFiles = globSync(["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "server/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"], { cwd: root, ignore }).sort();
-const isUnit = picomatch(unitTests);
+const unitFiles = new Set(globSync(unitTests, { cwd: root, ignore }));
+const isUnit = (file: string) => unitFiles.has(file);
 
 /** The repository's ~ and #db aliases, resolved as vitest does. */
 const aliases: Plugin = {
