@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { BrowserContext, Page } from "@playwright/test";
 import { e2e } from "./support/config";
-import { data, expect, sql, tag, test } from "./support/fixtures";
+import { data, expect, sql, test } from "./support/fixtures";
 import { payerWithHistory } from "./support/ledger";
 
 // The AR team's area, read-only, over customers this spec makes. Expected figures come from the
