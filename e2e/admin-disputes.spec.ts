@@ -284,7 +284,7 @@ test.describe("AR agent", () => {
     // Claim it.
     await page.getByRole("button", { name: "Assign to me" }).click();
     await expect(page.getByText("The dispute is assigned to you.")).toBeVisible();
-    await expect(page.getByTestId("dispute-assignee")).toHaveText("Avery Agent");
+    await expect(page.getByTestId("dispute-assignee")).toHaveText(agent.name);
     await expect(page.getByRole("button", { name: "Assign to me" })).toHaveCount(0);
     expect((await disputeRow(D1)).assignee_user_id).toBe(agentId);
 
