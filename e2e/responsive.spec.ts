@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { data, expect, expectAccessible, sql, test } from "./support/fixtures";
+import { newId } from "#db/schema/ids";
 import { payerWithHistory } from "./support/ledger";
 
 // Every page, on a desktop and (projects "phone" and "phone-360") a Pixel 7 at 412 and 360 px:
@@ -81,17 +82,17 @@ test.beforeAll(async () => {
 async function makeWorld() {
   const pat = await payerWithHistory();
   const paid = pat.invoices.find((i) => i.status === "paid")!;
-  const paymentId = `pay_responsive_${paid.id}`;
+  const paymentId = newId("pay");
   await sql`insert into payments (id, account_id, created_by_user_id, amount, currency, status, method, method_label, succeeded_at)
     values (${paymentId}, ${pat.usd.id}, ${pat.user.id}, ${paid.total}, 'USD', 'succeeded', 'card', 'Visa •••• 4242', now())`;
   await sql`insert into payment_allocations (payment_id, invoice_id, amount) values (${paymentId}, ${paid.id}, ${paid.total})`;
-  const planId = `pln_responsive_${paid.id}`;
+  const planId = newId("pln");
   const rules = { enabled: true, minTotal: 10000, maxInstallments: 12, frequencies: ["monthly"], downPaymentPercent: 0, maxTermDays: 365, firstInstallmentWithinDays: 30, approvalThreshold: null };
   await sql`insert into payment_plans (id, account_id, created_by_user_id, currency, total, frequency, installment_count, status, policy, method, method_label, ended_at)
     values (${planId}, ${pat.usd.id}, ${pat.user.id}, 'USD', ${paid.total}, 'monthly', 1, 'completed', ${sql.json(rules)}, 'card', 'Visa •••• 4242', now())`;
   await sql`insert into plan_invoices (plan_id, invoice_id, amount) values (${planId}, ${paid.id}, ${paid.total})`;
   await sql`insert into installments (plan_id, id, sequence, due_date, amount, status, payment_id, paid_at)
-    values (${planId}, ${`ins_responsive_${paid.id}`}, 1, current_date, ${paid.total}, 'paid', ${paymentId}, now())`;
+    values (${planId}, ${newId("ins")}, 1, current_date, ${paid.total}, 'paid', ${paymentId}, now())`;
 
   const sam = await data.payer();
   const samAccount = sam.accounts[0]!;
