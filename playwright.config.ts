@@ -34,11 +34,11 @@ export default defineConfig({
     { name: "phone", use: { ...devices["Pixel 7"], launchOptions: chromium }, testMatch: /responsive\.spec\.ts/ },
     // The narrowest common Android width: the same checks at 360 px.
     { name: "phone-360", use: { ...devices["Pixel 7"], viewport: { width: 360, height: 780 }, screen: { width: 360, height: 780 }, launchOptions: chromium }, testMatch: /responsive\.spec\.ts/ },
-    // Payments, credits, disputes and imports change balances and counts that other specs compare
-    // with the database: they run after those.
-    { name: "money", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: moneySpecs, dependencies: ["desktop", "phone", "phone-360"] },
-    // Plans move the portal's clock: they run alone, last.
-    { name: "plans", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /plans\.spec\.ts/, dependencies: ["money"] },
+    // Payments, credits, disputes and imports. Every spec makes its own data (e2e/support: `data`,
+    // `signInAs`), so these no longer wait for the read-only projects: they run beside them.
+    { name: "money", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: moneySpecs },
+    // Plans move the portal's clock, which every page's dates follow: they run alone, last.
+    { name: "plans", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /plans\.spec\.ts/, dependencies: ["desktop", "phone", "phone-360", "money"] },
     // Malformed input to every route, checking that nothing is written: it compares the whole
     // database before and after, so it runs alone, after every spec that writes.
     { name: "hardening", testMatch: /malformed-input\.spec\.ts/, dependencies: ["plans"] },

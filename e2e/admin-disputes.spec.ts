@@ -1,17 +1,20 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Page } from "@playwright/test";
-import { demo, expect, expectAccessible, mailFor, sql, test } from "./support/fixtures";
+import { data, expect, expectAccessible, mailFor, sql, tag, test } from "./support/fixtures";
 
 // The AR team's dispute triage: the queue, one dispute worked from claim to credit, another
-// rejected. The disputes are written directly (as a payer's would be) on two open invoices of
-// Northwind Traders Canada (C-1002, CAD); expected figures come from the database.
+// rejected. The disputes are written directly (as a payer's would be) on two open invoices of a
+// CAD customer this spec makes; expected figures come from the database.
 
 test.describe.configure({ mode: "serial" });
 
-const D1 = "dsp_e2e_admin_1"; // pricing error, SLA breached: claimed, noted, asked, credited in part
-const D2 = "dsp_e2e_admin_2"; // damaged goods, within the SLA: rejected
-const CUSTOMER_FILE = "att_e2e_admin_1"; // with the payer's opening message
-const NOTE_FILE = "att_e2e_admin_2"; // with an internal note
+const t = tag();
+const D1 = `dsp_e2e_admin_1_${t}`; // pricing error, SLA breached: claimed, noted, asked, credited in part
+const D2 = `dsp_e2e_admin_2_${t}`; // damaged goods, within the SLA: rejected
+const CUSTOMER_FILE = `att_e2e_admin_1_${t}`; // with the payer's opening message
+const NOTE_FILE = `att_e2e_admin_2_${t}`; // with an internal note
+/** Part of the customer's name, for the queue's "Customer name" filter. */
+const part = `${t} Traders`;
 const PDF = Buffer.from("%PDF-1.4\n% e2e evidence\n");
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from("e2e image")]);
 
@@ -20,10 +23,12 @@ interface Invoice {
   number: string;
   balance: number;
 }
-let account: { id: string; name: string };
+let account: Awaited<ReturnType<typeof data.account>>;
 let inv1: Invoice;
 let inv2: Invoice;
 let agentId: string;
+let agent: Awaited<ReturnType<typeof data.staff>>;
+let payer: Awaited<ReturnType<typeof data.payer>>;
 
 async function insertFile(tx: typeof sql, id: string, disputeId: string, messageId: string, userId: string, filename: string, contentType: string, bytes: Buffer) {
   const key = randomBytes(32).toString("hex");
@@ -34,19 +39,14 @@ async function insertFile(tx: typeof sql, id: string, disputeId: string, message
 }
 
 test.beforeAll(async () => {
-  const [pat] = await sql<{ id: string }[]>`select id from users where email = ${demo.pat}`;
-  const [agent] = await sql<{ id: string }[]>`select id from users where email = ${demo.agent}`;
-  const [acc] = await sql<{ id: string; name: string }[]>`select id, name from accounts where number = 'C-1002'`;
-  account = acc!;
-  agentId = agent!.id;
-  const open = await sql<Invoice[]>`
-    select i.id, i.number, i.balance::int as balance from invoices i
-    where i.account_id = ${account.id} and i.status = 'open' and i.amount_pending = 0 and i.amount_disputed = 0 and i.balance >= 20000
-      and not exists (select 1 from disputes d where d.invoice_id = i.id)
-    order by i.number desc limit 2`;
-  expect(open, "two open Northwind Traders Canada invoices").toHaveLength(2);
-  inv1 = open[0]!;
-  inv2 = open[1]!;
+  account = await data.account({ name: `Birch ${t} Traders Canada`, currency: "CAD" });
+  payer = await data.payer({ accounts: [account] });
+  const pat = payer.user;
+  agent = await data.staff();
+  agentId = agent.id;
+  const open = await data.invoices(account, [{ total: 1_480_00, dueInDays: 10 }, { total: 365_00, dueInDays: 25 }]);
+  inv1 = { id: open[0]!.id, number: open[0]!.number, balance: open[0]!.total };
+  inv2 = { id: open[1]!.id, number: open[1]!.number, balance: open[1]!.total };
   const [line] = await sql<{ id: string }[]>`select id from invoice_lines where invoice_id = ${inv1.id} order by position limit 1`;
 
   await sql.begin(async (tx) => {
@@ -54,25 +54,25 @@ test.beforeAll(async () => {
     await tx`update invoices set amount_disputed = amount_disputed + 12000 where id = ${inv1.id}`;
     await tx`
       insert into disputes (id, account_id, invoice_id, opened_by_user_id, reason, amount, currency, description, status, first_response_due_at, created_at, updated_at)
-      values (${D1}, ${account.id}, ${inv1.id}, ${pat!.id}, 'pricing_error', 12000, 'CAD', 'The unit price is not the one on our quote.', 'open',
+      values (${D1}, ${account.id}, ${inv1.id}, ${pat.id}, 'pricing_error', 12000, 'CAD', 'The unit price is not the one on our quote.', 'open',
               now() - interval '1 day', now() - interval '4 days', now() - interval '4 days')`;
     await tx`insert into dispute_lines (dispute_id, invoice_line_id) values (${D1}, ${line!.id})`;
     await tx`
       insert into dispute_messages (id, dispute_id, author_user_id, author_side, visibility, kind, body, created_at)
-      values ('dmsg_e2e_admin_1', ${D1}, ${pat!.id}, 'customer', 'customer', 'message', 'The unit price is not the one on our quote.', now() - interval '4 days'),
-             ('dmsg_e2e_admin_2', ${D1}, ${agentId}, 'staff', 'internal', 'message', 'Sales says the quote expired before the order.', now() - interval '3 days')`;
-    await insertFile(tx as unknown as typeof sql, CUSTOMER_FILE, D1, "dmsg_e2e_admin_1", pat!.id, "quote.pdf", "application/pdf", PDF);
-    await insertFile(tx as unknown as typeof sql, NOTE_FILE, D1, "dmsg_e2e_admin_2", agentId, "price-list.png", "image/png", PNG);
+      values (${`dmsg_e2e_admin_1_${t}`}, ${D1}, ${pat.id}, 'customer', 'customer', 'message', 'The unit price is not the one on our quote.', now() - interval '4 days'),
+             (${`dmsg_e2e_admin_2_${t}`}, ${D1}, ${agentId}, 'staff', 'internal', 'message', 'Sales says the quote expired before the order.', now() - interval '3 days')`;
+    await insertFile(tx as unknown as typeof sql, CUSTOMER_FILE, D1, `dmsg_e2e_admin_1_${t}`, pat.id, "quote.pdf", "application/pdf", PDF);
+    await insertFile(tx as unknown as typeof sql, NOTE_FILE, D1, `dmsg_e2e_admin_2_${t}`, agentId, "price-list.png", "image/png", PNG);
 
     // D2: opened an hour ago, due in two days.
     await tx`update invoices set amount_disputed = amount_disputed + 8000 where id = ${inv2.id}`;
     await tx`
       insert into disputes (id, account_id, invoice_id, opened_by_user_id, reason, amount, currency, description, status, first_response_due_at, created_at, updated_at)
-      values (${D2}, ${account.id}, ${inv2.id}, ${pat!.id}, 'damaged_goods', 8000, 'CAD', 'Two cartons arrived crushed.', 'open',
+      values (${D2}, ${account.id}, ${inv2.id}, ${pat.id}, 'damaged_goods', 8000, 'CAD', 'Two cartons arrived crushed.', 'open',
               now() + interval '2 days', now() - interval '1 hour', now() - interval '1 hour')`;
     await tx`
       insert into dispute_messages (id, dispute_id, author_user_id, author_side, visibility, kind, body, created_at)
-      values ('dmsg_e2e_admin_3', ${D2}, ${pat!.id}, 'customer', 'customer', 'message', 'Two cartons arrived crushed.', now() - interval '1 hour')`;
+      values (${`dmsg_e2e_admin_3_${t}`}, ${D2}, ${pat.id}, 'customer', 'customer', 'message', 'Two cartons arrived crushed.', now() - interval '1 hour')`;
   });
 });
 
@@ -110,7 +110,7 @@ async function invoiceRow(id: string) {
   return row!;
 }
 
-/** A new message to `to` whose subject contains `subject` (other specs mail pat too). */
+/** A message to `to` whose subject contains `subject`. */
 async function waitForSubject(to: string, subject: string) {
   await expect.poll(async () => (await mailFor(to)).some((m) => m.subject.includes(subject)), { timeout: 10_000, message: `an email "${subject}" to ${to}` }).toBe(true);
 }
@@ -121,7 +121,7 @@ async function expectNoSidewaysScroll(page: Page) {
 }
 
 test("a payer gets 404 for the dispute queue, a dispute and dispute files in /admin", async ({ page, signInAs }) => {
-  await signInAs(demo.pat);
+  await signInAs(payer.user);
   for (const path of ["/admin/disputes", `/admin/disputes/${D1}`]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
@@ -137,7 +137,7 @@ test("a payer gets 404 for the dispute queue, a dispute and dispute files in /ad
 
 test.describe("AR agent", () => {
   test.beforeEach(async ({ signInAs }) => {
-    await signInAs(demo.agent);
+    await signInAs(agent);
   });
 
   test("the queue shows the counts, sorts breached first, and filters", async ({ page }) => {
@@ -166,12 +166,12 @@ test.describe("AR agent", () => {
     }).toPass({ timeout: 20_000 });
 
     // Both are active (the default filter); the breached one first, marked in words.
-    await filter(page, { customer: "Northwind Traders Canada" });
-    await expect(page).toHaveURL(/customer=Northwind\+Traders\+Canada/);
+    await filter(page, { customer: account.name });
+    await expect(page).toHaveURL(new RegExp(`customer=${account.name.replace(/ /g, "\\+")}`));
     await expectShown(page, { d1: true, d2: true });
     const d1 = rowOf(page, D1);
     await expect(d1.getByRole("link", { name: d1Link(), exact: true })).toHaveAttribute("href", `/admin/disputes/${D1}`);
-    await expect(d1.locator("[data-column=customer]")).toHaveText("Northwind Traders Canada");
+    await expect(d1.locator("[data-column=customer]")).toHaveText(account.name);
     await expect(d1).toContainText("CAD 120.00");
     await expect(d1.locator("[data-column=status]")).toHaveText("Open");
     await expect(d1.locator("[data-column=assignee]")).toHaveText("Unassigned");
@@ -185,38 +185,38 @@ test.describe("AR agent", () => {
     expect(order.indexOf(D1)).toBeLessThan(order.indexOf(D2));
     await expectAccessible(page);
 
-    await filter(page, { customer: "Canada", reason: "Pricing error" });
+    await filter(page, { customer: part, reason: "Pricing error" });
     await expect(page).toHaveURL(/reason=pricing_error/);
     await expectShown(page, { d1: true, d2: false });
 
-    await filter(page, { customer: "Canada", sla: true });
+    await filter(page, { customer: part, sla: true });
     await expect(page).toHaveURL(/sla=breached/);
     await expectShown(page, { d1: true, d2: false });
 
-    await filter(page, { customer: "Canada", min: "100", max: "130" });
+    await filter(page, { customer: part, min: "100", max: "130" });
     await expectShown(page, { d1: true, d2: false });
 
-    await filter(page, { customer: "Canada", older: "2" });
+    await filter(page, { customer: part, older: "2" });
     await expectShown(page, { d1: true, d2: false });
 
-    await filter(page, { customer: "Canada", assignee: "Unassigned" });
+    await filter(page, { customer: part, assignee: "Unassigned" });
     await expectShown(page, { d1: true, d2: true });
-    await filter(page, { customer: "Canada", assignee: "Me" });
+    await filter(page, { customer: part, assignee: "Me" });
     await expectShown(page, { d1: false, d2: false });
 
-    await filter(page, { customer: "Canada", status: "Resolved" });
+    await filter(page, { customer: part, status: "Resolved" });
     await expect(page).toHaveURL(/status=resolved/);
     await expectShown(page, { d1: false, d2: false });
-    await filter(page, { customer: "Canada", status: "Open" });
+    await filter(page, { customer: part, status: "Open" });
     await expectShown(page, { d1: true, d2: true });
 
-    await filter(page, { customer: "Globex" });
+    await filter(page, { customer: `Globe ${t}` });
     await expectShown(page, { d1: false, d2: false });
 
     // The form shows the filters it was given back.
-    await page.goto("/admin/disputes?customer=Canada&reason=pricing_error&sla=breached&minAmount=100");
+    await page.goto(`/admin/disputes?customer=${encodeURIComponent(part)}&reason=pricing_error&sla=breached&minAmount=100`);
     const form = page.getByRole("form", { name: "Filter disputes" });
-    await expect(form.getByLabel("Customer name")).toHaveValue("Canada");
+    await expect(form.getByLabel("Customer name")).toHaveValue(part);
     await expect(form.getByLabel("Reason")).toHaveValue("pricing_error");
     await expect(form.getByLabel("SLA breached only")).toBeChecked();
     await expect(form.getByLabel("Amount from")).toHaveValue("100");
@@ -284,7 +284,7 @@ test.describe("AR agent", () => {
     // Claim it.
     await page.getByRole("button", { name: "Assign to me" }).click();
     await expect(page.getByText("The dispute is assigned to you.")).toBeVisible();
-    await expect(page.getByTestId("dispute-assignee")).toHaveText("Avery Agent");
+    await expect(page.getByTestId("dispute-assignee")).toHaveText(agent.name);
     await expect(page.getByRole("button", { name: "Assign to me" })).toHaveCount(0);
     expect((await disputeRow(D1)).assignee_user_id).toBe(agentId);
 
@@ -307,7 +307,6 @@ test.describe("AR agent", () => {
     expect(await messages()).toBe(before);
 
     // An internal note with a real file: staff only, no email, not a first response.
-    const patMail = (await mailFor(demo.pat)).length;
     await page.getByLabel("Attach files (optional)").setInputFiles([{ name: "price list v7.png", mimeType: "image/png", buffer: PNG }]);
     await page.getByRole("button", { name: "Add internal note" }).click();
     await expect(page.getByText("Internal note added.")).toBeVisible();
@@ -334,8 +333,9 @@ test.describe("AR agent", () => {
     const asked = await disputeRow(D1);
     expect(asked.status).toBe("waiting_on_customer");
     expect(asked.first_responded_at).not.toBeNull();
-    await waitForSubject(demo.pat, `We need more information about invoice ${inv1.number}`);
-    const internalMail = (await mailFor(demo.pat)).slice(patMail).filter((m) => m.text.includes("Checked with sales"));
+    // The request is mailed after the note was saved: once it has arrived, so would the note have.
+    await waitForSubject(payer.user.email, `We need more information about invoice ${inv1.number}`);
+    const internalMail = (await mailFor(payer.user.email)).filter((m) => m.text.includes("Checked with sales"));
     expect(internalMail, "an internal note is never emailed").toHaveLength(0);
 
     // Only the moves policy allows: from waiting on customer, back to review.
@@ -390,7 +390,7 @@ test.describe("AR agent", () => {
     expect(resolved?.data).toMatchObject({ outcome: "credited", creditedAmount: 4550, amount: 12000, currency: "CAD" });
     const [memoEvent] = await sql<{ data: Record<string, unknown> }[]>`select data from events where type = 'credit_memo.created' and subject_id = ${memos[0]!.id}`;
     expect(memoEvent?.data).toMatchObject({ disputeId: D1, amount: 4550, invoiceId: inv1.id });
-    await waitForSubject(demo.pat, `Your dispute of invoice ${inv1.number} is resolved`);
+    await waitForSubject(payer.user.email, `Your dispute of invoice ${inv1.number} is resolved`);
     await expectAccessible(page);
   });
 
@@ -424,7 +424,7 @@ test.describe("AR agent", () => {
     expect(resolved?.data).toMatchObject({ outcome: "rejected", creditedAmount: 0 });
 
     // Both now closed: the queue's "Rejected" filter finds this one.
-    await page.goto("/admin/disputes?customer=Canada&status=rejected");
+    await page.goto(`/admin/disputes?customer=${encodeURIComponent(part)}&status=rejected`);
     await expectShown(page, { d1: false, d2: true });
     await expect(rowOf(page, D2).locator("[data-column=status]")).toHaveText("Rejected");
   });
@@ -434,8 +434,11 @@ test.describe("an agent in New York", () => {
   test.use({ timezoneId: "America/New_York" });
 
   test("sees SLA deadlines in their own time zone, named, with the exact instant kept", async ({ page, signInAs }) => {
-    await signInAs(demo.agent);
-    await page.goto("/admin/disputes?status=active");
+    // A dispute of its own, so the queue has a deadline to show.
+    const { user, accounts } = await data.payer();
+    await data.dispute(await data.invoice(accounts[0]!), { by: user });
+    await signInAs(await data.staff());
+    await page.goto(`/admin/disputes?status=active&customer=${encodeURIComponent(accounts[0]!.name)}`);
     const deadline = page.locator("main table time").first();
     await expect(deadline).toHaveText(/ E[SD]T$/);
     const iso = (await deadline.getAttribute("datetime"))!;

@@ -1,9 +1,24 @@
 import { createHash } from "node:crypto";
 import type { BrowserContext, Page } from "@playwright/test";
 import { e2e } from "./support/config";
-import { demo, expect, sql, test } from "./support/fixtures";
+import { data, expect, sql, test } from "./support/fixtures";
+import { payerWithHistory } from "./support/ledger";
 
-// The AR team's area, read-only. Expected figures come from the database.
+// The AR team's area, read-only, over customers this spec makes. Expected figures come from the
+// database.
+
+let pat: Awaited<ReturnType<typeof payerWithHistory>>;
+/** Another customer with two contacts and a paid invoice; its name shares the tag of pat's. */
+let globex: Awaited<ReturnType<typeof data.account>>;
+let t: string;
+test.beforeAll(async () => {
+  pat = await payerWithHistory();
+  t = pat.usd.name.split(" ")[1]!;
+  globex = await data.account({ name: `Globe Corp ${t}` });
+  await data.payer({ accounts: [globex] });
+  await data.payer({ accounts: [globex] });
+  await data.invoices(globex, [{ total: 812_00, dueInDays: -15 }, { total: 99_00, status: "paid", dueInDays: -40 }]);
+});
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -11,12 +26,6 @@ const today = () => new Date().toISOString().slice(0, 10);
 function money(minor: number, currency: string): string {
   const units = (minor / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   return `${currency} ${units}`;
-}
-
-async function account(number: string): Promise<{ id: string; name: string }> {
-  const [row] = await sql<{ id: string; name: string }[]>`select id, name from accounts where number = ${number}`;
-  if (!row) throw new Error(`no account ${number}`);
-  return row;
 }
 
 async function sessionHashOf(context: BrowserContext): Promise<string> {
@@ -32,10 +41,8 @@ const pagination = (page: Page) => page.getByRole("navigation", { name: "Paginat
 
 test.describe("payers", () => {
   test("get 404 for every admin page", async ({ page, signInAs }) => {
-    await signInAs(demo.pat);
-    const northwind = await account("C-1001");
-    const [invoice] = await sql<{ id: string }[]>`select id from invoices where number = 'INV-10001'`;
-    for (const path of ["/admin", "/admin/customers", "/admin/invoices", `/admin/customers/${northwind.id}`, `/admin/invoices/${invoice!.id}`]) {
+    await signInAs(pat.user);
+    for (const path of ["/admin", "/admin/customers", "/admin/invoices", `/admin/customers/${pat.usd.id}`, `/admin/invoices/${pat.longOverdue.id}`]) {
       const response = await page.goto(path);
       expect(response?.status(), path).toBe(404);
       await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
@@ -47,15 +54,16 @@ test.describe("payers", () => {
   });
 });
 
-const staff = [
-  { email: demo.agent, who: "Avery Agent · AR agent" },
-  { email: demo.admin, who: "Alex Admin · AR admin" },
-];
-
-for (const { email, who } of staff) {
-  test.describe(`staff (${email})`, () => {
+for (const [role, title] of [
+  ["ar_agent", "AR agent"],
+  ["ar_admin", "AR admin"],
+] as const) {
+  test.describe(`staff (${title})`, () => {
+    let who: string;
     test.beforeEach(async ({ signInAs }) => {
-      await signInAs(email);
+      const user = await data.staff(role);
+      who = `${user.name} · ${title}`;
+      await signInAs(user);
     });
 
     test("sees every customer with balances and contact counts, and searches by name", async ({ page }) => {
@@ -69,12 +77,16 @@ for (const { email, who } of staff) {
           select currency, sum(balance)::text as open, coalesce(sum(balance) filter (where due_date < ${day}::date), 0)::text as overdue
           from invoices i where i.account_id = a.id and i.status = 'open' and i.balance > 0 group by currency
         ) b on true
-        where a.number in ('C-1001', 'C-1002', 'C-1003', 'C-1004')`;
-      expect(expected).toHaveLength(4);
+        where a.id in (${pat.usd.id}, ${pat.cad.id}, ${globex.id})`;
+      expect(expected).toHaveLength(3);
 
       await page.goto("/admin/customers");
       await expect(page.getByRole("heading", { name: "Customers", level: 1 })).toBeVisible();
       await expect(page.getByText(who)).toBeVisible();
+      // This spec's customers, among however many others exist.
+      await page.getByLabel("Search by name, number or ERP id").fill(t);
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect(tableRows(page)).toHaveCount(3);
 
       for (const c of expected) {
         const row = rowOf(page, c.name);
@@ -84,20 +96,19 @@ for (const { email, who } of staff) {
         await expect(row.locator("td").nth(3)).toHaveText(money(Number(c.open), c.currency!));
         await expect(row.locator("td").nth(4)).toHaveText(money(Number(c.overdue), c.currency!));
       }
-      expect(expected.find((c) => c.number === "C-1003")!.contacts).toBe(2);
-      await expect(rowOf(page, "Northwind Traders Canada").locator("td").nth(3)).toContainText("CAD");
+      expect(expected.find((c) => c.id === globex.id)!.contacts).toBe(2);
+      await expect(rowOf(page, pat.cad.name).locator("td").nth(3)).toContainText("CAD");
 
-      await page.getByLabel("Search by name, number or ERP id").fill("globex");
+      await page.getByLabel("Search by name, number or ERP id").fill(`globe corp ${t}`);
       await page.getByRole("button", { name: "Search" }).click();
-      await expect(page).toHaveURL(/q=globex/);
+      await expect(page).toHaveURL(/q=globe/);
       await expect(tableRows(page)).toHaveCount(1);
-      await expect(rowOf(page, "Globex Corporation")).toHaveCount(1);
+      await expect(rowOf(page, globex.name)).toHaveCount(1);
 
-      await page.getByLabel("Search by name, number or ERP id").fill("Northwind");
+      await page.getByLabel("Search by name, number or ERP id").fill(pat.cad.name);
       await page.getByRole("button", { name: "Search" }).click();
-      await expect(tableRows(page)).toHaveCount(2);
-      await expect(rowOf(page, "Northwind Traders")).toHaveCount(1);
-      await expect(rowOf(page, "Northwind Traders Canada")).toHaveCount(1);
+      await expect(tableRows(page)).toHaveCount(1);
+      await expect(rowOf(page, pat.cad.name)).toHaveCount(1);
 
       await page.getByLabel("Search by name, number or ERP id").fill("no such customer");
       await page.getByRole("button", { name: "Search" }).click();
@@ -106,17 +117,16 @@ for (const { email, who } of staff) {
     });
 
     test("opens a customer, lists its contacts, and follows “See all invoices”", async ({ page }) => {
-      const globex = await account("C-1003");
       const contacts = await sql<{ name: string; email: string }[]>`
         select u.name, u.email from account_contacts c join users u on u.id = c.user_id where c.account_id = ${globex.id} order by u.name`;
       const [{ count } = { count: 0 }] = await sql<{ count: number }[]>`select count(*)::int as count from invoices where account_id = ${globex.id}`;
-      expect(contacts.map((c) => c.email)).toContain(demo.olivia);
+      expect(contacts).toHaveLength(2);
 
-      await page.goto("/admin/customers");
-      await page.getByRole("link", { name: "Globex Corporation", exact: true }).click();
+      await page.goto(`/admin/customers?q=${encodeURIComponent(globex.name)}`);
+      await page.getByRole("link", { name: globex.name, exact: true }).click();
       await expect(page).toHaveURL(`/admin/customers/${globex.id}`);
-      await expect(page.getByRole("heading", { name: "Globex Corporation", level: 1 })).toBeVisible();
-      await expect(page.getByText("C-1003 · ERP id ERP-1003")).toBeVisible();
+      await expect(page.getByRole("heading", { name: globex.name, level: 1 })).toBeVisible();
+      await expect(page.getByText(`${globex.number} · ERP id ${globex.externalId}`)).toBeVisible();
 
       const contactRows = page.locator("main table tbody tr");
       await expect(contactRows).toHaveCount(contacts.length);
@@ -125,37 +135,38 @@ for (const { email, who } of staff) {
         await expect(contactRows.nth(i).locator("td").nth(1)).toHaveText(c.email);
       }
 
-      await page.getByRole("link", { name: "See all invoices of Globex Corporation" }).click();
+      await page.getByRole("link", { name: `See all invoices of ${globex.name}` }).click();
       await expect(page).toHaveURL(new RegExp(`/admin/invoices\\?account=${globex.id}&filter=all$`));
       await expect(pagination(page)).toContainText(`${count} invoices`);
       const customers = await tableRows(page).locator("td[data-column=customer]").allInnerTexts();
       expect(customers.length).toBe(Math.min(25, count));
-      for (const name of customers) expect(name).toBe("Globex Corporation");
+      for (const name of customers) expect(name).toBe(globex.name);
     });
 
     test("searches invoices across customers by number and by customer name, and opens one", async ({ page }) => {
+      const byName = `Alder ${t}`;
       const [{ count: northwindCount } = { count: 0 }] = await sql<{ count: number }[]>`
-        select count(*)::int as count from invoices i join accounts a on a.id = i.account_id where a.name ilike '%Northwind%' or i.number ilike '%Northwind%' or i.po_number ilike '%Northwind%'`;
+        select count(*)::int as count from invoices i join accounts a on a.id = i.account_id where a.name ilike ${`%${byName}%`} or i.number ilike ${`%${byName}%`} or i.po_number ilike ${`%${byName}%`}`;
       const [inv] = await sql<{ id: string; number: string }[]>`
-        select i.id, i.number from invoices i join accounts a on a.id = i.account_id where a.number = 'C-1003' and i.status = 'paid' order by i.number limit 1`;
+        select i.id, i.number from invoices i where i.account_id = ${globex.id} and i.status = 'paid' order by i.number limit 1`;
 
       await page.goto("/admin/customers");
       await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Invoices" }).click();
       await expect(page).toHaveURL(/\/admin\/invoices$/);
       const search = page.getByLabel("Search by invoice, PO or customer");
 
-      // By number: a paid Globex invoice, so switch to "All" first.
+      // By number: a paid invoice of the other customer, so switch to "All" first.
       await page.getByRole("navigation", { name: "Filter invoices" }).getByRole("link", { name: "All", exact: true }).click();
       await expect(page).toHaveURL(/filter=all/);
       await search.fill(inv!.number);
       await page.getByRole("button", { name: "Search" }).click();
       await expect(page).toHaveURL(new RegExp(`q=${inv!.number}`));
       await expect(tableRows(page)).toHaveCount(1);
-      await expect(tableRows(page).first()).toContainText("Globex Corporation");
+      await expect(tableRows(page).first()).toContainText(globex.name);
       await expect(tableRows(page).first()).toContainText("Paid");
 
-      // By customer name: both Northwind accounts, USD and CAD.
-      await search.fill("northwind");
+      // By customer name: both of pat's accounts, USD and CAD.
+      await search.fill(byName.toLowerCase());
       await page.getByRole("button", { name: "Search" }).click();
       await expect(pagination(page)).toContainText(`${northwindCount} invoices`);
       expect(northwindCount).toBeGreaterThan(40);
@@ -167,20 +178,21 @@ for (const { email, who } of staff) {
         if ((await next.count()) === 0) break;
         await next.click();
       }
-      expect([...names].sort()).toEqual(["Northwind Traders", "Northwind Traders Canada"]);
+      expect([...names].sort()).toEqual([pat.usd.name, pat.cad.name].sort());
 
-      // Open INV-10001 from the search results.
-      await search.fill("INV-10001");
+      // Open the long overdue invoice from the search results.
+      const number = pat.longOverdue.number;
+      await search.fill(number);
       await page.getByRole("button", { name: "Search" }).click();
       await expect(tableRows(page)).toHaveCount(1);
-      await page.getByRole("link", { name: "INV-10001", exact: true }).click();
+      await page.getByRole("link", { name: number, exact: true }).click();
       await expect(page).toHaveURL(/\/admin\/invoices\/inv_/);
-      await expect(page.getByRole("heading", { name: "Invoice INV-10001", level: 1 })).toBeVisible();
+      await expect(page.getByRole("heading", { name: `Invoice ${number}`, level: 1 })).toBeVisible();
       await expect(page.locator("main").getByText("Overdue", { exact: true })).toBeVisible();
       await expect(page.getByRole("cell", { name: /SKU/ }).first()).toBeVisible();
       await expect(page.getByRole("link", { name: "Download PDF" })).toHaveCount(0);
-      await page.getByRole("link", { name: "← Northwind Traders" }).click();
-      await expect(page.getByRole("heading", { name: "Northwind Traders", level: 1 })).toBeVisible();
+      await page.getByRole("link", { name: `← ${pat.usd.name}` }).click();
+      await expect(page.getByRole("heading", { name: pat.usd.name, level: 1 })).toBeVisible();
     });
 
     test("visiting /invoices is redirected to /admin, which opens the dispute queue", async ({ page }) => {
@@ -194,7 +206,7 @@ for (const { email, who } of staff) {
 }
 
 test("a staff session idles out after 15 minutes", async ({ page, context, signInAs }) => {
-  await signInAs(demo.agent);
+  await signInAs(await data.staff());
   const hash = await sessionHashOf(context);
   await sql`update sessions set last_seen_at = now() - interval '16 minutes' where id_hash = ${hash}`;
   await page.goto("/admin/customers");

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { demo, expect, expectAccessible, sql, test } from "./support/fixtures";
+import { data, expect, expectAccessible, sql, test } from "./support/fixtures";
 
 // API keys (admin UI) and the back-office pull feed, end to end.
 
@@ -14,7 +14,7 @@ test("staff create a key, see it once, read the feed with it, and revoke it", as
   const eventId = `ev_e2e_${randomBytes(8).toString("hex")}`;
   await sql`insert into events (id, type, subject_type, subject_id, data) values (${eventId}, 'test.e2e', 'test', ${marker}, ${JSON.stringify({ marker })}::jsonb)`;
 
-  await signInAs(demo.admin);
+  await signInAs(await data.staff("ar_admin"));
   await page.goto("/admin/api-keys");
   await expect(page.getByRole("heading", { name: "API keys", level: 1 })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "API keys" })).toBeVisible();
@@ -91,7 +91,7 @@ test("the API refuses requests without a key and publishes its OpenAPI descripti
 });
 
 test("a payer gets 404 for the API keys page", async ({ page, signInAs }) => {
-  await signInAs(demo.pat);
+  await signInAs((await data.payer()).user);
   const response = await page.goto("/admin/api-keys");
   expect(response?.status()).toBe(404);
 });

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { e2e } from "./support/config";
-import { demo, expect, mailFor, sql, test, waitForMail } from "./support/fixtures";
+import { createSession, data, expect, mailFor, sql, test, waitForMail } from "./support/fixtures";
 
 // Payer-side disputes: raising one with evidence, following it, and the attacks on uploads.
 test.describe.configure({ mode: "serial" });
@@ -8,19 +8,14 @@ test.describe.configure({ mode: "serial" });
 const pdf = (name = "delivery-note.pdf") => ({ name, mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n") });
 const png = (name = "photo.png") => ({ name, mimeType: "image/png", buffer: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]) });
 
-const taken = new Set<string>();
-/** An open Northwind Traders invoice with nothing in dispute or under way, for one test. */
-async function openInvoice(options: { unpaidNotDue?: boolean } = {}) {
-  const rows = await sql<{ id: string; number: string; balance: number }[]>`
-    select i.id, i.number, i.balance::int from invoices i join accounts a on a.id = i.account_id
-    where a.number = 'C-1001' and i.status = 'open' and i.amount_disputed = 0 and i.amount_pending = 0 and i.balance > 2000
-      and not exists (select 1 from disputes d where d.invoice_id = i.id)
-      and (${!options.unpaidNotDue} or (i.amount_paid = 0 and i.amount_credited = 0 and i.due_date >= current_date))
-    order by i.number desc`;
-  const row = rows.find((r) => !taken.has(r.id));
-  if (!row) throw new Error("no open invoice left");
-  taken.add(row.id);
-  return row;
+/** This test's payer (a fresh one each test: its mail is its own) and their account. */
+let payer: Awaited<ReturnType<typeof data.payer>>;
+const account = () => payer.accounts[0]!;
+
+/** An open invoice of the payer's account, unpaid and not yet due, with nothing in dispute. */
+async function openInvoice() {
+  const invoice = await data.invoice(account(), { total: 486_40, dueInDays: 20 });
+  return { id: invoice.id, number: invoice.number, balance: invoice.total };
 }
 
 async function fillDispute(page: Page, invoiceId: string, description = "Two cartons arrived crushed; see the delivery note.") {
@@ -30,12 +25,13 @@ async function fillDispute(page: Page, invoiceId: string, description = "Two car
 }
 
 test.beforeEach(async ({ signInAs }) => {
-  await signInAs(demo.pat);
+  payer = await data.payer();
+  await signInAs(payer.user);
 });
 
 test("a payer disputes part of an invoice with a PDF; the amount is held, the rest stays payable", async ({ page }) => {
   const inv = await openInvoice();
-  const mailBefore = (await mailFor(demo.pat)).length;
+  const mailBefore = (await mailFor(payer.user.email)).length;
   await page.goto(`/invoices/${inv.id}`);
   await page.getByRole("link", { name: "Dispute this invoice" }).click();
   await page.getByLabel("Reason").selectOption({ label: "Damaged goods" });
@@ -64,7 +60,7 @@ test("a payer disputes part of an invoice with a PDF; the amount is held, the re
   await page.getByRole("link", { name: "Pay this invoice" }).click();
   await expect(page.getByTestId("pay-total")).toContainText(((inv.balance - 1000) / 100).toLocaleString("en-US", { minimumFractionDigits: 2 }));
 
-  const mail = await waitForMail(demo.pat, mailBefore);
+  const mail = await waitForMail(payer.user.email, mailBefore);
   expect(mail.subject).toBe(`We received your dispute of invoice ${inv.number}`);
 });
 
@@ -78,7 +74,6 @@ test("an executable renamed .pdf is refused with the reason, and nothing typed i
   await expect(page.getByLabel("What is wrong?")).toHaveValue("Keep this text after the refusal please");
   await expect(page.getByLabel("Reason")).toHaveValue("damaged_goods");
   expect(await sql`select 1 from disputes where invoice_id = ${inv.id}`).toHaveLength(0);
-  taken.delete(inv.id);
 });
 
 test("an oversized file and too many files are refused with clear messages", async ({ page }) => {
@@ -94,7 +89,6 @@ test("an oversized file and too many files are refused with clear messages", asy
   await page.getByRole("button", { name: "Open dispute" }).click();
   await expect(page.getByRole("alert")).toContainText(/at most 5 files/);
   expect(await sql`select 1 from disputes where invoice_id = ${inv.id}`).toHaveLength(0);
-  taken.delete(inv.id);
 });
 
 test("a filename with path characters is stored under a safe name", async ({ page }) => {
@@ -119,7 +113,7 @@ test("a payer answers a request for information with a PNG, never sees internal 
   await page.getByRole("button", { name: "Open dispute" }).click();
   await expect(page).toHaveURL(/\/disputes\/dsp_/);
   const disputeId = new URL(page.url()).pathname.split("/").pop()!;
-  const [agent] = await sql<{ id: string }[]>`select id from users where email = ${demo.agent}`;
+  const agent = await data.staff();
   await sql`insert into dispute_messages (id, dispute_id, author_user_id, author_side, visibility, kind, body)
     values (${`dmsg_e2e_${disputeId}`}, ${disputeId}, ${agent!.id}, 'staff', 'internal', 'message', 'SECRET internal assessment')`;
   await sql`insert into dispute_messages (id, dispute_id, author_user_id, author_side, visibility, kind, body)
@@ -145,12 +139,18 @@ test("a payer answers a request for information with a PNG, never sees internal 
 });
 
 test("another account's dispute and its files answer 404", async ({ page, signInAs }) => {
+  // This payer's dispute with a file (opened through the form), and a third customer's dispute.
+  const inv = await openInvoice();
+  await fillDispute(page, inv.id);
+  await page.getByLabel("Evidence (optional)").setInputFiles([pdf()]);
+  await page.getByRole("button", { name: "Open dispute" }).click();
+  await expect(page).toHaveURL(/\/disputes\/dsp_/);
   const [pats] = await sql<{ id: string; att: string }[]>`
-    select d.id, a.id as att from disputes d join accounts ac on ac.id = d.account_id join attachments a on a.dispute_id = d.id
-    where ac.number = 'C-1001' order by d.created_at limit 1`;
-  const [theirs] = await sql<{ id: string }[]>`select d.id from disputes d join accounts ac on ac.id = d.account_id where ac.number = 'C-1004' limit 1`;
+    select d.id, a.id as att from disputes d join attachments a on a.dispute_id = d.id where d.invoice_id = ${inv.id}`;
+  const third = await data.payer();
+  const theirs = await data.dispute(await data.invoice(third.accounts[0]!), { by: third.user });
   await page.context().clearCookies();
-  await signInAs(demo.olivia);
+  await signInAs((await data.payer()).user);
   expect((await page.request.get(`/disputes/${pats!.id}`)).status()).toBe(404);
   expect((await page.request.get(`/disputes/${theirs!.id}`)).status()).toBe(404);
   expect((await page.request.get(`/attachments/${pats!.att}`)).status()).toBe(404);
@@ -160,8 +160,8 @@ test("another account's dispute and its files answer 404", async ({ page, signIn
 
 test("the whole journey: payer disputes with a PDF, the agent triages, asks, gets a PNG, and credits part", async ({ page, browser }) => {
   test.setTimeout(90_000);
-  const inv = await openInvoice({ unpaidNotDue: true });
-  const mailBefore = (await mailFor(demo.pat)).length;
+  const inv = await openInvoice();
+  const mailBefore = (await mailFor(payer.user.email)).length;
   // Payer: open the dispute with evidence.
   await fillDispute(page, inv.id, "Wrong unit price on the pallets; contract attached.");
   await page.getByLabel("Reason").selectOption({ label: "Pricing error" });
@@ -174,12 +174,8 @@ test("the whole journey: payer disputes with a PDF, the agent triages, asks, get
   // Agent: find it in the queue, note internally, ask for information.
   const agentContext = await browser.newContext();
   const agent = await agentContext.newPage();
-  const [agentUser] = await sql<{ id: string }[]>`select id from users where email = ${demo.agent}`;
-  const raw = `e2e-agent-${Date.now()}-0123456789abcdefghijklmnop`;
-  const { createHash } = await import("node:crypto");
-  await sql`insert into sessions (id_hash, user_id, expires_at) values (${createHash("sha256").update(raw).digest("hex")}, ${agentUser!.id}, now() + interval '1 hour')`;
-  await agentContext.addCookies([{ name: "portal_session", value: Buffer.from(JSON.stringify(raw)).toString("base64"), url: e2e.appUrl, httpOnly: true, sameSite: "Lax" }]);
-  await agent.goto("/admin/disputes?customer=Northwind%20Traders");
+  await agentContext.addCookies([{ name: "portal_session", value: await createSession(await data.staff()), url: e2e.appUrl, httpOnly: true, sameSite: "Lax" }]);
+  await agent.goto(`/admin/disputes?customer=${encodeURIComponent(account().name)}`);
   await agent.getByRole("link", { name: new RegExp(`^${inv.number}`) }).first().click();
   await expect(agent).toHaveURL(new RegExp(`/admin/disputes/${disputeId}$`));
   await expect(agent.getByRole("link", { name: "contract.pdf" })).toBeVisible();
@@ -223,6 +219,6 @@ test("the whole journey: payer disputes with a PDF, the agent triages, asks, get
 
   // Emails at each step the payer should know about.
   await expect
-    .poll(async () => (await mailFor(demo.pat)).slice(mailBefore).filter((m) => m.subject.includes(inv.number)).map((m) => m.subject.split(" invoice")[0]), { timeout: 10_000 })
+    .poll(async () => (await mailFor(payer.user.email)).slice(mailBefore).filter((m) => m.subject.includes(inv.number)).map((m) => m.subject.split(" invoice")[0]), { timeout: 10_000 })
     .toEqual(["We received your dispute of", "We need more information about", `Your dispute of`]);
 });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
-import { demo, expect, sql, test } from "./support/fixtures";
+import { data, expect, sessionCookie, sql, test } from "./support/fixtures";
 import { e2e } from "./support/config";
 
 // The HTTP edge of the production server (NODE_ENV=production), probed as an attacker or a
@@ -23,13 +23,8 @@ function raw(method: string, path: string, headers: Record<string, string> = {},
   });
 }
 
-/** A signed-in payer session, as the sign-in flow creates it; returns the Cookie header. */
-async function sessionCookie(email: string): Promise<string> {
-  const [user] = await sql<{ id: string }[]>`select id from users where lower(email) = ${email}`;
-  const token = randomBytes(32).toString("base64url");
-  await sql`insert into sessions (id_hash, user_id, expires_at) values (${createHash("sha256").update(token).digest("hex")}, ${user!.id}, now() + interval '1 hour')`;
-  return `portal_session=${encodeURIComponent(Buffer.from(JSON.stringify(token)).toString("base64"))}`;
-}
+/** A signed-in payer's Cookie header (a new payer of a new account). */
+const payerCookie = async () => sessionCookie((await data.payer()).user);
 
 async function apiKey(): Promise<string> {
   const key = `eipp_${randomBytes(30).toString("base64url")}`;
@@ -38,7 +33,7 @@ async function apiKey(): Promise<string> {
 }
 
 test("signed-in pages and their _data are private, no-store; static files keep their caching", async ({ page, signInAs }) => {
-  await signInAs(demo.pat);
+  await signInAs((await data.payer()).user);
   for (const path of ["/invoices", "/invoices?_data=routes%2F_portal.invoices._index"]) {
     const res = await page.request.get(path);
     expect(res.status(), path).toBe(200);
@@ -92,13 +87,13 @@ test("behind a proxy that rewrites Host, a same-origin form works; a foreign one
   // Sign-out: a real form action, with no rate limit to trip over when the spec runs again.
   const headers = { "Content-Type": "application/x-www-form-urlencoded", Origin: e2e.appUrl };
   for (const proxy of [{ Host: "10.0.0.7:8080" }, { Host: "portal-internal", "X-Forwarded-Host": "lb.internal" }] as Array<Record<string, string>>) {
-    const cookie = await sessionCookie(demo.pat);
+    const cookie = await payerCookie();
     const res = await raw("POST", "/logout", { ...headers, ...proxy, Cookie: cookie }, "");
     expect(res.status, JSON.stringify(proxy)).toBe(302);
     expect(res.headers.location).toMatch(/^\/login\?signedOut=1$|^http:\/\/localhost:3100\/login\?signedOut=1$/);
     expect((await raw("GET", "/invoices", { Cookie: cookie })).status, "signed out").toBe(302);
   }
-  const cookie = await sessionCookie(demo.pat);
+  const cookie = await payerCookie();
   const foreign = await raw("POST", "/logout", { ...headers, Cookie: cookie, Origin: "https://evil.example", Host: "evil.example" }, "");
   expect(foreign.status).toBe(403);
   expect(foreign.body).toContain("sent from another site");
@@ -110,7 +105,7 @@ test("behind a proxy that rewrites Host, a same-origin form works; a foreign one
 });
 
 test("a cross-origin POST cannot reach /logout through a path that reads as exempt", async () => {
-  const cookie = await sessionCookie(demo.pat);
+  const cookie = await payerCookie();
   for (const path of ["/webhooks/../logout", "/api/%2e%2e/logout", "/webhooks/.%2E/logout", "/api/..\\logout"]) {
     const res = await raw("POST", path, { Cookie: cookie, Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded" }, "");
     expect(res.status, path).toBe(400);

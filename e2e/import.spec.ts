@@ -1,4 +1,4 @@
-import { demo, expect, expectAccessible, sql, test } from "./support/fixtures";
+import { data, expect, expectAccessible, sql, test } from "./support/fixtures";
 
 // AR staff import invoices from a CSV file: preview with row errors, fix, preview, import, report.
 
@@ -8,11 +8,11 @@ test("an agent previews a CSV with a bad row, fixes it and imports it", async ({
   const suffix = `${Date.now()}`;
   const externalId = `E2E-CSV-${suffix}`;
   const number = `E2E-${suffix}`;
-  const [customer] = await sql<{ external_id: string }[]>`select external_id from accounts where external_id is not null and currency = 'USD' order by number limit 1`;
+  const customer = { external_id: (await data.account()).externalId! };
   const csv = (unitAmount: string) =>
     [HEADER, `${externalId},${customer!.external_id},${number},PO-9,USD,2026-11-01,2026-12-01,Net 30,0.75,,Setup fee,,1,250.00`, `${externalId},${customer!.external_id},${number},PO-9,USD,2026-11-01,2026-12-01,Net 30,0.75,,"Hours, remote",,3,${unitAmount}`].join("\r\n");
 
-  await signInAs(demo.agent);
+  await signInAs(await data.staff());
   await page.goto("/admin/import");
   await expect(page.getByRole("heading", { name: "Import customers and invoices from CSV" })).toBeVisible();
   await expectAccessible(page);

@@ -15,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { request as playwrightRequest, test, expect, type APIRequestContext } from "@playwright/test";
 import postgres from "postgres";
 import { e2e } from "./support/config";
+import { data } from "./support/fixtures";
 
 const sql = postgres(e2e.databaseUrl, { max: 2, onnotice: () => {} });
 test.afterAll(async () => sql.end());
@@ -57,7 +58,7 @@ const GARBAGE: Record<Kind, string[]> = {
   date: ["", "2024-13-45", "9999-99-99", "2024-02-30", "2023-02-29", "0000-00-00", "-2024-01-01", "+275760-09-14", "2024-1-1", "tomorrow", huge("2024-01-01"), bidi("2024-01-01")],
   datetime: ["", "2024-13-45T25:61", "9999-99-99T99:99", "2024-02-30T10:00", "now", huge("2024-01-01T00:00"), bidi("2024-01-01T00:00")],
   int: ["", "1e309", "-1", "0.5", "NaN", "Infinity", "9".repeat(400), "0x10", huge("1"), bidi("3")],
-  email: ["", "not-an-email", huge("a") + "@example.com", bidi("pat@northwind.example"), control("pat@northwind.example"), "pat@northwind.example\r\nBcc: x@y.z"],
+  email: ["", "not-an-email", huge("a") + "@example.com", bidi("pay@customer.example"), control("pay@customer.example"), "pay@customer.example\r\nBcc: x@y.z"],
   code: ["", "0", huge("A"), bidi("ABCDEF"), "ABC\u0000EF"],
   token: ["", "x", huge("t"), bidi("abcdefghijklmnopqrstuvwxyz"), "%00"],
   attempt: ["", "short", huge("a"), bidi("abcdefghijklmnopqrstuvwxyz"), "abc def ghi jkl mno"],
@@ -313,7 +314,7 @@ const JSON_GARBAGE: Record<JsonKind, unknown[]> = {
   positiveAmount: [0, 1e308, -1, 0.001, "10.00", "NaN", null, 2 ** 63, Number.MAX_SAFE_INTEGER + 2, [1], { value: 1 }],
   date: ["2024-13-45", "9999-99-99", "2024-02-30", "2023-02-29", "0000-00-00", "+275760-09-14", "2024-1-1", "", 20240101, null, bidi("2024-01-01")],
   currency: ["usd", "US", "USDD", "", bidi("USD"), 840, null],
-  email: ["not-an-email", huge("a") + "@example.com", bidi("pat@northwind.example"), "pat@northwind.example\r\nBcc: x@y.z", 1],
+  email: ["not-an-email", huge("a") + "@example.com", bidi("pay@customer.example"), "pay@customer.example\r\nBcc: x@y.z", 1],
   lines: [[], "lines", [{}], [{ description: bidi("Widgets"), quantity: "1", unit_amount: 100 }], [{ description: "Widgets", quantity: "1e309", unit_amount: 100 }], [{ description: "Widgets", quantity: "1", unit_amount: 1e308 }], [{ description: "Widgets", quantity: "-1", unit_amount: 100 }], [{ description: "Widgets", quantity: "1", unit_amount: 0.5 }], Array.from({ length: 1001 }, () => ({ description: "W", quantity: "1", unit_amount: 1 }))],
   contacts: ["x", [{}], [{ email: "not-an-email", name: "A" }], [{ email: "probe@example.com", name: bidi("Probe Person") }], [{ email: "probe@example.com", name: control("Probe") }]],
   operations: [
@@ -358,14 +359,17 @@ async function payerOf(accountId: string): Promise<string> {
 }
 
 async function loadFixture(): Promise<Fixture> {
-  const staff = await one(sql<{ id: string }[]>`select id from users where email = 'agent@acme.example'`, "agent");
-  const admin = await one(sql<{ id: string }[]>`select id from users where email = 'admin@acme.example'`, "admin");
-  const dispute = await one(sql<{ id: string; accountId: string; invoiceId: string }[]>`select id, account_id as "accountId", invoice_id as "invoiceId" from disputes where status in ('open', 'in_review', 'waiting_on_customer') order by created_at limit 1`, "active dispute");
+  // This spec's own people, customer, invoices and dispute (payments, plans, endpoints, files and
+  // events are whatever the database holds: each is optional below).
+  const staff = await data.staff();
+  const admin = await data.staff("ar_admin");
+  const account = await data.account();
+  const { user } = await data.payer({ accounts: [account] });
+  const [open, disputed, viaApi] = await data.invoices(account, [{ total: 500_00 }, { total: 300_00 }, { total: 700_00 }]);
+  const opened = await data.dispute(disputed!, { by: user });
+  const dispute = { id: opened.id, accountId: account.id, invoiceId: disputed!.id };
   // An open invoice of a payer, with a balance, not held by a plan or a dispute: its dispute form works.
-  const invoice = await one(
-    sql<{ id: string; accountId: string }[]>`select id, account_id as "accountId" from invoices where status = 'open' and balance - amount_pending - amount_disputed > 0 and payment_plan_id is null and amount_disputed = 0 order by number limit 1`,
-    "open invoice",
-  );
+  const invoice = { id: open!.id, accountId: account.id };
   // Prefer a payment that can still be cancelled, so a body that cancels it would be seen.
   const payment = (await sql<{ id: string; accountId: string }[]>`select id, account_id as "accountId" from payments order by (status = 'pending') desc, created_at desc limit 1`)[0];
   const refundable = (await sql<{ id: string; invoiceId: string }[]>`select p.id, a.invoice_id as "invoiceId" from payments p join payment_allocations a on a.payment_id = p.id where p.status = 'succeeded' order by p.created_at desc limit 1`)[0];
@@ -373,16 +377,18 @@ async function loadFixture(): Promise<Fixture> {
   const endpoint = (await sql<{ id: string }[]>`select id from webhook_endpoints order by created_at limit 1`)[0];
   const attachment = (await sql<{ id: string }[]>`select id from attachments order by created_at limit 1`)[0];
   const event = (await sql<{ id: string }[]>`select id from events order by created_at limit 1`)[0];
-  const customer = await one(sql<{ id: string; externalId: string; number: string; name: string; currency: string }[]>`select id, external_id as "externalId", number, name, currency from accounts where external_id is not null order by number limit 1`, "customer with an external id");
-  const apiInvoice = await one(
-    sql<{ id: string; externalId: string; customerExternalId: string; number: string; currency: string; issueDate: string; dueDate: string }[]>`
-      select i.id, i.external_id as "externalId", a.external_id as "customerExternalId", i.number, i.currency, i.issue_date::text as "issueDate", i.due_date::text as "dueDate"
-      from invoices i join accounts a on a.id = i.account_id
-      where i.external_id is not null and a.external_id is not null and i.status = 'open' and i.amount_disputed = 0 and i.balance > 100 order by i.number limit 1`,
-    "invoice with an external id",
-  );
-  // Voiding needs no body: an invoice that cannot be voided (disputed) or is void already.
-  const disputedExternal = (await sql<{ externalId: string }[]>`select external_id as "externalId" from invoices where external_id is not null and (amount_disputed > 0 or status = 'void') limit 1`)[0];
+  const customer = { id: account.id, externalId: account.externalId!, number: account.number, name: account.name, currency: account.currency };
+  const apiInvoice = {
+    id: viaApi!.id,
+    externalId: viaApi!.externalId!,
+    customerExternalId: account.externalId!,
+    number: viaApi!.number,
+    currency: viaApi!.currency,
+    issueDate: String(viaApi!.issueDate),
+    dueDate: String(viaApi!.dueDate),
+  };
+  // Voiding needs no body: an invoice that cannot be voided (disputed).
+  const disputedExternal = { externalId: disputed!.externalId! };
   const [rules] = await sql<{ rules: Record<string, number | null> }[]>`select rules from plan_policies where id = 'default'`;
   const money = (minor: number | null | undefined) => (minor === null || minor === undefined ? "" : (minor / 100).toFixed(2));
 
@@ -451,7 +457,7 @@ async function loadFixture(): Promise<Fixture> {
     "routes/api.v1.invoices.$externalId": { externalId: apiInvoice.externalId },
     "routes/api.v1.invoices.$externalId_.payments": { externalId: apiInvoice.externalId },
     "routes/api.v1.invoices.$externalId_.credit-memos": { externalId: apiInvoice.externalId },
-    "routes/api.v1.invoices.$externalId_.void": { externalId: disputedExternal?.externalId ?? missing },
+    "routes/api.v1.invoices.$externalId_.void": { externalId: disputedExternal.externalId },
     "routes/api.v1.events.$eventId": { eventId: event?.id ?? missing },
     // Development only: answers 404 in production, whatever the name.
     "routes/dev.emails.$name": { name: "payment-receipt" },

@@ -1,8 +1,9 @@
 import { expect, type Page } from "@playwright/test";
 import { e2e } from "./support/config";
-import { demo, expectAccessible, mailFor, sql, test, waitForMail } from "./support/fixtures";
+import { data, expectAccessible, mailFor, sql, test, waitForMail } from "./support/fixtures";
 
-// Payments run one at a time: they change balances that other payment tests look at.
+// Each test pays invoices of its own payer (a fresh one, so its mail is its own). They run one
+// at a time to keep the Stripe emulator's load (and the 2-core machine) even.
 test.describe.configure({ mode: "serial" });
 
 interface OpenInvoice {
@@ -11,17 +12,13 @@ interface OpenInvoice {
   balance: number;
 }
 
-/** Open invoices of Globex (or another account) with nothing reserved, taken by one test each. */
-const taken = new Set<string>();
-async function openInvoices(n: number, account = "C-1003"): Promise<OpenInvoice[]> {
-  const rows = await sql<OpenInvoice[]>`
-    select i.id, i.number, i.balance::int as balance from invoices i join accounts a on a.id = i.account_id
-    where a.number = ${account} and i.status = 'open' and i.amount_pending = 0 and i.balance > 1000 and i.amount_disputed = 0
-    order by i.number`;
-  const chosen = rows.filter((r) => !taken.has(r.id)).slice(0, n);
-  if (chosen.length < n) throw new Error(`not enough open invoices of ${account}`);
-  chosen.forEach((r) => taken.add(r.id));
-  return chosen;
+/** This test's payer and their account. */
+let payer: Awaited<ReturnType<typeof data.payer>>;
+
+/** `n` open invoices of the payer's account, nothing paid or reserved. */
+async function openInvoices(n: number): Promise<OpenInvoice[]> {
+  const rows = await data.invoices(payer.accounts[0]!, Array.from({ length: n }, (_, i) => ({ total: 150_00 + i * 25_25, dueInDays: 10 + i })));
+  return rows.map((r) => ({ id: r.id, number: r.number, balance: r.total }));
 }
 
 async function invoiceRow(id: string) {
@@ -40,7 +37,7 @@ async function payByCard(page: Page, number: string) {
 
 async function payByBank(page: Page, account: string) {
   await page.getByLabel("US bank account").check();
-  await page.getByLabel("Account holder name").fill("Globex Corporation");
+  await page.getByLabel("Account holder name").fill("Accounts Payable");
   await page.getByLabel("Routing number").fill("110000000");
   await page.getByLabel("Account number", { exact: true }).fill(account);
   await page.getByLabel(/I authorize/).check();
@@ -60,12 +57,13 @@ async function settleAch() {
 }
 
 test.beforeEach(async ({ signInAs }) => {
-  await signInAs(demo.olivia);
+  payer = await data.payer();
+  await signInAs(payer.user);
 });
 
 test("card 4242 pays an invoice in full: receipt, paid invoice, receipt email and PDF", async ({ page }) => {
   const [inv] = await openInvoices(1);
-  const mailBefore = (await mailFor(demo.olivia)).length;
+  const mailBefore = (await mailFor(payer.user.email)).length;
   await page.goto(`/invoices/${inv!.id}`);
   await page.getByRole("link", { name: "Pay this invoice" }).click();
   await expect(page.getByTestId("pay-total")).toContainText((inv!.balance / 100).toLocaleString("en-US", { minimumFractionDigits: 2 }));
@@ -73,14 +71,14 @@ test("card 4242 pays an invoice in full: receipt, paid invoice, receipt email an
   await expect(page).toHaveURL(new RegExp(`^${e2e.stripeUrl}/checkout/`));
   // Checkout names the company asking, and the receipt goes to the payer signed in.
   await expect(page).toHaveTitle(new RegExp(e2e.companyName.replace(".", "\\.")));
-  await expect(page.getByText(`receipt to ${demo.olivia}`)).toBeVisible();
+  await expect(page.getByText(`receipt to ${payer.user.email}`)).toBeVisible();
   await payByCard(page, "4242424242424242");
 
   await expect(page.getByRole("heading", { name: "Payment receipt" })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByText("Paid — thank you")).toBeVisible();
   await expect(page.getByText("Visa •••• 4242")).toBeVisible();
   expect(await invoiceRow(inv!.id)).toMatchObject({ status: "paid", balance: 0, amount_pending: 0 });
-  const receipt = await waitForMail(demo.olivia, mailBefore);
+  const receipt = await waitForMail(payer.user.email, mailBefore);
   expect(receipt.subject).toContain("Payment received");
 
   const download = page.waitForEvent("download");
@@ -139,8 +137,6 @@ test("a part payment over three invoices takes exactly what was typed", async ({
   expect((await invoiceRow(invs[0]!.id)).status).toBe("paid");
   expect((await invoiceRow(invs[1]!.id)).status).toBe("paid");
   expect(await invoiceRow(invs[2]!.id)).toMatchObject({ status: "open", balance: invs[2]!.balance - 500 });
-  // Still open with most of its balance: later tests may pay the rest.
-  taken.delete(invs[2]!.id);
 });
 
 test("an amount above the balance is refused with a clear message and what was typed is kept", async ({ page }) => {
@@ -151,7 +147,6 @@ test("an amount above the balance is refused with a clear message and what was t
   await page.getByRole("button", { name: "Continue to secure payment" }).click();
   await expect(page.getByText(/You can pay at most/)).toBeVisible();
   await expect(page.locator(`#amount_${inv!.id}`)).toHaveValue(tooMuch);
-  taken.delete(inv!.id);
 });
 
 test("ACH 000123456789 is processing (pending, not paid) until it settles, then paid", async ({ page }) => {
@@ -181,14 +176,14 @@ test("ACH 000123456789 is processing (pending, not paid) until it settles, then 
 
 test("ACH 000111111116 fails after processing: balance reopened, payer emailed, invoice says why", async ({ page }) => {
   const [inv] = await openInvoices(1);
-  const mailBefore = (await mailFor(demo.olivia)).length;
+  const mailBefore = (await mailFor(payer.user.email)).length;
   await startPayment(page, [inv!]);
   await payByBank(page, "000111111116");
   await expect(page.getByText("Bank payment processing")).toBeVisible({ timeout: 15_000 });
   await settleAch();
   await expect.poll(async () => (await invoiceRow(inv!.id)).amount_pending, { timeout: 15_000 }).toBe(0);
   expect(await invoiceRow(inv!.id)).toMatchObject({ status: "open", balance: inv!.balance });
-  await expect.poll(async () => (await mailFor(demo.olivia)).slice(mailBefore).some((m) => m.subject.includes("did not go through")), { timeout: 10_000 }).toBe(true);
+  await expect.poll(async () => (await mailFor(payer.user.email)).slice(mailBefore).some((m) => m.subject.includes("did not go through")), { timeout: 10_000 }).toBe(true);
   await page.goto(`/invoices/${inv!.id}`);
   await expect(page.getByText("Last payment failed")).toBeVisible();
   // In the payer's words, with what to do next, not Stripe's "The customer's bank account …".
@@ -198,6 +193,11 @@ test("ACH 000111111116 fails after processing: balance reopened, payer emailed, 
 });
 
 test("a double submit of the pay form makes one payment and one charge", async ({ page }) => {
+  // An account that has paid before: its Stripe customer exists. (Two simultaneous first payments
+  // of a new account both create the customer under one idempotency key, and Stripe refuses the
+  // second while the first is in flight: reported in issue 18's notes, not what this checks.)
+  const customer = (await (await fetch(`${e2e.stripeUrl}/v1/customers`, { method: "POST", headers: { Authorization: "Bearer sk_test_e2e" }, body: new URLSearchParams({ name: payer.accounts[0]!.name }) })).json()) as { id: string };
+  await sql`update accounts set stripe_customer_id = ${customer.id} where id = ${payer.accounts[0]!.id}`;
   const [inv] = await openInvoices(1);
   await page.goto(`/pay?invoice=${inv!.id}`);
   const attemptId = await page.locator('input[name="attemptId"]').inputValue();
@@ -223,7 +223,7 @@ test("staff see the payment with its Stripe ids and refund part of it, reopening
   const paymentId = new URL(page.url()).pathname.split("/").pop()!;
 
   await page.context().clearCookies();
-  await signInAs(demo.agent);
+  await signInAs(await data.staff());
   await page.goto("/admin/payments?status=succeeded");
   await page.getByRole("link", { name: /UTC|,/ }).first().waitFor();
   await page.goto(`/admin/payments/${paymentId}`);
@@ -247,7 +247,7 @@ test("a chargeback shows on the staff payment page with the evidence deadline an
   await expect(page.getByText("This payment is disputed")).toBeVisible();
 
   await page.context().clearCookies();
-  await signInAs(demo.admin);
+  await signInAs(await data.staff("ar_admin"));
   await page.goto(`/admin/payments/${paymentId}`);
   const panel = page.getByRole("region", { name: /Chargeback: Needs response/ });
   await expect(panel).toBeVisible();
@@ -259,8 +259,6 @@ test("a chargeback shows on the staff payment page with the evidence deadline an
   await expect(page.getByText("Charged back (dispute opened)")).toBeVisible();
   await expect(page.getByRole("button", { name: "Refund" })).toHaveCount(0);
   await expectAccessible(page);
-  // The chargeback reopened the invoice in full: later tests may pay it again.
-  taken.delete(inv!.id);
 });
 
 test("a card saved on one payment pays the next one directly", async ({ page }) => {
@@ -279,10 +277,8 @@ test("a card saved on one payment pays the next one directly", async ({ page }) 
   expect((await invoiceRow(second!.id)).status).toBe("paid");
 });
 
-test("going back from Checkout offers to resume the payment in progress, which then pays", async ({ page, signInAs }) => {
-  // Globex's open invoices go to the tests above: these take Initech's.
-  await signInAs(demo.sam);
-  const [inv] = await openInvoices(1, "C-1004");
+test("going back from Checkout offers to resume the payment in progress, which then pays", async ({ page }) => {
+  const [inv] = await openInvoices(1);
   await startPayment(page, [inv!]);
   const checkoutUrl = page.url();
   await page.goBack();
@@ -300,10 +296,8 @@ test("going back from Checkout offers to resume the payment in progress, which t
   expect(paid).toHaveLength(1);
 });
 
-test("going back from Checkout and cancelling starts again with the whole balance payable at once", async ({ page, signInAs }) => {
-  // Globex's open invoices go to the tests above: these take Initech's.
-  await signInAs(demo.sam);
-  const [inv] = await openInvoices(1, "C-1004");
+test("going back from Checkout and cancelling starts again with the whole balance payable at once", async ({ page }) => {
+  const [inv] = await openInvoices(1);
   await startPayment(page, [inv!]);
   const session = new URL(page.url()).pathname.split("/").pop()!;
   await page.goBack();
@@ -327,10 +321,8 @@ test("going back from Checkout and cancelling starts again with the whole balanc
   expect(await invoiceRow(inv!.id)).toMatchObject({ status: "paid", amount_pending: 0 });
 });
 
-test("leaving Checkout by its cancel link releases the balance at once", async ({ page, signInAs }) => {
-  // Globex's open invoices go to the tests above: these take Initech's.
-  await signInAs(demo.sam);
-  const [inv] = await openInvoices(1, "C-1004");
+test("leaving Checkout by its cancel link releases the balance at once", async ({ page }) => {
+  const [inv] = await openInvoices(1);
   await startPayment(page, [inv!]);
   expect(await invoiceRow(inv!.id)).toMatchObject({ amount_pending: inv!.balance });
   // The cancel link carries a token only the portal can make: a forged GET (another site's link

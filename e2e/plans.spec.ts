@@ -1,8 +1,9 @@
 import { expect, type Page } from "@playwright/test";
 import { e2e } from "./support/config";
-import { demo, expectAccessible, mailFor, sql, test } from "./support/fixtures";
+import { data, expectAccessible, mailFor, sql, test } from "./support/fixtures";
 
 // Plans move the portal's clock (through /dev/clock): this spec runs alone, after every other.
+// Each test enrols invoices of its own payer (a fresh one, so its mail is its own).
 test.describe.configure({ mode: "serial" });
 
 interface OpenInvoice {
@@ -11,19 +12,28 @@ interface OpenInvoice {
   balance: number;
 }
 
-/** Open Northwind (USD) invoices that can join a plan, taken by one test each. */
-const taken = new Set<string>();
-async function planableInvoices(n: number, minBalance = 20_000): Promise<OpenInvoice[]> {
-  const rows = await sql<OpenInvoice[]>`
-    select i.id, i.number, i.balance::int as balance from invoices i join accounts a on a.id = i.account_id
-    where a.number = 'C-1001' and i.status = 'open' and i.amount_pending = 0 and i.amount_disputed = 0
-      and i.payment_plan_id is null and i.balance > ${minBalance}
-    order by i.number`;
-  const chosen = rows.filter((r) => !taken.has(r.id)).slice(0, n);
-  if (chosen.length < n) throw new Error("not enough open Northwind invoices");
-  chosen.forEach((r) => taken.add(r.id));
-  return chosen;
+/** This test's payer and their (USD) account. */
+let payer: Awaited<ReturnType<typeof data.payer>>;
+
+/** `n` open invoices of the payer's account that can join a plan (over 200.00 each). */
+async function planableInvoices(n: number): Promise<OpenInvoice[]> {
+  const rows = await data.invoices(payer.accounts[0]!, Array.from({ length: n }, (_, i) => ({ total: 640_00 + i * 115_35, dueInDays: 20 + i * 7 })));
+  return rows.map((r) => ({ id: r.id, number: r.number, balance: r.total }));
 }
+
+/** An active plan holding `invoice`, written directly as enrolment leaves it. */
+async function onAPlan(invoice: OpenInvoice) {
+  const id = `pln_e2e_${invoice.id}`;
+  const rules = { enabled: true, minTotal: 10000, maxInstallments: 12, frequencies: ["monthly"], downPaymentPercent: 0, maxTermDays: 365, firstInstallmentWithinDays: 30, approvalThreshold: null };
+  await sql`insert into payment_plans (id, account_id, created_by_user_id, currency, total, frequency, installment_count, status, policy, method, method_label)
+    values (${id}, ${payer.accounts[0]!.id}, ${payer.user.id}, 'USD', ${invoice.balance}, 'monthly', 1, 'active', ${sql.json(rules)}, 'card', 'Visa •••• 4242')`;
+  await sql`insert into plan_invoices (plan_id, invoice_id, amount) values (${id}, ${invoice.id}, ${invoice.balance})`;
+  await sql`update invoices set payment_plan_id = ${id} where id = ${invoice.id}`;
+}
+
+test.beforeEach(async () => {
+  payer = await data.payer();
+});
 
 async function installmentStatuses(planId: string): Promise<string[]> {
   const rows = await sql<{ status: string }[]>`select status from installments where plan_id = ${planId} order by sequence`;
@@ -81,7 +91,7 @@ test.afterAll(async ({ browser }) => {
 });
 
 test("a payer enrols in 3 monthly card installments: the first is charged now, the second a month later", async ({ page, signInAs }) => {
-  await signInAs(demo.pat);
+  await signInAs(payer.user);
   const invoices = await planableInvoices(2);
   await page.goto("/plans/new");
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
@@ -103,18 +113,19 @@ test("a payer enrols in 3 monthly card installments: the first is charged now, t
   await expectScheduleRow(page, planId, 1, /Paid/);
   expect(await installmentStatuses(planId)).toEqual(["paid", "paid", "scheduled"]);
   // Receipts went to the payer for both charges.
-  expect((await mailFor(demo.pat)).filter((m) => /^Payment received/.test(m.subject)).length).toBeGreaterThanOrEqual(2);
+  await expect.poll(async () => (await mailFor(payer.user.email)).filter((m) => /^Payment received/.test(m.subject)).length).toBeGreaterThanOrEqual(2);
 });
 
 test("card 4000000000000341 fails each installment try: retries 3, 5 and 7 days later, then the plan defaults", async ({ page, signInAs }) => {
-  await signInAs(demo.pat);
+  const admin = await data.staff("ar_admin");
+  await signInAs(payer.user);
   const invoices = await planableInvoices(1);
-  const before = (await mailFor(demo.pat)).length;
+  const before = (await mailFor(payer.user.email)).length;
   const planId = await enrol(page, invoices, 2);
   await authorizeCard(page, "4000000000000341");
   await expectScheduleRow(page, planId, 0, /Failed/);
   await expect(page.getByRole("alert").filter({ hasText: /try again/ })).toBeVisible();
-  await expect.poll(async () => (await mailFor(demo.pat)).slice(before).map((m) => m.subject)).toContainEqual(expect.stringMatching(/^Your installment of .* did not go through$/));
+  await expect.poll(async () => (await mailFor(payer.user.email)).slice(before).map((m) => m.subject)).toContainEqual(expect.stringMatching(/^Your installment of .* did not go through$/));
 
   await advanceClock(page, 3);
   await advanceClock(page, 5);
@@ -126,14 +137,16 @@ test("card 4000000000000341 fails each installment try: retries 3, 5 and 7 days 
   await page.goto(`/invoices/${invoices[0]!.id}`);
   await expect(page.getByText("This invoice is on a payment plan")).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Pay this invoice" })).toBeVisible();
-  // Staff were told.
-  expect((await mailFor(demo.admin)).some((m) => m.subject.startsWith("Payment plan defaulted"))).toBe(true);
+  // Staff were told (every AR admin, this test's among them), about this customer's plan.
+  await expect
+    .poll(async () => (await mailFor(admin.email)).some((m) => m.subject.startsWith("Payment plan defaulted") && m.text.includes(payer.accounts[0]!.name)), { message: "the AR admin told of the default" })
+    .toBe(true);
 });
 
 test("an ACH plan shows the mandate, confirms it by email, and the installment settles", async ({ page, signInAs }) => {
-  await signInAs(demo.pat);
+  await signInAs(payer.user);
   const invoices = await planableInvoices(1);
-  const before = (await mailFor(demo.pat)).length;
+  const before = (await mailFor(payer.user.email)).length;
   await page.goto(`/plans/new?invoice=${invoices[0]!.id}`);
   await expect(page.getByText(/you authorize .* to debit it for the installments above/)).toBeVisible();
   const planId = await enrol(page, invoices, 2);
@@ -145,8 +158,8 @@ test("an ACH plan shows the mandate, confirms it by email, and the installment s
   await page.getByRole("button", { name: /^(Save|Pay)/ }).click();
   await expect(page.getByRole("heading", { name: /^Payment plan of/ })).toBeVisible({ timeout: 15_000 });
   await expectScheduleRow(page, planId, 0, /Processing/);
-  await expect.poll(async () => (await mailFor(demo.pat)).slice(before).some((m) => m.subject === "Your bank debit authorization for your payment plan")).toBe(true);
-  const mandate = (await mailFor(demo.pat)).find((m) => m.subject === "Your bank debit authorization for your payment plan")!;
+  await expect.poll(async () => (await mailFor(payer.user.email)).slice(before).some((m) => m.subject === "Your bank debit authorization for your payment plan")).toBe(true);
+  const mandate = (await mailFor(payer.user.email)).find((m) => m.subject === "Your bank debit authorization for your payment plan")!;
   expect(mandate.text).toContain("ending 6789");
   await fetch(`${e2e.stripeUrl}/_emulator/settle`, { method: "POST" });
   await expectScheduleRow(page, planId, 0, /Paid/);
@@ -154,20 +167,21 @@ test("an ACH plan shows the mandate, confirms it by email, and the installment s
 
 test("a plan above the approval threshold waits for staff, who approve it; then the first installment is charged", async ({ page, signInAs }) => {
   // The AR admin lowers the threshold so this plan needs approval.
-  await signInAs(demo.admin);
+  const admin = await data.staff("ar_admin");
+  await signInAs(admin);
   await page.goto("/admin/plans/settings");
   await page.getByLabel(/Approval threshold/).fill("100.00");
   await page.getByRole("button", { name: "Save rules" }).click();
   await expect(page.getByText(/saved/i).first()).toBeVisible();
 
-  await signInAs(demo.pat);
+  await signInAs(payer.user);
   const invoices = await planableInvoices(1);
   const planId = await enrol(page, invoices, 2);
   await authorizeCard(page, "4242424242424242");
   await expect(page.getByText("Waiting for approval").first()).toBeVisible();
   expect(await installmentStatuses(planId)).toEqual(["scheduled", "scheduled"]);
 
-  await signInAs(demo.admin);
+  await signInAs(admin);
   await page.goto("/admin/plans?status=awaiting_approval");
   await page.goto(`/admin/plans/${planId}`);
   await expectAccessible(page);
@@ -185,8 +199,10 @@ test("balances that cannot go on a plan are refused with the reason", async ({ p
   // Below the AR team's minimum total (raised here so any invoice is below it).
   await sql`update plan_policies set rules = jsonb_set(rules, '{minTotal}', '100000000') where id = 'default'`;
   try {
-    await signInAs(demo.pat);
-    const [invoice] = await planableInvoices(1);
+    await signInAs(payer.user);
+    const [invoice, planned] = await planableInvoices(2);
+    await onAPlan(planned!);
+    await data.dispute(await data.invoice(payer.accounts[0]!, { total: 410_00 }), { by: payer.user });
     await page.goto(`/plans/new?invoice=${invoice!.id}`);
     await page.getByRole("button", { name: "Agree and authorize payment method" }).click();
     await expect(page.getByRole("alert").first()).toContainText("Payment plans start at USD 1,000,000.00");
@@ -199,14 +215,13 @@ test("balances that cannot go on a plan are refused with the reason", async ({ p
   // An invoice already on a plan is listed with its reason and cannot be chosen.
   await page.goto("/plans/new");
   await expect(page.getByText("This invoice is already on a payment plan.").first()).toBeVisible();
-  // A disputed invoice waits for its dispute (Initech has open disputes).
-  await signInAs(demo.sam);
+  // A disputed invoice waits for its dispute.
   await page.goto("/plans/new");
   await expect(page.getByText(/in dispute; it can join a plan once the dispute is settled/).first()).toBeVisible();
 });
 
 test("right after authorizing, the plan page updates by itself and offers no payment while the first charge is pending", async ({ page, signInAs }) => {
-  await signInAs(demo.pat);
+  await signInAs(payer.user);
   const invoices = await planableInvoices(1);
   const planId = await enrol(page, invoices, 3);
   // Stripe answers the off-session charge slowly, so the pending moment can be seen.
@@ -254,7 +269,7 @@ test("the job worker reads the clock the pages moved: a plan enrolled on a later
   // Pages, jobs and the Stripe intake run from one build (ADR one module graph). Were the worker
   // a second copy of the app, its clock would still read the real date and this installment,
   // due on the moved date, would stay scheduled.
-  await signInAs(demo.pat);
+  await signInAs(payer.user);
   await advanceClock(page, 2);
   const portalDate = (await page.getByTestId("clock-today").textContent())!.trim();
   expect(portalDate > new Date().toISOString().slice(0, 10)).toBe(true);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { APIRequestContext } from "@playwright/test";
 import { e2e } from "./support/config";
-import { demo, expect, sql, test } from "./support/fixtures";
+import { data, expect, sql, tag, test } from "./support/fixtures";
 
 // The attack probe's second round, as a black box against the production build: tenant isolation
 // of every payer page, file and action; staff-only and admin-only rules; the API's scopes and
@@ -12,27 +12,32 @@ const NUL = "\u0000";
 
 interface Other {
   accountId: string;
+  name: string;
   invoiceId: string;
   disputeId: string;
   attachmentId: string;
 }
 let other: Other;
+/** The other customer's payer, and the probe's own payer (a contact of two other accounts). */
+let sam: Awaited<ReturnType<typeof data.payer>>["user"];
+let pat: Awaited<ReturnType<typeof data.payer>>;
 
 test.beforeAll(async () => {
-  // Initech's data; the probe signs in as Pat (Northwind), a contact of two other accounts.
-  const [acc] = await sql<{ id: string }[]>`select id from accounts where name = 'Initech LLC'`;
-  const [inv] = await sql<{ id: string }[]>`select id from invoices where account_id = ${acc!.id} order by id limit 1`;
-  const [dsp] = await sql<{ id: string }[]>`select id from disputes where account_id = ${acc!.id} order by id limit 1`;
-  const [msg] = await sql<{ id: string }[]>`select id from dispute_messages where dispute_id = ${dsp!.id} limit 1`;
-  const [sam] = await sql<{ id: string }[]>`select id from users where email = ${demo.sam}`;
+  // Another customer's invoice, open dispute and file; the probe signs in as pat, who is not its contact.
+  const acc = await data.account({ name: `Initrode ${tag()}` });
+  sam = (await data.payer({ accounts: [acc] })).user;
+  const inv = await data.invoice(acc, { total: 900_00 });
+  const dsp = await data.dispute(await data.invoice(acc, { total: 300_00 }), { by: sam });
+  const [msg] = await sql<{ id: string }[]>`select id from dispute_messages where dispute_id = ${dsp.id} limit 1`;
+  pat = await data.payer({ accounts: [await data.account({ name: `Alder ${tag()}` }), await data.account({ name: `Alder ${tag()} Canada` })] });
   const bytes = Buffer.from("%PDF-1.4\n%probe\n");
   const key = randomBytes(32).toString("hex");
   const attachmentId = `att_probe_${randomBytes(6).toString("hex")}`;
   await sql`insert into attachment_blobs (key, data) values (${key}, ${bytes})`;
   await sql`
     insert into attachments (id, account_id, dispute_id, message_id, uploaded_by_user_id, filename, content_type, size, sha256, storage_key)
-    values (${attachmentId}, ${acc!.id}, ${dsp!.id}, ${msg!.id}, ${sam!.id}, 'initech-secret.pdf', 'application/pdf', ${bytes.length}, ${createHash("sha256").update(bytes).digest("hex")}, ${key})`;
-  other = { accountId: acc!.id, invoiceId: inv!.id, disputeId: dsp!.id, attachmentId };
+    values (${attachmentId}, ${acc.id}, ${dsp.id}, ${msg!.id}, ${sam.id}, 'initech-secret.pdf', 'application/pdf', ${bytes.length}, ${createHash("sha256").update(bytes).digest("hex")}, ${key})`;
+  other = { accountId: acc.id, name: acc.name, invoiceId: inv.id, disputeId: dsp.id, attachmentId };
 });
 
 /** Inserts a key straight into the database (hash only, as the portal stores it). */
@@ -47,7 +52,7 @@ async function apiKey(scopes: string[], revoked = false): Promise<string> {
 const statusOf = async (request: APIRequestContext, path: string) => (await request.get(path, { maxRedirects: 0 })).status();
 
 test("every payer page, file and action answers 404 for another account's ids", async ({ page, signInAs }) => {
-  await signInAs(demo.pat);
+  await signInAs(pat.user);
   const { invoiceId, disputeId, attachmentId, accountId } = other;
   for (const path of [
     `/invoices/${invoiceId}`,
@@ -62,7 +67,7 @@ test("every payer page, file and action answers 404 for another account's ids", 
   // Lists and the statement never show another account, whatever the query says.
   for (const path of [`/invoices?account=${accountId}`, `/statement?account=${accountId}`, `/statement.csv?account=${accountId}`, `/statement/pdf?account=${accountId}`, `/pay?invoice=${invoiceId}`, `/plans/new?invoice=${invoiceId}`]) {
     const res = await page.request.get(path);
-    expect(await res.text(), path).not.toContain("Initech");
+    expect(await res.text(), path).not.toContain(other.name);
   }
 
   const post = (path: string, options: Parameters<APIRequestContext["post"]>[1]) => page.request.post(path, { ...options, headers: origin, maxRedirects: 0 });
@@ -78,7 +83,7 @@ test("every payer page, file and action answers 404 for another account's ids", 
   expect(await sql`select 1 from payment_allocations where invoice_id = ${invoiceId}`).toHaveLength(0);
 
   // returnTo is our own path only.
-  const [northwindCa] = await sql<{ id: string }[]>`select id from accounts where name = 'Northwind Traders Canada'`;
+  const northwindCa = pat.accounts[1];
   for (const returnTo of ["//evil.example", "/\\evil.example", "https://evil.example"]) {
     const res = await post("/account/switch", { form: { accountId: northwindCa!.id, returnTo } });
     expect(res.headers().location, returnTo).toBe("/invoices");
@@ -86,13 +91,13 @@ test("every payer page, file and action answers 404 for another account's ids", 
 });
 
 test("staff pages are 404 to a payer; keys and plan rules are AR-admin-only, whatever the page", async ({ page, signInAs }) => {
-  await signInAs(demo.pat);
+  await signInAs(pat.user);
   for (const path of ["/admin", "/admin/customers", "/admin/api-keys", "/admin/plans/settings", `/admin/invoices/${other.invoiceId}`, `/admin/attachments/${other.attachmentId}`]) {
     expect(await statusOf(page.request, path), path).toBe(404);
   }
   expect((await page.request.post("/admin/api-keys", { form: { intent: "create", name: "payer key", scopes: "invoices:write" }, headers: origin })).status()).toBe(404);
 
-  await signInAs(demo.agent);
+  await signInAs(await data.staff());
   const name = `agent key ${randomBytes(3).toString("hex")}`;
   const create = await page.request.post("/admin/api-keys", { form: { intent: "create", name, scopes: "invoices:write" }, headers: origin });
   expect(create.status()).toBe(403);
@@ -166,25 +171,21 @@ test("every /api/v1 route refuses a key without its scope (403) and a revoked ke
 });
 
 test("U+0000 in a form, an upload form, a CSV import or an API body answers 4xx and stores nothing", async ({ page, request, signInAs }) => {
-  const [samDispute] = await sql<{ id: string }[]>`
-    select d.id from disputes d join accounts a on a.id = d.account_id
-    where a.name = 'Initech LLC' and d.status not in ('withdrawn', 'credited', 'rejected', 'resolved') order by d.id limit 1`;
+  const samDispute = { id: other.disputeId };
   const messagesBefore = await sql`select id from dispute_messages where dispute_id = ${samDispute!.id}`;
 
-  await signInAs(demo.sam);
+  await signInAs(sam);
   const reply = await page.request.post(`/disputes/${samDispute!.id}`, { multipart: { intent: "reply", body: `hello${NUL}there` }, headers: origin, maxRedirects: 0 });
   expect(reply.status()).toBe(400);
   expect(await reply.text()).toContain("NUL character");
 
-  await signInAs(demo.pat);
+  await signInAs(pat.user);
   const pay = await page.request.post("/pay", { form: { invoice: `inv_${NUL}`, [`amount_inv_${NUL}`]: "1.00", attemptId: `probe-${randomBytes(8).toString("hex")}` }, headers: origin, maxRedirects: 0 });
   expect(pay.status()).toBe(400);
   // %00 in a query is refused at the edge, before any loader reads it.
   expect((await page.request.get(`/pay?invoice=${encodeURIComponent(NUL)}`)).status()).toBe(400);
   // A tampered saved-card choice: refused (by the form reader, before the pay form sees it), nothing reserved.
-  const [open] = await sql<{ id: string }[]>`
-    select i.id from invoices i join accounts a on a.id = i.account_id
-    where a.name = 'Northwind Traders' and i.status = 'open' and i.balance > i.amount_pending + i.amount_disputed and i.payment_plan_id is null order by i.id limit 1`;
+  const open = await data.invoice(pat.accounts[0]!);
   const pendingBefore = await sql`select id from payments where account_id = (select account_id from invoices where id = ${open!.id})`;
   const tampered = await page.request.post("/pay", {
     form: { invoice: open!.id, [`amount_${open!.id}`]: "1.00", attemptId: `probe-${randomBytes(8).toString("hex")}`, method: NUL },
@@ -195,7 +196,7 @@ test("U+0000 in a form, an upload form, a CSV import or an API body answers 4xx 
   expect(await tampered.text()).toContain("NUL character");
   expect(await sql`select id from payments where account_id = (select account_id from invoices where id = ${open!.id})`).toHaveLength(pendingBefore.length);
 
-  await signInAs(demo.agent);
+  await signInAs(await data.staff());
   const note = await page.request.post(`/admin/disputes/${samDispute!.id}`, { multipart: { intent: "internal_note", body: `note${NUL}` }, headers: origin, maxRedirects: 0 });
   expect(note.status()).toBe(400);
   // The same as a plain (urlencoded) POST: the use case refuses it, whichever way the form came.
@@ -213,7 +214,7 @@ test("U+0000 in a form, an upload form, a CSV import or an API body answers 4xx 
   expect(await sql`select 1 from accounts where name like 'Probe%'`).toHaveLength(0);
   expect(await sql`select id from dispute_messages where dispute_id = ${samDispute!.id}`).toHaveLength(messagesBefore.length);
 
-  await signInAs(demo.admin);
+  await signInAs(await data.staff("ar_admin"));
   const named = await page.request.post("/admin/api-keys", { form: { intent: "create", name: `ERP${NUL}`, scopes: "events:read" }, headers: origin });
   expect(named.status()).toBe(400);
   expect((await page.request.post("/admin/api-keys", { form: { intent: "revoke", keyId: `key_${NUL}` }, headers: origin })).status()).toBe(400);
@@ -244,13 +245,13 @@ test("U+0000 in a form, an upload form, a CSV import or an API body answers 4xx 
 // the query with a 500 on every page that looks an id or a search up; the edge refuses it
 // (pathGuard in server/http.ts).
 test("U+0000 in a URL path or query answers 4xx, not 500", async ({ page, signInAs }) => {
-  await signInAs(demo.pat);
+  await signInAs(pat.user);
   for (const path of ["/invoices/%00", "/invoices/%00/pdf", "/disputes/%00", "/payments/%00", "/payments/%00/receipt", "/plans/%00", "/attachments/%00", "/invoices?q=%00"]) {
     const status = await statusOf(page.request, path);
     expect(status, path).toBeGreaterThanOrEqual(400);
     expect(status, path).toBeLessThan(500);
   }
-  await signInAs(demo.admin);
+  await signInAs(await data.staff("ar_admin"));
   for (const path of ["/admin/invoices/%00", "/admin/disputes/%00", "/admin/payments/%00", "/admin/plans/%00", "/admin/customers/%00", "/admin/attachments/%00", "/admin/webhooks/%00", "/admin/invoices?q=%00", "/admin/customers?q=%00", "/admin/disputes?customer=%00"]) {
     const status = await statusOf(page.request, path);
     expect(status, path).toBeGreaterThanOrEqual(400);
@@ -264,7 +265,7 @@ test("U+0000 in a URL path or query answers 4xx, not 500", async ({ page, signIn
 test("U+0000 in a urlencoded form field answers 400, not 500", async ({ page, signInAs }) => {
   const [dispute] = await sql<{ id: string }[]>`
     select d.id from disputes d where d.status not in ('withdrawn', 'credited', 'rejected', 'resolved') order by d.id limit 1`;
-  await signInAs(demo.admin);
+  await signInAs(await data.staff("ar_admin"));
   const credit = await page.request.post(`/admin/disputes/${dispute!.id}`, {
     form: { intent: "credit", creditAmount: "0.01", creditNote: `credit${NUL}note` },
     headers: origin,

@@ -1,5 +1,7 @@
 import type { Page } from "@playwright/test";
-import { demo, expect, expectAccessible, sql, test } from "./support/fixtures";
+import { data, expect, expectAccessible, sql, test } from "./support/fixtures";
+import { newId } from "#db/schema/ids";
+import { payerWithHistory } from "./support/ledger";
 
 // Every page, on a desktop and (projects "phone" and "phone-360") a Pixel 7 at 412 and 360 px:
 // WCAG 2.2 AA by axe-core, and no sideways scrolling of the page itself (wide tables scroll inside
@@ -66,39 +68,52 @@ async function expectBalancesInView(page: Page) {
 /** The default of COMPANY_NAME (the e2e app leaves it unset). */
 const companyName = "Acme Supply Co.";
 
-async function ids() {
-  const [invoice] = await sql<{ id: string }[]>`select id from invoices where number = 'INV-10001'`;
-  const [account] = await sql<{ id: string }[]>`select id from accounts where number = 'C-1003'`;
-  return { invoiceId: invoice!.id, accountId: account!.id, paymentId: await fixturePayment() };
-}
+/**
+ * What the pages show, made for this spec: a payer of two accounts with a history (see
+ * ledger.ts), a succeeded payment of one of their paid invoices and a paid-off plan that paid it
+ * (both written directly, balances untouched), another payer with disputes in several states,
+ * and staff.
+ */
+let world: Awaited<ReturnType<typeof makeWorld>>;
+test.beforeAll(async () => {
+  world = await makeWorld();
+});
 
-/** A succeeded payment of a paid Northwind invoice, written directly (balances untouched). */
-async function fixturePayment(): Promise<string> {
-  const id = "pay_responsive_fixture";
-  const [paid] = await sql<{ id: string; account_id: string; total: number }[]>`
-    select i.id, i.account_id, i.total::int from invoices i join accounts a on a.id = i.account_id
-    where a.number = 'C-1001' and i.status = 'paid' order by i.number limit 1`;
-  const [pat] = await sql<{ id: string }[]>`select id from users where email = ${demo.pat}`;
+async function makeWorld() {
+  const pat = await payerWithHistory();
+  const paid = pat.invoices.find((i) => i.status === "paid")!;
+  const paymentId = newId("pay");
   await sql`insert into payments (id, account_id, created_by_user_id, amount, currency, status, method, method_label, succeeded_at)
-    values (${id}, ${paid!.account_id}, ${pat!.id}, ${paid!.total}, 'USD', 'succeeded', 'card', 'Visa •••• 4242', now()) on conflict do nothing`;
-  await sql`insert into payment_allocations (payment_id, invoice_id, amount) values (${id}, ${paid!.id}, ${paid!.total}) on conflict do nothing`;
-  return id;
-}
-
-/** A paid-off plan of Pat's that paid the fixture payment's invoice (it holds no invoice). */
-async function fixturePlan(): Promise<string> {
-  const id = "pln_responsive_fixture";
-  const paymentId = await fixturePayment();
-  const [payment] = await sql<{ account_id: string; amount: number; created_by_user_id: string }[]>`select account_id, amount::int, created_by_user_id from payments where id = ${paymentId}`;
-  const [allocation] = await sql<{ invoice_id: string }[]>`select invoice_id from payment_allocations where payment_id = ${paymentId}`;
+    values (${paymentId}, ${pat.usd.id}, ${pat.user.id}, ${paid.total}, 'USD', 'succeeded', 'card', 'Visa •••• 4242', now())`;
+  await sql`insert into payment_allocations (payment_id, invoice_id, amount) values (${paymentId}, ${paid.id}, ${paid.total})`;
+  const planId = newId("pln");
   const rules = { enabled: true, minTotal: 10000, maxInstallments: 12, frequencies: ["monthly"], downPaymentPercent: 0, maxTermDays: 365, firstInstallmentWithinDays: 30, approvalThreshold: null };
   await sql`insert into payment_plans (id, account_id, created_by_user_id, currency, total, frequency, installment_count, status, policy, method, method_label, ended_at)
-    values (${id}, ${payment!.account_id}, ${payment!.created_by_user_id}, 'USD', ${payment!.amount}, 'monthly', 1, 'completed', ${sql.json(rules)}, 'card', 'Visa •••• 4242', now()) on conflict do nothing`;
-  await sql`insert into plan_invoices (plan_id, invoice_id, amount) values (${id}, ${allocation!.invoice_id}, ${payment!.amount}) on conflict do nothing`;
+    values (${planId}, ${pat.usd.id}, ${pat.user.id}, 'USD', ${paid.total}, 'monthly', 1, 'completed', ${sql.json(rules)}, 'card', 'Visa •••• 4242', now())`;
+  await sql`insert into plan_invoices (plan_id, invoice_id, amount) values (${planId}, ${paid.id}, ${paid.total})`;
   await sql`insert into installments (plan_id, id, sequence, due_date, amount, status, payment_id, paid_at)
-    values (${id}, 'ins_responsive_fixture', 1, current_date, ${payment!.amount}, 'paid', ${paymentId}, now()) on conflict do nothing`;
-  return id;
+    values (${planId}, ${newId("ins")}, 1, current_date, ${paid.total}, 'paid', ${paymentId}, now())`;
+
+  const sam = await data.payer();
+  const samAccount = sam.accounts[0]!;
+  const [waitingOn, inReview, withdrawn, open] = await data.invoices(samAccount, [{ total: 820_00 }, { total: 1_310_00 }, { total: 95_00 }, { total: 450_00 }]);
+  const waiting = await data.dispute(waitingOn!, { by: sam.user, status: "waiting_on_customer", amount: 120_00, reason: "pricing_error" });
+  const reviewing = await data.dispute(inReview!, { by: sam.user, status: "in_review", amount: 310_00 });
+  await data.dispute(withdrawn!, { by: sam.user, status: "withdrawn" });
+
+  return {
+    pat,
+    invoice: pat.longOverdue,
+    paymentId,
+    planId,
+    sam: { user: sam.user, waiting: { id: waiting.id, number: waitingOn!.number }, inReview: { id: reviewing.id, number: inReview!.number }, open: open! },
+    agent: await data.staff(),
+    admin: await data.staff("ar_admin"),
+  };
 }
+
+/** A header link naming the account: "Name (number), switch account". */
+const accountLink = (account: { name: string; number: string }) => new RegExp(`${account.name} \\(${account.number}\\)\\s?, switch account`);
 
 test.describe("signed out", () => {
   test("login", async ({ page }) => {
@@ -106,7 +121,7 @@ test.describe("signed out", () => {
   });
 
   test("login/code", async ({ page }) => {
-    await check(page, `/login/code?email=${encodeURIComponent(demo.pat)}`, "Check your email");
+    await check(page, `/login/code?email=${encodeURIComponent("payer@customer.example")}`, "Check your email");
   });
 
   test("login/verify", async ({ page }) => {
@@ -122,7 +137,7 @@ test.describe("signed out", () => {
 
 test.describe("payer (two accounts)", () => {
   test.beforeEach(async ({ signInAs }) => {
-    await signInAs(demo.pat);
+    await signInAs(world.pat.user);
   });
 
   test("invoices list", async ({ page }) => {
@@ -137,8 +152,7 @@ test.describe("payer (two accounts)", () => {
   });
 
   test("invoice detail", async ({ page }) => {
-    const { invoiceId } = await ids();
-    await check(page, `/invoices/${invoiceId}`, "Invoice INV-10001");
+    await check(page, `/invoices/${world.invoice.id}`, `Invoice ${world.invoice.number}`);
   });
 
   test("statement", async ({ page }) => {
@@ -146,44 +160,37 @@ test.describe("payer (two accounts)", () => {
   });
 
   test("pay page", async ({ page }) => {
-    const { invoiceId } = await ids();
-    await check(page, `/pay?invoice=${invoiceId}`, "Pay invoices");
+    await check(page, `/pay?invoice=${world.invoice.id}`, "Pay invoices");
   });
 
   test("payment history and receipt", async ({ page }) => {
-    const { paymentId } = await ids();
     await check(page, "/payments", "Payment history");
-    await check(page, `/payments/${paymentId}`, "Payment receipt");
+    await check(page, `/payments/${world.paymentId}`, "Payment receipt");
   });
 
   test("payment plans: list, enrol page, a plan", async ({ page }) => {
-    const planId = await fixturePlan();
     await check(page, "/plans", "Payment plans");
     await check(page, "/plans/new", /payment plan/i);
-    await check(page, `/plans/${planId}`, /^Payment plan of/);
+    await check(page, `/plans/${world.planId}`, /^Payment plan of/);
   });
 });
 
-test.describe("payer with disputes (seeded, Initech)", () => {
+test.describe("payer with disputes", () => {
   test.beforeEach(async ({ signInAs }) => {
-    await signInAs(demo.sam);
+    await signInAs(world.sam.user);
   });
 
   test("disputes list, a dispute, and the dispute form", async ({ page }) => {
-    const [d] = await sql<{ id: string; number: string }[]>`
-      select d.id, i.number from disputes d join invoices i on i.id = d.invoice_id where d.status = 'waiting_on_customer' limit 1`;
-    const [open] = await sql<{ id: string; number: string }[]>`
-      select i.id, i.number from invoices i join accounts a on a.id = i.account_id
-      where a.number = 'C-1004' and i.status = 'open' and i.amount_disputed = 0 limit 1`;
+    const { waiting: d, open } = world.sam;
     await check(page, "/disputes", "Disputes");
-    await check(page, `/disputes/${d!.id}`, `Dispute of invoice ${d!.number}`);
-    await check(page, `/invoices/${open!.id}/dispute`, `Dispute invoice ${open!.number}`);
+    await check(page, `/disputes/${d.id}`, `Dispute of invoice ${d.number}`);
+    await check(page, `/invoices/${open.id}/dispute`, `Dispute invoice ${open.number}`);
   });
 });
 
 test.describe("AR agent", () => {
   test.beforeEach(async ({ signInAs }) => {
-    await signInAs(demo.agent);
+    await signInAs(world.agent);
   });
 
   test("admin customers", async ({ page }) => {
@@ -191,8 +198,7 @@ test.describe("AR agent", () => {
   });
 
   test("admin customer", async ({ page }) => {
-    const { accountId } = await ids();
-    await check(page, `/admin/customers/${accountId}`, "Globex Corporation");
+    await check(page, `/admin/customers/${world.pat.usd.id}`, world.pat.usd.name);
   });
 
   test("admin invoices", async ({ page }) => {
@@ -201,8 +207,7 @@ test.describe("AR agent", () => {
   });
 
   test("admin dispute queue and a dispute", async ({ page }) => {
-    const [d] = await sql<{ id: string; number: string }[]>`
-      select d.id, i.number from disputes d join invoices i on i.id = d.invoice_id where d.status = 'in_review' limit 1`;
+    const d = world.sam.inReview;
     await check(page, "/admin/disputes", "Disputes");
     await check(page, `/admin/disputes/${d!.id}`, `Dispute of invoice ${d!.number}`);
   });
@@ -214,26 +219,23 @@ test.describe("AR agent", () => {
   });
 
   test("admin payments", async ({ page }) => {
-    const { paymentId } = await ids();
     await check(page, "/admin/payments", "Payments");
-    await check(page, `/admin/payments/${paymentId}`, /^Payment from/);
+    await check(page, `/admin/payments/${world.paymentId}`, /^Payment from/);
   });
 
   test("admin invoice", async ({ page }) => {
-    const { invoiceId } = await ids();
-    await check(page, `/admin/invoices/${invoiceId}`, "Invoice INV-10001");
+    await check(page, `/admin/invoices/${world.invoice.id}`, `Invoice ${world.invoice.number}`);
   });
 
   test("admin payment plans and a plan", async ({ page }) => {
-    const planId = await fixturePlan();
     await check(page, "/admin/plans", "Payment plans");
-    await check(page, `/admin/plans/${planId}`, /plan/i);
+    await check(page, `/admin/plans/${world.planId}`, /plan/i);
   });
 });
 
 test.describe("AR admin", () => {
   test("plan rules", async ({ page, signInAs }) => {
-    await signInAs(demo.admin);
+    await signInAs(world.admin);
     await check(page, "/admin/plans/settings", /rules/i);
   });
 });
@@ -241,7 +243,7 @@ test.describe("AR admin", () => {
 
 test.describe("the payer's header", () => {
   test.beforeEach(async ({ signInAs }) => {
-    await signInAs(demo.pat);
+    await signInAs(world.pat.user);
   });
 
   test("names the company, not \"Payment portal\"", async ({ page }) => {
@@ -282,28 +284,28 @@ test.describe("the phone header without JavaScript", () => {
 
   test("the menu opens and the account name leads to the account chooser", async ({ page, signInAs }) => {
     test.skip(!isPhone(page), "the phone header");
-    await signInAs(demo.pat);
+    await signInAs(world.pat.user);
     await page.goto("/invoices");
     const header = page.getByRole("banner");
     await header.getByText("Menu", { exact: true }).click();
     await header.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Payments" }).click();
     await expect(page.getByRole("heading", { name: "Payment history", level: 1 })).toBeVisible();
 
-    const account = header.getByRole("link", { name: /Northwind Traders \(C-1001\)\s?, switch account/ });
+    const account = header.getByRole("link", { name: accountLink(world.pat.usd) });
     await expect(account).toBeVisible();
     await account.click();
     await expect(page.getByRole("heading", { name: "Switch account", level: 1 })).toBeVisible();
-    await page.getByRole("button", { name: /Northwind Traders Canada \(C-1002\)/ }).click();
+    await page.getByRole("button", { name: `${world.pat.cad.name} (${world.pat.cad.number})` }).click();
     // Back where the payer was, now for the other account.
     await expect(page).toHaveURL(/\/payments$/);
-    await expect(header.getByRole("link", { name: /Northwind Traders Canada \(C-1002\)\s?, switch account/ })).toBeVisible();
+    await expect(header.getByRole("link", { name: accountLink(world.pat.cad) })).toBeVisible();
   });
 });
 
 test.describe("the invoice list on a phone", () => {
   test.beforeEach(async ({ page, signInAs }) => {
     test.skip(!isPhone(page), "the phone layout");
-    await signInAs(demo.pat);
+    await signInAs(world.pat.user);
   });
 
   test("each invoice is a card: number and balance on one line, balances as in the database", async ({ page }) => {

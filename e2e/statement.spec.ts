@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { demo, expect, sql, test } from "./support/fixtures";
+import { data, expect, sql, test } from "./support/fixtures";
 
 // The statement for a period, checked against the ledger in the database: opening and closing
 // balances, adjacent periods, a bad date, and the CSV download. Expected numbers come from SQL.
@@ -56,8 +56,21 @@ function parseCsv(text: string): string[][] {
 
 test.describe("the statement for a period", () => {
   test("opening and closing balances match the ledger, adjacent periods chain, and the CSV carries every line", async ({ page, signInAs }) => {
-    await signInAs(demo.pat);
-    const [northwind] = await sql<{ id: string }[]>`select id from accounts where number = 'C-1001'`;
+    // Invoices issued before, within and after the earlier period, unpaid (a balance at D is then
+    // what was issued before D), and one partly paid by card after the period.
+    const northwind = await data.account();
+    const { user } = await data.payer({ accounts: [northwind] });
+    const [, , partlyPaid] = await data.invoices(northwind, [
+      { issuedDaysAgo: 120, dueInDays: -90, total: 1_234_00 },
+      { issuedDaysAgo: 75, dueInDays: -45, total: 310_50 },
+      { issuedDaysAgo: 50, dueInDays: -20, total: 99_99 },
+      { issuedDaysAgo: 10, dueInDays: 20, total: 45_00 },
+    ]);
+    await sql`update invoices set amount_paid = 4000 where id = ${partlyPaid!.id}`;
+    await sql`insert into payments (id, account_id, created_by_user_id, amount, currency, status, method, method_label, succeeded_at)
+      values (${`pay_stmt_${partlyPaid!.id}`}, ${northwind.id}, ${user.id}, 4000, 'USD', 'succeeded', 'card', 'Visa •••• 4242', now() - interval '5 days')`;
+    await sql`insert into payment_allocations (payment_id, invoice_id, amount) values (${`pay_stmt_${partlyPaid!.id}`}, ${partlyPaid!.id}, 4000)`;
+    await signInAs(user);
     const day = today();
     const d1 = addDays(day, -90);
     const d2 = addDays(day, -31);
@@ -69,12 +82,12 @@ test.describe("the statement for a period", () => {
     expect(current.closing).toBe(Number(open));
 
     // A balance at D is the open balance today of invoices issued before D, plus what card or bank
-    // payments received on or after D took off them (the responsive spec's fixture payment is one).
-    // Credits and offline payments would need the same; the desktop project makes none.
+    // payments received on or after D took off them. Credits and offline payments would need the
+    // same; this account has none.
     const [facts] = await sql<{ n: number }[]>`
       select (select count(*) from credit_memos where account_id = ${northwind!.id})
            + (select count(*) from events where account_id = ${northwind!.id} and type = 'payment.recorded_offline') as n`;
-    expect(Number(facts!.n), "the demo account has no credits or offline payments yet (desktop runs before the money specs)").toBe(0);
+    expect(Number(facts!.n), "the account has no credits or offline payments").toBe(0);
     const owedBefore = async (d: string) =>
       Number(
         ((
@@ -99,7 +112,7 @@ test.describe("the statement for a period", () => {
     const download = page.waitForEvent("download");
     await page.getByRole("link", { name: "Download CSV" }).click();
     const csv = await download;
-    expect(csv.suggestedFilename()).toBe(`statement-C-1001-${d1}-${d2}.csv`);
+    expect(csv.suggestedFilename()).toBe(`statement-${northwind.number}-${d1}-${d2}.csv`);
     const text = Buffer.concat((await (await csv.createReadStream()).toArray()) as Buffer[]).toString("utf8");
     const rows = parseCsv(text).filter((r) => r[0] === "USD");
     expect(rows[0]!.slice(0, 3)).toEqual(["USD", d1, "Opening balance"]);
@@ -116,12 +129,14 @@ test.describe("the statement for a period", () => {
     // Every invoice issued in the period is a line of its own.
     const [issued] = await sql<{ n: number }[]>`
       select count(*)::int as n from invoices where account_id = ${northwind!.id} and currency = 'USD' and issue_date between ${d1} and ${d2}`;
-    expect(issued!.n).toBeGreaterThan(0);
+    expect(issued!.n).toBe(2);
     expect(lines.filter((l) => l[2] === "Invoice")).toHaveLength(issued!.n);
   });
 
   test("a date that does not exist is explained, with the default period shown", async ({ page, signInAs }) => {
-    await signInAs(demo.pat);
+    const { user, accounts } = await data.payer();
+    await data.invoice(accounts[0]!);
+    await signInAs(user);
     const response = await page.goto("/statement?from=2026-02-30&to=2026-03-31");
     expect(response!.status()).toBe(400);
     await expect(page.getByText('The start date "2026-02-30" is not a date: use YYYY-MM-DD')).toBeVisible();

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
-import { demo, expect, expectAccessible, sql, test } from "./support/fixtures";
+import { data, expect, expectAccessible, sql, test } from "./support/fixtures";
 
 // The back office at the network boundary: a receiver in the test, on a free local port.
 
@@ -28,7 +28,7 @@ async function startReceiver(): Promise<{ server: Server; url: string; received:
 test("an admin adds an endpoint, sees the secret once, and a test event arrives signed", async ({ page, signInAs }) => {
   const receiver = await startReceiver();
   try {
-    await signInAs(demo.admin);
+    await signInAs(await data.staff("ar_admin"));
     await page.goto("/admin");
     await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Webhooks" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
@@ -83,7 +83,7 @@ test("an admin adds an endpoint, sees the secret once, and a test event arrives 
 });
 
 test("an agent sees the endpoints but cannot add one, not even by posting the form", async ({ page, signInAs }) => {
-  await signInAs(demo.agent);
+  await signInAs(await data.staff());
   await page.goto("/admin/webhooks");
   await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
   await expect(page.getByText("Only an AR admin can add or change endpoints.")).toBeVisible();
@@ -103,7 +103,7 @@ test("an admin deletes an endpoint: gone from the list, never delivered to, its 
     insert into events (id, type, account_id, subject_type, subject_id, data) values (${`ev_${id}`}, 'webhook.test', null, 'webhook_endpoint', ${id}, '{}') returning id`;
   await sql`insert into webhook_deliveries (id, endpoint_id, event_id, status, attempt_count) values (${`msg_${id}`}, ${id}, ${event!.id}, 'failed', 1)`;
 
-  await signInAs(demo.agent);
+  await signInAs(await data.staff());
   await page.goto(`/admin/webhooks/${id}`);
   await expect(page.getByText("Delete endpoint…")).toHaveCount(0);
   const refused = await page.request.post(`/admin/webhooks/${id}`, { form: { intent: "delete" }, headers: { origin: new URL(page.url()).origin } });
@@ -111,7 +111,7 @@ test("an admin deletes an endpoint: gone from the list, never delivered to, its 
   expect((await sql`select deleted_at from webhook_endpoints where id = ${id}`)[0]!.deleted_at).toBeNull();
 
   await page.context().clearCookies();
-  await signInAs(demo.admin);
+  await signInAs(await data.staff("ar_admin"));
   await page.goto(`/admin/webhooks/${id}`);
   await page.getByText("Delete endpoint…").click();
   await expect(page.getByText("Its delivery log is kept for audit.")).toBeVisible();

@@ -7,6 +7,7 @@
  * (`factories(db)`), the Playwright specs a drizzle over their own postgres client.
  */
 import { randomBytes } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import * as schema from "#db/schema/index";
 import { newId } from "#db/schema/ids";
@@ -33,6 +34,22 @@ export interface InvoiceSpec {
   number?: string;
   poNumber?: string | null;
   memo?: string | null;
+  /** SKU of its one line (default none). */
+  sku?: string | null;
+}
+
+export interface DisputeSpec {
+  /** Who opened it (a payer of the invoice's account); none when omitted. */
+  by?: User;
+  /** Amount held, in minor units (default 10_00). */
+  amount?: number;
+  reason?: (typeof schema.disputes.$inferInsert)["reason"];
+  status?: (typeof schema.disputes.$inferInsert)["status"];
+  description?: string;
+  /** Hours ago it was opened (default 1). */
+  openedHoursAgo?: number;
+  /** Hours from now the first response is due: negative is an SLA breach (default 48). */
+  responseDueInHours?: number;
 }
 
 export function factories(db: Db) {
@@ -90,7 +107,7 @@ export function factories(db: Db) {
     });
     if (rows.length === 0) return [];
     const inserted = await db.insert(schema.invoices).values(rows).returning();
-    await db.insert(schema.invoiceLines).values(rows.map((r) => ({ invoiceId: r.id, position: 1, description: "Goods as ordered", quantity: "1", unitAmount: r.subtotal, amount: r.subtotal })));
+    await db.insert(schema.invoiceLines).values(rows.map((r, i) => ({ invoiceId: r.id, position: 1, description: "Goods as ordered", sku: specs[i]!.sku ?? null, quantity: "1", unitAmount: r.subtotal, amount: r.subtotal })));
     // Return them in the order asked for.
     return rows.map((r) => inserted.find((i) => i.id === r.id)!);
   }
@@ -100,7 +117,47 @@ export function factories(db: Db) {
     return (await invoices(of, [spec]))[0]!;
   }
 
-  return { account, payer, staff, invoices, invoice };
+  /**
+   * A dispute of `invoice` as a payer's would be (its amount held on the invoice, the payer's
+   * opening message in the thread), open unless told.
+   */
+  async function dispute(of: Invoice, spec: DisputeSpec = {}): Promise<typeof schema.disputes.$inferSelect> {
+    const amount = spec.amount ?? 10_00;
+    const description = spec.description ?? "Two cartons arrived damaged.";
+    const hour = 3_600_000;
+    const openedAt = new Date(Date.now() - (spec.openedHoursAgo ?? 1) * hour);
+    const status = spec.status ?? "open";
+    // Only an active dispute holds its amount on the invoice.
+    const holds = status === "open" || status === "in_review" || status === "waiting_on_customer";
+    return db.transaction(async (tx) => {
+      if (holds)
+        await tx
+          .update(schema.invoices)
+          .set({ amountDisputed: sql`${schema.invoices.amountDisputed} + ${amount}` })
+          .where(eq(schema.invoices.id, of.id));
+      const [row] = await tx
+        .insert(schema.disputes)
+        .values({
+          accountId: of.accountId,
+          invoiceId: of.id,
+          openedByUserId: spec.by?.id ?? null,
+          reason: spec.reason ?? "damaged_goods",
+          amount,
+          currency: of.currency,
+          description,
+          status,
+          closedAt: holds ? null : new Date(),
+          firstResponseDueAt: new Date(Date.now() + (spec.responseDueInHours ?? 48) * hour),
+          createdAt: openedAt,
+          updatedAt: openedAt,
+        })
+        .returning();
+      await tx.insert(schema.disputeMessages).values({ disputeId: row!.id, authorUserId: spec.by?.id ?? null, authorSide: "customer", visibility: "customer", kind: "message", body: description, createdAt: openedAt });
+      return row!;
+    });
+  }
+
+  return { account, payer, staff, invoices, invoice, dispute };
 }
 
 export type Factories = ReturnType<typeof factories>;

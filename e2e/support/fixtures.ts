@@ -2,18 +2,28 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test as base, expect, type Page } from "@playwright/test";
+import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import * as schema from "#db/schema/index";
+import { factories, type Factories } from "../../test/factories";
 import { e2e } from "./config";
 
 export const sql = postgres(e2e.databaseUrl, { max: 2, onnotice: () => {} });
 
-export const demo = {
-  pat: "pat@northwind.example",
-  olivia: "olivia@globex.example",
-  sam: "sam@initech.example",
-  agent: "agent@acme.example",
-  admin: "admin@acme.example",
-};
+/**
+ * Test data over the specs' own connection, with the portal's schema: each spec makes the
+ * accounts, payers, staff, invoices and disputes it needs (unique names and numbers), so no spec
+ * reads the demo seed or another spec's rows, and specs pass in any order.
+ */
+// Drizzle gets a client of its own: it replaces its client's date and JSON (de)serializers, which
+// the specs' raw `sql` relies on.
+export const data: Factories = factories(drizzle(postgres(e2e.databaseUrl, { max: 2, onnotice: () => {} }), { schema, casing: "snake_case" }));
+
+/** A short random tag for names a spec searches for or sorts by ("Alder 3f9a01bc"). */
+export const tag = () => randomBytes(4).toString("hex");
+
+/** Someone `signInAs` can sign in: a created user, or an email of one. */
+type Person = { id: string; email: string } | string;
 
 interface CaughtMessage {
   to: string[];
@@ -78,17 +88,54 @@ export async function expectAccessible(page: Page) {
   expect(violations, `accessibility violations on ${page.url()}`).toEqual([]);
 }
 
-export const test = base.extend<{ signInAs: (email: string) => Promise<void>; consoleErrors: string[] }>({
-  /** Signs in without the UI: a session row and its cookie, as the sign-in flow would create. */
+/**
+ * A session for `who` as the sign-in flow creates it (a sessions row keyed by the hash of a random
+ * id; the cookie carries the id), with `account` active when given. Returns the cookie's value.
+ */
+export async function createSession(who: Person, options: { account?: { id: string } } = {}): Promise<string> {
+  const userId = typeof who === "string" ? (await sql<{ id: string }[]>`select id from users where lower(email) = ${who.toLowerCase()}`)[0]?.id : who.id;
+  if (!userId) throw new Error(`no user ${String(who)}`);
+  const raw = randomBytes(32).toString("base64url");
+  const hash = createHash("sha256").update(raw).digest("hex");
+  await sql`insert into sessions (id_hash, user_id, active_account_id, expires_at) values (${hash}, ${userId}, ${options.account?.id ?? null}, now() + interval '8 hours')`;
+  // Remix cookies carry base64(JSON(value)).
+  return Buffer.from(JSON.stringify(raw)).toString("base64");
+}
+
+/** The Cookie header of a new session for `who` (for requests made outside the browser). */
+export async function sessionCookie(who: Person, options: { account?: { id: string } } = {}): Promise<string> {
+  return `portal_session=${encodeURIComponent(await createSession(who, options))}`;
+}
+
+/**
+ * The moment every queued job has run: the job queue (graphile-worker) holds no job that is due
+ * now. A spec that asserts something did NOT happen (no mail) waits for this first, so it cannot
+ * pass only because the job had not run yet.
+ */
+export async function waitForJobs(options: { task?: string; timeout?: number } = {}) {
+  await expect
+    .poll(
+      async () =>
+        (
+          await sql<{ n: number }[]>`
+            select count(*)::int as n from graphile_worker.jobs
+            where run_at <= now() and attempts < max_attempts and (${options.task ?? null}::text is null or task_identifier = ${options.task ?? null})`
+        )[0]!.n,
+      { timeout: options.timeout ?? 15_000, message: `the job queue to hold no ${options.task ?? ""} job that is due` },
+    )
+    .toBe(0);
+}
+
+export const test = base.extend<{ signInAs: (who: Person, options?: { account?: { id: string } }) => Promise<void>; consoleErrors: string[] }>({
+  /**
+   * Signs in without the UI: a session row and its cookie, as the sign-in flow would create.
+   * Signing in itself (link, code, expiry, reuse, rate limits) is tested through real emails in
+   * sign-in.spec.ts; every other spec starts signed in, so it does not depend on the mail
+   * catcher, the job queue or the sign-in rate limit.
+   */
   signInAs: async ({ context }, use) => {
-    await use(async (email: string) => {
-      const [user] = await sql<{ id: string }[]>`select id from users where lower(email) = ${email.toLowerCase()}`;
-      if (!user) throw new Error(`no user ${email}`);
-      const raw = randomBytes(32).toString("base64url");
-      const hash = createHash("sha256").update(raw).digest("hex");
-      await sql`insert into sessions (id_hash, user_id, expires_at) values (${hash}, ${user.id}, now() + interval '8 hours')`;
-      // Remix cookies carry base64(JSON(value)).
-      const value = Buffer.from(JSON.stringify(raw)).toString("base64");
+    await use(async (who, options) => {
+      const value = await createSession(who, options);
       await context.addCookies([{ name: "portal_session", value, url: e2e.appUrl, httpOnly: true, sameSite: "Lax" }]);
     });
   },

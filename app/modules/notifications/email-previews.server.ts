@@ -53,13 +53,13 @@ export function sampleFacts(): PreviewFacts {
     source: "sample",
     company: env().COMPANY_NAME,
     appUrl: env().APP_URL,
-    payer: { to: "pat@northwind.example", name: "Pat Jones" },
+    payer: { to: "pat@northwind.test", name: "Pat Jones" },
     staff: { to: "ar-admin@company.example", name: "Alex Admin" },
     accountName: "Northwind Traders",
     currency: "USD",
     invoices: [
-      { number: "INV-10001", amount: 125_000 },
-      { number: "INV-10002", amount: 48_050 },
+      { number: "INV-20417", amount: 125_000 },
+      { number: "INV-20418", amount: 48_050 },
     ],
     payment: {
       id: "pay_sample",
@@ -67,8 +67,8 @@ export function sampleFacts(): PreviewFacts {
       currency: "USD",
       methodLabel: "Visa •••• 4242",
       invoices: [
-        { number: "INV-10001", amount: 125_000 },
-        { number: "INV-10002", amount: 48_050 },
+        { number: "INV-20417", amount: 125_000 },
+        { number: "INV-20418", amount: 48_050 },
       ],
     },
     planId: "pln_sample",

@@ -21,7 +21,7 @@ describe("/dev/emails", () => {
     expect(page.emails.length).toBeGreaterThanOrEqual(21);
     const receipt = page.emails.find((e) => e.name === "payment-receipt")!;
     expect(receipt.subject).toBe("Payment received: USD 1,730.50");
-    expect(receipt.text).toContain("INV-10001: USD 1,250.00");
+    expect(receipt.text).toContain("INV-20417: USD 1,250.00");
   });
 
   it("fills them with a real payer, account and invoice when there is one", async () => {

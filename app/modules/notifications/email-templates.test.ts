@@ -16,17 +16,17 @@ const staffPaymentLink = `${facts.appUrl}/admin/payments/${facts.payment.id}`;
 /** What each email must say (in both parts) besides the layout: its amounts, numbers and links. */
 const KEY_FACTS: Record<string, string[]> = {
   "sign-in": [`${facts.appUrl}/login/verify?token=preview-token`, "492817", `work once and expire in ${SIGN_IN_TOKEN_MINUTES} minutes`],
-  "payment-receipt": ["USD 1,730.50", "INV-10001", "USD 1,250.00", "INV-10002", "USD 480.50", "Visa •••• 4242", payLink],
+  "payment-receipt": ["USD 1,730.50", "INV-20417", "USD 1,250.00", "INV-20418", "USD 480.50", "Visa •••• 4242", payLink],
   "payment-processing": ["USD 1,730.50", "up to 4 business days", "Bank account •••• 6789", payLink],
-  "payment-failed": ["USD 1,730.50", "Your card was declined.", "INV-10001", payLink],
+  "payment-failed": ["USD 1,730.50", "Your card was declined.", "INV-20417", payLink],
   refund: ["Refund issued: USD 865.25", "We refunded USD 865.25", payLink],
-  "chargeback-opened": ["Northwind Traders", "USD 1,730.50", "product not received", "INV-10001 USD 1,250.00", staffPaymentLink, "https://dashboard.stripe.com/test/disputes/dp_preview"],
+  "chargeback-opened": ["Northwind Traders", "USD 1,730.50", "product not received", "INV-20417 USD 1,250.00", staffPaymentLink, "https://dashboard.stripe.com/test/disputes/dp_preview"],
   "chargeback-closed": ["Chargeback won", "USD 1,730.50", staffPaymentLink],
   "refund-failed": ["USD 865.25", "expired or canceled card", staffPaymentLink],
-  "dispute-received": ["INV-10001", "USD 1,250.00", disputeLink],
-  "dispute-reply": ["INV-10001", "3 of the 10 cases arrived damaged", disputeLink],
-  "dispute-info-requested": ["INV-10001", "photos of the damaged cases", disputeLink],
-  "dispute-resolved": ["We credited USD 625.00 to invoice INV-10001", disputeLink],
+  "dispute-received": ["INV-20417", "USD 1,250.00", disputeLink],
+  "dispute-reply": ["INV-20417", "3 of the 10 cases arrived damaged", disputeLink],
+  "dispute-info-requested": ["INV-20417", "photos of the damaged cases", disputeLink],
+  "dispute-resolved": ["We credited USD 625.00 to invoice INV-20417", disputeLink],
   "mandate-confirmation": ["Northwind Traders", "STRIPE TEST BANK", "account ending 6789", "USD 576.83", "USD 576.84", planLink],
   "plan-awaiting-approval": ["USD 1,730.50", "waiting for approval", planLink],
   "plan-active": ["USD 1,730.50", "USD 576.83", "Visa •••• 4242", planLink],
@@ -86,7 +86,7 @@ describe("what payers and staff typed arrives as text, never as markup", () => {
   const evil: PreviewFacts = {
     ...facts,
     company: `Evil & <b>Co</b>`,
-    payer: { to: "pat@northwind.example", name: hostile },
+    payer: { to: "pat@northwind.test", name: hostile },
     staff: { to: "ar@company.example", name: `"><img src=x onerror=alert(2)>` },
     accountName: `<iframe src="https://evil.example">`,
     invoices: [{ number: `<img src=x onerror=alert(3)>`, amount: 1000 }],
@@ -100,7 +100,7 @@ describe("what payers and staff typed arrives as text, never as markup", () => {
   });
 
   it("a dispute note or reply with markup is shown as its characters, line breaks kept", () => {
-    const dispute = { to: "pat@northwind.example", name: "Pat", company: "Acme & Sons", invoiceNumber: "INV-1", disputeUrl: "http://portal.test/disputes/d1?a=1&b=2" };
+    const dispute = { to: "pat@northwind.test", name: "Pat", company: "Acme & Sons", invoiceNumber: "INV-1", disputeUrl: "http://portal.test/disputes/d1?a=1&b=2" };
     const reply = disputeReplyEmail({ ...dispute, body: `line one\n</p><script>alert(5)</script>` });
     expect(reply.html).toContain("line one<br/>&lt;/p&gt;&lt;script&gt;alert(5)&lt;/script&gt;");
     expect(reply.html).toContain('href="http://portal.test/disputes/d1?a=1&amp;b=2"');
@@ -114,7 +114,7 @@ describe("what payers and staff typed arrives as text, never as markup", () => {
 
 describe("the plain-text parts are what they were before the components", () => {
   it("sign-in: link and code on their own lines", () => {
-    const email = signInEmail({ to: "pat@northwind.example", name: "Pat", link: "http://portal.test/login/verify?token=abc", code: "123456", minutes: 15, company: "Acme Supply Co." });
+    const email = signInEmail({ to: "pat@northwind.test", name: "Pat", link: "http://portal.test/login/verify?token=abc", code: "123456", minutes: 15, company: "Acme Supply Co." });
     expect(email.subject).toBe("Your sign-in link for Acme Supply Co.");
     expect(email.text).toBe(
       [
@@ -136,7 +136,7 @@ describe("the plain-text parts are what they were before the components", () => 
   });
 
   it("receipt: invoices, total, method and the pay link", () => {
-    const email = paymentReceiptEmail({ to: "pat@northwind.example", name: "Pat", company: "Acme Supply Co.", paymentUrl: "http://portal.test/payments/p1", amount: 17_500, currency: "USD", methodLabel: "Visa •••• 4242", invoices: [{ number: "INV-1", amount: 12_500 }, { number: "INV-2", amount: 5_000 }] });
+    const email = paymentReceiptEmail({ to: "pat@northwind.test", name: "Pat", company: "Acme Supply Co.", paymentUrl: "http://portal.test/payments/p1", amount: 17_500, currency: "USD", methodLabel: "Visa •••• 4242", invoices: [{ number: "INV-1", amount: 12_500 }, { number: "INV-2", amount: 5_000 }] });
     expect(email.text).toBe(
       [
         "Hello Pat,",
@@ -159,7 +159,7 @@ describe("the plain-text parts are what they were before the components", () => 
   });
 
   it("plan schedule: one installment a line in both parts", () => {
-    const email = mandateConfirmationEmail({ to: "pat@northwind.example", name: "Pat", company: "Acme Supply Co.", planUrl: "http://portal.test/plans/p1", currency: "USD", authorizedOn: "2026-11-24", holder: "Northwind", bank: "STRIPE TEST BANK", last4: "6789", schedule: [{ dueDate: "2026-11-24", amount: 5000 }, { dueDate: "2026-12-24", amount: 5000 }] });
+    const email = mandateConfirmationEmail({ to: "pat@northwind.test", name: "Pat", company: "Acme Supply Co.", planUrl: "http://portal.test/plans/p1", currency: "USD", authorizedOn: "2026-11-24", holder: "Northwind", bank: "STRIPE TEST BANK", last4: "6789", schedule: [{ dueDate: "2026-11-24", amount: 5000 }, { dueDate: "2026-12-24", amount: 5000 }] });
     expect(email.text).toContain("Nov 24, 2026: USD 50.00\nDec 24, 2026: USD 50.00\n");
     expect(email.html).toContain("Nov 24, 2026: USD 50.00<br/>Dec 24, 2026: USD 50.00");
   });
