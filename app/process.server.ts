@@ -4,7 +4,7 @@
  * logger and the development clock. Re-exported by entry.server.tsx, so server.ts reaches them
  * through the same build the routes run from: one instance of each module per process (drain
  * flags, Stripe client, pool, clock, configuration), not a second copy loaded from the sources.
- * See docs/decisions/00xx-one-module-graph.md.
+ * See docs/decisions/0028-one-module-graph.md.
  */
 export { closeDb, sqlClient } from "~/db.server";
 export { startWorker } from "~/modules/jobs/worker.server";

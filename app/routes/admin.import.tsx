@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { requireStaffActor } from "~/modules/auth/session.server";
 import { importCsv, MAX_CSV_BYTES, previewCsv, type CsvImportReport, type CsvPreview } from "~/modules/ingest/csv-import.server";
-import { csvImportForm } from "~/modules/ingest/csv-import-form";
+import { csvImportForm } from "~/modules/ingest/csv-import-form.server";
 import { decodeCsvFile } from "~/modules/ingest/csv-parse";
 import { COLUMNS, readCsv, type CsvKind, type RowError } from "~/modules/ingest/csv-rows";
 import { parseFormData } from "~/utils/form.server";

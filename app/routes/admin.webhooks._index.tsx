@@ -9,9 +9,9 @@ import { requireStaffActor } from "~/modules/auth/session.server";
 import { createEndpoint } from "~/modules/webhooks/create-endpoint.server";
 import { describeEventType, webhookEventTypes } from "~/modules/webhooks/event-types";
 import { listEndpoints } from "~/modules/webhooks/list-endpoints.server";
-import { canManageWebhooks } from "~/modules/webhooks/validation";
-import { addEndpointForm } from "~/modules/webhooks/webhook-forms";
+import { addEndpointForm, canManageWebhooks } from "~/modules/webhooks/webhook-forms.server";
 import type { z } from "zod";
+import type { endpointFields } from "~/modules/webhooks/validation";
 import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
 import { isProblem } from "~/utils/problem";
 import { orThrow } from "~/utils/problem-response.server";
@@ -40,7 +40,7 @@ export default function AdminWebhooks() {
   const data = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const created = data && "created" in data ? data.created : null;
-  const [form, fields] = useForm<z.input<typeof addEndpointForm>>({ id: created ? `add-endpoint-${created.endpointId}` : "add-endpoint", lastResult: data && !("created" in data) ? data : undefined });
+  const [form, fields] = useForm<z.input<typeof endpointFields>>({ id: created ? `add-endpoint-${created.endpointId}` : "add-endpoint", lastResult: data && !("created" in data) ? data : undefined });
 
   return (
     <>

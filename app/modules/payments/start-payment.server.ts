@@ -150,17 +150,25 @@ async function reserve(actor: PayerActor, input: StartPaymentInput): Promise<{ k
   });
 }
 
-/** The account's Stripe customer, created once (the idempotency key makes a retry harmless). */
+/**
+ * The account's Stripe customer, created once. Two first payments of an account at once (a double
+ * submit, two contacts) take turns on the account's row: Stripe refuses a second request with the
+ * same idempotency key while the first is still in flight, so the second waits and reuses the id.
+ */
 export async function ensureStripeCustomer(accountId: string): Promise<string> {
-  const [account] = await db.select().from(accounts).where(eq(accounts.id, accountId));
-  if (!account) throw new Error(`account ${accountId} not found`);
-  if (account.stripeCustomerId) return account.stripeCustomerId;
-  const customer = await stripe().customers.create(
-    { name: account.name, email: account.billingEmail ?? undefined, metadata: { account_id: account.id, account_number: account.number } },
-    { idempotencyKey: `customer-${account.id}` },
-  );
-  await db.update(accounts).set({ stripeCustomerId: customer.id }).where(eq(accounts.id, account.id));
-  return customer.id;
+  const [known] = await db.select({ stripeCustomerId: accounts.stripeCustomerId }).from(accounts).where(eq(accounts.id, accountId));
+  if (known?.stripeCustomerId) return known.stripeCustomerId;
+  return db.transaction(async (tx) => {
+    const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId)).for("update");
+    if (!account) throw new Error(`account ${accountId} not found`);
+    if (account.stripeCustomerId) return account.stripeCustomerId;
+    const customer = await stripe().customers.create(
+      { name: account.name, email: account.billingEmail ?? undefined, metadata: { account_id: account.id, account_number: account.number } },
+      { idempotencyKey: `customer-${account.id}` },
+    );
+    await tx.update(accounts).set({ stripeCustomerId: customer.id }).where(eq(accounts.id, account.id));
+    return customer.id;
+  });
 }
 
 /**

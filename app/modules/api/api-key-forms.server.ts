@@ -1,0 +1,2 @@
+/** The API key page's schema for its action, through a `.server` module so the page does not carry zod (see payments/payment-forms.server.ts). */
+export { apiKeyPageForm } from "./api-key-forms";
