@@ -19,7 +19,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Invoic
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { actor } = await requirePayerActor(request, context);
   const invoice = orThrow(await getInvoice(actor, params.invoiceId ?? ""));
-  const [payments, disputes] = await Promise.all([paymentsForInvoice(invoice.id), disputesForInvoice(actor, invoice.id)]);
+  const [payments, disputes] = await Promise.all([paymentsForInvoice(actor, invoice.id), disputesForInvoice(actor, invoice.id)]);
   return json({ invoice, payments, disputes });
 }
 

@@ -30,7 +30,7 @@ const noStore = { "Cache-Control": "private, no-store" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = await requireStaffActor(request, context);
-  const keys = await listApiKeys();
+  const keys = orThrow(await listApiKeys(actor));
   return json({ keys, canManage: canManageApiKeys(actor) }, { headers: noStore });
 }
 

@@ -34,7 +34,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { actor } = await requireStaffActor(request, context);
   const search = new URL(request.url).searchParams;
   const page = Number(search.get("page") ?? "1");
-  const found = orThrow(await getEndpointWithDeliveries(params.endpointId ?? "", Number.isFinite(page) ? page : 1));
+  const found = orThrow(await getEndpointWithDeliveries(actor, params.endpointId ?? "", Number.isFinite(page) ? page : 1));
   // The delivery just queued (test event, replay): the page looks again until it has an outcome.
   const watched = search.get("delivery");
   return json({

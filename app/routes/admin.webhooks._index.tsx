@@ -20,7 +20,7 @@ export const meta: MetaFunction = () => [{ title: "Webhooks · AR admin" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = await requireStaffActor(request, context);
-  return json({ endpoints: await listEndpoints(), canManage: canManageWebhooks(actor), eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })) });
+  return json({ endpoints: orThrow(await listEndpoints(actor)), canManage: canManageWebhooks(actor), eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })) });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,10 +1,11 @@
+import { invariantResponse } from "@epic-web/invariant";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { emailPreviewsEnabled, previewFacts, renderPreview } from "~/modules/notifications/email-previews.server";
 
 /** One email's HTML part, served as the whole document a mail client would show (development only). */
 export async function loader({ params }: LoaderFunctionArgs) {
-  if (!emailPreviewsEnabled()) throw new Response("Not found", { status: 404 });
+  invariantResponse(emailPreviewsEnabled(), "Not found", { status: 404 });
   const email = renderPreview(params.name ?? "", await previewFacts());
-  if (!email?.html) throw new Response("No email template has this name.", { status: 404 });
+  invariantResponse(email?.html, "No email template has this name.", { status: 404 });
   return new Response(email.html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
 }

@@ -1,3 +1,4 @@
+import { invariantResponse } from "@epic-web/invariant";
 import { json, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { EMAIL_TEMPLATES, emailPreviewsEnabled, previewFacts, renderPreview } from "~/modules/notifications/email-previews.server";
@@ -5,7 +6,7 @@ import { EMAIL_TEMPLATES, emailPreviewsEnabled, previewFacts, renderPreview } fr
 export const meta: MetaFunction = () => [{ title: "Email previews" }];
 
 export async function loader() {
-  if (!emailPreviewsEnabled()) throw new Response("Not found", { status: 404 });
+  invariantResponse(emailPreviewsEnabled(), "Not found", { status: 404 });
   const facts = await previewFacts();
   const emails = Object.keys(EMAIL_TEMPLATES).map((name) => {
     const { description, to, subject, text } = renderPreview(name, facts)!;

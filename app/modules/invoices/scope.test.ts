@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { payments } from "#db/schema/payments";
+import { payments, paymentAllocations } from "#db/schema/payments";
 import { db } from "~/db.server";
 import { listPayerDisputes } from "~/modules/disputes/list-disputes.server";
 import { loadPayForm } from "~/modules/payments/pay-form.server";
-import { getPaymentForPayer, getPaymentForStaff } from "~/modules/payments/get-payment.server";
+import { getPaymentForPayer, getPaymentForStaff, paymentsForInvoice } from "~/modules/payments/get-payment.server";
 import { listPayments, paymentListQuery } from "~/modules/payments/list-payments.server";
 import { loadEnrolOptions } from "~/modules/plans/enrol-options.server";
 import { testData } from "../../../test/helpers";
@@ -41,12 +41,14 @@ describe("a payer asking for another account's rows", () => {
   let pat: { userId: string; accountId: string };
   let olivia: { userId: string; accountId: string };
   let patPaymentId: string;
+  let patInvoiceId: string;
 
   beforeAll(async () => {
     const make = await testData();
     const patUser = await make.payer();
     pat = { userId: patUser.user.id, accountId: patUser.accounts[0]!.id };
-    await make.invoices(patUser.accounts[0]!, [{ total: 120_00 }, { total: 80_00, dueInDays: -5 }]);
+    const [patInvoice] = await make.invoices(patUser.accounts[0]!, [{ total: 120_00 }, { total: 80_00, dueInDays: -5 }]);
+    patInvoiceId = patInvoice!.id;
     const oliviaUser = await make.payer();
     olivia = { userId: oliviaUser.user.id, accountId: oliviaUser.accounts[0]!.id };
     const [payment] = await db
@@ -54,6 +56,7 @@ describe("a payer asking for another account's rows", () => {
       .values({ accountId: pat.accountId, createdByUserId: pat.userId, amount: 1000, currency: "usd", status: "succeeded", stripePaymentIntentId: "pi_scope", stripeChargeId: "ch_scope", stripeCheckoutSessionId: "cs_scope", clientAttemptId: "attempt-scope" })
       .returning();
     patPaymentId = payment!.id;
+    await db.insert(paymentAllocations).values({ paymentId: patPaymentId, invoiceId: patInvoiceId, amount: 1000 });
   });
 
   it("gets nothing, even naming that account as theirs", async () => {
@@ -68,6 +71,8 @@ describe("a payer asking for another account's rows", () => {
     expect(await listPayerDisputes({ kind: "payer", userId: intruder.userId, ip: null }, { accountId: intruder.accountId })).toEqual([]);
     expect(await listPayments(payerActor(intruder), { ...paymentListQuery.parse({}), accountId: pat.accountId })).toMatchObject({ rows: [] });
     expect(await getPaymentForPayer(payerActor(olivia), patPaymentId)).toMatchObject({ kind: "not_found" });
+    expect(await paymentsForInvoice(payerActor(olivia), patInvoiceId)).toEqual([]);
+    expect((await paymentsForInvoice(payerActor(pat), patInvoiceId)).map((p) => p.id)).toContain(patPaymentId);
     // …while the account's own contact does.
     expect((await loadPayForm(payerActor(pat), { accountId: pat.accountId, invoiceIds: ids })).invoices.length).toBe(ids.length);
     expect(await listPayments(payerActor(pat), { ...paymentListQuery.parse({}), accountId: pat.accountId })).toMatchObject({ rows: expect.arrayContaining([expect.objectContaining({ id: patPaymentId })]) });

@@ -118,8 +118,8 @@ async function readPayment(scope: ReadScope, paymentId: string) {
 
 export type PaymentDetail = Exclude<Awaited<ReturnType<typeof getPaymentForStaff>>, Problem>;
 
-/** Payments of one invoice, newest first, for its page. The caller has already read the invoice in its scope. */
-export async function paymentsForInvoice(invoiceId: string) {
+/** Payments of one invoice, newest first, for its page; an invoice outside the actor's accounts has none. */
+export async function paymentsForInvoice(actor: Actor, invoiceId: string) {
   const rows = await db
     .select({
       id: payments.id,
@@ -136,7 +136,8 @@ export async function paymentsForInvoice(invoiceId: string) {
     })
     .from(paymentAllocations)
     .innerJoin(payments, eq(payments.id, paymentAllocations.paymentId))
-    .where(eq(paymentAllocations.invoiceId, invoiceId))
+    .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
+    .where(and(eq(paymentAllocations.invoiceId, invoiceId), inReadersAccounts(actor, invoices.accountId)))
     .orderBy(sql`${payments.createdAt} desc`)
     .limit(20);
   return rows.map(({ failureCode, ...row }) => ({ ...row, failureMessage: payerFailureText({ code: failureCode, message: row.failureMessage, method: row.method }) }));

@@ -2,13 +2,15 @@ import { and, count, desc, eq, isNull } from "drizzle-orm";
 import { events } from "#db/schema/events";
 import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
+import { isStaffActor, type Actor } from "~/modules/auth/actor";
 import { notFound } from "~/utils/problem";
 import { ENDPOINT_NOT_FOUND } from "./validation";
 
 export const DELIVERIES_PER_PAGE = 25;
 
 /** One endpoint (without its secrets) and a page of its delivery log, newest first; a deleted one is not found. */
-export async function getEndpointWithDeliveries(endpointId: string, page = 1) {
+export async function getEndpointWithDeliveries(actor: Actor, endpointId: string, page = 1) {
+  if (!isStaffActor(actor)) return notFound(ENDPOINT_NOT_FOUND);
   const [endpoint] = await db
     .select({
       id: webhookEndpoints.id,

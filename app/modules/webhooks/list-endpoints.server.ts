@@ -1,9 +1,12 @@
 import { desc, eq, isNull, sql } from "drizzle-orm";
 import { webhookDeliveries, webhookEndpoints } from "#db/schema/integrations";
 import { db } from "~/db.server";
+import { isStaffActor, type Actor } from "~/modules/auth/actor";
+import { notFound } from "~/utils/problem";
 
-/** Every endpoint with its delivery counts; never the secrets. */
-export async function listEndpoints() {
+/** Every endpoint with its delivery counts, for staff; never the secrets. */
+export async function listEndpoints(actor: Actor) {
+  if (!isStaffActor(actor)) return notFound();
   return db
     .select({
       id: webhookEndpoints.id,

@@ -167,10 +167,10 @@ describe("endpoints", () => {
     const created = ok(await createEndpoint(staff, { url: "https://backoffice.example/hooks", eventTypes: ["invoice.paid"] }));
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(Buffer.from(created.secret.slice(6), "base64")).toHaveLength(32);
-    const listed = (await listEndpoints()).find((e) => e.id === created.endpointId)!;
+    const listed = ok(await listEndpoints(staff)).find((e) => e.id === created.endpointId)!;
     expect(listed).toMatchObject({ url: "https://backoffice.example/hooks", eventTypes: ["invoice.paid"], enabled: true });
     expect(JSON.stringify(listed)).not.toContain(created.secret.slice(6));
-    const detail = ok(await getEndpointWithDeliveries(created.endpointId));
+    const detail = ok(await getEndpointWithDeliveries(staff, created.endpointId));
     expect(JSON.stringify(detail)).not.toContain(created.secret.slice(6));
     // A description that would read differently than it is stored (bidi override) is refused.
     const bidi = await updateEndpoint(staff, { endpointId: created.endpointId, url: "https://backoffice.example/v2", description: "Back office \u202Eevil", eventTypes: [] });
@@ -252,12 +252,16 @@ describe("delivery", () => {
     expect((await deliveriesOf(ep.endpointId)).map((d) => d.status)).toEqual(["pending", "pending"]);
 
     expect(await deleteEndpoint(agent, { endpointId: ep.endpointId })).toMatchObject({ kind: "forbidden" });
-    expect((await listEndpoints()).map((e) => e.id)).toContain(ep.endpointId);
+    expect(ok(await listEndpoints(staff)).map((e) => e.id)).toContain(ep.endpointId);
+    // The readers are for staff: a payer learns nothing, not even that endpoints exist.
+    const payer = { kind: "payer" as const, userId: agent.userId, ip: null };
+    expect(await listEndpoints(payer)).toMatchObject({ kind: "not_found" });
+    expect(await getEndpointWithDeliveries(payer, ep.endpointId)).toMatchObject({ kind: "not_found" });
 
     expect(await deleteEndpoint(staff, { endpointId: ep.endpointId })).toEqual({ endpointId: ep.endpointId });
     expect(await deleteEndpoint(staff, { endpointId: ep.endpointId })).toMatchObject({ kind: "not_found" });
-    expect((await listEndpoints()).map((e) => e.id)).not.toContain(ep.endpointId);
-    expect(await getEndpointWithDeliveries(ep.endpointId)).toMatchObject({ kind: "not_found" });
+    expect(ok(await listEndpoints(staff)).map((e) => e.id)).not.toContain(ep.endpointId);
+    expect(await getEndpointWithDeliveries(staff, ep.endpointId)).toMatchObject({ kind: "not_found" });
     expect(await setEndpointEnabled(staff, { endpointId: ep.endpointId, enabled: true })).toMatchObject({ kind: "not_found" });
 
     // Its history stays (the waiting retries are skipped, not sent); new events never reach it.
@@ -373,7 +377,7 @@ describe("delivery", () => {
     const [row] = await deliveriesOf(ep.endpointId);
     expect(row).toMatchObject({ status: "exhausted", attemptCount: 10, nextAttemptAt: null, lastStatusCode: 503 });
     expect(row!.attempts).toHaveLength(10);
-    const page = ok(await getEndpointWithDeliveries(ep.endpointId));
+    const page = ok(await getEndpointWithDeliveries(staff, ep.endpointId));
     expect(page.deliveries.map((d) => d.status)).toEqual(["exhausted"]);
 
     r.respond = () => ({ status: 200 });
@@ -728,7 +732,7 @@ describe("private addresses", () => {
     expect((await deliveriesOf(literal.endpointId))[0]).toMatchObject({ lastError: REFUSED_PRIVATE_ADDRESS });
     expect((await deliveriesOf(plain.endpointId))[0]).toMatchObject({ lastError: REFUSED_PLAIN_HTTP });
     // What staff see on the endpoint page.
-    const page = ok(await getEndpointWithDeliveries(named.endpointId));
+    const page = ok(await getEndpointWithDeliveries(staff, named.endpointId));
     expect(page.deliveries[0]!.lastError).toBe("Refused: private address");
 
     // Allowed again (development), the same name is delivered to.
