@@ -1,10 +1,10 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireStaffActor } from "~/modules/auth/session.server";
 import { importCsv, MAX_CSV_BYTES, previewCsv, type CsvImportReport, type CsvPreview } from "~/modules/ingest/csv-import.server";
-import { csvImportForm } from "~/modules/ingest/csv-import-form.server";
+import { COLUMNS, csvImportForm, readCsv } from "~/modules/ingest/csv-import-form.server";
 import { decodeCsvFile } from "~/modules/ingest/csv-parse";
-import { COLUMNS, readCsv, type CsvKind, type RowError } from "~/modules/ingest/csv-rows";
+import type { CsvKind, RowError } from "~/modules/ingest/csv-rows";
 import { parseFormData } from "~/utils/form.server";
 import { isProblem } from "~/utils/problem";
 import { PROBLEM_STATUS } from "~/utils/problem-response.server";
@@ -14,7 +14,8 @@ export const meta: MetaFunction = () => [{ title: "Import CSV · AR admin" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireStaffActor(request, context);
-  return json({});
+  // The column lists come from the reader (a server module: it carries zod).
+  return json({ columns: COLUMNS });
 }
 
 type ActionData =
@@ -98,6 +99,7 @@ const OUTCOME_LABEL = { created: "Created", updated: "Updated", unchanged: "Unch
 
 export default function ImportCsv() {
   const data = useActionData<typeof action>() as ActionData | undefined;
+  const { columns } = useLoaderData<typeof loader>();
   const busy = useNavigation().state !== "idle";
   const kind = data?.kind ?? "invoices";
   return (
@@ -212,13 +214,13 @@ export default function ImportCsv() {
         </p>
         <h3 className="font-semibold">Customers: one row per contact</h3>
         <p>
-          Columns: <code className="break-all">{COLUMNS.customers.join(",")}</code>. Rows with the same <code>external_id</code> are merged into one customer and must agree on its other columns. The contact columns may be empty.
+          Columns: <code className="break-all">{columns.customers.join(",")}</code>. Rows with the same <code>external_id</code> are merged into one customer and must agree on its other columns. The contact columns may be empty.
           Contacts not listed are left alone.
         </p>
         <pre tabIndex={0} className="overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{CUSTOMER_EXAMPLE}</pre>
         <h3 className="font-semibold">Invoices: one row per invoice line</h3>
         <p>
-          Columns: <code className="break-all">{COLUMNS.invoices.join(",")}</code>. Rows with the same <code>external_id</code> are the lines of one invoice, in order; its invoice-level columns (customer to memo) must be the same on every
+          Columns: <code className="break-all">{columns.invoices.join(",")}</code>. Rows with the same <code>external_id</code> are the lines of one invoice, in order; its invoice-level columns (customer to memo) must be the same on every
           line. The customer must exist already (import customers first). <strong>Amounts (<code>tax_total</code>, <code>line_unit_amount</code>) are decimal amounts in major units</strong>, e.g. 12.50 for
           $12.50 (a negative unit amount is a discount line; an empty tax_total is 0). Dates are YYYY-MM-DD; <code>line_quantity</code> is a decimal with up to 3 decimals (empty means 1).
         </p>
