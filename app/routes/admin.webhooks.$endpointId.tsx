@@ -105,7 +105,8 @@ const boxClass = "rounded-lg bg-white p-4 ring-1 ring-slate-200";
 
 export default function AdminWebhookEndpoint() {
   const { endpoint, deliveries, page, pages, total, eventTypes, canManage, watching } = useLoaderData<typeof loader>();
-  useRevalidateWhile(watching);
+  // A test event is usually delivered within seconds: look at least every 5 s while it is pending.
+  useRevalidateWhile(watching, { maxDelayMs: 5_000 });
   const data = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const rotated = data && "rotated" in data ? data.rotated : null;
