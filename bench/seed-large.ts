@@ -21,6 +21,7 @@ import type postgres from "postgres";
 import type { DisputeReason } from "../db/schema/dispute-values";
 import type { PlanFrequency, PlanPolicyRules } from "../db/schema/plan-values";
 import { catalog, type CatalogItem, type Category } from "../db/seed";
+import { defaultPlanRules } from "../app/modules/plans/plan-rules-limits";
 import { buildSchedule } from "../app/modules/plans/schedule";
 
 export interface LargeSeedOptions {
@@ -351,16 +352,7 @@ const disputeTexts: Record<DisputeReason, readonly string[]> = {
   other: ["Please call us about this invoice.", "The PO number on this invoice is wrong."],
 };
 
-const defaultPlanPolicy: PlanPolicyRules = {
-  enabled: true,
-  minTotal: 10_000,
-  maxInstallments: 12,
-  frequencies: ["weekly", "biweekly", "monthly"],
-  downPaymentPercent: 0,
-  maxTermDays: 365,
-  firstInstallmentWithinDays: 30,
-  approvalThreshold: 1_000_000,
-};
+const defaultPlanPolicy: PlanPolicyRules = defaultPlanRules;
 const defaultPlanPolicyJson = JSON.stringify(defaultPlanPolicy);
 
 // ---------------------------------------------------------------------------------------------

@@ -90,6 +90,8 @@ export function ActionForm({
   pending,
   variant = "primary",
   className = "",
+  pendingText = "Please wait…",
+  hidden = {},
   children,
 }: {
   intent: PayerPlanIntent;
@@ -97,38 +99,23 @@ export function ActionForm({
   pending: string | null;
   variant?: "primary" | "secondary";
   className?: string;
+  /** The button's words while this form's submission is under way. */
+  pendingText?: string;
+  /** Hidden fields sent with the intent (the attempt id, the installment). */
+  hidden?: Record<string, string | undefined>;
   children: ReactNode;
 }) {
   return (
     <Form method="post" className={className}>
+      {Object.entries(hidden).map(([name, value]) => (value === undefined ? null : <input key={name} type="hidden" name={name} value={value} />))}
       <Button type="submit" name="intent" value={intent} variant={variant} disabled={busy}>
-        {pending === intent ? "Please wait…" : children}
+        {pending === intent ? pendingText : children}
       </Button>
     </Form>
   );
 }
 
-export function PayForm({
-  attemptId,
-  installmentId,
-  ...props
-}: {
-  intent: "pay_next" | "pay_rest";
-  attemptId: string;
-  installmentId?: string;
-  busy: boolean;
-  pending: string | null;
-  variant?: "primary" | "secondary";
-  className?: string;
-  children: ReactNode;
-}) {
-  return (
-    <Form method="post" className={props.className}>
-      <input type="hidden" name="attemptId" value={attemptId} />
-      {installmentId ? <input type="hidden" name="installmentId" value={installmentId} /> : null}
-      <Button type="submit" name="intent" value={props.intent} variant={props.variant ?? "primary"} disabled={props.busy}>
-        {props.pending === props.intent ? "Opening secure payment…" : props.children}
-      </Button>
-    </Form>
-  );
+/** Pays installments now: opens Checkout, so the button says so while it works. */
+export function PayForm({ attemptId, installmentId, ...props }: { intent: "pay_next" | "pay_rest"; attemptId: string; installmentId?: string; busy: boolean; pending: string | null; variant?: "primary" | "secondary"; className?: string; children: ReactNode }) {
+  return <ActionForm {...props} pendingText="Opening secure payment…" hidden={{ attemptId, installmentId }} />;
 }
