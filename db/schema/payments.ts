@@ -4,8 +4,9 @@ import { accounts, users } from "./accounts";
 import { newId } from "./ids";
 import { invoices } from "./invoices";
 
-export const paymentStatuses = ["pending", "processing", "succeeded", "failed", "canceled"] as const;
-export type PaymentStatus = (typeof paymentStatuses)[number];
+import { paymentStatuses, refundStatuses } from "./payment-values";
+
+export { paymentStatuses, refundStatuses, type PaymentStatus, type RefundStatus } from "./payment-values";
 export const paymentMethodTypes = ["card", "us_bank_account"] as const;
 export type PaymentMethodType = (typeof paymentMethodTypes)[number];
 
@@ -95,9 +96,6 @@ export const paymentAllocations = pgTable(
     check("payment_allocations_charged_back_within", sql`${t.amountChargedBack} >= 0 and ${t.amountRefunded} + ${t.amountChargedBack} <= ${t.amount}`),
   ],
 );
-
-export const refundStatuses = ["pending", "succeeded", "failed", "canceled"] as const;
-export type RefundStatus = (typeof refundStatuses)[number];
 
 /** A refund of part or all of a payment, split over the invoices whose balances it reopens. */
 export const refunds = pgTable(

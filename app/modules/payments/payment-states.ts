@@ -1,5 +1,6 @@
-// Types only: the schema module pulls in node:crypto, and this file ships to the browser (badges, pages).
-import type { ChargebackState, PaymentStatus, RefundStatus } from "#db/schema/payments";
+// Types only from the schema module (it pulls in node:crypto); the states are plain values, shared with the schema.
+import type { ChargebackState } from "#db/schema/payments";
+import { paymentStatuses, refundStatuses, type PaymentStatus, type RefundStatus } from "#db/schema/payment-values";
 
 /**
  * The payment state machine in one file: the states, the named groups every page and use case
@@ -13,8 +14,8 @@ import type { ChargebackState, PaymentStatus, RefundStatus } from "#db/schema/pa
  *      ├──────────────────────→ failed      (a saved card asking for authentication, a declined off-session charge)
  *      ╰──────────────────────→ canceled    (the payer cancels, Checkout expires, the provider was unreachable)
  */
-/** The schema's states in the machine's order (payment-states.test.ts checks they are the same). */
-export const PAYMENT_STATUSES = ["pending", "processing", "succeeded", "failed", "canceled"] as const satisfies readonly PaymentStatus[];
+/** The schema's states, in the machine's order. */
+export const PAYMENT_STATUSES = paymentStatuses;
 export type { PaymentStatus };
 
 /** Where a payment may go from each state. Final states go nowhere. */
@@ -103,7 +104,7 @@ export function whyNotCancelable(status: PaymentStatus): string {
 }
 
 /** Refunds: pending until Stripe says; a succeeded one can still fail later (refund.failed). */
-export const REFUND_STATUSES = ["pending", "succeeded", "failed", "canceled"] as const satisfies readonly RefundStatus[];
+export const REFUND_STATUSES = refundStatuses;
 export type { RefundStatus };
 export const REFUND_GROUPS = {
   /** Stripe has not decided yet: the amount is reserved on the payment. */
