@@ -55,6 +55,8 @@ export const accountContacts = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     title: text(),
+    /** Reminder emails: "to" (a billing contact), "cc" (copied, chosen by the AR team) or "none". */
+    reminders: text({ enum: ["to", "cc", "none"] }).notNull().default("to"),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.userId] }), index("account_contacts_user_idx").on(t.userId)],

@@ -8,3 +8,4 @@ export * from "./events";
 export * from "./disputes";
 export * from "./integrations";
 export * from "./plans";
+export * from "./collections";

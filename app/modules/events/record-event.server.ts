@@ -37,7 +37,13 @@ export type EventType =
   | "plan.canceled"
   | "installment.processing"
   | "installment.succeeded"
-  | "installment.failed";
+  | "installment.failed"
+  | "reminder.sent"
+  | "promise.created"
+  | "promise.kept"
+  | "promise.broken"
+  | "collection_task.created"
+  | "collection_task.completed";
 
 export type NewEvent = { type: EventType; accountId: string | null; subjectType: string; subjectId: string; data: Record<string, unknown> };
 

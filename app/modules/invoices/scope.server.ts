@@ -19,8 +19,9 @@ import type { Actor } from "~/modules/auth/actor";
  */
 export type ReadScope = Actor | { kind: "payer"; userId: string } | { kind: "staff" };
 
-/** Rows whose account column is one of the reader's accounts (staff: every account). */
+/** Rows whose account column is one of the reader's accounts (staff: every account; a pay link: its one account). */
 export function inReadersAccounts(scope: ReadScope, accountColumn: AnyColumn): SQL {
+  if (scope.kind === "pay_link") return sql`${accountColumn} = ${scope.accountId}`;
   if (scope.kind !== "payer") return sql`true`;
   return sql`${accountColumn} in (select ${accountContacts.accountId} from ${accountContacts} where ${accountContacts.userId} = ${scope.userId})`;
 }
@@ -32,6 +33,7 @@ export function inReadersAccounts(scope: ReadScope, accountColumn: AnyColumn): S
  */
 export function inReadersAccount(scope: ReadScope, accountColumn: AnyColumn, accountId: string): SQL {
   const ofAccount = sql`${accountColumn} = ${accountId}`;
+  if (scope.kind === "pay_link") return sql`${ofAccount} and ${accountId} = ${scope.accountId}`;
   if (scope.kind !== "payer") return ofAccount;
   return sql`${ofAccount} and exists (select 1 from ${accountContacts} where ${accountContacts.userId} = ${scope.userId} and ${accountContacts.accountId} = ${accountId})`;
 }
@@ -45,8 +47,9 @@ export async function isContactOf(executor: Executor, userId: string, accountId:
   return row !== undefined;
 }
 
-/** The tenant filter every invoice query carries. */
-export const invoiceScope = (scope: ReadScope): SQL => inReadersAccounts(scope, invoices.accountId);
+/** The tenant filter every invoice query carries; a pay link reaches only the invoices it names. */
+export const invoiceScope = (scope: ReadScope): SQL =>
+  scope.kind === "pay_link" ? sql`${invoices.accountId} = ${scope.accountId} and ${invoices.id} in ${[...scope.invoiceIds, ""]}` : inReadersAccounts(scope, invoices.accountId);
 
 /** The invoices of one account, if the reader may see it. */
 export const accountInvoicesScope = (scope: ReadScope, accountId: string): SQL => inReadersAccount(scope, invoices.accountId, accountId);

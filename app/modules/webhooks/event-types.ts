@@ -37,6 +37,12 @@ const described: Record<EventType, string> = {
   "installment.processing": "A bank debit for an installment is processing",
   "installment.succeeded": "An installment was paid",
   "installment.failed": "An installment charge failed",
+  "reminder.sent": "A reminder email went to a customer (one per account and day, naming its invoices)",
+  "promise.created": "A customer promised to pay invoices by a date",
+  "promise.kept": "A promise to pay was kept: the promised amount was paid in time",
+  "promise.broken": "A promise to pay was broken: its date and grace days passed unpaid",
+  "collection_task.created": "A task was created for a collector (a call step or a broken promise)",
+  "collection_task.completed": "A collector completed a task with an outcome",
 };
 
 /** The event types an endpoint can subscribe to (the domain events of the outbox). */
