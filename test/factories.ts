@@ -157,7 +157,55 @@ export function factories(db: Db) {
     });
   }
 
-  return { account, payer, staff, invoices, invoice, dispute };
+
+  /**
+   * A paid invoice whose one portal payment succeeded `paidDaysAfterDue` days after its due date
+   * (negative: early), the due date `dueDaysAgo` days ago (default 60).
+   */
+  async function paidInvoice(of: Account, spec: { total?: number; dueDaysAgo?: number; paidDaysAfterDue: number }): Promise<Invoice> {
+    const total = spec.total ?? 100_00;
+    const dueInDays = -(spec.dueDaysAgo ?? 60);
+    const paidOn = addDays(addDays(today(), dueInDays), spec.paidDaysAfterDue);
+    const paid = await invoice(of, { total, dueInDays, status: "paid" });
+    const at = new Date(`${paidOn}T15:00:00Z`);
+    const [payment] = await db.insert(schema.payments).values({ accountId: of.id, amount: total, currency: of.currency, status: "succeeded", method: "card", methodLabel: "Visa •••• 4242", createdAt: at, updatedAt: at, succeededAt: at }).returning();
+    await db.insert(schema.paymentAllocations).values({ paymentId: payment!.id, invoiceId: paid.id, amount: total });
+    return paid;
+  }
+
+  /** A promise to pay on `invoices` as the engine leaves it (open unless told; kept/broken are resolved now). */
+  async function promise(of: Account, on: Invoice[], spec: { amount?: number; promisedFor?: string; status?: "open" | "kept" | "broken"; createdDaysAgo?: number } = {}) {
+    const createdAt = new Date(Date.now() - (spec.createdDaysAgo ?? 0) * 86_400_000);
+    const status = spec.status ?? "open";
+    const [row] = await db
+      .insert(schema.paymentPromises)
+      .values({
+        accountId: of.id,
+        currency: of.currency,
+        amount: spec.amount ?? on.reduce((sum, i) => sum + i.total, 0),
+        promisedFor: spec.promisedFor ?? addDays(today(), 7),
+        graceDays: 2,
+        balanceAtPromise: on.reduce((sum, i) => sum + i.balance, 0),
+        status,
+        source: "staff",
+        createdAt,
+        resolvedAt: status === "open" ? null : new Date(),
+      })
+      .returning();
+    await db.insert(schema.promiseInvoices).values(on.map((i) => ({ promiseId: row!.id, invoiceId: i.id })));
+    return row!;
+  }
+
+  /** A collection task of `of` (a call due today, open, unless told). */
+  async function collectionTask(of: Account, spec: { kind?: "call" | "broken_promise" | "follow_up"; dueInDays?: number; assignee?: User | null; title?: string } = {}) {
+    const [row] = await db
+      .insert(schema.collectionTasks)
+      .values({ accountId: of.id, kind: spec.kind ?? "call", dueOn: addDays(today(), spec.dueInDays ?? 0), assigneeId: spec.assignee?.id ?? null, title: spec.title ?? "Call about overdue invoices" })
+      .returning();
+    return row!;
+  }
+
+  return { account, payer, staff, invoices, invoice, dispute, paidInvoice, promise, collectionTask };
 }
 
 export type Factories = ReturnType<typeof factories>;

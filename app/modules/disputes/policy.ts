@@ -17,6 +17,8 @@ export const openDisputeStatuses = activeDisputeStatuses;
 export const closedDisputeStatuses = ["resolved", "rejected", "withdrawn"] as const satisfies readonly DisputeStatus[];
 export type OpenDisputeStatus = (typeof openDisputeStatuses)[number];
 export type ClosedDisputeStatus = (typeof closedDisputeStatuses)[number];
+/** Open and waiting for the AR team's move (not for the customer's answer): the collections worklist counts these. */
+export const waitingOnArDisputeStatuses = ["open", "in_review"] as const satisfies readonly OpenDisputeStatus[];
 
 export const isOpen = (status: DisputeStatus): status is OpenDisputeStatus => (openDisputeStatuses as readonly DisputeStatus[]).includes(status);
 export const isClosed = (status: DisputeStatus): status is ClosedDisputeStatus => (closedDisputeStatuses as readonly DisputeStatus[]).includes(status);
