@@ -152,6 +152,23 @@ const FORMS: Record<string, FormRoute> = {
     ],
     fieldless: ["claim"],
   },
+  "routes/admin.customers.$accountId": {
+    as: "staff",
+    encoding: "urlencoded",
+    intents: [
+      // Every field may be left out: saving the profile as it already is writes nothing.
+      { intent: "profile", fields: { segment: "text", cadenceId: "optionalId", collectorId: "optionalId", onHold: "choice", holdReason: "text" }, optional: ["segment", "cadenceId", "collectorId", "onHold", "holdReason"] },
+      { intent: "promise", fields: { invoice: "id", amount: "optionalAmount", promisedFor: "date", note: "text" }, base: { invoice: "{payInvoiceId}", promisedFor: "{promiseDate}" }, optional: ["amount", "note"] },
+      { intent: "note", fields: { body: "requiredText" } },
+      { intent: "complete_task", fields: { taskId: "id", outcome: "choice", taskNote: "text" }, base: { taskId: "{taskId}", outcome: "reached" }, optional: ["taskNote"] },
+      { intent: "follow_up", fields: { dueOn: "date", title: "text", assigneeId: "optionalId" }, base: { dueOn: "{promiseDate}" }, optional: ["title", "assigneeId"] },
+    ],
+  },
+  "routes/_portal.promises.new": {
+    as: "payer",
+    encoding: "urlencoded",
+    intents: [{ fields: { invoice: "id", amount: "optionalAmount", promisedFor: "date", note: "text" }, base: { invoice: "{payInvoiceId}", promisedFor: "{promiseDate}" }, optional: ["amount", "note"] }],
+  },
   "routes/admin.payments.$paymentId": {
     as: "staff",
     encoding: "urlencoded",
@@ -367,6 +384,8 @@ async function loadFixture(): Promise<Fixture> {
   const { user } = await data.payer({ accounts: [account] });
   const [open, disputed, viaApi] = await data.invoices(account, [{ total: 500_00 }, { total: 300_00 }, { total: 700_00 }]);
   const opened = await data.dispute(disputed!, { by: user });
+  // An open call task of the customer: its complete form gets garbage beside a real task id.
+  const task = await data.collectionTask(account);
   const dispute = { id: opened.id, accountId: account.id, invoiceId: disputed!.id };
   // An open invoice of a payer, with a balance, not held by a plan or a dispute: its dispute form works.
   const invoice = { id: open!.id, accountId: account.id };
@@ -415,6 +434,9 @@ async function loadFixture(): Promise<Fixture> {
     payInvoiceId: invoice.id,
     planInvoiceId: invoice.id,
     attemptId: randomBytes(16).toString("hex"),
+    taskId: task.id,
+    // A date a promise or a follow-up may name (a week ahead).
+    promiseDate: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
     refundInvoiceId: refundable?.invoiceId ?? invoice.id,
     customerExternalId: customer.externalId,
     "customer.externalId": customer.externalId,

@@ -47,6 +47,7 @@ export function InvoiceTable({
   showCustomer = false,
   selectForm,
   selectAll,
+  statusNote,
 }: {
   rows: InvoiceRow[];
   sort: Sort;
@@ -60,6 +61,8 @@ export function InvoiceTable({
   selectForm?: string;
   /** Shown in the tick boxes' column header (the payer's "select all on this page"). */
   selectAll?: ReactNode;
+  /** A line under the status (the payer's "Promised by Dec 20"). */
+  statusNote?: (row: InvoiceRow) => ReactNode;
 }) {
   // Card grid: [tick box] number balance / due status (/ customer on the admin search).
   const columns = selectForm ? "max-sm:grid-cols-[auto_minmax(0,1fr)_auto]" : "max-sm:grid-cols-[minmax(0,1fr)_auto]";
@@ -131,6 +134,7 @@ export function InvoiceTable({
               </td>
               <td className={`px-3 py-2 ${phoneCard.cell} ${last} max-sm:row-start-2 max-sm:justify-self-end`} data-column="status">
                 <StatusBadge status={row.displayStatus} />
+                {statusNote?.(row)}
               </td>
               <td className="hidden px-3 py-2 text-right whitespace-nowrap tabular-nums sm:table-cell">{formatMoney(row.total, row.currency)}</td>
               <td className={`px-3 py-2 text-right font-medium whitespace-nowrap tabular-nums ${phoneCard.cell} ${last} max-sm:row-start-1 max-sm:text-base`}>

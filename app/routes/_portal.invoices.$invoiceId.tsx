@@ -5,11 +5,14 @@ import { InvoiceView } from "~/components/invoice-view";
 import { Alert } from "~/components/ui/alert";
 import { buttonLinkClass } from "~/components/ui/button";
 import { requirePayerActor } from "~/modules/auth/session.server";
+import { PromisedBadge } from "~/components/collections/promised-badge";
+import { openPromisesFor } from "~/modules/collections/list-promises.server";
 import { getInvoice } from "~/modules/invoices/get-invoice.server";
 import { payableAmount } from "~/modules/invoices/payable";
 import { disputesForInvoice } from "~/modules/disputes/list-disputes.server";
 import { isOpen } from "~/modules/disputes/policy";
 import { paymentsForInvoice } from "~/modules/payments/get-payment.server";
+import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
 import { paymentIs } from "~/modules/payments/payment-states";
 import { orThrow } from "~/utils/problem-response.server";
@@ -19,12 +22,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Invoic
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { actor } = await requirePayerActor(request, context);
   const invoice = orThrow(await getInvoice(actor, params.invoiceId ?? ""));
-  const [payments, disputes] = await Promise.all([paymentsForInvoice(actor, invoice.id), disputesForInvoice(actor, invoice.id)]);
-  return json({ invoice, payments, disputes });
+  const [payments, disputes, promised] = await Promise.all([paymentsForInvoice(actor, invoice.id), disputesForInvoice(actor, invoice.id), openPromisesFor(actor, [invoice.id])]);
+  return json({ invoice, payments, disputes, promise: promised[invoice.id] ?? null });
 }
 
 export default function InvoicePage() {
-  const { invoice, payments, disputes } = useLoaderData<typeof loader>();
+  const { invoice, payments, disputes, promise } = useLoaderData<typeof loader>();
   const activeDispute = disputes.find((d) => isOpen(d.status));
   const payable = payableAmount(invoice);
   const underWay = payments.filter((p) => paymentIs("reserving", p.status));
@@ -67,6 +70,14 @@ export default function InvoicePage() {
             </Link>
           </Alert>
         ) : null}
+        {promise ? (
+          <Alert title="You promised to pay this invoice">
+            <PromisedBadge promisedFor={promise.promisedFor} />
+            <span className="mt-1 block">
+              {formatMoney(promise.amount, promise.currency)} by {formatDate(promise.promisedFor)}. We hold payment reminders until then.
+            </span>
+          </Alert>
+        ) : null}
         {lastFailure ? (
           <Alert tone="error" title="Last payment failed">
             {lastFailure.failureMessage ?? "The payment did not go through."}{" "}
@@ -92,6 +103,11 @@ export default function InvoicePage() {
         {payable > 0 && invoice.amountPending === 0 && invoice.amountDisputed === 0 ? (
           <Link to={`/plans/new?invoice=${invoice.id}`} className={buttonLinkClass}>
             Pay in installments
+          </Link>
+        ) : null}
+        {payable > 0 && !promise && !planId ? (
+          <Link to={`/promises/new?invoice=${invoice.id}`} className={buttonLinkClass}>
+            Promise to pay
           </Link>
         ) : null}
         {!activeDispute && payable > 0 ? (

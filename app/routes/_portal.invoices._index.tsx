@@ -3,8 +3,10 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { InvoiceTable } from "~/components/invoice-table";
 import { Pagination } from "~/components/pagination";
 import { PaySelectionBar, SelectAllBox, usePaySelection } from "~/components/pay-selection";
+import { PromisedBadge } from "~/components/collections/promised-badge";
 import { buttonLinkClass } from "~/components/ui/button";
 import { requirePayerActor } from "~/modules/auth/session.server";
+import { openPromisesFor } from "~/modules/collections/list-promises.server";
 import { accountBalances } from "~/modules/invoices/account-balances.server";
 import { invoiceListQuery, listInvoices } from "~/modules/invoices/list-invoices.server";
 import { formatDate } from "~/utils/dates";
@@ -19,7 +21,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     listInvoices(scope, { ...query, accountId: payer.activeAccount.id }),
     accountBalances(scope, payer.activeAccount.id),
   ]);
-  return json({ account: payer.activeAccount, query, list, balances });
+  // "Promised by Dec 20" beside the invoices the payer has promised to pay.
+  const promised = await openPromisesFor(scope, list.rows.map((r) => r.id));
+  return json({ account: payer.activeAccount, query, list, balances, promised });
 }
 
 const filterLabels = { open: "Open", overdue: "Overdue", paid: "Paid", all: "All" } as const;
@@ -30,7 +34,7 @@ function emptyText(filter: keyof typeof filterLabels, q: string): string {
 }
 
 export default function InvoiceList() {
-  const { account, query, list, balances } = useLoaderData<typeof loader>();
+  const { account, query, list, balances, promised } = useLoaderData<typeof loader>();
   const location = useLocation();
   const selection = usePaySelection("pay-form");
   const filterHref = (filter: string) => {
@@ -128,6 +132,10 @@ export default function InvoiceList() {
                 <button type="submit" formAction="/plans/new" className={buttonLinkClass}>
                   Set up a payment plan
                 </button>
+                {/* The ticked invoices (none ticked: the overdue ones) on the promise form. */}
+                <button type="submit" formAction="/promises/new" className={buttonLinkClass}>
+                  Promise to pay
+                </button>
               </div>
             </Form>
             {/* Tick boxes report here (change events bubble), so the bar below follows them. */}
@@ -139,9 +147,14 @@ export default function InvoiceList() {
                 hrefFor={(id) => `/invoices/${id}`}
                 selectForm="pay-form"
                 selectAll={selection.hydrated ? <SelectAllBox ticked={selection.ticked} onChange={selection.setAll} /> : undefined}
+                statusNote={(row) => (promised[row.id] ? <PromisedBadge promisedFor={promised[row.id]!.promisedFor} /> : null)}
               />
             </div>
-            <PaySelectionBar formId="pay-form" ticked={selection.ticked} planAction="/plans/new" />
+            <PaySelectionBar formId="pay-form" ticked={selection.ticked} planAction="/plans/new">
+              <button type="submit" form="pay-form" formAction="/promises/new" className="inline-flex min-h-11 items-center justify-center rounded-md bg-white px-4 py-2 text-sm font-medium text-slate-900 ring-1 ring-slate-300 hover:bg-slate-100">
+                Promise to pay
+              </button>
+            </PaySelectionBar>
           </>
         )}
         <Pagination page={list.page} pageCount={list.pageCount} total={list.total} noun="invoices" />

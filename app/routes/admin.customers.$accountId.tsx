@@ -1,24 +1,102 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { AccountFactsPanel, CollectionProfileForm, NoteForm, PromisesPanel, TasksPanel, Timeline, type CollectionsActionData } from "~/components/collections/account-collections";
 import { AdminPlanTable } from "~/components/plans/admin-plan-list";
 import { getCustomer } from "~/modules/admin/get-customer.server";
 import { requireStaffActor } from "~/modules/auth/session.server";
+import { addAccountNote } from "~/modules/collections/add-account-note.server";
+import { accountCollectionsForm } from "~/modules/collections/collections-forms.server";
+import { completeTask } from "~/modules/collections/complete-task.server";
+import { createFollowUpTask } from "~/modules/collections/create-task.server";
+import { getAccountFacts } from "~/modules/collections/get-account-facts.server";
+import { getAccountTimeline } from "~/modules/collections/get-account-timeline.server";
+import { getCollectionProfile } from "~/modules/collections/get-collection-profile.server";
+import { listAccountPromises } from "~/modules/collections/list-promises.server";
+import { listOpenTasks } from "~/modules/collections/list-tasks.server";
+import { createPromiseFromForm, promiseOptions } from "~/modules/collections/promise-options.server";
+import { setCollectionProfile } from "~/modules/collections/set-collection-profile.server";
 import { listPlans } from "~/modules/plans/list-plans.server";
+import { today } from "~/utils/clock";
 import { formatDate } from "~/utils/dates";
-import { orThrow } from "~/utils/problem-response.server";
+import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
 import { formatMoney } from "~/utils/money";
+import { isProblem, type Problem } from "~/utils/problem";
+import { orThrow } from "~/utils/problem-response.server";
+import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.customer.account.name ?? "Customer"} · AR admin` }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { actor } = await requireStaffActor(request, context);
   const customer = orThrow(await getCustomer(params.accountId ?? ""));
-  return json({ customer, plans: orThrow(await listPlans(actor, { accountId: customer.account.id, limit: 50 })) });
+  const accountId = customer.account.id;
+  // "Show older": the oldest time shown, exactly as this page wrote it (an ISO instant).
+  const before = new URL(request.url).searchParams.get("before");
+  const olderThan = before && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(before) ? before : null;
+  const [plans, profile, facts, promises, choices, tasks, timeline] = await Promise.all([
+    listPlans(actor, { accountId, limit: 50 }).then(orThrow),
+    getCollectionProfile(actor, accountId).then(orThrow),
+    getAccountFacts(actor, accountId).then(orThrow),
+    listAccountPromises(actor, { accountId }).then(orThrow),
+    promiseOptions(actor, accountId),
+    listOpenTasks(actor, { accountId }).then(orThrow),
+    getAccountTimeline(actor, { accountId, before: olderThan }).then(orThrow),
+  ]);
+  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, me: actor.userId, today: today() });
+}
+
+const notices = {
+  profile: "Collection profile saved.",
+  promise: "Promise recorded. Reminders for those invoices pause until its date.",
+  note: "Note added.",
+  complete_task: "Task completed.",
+  follow_up: "Follow-up added.",
+} as const;
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { actor } = await requireStaffActor(request, context);
+  const customer = orThrow(await getCustomer(params.accountId ?? ""));
+  const accountId = customer.account.id;
+  const submission = await parseForm(request, accountCollectionsForm);
+  if (submission.status !== "success") return invalidReply(submission);
+  const form = submission.value;
+  const page = `/admin/customers/${accountId}`;
+  const answer = async (result: unknown | Problem, to = page, notice: string = notices[form.intent]) => (isProblem(result) ? replyWithProblem(submission, result) : redirectWithToast(to, notice));
+
+  switch (form.intent) {
+    case "profile": {
+      const result = await setCollectionProfile(actor, {
+        accountId,
+        segment: form.segment ?? null,
+        cadenceId: form.cadenceId || null,
+        collectorId: form.collectorId || null,
+        onHold: form.onHold === "on",
+        holdReason: form.holdReason ?? null,
+      });
+      return answer(result, page, !isProblem(result) && !result.changed ? "Nothing to save: the profile was already like this." : notices.profile);
+    }
+    case "promise":
+      return answer(await createPromiseFromForm(actor, { accountId, invoiceIds: form.invoice, amount: form.amount, promisedFor: form.promisedFor, note: form.note ?? null }), `${page}#timeline`);
+    case "note":
+      return answer(await addAccountNote(actor, { accountId, body: form.body }), `${page}#timeline`);
+    case "complete_task": {
+      const result = await completeTask(actor, { taskId: form.taskId, accountId, outcome: form.outcome, note: form.taskNote ?? null });
+      // "Promised": the promise form is next, on the same page.
+      if (!isProblem(result) && result.outcome === "promised") return redirectWithToast(`${page}?promise=1#promises`, "Task completed. Record the promise they made below.");
+      return answer(result, `${page}#timeline`);
+    }
+    case "follow_up":
+      return answer(await createFollowUpTask(actor, { accountId, dueOn: form.dueOn, title: form.title ?? null, assigneeId: form.assigneeId || null }), `${page}#tasks`);
+  }
 }
 
 export default function CustomerPage() {
-  const { customer, plans } = useLoaderData<typeof loader>();
+  const { customer, plans, profile, facts, promises, choices, tasks, timeline, me, today } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as CollectionsActionData;
+  const busy = useNavigation().state !== "idle";
+  const location = useLocation();
   const { account, contacts, balances } = customer;
+  const olderHref = timeline.olderBefore ? `${location.pathname}?before=${encodeURIComponent(timeline.olderBefore)}#timeline` : null;
   return (
     <>
       <p className="mb-4">
@@ -49,6 +127,34 @@ export default function CustomerPage() {
           See all invoices of {account.name}
         </Link>
       </p>
+
+      <h2 className="mt-6 text-lg font-semibold" id="collections">
+        Collections
+      </h2>
+      {profile.profile.onHold ? (
+        <p className="mt-1 rounded-md bg-slate-100 px-3 py-2 text-sm">
+          <span className="font-semibold">On hold:</span> {profile.profile.holdReason}
+        </p>
+      ) : null}
+      <p className="mt-1 text-sm text-slate-700">Collector: {profile.profile.collectorName ?? "unassigned"}</p>
+      <div className="mt-2 grid gap-3 lg:grid-cols-2">
+        <CollectionProfileForm key={JSON.stringify(profile.profile)} view={profile} me={me} actionData={actionData} busy={busy} />
+        <div className="space-y-3">
+          <AccountFactsPanel facts={facts} />
+          <PromisesPanel promises={promises} choices={choices} actionData={actionData} busy={busy} highlight={location.search.includes("promise=1")} />
+        </div>
+      </div>
+      <div className="mt-3">
+        <TasksPanel tasks={tasks} team={profile.team} collectorId={profile.profile.collectorId} actionData={actionData} busy={busy} today={today} />
+      </div>
+
+      <h2 className="mt-6 text-lg font-semibold" id="timeline">
+        Timeline
+      </h2>
+      <div className="mt-2 rounded-lg bg-white p-4 ring-1 ring-slate-200">
+        <NoteForm actionData={actionData} busy={busy} />
+      </div>
+      <Timeline entries={timeline.entries} olderHref={olderHref} />
 
       <h2 className="mt-6 text-lg font-semibold">Contacts</h2>
       <div className="mt-2 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">

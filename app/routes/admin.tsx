@@ -36,6 +36,9 @@ export default function AdminLayout() {
           <NavLink to="/admin/disputes" className={navClass}>
             Disputes
           </NavLink>
+          <NavLink to="/admin/collections" className={navClass}>
+            Collections
+          </NavLink>
           <NavLink to="/admin/customers" className={navClass}>
             Customers
           </NavLink>

@@ -10,6 +10,8 @@ import { conflict, forbidden, invalidField, notFound, type Problem } from "~/uti
 
 export interface CompleteTaskInput {
   taskId: string;
+  /** The account page it was completed from: a task of another account is not found there. */
+  accountId?: string;
   outcome: TaskOutcome;
   note?: string | null;
 }
@@ -22,11 +24,11 @@ export async function completeTask(actor: Actor, input: CompleteTaskInput): Prom
   if (note && note.length > 2000) return invalidField("note", "Keep the note under 2,000 characters.");
   const textProblem = note ? freeTextProblem(note) : null;
   if (textProblem) return invalidField("note", textProblem);
-  if (input.taskId.length > 40) return notFound("Task not found.");
+  if (input.taskId.length > 40) return notFound("That task is not open on this account.");
 
   return db.transaction(async (tx) => {
     const [task] = await tx.select().from(collectionTasks).where(eq(collectionTasks.id, input.taskId)).for("update");
-    if (!task) return notFound("Task not found.");
+    if (!task || (input.accountId !== undefined && task.accountId !== input.accountId)) return notFound("That task is not open on this account.");
     if (task.status === "done") return conflict("This task was already completed.");
     const completedAt = now();
     await tx.update(collectionTasks).set({ status: "done", outcome: input.outcome, note, completedByUserId: actor.userId, completedAt }).where(eq(collectionTasks.id, task.id));

@@ -48,7 +48,7 @@ type Row = {
  */
 export async function getAccountTimeline(actor: Actor, input: { accountId: string; before?: string | null }): Promise<{ entries: TimelineEntry[]; olderBefore: string | null } | Problem> {
   if (!isStaffActor(actor)) return forbidden("Only the AR team sees an account's timeline.");
-  const before = input.before && !Number.isNaN(Date.parse(input.before)) ? new Date(input.before).toISOString() : new Date(now().getTime() + 86_400_000).toISOString();
+  const before = input.before && /^\d{4}-\d{2}-\d{2}T/.test(input.before) && !Number.isNaN(Date.parse(input.before)) ? new Date(input.before).toISOString() : new Date(now().getTime() + 86_400_000).toISOString();
   const n = TIMELINE_PAGE_SIZE + 1;
   const account = input.accountId;
   const b = sql`${before}::timestamptz`;

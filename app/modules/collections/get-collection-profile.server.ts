@@ -18,12 +18,7 @@ export interface AppliedCadence {
  */
 export async function getCollectionProfile(actor: Actor, accountId: string) {
   if (!isStaffActor(actor)) return forbidden("Only the AR team sees how an account is collected.") as Problem;
-  const [[profile], allSegments, allCadences, team] = await Promise.all([
-    db.select().from(collectionProfiles).where(eq(collectionProfiles.accountId, accountId)),
-    db.select({ name: segments.name, cadenceId: segments.cadenceId }).from(segments).orderBy(asc(segments.name)),
-    db.select({ id: cadences.id, name: cadences.name, isDefault: cadences.isDefault }).from(cadences).orderBy(asc(cadences.name)),
-    db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.role, ["ar_agent", "ar_admin"])).orderBy(asc(users.name)),
-  ]);
+  const [[profile], { allSegments, allCadences, team }] = await Promise.all([db.select().from(collectionProfiles).where(eq(collectionProfiles.accountId, accountId)), choices()]);
   const cadenceName = (id: string | null | undefined) => allCadences.find((c) => c.id === id)?.name ?? null;
   const segmentCadenceId = allSegments.find((s) => s.name === profile?.segment)?.cadenceId ?? null;
   const fallback = allCadences.find((c) => c.isDefault) ?? null;
@@ -46,4 +41,20 @@ export async function getCollectionProfile(actor: Actor, accountId: string) {
     cadences: allCadences,
     team,
   };
+}
+
+/** The worklist filters' choices: the segments and the AR team. */
+export async function collectionChoices(actor: Actor): Promise<{ segments: string[]; team: Array<{ id: string; name: string }> } | Problem> {
+  if (!isStaffActor(actor)) return forbidden("Only the AR team sees the collection segments.");
+  const { allSegments, team } = await choices();
+  return { segments: allSegments.map((s) => s.name), team };
+}
+
+async function choices() {
+  const [allSegments, allCadences, team] = await Promise.all([
+    db.select({ name: segments.name, cadenceId: segments.cadenceId }).from(segments).orderBy(asc(segments.name)),
+    db.select({ id: cadences.id, name: cadences.name, isDefault: cadences.isDefault }).from(cadences).orderBy(asc(cadences.name)),
+    db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.role, ["ar_agent", "ar_admin"])).orderBy(asc(users.name)),
+  ]);
+  return { allSegments, allCadences, team };
 }

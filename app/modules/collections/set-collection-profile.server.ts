@@ -22,7 +22,7 @@ export interface CollectionProfileInput {
  * How the AR team collects one account: segment (a new name creates the segment, with no cadence
  * of its own), cadence, collector, and a hold that stops reminders. Upserts the profile row.
  */
-export async function setCollectionProfile(actor: Actor, input: CollectionProfileInput): Promise<{ accountId: string } | Problem> {
+export async function setCollectionProfile(actor: Actor, input: CollectionProfileInput): Promise<{ accountId: string; changed: boolean } | Problem> {
   if (!isStaffActor(actor)) return forbidden("Only the AR team changes how an account is collected.");
   const segmentName = input.segment?.trim() || null;
   if (segmentName) {
@@ -53,29 +53,20 @@ export async function setCollectionProfile(actor: Actor, input: CollectionProfil
       if (!staff) return invalidField("collectorId", "Choose a member of the AR team.");
     }
     // "gentle payers" names the existing "Gentle payers": one segment, however it is typed.
-    let segment: string | null = null;
-    if (segmentName) {
-      const [existing] = await tx.select({ name: segments.name }).from(segments).where(sql`lower(${segments.name}) = lower(${segmentName})`).limit(1);
-      if (existing) segment = existing.name;
-      else {
-        await tx.insert(segments).values({ name: segmentName }).onConflictDoNothing();
-        segment = segmentName;
-      }
-    }
+    const [existing] = segmentName ? await tx.select({ name: segments.name }).from(segments).where(sql`lower(${segments.name}) = lower(${segmentName})`).limit(1) : [];
+    const segment = existing?.name ?? segmentName;
     const [before] = await tx.select().from(collectionProfiles).where(eq(collectionProfiles.accountId, account.id)).for("update");
-    const values = { segment, cadenceId: input.cadenceId, collectorId: input.collectorId, onHold: input.onHold, holdReason, updatedAt: new Date() };
+    const was = { segment: before?.segment ?? null, cadenceId: before?.cadenceId ?? null, collectorId: before?.collectorId ?? null, onHold: before?.onHold ?? false, holdReason: before?.holdReason ?? null };
+    const after = { segment, cadenceId: input.cadenceId, collectorId: input.collectorId, onHold: input.onHold, holdReason };
+    // Saving what is already there writes nothing (no row, no audit entry).
+    if ((Object.keys(after) as Array<keyof typeof after>).every((key) => after[key] === was[key])) return { accountId: account.id, changed: false };
+    if (segment && !existing) await tx.insert(segments).values({ name: segment }).onConflictDoNothing();
+    const values = { ...after, updatedAt: new Date() };
     await tx
       .insert(collectionProfiles)
       .values({ accountId: account.id, ...values })
       .onConflictDoUpdate({ target: collectionProfiles.accountId, set: values });
-    const was = before ? { segment: before.segment, cadenceId: before.cadenceId, collectorId: before.collectorId, onHold: before.onHold, holdReason: before.holdReason } : null;
-    await recordAudit(tx, {
-      ...auditActor(actor),
-      action: "collection_profile.updated",
-      subjectType: "account",
-      subjectId: account.id,
-      data: { before: was, after: { segment, cadenceId: input.cadenceId, collectorId: input.collectorId, onHold: input.onHold, holdReason } },
-    });
-    return { accountId: account.id };
+    await recordAudit(tx, { ...auditActor(actor), action: "collection_profile.updated", subjectType: "account", subjectId: account.id, data: { before: before ? was : null, after } });
+    return { accountId: account.id, changed: true };
   });
 }

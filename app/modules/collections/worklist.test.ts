@@ -137,6 +137,9 @@ describe("the collection profile", () => {
     const name = `Slow payers ${Date.now()}`;
     ok(await setCollectionProfile(me, profile(account.id, { segment: name, collectorId: me.userId })));
     ok(await setCollectionProfile(me, profile(account.id, { segment: name.toUpperCase(), collectorId: me.userId, onHold: true, holdReason: "Bankruptcy filing" })));
+    // Saving it again as it is writes nothing.
+    expect(ok(await setCollectionProfile(me, profile(account.id, { segment: name, collectorId: me.userId, onHold: true, holdReason: "Bankruptcy filing" }))).changed).toBe(false);
+    expect(ok(await setCollectionProfile(me, profile((await make.account()).id, {}))).changed).toBe(false);
     expect(await db.select().from(segments).where(eq(segments.name, name))).toHaveLength(1);
     const [row] = await db.select().from(collectionProfiles).where(eq(collectionProfiles.accountId, account.id));
     expect(row).toMatchObject({ segment: name, collectorId: me.userId, onHold: true, holdReason: "Bankruptcy filing" });
