@@ -13,7 +13,7 @@ async function inSegment(segment: string, accounts: Array<{ id: string }>) {
   for (const a of accounts) await sql`insert into collection_profiles (account_id, segment) values (${a.id}, ${segment})`;
 }
 
-test("an agent works the worklist: ranks, opens the account, takes it, records a promise, completes a call, and reads it all on the timeline", async ({ page, signInAs, consoleErrors }) => {
+test("an agent works the worklist: ranks, opens the account, takes it, completes the call as promised, records the promise, and reads it all on the timeline", async ({ page, signInAs, consoleErrors }) => {
   const t = tag();
   const agent = await data.staff("ar_agent", { name: `Agent ${t}` });
   const big = await data.account({ name: `Bigdebt ${t}` });
@@ -55,6 +55,15 @@ test("an agent works the worklist: ranks, opens the account, takes it, records a
   await expect(page.getByText("Collection profile saved.")).toBeVisible();
   await expect(page.getByText(`Collector: ${agent.name}`)).toBeVisible();
 
+  // The call: they promise to pay. Completing the task with that outcome leads to the promise form.
+  const taskRow = page.getByTestId("open-task").filter({ hasText: task.title });
+  await taskRow.getByLabel("Outcome").selectOption({ label: "Promised to pay" });
+  await taskRow.getByLabel("Note").fill(`Spoke to AP ${t}; cheque next week.`);
+  await taskRow.getByRole("button", { name: `Complete task: ${task.title}` }).click();
+  await expect(page.getByText("Task completed. Record the promise they made below.")).toBeVisible();
+  await expect(page).toHaveURL(/promise=1#promises$/);
+  await expect(page.getByTestId("open-task")).toHaveCount(0);
+
   // Record the promise made on the call: the overdue invoice is ticked for us.
   const promise = page.locator("form#record-promise");
   await expect(promise.getByRole("checkbox", { name: new RegExp(late!.number) })).toBeChecked();
@@ -65,23 +74,22 @@ test("an agent works the worklist: ranks, opens the account, takes it, records a
   await expect(page.getByTestId("open-promises")).toContainText(`USD 2,000.00 by`);
   await expect(page.getByTestId("open-promises")).toContainText(late!.number);
 
-  // Complete the call with its outcome.
-  const taskRow = page.getByTestId("open-task").filter({ hasText: task.title });
-  await taskRow.getByLabel("Outcome").selectOption({ label: "Reached" });
-  await taskRow.getByLabel("Note").fill(`Spoke to AP ${t}; cheque next week.`);
-  await taskRow.getByRole("button", { name: `Complete task: ${task.title}` }).click();
-  await expect(page.getByText("Task completed.")).toBeVisible();
-  await expect(page.getByTestId("open-task")).toHaveCount(0);
-
   const timeline = page.getByTestId("timeline-entry");
-  await expect(timeline.filter({ hasText: "Call done: Reached" })).toContainText(`Spoke to AP ${t}; cheque next week.`);
+  await expect(timeline.filter({ hasText: "Call done: Promised to pay" })).toContainText(`Spoke to AP ${t}; cheque next week.`);
   await expect(timeline.filter({ hasText: "Promise to pay USD 2,000.00" })).toContainText(late!.number);
   await expect(timeline.filter({ hasText: `Invoice ${late!.number} issued` })).toHaveCount(1);
-  // Newest first: the completed call, then the promise, then the task being created.
+  // Newest first: the promise, then the completed call, then the task being created.
   const titles = await timeline.locator("span.font-medium, a.font-medium").allInnerTexts();
   const at = (text: string) => titles.findIndex((x) => x.startsWith(text));
-  expect(at("Call done: Reached")).toBeLessThan(at("Promise to pay"));
-  expect(at("Promise to pay")).toBeLessThan(at("Call task:"));
+  expect(at("Promise to pay")).toBeGreaterThanOrEqual(0);
+  expect(at("Promise to pay")).toBeLessThan(at("Call done: Promised to pay"));
+  expect(at("Call done: Promised to pay")).toBeLessThan(at("Call task:"));
+
+  // A note lands on top.
+  await page.getByLabel("Add a note").fill(`Cheque run is on Fridays ${t}.`);
+  await page.getByRole("button", { name: "Add note" }).click();
+  await expect(page.getByText("Note added.")).toBeVisible();
+  await expect(timeline.first()).toContainText(`Cheque run is on Fridays ${t}.`);
 
   // The worklist now has it as "mine".
   await page.goto(`/admin/collections?collector=mine&segment=${encodeURIComponent(segment)}`);
