@@ -231,7 +231,7 @@ const FORMS: Record<string, FormRoute> = {
       { intent: "advance", fields: { days: "int" } },
       { intent: "set", fields: { date: "date" } },
     ],
-    fieldless: ["run", "reset"],
+    fieldless: ["run", "reminders", "reset"],
   },
   // Answers 404 in production (development only), whatever the body.
   "routes/dev.webhook-receiver": { as: "anon", encoding: "urlencoded", intents: [{ fields: { anything: "text" } }] },
