@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { AccountFactsPanel, CollectionProfileForm, NoteForm, PromisesPanel, TasksPanel, Timeline, type CollectionsActionData } from "~/components/collections/account-collections";
 import { AdminPlanTable } from "~/components/plans/admin-plan-list";
 import { getCustomer } from "~/modules/admin/get-customer.server";
@@ -7,6 +7,7 @@ import { requireStaffActor } from "~/modules/auth/session.server";
 import { addAccountNote } from "~/modules/collections/add-account-note.server";
 import { accountCollectionsForm } from "~/modules/collections/collections-forms.server";
 import { completeTask } from "~/modules/collections/complete-task.server";
+import { REMINDER_ROLE_LABELS } from "~/modules/collections/contact-forms.server";
 import { createFollowUpTask } from "~/modules/collections/create-task.server";
 import { getAccountFacts } from "~/modules/collections/get-account-facts.server";
 import { getAccountTimeline } from "~/modules/collections/get-account-timeline.server";
@@ -42,7 +43,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     listOpenTasks(actor, { accountId }).then(orThrow),
     getAccountTimeline(actor, { accountId, before: olderThan }).then(orThrow),
   ]);
-  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, me: actor.userId, today: today() });
+  // The labels come from the loader: their module carries zod, which stays out of the page.
+  const reminderRoles = Object.entries(REMINDER_ROLE_LABELS).map(([value, label]) => ({ value, label }));
+  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, reminderRoles, me: actor.userId, today: today() });
 }
 
 const notices = {
@@ -91,7 +94,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CustomerPage() {
-  const { customer, plans, profile, facts, promises, choices, tasks, timeline, me, today } = useLoaderData<typeof loader>();
+  const { customer, plans, profile, facts, promises, choices, tasks, timeline, reminderRoles, me, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as CollectionsActionData;
   const busy = useNavigation().state !== "idle";
   const location = useLocation();
@@ -136,7 +139,12 @@ export default function CustomerPage() {
           <span className="font-semibold">On hold:</span> {profile.profile.holdReason}
         </p>
       ) : null}
-      <p className="mt-1 text-sm text-slate-700">Collector: {profile.profile.collectorName ?? "unassigned"}</p>
+      <p className="mt-1 text-sm text-slate-700">
+        Collector: {profile.profile.collectorName ?? "unassigned"} ·{" "}
+        <Link to={`/admin/customers/${account.id}/reminders`} className="text-brand-700 underline">
+          Reminder calendar
+        </Link>
+      </p>
       <div className="mt-2 grid gap-3 lg:grid-cols-2">
         <CollectionProfileForm key={JSON.stringify(profile.profile)} view={profile} me={me} actionData={actionData} busy={busy} />
         <div className="space-y-3">
@@ -164,6 +172,7 @@ export default function CustomerPage() {
               <th scope="col" className="px-3 py-2 text-left font-semibold">Name</th>
               <th scope="col" className="px-3 py-2 text-left font-semibold">Email</th>
               <th scope="col" className="hidden px-3 py-2 text-left font-semibold sm:table-cell">Last sign-in</th>
+              <th scope="col" className="px-3 py-2 text-left font-semibold">Reminder emails</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -175,6 +184,21 @@ export default function CustomerPage() {
                 </td>
                 <td className="px-3 py-2">{c.email}</td>
                 <td className="hidden px-3 py-2 sm:table-cell">{c.lastSignInAt ? formatDate(c.lastSignInAt.slice(0, 10)) : "Never"}</td>
+                <td className="px-3 py-2">
+                  <Form method="post" action={`/admin/customers/${account.id}/contacts`} className="flex items-center gap-2" key={c.reminders}>
+                    <input type="hidden" name="userId" value={c.id} />
+                    <select name="reminders" defaultValue={c.reminders} aria-label={`Reminder emails for ${c.name}`} className="rounded-md border border-slate-400 bg-white px-2 py-1">
+                      {reminderRoles.map((r) => (
+                        <option key={r.value} value={r.value}>
+                          {r.label}
+                        </option>
+                      ))}
+                    </select>
+                    <button type="submit" className="rounded-md px-2 py-1 text-sm ring-1 ring-slate-300 hover:bg-slate-100" aria-label={`Save reminder emails for ${c.name}`}>
+                      Save
+                    </button>
+                  </Form>
+                </td>
               </tr>
             ))}
           </tbody>
