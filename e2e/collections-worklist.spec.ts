@@ -21,6 +21,7 @@ test("an agent works the worklist: ranks, opens the account, takes it, completes
   const [late] = await data.invoices(big, [{ total: 4_800_00, dueInDays: -45 }, { total: 900_00, dueInDays: 12 }]);
   await data.invoice(small, { total: 150_00, dueInDays: -6 });
   const task = await data.collectionTask(big, { title: `Call ${t} about the overdue invoice` });
+  const { user: contact } = await data.payer({ accounts: [big], name: `Dana AP ${t}` });
   const segment = `Worklist ${t}`;
   await inSegment(segment, [big, small]);
   await signInAs(agent);
@@ -90,6 +91,12 @@ test("an agent works the worklist: ranks, opens the account, takes it, completes
   await page.getByRole("button", { name: "Add note" }).click();
   await expect(page.getByText("Note added.")).toBeVisible();
   await expect(timeline.first()).toContainText(`Cheque run is on Fridays ${t}.`);
+
+  // The AP contact is copied on reminder emails from now on.
+  await page.getByRole("combobox", { name: `Reminder emails for ${contact.name}` }).selectOption("cc");
+  await page.getByRole("button", { name: `Save reminder emails for ${contact.name}` }).click();
+  await expect(page.getByText("Reminders for that contact: CC.")).toBeVisible();
+  await expect(page.getByRole("combobox", { name: `Reminder emails for ${contact.name}` })).toHaveValue("cc");
 
   // The worklist now has it as "mine".
   await page.goto(`/admin/collections?collector=mine&segment=${encodeURIComponent(segment)}`);
