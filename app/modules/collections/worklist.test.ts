@@ -254,6 +254,21 @@ describe("the timeline", () => {
     for (let i = 1; i < entries.length; i++) expect(entries[i - 1]!.at >= entries[i]!.at).toBe(true);
   });
 
+  it("shows payments, disputes and how promises ended, with links to them", async () => {
+    const account = await make.account();
+    const paid = await make.paidInvoice(account, { total: 75_00, paidDaysAfterDue: 3, dueDaysAgo: 20 });
+    const open = await make.invoice(account, { total: 500_00, dueInDays: -2 });
+    const dispute = await make.dispute(open, { amount: 40_00, reason: "damaged_goods" });
+    await make.promise(account, [open], { status: "broken", amount: 200_00, promisedFor: addDays(today(), -4), createdDaysAgo: 9 });
+    const { entries } = ok(await getAccountTimeline(me, { accountId: account.id }));
+    const find = (title: string) => entries.find((e) => e.title.startsWith(title));
+    expect(find(`Payment of ${formatMoney(75_00, "USD")}`)).toMatchObject({ kind: "payment", tone: "good", href: expect.stringMatching(/^\/admin\/payments\/pay_/) });
+    expect(find(`Dispute opened on ${open.number}`)).toMatchObject({ kind: "dispute", href: `/admin/disputes/${dispute.id}`, detail: `${formatMoney(40_00, "USD")} · Damaged goods` });
+    expect(find(`Promise broken: ${formatMoney(200_00, "USD")} by ${formatDate(addDays(today(), -4))}`)).toMatchObject({ kind: "promise", tone: "bad" });
+    expect(find(`Promise to pay ${formatMoney(200_00, "USD")}`)?.detail).toContain(open.number);
+    expect(find(`Invoice ${paid.number} issued`)).toMatchObject({ href: `/admin/invoices/${paid.id}` });
+  });
+
   it("is bounded: the latest 100, then older ones from where it stopped", async () => {
     const account = await make.account();
     await make.invoices(
