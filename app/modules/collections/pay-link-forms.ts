@@ -35,3 +35,10 @@ export function payLinkCancelSchema() {
     paymentId: z.string({ error: "Choose the payment to cancel." }).max(100),
   });
 }
+
+/** Staff's Revoke button on a pay link: only its own intent revokes (any other body is refused). */
+export function revokePayLinkSchema() {
+  return z.object({
+    intent: z.literal("revoke", { error: "Use the Revoke button to revoke a pay link." }),
+  });
+}

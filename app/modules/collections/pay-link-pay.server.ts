@@ -4,7 +4,7 @@ import { db } from "~/db.server";
 import type { PayLinkActor } from "~/modules/auth/actor";
 import { payableAmount } from "~/modules/invoices/payable";
 import { invoiceScope } from "~/modules/invoices/scope.server";
-import { startPayment, type StartedPayment } from "~/modules/payments/start-payment.server";
+import { resumeAttempt, startPayment, type StartedPayment } from "~/modules/payments/start-payment.server";
 import { hasNul } from "~/utils/nul";
 import { conflict, invalidField, notFound, type Problem } from "~/utils/problem";
 
@@ -18,6 +18,9 @@ export async function payByLink(actor: PayLinkActor, input: { attemptId: string;
   const ids = [...new Set(input.invoiceIds)];
   if (ids.length === 0) return invalidField("invoice", "Choose at least one invoice to pay.");
   if (ids.some(hasNul) || ids.length > actor.invoiceIds.length) return notFound("One of the invoices chosen is not on this payment link. Reload the page and try again.");
+  // The same form sent twice: the payment it already made (its amounts are reserved by now).
+  const earlier = await resumeAttempt(actor, input.attemptId);
+  if (earlier) return earlier;
   const rows = await db
     .select({ id: invoices.id, number: invoices.number, status: invoices.status, balance: invoices.balance, amountPending: invoices.amountPending, amountDisputed: invoices.amountDisputed, paymentPlanId: invoices.paymentPlanId })
     .from(invoices)

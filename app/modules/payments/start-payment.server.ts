@@ -98,6 +98,12 @@ export async function startPayment(actor: PayingActor, input: StartPaymentInput)
   return openCheckout(payment, checkoutOptions(actor, payment.id));
 }
 
+/** Where a form already submitted (the same attempt id) went: its payment, resumed; null for a new attempt. */
+export async function resumeAttempt(actor: PayingActor, attemptId: string): Promise<StartedPayment | Problem | null> {
+  const existing = await findAttempt(actor, attemptId);
+  return existing ? resume(actor, existing) : null;
+}
+
 async function findAttempt(actor: PayingActor, attemptId: string, executor: Executor = db) {
   const [payment] = await executor
     .select()
