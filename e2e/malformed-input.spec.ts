@@ -15,7 +15,7 @@ import { pathToFileURL } from "node:url";
 import { request as playwrightRequest, test, expect, type APIRequestContext } from "@playwright/test";
 import postgres from "postgres";
 import { e2e } from "./support/config";
-import { data } from "./support/fixtures";
+import { data, payLinkPath } from "./support/fixtures";
 
 const sql = postgres(e2e.databaseUrl, { max: 2, onnotice: () => {} });
 test.afterAll(async () => sql.end());
@@ -233,6 +233,17 @@ const FORMS: Record<string, FormRoute> = {
     ],
     fieldless: ["run", "reset"],
   },
+  // The public pay-link page (no session): pay the ticked invoices, promise to pay, cancel a payment left open.
+  "routes/pay-link.$token": {
+    as: "anon",
+    encoding: "urlencoded",
+    intents: [
+      { intent: "pay", fields: { invoice: "id", attemptId: "attempt" }, base: { invoice: "{payLinkInvoiceId}", attemptId: "{attemptId}" } },
+      { intent: "promise", fields: { amount: "amount", promisedFor: "date" }, base: { amount: "1.00", promisedFor: "{promiseDate}" } },
+      { intent: "cancel_payment", fields: { paymentId: "id" } },
+    ],
+  },
+  "routes/admin.pay-links.$payLinkId.revoke": { as: "staff", encoding: "urlencoded", intents: [{ fields: { intent: "choice" } }] },
   // Answers 404 in production (development only), whatever the body.
   "routes/dev.webhook-receiver": { as: "anon", encoding: "urlencoded", intents: [{ fields: { anything: "text" } }] },
 };
@@ -377,6 +388,8 @@ async function loadFixture(): Promise<Fixture> {
   const endpoint = (await sql<{ id: string }[]>`select id from webhook_endpoints order by created_at limit 1`)[0];
   const attachment = (await sql<{ id: string }[]>`select id from attachments order by created_at limit 1`)[0];
   const event = (await sql<{ id: string }[]>`select id from events order by created_at limit 1`)[0];
+  // A live pay link of this spec's account (its page and forms are public).
+  const payLink = await data.payLink(account, [open!]);
   const customer = { id: account.id, externalId: account.externalId!, number: account.number, name: account.name, currency: account.currency };
   const apiInvoice = {
     id: viaApi!.id,
@@ -413,6 +426,8 @@ async function loadFixture(): Promise<Fixture> {
   };
   const ids: Record<string, string> = {
     payInvoiceId: invoice.id,
+    payLinkInvoiceId: open!.id,
+    promiseDate: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
     planInvoiceId: invoice.id,
     attemptId: randomBytes(16).toString("hex"),
     refundInvoiceId: refundable?.invoiceId ?? invoice.id,
@@ -451,6 +466,8 @@ async function loadFixture(): Promise<Fixture> {
     "routes/admin.plans.$planId": { planId: plan?.id ?? missing },
     "routes/admin.webhooks.$endpointId": { endpointId: endpoint?.id ?? missing },
     "routes/admin.customers.$accountId": { accountId: customer.id },
+    "routes/pay-link.$token": { token: payLinkPath(payLink.id).slice("/pay-link/".length) },
+    "routes/admin.pay-links.$payLinkId.revoke": { payLinkId: payLink.id },
     "routes/admin.invoices.$invoiceId": { invoiceId: invoice.id },
     "routes/admin.attachments.$attachmentId": { attachmentId: attachment?.id ?? missing },
     "routes/api.v1.customers.$externalId": { externalId: customer.externalId },
@@ -474,6 +491,7 @@ async function loadFixture(): Promise<Fixture> {
  * - sessions.last_seen_at / expires_at: every signed-in request slides them (idle timeout);
  * - api_keys.last_used_at: every authenticated API request stamps it;
  * - audit_log rows "auth.sign_in_failed": refused sign-ins are recorded on purpose;
+ * - pay_links.open_count / last_opened_at and audit rows "pay_link.opened": opening a pay link is recorded on purpose;
  * - webhook_deliveries' attempt columns: the background deliverer retries deliveries of earlier
  *   specs on its own schedule (the rows themselves, one per event and endpoint, are compared);
  * - graphile_worker's schema (jobs) is not in `public` and is not compared: the cron jobs run on
@@ -482,7 +500,8 @@ async function loadFixture(): Promise<Fixture> {
 const PARTIAL: Record<string, string> = {
   sessions: `select to_jsonb(t) - 'last_seen_at' - 'expires_at' from sessions t`,
   api_keys: `select to_jsonb(t) - 'last_used_at' from api_keys t`,
-  audit_log: `select * from audit_log where action <> 'auth.sign_in_failed'`,
+  audit_log: `select * from audit_log where action not in ('auth.sign_in_failed', 'pay_link.opened')`,
+  pay_links: `select to_jsonb(t) - 'open_count' - 'last_opened_at' from pay_links t`,
   webhook_deliveries: `select id, endpoint_id, event_id, created_at from webhook_deliveries`,
 };
 const SKIPPED = new Set(["rate_limits", "__drizzle_migrations"]);

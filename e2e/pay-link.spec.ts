@@ -66,6 +66,25 @@ test("a pay link opens signed out, shows only its invoices and pays them by card
   await expect(page.getByRole("heading", { name: "These invoices are already paid" })).toBeVisible();
 });
 
+test("the holder promises to pay by a date instead; a wrong amount is refused and kept as typed", async ({ page }) => {
+  const account = await data.account();
+  const [inv] = await data.invoices(account, [{ total: 300_00, dueInDays: -20 }]);
+  const link = await data.payLink(account, [inv!]);
+  await page.goto(payLinkPath(link.id));
+  await page.getByLabel("Amount (USD)").fill("12,3.4.5");
+  const latest = await page.getByLabel("I will pay by").getAttribute("max");
+  await page.getByLabel("I will pay by").fill(latest!);
+  await page.getByRole("button", { name: "Promise to pay" }).click();
+  await expect(page.getByText("Enter the amount you will pay, like 250.00.")).toBeVisible();
+  await expect(page.getByLabel("Amount (USD)")).toHaveValue("12,3.4.5");
+  await expect(page.getByLabel("I will pay by")).toHaveValue(latest!);
+  await page.getByLabel("Amount (USD)").fill("150.00");
+  await page.getByRole("button", { name: "Promise to pay" }).click();
+  await expect(page.getByText(/We noted your promise to pay USD 150\.00 by/)).toBeVisible();
+  const [promise] = await sql<{ source: string; pay_link_id: string; amount: number; promised_for: string }[]>`select source, pay_link_id, amount::int, promised_for::text from payment_promises where account_id = ${account.id}`;
+  expect(promise).toEqual({ source: "pay_link", pay_link_id: link.id, amount: 150_00, promised_for: latest });
+});
+
 test("a revoked, an expired and a tampered link are refused, with the way to sign in", async ({ page }) => {
   const account = await data.account();
   const [inv] = await data.invoices(account, [{ total: 60_00 }]);

@@ -1,8 +1,7 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import type { SubmissionResult } from "@conform-to/react";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useState, type ReactNode } from "react";
-import { FormErrors, TextField } from "~/components/forms/fields";
+import { useState, type InputHTMLAttributes, type ReactNode } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { randomToken } from "~/modules/auth/secrets.server";
@@ -30,6 +29,10 @@ import { useRevalidateWhile } from "~/utils/use-revalidate-while";
  * Actor scopes every read and write). No portal chrome: the company's name and logo, the
  * invoices, pay, promise. Nothing else of the account — no other invoices, contacts, saved
  * payment methods or history; those are for who signs in.
+ *
+ * The forms are validated on the server with their zod schemas (Conform's parseWithZod, as
+ * everywhere); the page reads the submission's errors and typed values itself instead of
+ * shipping Conform's client (about 10 kB gzip): a public page opened from an email on a phone.
  */
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -127,10 +130,11 @@ function OpenPayLink() {
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const refusedAction = actionData && "problem" in actionData && actionData.problem ? actionData.problem.message : null;
   const result = actionData && !("problem" in actionData && actionData.problem) ? (actionData as SubmissionResult<string[]>) : undefined;
-  const intentOf = (r: SubmissionResult<string[]> | undefined) => (r?.initialValue as Record<string, unknown> | undefined)?.intent;
+  const typed = (result?.initialValue ?? {}) as Record<string, unknown>;
+  const errorsOf = (intent: string, field: string) => (typed.intent === intent ? (result?.error?.[field] ?? []) : []);
   const busy = useNavigation().state !== "idle";
-  const [payForm, payFields] = useForm<{ invoice: string[]; attemptId: string }>({ id: "pay-link-pay", lastResult: intentOf(result) === "pay" ? result : undefined });
-  const [promiseForm, promiseFields] = useForm<{ amount: string; promisedFor: string }>({ id: "pay-link-promise", lastResult: intentOf(result) === "promise" ? result : undefined });
+  const payErrors = [...errorsOf("pay", ""), ...errorsOf("pay", "invoice"), ...errorsOf("pay", "attemptId"), ...errorsOf("pay", "intent")];
+  const promiseErrors = [...errorsOf("promise", ""), ...errorsOf("promise", "intent")];
 
   const payable = invoices.filter((i) => i.dueNow > 0);
   const [chosen, setChosen] = useState<string[]>(() => payable.map((i) => i.id));
@@ -153,12 +157,9 @@ function OpenPayLink() {
         {refusedAction ? <Alert tone="error">{refusedAction}</Alert> : null}
       </div>
 
-      <Form method="post" className="mt-6 space-y-4" {...getFormProps(payForm)}>
+      <Form method="post" className="mt-6 space-y-4">
         <input type="hidden" name="attemptId" value={attemptId} />
-        <FormErrors form={payForm} />
-        {[...(payFields.invoice!.errors ?? []), ...(payFields.attemptId!.errors ?? [])].length > 0 ? (
-          <Alert tone="error">{[...(payFields.invoice!.errors ?? []), ...(payFields.attemptId!.errors ?? [])].join(" ")}</Alert>
-        ) : null}
+        {payErrors.length > 0 ? <Alert tone="error">{payErrors.join(" ")}</Alert> : null}
         <fieldset>
           <legend className="text-lg font-semibold">Invoices</legend>
           <ul className="mt-2 divide-y divide-slate-200 rounded-lg bg-white ring-1 ring-slate-200" data-testid="pay-link-invoices">
@@ -221,11 +222,11 @@ function OpenPayLink() {
             Can&apos;t pay today?
           </h2>
           <p className="mt-1 text-sm text-slate-700">Tell us how much you will pay and by when, and we will hold our reminders until then.</p>
-          <Form method="post" className="mt-3 space-y-3" {...getFormProps(promiseForm)}>
-            <FormErrors form={promiseForm} />
+          <Form method="post" className="mt-3 space-y-3">
+            {promiseErrors.length > 0 ? <Alert tone="error">{promiseErrors.join(" ")}</Alert> : null}
             <div className="grid gap-3 sm:grid-cols-2">
-              <TextField meta={promiseFields.amount!} label={`Amount (${currency})`} inputMode="decimal" autoComplete="off" />
-              <TextField meta={promiseFields.promisedFor!} label="I will pay by" type="date" min={data.promiseEarliest} max={data.promiseLatest} />
+              <PlainField name="amount" label={`Amount (${currency})`} errors={errorsOf("promise", "amount")} defaultValue={typed.intent === "promise" ? String(typed.amount ?? "") : ""} inputMode="decimal" autoComplete="off" />
+              <PlainField name="promisedFor" label="I will pay by" type="date" errors={errorsOf("promise", "promisedFor")} defaultValue={typed.intent === "promise" ? String(typed.promisedFor ?? "") : ""} min={data.promiseEarliest} max={data.promiseLatest} />
             </div>
             <Button type="submit" name="intent" value="promise" variant="secondary" disabled={busy}>
               Promise to pay
@@ -235,6 +236,31 @@ function OpenPayLink() {
       ) : null}
       <SignInLink />
     </PayLinkShell>
+  );
+}
+
+/** A labelled input with its errors wired (what fields.tsx does with Conform, without its client). */
+function PlainField({ name, label, errors, ...rest }: { name: string; label: string; errors: string[] } & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "id">) {
+  const id = `promise-${name}`;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <input
+        id={id}
+        name={name}
+        aria-invalid={errors.length ? true : undefined}
+        aria-describedby={errors.length ? `${id}-error` : undefined}
+        className="mt-1 block w-full rounded-md border border-slate-400 bg-white px-3 py-2 text-base aria-[invalid]:border-red-700"
+        {...rest}
+      />
+      {errors.length ? (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-800">
+          {errors.join(" ")}
+        </p>
+      ) : null}
+    </div>
   );
 }
 

@@ -28,6 +28,6 @@ export async function payByLink(actor: PayLinkActor, input: { attemptId: string;
   if (rows.length !== ids.length) return notFound("One of the invoices chosen is not on this payment link. Reload the page and try again.");
   const amounts = rows.map((r) => ({ invoiceId: r.id, number: r.number, amount: payableAmount(r) }));
   const nothing = amounts.find((a) => a.amount <= 0);
-  if (nothing) return conflict(`${nothing.number} has nothing to pay now: it is paid, on a payment plan, or a payment for it is already under way. Reload the page.`, { fields: { invoice: `${nothing.number} has nothing to pay now.` } });
+  if (nothing) return conflict(`${nothing.number} has nothing to pay now: it is paid, on a payment plan, or a payment for it is already under way. Reload the page.`);
   return startPayment(actor, { accountId: actor.accountId, attemptId: input.attemptId, amounts: amounts.map(({ invoiceId, amount }) => ({ invoiceId, amount })), savePaymentMethod: false, savedMethodId: null });
 }
