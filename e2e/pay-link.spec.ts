@@ -66,6 +66,31 @@ test("a pay link opens signed out, shows only its invoices and pays them by card
   await expect(page.getByRole("heading", { name: "These invoices are already paid" })).toBeVisible();
 });
 
+test("a bank debit through the link is verified instantly and shows as processing until it settles", async ({ page }) => {
+  const account = await data.account();
+  await data.payer({ accounts: [account] });
+  const [inv] = await data.invoices(account, [{ total: 210_00, dueInDays: -3 }]);
+  const link = await data.payLink(account, [inv!]);
+  await page.goto(payLinkPath(link.id));
+  await page.getByRole("button", { name: `Pay ${usd(210_00)}` }).click();
+  await expect(page).toHaveURL(new RegExp(`^${e2e.stripeUrl}/checkout/`));
+  await page.getByLabel("US bank account").check();
+  await page.getByLabel("Account holder name").fill("Accounts Payable");
+  await page.getByLabel("Routing number").fill("110000000");
+  await page.getByLabel("Account number", { exact: true }).fill("000123456789");
+  await page.getByLabel(/I authorize/).check();
+  await page.getByRole("button", { name: /^Pay/ }).click();
+
+  await expect(page.getByText("Bank payment processing")).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId(`invoice-${inv!.number}`)).toContainText(`A payment of ${usd(210_00)} is processing.`);
+  const [pi] = await sql<{ stripe_payment_intent_id: string }[]>`select stripe_payment_intent_id from payments p join payment_allocations a on a.payment_id = p.id where a.invoice_id = ${inv!.id}`;
+  const intent = (await (await fetch(`${e2e.stripeUrl}/v1/payment_intents/${pi!.stripe_payment_intent_id}`, { headers: { Authorization: "Bearer sk_test_e2e" } })).json()) as { payment_method_options: { us_bank_account: { verification_method: string } } };
+  expect(intent.payment_method_options.us_bank_account.verification_method).toBe("instant");
+
+  await fetch(`${e2e.stripeUrl}/_emulator/settle`, { method: "POST" });
+  await expect(page.getByText("Paid — thank you")).toBeVisible({ timeout: 20_000 });
+});
+
 test("the holder promises to pay by a date instead; a wrong amount is refused and kept as typed", async ({ page }) => {
   const account = await data.account();
   const [inv] = await data.invoices(account, [{ total: 300_00, dueInDays: -20 }]);
