@@ -4,7 +4,7 @@
  * invoice posted to its pay action is not found, its payment goes through Checkout back to the
  * link's page (bank accounts verified instantly), and every open is recorded.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "#db/schema/audit";
 import { paymentPromises, payLinks, promiseInvoices } from "#db/schema/collections";
@@ -12,6 +12,7 @@ import { invoices } from "#db/schema/invoices";
 import { devEmails } from "#db/schema/mail";
 import { paymentAllocations, payments } from "#db/schema/payments";
 import { db } from "~/db.server";
+import { systemActor } from "~/modules/auth/actor";
 import { setClock } from "~/utils/clock";
 import { isProblem, type Problem } from "~/utils/problem";
 import { drainJobs, testData } from "../../../test/helpers";
@@ -286,5 +287,25 @@ describe("staff revoking a link", () => {
     refusedWith(await payLinkAccess(token, ip()), "conflict", "revoked");
     expect(await listPayLinks(staffActor, { accountId: account.id })).toEqual([expect.objectContaining({ id: link.id, status: "revoked" })]);
     refusedWith(await listPayLinks({ kind: "payer", userId: contact.id, ip: null }, { accountId: account.id }), "forbidden");
+  });
+});
+
+describe("the link a reminder carries", () => {
+  it("opens the page of exactly the invoices the reminder email named", async () => {
+    const { runReminders } = await import("./run-reminders.server");
+    const account = await data.account();
+    await data.payer({ accounts: [account] });
+    // Due in 3 days: the default cadence's −3 step is today. The other is not reminded today.
+    const [due, notYet] = await data.invoices(account, [{ total: 310_00, dueInDays: 3 }, { total: 90_00, dueInDays: 25 }]);
+    const run = await runReminders(systemActor("job", "run_reminders"));
+    if (isProblem(run)) throw new Error(run.message);
+    await drainJobs();
+    const [email] = await db.select().from(devEmails).where(like(devEmails.to, `%${account.billingEmail!}%`));
+    const token = /\/pay-link\/([^\s"<>]+)/.exec(email!.text)![1]!;
+
+    const page = await open(token);
+    expect(page.accountName).toBe(account.name);
+    expect(page.invoices.map((i) => [i.id, i.dueNow])).toEqual([[due!.id, 310_00]]);
+    expect(page.invoices.some((i) => i.id === notYet!.id)).toBe(false);
   });
 });
