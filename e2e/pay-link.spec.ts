@@ -108,6 +108,11 @@ test("the holder promises to pay by a date instead; a wrong amount is refused an
   await expect(page.getByText(/We noted your promise to pay USD 150\.00 by/)).toBeVisible();
   const [promise] = await sql<{ source: string; pay_link_id: string; amount: number; promised_for: string }[]>`select source, pay_link_id, amount::int, promised_for::text from payment_promises where account_id = ${account.id}`;
   expect(promise).toEqual({ source: "pay_link", pay_link_id: link.id, amount: 150_00, promised_for: latest });
+  // One open promise per invoice: a second one is refused with the reason.
+  await page.getByLabel("Amount (USD)").fill("20.00");
+  await page.getByLabel("I will pay by").fill(latest!);
+  await page.getByRole("button", { name: "Promise to pay" }).click();
+  await expect(page.getByText(`Invoice ${inv!.number} already has a promise to pay by`)).toBeVisible();
 });
 
 test("a revoked, an expired and a tampered link are refused, with the way to sign in", async ({ page }) => {

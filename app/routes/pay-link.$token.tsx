@@ -133,8 +133,11 @@ function OpenPayLink() {
   const typed = (result?.initialValue ?? {}) as Record<string, unknown>;
   const errorsOf = (intent: string, field: string) => (typed.intent === intent ? (result?.error?.[field] ?? []) : []);
   const busy = useNavigation().state !== "idle";
-  const payErrors = [...errorsOf("pay", ""), ...errorsOf("pay", "invoice"), ...errorsOf("pay", "attemptId"), ...errorsOf("pay", "intent")];
-  const promiseErrors = [...errorsOf("promise", ""), ...errorsOf("promise", "intent")];
+  // Every message of the form's submission above it, but those shown at their own field (amount, date).
+  const allErrorsOf = (intent: string, except: string[] = []) =>
+    typed.intent === intent ? Object.entries(result?.error ?? {}).flatMap(([field, messages]) => (except.includes(field) ? [] : (messages ?? []))) : [];
+  const payErrors = allErrorsOf("pay");
+  const promiseErrors = allErrorsOf("promise", ["amount", "promisedFor"]);
 
   const payable = invoices.filter((i) => i.dueNow > 0);
   const [chosen, setChosen] = useState<string[]>(() => payable.map((i) => i.id));
