@@ -56,6 +56,12 @@ const schema = z.object({
    */
   CLOCK_CONTROL: z.enum(["true", "false"]).optional(),
   /**
+   * `hourly` runs the reminder cadences every hour (idempotent: one email per account and day);
+   * `off` runs them only on demand (/dev/clock; the end-to-end tests, whose data would otherwise
+   * get reminders mid-test).
+   */
+  REMINDER_SCHEDULE: z.enum(["hourly", "off"], { message: 'must be "hourly" or "off"' }).default("hourly"),
+  /**
    * Lets webhook endpoints be plain http:// or on loopback, private, link-local or other
    * non-public addresses (local receivers in development and tests). Off in production by default:
    * the portal must not be a proxy into its own network.

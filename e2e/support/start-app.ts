@@ -28,6 +28,7 @@ Object.assign(process.env, {
   STRIPE_API_BASE: `http://localhost:${e2e.stripePort}`,
   // The plans spec moves the portal's clock through /dev/clock.
   CLOCK_CONTROL: "true",
+  REMINDER_SCHEDULE: "off",
   // The webhooks spec's back-office receiver listens on 127.0.0.1.
   WEBHOOK_ALLOW_PRIVATE_URLS: "true",
   // Playwright shows the app's stderr: warnings and errors, not a line per request.

@@ -43,6 +43,8 @@ export interface AccountFacts {
   accountId: string;
   onHold: boolean;
   holdReason: string | null;
+  /** Whether a reminder email has somewhere to go (a billing email or a contact set to "to"). */
+  canEmail: boolean;
   /** The account's cadence, any order. */
   steps: StepFacts[];
   /** Open invoices with a balance. */
@@ -80,7 +82,7 @@ export function decideReminders(account: AccountFacts, on: string): ReminderDeci
     const base = { invoiceId: invoice.id, stepId: due.id, offsetDays: due.offsetDays, channel: due.channel };
     const onHold = Math.min(invoice.amountDisputed, invoice.balance);
     const chased = invoice.balance - onHold - invoice.amountPending;
-    const pause = pauseReason(account, invoice, on);
+    const pause = pauseReason(account, invoice, due, on);
     if (pause) {
       decisions.push({ ...base, action: "skip", reason: pause, amountDue: Math.max(0, chased), amountOnHold: onHold });
       continue;
@@ -117,9 +119,10 @@ function sentReason(step: StepFacts): string {
 }
 
 /** Why the invoice is not chased today, or null. The order is the order a collector reads them. */
-function pauseReason(account: AccountFacts, invoice: InvoiceFacts, on: string): string | null {
+function pauseReason(account: AccountFacts, invoice: InvoiceFacts, step: StepFacts, on: string): string | null {
   if (account.onHold) return account.holdReason ? `account on hold: ${account.holdReason}` : "account on hold";
   if (invoice.onPlan) return "on a payment plan";
+  if (step.channel === "email" && !account.canEmail) return "no billing contact to email";
   if (invoice.amountPending > 0) return "payment processing";
   const promise = account.promises
     .filter((p) => p.invoiceIds.includes(invoice.id) && on <= addDays(p.promisedFor, p.graceDays))

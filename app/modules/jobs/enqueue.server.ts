@@ -14,6 +14,10 @@ export interface JobPayloads {
   deliver_webhooks: Record<string, never>;
   run_plan_schedule: Record<string, never>;
   charge_installment: { installmentId: string };
+  /** The daily reminder run (keyed: one at a time). */
+  run_reminders: Record<string, never>;
+  /** One account's grouped reminder of one day, rendered from its decisions when sent. */
+  send_reminder_email: { accountId: string; runOn: string };
 }
 
 /**

@@ -6,6 +6,8 @@ import type { SignInLinkJob } from "~/modules/auth/request-sign-in-link.server";
 import { deliverEmail, type EmailMessage } from "~/modules/notifications/mailer.server";
 import { drainStripeEvents } from "~/modules/payments/drain-stripe-events.server";
 import { reconcilePayments } from "~/modules/payments/reconcile-payments.server";
+import { runReminders } from "~/modules/collections/run-reminders.server";
+import { sendReminderEmail } from "~/modules/collections/send-reminder-email.server";
 import { chargeInstallment } from "~/modules/plans/charge-installment.server";
 import { runPlanSchedule } from "~/modules/plans/run-plan-schedule.server";
 import { deliverWebhook } from "~/modules/webhooks/deliver.server";
@@ -43,6 +45,12 @@ export const taskList: TaskList = {
   run_plan_schedule: async () => {
     await runPlanSchedule();
   },
+  run_reminders: async () => {
+    await runReminders(systemActor("job", "run_reminders"));
+  },
+  send_reminder_email: async (payload) => {
+    await sendReminderEmail(payload as JobPayloads["send_reminder_email"]);
+  },
   charge_installment: async (payload) => {
     await chargeInstallment(systemActor("job", "charge_installment"), { installmentId: (payload as JobPayloads["charge_installment"]).installmentId });
   },
@@ -52,6 +60,14 @@ export const taskList: TaskList = {
  * Schedules (graphile-worker crontab, one per line): settle payments whose webhooks never came;
  * process recorded Stripe events whose wake-up was lost or whose retry is due;
  * fan new events out to the back office's webhook endpoints and sweep for due deliveries (a safety
- * net: nudges and wake-ups normally run them sooner); charge and remind plan installments.
+ * net: nudges and wake-ups normally run them sooner); charge and remind plan installments; run the
+ * reminder cadences (`reminderCrontab`, unless REMINDER_SCHEDULE=off).
  */
 export const crontab = ["*/5 * * * * reconcile_payments", "* * * * * fan_out_events", "* * * * * process_stripe_events ?jobKey=process_stripe_events&max=5", "* * * * * deliver_webhooks ?jobKey=deliver_webhooks&max=5", "*/5 * * * * run_plan_schedule"].join("\n");
+
+/**
+ * The reminder run, hourly on the portal's clock: it is idempotent, so a later run the same day
+ * sends only what newly fell due to accounts not yet reminded that day, and the first run after
+ * an outage makes up for the missed days (the latest step only).
+ */
+export const reminderCrontab = "7 * * * * run_reminders ?jobKey=run_reminders&max=3";

@@ -9,7 +9,7 @@ import { renderToStaticMarkup } from "react-dom/server";
  */
 
 /** Why the addressee gets a kind of email: said at its foot, so each one says its own reason. */
-export type EmailReason = "sign-in" | "payment" | "refund" | "dispute" | "plan" | "ar-admin";
+export type EmailReason = "sign-in" | "payment" | "refund" | "dispute" | "plan" | "ar-admin" | "reminder" | "collector";
 
 export function footer(reason: EmailReason, company: string): string {
   const portal = `the ${company} payment portal`;
@@ -26,6 +26,10 @@ export function footer(reason: EmailReason, company: string): string {
       return `You received this email because you set up a payment plan in ${portal}.`;
     case "ar-admin":
       return `You received this email because you are an accounts receivable administrator of ${portal}.`;
+    case "reminder":
+      return `You received this email because this address is a billing contact of an account with ${company}. Reply to this email if it should go to someone else.`;
+    case "collector":
+      return `You received this email because you are the collector of this account in ${portal}.`;
   }
 }
 

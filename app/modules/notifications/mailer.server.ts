@@ -4,7 +4,10 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 
 export interface EmailMessage {
+  /** One address, or several separated by commas (a reminder's billing contacts). */
   to: string;
+  /** Copied addresses, comma-separated (the contacts the AR team chose for reminders). */
+  cc?: string;
   subject: string;
   text: string;
   html?: string;
@@ -19,7 +22,8 @@ let transport: nodemailer.Transporter | undefined;
 export async function deliverEmail(message: EmailMessage): Promise<void> {
   const { SMTP_URL, MAIL_FROM } = env();
   if (!SMTP_URL) {
-    await db.insert(devEmails).values({ to: message.to, subject: message.subject, text: message.text, html: message.html ?? null });
+    const to = message.cc ? `${message.to}; cc: ${message.cc}` : message.to;
+    await db.insert(devEmails).values({ to, subject: message.subject, text: message.text, html: message.html ?? null });
     return;
   }
   transport ??= nodemailer.createTransport(SMTP_URL);

@@ -1,0 +1,64 @@
+import { sql } from "drizzle-orm";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { deliverEmail } from "~/modules/notifications/mailer.server";
+import { daysBetween, toIsoDate } from "~/utils/dates";
+import { payLinkUrl } from "./pay-link-token.server";
+import { reminderEmail, type ReminderEmailFacts } from "./reminder-email";
+
+/**
+ * Sends the reminder the run decided for one account on one day: its invoices with the amounts
+ * decided then, the template of the most advanced step, the pay link, to the billing contacts
+ * with the chosen contacts in CC. Nothing left to send (decisions deleted with the account) is
+ * not an error.
+ */
+export async function sendReminderEmail(input: { accountId: string; runOn: string }): Promise<"sent" | "nothing"> {
+  const facts = await reminderEmailFacts(input.accountId, input.runOn);
+  if (!facts) return "nothing";
+  await deliverEmail(reminderEmail(facts));
+  return "sent";
+}
+
+/** The email's facts from the database (also what the cadence preview renders). */
+export async function reminderEmailFacts(accountId: string, runOn: string): Promise<ReminderEmailFacts | null> {
+  const lines = await db.execute<{ number: string; due_date: string; currency: string; offset_days: number; amount_due: string; amount_on_hold: string; pay_link_id: string; expires_at: Date; subject: string | null; body: string | null }>(sql`
+    select i.number, i.due_date::text, i.currency, d.offset_days, d.amount_due, d.amount_on_hold, d.pay_link_id, l.expires_at, s.subject, s.body
+    from reminder_decisions d
+    join invoices i on i.id = d.invoice_id
+    join pay_links l on l.id = d.pay_link_id
+    left join cadence_steps s on s.id = d.step_id
+    where d.account_id = ${accountId} and d.run_on = ${runOn}::date and d.action = 'send' and d.channel = 'email'
+    order by i.due_date, i.number`);
+  if (lines.length === 0) return null;
+  const recipients = await db.execute<{ name: string; billing_email: string | null; to: string[] | null; cc: string[] | null }>(sql`
+    select a.name, nullif(a.billing_email, '') as billing_email,
+           array_agg(u.email order by u.email) filter (where c.reminders = 'to') as to,
+           array_agg(u.email order by u.email) filter (where c.reminders = 'cc') as cc
+    from accounts a
+    left join account_contacts c on c.account_id = a.id
+    left join users u on u.id = c.user_id
+    where a.id = ${accountId}
+    group by a.id`);
+  const account = recipients[0];
+  if (!account) return null;
+  const to = unique([account.billing_email, ...(account.to ?? [])]);
+  if (to.length === 0) return null;
+  const cc = unique(account.cc ?? []).filter((email) => !to.includes(email));
+  // The most advanced step's template speaks for the email.
+  const lead = lines.reduce((a, b) => (b.offset_days > a.offset_days ? b : a));
+  return {
+    to: to.join(", "),
+    ...(cc.length > 0 ? { cc: cc.join(", ") } : {}),
+    company: env().COMPANY_NAME,
+    accountName: account.name,
+    currency: lead.currency,
+    subject: lead.subject ?? "Invoices due: {{total_due}} for {{account_name}}",
+    body: lead.body ?? "The invoices below for {{account_name}} are due. You can pay them with the link below.",
+    lines: lines.map((l) => ({ number: l.number, dueDate: l.due_date, daysLate: daysBetween(l.due_date, runOn), amountDue: Number(l.amount_due), amountOnHold: Number(l.amount_on_hold) })),
+    payUrl: payLinkUrl(lead.pay_link_id),
+    payLinkExpiresOn: toIsoDate(new Date(lead.expires_at)),
+    portalUrl: env().APP_URL,
+  };
+}
+
+const unique = (emails: Array<string | null>) => [...new Set(emails.filter((e): e is string => !!e).map((e) => e.trim()).filter(Boolean))];
