@@ -3,8 +3,6 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import type { ReminderPreview } from "~/modules/collections/preview-reminder.server";
 import { stepLabel } from "~/modules/collections/steps";
-import { formatDate } from "~/utils/dates";
-import { formatMoney } from "~/utils/money";
 import { channelLabels } from "./cadence-format";
 
 const inputClass = "mt-1 block w-full rounded-md border border-slate-400 bg-white px-3 py-2 text-base";
@@ -86,48 +84,27 @@ export function CadencePreview({
 function PreviewEmail({ preview }: { preview: ReminderPreview }) {
   return (
     <article aria-label={`Email preview for ${preview.account.name}`} data-testid="reminder-preview" className="mt-4 rounded-lg bg-white ring-1 ring-slate-300">
-      <header className="border-b border-slate-200 p-4 text-sm">
+      <header className="space-y-1 border-b border-slate-200 p-4 text-sm break-words">
         <p>
-          <span className="font-medium">To:</span> {preview.account.name} ({preview.account.number}) · Day {stepLabel(preview.step.offsetDays)} · {channelLabels[preview.step.channel]}
+          <span className="font-medium">Account:</span> {preview.account.name} ({preview.account.number}) · day {stepLabel(preview.step.offsetDays)} · {channelLabels[preview.step.channel]}
+          {preview.step.channel === "call" ? " (a call step makes a task; its text is shown as an email would read)" : ""}
         </p>
-        <p className="mt-1">
+        <p>
+          <span className="font-medium">To:</span> {preview.to}
+        </p>
+        {preview.cc ? (
+          <p>
+            <span className="font-medium">Cc:</span> {preview.cc}
+          </p>
+        ) : null}
+        <p>
           <span className="font-medium">Subject:</span> <span data-testid="preview-subject">{preview.subject}</span>
         </p>
       </header>
-      <div className="p-4">
-        <p className="text-sm whitespace-pre-wrap" data-testid="preview-body">
-          {preview.body}
-        </p>
-        {preview.invoices.length === 0 ? (
-          <p className="mt-3 text-sm text-slate-700">This account has nothing to chase today: no open invoice with an amount due.</p>
-        ) : (
-          <div className="relative mt-3 overflow-x-auto" tabIndex={0} role="region" aria-label="Invoices in the email (scrolls sideways)">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead>
-                <tr>
-                  <th scope="col" className="px-2 py-1 text-left font-semibold">Invoice</th>
-                  <th scope="col" className="px-2 py-1 text-left font-semibold">Due</th>
-                  <th scope="col" className="px-2 py-1 text-right font-semibold">Days late</th>
-                  <th scope="col" className="px-2 py-1 text-right font-semibold">Amount due</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {preview.invoices.map((i) => (
-                  <tr key={i.number}>
-                    <td className="px-2 py-1">{i.number}</td>
-                    <td className="px-2 py-1 whitespace-nowrap">{formatDate(i.dueDate)}</td>
-                    <td className="px-2 py-1 text-right tabular-nums">{i.daysLate}</td>
-                    <td className="px-2 py-1 text-right tabular-nums">
-                      {formatMoney(i.amountDue, i.currency)}
-                      {i.amountOnHold > 0 ? <span className="block text-xs text-slate-600">{formatMoney(i.amountOnHold, i.currency)} on hold (disputed)</span> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </div>
+      {preview.invoiceCount === 0 ? <p className="px-4 pt-4 text-sm text-slate-700">This account has nothing to chase today: no open invoice with an amount due.</p> : null}
+      <p className="p-4 font-mono text-sm whitespace-pre-wrap break-words" data-testid="preview-body">
+        {preview.text}
+      </p>
     </article>
   );
 }

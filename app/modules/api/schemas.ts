@@ -115,6 +115,9 @@ export const CustomerInput = z4
     billing_email: z4.email().max(254).nullish().describe("Omit or null to clear."),
     currency: CurrencyCode,
     contacts: z4.array(CustomerContactInput).max(100).optional().describe("Contacts to add or update. Contacts not listed are left alone."),
+    segment: line(60, 1).nullish().describe("The customer's collections segment (a name, matched case-insensitively; created if new). Omit to leave it unchanged; null to clear."),
+    cadence: line(100, 1).nullish().describe("The name of the reminder cadence the customer follows instead of its segment's or the default one (it must exist: an unknown name is refused with 422). Omit to leave it unchanged; null to clear."),
+    collector: z4.email().max(254).nullish().describe("The email of the AR staff member who collects this customer (an unknown email is refused with 422). Omit to leave it unchanged; null to clear."),
   })
   .describe(`PUT /api/v1/customers/{external_id}: creates or replaces the customer. ${ExternalIdDoc}`);
 apiRegistry.add(CustomerInput, { id: "CustomerInput" });
@@ -128,6 +131,9 @@ export const Customer = z4
     billing_email: z4.string().nullable(),
     currency: z4.string(),
     contacts: z4.array(z4.object({ email: z4.string(), name: z4.string(), title: z4.string().nullable() })).describe("Every payer linked to the customer."),
+    segment: z4.string().nullable().describe("Collections segment, if any."),
+    cadence: z4.string().nullable().describe("The cadence set on the customer itself, if any (otherwise its segment's, else the default)."),
+    collector: z4.string().nullable().describe("Email of the staff member who collects this customer, if any."),
     created_at: z4.string(),
   })
   .describe("A customer account.");
