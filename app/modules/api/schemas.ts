@@ -228,6 +228,37 @@ export const CreditMemo = z4
   .describe("A credit memo.");
 apiRegistry.add(CreditMemo, { id: "CreditMemo" });
 
+// ---------------------------------------------------------------------------------------------
+// Collections: a customer's reminder calendar (the engine's decisions run ahead).
+
+export const REMINDER_CALENDAR_MAX_DAYS = 366;
+export const REMINDER_CALENDAR_DEFAULT_DAYS = 30;
+
+export const ReminderCalendarQuery = z4.object({
+  from: IsoDate.optional().describe("First day (YYYY-MM-DD), default today on the portal's clock."),
+  to: IsoDate.optional().describe(`Last day (YYYY-MM-DD), on or after \`from\` and at most ${REMINDER_CALENDAR_MAX_DAYS} days after it; default \`from\` + ${REMINDER_CALENDAR_DEFAULT_DAYS} days.`),
+});
+
+export const ReminderCalendar = z4
+  .object({
+    data: z4
+      .array(
+        z4.object({
+          date: z4.string().describe("The day of the decision (YYYY-MM-DD)."),
+          step: z4.string().describe('The cadence step, as days from the due date: "-3", "0", "+7".'),
+          channel: z4.enum(["email", "call"]).describe("email: a reminder to the customer; call: a task for its collector."),
+          action: z4.enum(["send", "skip"]),
+          reason: z4.string().describe('Why, in words: "sent step +7", "skipped: promise to pay until 2026-12-20", "skipped: payment processing".'),
+          invoices: z4
+            .array(z4.object({ external_id: z4.string().nullable(), number: z4.string(), amount_due: z4.int().describe("Minor units asked for (send) or left unasked (skip).") }))
+            .describe("The invoices the decision is about."),
+        }),
+      )
+      .describe("What the reminder engine would do for this customer each day of the period, in date order, with its reasons. Computed by the engine's own decision function from today's facts: payments, disputes, promises and holds made later change it."),
+  })
+  .describe("A customer's reminder calendar.");
+apiRegistry.add(ReminderCalendar, { id: "ReminderCalendar" });
+
 export const BATCH_MAX_OPERATIONS = 500;
 
 export const BatchRequest = z4
