@@ -510,6 +510,17 @@ export async function seedDemoData(db: Db, options: { today?: string } = {}): Pr
     for (const rows of chunks(invoiceRows, 500)) await tx.insert(schema.invoices).values(rows);
     for (const rows of chunks(lineRows, 1000)) await tx.insert(schema.invoiceLines).values(rows);
 
+    // Collections: two segments with their cadences, the AR agent collecting every account,
+    // Initech on the watch list (the Firm cadence, with call steps).
+    await tx.insert(schema.segments).values([
+      { name: "Key accounts", cadenceId: "cad_gentle", description: "Pay reliably; a light touch." },
+      { name: "Watch list", cadenceId: "cad_firm", description: "Late or disputing often." },
+    ]);
+    const agentId = userRows[people.findIndex((p) => p.email === demoUsers.agent)]!.id;
+    await tx.insert(schema.collectionProfiles).values(
+      accountRows.map((a) => ({ accountId: a.id, collectorId: agentId, segment: a.number === "C-1004" ? "Watch list" : a.number === "C-1003" ? "Key accounts" : null })),
+    );
+
     await seedDemoDisputes(tx, {
       today,
       accountId: accountIdByNumber.get("C-1004")!,

@@ -224,6 +224,7 @@ const FORMS: Record<string, FormRoute> = {
       { intent: "import", fields: { kind: "choice", csv: "csv" }, base: { kind: "customers" } },
     ],
   },
+  "routes/admin.customers.$accountId_.contacts": { as: "staff", encoding: "urlencoded", intents: [{ fields: { userId: "id", reminders: "choice" } }] },
   "routes/dev.clock": {
     as: "anon",
     encoding: "urlencoded",
@@ -231,7 +232,7 @@ const FORMS: Record<string, FormRoute> = {
       { intent: "advance", fields: { days: "int" } },
       { intent: "set", fields: { date: "date" } },
     ],
-    fieldless: ["run", "reset"],
+    fieldless: ["run", "reminders", "reset"],
   },
   // Answers 404 in production (development only), whatever the body.
   "routes/dev.webhook-receiver": { as: "anon", encoding: "urlencoded", intents: [{ fields: { anything: "text" } }] },
@@ -451,6 +452,8 @@ async function loadFixture(): Promise<Fixture> {
     "routes/admin.plans.$planId": { planId: plan?.id ?? missing },
     "routes/admin.webhooks.$endpointId": { endpointId: endpoint?.id ?? missing },
     "routes/admin.customers.$accountId": { accountId: customer.id },
+    "routes/admin.customers.$accountId_.contacts": { accountId: customer.id },
+    "routes/admin.customers.$accountId_.reminders": { accountId: customer.id },
     "routes/admin.invoices.$invoiceId": { invoiceId: invoice.id },
     "routes/admin.attachments.$attachmentId": { attachmentId: attachment?.id ?? missing },
     "routes/api.v1.customers.$externalId": { externalId: customer.externalId },

@@ -2,6 +2,8 @@ import { json, type ActionFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { systemActor } from "~/modules/auth/actor";
+import { runReminders } from "~/modules/collections/run-reminders.server";
 import { clockControl, moveClockTo, nextChargeDate, resetClock, runScheduleNow } from "~/modules/plans/dev-clock.server";
 import { devClockForm } from "~/modules/plans/forms.server";
 import { addDays } from "~/utils/dates";
@@ -21,19 +23,23 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = await parseForm(request, devClockForm);
   if (submission.status !== "success") {
     const errors = Object.values(submission.error ?? {}).flatMap((messages) => messages ?? []);
-    return json({ error: errors[0] ?? "Choose what to do with the clock.", result: null }, { status: 400 });
+    return json({ error: errors[0] ?? "Choose what to do with the clock.", result: null, reminders: null }, { status: 400 });
   }
   const form = submission.value;
   if (form.intent === "reset") resetClock();
   if (form.intent === "advance") moveClockTo(addDays(today(), form.days));
   if (form.intent === "next_due") {
     const date = await nextChargeDate();
-    if (!date) return json({ error: "No active plan has an installment or retry due after today.", result: null }, { status: 400 });
+    if (!date) return json({ error: "No active plan has an installment or retry due after today.", result: null, reminders: null }, { status: 400 });
     moveClockTo(date);
   }
   if (form.intent === "set") moveClockTo(form.date);
+  if (form.intent === "reminders") {
+    const run = orThrow(await runReminders(systemActor("dev", "dev_clock"), {}));
+    return json({ error: null, result: null, reminders: { ...run, today: today() } });
+  }
   const result = await runScheduleNow();
-  return json({ error: null, result: { ...result, today: today() } });
+  return json({ error: null, result: { ...result, today: today() }, reminders: null });
 }
 
 export default function DevClock() {
@@ -46,12 +52,18 @@ export default function DevClock() {
         Move the portal&apos;s date to watch payment plans run: each change runs the plan schedule at once (due installments are charged, reminders sent).
       </p>
       <p className="mt-4">
-        Portal date: <strong data-testid="clock-today">{data?.result?.today ?? current}</strong>
+        Portal date: <strong data-testid="clock-today">{data?.result?.today ?? data?.reminders?.today ?? current}</strong>
       </p>
       {data?.error ? <Alert tone="error">{data.error}</Alert> : null}
       {data?.result ? (
         <Alert tone="success">
           Schedule ran: {data.result.charged} installment(s) charged, {data.result.reminded} reminder(s) sent.
+        </Alert>
+      ) : null}
+      {data?.reminders ? (
+        <Alert tone="success">
+          Reminders ran for {data.reminders.today}: {data.reminders.emails} email(s) and {data.reminders.callTasks} call task(s) for {data.reminders.accounts} account(s); {data.reminders.skipped} skip(s) logged; promises
+          kept {data.reminders.promisesKept}, broken {data.reminders.promisesBroken}.
         </Alert>
       ) : null}
       <Form method="post" className="mt-6">
@@ -87,6 +99,9 @@ export default function DevClock() {
       <Form method="post" className="mt-4 flex gap-2">
         <Button type="submit" name="intent" value="run">
           Run the schedule now
+        </Button>
+        <Button type="submit" name="intent" value="reminders">
+          Run reminders now
         </Button>
         <Button type="submit" name="intent" value="reset">
           Back to the real date

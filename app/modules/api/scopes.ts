@@ -6,7 +6,7 @@ export const API_SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   "events:read": "Read the event feed (GET /api/v1/events, GET /api/v1/events/{id}).",
   "invoices:read": "Read invoices (GET /api/v1/invoices/{externalId}).",
   "invoices:write": "Upsert and void invoices, record offline payments and credit memos.",
-  "customers:read": "Read a customer's reminder calendar (GET /api/v1/customers/{externalId}/reminders).",
+  "customers:read": "Read customers' collections data: a customer's reminder calendar (GET /api/v1/customers/{externalId}/reminders).",
   "customers:write": "Upsert customers and their contacts (PUT /api/v1/customers/{externalId}).",
 };
 

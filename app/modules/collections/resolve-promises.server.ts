@@ -33,14 +33,12 @@ export async function resolvePromises(on: string): Promise<{ kept: number; broke
   return db.transaction(async (tx) => {
     const open = await tx.execute<OpenPromise>(sql`
       select p.id, p.account_id, a.name as account_name, p.currency, p.amount, p.promised_for::text, p.grace_days,
-             p.balance_at_promise, sum(i.balance) as balance_now, cp.collector_id
+             p.balance_at_promise, cp.collector_id,
+             (select sum(i.balance) from promise_invoices pi join invoices i on i.id = pi.invoice_id where pi.promise_id = p.id) as balance_now
       from payment_promises p
       join accounts a on a.id = p.account_id
-      join promise_invoices pi on pi.promise_id = p.id
-      join invoices i on i.id = pi.invoice_id
       left join collection_profiles cp on cp.account_id = p.account_id
       where p.status = 'open'
-      group by p.id, a.name, cp.collector_id
       for update of p`);
     const kept = open.filter((p) => Number(p.balance_at_promise) - Number(p.balance_now) >= Number(p.amount));
     const broken = open.filter((p) => !kept.includes(p) && on > addDays(p.promised_for, p.grace_days));

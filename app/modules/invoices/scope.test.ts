@@ -22,6 +22,9 @@ const allowed: Record<string, string> = {
   "app/modules/admin/get-customer.server.ts": "staff: one customer and its contacts",
   "app/modules/ingest/upsert-customer.server.ts": "the data-in API writes contacts",
   "app/modules/notifications/email-previews.server.ts": "development only: a real payer to fill the email previews",
+  "app/modules/collections/load-reminder-facts.server.ts": "the reminder engine: whether an account has someone to email",
+  "app/modules/collections/send-reminder-email.server.ts": "the reminder engine: who a reminder goes to (To and CC)",
+  "app/modules/collections/set-contact-reminders.server.ts": "staff: a contact's place on reminder emails",
 };
 
 function* sources(dir: string): Generator<string> {

@@ -27,7 +27,7 @@ export function footer(reason: EmailReason, company: string): string {
     case "ar-admin":
       return `You received this email because you are an accounts receivable administrator of ${portal}.`;
     case "reminder":
-      return `You received this email because this address is a billing contact of an account with ${company}. Reply to this email if it should go to someone else.`;
+      return `You received this email because ${company} has this address as a billing contact of your account. Reply to this email if reminders should go to someone else.`;
     case "collector":
       return `You received this email because you are the collector of this account in ${portal}.`;
   }

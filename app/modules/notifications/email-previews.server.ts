@@ -20,6 +20,8 @@ import {
   planDefaultedStaffEmail,
   planEndedEmail,
 } from "~/modules/plans/plan-emails";
+import { brokenPromiseEmail } from "~/modules/collections/collector-emails";
+import { reminderEmail } from "~/modules/collections/reminder-email";
 import { today } from "~/utils/clock";
 import { addDays, formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
@@ -189,6 +191,27 @@ export const EMAIL_TEMPLATES: Record<string, { description: string; build: (f: P
     build: (f) => planAwaitingApprovalStaffEmail({ ...planFacts(f), ...f.staff, planUrl: `${f.appUrl}/admin/plans/${f.planId}`, accountName: f.accountName, total: total(f) }),
   },
   "plan-ended": { description: "Plan paid in full, canceled or declined", build: (f) => planEndedEmail({ ...planFacts(f), outcome: "completed", reason: null }) },
+  reminder: {
+    description: "Collections: the day's grouped reminder with its pay link (the template is the cadence step's)",
+    build: (f) =>
+      reminderEmail({
+        to: f.payer.to,
+        company: f.company,
+        accountName: f.accountName,
+        currency: f.currency,
+        subject: "Past due: {{total_due}} for {{account_name}}",
+        body: "Our records show the invoices below for {{account_name}} are past due. Please pay them with the link below, or reply to tell us when to expect payment.",
+        lines: f.invoices.map((i, n) => ({ number: i.number, dueDate: addDays(today(), -7 - n * 7), daysLate: 7 + n * 7, amountDue: n === 0 ? i.amount - half(i.amount) : i.amount, amountOnHold: n === 0 ? half(i.amount) : 0 })),
+        payUrl: `${f.appUrl}/pay-link/preview-token`,
+        payLinkExpiresOn: addDays(today(), 30),
+        portalUrl: f.appUrl,
+      }),
+  },
+  "promise-broken": {
+    description: "Collector: a promise to pay was broken",
+    build: (f) =>
+      brokenPromiseEmail({ to: f.staff.to, collectorName: f.staff.name, company: f.company, accountName: f.accountName, accountUrl: `${f.appUrl}/admin/customers/preview`, amount: total(f), paidSince: 0, currency: f.currency, promisedFor: addDays(today(), -3) }),
+  },
 };
 
 export function renderPreview(name: string, facts: PreviewFacts): (EmailMessage & { name: string; description: string }) | null {

@@ -36,6 +36,9 @@ const KEY_FACTS: Record<string, string[]> = {
   "plan-defaulted-staff": ["Northwind Traders", "USD 1,730.50", `${facts.appUrl}/admin/plans/${facts.planId}`],
   "plan-awaiting-approval-staff": ["Northwind Traders", "USD 1,730.50", `${facts.appUrl}/admin/plans/${facts.planId}`],
   "plan-ended": ["paid in full", "every installment of your payment plan is paid", planLink],
+  // INV-20417 is half disputed: half asked for, half on hold; INV-20418 asked for in full.
+  reminder: ["Past due: USD 1,105.50 for Northwind Traders", "INV-20417", "7 days late", "USD 625.00", "INV-20418", "14 days late", "USD 480.50", "USD 625.00 of invoice INV-20417 is on hold", `${facts.appUrl}/pay-link/preview-token`],
+  "promise-broken": ["Northwind Traders broke its promise to pay USD 1,730.50", "has paid USD 0.00 of it", `${facts.appUrl}/admin/customers/preview`],
 };
 
 /** The footer reason said by each kind: who gets it and why. */
@@ -50,7 +53,11 @@ const reasonOf = (name: string) =>
           ? /because you disputed an invoice/
           : name.startsWith("chargeback-") || name === "refund-failed" || name.endsWith("-staff")
             ? /because you are an accounts receivable administrator/
-            : /because you set up a payment plan/;
+            : name === "reminder"
+              ? /has this address as a billing contact of your account/
+              : name === "promise-broken"
+                ? /because you are the collector of this account/
+                : /because you set up a payment plan/;
 
 const unescape = (html: string) => html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
@@ -96,7 +103,7 @@ describe("what payers and staff typed arrives as text, never as markup", () => {
   it.each(Object.keys(EMAIL_TEMPLATES))("%s", (name) => {
     const html = renderPreview(name, evil)!.html!;
     expect(html).not.toMatch(/<(script|img|iframe|svg|b|u)[\s>]/i);
-    expect(html).toMatch(/&lt;script&gt;alert\(1\)&lt;\/script&gt;|&quot;&gt;&lt;img src=x onerror=alert\(2\)&gt;/);
+    expect(html).toMatch(/&lt;script&gt;alert\(1\)&lt;\/script&gt;|&quot;&gt;&lt;img src=x onerror=alert\(2\)&gt;|&lt;iframe src=&quot;https:\/\/evil.example&quot;&gt;/);
   });
 
   it("a dispute note or reply with markup is shown as its characters, line breaks kept", () => {

@@ -99,6 +99,7 @@ export const devClockForm = z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("run") }),
+    z.object({ intent: z.literal("reminders") }),
     z.object({ intent: z.literal("reset") }),
     z.object({ intent: z.literal("next_due") }),
     z.object({
