@@ -145,7 +145,7 @@ function ingestPaths(): JsonObject {
         parameters: [externalIdParam("The customer's external id."), calendarParameter("from"), calendarParameter("to")],
         responses: {
           "200": { description: "The calendar.", content: jsonContent("ReminderCalendar") },
-          "400": errorResponse(`\`from\` or \`to\` is not a date, \`to\` is before \`from\`, or the period is longer than ${REMINDER_CALENDAR_MAX_DAYS} days (\`invalid_request\`, with \`details\`).`),
+          "400": errorResponse(`\`from\` or \`to\` is not a date, \`to\` is before \`from\`, or the period covers more than ${REMINDER_CALENDAR_MAX_DAYS} days (\`invalid_request\`, with \`details\`).`),
           ...auth("customers:read"),
           "404": errorResponse("No customer with this external id (`not_found`)."),
         },

@@ -235,8 +235,8 @@ export const REMINDER_CALENDAR_MAX_DAYS = 366;
 export const REMINDER_CALENDAR_DEFAULT_DAYS = 30;
 
 export const ReminderCalendarQuery = z4.object({
-  from: IsoDate.optional().describe("First day (YYYY-MM-DD), default today on the portal's clock."),
-  to: IsoDate.optional().describe(`Last day (YYYY-MM-DD), on or after \`from\` and at most ${REMINDER_CALENDAR_MAX_DAYS} days after it; default \`from\` + ${REMINDER_CALENDAR_DEFAULT_DAYS} days.`),
+  from: IsoDate.optional().describe("First day (YYYY-MM-DD), default today on the portal's clock. The calendar looks ahead: days before today have no entries (what was decided then is on the customer's timeline)."),
+  to: IsoDate.optional().describe(`Last day (YYYY-MM-DD), on or after \`from\`; the period covers at most ${REMINDER_CALENDAR_MAX_DAYS} days. Default \`from\` + ${REMINDER_CALENDAR_DEFAULT_DAYS} days.`),
 });
 
 export const ReminderCalendar = z4
@@ -245,7 +245,7 @@ export const ReminderCalendar = z4
       .array(
         z4.object({
           date: z4.string().describe("The day of the decision (YYYY-MM-DD)."),
-          step: z4.string().describe('The cadence step, as days from the due date: "-3", "0", "+7".'),
+          step: z4.int().describe("The cadence step, as days from the due date: -3 (three days before), 0, 7…"),
           channel: z4.enum(["email", "call"]).describe("email: a reminder to the customer; call: a task for its collector."),
           action: z4.enum(["send", "skip"]),
           reason: z4.string().describe('Why, in words: "sent step +7", "skipped: promise to pay until 2026-12-20", "skipped: payment processing".'),
