@@ -121,7 +121,8 @@ export default function AdminCadence() {
       </h1>
       {cadence.description ? <p className="mt-1 text-slate-700">{cadence.description}</p> : null}
       <p className="mt-1 text-sm text-slate-700">
-        Followed directly by {usage.direct} account{usage.direct === 1 ? "" : "s"} and through {usage.segments.length === 0 ? "no segment" : `the segment${usage.segments.length === 1 ? "" : "s"} ${usage.segments.join(", ")}`} by {usage.viaSegments} more
+        {usage.direct} account{usage.direct === 1 ? "" : "s"} follow{usage.direct === 1 ? "s" : ""} it directly
+        {usage.segments.length === 0 ? "; no segment names it" : `, ${usage.viaSegments} through the segment${usage.segments.length === 1 ? "" : "s"} ${usage.segments.join(", ")}`}
         {cadence.isDefault ? "; every other account follows it as the default" : ""}.
       </p>
       <div className="mt-3 empty:hidden">
