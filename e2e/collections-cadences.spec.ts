@@ -74,6 +74,16 @@ test("an admin adds a +45 call step, edits a template and previews it with a rea
   await expect(email.getByTestId("preview-body")).toContainText(`Invoice ${first!.number}`);
   await expectAccessible(page);
 
+  // A draft previewed before saving: the account's figures in it, nothing stored.
+  await plus7.getByText("Edit step +7").click();
+  await plus7.getByLabel("Subject (for a call: the task)").fill("Draft: {{invoice_count}} invoices for {{account_name}}");
+  await plus7.getByRole("button", { name: `Preview this draft for Preview Traders ${t}` }).click();
+  const draft = plus7.getByRole("article", { name: `Draft, not saved: email preview for Preview Traders ${t}` });
+  await expect(draft.getByTestId("preview-subject")).toHaveText(`Draft: 2 invoices for Preview Traders ${t}`);
+  await expect(plus7.getByLabel("Subject (for a call: the task)")).toHaveValue("Draft: {{invoice_count}} invoices for {{account_name}}");
+  const [saved] = await sql<{ subject: string }[]>`select s.subject from cadence_steps s join cadences c on c.id = s.cadence_id where c.name = ${name} and s.offset_days = 7`;
+  expect(saved!.subject).toBe("{{account_name}}: {{total_due}} is waiting");
+
   // The cadence's steps were stored as shown.
   const stored = await sql<{ offset_days: number; channel: string }[]>`
     select s.offset_days, s.channel from cadence_steps s join cadences c on c.id = s.cadence_id where c.name = ${name} order by s.offset_days`;

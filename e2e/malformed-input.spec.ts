@@ -209,6 +209,8 @@ const FORMS: Record<string, FormRoute> = {
       // No valid base: an offset like -1 is a valid day, so each field's garbage is sent without the others.
       { intent: "save_step", fields: { stepId: "optionalId", offsetDays: "int", channel: "choice", subject: "requiredText", body: "text" } },
       { intent: "delete_step", fields: { stepId: "id" } },
+      // Writes nothing even when valid (a draft's preview); refused here for want of the other fields.
+      { intent: "preview_step", fields: { offsetDays: "int", channel: "choice", subject: "requiredText", body: "text", previewAccount: "id" } },
     ],
     fieldless: ["make_default", "delete"],
   },

@@ -2,9 +2,9 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { channelLabels } from "~/components/collections/cadence-format";
-import { CadencePreview } from "~/components/collections/cadence-preview";
+import { CadencePreview, PreviewEmail } from "~/components/collections/cadence-preview";
 import { CollectionsNav } from "~/components/collections/collections-nav";
-import { FormErrors, SelectField, TextAreaField, TextField } from "~/components/forms/fields";
+import { FieldErrors, FormErrors, SelectField, TextAreaField, TextField } from "~/components/forms/fields";
 import { Button } from "~/components/ui/button";
 import { customerListQuery, listCustomers } from "~/modules/admin/list-customers.server";
 import { requireStaffActor } from "~/modules/auth/session.server";
@@ -13,7 +13,7 @@ import { deleteCadenceStep } from "~/modules/collections/delete-cadence-step.ser
 import { deleteCadence } from "~/modules/collections/delete-cadence.server";
 import { getCadence } from "~/modules/collections/get-cadence.server";
 import { CADENCE_NOT_FOUND, canConfigureCollections } from "~/modules/collections/permissions";
-import { previewReminder } from "~/modules/collections/preview-reminder.server";
+import { previewReminder, type ReminderPreview } from "~/modules/collections/preview-reminder.server";
 import { saveCadenceStep } from "~/modules/collections/save-cadence-step.server";
 import { saveCadence } from "~/modules/collections/save-cadence.server";
 import { setDefaultCadence } from "~/modules/collections/set-default-cadence.server";
@@ -81,6 +81,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (isProblem(result)) return replyWithProblem(submission, result);
       return redirectWithToast(`${here}?step=${encodeURIComponent(result.stepId)}`, result.created ? `Step ${stepLabel(result.offsetDays)} added.` : `Step ${stepLabel(result.offsetDays)} saved.`);
     }
+    case "preview_step": {
+      // The draft as typed, rendered for the chosen account; nothing is saved and the form keeps what was typed.
+      const draft = { offsetDays: form.offsetDays, channel: form.channel, subject: form.subject, body: form.body ?? "" };
+      const result = await previewReminder(actor, { cadenceId, accountId: form.previewAccount, draft });
+      if (isProblem(result)) return replyWithProblem(submission, result);
+      return json({ ...submission.reply(), draftPreview: result });
+    }
     case "delete_step": {
       const result = settle(await deleteCadenceStep(actor, { cadenceId, stepId: form.stepId }));
       return isProblem(result) ? replyWithProblem(submission, result) : redirectWithToast(here, `Step ${stepLabel(result.offsetDays)} removed.`);
@@ -88,8 +95,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-type Reply = SubmissionResult<string[]>;
-type StepValues = { offsetDays: string; channel: string; subject: string; body: string; stepId: string };
+type Reply = SubmissionResult<string[]> & { draftPreview?: ReminderPreview };
+type StepValues = { offsetDays: string; channel: string; subject: string; body: string; stepId: string; previewAccount: string };
 const intentOf = (reply: Reply | undefined) => (reply?.initialValue as { intent?: string; stepId?: string } | undefined) ?? {};
 const boxClass = "rounded-lg bg-white p-4 ring-1 ring-slate-200";
 
@@ -106,6 +113,9 @@ export default function AdminCadence() {
   // The buttons' forms (make default, delete, remove a step) have no fields: their Problem is shown at the top.
   const [actions] = useForm({ id: "cadence-actions", lastResult: sent.intent === "make_default" || sent.intent === "delete" || sent.intent === "delete_step" ? reply : undefined });
   const inUse = usage.direct > 0 || usage.segments.length > 0;
+  // A step form's own answer: its save refused, or its draft previewed.
+  const stepReply = (stepId: string | undefined) => ((sent.intent === "save_step" || sent.intent === "preview_step") && sent.stepId === stepId ? reply : undefined);
+  const previewAccount = preview ? preview.account : null;
 
   return (
     <>
@@ -151,7 +161,7 @@ export default function AdminCadence() {
               {step.body ? <p className="mt-1 text-sm whitespace-pre-wrap text-slate-800">{step.body}</p> : null}
               {canEdit ? (
                 <div className="mt-3 flex flex-wrap items-start gap-3">
-                  <StepForm key={`${step.id}:${step.offsetDays}:${step.subject}:${step.body}:${step.channel}`} step={step} reply={sent.intent === "save_step" && sent.stepId === step.id ? reply : undefined} busy={busy} placeholders={placeholders} />
+                  <StepForm key={`${step.id}:${step.offsetDays}:${step.subject}:${step.body}:${step.channel}`} step={step} reply={stepReply(step.id)} busy={busy} placeholders={placeholders} previewAccount={previewAccount} />
                   <Form method="post">
                     <input type="hidden" name="intent" value="delete_step" />
                     <input type="hidden" name="stepId" value={step.id} />
@@ -167,7 +177,7 @@ export default function AdminCadence() {
         {canEdit ? (
           <div className={`mt-4 ${boxClass}`}>
             <h3 className="font-semibold">Add a step</h3>
-            <StepForm key={`new:${steps.length}`} step={null} reply={sent.intent === "save_step" && !sent.stepId ? reply : undefined} busy={busy} placeholders={placeholders} />
+            <StepForm key={`new:${steps.length}`} step={null} reply={stepReply(undefined)} busy={busy} placeholders={placeholders} previewAccount={previewAccount} />
           </div>
         ) : (
           <p className="mt-4 text-slate-700">Only an AR admin can change cadences and their templates.</p>
@@ -217,7 +227,19 @@ export default function AdminCadence() {
 }
 
 /** Adds a step (step null) or edits one, inside a disclosure that opens by itself when the server refused it. */
-function StepForm({ step, reply, busy, placeholders }: { step: { id: string; offsetDays: number; channel: string; subject: string; body: string } | null; reply: Reply | undefined; busy: boolean; placeholders: readonly string[] }) {
+function StepForm({
+  step,
+  reply,
+  busy,
+  placeholders,
+  previewAccount,
+}: {
+  step: { id: string; offsetDays: number; channel: string; subject: string; body: string } | null;
+  reply: Reply | undefined;
+  busy: boolean;
+  placeholders: readonly string[];
+  previewAccount: { id: string; name: string } | null;
+}) {
   const [form, fields] = useForm<StepValues>({
     id: step ? `step-${step.id}` : "new-step",
     lastResult: reply,
@@ -225,8 +247,8 @@ function StepForm({ step, reply, busy, placeholders }: { step: { id: string; off
   });
   const body = (
     <Form method="post" className="mt-2 space-y-4" {...getFormProps(form)}>
-      <input type="hidden" name="intent" value="save_step" />
       {step ? <input type="hidden" name="stepId" value={step.id} /> : null}
+      {previewAccount ? <input type="hidden" name="previewAccount" value={previewAccount.id} /> : null}
       <FormErrors form={form} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField meta={fields.offsetDays} label="Day (from the due date)" hint="-3 is three days before, 0 the due date, 14 two weeks after (−90 to 365)." autoComplete="off" />
@@ -247,14 +269,26 @@ function StepForm({ step, reply, busy, placeholders }: { step: { id: string; off
         rows={6}
         maxLength={5000}
       />
-      <Button type="submit" disabled={busy}>
-        {step ? "Save step" : "Add step"}
-      </Button>
+      <div className="flex flex-wrap gap-3">
+        {/* First, so Enter in a field saves. */}
+        <Button type="submit" name="intent" value="save_step" disabled={busy}>
+          {step ? "Save step" : "Add step"}
+        </Button>
+        {previewAccount ? (
+          <Button type="submit" name="intent" value="preview_step" variant="secondary" disabled={busy}>
+            Preview this draft for {previewAccount.name}
+          </Button>
+        ) : (
+          <p className="self-center text-sm text-slate-600">To preview a draft before saving it, choose an account under “Preview with a real account”.</p>
+        )}
+      </div>
+      <FieldErrors meta={fields.previewAccount} />
+      {reply?.draftPreview ? <PreviewEmail preview={reply.draftPreview} title="Draft, not saved" /> : null}
     </Form>
   );
   if (!step) return body;
   return (
-    <details className="min-w-0 flex-1" open={(form.errors?.length ?? 0) > 0 || Object.values(fields).some((f) => (f.errors?.length ?? 0) > 0)}>
+    <details className="min-w-0 flex-1" open={!!reply?.draftPreview || (form.errors?.length ?? 0) > 0 || Object.values(fields).some((f) => (f.errors?.length ?? 0) > 0)}>
       <summary className="inline-flex min-h-10 cursor-pointer items-center text-sm font-medium text-brand-700 underline">Edit step {stepLabel(step.offsetDays)}</summary>
       {body}
     </details>

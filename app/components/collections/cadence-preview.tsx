@@ -81,10 +81,12 @@ export function CadencePreview({
   );
 }
 
-function PreviewEmail({ preview }: { preview: ReminderPreview }) {
+/** One rendered reminder: recipients, subject and the text part, exactly as the account would read them. */
+export function PreviewEmail({ preview, title }: { preview: ReminderPreview; title?: string }) {
   return (
-    <article aria-label={`Email preview for ${preview.account.name}`} data-testid="reminder-preview" className="mt-4 rounded-lg bg-white ring-1 ring-slate-300">
+    <article aria-label={`${title ? `${title}: e` : "E"}mail preview for ${preview.account.name}`} data-testid="reminder-preview" className="mt-4 rounded-lg bg-white ring-1 ring-slate-300">
       <header className="space-y-1 border-b border-slate-200 p-4 text-sm break-words">
+        {title ? <p className="font-semibold">{title}</p> : null}
         <p>
           <span className="font-medium">Account:</span> {preview.account.name} ({preview.account.number}) · day {stepLabel(preview.step.offsetDays)} · {channelLabels[preview.step.channel]}
           {preview.step.channel === "call" ? " (a call step makes a task; its text is shown as an email would read)" : ""}

@@ -122,6 +122,12 @@ export const cadencePageForm = z.discriminatedUnion(
     // stepId "" (a new step) arrives as missing.
     stepFields.extend({ intent: z.literal("save_step"), stepId: z.string().trim().max(100, "Choose a step to edit.").optional() }),
     z.object({ intent: z.literal("delete_step"), stepId: id("Choose a step to remove.") }),
+    // The step form's "Preview" button: the draft as typed, for the account chosen in the preview below. Saves nothing.
+    stepFields.extend({
+      intent: z.literal("preview_step"),
+      stepId: z.string().trim().max(100, "Choose a step to edit.").optional(),
+      previewAccount: id("Find an account under “Preview with a real account” first, then preview the draft."),
+    }),
   ],
   { error: "Choose what to do with the cadence." },
 );

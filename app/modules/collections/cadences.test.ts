@@ -191,6 +191,11 @@ describe("the preview", () => {
     expect(preview.text).toContain(`Invoice ${soon!.number}`);
     expect(preview.to).toBe(account.billingEmail);
     expect(await previewReminder(admin, { cadenceId, stepId: step.stepId, accountId: "acc_missing" })).toMatchObject({ kind: "not_found" });
+
+    // A draft as typed in the step form: rendered the same way, nothing saved.
+    const draft = ok(await previewReminder(admin, { cadenceId, accountId: account.id, draft: { offsetDays: 7, channel: "email", subject: "Draft for {{account_name}} ({{invoice_count}})", body: "Hello" } }));
+    expect(draft.subject).toBe("Draft for Preview Traders (2)");
+    expect((await db.select().from(cadenceSteps).where(eq(cadenceSteps.cadenceId, cadenceId))).map((s) => s.subject)).toEqual(["{{account_name}}: {{total_due}} due"]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { accounts } from "#db/schema/accounts";
+import type { StepChannel } from "#db/schema/collection-values";
 import { cadenceSteps } from "#db/schema/collections";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
@@ -30,15 +31,23 @@ export const PREVIEW_PAY_LINK = "/pay-link/(made-when-the-reminder-is-sent)";
  * A step's email as one real account would get it today, rendered by the engine's own email
  * (`reminderEmail`): the account's open invoices with what is chased on each (balance less what
  * a payment under way or an open dispute holds; invoices on a plan have their own reminders), the
- * placeholders filled from them, its billing contacts as recipients. Reads only; sends nothing and
- * makes no pay link. Staff only (agents may look).
+ * placeholders filled from them, its billing contacts as recipients. A saved step, or a draft as the
+ * step form holds it before saving. Reads only; sends nothing and makes no pay link. Staff only
+ * (agents may look).
  */
-export async function previewReminder(actor: Actor, input: { cadenceId: string; stepId: string; accountId: string }): Promise<ReminderPreview | Problem> {
+export async function previewReminder(
+  actor: Actor,
+  input: { cadenceId: string; accountId: string } & ({ stepId: string } | { draft: { offsetDays: number; channel: StepChannel; subject: string; body: string } }),
+): Promise<ReminderPreview | Problem> {
   if (!canViewCollections(actor)) return forbidden(COLLECTIONS_VIEW_FORBIDDEN);
-  const [step] = await db
-    .select()
-    .from(cadenceSteps)
-    .where(and(eq(cadenceSteps.id, input.stepId), eq(cadenceSteps.cadenceId, input.cadenceId)));
+  // A draft (the step form as typed, already checked by its schema) or a saved step of this cadence.
+  const [step] =
+    "draft" in input
+      ? [{ id: "draft", ...input.draft }]
+      : await db
+          .select()
+          .from(cadenceSteps)
+          .where(and(eq(cadenceSteps.id, input.stepId), eq(cadenceSteps.cadenceId, input.cadenceId)));
   if (!step) return notFound("Choose a step of this cadence to preview.");
   const [account] = await db.select({ id: accounts.id, name: accounts.name, number: accounts.number, currency: accounts.currency }).from(accounts).where(eq(accounts.id, input.accountId));
   if (!account) return notFound("Choose an account to preview the email for.");
