@@ -195,6 +195,44 @@ const FORMS: Record<string, FormRoute> = {
       },
     ],
   },
+  "routes/admin.collections.cadences._index": {
+    as: "admin",
+    encoding: "urlencoded",
+    intents: [{ intent: "create", fields: { name: "requiredText", description: "text", copyFrom: "optionalId" }, base: { name: "Malformed probe cadence" }, optional: ["description", "copyFrom"] }],
+  },
+  // The default cadence: making it the default again changes nothing, and it cannot be deleted.
+  "routes/admin.collections.cadences.$cadenceId": {
+    as: "admin",
+    encoding: "urlencoded",
+    intents: [
+      { intent: "save", fields: { name: "requiredText", description: "text" }, base: { name: "{cadence.name}", description: "{cadence.description}" }, optional: ["description"] },
+      // No valid base: an offset like -1 is a valid day, so each field's garbage is sent without the others.
+      { intent: "save_step", fields: { stepId: "optionalId", offsetDays: "int", channel: "choice", subject: "requiredText", body: "text" } },
+      { intent: "delete_step", fields: { stepId: "id" } },
+      // Writes nothing even when valid (a draft's preview); refused here for want of the other fields.
+      { intent: "preview_step", fields: { offsetDays: "int", channel: "choice", subject: "requiredText", body: "text", previewAccount: "id" } },
+    ],
+    fieldless: ["make_default", "delete"],
+  },
+  "routes/admin.collections.segments": {
+    as: "admin",
+    encoding: "urlencoded",
+    intents: [
+      { intent: "create", fields: { name: "requiredText", cadenceId: "optionalId" }, base: { name: "Malformed probe segment" }, optional: ["cadenceId"] },
+      { intent: "update", fields: { segment: "id", name: "requiredText", cadenceId: "optionalId" } },
+      { intent: "delete", fields: { segment: "id" } },
+    ],
+  },
+  "routes/admin.collections.settings": {
+    as: "admin",
+    encoding: "urlencoded",
+    intents: [
+      {
+        fields: { promiseMaxDays: "int", promiseGraceDays: "int", payLinkDays: "int" },
+        base: { promiseMaxDays: "{collectionRules.promiseMaxDays}", promiseGraceDays: "{collectionRules.promiseGraceDays}", payLinkDays: "{collectionRules.payLinkDays}" },
+      },
+    ],
+  },
   // The URL rules of webhook endpoints belong to another change: no valid base URL here, so the
   // garbage in each field is refused whatever the URL rules become.
   "routes/admin.webhooks._index": { as: "staff", encoding: "urlencoded", intents: [{ fields: { url: "url", description: "text", eventTypes: "choice" } }] },
@@ -317,7 +355,7 @@ const API: Record<string, ApiRoute> = {
  * API routes whose action only refuses: a method the endpoint does not take (JSON 405 with Allow)
  * or a path that names no endpoint (the catch-all's JSON 404). Any method and body must be a 4xx.
  */
-const REFUSING_ACTIONS = new Set(["routes/api.v1.events._index", "routes/api.v1.events.$eventId", "routes/api.v1.openapi[.]json", "routes/api.v1.$"]);
+const REFUSING_ACTIONS = new Set(["routes/api.v1.events._index", "routes/api.v1.events.$eventId", "routes/api.v1.openapi[.]json", "routes/api.v1.$", "routes/api.v1.customers.$externalId_.reminders"]);
 
 const JSON_GARBAGE: Record<JsonKind, unknown[]> = {
   string: [huge("Text "), bidi("Normal words"), control("Normal words"), 12, true, { a: 1 }, ["a"]],
@@ -404,6 +442,8 @@ async function loadFixture(): Promise<Fixture> {
   // Voiding needs no body: an invoice that cannot be voided (disputed).
   const disputedExternal = { externalId: disputed!.externalId! };
   const [rules] = await sql<{ rules: Record<string, number | null> }[]>`select rules from plan_policies where id = 'default'`;
+  const [cadence] = await sql<{ id: string; name: string; description: string | null }[]>`select id, name, description from cadences where is_default`;
+  const [collectionPolicy] = await sql<{ rules: Record<string, number> }[]>`select rules from collection_policies where id = 'default'`;
   const money = (minor: number | null | undefined) => (minor === null || minor === undefined ? "" : (minor / 100).toFixed(2));
 
   // Every payer page runs as the payer who owns the row, with that account active.
@@ -413,7 +453,7 @@ async function loadFixture(): Promise<Fixture> {
     return payerSessions.get(accountId)!;
   };
   const key = `eipp_${randomBytes(30).toString("base64url").slice(0, 40)}`;
-  await sql`insert into api_keys (id, name, prefix, key_hash, scopes) values (${`key_probe_${randomBytes(8).toString("hex")}`}, 'malformed-input probe', ${key.slice(0, 12)}, ${createHash("sha256").update(key).digest("hex")}, ${["customers:write", "invoices:write", "invoices:read", "events:read"]})`;
+  await sql`insert into api_keys (id, name, prefix, key_hash, scopes) values (${`key_probe_${randomBytes(8).toString("hex")}`}, 'malformed-input probe', ${key.slice(0, 12)}, ${createHash("sha256").update(key).digest("hex")}, ${["customers:write", "customers:read", "invoices:write", "invoices:read", "events:read"]})`;
 
   const missing = "does-not-exist";
   const cookies: Fixture["cookies"] = {
@@ -444,6 +484,9 @@ async function loadFixture(): Promise<Fixture> {
     "invoice.issueDate": apiInvoice.issueDate,
     "invoice.dueDate": apiInvoice.dueDate,
   };
+  ids["cadence.name"] = cadence!.name;
+  ids["cadence.description"] = cadence!.description ?? "";
+  for (const [name, value] of Object.entries({ promiseMaxDays: 30, promiseGraceDays: 2, payLinkDays: 30, ...(collectionPolicy?.rules ?? {}) })) ids[`collectionRules.${name}`] = String(value);
   for (const [name, value] of Object.entries(rules?.rules ?? {})) {
     ids[`rules.${name}`] = name === "minTotal" || name === "approvalThreshold" ? money(value) : String(value ?? "");
   }
@@ -474,6 +517,8 @@ async function loadFixture(): Promise<Fixture> {
     "routes/admin.invoices.$invoiceId": { invoiceId: invoice.id },
     "routes/admin.attachments.$attachmentId": { attachmentId: attachment?.id ?? missing },
     "routes/api.v1.customers.$externalId": { externalId: customer.externalId },
+    "routes/api.v1.customers.$externalId_.reminders": { externalId: customer.externalId },
+    "routes/admin.collections.cadences.$cadenceId": { cadenceId: cadence!.id },
     "routes/api.v1.invoices.$externalId": { externalId: apiInvoice.externalId },
     "routes/api.v1.invoices.$externalId_.payments": { externalId: apiInvoice.externalId },
     "routes/api.v1.invoices.$externalId_.credit-memos": { externalId: apiInvoice.externalId },
@@ -767,7 +812,7 @@ test("malformed bodies to every action and API route answer 4xx and write nothin
   };
   const whoLoads = (r: BuiltRoute): Who => {
     const url = fullPath(build.routes, r.id);
-    if (url.startsWith("/admin")) return r.id === "routes/admin.plans.settings" ? "admin" : "staff";
+    if (url.startsWith("/admin")) return r.id === "routes/admin.plans.settings" || r.id === "routes/admin.collections.settings" ? "admin" : "staff";
     if (url.startsWith("/api/") || url.startsWith("/login") || url.startsWith("/dev") || url === "/" || url === "/logout") return "anon";
     return "payer";
   };
