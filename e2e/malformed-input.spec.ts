@@ -15,7 +15,7 @@ import { pathToFileURL } from "node:url";
 import { request as playwrightRequest, test, expect, type APIRequestContext } from "@playwright/test";
 import postgres from "postgres";
 import { e2e } from "./support/config";
-import { data } from "./support/fixtures";
+import { data, payLinkPath } from "./support/fixtures";
 
 const sql = postgres(e2e.databaseUrl, { max: 2, onnotice: () => {} });
 test.afterAll(async () => sql.end());
@@ -212,6 +212,44 @@ const FORMS: Record<string, FormRoute> = {
       },
     ],
   },
+  "routes/admin.collections.cadences._index": {
+    as: "admin",
+    encoding: "urlencoded",
+    intents: [{ intent: "create", fields: { name: "requiredText", description: "text", copyFrom: "optionalId" }, base: { name: "Malformed probe cadence" }, optional: ["description", "copyFrom"] }],
+  },
+  // The default cadence: making it the default again changes nothing, and it cannot be deleted.
+  "routes/admin.collections.cadences.$cadenceId": {
+    as: "admin",
+    encoding: "urlencoded",
+    intents: [
+      { intent: "save", fields: { name: "requiredText", description: "text" }, base: { name: "{cadence.name}", description: "{cadence.description}" }, optional: ["description"] },
+      // No valid base: an offset like -1 is a valid day, so each field's garbage is sent without the others.
+      { intent: "save_step", fields: { stepId: "optionalId", offsetDays: "int", channel: "choice", subject: "requiredText", body: "text" } },
+      { intent: "delete_step", fields: { stepId: "id" } },
+      // Writes nothing even when valid (a draft's preview); refused here for want of the other fields.
+      { intent: "preview_step", fields: { offsetDays: "int", channel: "choice", subject: "requiredText", body: "text", previewAccount: "id" } },
+    ],
+    fieldless: ["make_default", "delete"],
+  },
+  "routes/admin.collections.segments": {
+    as: "admin",
+    encoding: "urlencoded",
+    intents: [
+      { intent: "create", fields: { name: "requiredText", cadenceId: "optionalId" }, base: { name: "Malformed probe segment" }, optional: ["cadenceId"] },
+      { intent: "update", fields: { segment: "id", name: "requiredText", cadenceId: "optionalId" } },
+      { intent: "delete", fields: { segment: "id" } },
+    ],
+  },
+  "routes/admin.collections.settings": {
+    as: "admin",
+    encoding: "urlencoded",
+    intents: [
+      {
+        fields: { promiseMaxDays: "int", promiseGraceDays: "int", payLinkDays: "int" },
+        base: { promiseMaxDays: "{collectionRules.promiseMaxDays}", promiseGraceDays: "{collectionRules.promiseGraceDays}", payLinkDays: "{collectionRules.payLinkDays}" },
+      },
+    ],
+  },
   // The URL rules of webhook endpoints belong to another change: no valid base URL here, so the
   // garbage in each field is refused whatever the URL rules become.
   "routes/admin.webhooks._index": { as: "staff", encoding: "urlencoded", intents: [{ fields: { url: "url", description: "text", eventTypes: "choice" } }] },
@@ -251,6 +289,17 @@ const FORMS: Record<string, FormRoute> = {
     ],
     fieldless: ["run", "reminders", "reset"],
   },
+  // The public pay-link page (no session): pay the ticked invoices, promise to pay, cancel a payment left open.
+  "routes/pay-link.$token": {
+    as: "anon",
+    encoding: "urlencoded",
+    intents: [
+      { intent: "pay", fields: { invoice: "id", attemptId: "attempt" }, base: { invoice: "{payLinkInvoiceId}", attemptId: "{attemptId}" } },
+      { intent: "promise", fields: { amount: "amount", promisedFor: "date" }, base: { amount: "1.00", promisedFor: "{promiseDate}" } },
+      { intent: "cancel_payment", fields: { paymentId: "id" } },
+    ],
+  },
+  "routes/admin.pay-links.$payLinkId.revoke": { as: "staff", encoding: "urlencoded", intents: [{ fields: { intent: "choice" } }] },
   // Answers 404 in production (development only), whatever the body.
   "routes/dev.webhook-receiver": { as: "anon", encoding: "urlencoded", intents: [{ fields: { anything: "text" } }] },
 };
@@ -323,7 +372,7 @@ const API: Record<string, ApiRoute> = {
  * API routes whose action only refuses: a method the endpoint does not take (JSON 405 with Allow)
  * or a path that names no endpoint (the catch-all's JSON 404). Any method and body must be a 4xx.
  */
-const REFUSING_ACTIONS = new Set(["routes/api.v1.events._index", "routes/api.v1.events.$eventId", "routes/api.v1.openapi[.]json", "routes/api.v1.$"]);
+const REFUSING_ACTIONS = new Set(["routes/api.v1.events._index", "routes/api.v1.events.$eventId", "routes/api.v1.openapi[.]json", "routes/api.v1.$", "routes/api.v1.customers.$externalId_.reminders"]);
 
 const JSON_GARBAGE: Record<JsonKind, unknown[]> = {
   string: [huge("Text "), bidi("Normal words"), control("Normal words"), 12, true, { a: 1 }, ["a"]],
@@ -397,6 +446,8 @@ async function loadFixture(): Promise<Fixture> {
   const endpoint = (await sql<{ id: string }[]>`select id from webhook_endpoints order by created_at limit 1`)[0];
   const attachment = (await sql<{ id: string }[]>`select id from attachments order by created_at limit 1`)[0];
   const event = (await sql<{ id: string }[]>`select id from events order by created_at limit 1`)[0];
+  // A live pay link of this spec's account (its page and forms are public).
+  const payLink = await data.payLink(account, [open!]);
   const customer = { id: account.id, externalId: account.externalId!, number: account.number, name: account.name, currency: account.currency };
   const apiInvoice = {
     id: viaApi!.id,
@@ -410,6 +461,8 @@ async function loadFixture(): Promise<Fixture> {
   // Voiding needs no body: an invoice that cannot be voided (disputed).
   const disputedExternal = { externalId: disputed!.externalId! };
   const [rules] = await sql<{ rules: Record<string, number | null> }[]>`select rules from plan_policies where id = 'default'`;
+  const [cadence] = await sql<{ id: string; name: string; description: string | null }[]>`select id, name, description from cadences where is_default`;
+  const [collectionPolicy] = await sql<{ rules: Record<string, number> }[]>`select rules from collection_policies where id = 'default'`;
   const money = (minor: number | null | undefined) => (minor === null || minor === undefined ? "" : (minor / 100).toFixed(2));
 
   // Every payer page runs as the payer who owns the row, with that account active.
@@ -419,7 +472,7 @@ async function loadFixture(): Promise<Fixture> {
     return payerSessions.get(accountId)!;
   };
   const key = `eipp_${randomBytes(30).toString("base64url").slice(0, 40)}`;
-  await sql`insert into api_keys (id, name, prefix, key_hash, scopes) values (${`key_probe_${randomBytes(8).toString("hex")}`}, 'malformed-input probe', ${key.slice(0, 12)}, ${createHash("sha256").update(key).digest("hex")}, ${["customers:write", "invoices:write", "invoices:read", "events:read"]})`;
+  await sql`insert into api_keys (id, name, prefix, key_hash, scopes) values (${`key_probe_${randomBytes(8).toString("hex")}`}, 'malformed-input probe', ${key.slice(0, 12)}, ${createHash("sha256").update(key).digest("hex")}, ${["customers:write", "customers:read", "invoices:write", "invoices:read", "events:read"]})`;
 
   const missing = "does-not-exist";
   const cookies: Fixture["cookies"] = {
@@ -433,11 +486,11 @@ async function loadFixture(): Promise<Fixture> {
   };
   const ids: Record<string, string> = {
     payInvoiceId: invoice.id,
+    payLinkInvoiceId: open!.id,
+    promiseDate: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
     planInvoiceId: invoice.id,
     attemptId: randomBytes(16).toString("hex"),
     taskId: task.id,
-    // A date a promise or a follow-up may name (a week ahead).
-    promiseDate: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
     refundInvoiceId: refundable?.invoiceId ?? invoice.id,
     customerExternalId: customer.externalId,
     "customer.externalId": customer.externalId,
@@ -451,6 +504,9 @@ async function loadFixture(): Promise<Fixture> {
     "invoice.issueDate": apiInvoice.issueDate,
     "invoice.dueDate": apiInvoice.dueDate,
   };
+  ids["cadence.name"] = cadence!.name;
+  ids["cadence.description"] = cadence!.description ?? "";
+  for (const [name, value] of Object.entries({ promiseMaxDays: 30, promiseGraceDays: 2, payLinkDays: 30, ...(collectionPolicy?.rules ?? {}) })) ids[`collectionRules.${name}`] = String(value);
   for (const [name, value] of Object.entries(rules?.rules ?? {})) {
     ids[`rules.${name}`] = name === "minTotal" || name === "approvalThreshold" ? money(value) : String(value ?? "");
   }
@@ -474,11 +530,15 @@ async function loadFixture(): Promise<Fixture> {
     "routes/admin.plans.$planId": { planId: plan?.id ?? missing },
     "routes/admin.webhooks.$endpointId": { endpointId: endpoint?.id ?? missing },
     "routes/admin.customers.$accountId": { accountId: customer.id },
+    "routes/pay-link.$token": { token: payLinkPath(payLink.id).slice("/pay-link/".length) },
+    "routes/admin.pay-links.$payLinkId.revoke": { payLinkId: payLink.id },
     "routes/admin.customers.$accountId_.contacts": { accountId: customer.id },
     "routes/admin.customers.$accountId_.reminders": { accountId: customer.id },
     "routes/admin.invoices.$invoiceId": { invoiceId: invoice.id },
     "routes/admin.attachments.$attachmentId": { attachmentId: attachment?.id ?? missing },
     "routes/api.v1.customers.$externalId": { externalId: customer.externalId },
+    "routes/api.v1.customers.$externalId_.reminders": { externalId: customer.externalId },
+    "routes/admin.collections.cadences.$cadenceId": { cadenceId: cadence!.id },
     "routes/api.v1.invoices.$externalId": { externalId: apiInvoice.externalId },
     "routes/api.v1.invoices.$externalId_.payments": { externalId: apiInvoice.externalId },
     "routes/api.v1.invoices.$externalId_.credit-memos": { externalId: apiInvoice.externalId },
@@ -499,6 +559,7 @@ async function loadFixture(): Promise<Fixture> {
  * - sessions.last_seen_at / expires_at: every signed-in request slides them (idle timeout);
  * - api_keys.last_used_at: every authenticated API request stamps it;
  * - audit_log rows "auth.sign_in_failed": refused sign-ins are recorded on purpose;
+ * - pay_links.open_count / last_opened_at and audit rows "pay_link.opened": opening a pay link is recorded on purpose;
  * - webhook_deliveries' attempt columns: the background deliverer retries deliveries of earlier
  *   specs on its own schedule (the rows themselves, one per event and endpoint, are compared);
  * - graphile_worker's schema (jobs) is not in `public` and is not compared: the cron jobs run on
@@ -507,7 +568,8 @@ async function loadFixture(): Promise<Fixture> {
 const PARTIAL: Record<string, string> = {
   sessions: `select to_jsonb(t) - 'last_seen_at' - 'expires_at' from sessions t`,
   api_keys: `select to_jsonb(t) - 'last_used_at' from api_keys t`,
-  audit_log: `select * from audit_log where action <> 'auth.sign_in_failed'`,
+  audit_log: `select * from audit_log where action not in ('auth.sign_in_failed', 'pay_link.opened')`,
+  pay_links: `select to_jsonb(t) - 'open_count' - 'last_opened_at' from pay_links t`,
   webhook_deliveries: `select id, endpoint_id, event_id, created_at from webhook_deliveries`,
 };
 const SKIPPED = new Set(["rate_limits", "__drizzle_migrations"]);
@@ -770,7 +832,7 @@ test("malformed bodies to every action and API route answer 4xx and write nothin
   };
   const whoLoads = (r: BuiltRoute): Who => {
     const url = fullPath(build.routes, r.id);
-    if (url.startsWith("/admin")) return r.id === "routes/admin.plans.settings" ? "admin" : "staff";
+    if (url.startsWith("/admin")) return r.id === "routes/admin.plans.settings" || r.id === "routes/admin.collections.settings" ? "admin" : "staff";
     if (url.startsWith("/api/") || url.startsWith("/login") || url.startsWith("/dev") || url === "/" || url === "/logout") return "anon";
     return "payer";
   };

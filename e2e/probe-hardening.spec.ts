@@ -125,6 +125,7 @@ test("every /api/v1 route refuses a key without its scope (403) and a revoked ke
     ["post", `/api/v1/invoices/${ext}/payments`, "invoices:write"],
     ["post", `/api/v1/invoices/${ext}/credit-memos`, "invoices:write"],
     ["put", "/api/v1/customers/probe-customer", "customers:write"],
+    ["get", "/api/v1/customers/probe-customer/reminders", "customers:read"],
   ];
   for (const [method, path, scope] of routes) {
     const lacking = await request[method](path, { headers: { Authorization: `Bearer ${none}` }, data: {} });
@@ -149,6 +150,7 @@ test("every /api/v1 route refuses a key without its scope (403) and a revoked ke
     ["get", `/api/v1/invoices/${ext}/payments`, "POST"],
     ["get", `/api/v1/invoices/${ext}/credit-memos`, "POST"],
     ["get", "/api/v1/customers/probe-customer", "PUT"],
+    ["post", "/api/v1/customers/probe-customer/reminders", "GET"],
   ];
   for (const [method, path, allow] of wrongMethod) {
     const res = await request[method](path, { headers: full });

@@ -238,6 +238,16 @@ test.describe("AR admin", () => {
     await signInAs(world.admin);
     await check(page, "/admin/plans/settings", /rules/i);
   });
+
+  test("collections set-up: cadences, a cadence with a preview, segments, rules", async ({ page, signInAs }) => {
+    await signInAs(world.admin);
+    await check(page, "/admin/collections/cadences", "Cadences");
+    const [cadence] = await sql<{ id: string; name: string }[]>`select id, name from cadences where is_default`;
+    await check(page, `/admin/collections/cadences/${cadence!.id}?account=${encodeURIComponent(world.pat.usd.id)}#preview`, cadence!.name);
+    await expect(page.getByTestId("reminder-preview")).toBeVisible();
+    await check(page, "/admin/collections/segments", "Segments");
+    await check(page, "/admin/collections/settings", "Collection rules");
+  });
 });
 
 

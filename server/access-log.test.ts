@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import express from "express";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createLogger } from "~/utils/log.server";
-import { accessLog, requestId } from "./http";
+import { accessLog, loggedPath, requestId } from "./http";
 
 // The access log as server.ts mounts it (after the request id), on a real HTTP server.
 const lines: Array<Record<string, unknown>> = [];
@@ -38,4 +38,9 @@ it("writes one line per request, with its id, the path without the query, and no
     { level: "info", time: expect.any(String), requestId: "proxy-id-12345678", method: "GET", path: "/login/verify", status: 410, ms: expect.any(Number), msg: "request" },
   ]);
   expect(JSON.stringify(lines)).not.toMatch(/sign-in-secret|s3cr3t/);
+});
+
+it("leaves a pay link's MAC out of the logged path", () => {
+  expect(loggedPath("/pay-link/pl_0123456789abcdefghijklmnop.c2VjcmV0LW1hYy1vZi10aGUtbGluaw")).toBe("/pay-link/pl_0123456789abcdefghijklmnop.[redacted]");
+  expect(loggedPath("/payments/pay_123")).toBe("/payments/pay_123");
 });

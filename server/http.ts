@@ -42,11 +42,14 @@ export function accessLog(logger: () => Logger) {
     res.on("finish", () => {
       if (req.path.startsWith("/build/") || req.path === "/healthz") return;
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+      log.info({ method: req.method, path: loggedPath(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
     });
     next();
   };
 }
+
+/** The path as logged: a pay link's MAC (a capability, like a sign-in token) is left out, its id kept. */
+export const loggedPath = (path: string) => path.replace(/^\/pay-link\/([^/.]+)\.[^/]+/, "/pay-link/$1.[redacted]");
 
 /** CSP with a per-request nonce, and the rest of SECURITY.md's headers. */
 export function securityHeaders(options: { production: boolean; devSocketPort?: number; formTargets?: string[] }) {

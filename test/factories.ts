@@ -12,7 +12,7 @@ import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import * as schema from "#db/schema/index";
 import { newId } from "#db/schema/ids";
 import { addDays } from "~/utils/dates";
-import { today } from "~/utils/clock";
+import { now, today } from "~/utils/clock";
 
 type Db = PostgresJsDatabase<typeof schema>;
 type Account = typeof schema.accounts.$inferSelect;
@@ -205,7 +205,21 @@ export function factories(db: Db) {
     return row!;
   }
 
-  return { account, payer, staff, invoices, invoice, dispute, paidInvoice, promise, collectionTask };
+  /**
+   * A reminder's pay link for `invoices` of `account` (as the reminder engine makes them),
+   * expiring in 30 days unless told (negative: already expired), revoked when asked. The URL's
+   * token is `payLinkToken(row.id)` (app/modules/collections/pay-link-token.server.ts).
+   */
+  async function payLink(of: Account, named: Array<Pick<Invoice, "id">>, options: { expiresInDays?: number; revoked?: boolean } = {}): Promise<typeof schema.payLinks.$inferSelect> {
+    const day = 86_400_000;
+    const [row] = await db
+      .insert(schema.payLinks)
+      .values({ accountId: of.id, invoiceIds: named.map((i) => i.id), expiresAt: new Date(now().getTime() + (options.expiresInDays ?? 30) * day), revokedAt: options.revoked ? now() : null })
+      .returning();
+    return row!;
+  }
+
+  return { account, payer, staff, invoices, invoice, dispute, paidInvoice, promise, collectionTask, payLink };
 }
 
 export type Factories = ReturnType<typeof factories>;

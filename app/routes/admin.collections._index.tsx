@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { CollectionsNav } from "~/components/collections/collections-nav";
 import { WorklistReasons } from "~/components/collections/worklist-badges";
 import { Pagination } from "~/components/pagination";
 import { requireStaffActor } from "~/modules/auth/session.server";
@@ -31,6 +32,7 @@ export default function CollectionsWorklist() {
   const dueTasks = tasks.filter((t) => t.due);
   return (
     <>
+      <CollectionsNav />
       <h1 className="text-2xl font-semibold">Collections worklist</h1>
       <p className="mt-1 max-w-3xl text-slate-700">
         Accounts with something to do today, most urgent first: overdue amount × days late, broken promises, call tasks due and disputes waiting on the AR team.

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireStaffActor } from "~/modules/auth/session.server";
 import { importCsv, MAX_CSV_BYTES, previewCsv, type CsvImportReport, type CsvPreview } from "~/modules/ingest/csv-import.server";
-import { COLUMNS, csvImportForm, readCsv } from "~/modules/ingest/csv-import-form.server";
+import { COLUMNS, csvImportForm, OPTIONAL_COLUMNS, readCsv } from "~/modules/ingest/csv-import-form.server";
 import { decodeCsvFile } from "~/modules/ingest/csv-parse";
 import type { CsvKind, RowError } from "~/modules/ingest/csv-rows";
 import { parseFormData } from "~/utils/form.server";
@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Import CSV · AR admin" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireStaffActor(request, context);
   // The column lists come from the reader (a server module: it carries zod).
-  return json({ columns: COLUMNS });
+  return json({ columns: COLUMNS, optionalColumns: OPTIONAL_COLUMNS });
 }
 
 type ActionData =
@@ -99,7 +99,7 @@ const OUTCOME_LABEL = { created: "Created", updated: "Updated", unchanged: "Unch
 
 export default function ImportCsv() {
   const data = useActionData<typeof action>() as ActionData | undefined;
-  const { columns } = useLoaderData<typeof loader>();
+  const { columns, optionalColumns } = useLoaderData<typeof loader>();
   const busy = useNavigation().state !== "idle";
   const kind = data?.kind ?? "invoices";
   return (
@@ -215,7 +215,8 @@ export default function ImportCsv() {
         <h3 className="font-semibold">Customers: one row per contact</h3>
         <p>
           Columns: <code className="break-all">{columns.customers.join(",")}</code>. Rows with the same <code>external_id</code> are merged into one customer and must agree on its other columns. The contact columns may be empty.
-          Contacts not listed are left alone.
+          Contacts not listed are left alone. Optional columns <code>{optionalColumns.customers.join(",")}</code> say how the customer is collected: its segment (created if new), its cadence (by name; it must exist) and
+          its collector (a staff email). Leave a column out to keep those fields as they are; an empty cell clears the field.
         </p>
         <pre tabIndex={0} className="overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{CUSTOMER_EXAMPLE}</pre>
         <h3 className="font-semibold">Invoices: one row per invoice line</h3>

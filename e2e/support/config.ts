@@ -12,4 +12,6 @@ export const e2e = {
   stripePort: 12112,
   stripeUrl: "http://localhost:12112",
   stripeWebhookSecret: "whsec_e2e_emulator_secret",
+  /** SESSION_SECRET of the e2e portal (specs sign pay-link URLs with it, as the portal does). */
+  sessionSecret: "e2e-session-secret-0123456789abcdef0123456789",
 };

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test as base, expect, type Page } from "@playwright/test";
@@ -18,6 +18,15 @@ export const sql = postgres(e2e.databaseUrl, { max: 2, onnotice: () => {} });
 // Drizzle gets a client of its own: it replaces its client's date and JSON (de)serializers, which
 // the specs' raw `sql` relies on.
 export const data: Factories = factories(drizzle(postgres(e2e.databaseUrl, { max: 2, onnotice: () => {} }), { schema, casing: "snake_case" }));
+
+/**
+ * The path of a pay link's page, signed as the portal signs it (payLinkToken in
+ * app/modules/collections/pay-link-token.server.ts: the id and an HMAC of "pay-link\n<id>").
+ */
+export function payLinkPath(payLinkId: string): string {
+  const mac = createHmac("sha256", e2e.sessionSecret).update(`pay-link\n${payLinkId}`).digest("base64url").slice(0, 32);
+  return `/pay-link/${payLinkId}.${mac}`;
+}
 
 /** A short random tag for names a spec searches for or sorts by ("Alder 3f9a01bc"). */
 export const tag = () => randomBytes(4).toString("hex");

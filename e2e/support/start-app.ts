@@ -18,7 +18,7 @@ Object.assign(process.env, {
   PORT: String(e2e.appPort),
   APP_URL: e2e.appUrl,
   DATABASE_URL: e2e.databaseUrl,
-  SESSION_SECRET: "e2e-session-secret-0123456789abcdef0123456789",
+  SESSION_SECRET: e2e.sessionSecret,
   SMTP_URL: `smtp://127.0.0.1:${e2e.smtpPort}`,
   MAIL_FROM: "Acme AR <ar@acme.example>",
   COMPANY_NAME: e2e.companyName,

@@ -1,6 +1,7 @@
 import { z as z4 } from "zod";
 import { API_SCOPE_DESCRIPTIONS, API_SCOPES } from "./scopes";
-import { apiRegistry, EventFeedQuery } from "./schemas";
+import { describeEventType, webhookEventTypes } from "~/modules/webhooks/event-types";
+import { apiRegistry, EventFeedQuery, REMINDER_CALENDAR_MAX_DAYS, ReminderCalendarQuery } from "./schemas";
 
 type JsonObject = Record<string, unknown>;
 
@@ -34,7 +35,7 @@ export function buildOpenApiDocument(serverUrl?: string): JsonObject {
       title: "EIPP back-office API",
       version: "1.0.0",
       description: [
-        "The back office's link to the portal: a pull feed of its domain events, and the data-in API (customers, invoices, voids, offline payments, credit memos, batch).",
+        "The back office's link to the portal: a pull feed of its domain events, the data-in API (customers, invoices, voids, offline payments, credit memos, batch) and each customer's reminder calendar.",
         "",
         "Authenticate with an API key created by an AR admin: `Authorization: Bearer eipp_…`. Keys are shown once, are scoped and can be revoked.",
         "",
@@ -44,6 +45,9 @@ export function buildOpenApiDocument(serverUrl?: string): JsonObject {
         "Every endpoint: a request body over 10 MB is refused with 413 `payload_too_large`, and while the portal cannot reach its database it answers 503 `service_unavailable` with `Retry-After`.",
         "",
         "Feed consistency: events are served in a stable order and only once every earlier transaction has finished, so reading with `next_cursor` never skips an event that commits late and never repeats one.",
+        "",
+        "Event types (the `type` of feed events and webhook deliveries):",
+        ...webhookEventTypes.map((type) => `- \`${type}\`: ${describeEventType(type)}.`),
       ].join("\n"),
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
@@ -96,7 +100,14 @@ export function buildOpenApiDocument(serverUrl?: string): JsonObject {
   };
 }
 
-/** The data-in endpoints (customers and invoices pushed by the back office). */
+/** A query parameter of the reminder calendar, documented from its zod schema. */
+function calendarParameter(name: keyof typeof ReminderCalendarQuery.shape) {
+  const schema = stripMeta(z4.toJSONSchema(ReminderCalendarQuery.shape[name], { io: "input" }) as JsonObject);
+  const { description, ...rest } = schema;
+  return { name, in: "query", required: false, description, schema: rest };
+}
+
+/** The data-in endpoints (customers and invoices pushed by the back office), and a customer's reminder calendar. */
 function ingestPaths(): JsonObject {
   const auth = (scope: string) => ({
     "401": errorResponse("Missing, malformed, unknown or revoked API key (`unauthorized`). Carries `WWW-Authenticate: Bearer`."),
@@ -122,6 +133,21 @@ function ingestPaths(): JsonObject {
           ...auth("customers:write"),
           "409": errorResponse("`number_taken` (another customer has this number) or `contact_conflict` (a contact's email belongs to staff)."),
           "422": invalid,
+        },
+      }),
+    },
+    "/api/v1/customers/{external_id}/reminders": {
+      get: op("customers:read", {
+        operationId: "getReminderCalendar",
+        summary: "A customer's reminder calendar",
+        description:
+          "What the reminder engine would send (or skip, and why) for this customer on each day of the period: the engine's own decision function run ahead on today's facts (open invoices, disputes, payments under way, plans, promises, holds), so it agrees with what the daily run then does unless those facts change.",
+        parameters: [externalIdParam("The customer's external id."), calendarParameter("from"), calendarParameter("to")],
+        responses: {
+          "200": { description: "The calendar.", content: jsonContent("ReminderCalendar") },
+          "400": errorResponse(`\`from\` or \`to\` is not a date, \`to\` is before \`from\`, or the period covers more than ${REMINDER_CALENDAR_MAX_DAYS} days (\`invalid_request\`, with \`details\`).`),
+          ...auth("customers:read"),
+          "404": errorResponse("No customer with this external id (`not_found`)."),
         },
       }),
     },

@@ -115,6 +115,9 @@ export const CustomerInput = z4
     billing_email: z4.email().max(254).nullish().describe("Omit or null to clear."),
     currency: CurrencyCode,
     contacts: z4.array(CustomerContactInput).max(100).optional().describe("Contacts to add or update. Contacts not listed are left alone."),
+    segment: line(60, 1).nullish().describe("The customer's collections segment (a name, matched case-insensitively; created if new). Omit to leave it unchanged; null to clear."),
+    cadence: line(100, 1).nullish().describe("The name of the reminder cadence the customer follows instead of its segment's or the default one (it must exist: an unknown name is refused with 422). Omit to leave it unchanged; null to clear."),
+    collector: z4.email().max(254).nullish().describe("The email of the AR staff member who collects this customer (an unknown email is refused with 422). Omit to leave it unchanged; null to clear."),
   })
   .describe(`PUT /api/v1/customers/{external_id}: creates or replaces the customer. ${ExternalIdDoc}`);
 apiRegistry.add(CustomerInput, { id: "CustomerInput" });
@@ -128,6 +131,9 @@ export const Customer = z4
     billing_email: z4.string().nullable(),
     currency: z4.string(),
     contacts: z4.array(z4.object({ email: z4.string(), name: z4.string(), title: z4.string().nullable() })).describe("Every payer linked to the customer."),
+    segment: z4.string().nullable().describe("Collections segment, if any."),
+    cadence: z4.string().nullable().describe("The cadence set on the customer itself, if any (otherwise its segment's, else the default)."),
+    collector: z4.string().nullable().describe("Email of the staff member who collects this customer, if any."),
     created_at: z4.string(),
   })
   .describe("A customer account.");
@@ -221,6 +227,37 @@ export const CreditMemo = z4
   })
   .describe("A credit memo.");
 apiRegistry.add(CreditMemo, { id: "CreditMemo" });
+
+// ---------------------------------------------------------------------------------------------
+// Collections: a customer's reminder calendar (the engine's decisions run ahead).
+
+export const REMINDER_CALENDAR_MAX_DAYS = 366;
+export const REMINDER_CALENDAR_DEFAULT_DAYS = 30;
+
+export const ReminderCalendarQuery = z4.object({
+  from: IsoDate.optional().describe("First day (YYYY-MM-DD), default today on the portal's clock. The calendar looks ahead: days before today have no entries (what was decided then is on the customer's timeline)."),
+  to: IsoDate.optional().describe(`Last day (YYYY-MM-DD), on or after \`from\`; the period covers at most ${REMINDER_CALENDAR_MAX_DAYS} days. Default \`from\` + ${REMINDER_CALENDAR_DEFAULT_DAYS} days.`),
+});
+
+export const ReminderCalendar = z4
+  .object({
+    data: z4
+      .array(
+        z4.object({
+          date: z4.string().describe("The day of the decision (YYYY-MM-DD)."),
+          step: z4.int().describe("The cadence step, as days from the due date: -3 (three days before), 0, 7…"),
+          channel: z4.enum(["email", "call"]).describe("email: a reminder to the customer; call: a task for its collector."),
+          action: z4.enum(["send", "skip"]),
+          reason: z4.string().describe('Why, in words: "sent step +7", "skipped: promise to pay until 2026-12-20", "skipped: payment processing".'),
+          invoices: z4
+            .array(z4.object({ external_id: z4.string().nullable(), number: z4.string(), amount_due: z4.int().describe("Minor units asked for (send) or left unasked (skip).") }))
+            .describe("The invoices the decision is about."),
+        }),
+      )
+      .describe("What the reminder engine would do for this customer each day of the period, in date order, with its reasons. Computed by the engine's own decision function from today's facts: payments, disputes, promises and holds made later change it."),
+  })
+  .describe("A customer's reminder calendar.");
+apiRegistry.add(ReminderCalendar, { id: "ReminderCalendar" });
 
 export const BATCH_MAX_OPERATIONS = 500;
 

@@ -1,4 +1,4 @@
-/** The scopes an API key can carry: reading the event feed, and the data-in API for invoices and customers. */
+/** The scopes an API key can carry: reading the event feed, the data-in API for invoices and customers, and reading a customer's reminders. */
 export const API_SCOPES = ["events:read", "invoices:read", "invoices:write", "customers:read", "customers:write"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
@@ -6,7 +6,7 @@ export const API_SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   "events:read": "Read the event feed (GET /api/v1/events, GET /api/v1/events/{id}).",
   "invoices:read": "Read invoices (GET /api/v1/invoices/{externalId}).",
   "invoices:write": "Upsert and void invoices, record offline payments and credit memos.",
-  "customers:read": "Read customers' collections data (GET /api/v1/customers/{externalId}/reminders).",
+  "customers:read": "Read customers' collections data: a customer's reminder calendar (GET /api/v1/customers/{externalId}/reminders).",
   "customers:write": "Upsert customers and their contacts (PUT /api/v1/customers/{externalId}).",
 };
 

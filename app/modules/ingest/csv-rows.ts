@@ -26,6 +26,13 @@ export const INVOICE_COLUMNS = [
 
 export const COLUMNS: Record<CsvKind, readonly string[]> = { customers: CUSTOMER_COLUMNS, invoices: INVOICE_COLUMNS };
 
+/**
+ * Columns a file may add: how the customer is collected. A column left out leaves that field of
+ * every customer as it is; an empty cell clears it (as `null` does in the API).
+ */
+export const CUSTOMER_OPTIONAL_COLUMNS = ["segment", "cadence", "collector"] as const;
+export const OPTIONAL_COLUMNS: Record<CsvKind, readonly string[]> = { customers: CUSTOMER_OPTIONAL_COLUMNS, invoices: [] };
+
 export interface RowError {
   /** 1-based row number in the file (the header is row 1); 0 for a file-level problem. */
   row: number;
@@ -39,6 +46,10 @@ export interface CustomerBody {
   billing_email: string | null;
   currency: string;
   contacts: Array<{ email: string; name: string }>;
+  /** Absent when the file has no such column (unchanged); null when the cell is empty (cleared). */
+  segment?: string | null;
+  cadence?: string | null;
+  collector?: string | null;
 }
 
 export interface InvoiceBody {
@@ -87,6 +98,15 @@ export const CustomerRow = z4.object({
   currency,
   contact_email: z4.string().trim().pipe(z4.union([z4.literal(""), z4.email("Not a valid email address.").max(254)])).transform((v) => (v === "" ? null : v)),
   contact_name: optional(200),
+  // Optional columns: absent from the file → undefined (left alone); an empty cell → null (cleared).
+  segment: optional(60).optional(),
+  cadence: optional(100).optional(),
+  collector: z4
+    .string()
+    .trim()
+    .pipe(z4.union([z4.literal(""), z4.email("Not a valid email address.").max(254)]))
+    .transform((v) => (v === "" ? null : v))
+    .optional(),
 });
 
 export const InvoiceRow = z4.object({
@@ -144,7 +164,7 @@ export function readCsv(kind: CsvKind, text: string): ParsedCsv {
   if (!header) return empty([{ row: 0, column: "(file)", message: "The file is empty." }]);
   const expected = COLUMNS[kind];
   const names = header.fields.map((f) => f.trim().toLowerCase());
-  const unknown = names.filter((n) => !expected.includes(n));
+  const unknown = names.filter((n) => !expected.includes(n) && !OPTIONAL_COLUMNS[kind].includes(n));
   const missing = expected.filter((c) => !names.includes(c));
   const duplicated = names.filter((n, i) => names.indexOf(n) !== i);
   const fileErrors: RowError[] = [];
@@ -175,12 +195,21 @@ function readCustomers(rows: Array<{ row: number; data: Record<string, string> }
     if (!r.contact_email && r.contact_name) errors.push({ row, column: "contact_email", message: "Required when contact_name is given." });
     let group = groups.get(r.external_id);
     if (!group) {
-      group = { externalId: r.external_id, rows: [], body: { number: r.number, name: r.name, billing_email: r.billing_email, currency: r.currency, contacts: [] } };
+      const collection = Object.fromEntries((["segment", "cadence", "collector"] as const).filter((k) => r[k] !== undefined).map((k) => [k, r[k]]));
+      group = { externalId: r.external_id, rows: [], body: { number: r.number, name: r.name, billing_email: r.billing_email, currency: r.currency, contacts: [], ...collection } };
       groups.set(r.external_id, group);
     } else {
       const b = group.body;
       const first = group.rows[0];
-      for (const [column, a, c] of [["number", b.number, r.number], ["name", b.name, r.name], ["billing_email", b.billing_email, r.billing_email], ["currency", b.currency, r.currency]] as const) {
+      for (const [column, a, c] of [
+        ["number", b.number, r.number],
+        ["name", b.name, r.name],
+        ["billing_email", b.billing_email, r.billing_email],
+        ["currency", b.currency, r.currency],
+        ["segment", b.segment, r.segment],
+        ["cadence", b.cadence, r.cadence],
+        ["collector", b.collector, r.collector],
+      ] as const) {
         if (a !== c) errors.push({ row, column, message: `Differs from row ${first} for customer ${r.external_id}.` });
       }
     }

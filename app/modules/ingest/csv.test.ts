@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { accountContacts, accounts } from "#db/schema/accounts";
+import { collectionProfiles } from "#db/schema/collections";
 import { auditLog } from "#db/schema/audit";
 import { invoiceLines, invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
@@ -156,6 +157,39 @@ describe("customer CSV import", () => {
 
     const again = report(await importCsv(staff, { kind: "customers", text }));
     expect(again.results.map((r) => r.outcome)).toEqual(["unchanged", "unchanged"]);
+  });
+
+  it("takes optional segment, cadence and collector columns: an empty cell clears, a missing column leaves alone", async () => {
+    const data = await testData();
+    const collector = await data.staff("ar_admin");
+    const header = `${CUSTOMER_HEADER},segment,cadence,collector`;
+    const text = [header, `CSV-COL-1,CSV-COL-1,Northwind,,USD,,,Wholesale,Firm,${collector.email}`].join("\n");
+    expect(report(await importCsv(staff, { kind: "customers", text })).results.map((r) => r.outcome)).toEqual(["created"]);
+    const [acct] = await db.select().from(accounts).where(eq(accounts.externalId, "CSV-COL-1"));
+    const profile = async () => (await db.select().from(collectionProfiles).where(eq(collectionProfiles.accountId, acct!.id)))[0];
+    expect(await profile()).toMatchObject({ segment: "Wholesale", collectorId: collector.id });
+
+    // Without the columns: nothing about collections changes.
+    expect(report(await importCsv(staff, { kind: "customers", text: [CUSTOMER_HEADER, "CSV-COL-1,CSV-COL-1,Northwind,,USD,,"].join("\n") })).results[0]!.outcome).toBe("unchanged");
+    expect(await profile()).toMatchObject({ segment: "Wholesale", collectorId: collector.id });
+
+    // An empty cell clears that field only.
+    const cleared = report(await importCsv(staff, { kind: "customers", text: [`${CUSTOMER_HEADER},collector`, "CSV-COL-1,CSV-COL-1,Northwind,,USD,,,"].join("\n") }));
+    expect(cleared.results[0]!.outcome).toBe("updated");
+    expect(await profile()).toMatchObject({ segment: "Wholesale", collectorId: null });
+  });
+
+  it("reports an unknown cadence or collector for that customer, naming the field", async () => {
+    const text = [`${CUSTOMER_HEADER},cadence,collector`, "CSV-COL-2,CSV-COL-2,Tailspin,,USD,,,Brutal,", "CSV-COL-3,CSV-COL-3,Litware,,USD,,,,nobody@staff.example"].join("\n");
+    const result = report(await importCsv(staff, { kind: "customers", text }));
+    expect(result.results.map((r) => [r.externalId, r.outcome])).toEqual([
+      ["CSV-COL-2", "failed"],
+      ["CSV-COL-3", "failed"],
+    ]);
+    expect(result.results[0]!.reason).toMatch(/cadence: No cadence is called "Brutal"/);
+    expect(result.results[1]!.reason).toMatch(/collector: nobody@staff.example is not a member of the AR team/);
+    const multiRow = [`${CUSTOMER_HEADER},segment`, "X-2,N-2,Name,,USD,a@x.test,A,Retail", "X-2,N-2,Name,,USD,b@x.test,B,Wholesale"].join("\n");
+    expect(readCsv("customers", multiRow).errors).toEqual([{ row: 3, column: "segment", message: "Differs from row 2 for customer X-2." }]);
   });
 
   it("flags rows that disagree with the first row of their customer", () => {

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { accountContacts, accounts, users } from "#db/schema/accounts";
+import { collectionProfiles, segments } from "#db/schema/collections";
 import { auditLog } from "#db/schema/audit";
 import { creditMemos } from "#db/schema/disputes";
 import { events } from "#db/schema/events";
@@ -123,6 +124,48 @@ describe("customers", () => {
     const forbidden = await putCustomer("ERP-C3", customer, readOnly);
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error.code).toBe("insufficient_scope");
+  });
+});
+
+describe("customers: how they are collected (segment, cadence, collector)", () => {
+  it("writes segment (created if new), cadence and collector to the profile; omitted fields stay, null clears", async () => {
+    const data = await testData();
+    const collector = await data.staff("ar_agent");
+    const segment = `Key accounts ${Math.random().toString(36).slice(2, 8)}`;
+    const first = await putCustomer("ERP-COL-1", { ...customer, number: "C-COL-1", contacts: [], segment, cadence: "gentle", collector: collector.email.toUpperCase() });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ segment, cadence: "Gentle", collector: collector.email });
+    const [profile] = await db.select().from(collectionProfiles).where(eq(collectionProfiles.accountId, first.body.id));
+    expect(profile).toMatchObject({ segment, collectorId: collector.id });
+    expect(await db.select().from(segments).where(eq(segments.name, segment))).toHaveLength(1);
+
+    // Omitted: unchanged (and nothing to record). The segment is found whatever its case.
+    const same = await putCustomer("ERP-COL-1", { ...customer, number: "C-COL-1", contacts: [], segment: segment.toUpperCase() });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ segment, cadence: "Gentle", collector: collector.email });
+    expect(await eventsOf("customer.upserted", first.body.id)).toHaveLength(1);
+
+    // null clears, and the change is an event naming what changed.
+    const cleared = await putCustomer("ERP-COL-1", { ...customer, number: "C-COL-1", contacts: [], cadence: null, collector: null });
+    expect(cleared.body).toMatchObject({ segment, cadence: null, collector: null });
+    const upserts = await eventsOf("customer.upserted", first.body.id);
+    expect(upserts.map((e) => e.data.changed)).toEqual([expect.arrayContaining(["created", "segment", "cadence", "collector"]), ["cadence", "collector"]]);
+  });
+
+  it("refuses an unknown cadence or collector with 422 naming the field, and writes nothing", async () => {
+    const payer = (await (await testData()).payer()).user;
+    const unknownCadence = await putCustomer("ERP-COL-2", { ...customer, number: "C-COL-2", contacts: [], segment: "Never created", cadence: "Brutal" });
+    expect(unknownCadence.status).toBe(422);
+    expect(unknownCadence.body.error).toMatchObject({ code: "invalid_request", details: [{ path: "cadence", message: expect.stringContaining('No cadence is called "Brutal"') }] });
+    const notStaff = await putCustomer("ERP-COL-2", { ...customer, number: "C-COL-2", contacts: [], collector: payer.email });
+    expect(notStaff.status).toBe(422);
+    expect(notStaff.body.error.details).toEqual([{ path: "collector", message: `${payer.email} is not a member of the AR team.` }]);
+    const badEmail = await putCustomer("ERP-COL-2", { ...customer, number: "C-COL-2", contacts: [], collector: "not an email" });
+    expect(badEmail.status).toBe(422);
+    expect(badEmail.body.error.details.map((d: { path: string }) => d.path)).toEqual(["collector"]);
+    // The whole upsert rolled back: no customer, no segment made on the way.
+    expect(await db.select().from(accounts).where(eq(accounts.externalId, "ERP-COL-2"))).toEqual([]);
+    expect(await db.select().from(segments).where(eq(segments.name, "Never created"))).toEqual([]);
   });
 });
 

@@ -6,6 +6,7 @@ import type { Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { conflict, type Problem } from "~/utils/problem";
+import { applyCollectionFields, collectionFieldsView } from "./collection-fields.server";
 import { checkExternalId, ingestAudit, ingestRefusal, isUniqueViolation, parseBody, refusable, refuse, type Ingested } from "./result";
 
 async function customerView(exec: Executor, accountId: string): Promise<CustomerOut> {
@@ -16,13 +17,15 @@ async function customerView(exec: Executor, accountId: string): Promise<Customer
     .innerJoin(users, eq(users.id, accountContacts.userId))
     .where(eq(accountContacts.accountId, accountId))
     .orderBy(asc(sql`lower(${users.email})`));
-  return { id: a!.id, external_id: a!.externalId!, number: a!.number, name: a!.name, billing_email: a!.billingEmail, currency: a!.currency, contacts, created_at: a!.createdAt.toISOString() };
+  const collection = await collectionFieldsView(exec, accountId);
+  return { id: a!.id, external_id: a!.externalId!, number: a!.number, name: a!.name, billing_email: a!.billingEmail, currency: a!.currency, contacts, ...collection, created_at: a!.createdAt.toISOString() };
 }
 
 /**
  * PUT /customers/{externalId}: creates or updates the account with this external id. Contacts become
  * payer users (found case-insensitively by email, or created) linked to the account; contacts not
- * listed are left alone. Nothing changed → no write, no event.
+ * listed are left alone. `segment`, `cadence` and `collector` go to the account's collection
+ * profile (omitted: unchanged; null: cleared). Nothing changed → no write, no event.
  */
 export async function upsertCustomer(actor: Actor, input: { externalId: string | undefined; body: unknown }): Promise<Ingested<CustomerOut> | Problem> {
   return ingestRefusal(actor, "customers:write") ?? refusable(() => upsert(actor, input));
@@ -74,6 +77,9 @@ async function upsert(actor: Actor, input: { externalId: string | undefined; bod
           changed.push(`contact_title:${contact.email.toLowerCase()}`);
         }
       }
+
+      // Segment, cadence and collector: omitted fields leave the profile as it is, null clears.
+      changed.push(...(await applyCollectionFields(tx, actor, accountId, { segment: body.segment, cadence: body.cadence, collector: body.collector })));
 
       const customer = await customerView(tx, accountId);
       if (changed.length > 0) {

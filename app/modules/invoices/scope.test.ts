@@ -25,6 +25,7 @@ const allowed: Record<string, string> = {
   "app/modules/collections/load-reminder-facts.server.ts": "the reminder engine: whether an account has someone to email",
   "app/modules/collections/send-reminder-email.server.ts": "the reminder engine: who a reminder goes to (To and CC)",
   "app/modules/collections/set-contact-reminders.server.ts": "staff: a contact's place on reminder emails",
+  "app/modules/collections/preview-reminder.server.ts": "staff: who a cadence step's previewed reminder would go to (To and CC)",
 };
 
 function* sources(dir: string): Generator<string> {

@@ -1,28 +1,34 @@
 import { and, eq } from "drizzle-orm";
 import { payments, type PaymentStatus } from "#db/schema/payments";
 import { db } from "~/db.server";
-import type { PayerActor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
-import { systemActor } from "~/modules/auth/actor";
-import { inReadersAccounts, payerScope } from "~/modules/invoices/scope.server";
+import { auditActor, systemActor } from "~/modules/auth/actor";
+import { inReadersAccounts } from "~/modules/invoices/scope.server";
 import { stripe } from "~/modules/stripe/client.server";
 import { conflict, isProblem, notFound, type Problem } from "~/utils/problem";
 import { paymentIs, whyNotCancelable } from "./payment-states";
 import { releasePayment } from "./reserve.server";
 import { syncPayment } from "./sync-payment.server";
+import { madeThroughPayLink, type PayingActor } from "./start-payment.server";
 
 /**
  * The payer abandons a payment they started: its Checkout Session is expired at Stripe (so it
  * can no longer be paid) and the reserved balances are released. If the payer in fact paid in
  * the meantime, Stripe refuses the expiry and the sync records the payment instead: a conflict
  * saying where it is ("it was paid in the meantime"). Only the payer's own accounts' payments
- * exist for them (another's is not_found).
+ * exist for them (another's is not_found); a pay link's holder cancels only payments made through that link.
  */
-export async function cancelPayment(actor: PayerActor, input: { paymentId: string }): Promise<{ status: "canceled" } | Problem> {
+export async function cancelPayment(actor: PayingActor, input: { paymentId: string }): Promise<{ status: "canceled" } | Problem> {
   const [payment] = await db
     .select()
     .from(payments)
-    .where(and(eq(payments.id, input.paymentId), inReadersAccounts(payerScope(actor.userId), payments.accountId)));
+    .where(
+      and(
+        eq(payments.id, input.paymentId),
+        inReadersAccounts(actor, payments.accountId),
+        actor.kind === "pay_link" ? madeThroughPayLink(actor.payLinkId) : undefined,
+      ),
+    );
   if (!payment) return notFound("Payment not found.");
   if (!paymentIs("open", payment.status)) return notCancelable(payment.status);
   if (payment.stripeCheckoutSessionId) {
@@ -35,7 +41,7 @@ export async function cancelPayment(actor: PayerActor, input: { paymentId: strin
     const status = await syncPayment(systemActor("stripe"), payment.id);
     if (isProblem(status)) return status;
     if (status !== "canceled") return notCancelable(status);
-    await recordAudit(db, { actorUserId: actor.userId, actorType: "user", action: "payment.cancel_requested", subjectType: "payment", subjectId: payment.id, ip: actor.ip });
+    await recordAudit(db, { ...auditActor(actor), action: "payment.cancel_requested", subjectType: "payment", subjectId: payment.id });
     return { status: "canceled" };
   }
   // Never sent to Stripe: nothing to expire there.

@@ -1,13 +1,15 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { accounts, users } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, payments, savedPaymentMethods, type Payment } from "#db/schema/payments";
-import { db } from "~/db.server";
+import { db, type Executor, type Tx } from "~/db.server";
 import { env } from "~/env.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { stripe } from "~/modules/stripe/client.server";
 import { lockPayerInvoices } from "~/modules/invoices/lock-payer-invoices.server";
+import { invoiceScope } from "~/modules/invoices/scope.server";
+import { payLinkUrl } from "~/modules/collections/pay-link-token.server";
 import { payableAmount } from "~/modules/invoices/payable";
 import { hasNul } from "~/utils/nul";
 import { checkAllocations, type AllocationProblem } from "./allocation-rules";
@@ -15,7 +17,7 @@ import { chargeSavedCard } from "./charge-saved-card.server";
 import { releasePayment } from "./reserve.server";
 import { paymentIs } from "./payment-states";
 import { payAmountField } from "./payment-form-fields";
-import { auditActor, systemActor, type PayerActor } from "~/modules/auth/actor";
+import { actorUserId, auditActor, systemActor, type PayerActor, type PayLinkActor } from "~/modules/auth/actor";
 import { conflict, invalid, isProblem, type Problem } from "~/utils/problem";
 import { log } from "~/utils/log.server";
 import { capabilityToken } from "~/modules/auth/secrets.server";
@@ -34,6 +36,32 @@ export interface StartPaymentInput {
 /** Where to send the payer next: Stripe Checkout, or the payment's own page (a saved card, a payment already made). */
 export type StartedPayment = { paymentId: string; checkoutUrl: string };
 
+/** Who may start a payment: a signed-in payer, or the holder of a pay link (its invoices only). */
+export type PayingActor = PayerActor | PayLinkActor;
+
+/**
+ * A pay link's payments have no user: their form attempt is kept as `link:<payLinkId>:<attempt>`,
+ * which also says which link a payment was made through (its page shows only those).
+ */
+export const payLinkAttemptPrefix = (payLinkId: string) => `link:${payLinkId}:`;
+/** Payments made through one pay link. */
+export const madeThroughPayLink = (payLinkId: string): SQL => sql`starts_with(${payments.clientAttemptId}, ${payLinkAttemptPrefix(payLinkId)})`;
+const attemptKey = (actor: PayingActor, attemptId: string) => (actor.kind === "pay_link" ? `${payLinkAttemptPrefix(actor.payLinkId)}${attemptId}` : attemptId);
+const attemptOwner = (actor: PayingActor) => (actor.kind === "pay_link" ? isNull(payments.createdByUserId) : eq(payments.createdByUserId, actor.userId));
+
+/** Where Checkout sends the payer back: the payment's page in the portal, or the pay link's page. */
+export function paymentReturnUrl(actor: PayingActor, paymentId: string): string {
+  return actor.kind === "pay_link" ? `${payLinkUrl(actor.payLinkId)}?payment=${paymentId}` : `${env().APP_URL}/payments/${paymentId}`;
+}
+
+/** How Checkout opens: where it returns to, and whether a bank debit must be verified instantly. */
+export interface CheckoutOptions {
+  returnUrl?: string;
+  /** A pay link's holder is not signed in: a bank account must be verified (Financial Connections), never by microdeposits. */
+  instantBankVerification?: boolean;
+}
+const checkoutOptions = (actor: PayingActor, paymentId: string): CheckoutOptions => ({ returnUrl: paymentReturnUrl(actor, paymentId), instantBankVerification: actor.kind === "pay_link" });
+
 const CHECKOUT_MINUTES = 30;
 
 /**
@@ -42,43 +70,67 @@ const CHECKOUT_MINUTES = 30;
  * exactly those amounts. Amounts come from the request but are checked against the database's
  * payable balances; nothing the client says about balances is trusted.
  */
-export async function startPayment(actor: PayerActor, input: StartPaymentInput): Promise<StartedPayment | Problem> {
-  const existing = await findAttempt(actor.userId, input.attemptId);
-  if (existing) return resume(existing);
+export async function startPayment(actor: PayingActor, input: StartPaymentInput): Promise<StartedPayment | Problem> {
+  // A pay link pays its own account's invoices with what Checkout collects: no saved cards, nothing saved.
+  if (actor.kind === "pay_link" && (input.accountId !== actor.accountId || input.savedMethodId || input.savePaymentMethod)) {
+    return allocationProblem([{ invoiceId: null, message: "One of these invoices could not be found. Reload the page and try again." }]);
+  }
+  const existing = await findAttempt(actor, input.attemptId);
+  if (existing) return resume(actor, existing);
 
   let payment: Payment;
   try {
     const reserved = await reserve(actor, input);
     if (isProblem(reserved)) return reserved;
-    if (reserved.kind === "existing") return resume(reserved.payment);
+    if (reserved.kind === "existing") return resume(actor, reserved.payment);
     payment = reserved.payment;
     if (reserved.savedMethod) {
       const customer = await ensureStripeCustomer(payment.accountId);
       await chargeSavedCard(payment, customer, reserved.savedMethod);
-      return { paymentId: payment.id, checkoutUrl: `${env().APP_URL}/payments/${payment.id}` };
+      return { paymentId: payment.id, checkoutUrl: paymentReturnUrl(actor, payment.id) };
     }
   } catch (e) {
     // The same form submitted twice at once: the second insert hits the attempt's unique key.
-    const again = await findAttempt(actor.userId, input.attemptId);
-    if (again) return resume(again);
+    const again = await findAttempt(actor, input.attemptId);
+    if (again) return resume(actor, again);
     throw e;
   }
-  return openCheckout(payment);
+  return openCheckout(payment, checkoutOptions(actor, payment.id));
 }
 
-async function findAttempt(userId: string, attemptId: string) {
-  const [payment] = await db
+/** Where a form already submitted (the same attempt id) went: its payment, resumed; null for a new attempt. */
+export async function resumeAttempt(actor: PayingActor, attemptId: string): Promise<StartedPayment | Problem | null> {
+  const existing = await findAttempt(actor, attemptId);
+  return existing ? resume(actor, existing) : null;
+}
+
+async function findAttempt(actor: PayingActor, attemptId: string, executor: Executor = db) {
+  const [payment] = await executor
     .select()
     .from(payments)
-    .where(and(eq(payments.createdByUserId, userId), eq(payments.clientAttemptId, attemptId)))
+    .where(and(attemptOwner(actor), eq(payments.clientAttemptId, attemptKey(actor, attemptId))))
     .limit(1);
   return payment;
 }
 
-async function resume(payment: Payment): Promise<StartedPayment | Problem> {
+async function resume(actor: PayingActor, payment: Payment): Promise<StartedPayment | Problem> {
   if (payment.checkoutUrl && paymentIs("open", payment.status)) return { paymentId: payment.id, checkoutUrl: payment.checkoutUrl };
-  if (paymentIs("open", payment.status) && !payment.stripeCheckoutSessionId) return openCheckout(payment);
-  return { paymentId: payment.id, checkoutUrl: `${env().APP_URL}/payments/${payment.id}` };
+  if (paymentIs("open", payment.status) && !payment.stripeCheckoutSessionId) return openCheckout(payment, checkoutOptions(actor, payment.id));
+  return { paymentId: payment.id, checkoutUrl: paymentReturnUrl(actor, payment.id) };
+}
+
+/**
+ * Locks the chosen invoices of one account, in id order: a payer's only if they are a contact of
+ * the account, a pay link's only if the link names them (fewer rows than ids: one was not theirs).
+ */
+function lockInvoices(tx: Tx, actor: PayingActor, input: { ids: string[]; accountId: string }) {
+  if (actor.kind === "payer") return lockPayerInvoices(tx, { ids: input.ids, accountId: input.accountId, userId: actor.userId });
+  return tx
+    .select()
+    .from(invoices)
+    .where(and(inArray(invoices.id, input.ids.filter((id) => !hasNul(id))), eq(invoices.accountId, input.accountId), invoiceScope(actor)))
+    .orderBy(invoices.id)
+    .for("update");
 }
 
 /** The payer's allocation problems as one Problem: each invoice's at its amount field, the rest as the form's message. */
@@ -88,18 +140,15 @@ function allocationProblem(problems: AllocationProblem[]): Problem {
   return invalid(general || problems[0]!.message, { fields });
 }
 
-async function reserve(actor: PayerActor, input: StartPaymentInput): Promise<{ kind: "new"; payment: Payment; savedMethod: string | null } | { kind: "existing"; payment: Payment } | Problem> {
+async function reserve(actor: PayingActor, input: StartPaymentInput): Promise<{ kind: "new"; payment: Payment; savedMethod: string | null } | { kind: "existing"; payment: Payment } | Problem> {
   const ids = [...new Set(input.amounts.map((a) => a.invoiceId))].sort();
   if (ids.length !== input.amounts.length) return allocationProblem([{ invoiceId: null, message: "Each invoice can appear only once." }]);
   return db.transaction(async (tx) => {
     // The payer's scope: only invoices of an account they are a contact of (another's is "not found").
-    const rows = await lockPayerInvoices(tx, { ids, accountId: input.accountId, userId: actor.userId });
+    const rows = await lockInvoices(tx, actor, { ids, accountId: input.accountId });
     if (rows.length !== ids.length) return allocationProblem([{ invoiceId: null, message: "One of these invoices could not be found. Reload the page and try again." }]);
     // A second submit of the same form waited for our locks: the first one's payment is there now.
-    const [earlier] = await tx
-      .select()
-      .from(payments)
-      .where(and(eq(payments.createdByUserId, actor.userId), eq(payments.clientAttemptId, input.attemptId)));
+    const earlier = await findAttempt(actor, input.attemptId, tx);
     if (earlier) return { kind: "existing" as const, payment: earlier };
 
     const requested = input.amounts.map((a) => {
@@ -127,8 +176,8 @@ async function reserve(actor: PayerActor, input: StartPaymentInput): Promise<{ k
       .insert(payments)
       .values({
         accountId: input.accountId,
-        createdByUserId: actor.userId,
-        clientAttemptId: input.attemptId,
+        createdByUserId: actorUserId(actor),
+        clientAttemptId: attemptKey(actor, input.attemptId),
         amount: total,
         currency: requested[0]!.currency,
         savePaymentMethod: input.savePaymentMethod,
@@ -176,8 +225,10 @@ export async function ensureStripeCustomer(accountId: string): Promise<string> {
  * Stripe cannot be reached the payment is canceled at once (its balances released) and the payer
  * is told nothing was charged.
  */
-export async function openCheckout(payment: Payment): Promise<StartedPayment | Problem> {
+export async function openCheckout(payment: Payment, options: CheckoutOptions = {}): Promise<StartedPayment | Problem> {
   const appUrl = env().APP_URL;
+  const returnUrl = options.returnUrl ?? `${appUrl}/payments/${payment.id}`;
+  const separator = returnUrl.includes("?") ? "&" : "?";
   try {
     const customer = await ensureStripeCustomer(payment.accountId);
     const payerEmail = payment.createdByUserId ? (await db.select({ email: users.email }).from(users).where(eq(users.id, payment.createdByUserId)))[0]?.email : undefined;
@@ -194,6 +245,7 @@ export async function openCheckout(payment: Payment): Promise<StartedPayment | P
         client_reference_id: payment.id,
         // ACH debits exist only in USD.
         allowed_payment_method_types: payment.currency === "USD" ? ["card", "us_bank_account"] : ["card"],
+        ...(options.instantBankVerification && payment.currency === "USD" ? { payment_method_options: { us_bank_account: { verification_method: "instant" as const } } } : {}),
         line_items: lines.map((l) => ({
           quantity: 1,
           price_data: { currency: payment.currency.toLowerCase(), unit_amount: l.amount, product_data: { name: `Invoice ${l.number}` } },
@@ -207,10 +259,10 @@ export async function openCheckout(payment: Payment): Promise<StartedPayment | P
           description: `Payment ${payment.id} for ${lines.map((l) => l.number).join(", ")}`,
           ...(payment.savePaymentMethod ? { setup_future_usage: "off_session" as const } : {}),
         },
-        success_url: `${appUrl}/payments/${payment.id}?returned=1`,
+        success_url: `${returnUrl}${separator}returned=1`,
         // Checkout's back link cancels the payment at once: the token proves the visit comes from
         // the link we gave Stripe, not from another site (no state change on a forgeable GET).
-        cancel_url: `${appUrl}/payments/${payment.id}?canceled=${capabilityToken("checkout-cancel", payment.id)}`,
+        cancel_url: `${returnUrl}${separator}canceled=${capabilityToken("checkout-cancel", payment.id)}`,
         expires_at: Math.floor(Date.now() / 1000) + CHECKOUT_MINUTES * 60,
       },
       { idempotencyKey: `checkout-${payment.id}` },

@@ -8,6 +8,7 @@ import type { SystemActor } from "~/modules/auth/actor";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { paymentFailedEmail, paymentProcessingEmail, paymentReceiptEmail, type PaymentEmailFacts } from "~/modules/notifications/payment-emails";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
+import { billingRecipients } from "~/modules/invoices/scope.server";
 import { notFound, type Problem } from "~/utils/problem";
 import { payerFailureText } from "./payer-wording";
 import { observePayment, type ObservedPayment } from "./observe-stripe.server";
@@ -132,9 +133,11 @@ export async function emailFacts(tx: Tx, payment: Payment): Promise<PaymentEmail
     .innerJoin(invoices, sql`${invoices.id} = pa.invoice_id`)
     .where(sql`pa.payment_id = ${payment.id}`)
     .orderBy(invoices.number);
+  // A payment through a pay link has no payer: its emails go to the account's billing contacts.
+  const recipients = payer ? [{ email: payer.email, name: payer.name }] : await billingRecipients(tx, payment.accountId);
   return {
-    to: payer?.email ?? "",
-    name: payer?.name ?? "there",
+    to: recipients.map((r) => r.email).join(", "),
+    name: (recipients.length === 1 ? recipients[0]!.name : null) ?? "there",
     company: env().COMPANY_NAME,
     paymentUrl: `${env().APP_URL}/payments/${payment.id}`,
     amount: payment.amount,
