@@ -22,6 +22,7 @@ test("an agent works the worklist: ranks, opens the account, takes it, completes
   await data.invoice(small, { total: 150_00, dueInDays: -6 });
   const task = await data.collectionTask(big, { title: `Call ${t} about the overdue invoice` });
   const { user: contact } = await data.payer({ accounts: [big], name: `Dana AP ${t}` });
+  await data.payLink(big, [late!]);
   const segment = `Worklist ${t}`;
   await inSegment(segment, [big, small]);
   await signInAs(agent);
@@ -97,6 +98,11 @@ test("an agent works the worklist: ranks, opens the account, takes it, completes
   await page.getByRole("button", { name: `Save reminder emails for ${contact.name}` }).click();
   await expect(page.getByText("Reminders for that contact: CC.")).toBeVisible();
   await expect(page.getByRole("combobox", { name: `Reminder emails for ${contact.name}` })).toHaveValue("cc");
+
+  // The pay link a reminder carried can be withdrawn from here.
+  await page.getByRole("button", { name: `Revoke the pay link for ${late!.number}` }).click();
+  await expect(page.getByText("The pay link was revoked")).toBeVisible();
+  await expect(page.getByTestId("pay-links")).toContainText("Revoked");
 
   // The worklist now has it as "mine".
   await page.goto(`/admin/collections?collector=mine&segment=${encodeURIComponent(segment)}`);

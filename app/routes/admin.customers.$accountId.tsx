@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { PayLinksPanel } from "~/components/collections/pay-links-panel";
 import { AccountFactsPanel, CollectionProfileForm, NoteForm, PromisesPanel, TasksPanel, Timeline, type CollectionsActionData } from "~/components/collections/account-collections";
 import { AdminPlanTable } from "~/components/plans/admin-plan-list";
 import { getCustomer } from "~/modules/admin/get-customer.server";
@@ -12,6 +13,7 @@ import { createFollowUpTask } from "~/modules/collections/create-task.server";
 import { getAccountFacts } from "~/modules/collections/get-account-facts.server";
 import { getAccountTimeline } from "~/modules/collections/get-account-timeline.server";
 import { getCollectionProfile } from "~/modules/collections/get-collection-profile.server";
+import { listPayLinks } from "~/modules/collections/list-pay-links.server";
 import { listAccountPromises } from "~/modules/collections/list-promises.server";
 import { listOpenTasks } from "~/modules/collections/list-tasks.server";
 import { createPromiseFromForm, promiseOptions } from "~/modules/collections/promise-options.server";
@@ -34,7 +36,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // "Show older": the oldest time shown, exactly as this page wrote it (an ISO instant).
   const before = new URL(request.url).searchParams.get("before");
   const olderThan = before && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(before) ? before : null;
-  const [plans, profile, facts, promises, choices, tasks, timeline] = await Promise.all([
+  const [plans, profile, facts, promises, choices, tasks, timeline, payLinks] = await Promise.all([
     listPlans(actor, { accountId, limit: 50 }).then(orThrow),
     getCollectionProfile(actor, accountId).then(orThrow),
     getAccountFacts(actor, accountId).then(orThrow),
@@ -42,10 +44,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     promiseOptions(actor, accountId),
     listOpenTasks(actor, { accountId }).then(orThrow),
     getAccountTimeline(actor, { accountId, before: olderThan }).then(orThrow),
+    listPayLinks(actor, { accountId }).then(orThrow),
   ]);
   // The labels come from the loader: their module carries zod, which stays out of the page.
   const reminderRoles = Object.entries(REMINDER_ROLE_LABELS).map(([value, label]) => ({ value, label }));
-  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, reminderRoles, me: actor.userId, today: today() });
+  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, reminderRoles, me: actor.userId, today: today() });
 }
 
 const notices = {
@@ -94,7 +97,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CustomerPage() {
-  const { customer, plans, profile, facts, promises, choices, tasks, timeline, reminderRoles, me, today } = useLoaderData<typeof loader>();
+  const { customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, reminderRoles, me, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as CollectionsActionData;
   const busy = useNavigation().state !== "idle";
   const location = useLocation();
@@ -155,6 +158,8 @@ export default function CustomerPage() {
       <div className="mt-3">
         <TasksPanel tasks={tasks} team={profile.team} collectorId={profile.profile.collectorId} actionData={actionData} busy={busy} today={today} />
       </div>
+
+      <PayLinksPanel links={payLinks} />
 
       <h2 className="mt-6 text-lg font-semibold" id="timeline">
         Timeline
