@@ -284,3 +284,30 @@ describe("the timeline", () => {
     expect(new Set([...first.entries, ...second.entries].map((e) => e.key)).size).toBe(130);
   });
 });
+
+// Last in the file: the daily run goes over every account of this database.
+describe("with the daily run", () => {
+  it("shows what the engine did: its call task on the worklist, its decisions and the task on the timeline", async () => {
+    const { runReminders } = await import("./run-reminders.server");
+    const { systemActor } = await import("~/modules/auth/actor");
+    const segment = `Engine ${Date.now()}`;
+    const account = await make.account();
+    const [late, promised] = await make.invoices(account, [{ total: 640_00, dueInDays: -8 }, { total: 90_00, dueInDays: -8 }]);
+    const firm = ok(await getCollectionProfile(me, account.id)).cadences.find((c) => c.name === "Firm")!;
+    ok(await setCollectionProfile(me, profile(account.id, { segment, cadenceId: firm.id, collectorId: me.userId })));
+    ok(await createPromiseFromForm(me, { accountId: account.id, invoiceIds: [promised!.id], amount: "", promisedFor: addDays(today(), 5) }));
+
+    const run = await runReminders(systemActor("job", "run_reminders"), { on: today() });
+    expect(isProblem(run)).toBe(false);
+
+    const list = ok(await getWorklist(me, worklistQuery.parse({ segment, collector: "mine" })));
+    expect(list.rows).toMatchObject([{ accountId: account.id, tasksDue: 1, oldestDaysLate: 8 }]);
+    const [task] = ok(await listOpenTasks(me, { accountId: account.id }));
+    expect(task).toMatchObject({ kind: "call", assigneeId: me.userId, due: true });
+
+    const titles = ok(await getAccountTimeline(me, { accountId: account.id })).entries.map((e) => e.title);
+    expect(titles).toContain(`Call task for step +7 for ${late!.number}`);
+    expect(titles).toContain(`Skipped ${promised!.number}: promise to pay until ${addDays(today(), 5)}`);
+    expect(titles).toContain(`Call task: ${task!.title}`);
+  });
+});
