@@ -45,7 +45,7 @@ export async function remindersBench(ctx: Context) {
   const { accountsToDecide, loadCadenceBook, loadReminderFacts } = await import("~/modules/collections/load-reminder-facts.server");
   const { decideReminders } = await import("~/modules/collections/decide-reminders");
   const { systemActor } = await import("~/modules/auth/actor");
-  const { db } = await import("~/db.server");
+  const { closeDb, db } = await import("~/db.server");
   const { addDays } = await import("~/utils/dates");
   const { isProblem } = await import("~/utils/problem");
   const actor = systemActor("job", "run_reminders");
@@ -95,6 +95,8 @@ export async function remindersBench(ctx: Context) {
   log(`  ${fmtRun(daily.value, daily.seconds)}`);
 
   const sending = await sendingBench(ctx, daily.value.emails);
+  // The run's pool in this process: closed, or stopping PostgreSQL waits for it.
+  await closeDb();
 
   return {
     accountsInDatabase,
