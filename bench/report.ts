@@ -48,5 +48,43 @@ export function renderMarkdown(r: Record<string, unknown>): string {
   if (webhooks) lines.push(`| Stripe webhook endpoint (signed, deduplicated) | ${n(webhooks.requestsPerSecond)} events/s (p99 ${webhooks.p99} ms) |`);
   if (delivery) lines.push(`| event delivery to the back office | ${n(delivery.perSecond)} events/s (${n(delivery.delivered)}/${n(delivery.events)} delivered) |`);
   if (imported) lines.push(`| invoice import API (batches of 500) | ${n(imported.invoicesPerSecond)} invoices/s${imported.runs ? ` (median of ${imported.runs.map(n).join(", ")})` : ""}${imported.failed ? ` (${imported.failed} failed)` : ""} |`);
+  const reminders = r.reminders as RemindersResult | undefined;
+  if (reminders) lines.push("", ...reminderLines(reminders, n));
   return `${lines.join("\n")}\n`;
+}
+
+interface RunFigures {
+  accounts: number;
+  emails: number;
+  sent: number;
+  skipped: number;
+  decisions: number;
+  seconds: number;
+  accountsPerSecond: number;
+}
+interface RemindersResult {
+  accountsInDatabase: number;
+  firstRun: RunFigures;
+  daily: RunFigures;
+  bareFacts: { accounts: number; seconds: number; accountsPerSecond: number };
+  dryDecide: { seconds: number; loadSeconds: number; decideSeconds: number };
+  sending: {
+    perEmail: { factsMs: number; renderMs: number };
+    smtpLimit: Record<"portal" | "pool" | "unpooled", { perSecond: number }>;
+    sent: { emails: number; accepted: number; perSecond: number; failedJobs: number };
+    workerConcurrency: number;
+  };
+}
+
+/** The reminder engine's rows (issue 14: every account decided in under 60 s, emails at ≥ 500/s). */
+function reminderLines(x: RemindersResult, n: (v: number) => string): string[] {
+  const run = (f: RunFigures) => `${n(f.accounts)} accounts in ${f.seconds} s (${n(f.accountsPerSecond)}/s): ${n(f.decisions)} decisions written, ${n(f.emails)} emails queued`;
+  const s = x.sending;
+  return [
+    `| reminders (${n(x.accountsInDatabase)} accounts) | measured | this machine's limit |`,
+    "|---|---|---|",
+    `| daily run: every account decided | ${run(x.daily)} | the same facts SQL on bare postgres.js: ${x.bareFacts.seconds} s (${n(x.bareFacts.accountsPerSecond)} accounts/s); facts and decisions without writing: ${x.dryDecide.seconds} s |`,
+    `| first run (no history: every step due) | ${run(x.firstRun)} | — |`,
+    `| its emails, sent by the worker (${s.workerConcurrency} jobs at a time) to a local SMTP sink | ${n(s.sent.perSecond)} emails/s (${n(s.sent.accepted)}/${n(s.sent.emails)} accepted${s.sent.failedJobs ? `, ${s.sent.failedJobs} jobs failed` : ""}); per email ${s.perEmail.factsMs} ms of facts + ${s.perEmail.renderMs} ms of render | nodemailer alone, the same emails pre-rendered: ${n(s.smtpLimit.portal.perSecond)}/s (portal's transport: pooled, no Nagle); ${n(s.smtpLimit.pool.perSecond)}/s pooled as it comes; ${n(s.smtpLimit.unpooled.perSecond)}/s a connection per email |`,
+  ];
 }

@@ -3,7 +3,7 @@
  * measured in the same run. Seeds its own embedded PostgreSQL (never the dev or test one),
  * starts the built portal in production mode against it, and loads it on loopback.
  * Results: bench/results/latest.json and latest.md (the README shows the table).
- * `--only=pages,webhooks,delivery,import` runs part of it at the quick size (for iterating on one
+ * `--only=pages,webhooks,delivery,import,reminders` runs part of it at the quick size (for iterating on one
  * flow); its results go to bench/results/partial.json and never replace the latest ones.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -21,7 +21,7 @@ import { bareHttpLimit, bareSqlLimit, loadUrl, round, summarize, type Measuremen
 import { growInvoices, seedLarge } from "./seed-large";
 
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
-const want = (part: "pages" | "webhooks" | "delivery" | "import") => !only || only.includes(part);
+const want = (part: "pages" | "webhooks" | "delivery" | "import" | "reminders") => !only || only.includes(part);
 const quick = process.argv.includes("--quick") || only !== undefined;
 const size = quick
   ? { accounts: 2_000, smallInvoices: 10_000, invoices: 100_000, bigAccountInvoices: 5_000, otherLargeAccounts: 2, seconds: 5, webhookEvents: 5_000, deliveries: 2_000, importInvoices: 5_000 }
@@ -59,6 +59,8 @@ Object.assign(process.env, {
   LOG_LEVEL: "warn",
   // The delivery benchmark's receiver is on 127.0.0.1.
   WEBHOOK_ALLOW_PRIVATE_URLS: "true",
+  // The reminder run is measured on its own (the reminders part), never by the hourly schedule mid-load.
+  REMINDER_SCHEDULE: "off",
 });
 
 const results: Record<string, unknown> = {
@@ -87,8 +89,7 @@ try {
     log(`  ${fmt(small)}; one connection: ${fmt(smallAlone)}`);
 
     log(`growing to ${size.invoices} invoices`);
-    const grown = await growInvoices(sql, size.invoices, { today, log });
-    results.grow = grown;
+    results.grow = await growInvoices(sql, size.invoices, { today, log });
     results.quietAfterGrowSeconds = await waitForQuietDatabase(sql);
     results.counts = await tableCounts(sql);
 
@@ -158,6 +159,29 @@ try {
     await waitForIdleQueue(sql);
   }
 
+  // Before the import: its 60,000 invoices due today on one account would be a third of the day.
+  if (want("reminders")) {
+    if (!results.grow) {
+      log(`growing to ${size.invoices} invoices`);
+      results.grow = await growInvoices(sql, size.invoices, { today, log });
+    }
+    // The portal stops while the run is measured: its worker would send the first emails as the
+    // run queues them. It starts again to send them, measured on their own.
+    await stopApp();
+    await waitForQuietDatabase(sql);
+    const { remindersBench } = await import("./reminders");
+    results.reminders = await remindersBench({
+      sql,
+      databaseUrl,
+      today,
+      smtpUrl: process.env.SMTP_URL!,
+      sink: smtp,
+      log,
+      startApp: async () => (app = await startApp()),
+      waitForQuietDatabase,
+    });
+  }
+
   if (want("import")) {
     log(`invoice import API: ${size.importInvoices} invoices`);
     // Three runs of fresh invoices, keeping the median: one Node thread does the work, so a single
@@ -208,6 +232,15 @@ async function warmUp(url: string, cookie: string) {
 
 function fmt(m: Measurement) {
   return `${Math.round(m.requestsPerSecond)}/s p50 ${m.p50} p95 ${m.p95} p99 ${m.p99} ms${m.non2xx || m.errors ? ` (${m.non2xx} non-2xx, ${m.errors} errors)` : ""}`;
+}
+
+async function stopApp() {
+  const child = app;
+  app = undefined;
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
 }
 
 async function startApp(): Promise<ChildProcess> {
@@ -381,9 +414,36 @@ async function importRate(staffUserId: string, count: number, run: number) {
   return { invoices: count, failed, failureCodes, firstFailure, seconds: round(seconds), invoicesPerSecond: round((count - failed) / seconds) };
 }
 
+/** A local SMTP server that accepts and counts every message (no reverse DNS: loopback only). */
 async function startSmtpSink(port: number) {
   const { SMTPServer } = await import("smtp-server");
-  const server = new SMTPServer({ authOptional: true, disabledCommands: ["STARTTLS"], onData: (stream, _s, cb) => stream.on("end", cb).resume() });
+  let accepted = 0;
+  let firstAt: number | null = null;
+  let lastAt: number | null = null;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    disableReverseLookup: true,
+    logger: false,
+    onData: (stream, _s, cb) =>
+      stream
+        .on("end", () => {
+          accepted++;
+          lastAt = Date.now();
+          firstAt ??= lastAt;
+          cb();
+        })
+        .resume(),
+  });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    accepted: () => accepted,
+    firstAt: () => firstAt,
+    lastAt: () => lastAt,
+    reset: () => {
+      accepted = 0;
+      firstAt = lastAt = null;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

@@ -63,12 +63,15 @@ export function factories(db: Db) {
     return row!;
   }
 
-  /** A payer who is a contact of `accounts` (a new USD account when none is given). */
-  async function payer(input: { accounts?: Account[]; email?: string; name?: string } = {}): Promise<{ user: User; accounts: Account[] }> {
+  /**
+   * A payer who is a contact of `accounts` (a new USD account when none is given); `reminders`
+   * is how reminder emails reach them ("to" unless told: "cc", or "none").
+   */
+  async function payer(input: { accounts?: Account[]; email?: string; name?: string; reminders?: "to" | "cc" | "none" } = {}): Promise<{ user: User; accounts: Account[] }> {
     const owned = input.accounts ?? [await account()];
     const id = unique().toLowerCase();
     const [user] = await db.insert(schema.users).values({ email: input.email ?? `payer-${id}@customer.example`, name: input.name ?? `Payer ${id}`, role: "payer" }).returning();
-    if (owned.length > 0) await db.insert(schema.accountContacts).values(owned.map((a) => ({ accountId: a.id, userId: user!.id })));
+    if (owned.length > 0) await db.insert(schema.accountContacts).values(owned.map((a) => ({ accountId: a.id, userId: user!.id, ...(input.reminders ? { reminders: input.reminders } : {}) })));
     return { user: user!, accounts: owned };
   }
 

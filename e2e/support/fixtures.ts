@@ -36,8 +36,10 @@ type Person = { id: string; email: string } | string;
 
 interface CaughtMessage {
   to: string[];
+  cc: string[];
   subject: string;
   text: string;
+  html: string;
   receivedAt: string;
 }
 

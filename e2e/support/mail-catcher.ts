@@ -9,6 +9,7 @@ import { e2e } from "./config";
 
 interface CaughtMessage {
   to: string[];
+  cc: string[];
   from: string;
   subject: string;
   text: string;
@@ -25,9 +26,10 @@ const smtp = new SMTPServer({
   onData(stream, _session, callback) {
     simpleParser(stream)
       .then((mail) => {
-        const to = (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((a) => a.value.map((v) => (v.address ?? "").toLowerCase()));
+        const addresses = (field: typeof mail.to) => (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => (v.address ?? "").toLowerCase()));
         messages.push({
-          to,
+          to: addresses(mail.to),
+          cc: addresses(mail.cc),
           from: mail.from?.text ?? "",
           subject: mail.subject ?? "",
           text: mail.text ?? "",
