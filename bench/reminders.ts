@@ -37,7 +37,6 @@ interface Context {
 }
 
 /** The worker's concurrency (startWorker's default), used for the SMTP limit too. */
-const WORKER_CONCURRENCY = 4;
 
 export async function remindersBench(ctx: Context) {
   const { sql, log } = ctx;
@@ -62,7 +61,7 @@ export async function remindersBench(ctx: Context) {
   log(`  ${fmtRun(first.value, first.seconds)}`);
   // A day passes: autovacuum would have analyzed the new decisions by the next run. The first
   // run's emails are not sent here; the sending measured below is the daily run's.
-  await sql`delete from graphile_worker._private_jobs j using graphile_worker._private_tasks t where t.id = j.task_id and t.identifier = 'send_reminder_email'`;
+  await sql`delete from graphile_worker._private_jobs j using graphile_worker._private_tasks t where t.id = j.task_id and t.identifier = 'send_reminder_emails'`;
   await sql.unsafe("vacuum (analyze) reminder_decisions, pay_links, events, collection_tasks");
   await sql.unsafe("checkpoint");
   await ctx.waitForQuietDatabase(sql);
@@ -188,12 +187,15 @@ async function bareFactsSql<B>(
  */
 async function sendingBench(ctx: Context, emails: number) {
   const { sql, log } = ctx;
-  const { reminderEmailFacts } = await import("~/modules/collections/send-reminder-email.server");
+  const { reminderEmailFacts, REMINDER_SEND_CONCURRENCY } = await import("~/modules/collections/send-reminder-email.server");
+  // The bare limit sends as many at a time as the portal's sender job does.
+  const WORKER_CONCURRENCY = REMINDER_SEND_CONCURRENCY;
   const { reminderEmail } = await import("~/modules/collections/reminder-email");
   const { env } = await import("~/env.server");
-  const queued = await sql<{ payload: { accountId: string; runOn: string } }[]>`
+  const jobs = await sql<{ payload: { accountIds: string[]; runOn: string } }[]>`
     select j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-    where t.identifier = 'send_reminder_email'`;
+    where t.identifier = 'send_reminder_emails'`;
+  const queued = jobs.flatMap((j) => j.payload.accountIds.map((accountId) => ({ payload: { accountId, runOn: j.payload.runOn } })));
   if (queued.length !== emails) throw new Error(`the run queued ${queued.length} reminder emails for ${emails} emails decided`);
   if (emails === 0) throw new Error("the daily run decided no email: nothing to measure");
 
@@ -241,14 +243,14 @@ async function sendingBench(ctx: Context, emails: number) {
     if (ctx.sink.accepted() >= emails) break;
     const [row] = await sql<{ n: number }[]>`
       select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-      where t.identifier = 'send_reminder_email' and (j.locked_at is not null or (j.run_at <= now() and j.attempts < j.max_attempts))`;
+      where t.identifier = 'send_reminder_emails' and (j.locked_at is not null or (j.run_at <= now() and j.attempts < j.max_attempts))`;
     if ((row?.n ?? 0) === 0) break;
     if (Date.now() > deadline) throw new Error(`only ${ctx.sink.accepted()}/${emails} reminder emails arrived in 10 minutes`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const [failed] = await sql<{ n: number }[]>`
     select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-    where t.identifier = 'send_reminder_email' and j.last_error is not null`;
+    where t.identifier = 'send_reminder_emails' and j.last_error is not null`;
   const accepted = ctx.sink.accepted();
   const first = ctx.sink.firstAt() ?? t0;
   const last = ctx.sink.lastAt() ?? Date.now();

@@ -74,7 +74,7 @@ test("the daily run emails an account once, through SMTP: its invoices at a step
 
   // Running again the same day sends nothing more.
   await runReminders(page, start);
-  await waitForJobs({ task: "send_reminder_email" });
+  await waitForJobs({ task: "send_reminder_emails" });
   expect(await mailFor(billing)).toHaveLength(1);
   expect(await mailFor(payer.email)).toHaveLength(1);
 
@@ -90,7 +90,7 @@ test("the daily run emails an account once, through SMTP: its invoices at a step
   for (const other of [late!, dueToday!, notYet!]) expect(second.text).not.toContain(other.number);
   expect(second.text).not.toContain("on hold");
   expect(/Pay now: (\S+)/.exec(second.text)?.[1]).not.toBe(payUrl);
-  await waitForJobs({ task: "send_reminder_email" });
+  await waitForJobs({ task: "send_reminder_emails" });
   expect(await mailFor(billing)).toHaveLength(2);
 });
 
@@ -148,7 +148,7 @@ test("a reminder's pay link pays its invoices signed out, and the collector's wo
   // A rerun the same day sends nothing more.
   await page.goto("/dev/clock");
   await runReminders(page, start);
-  await waitForJobs({ task: "send_reminder_email" });
+  await waitForJobs({ task: "send_reminder_emails" });
   // The billing address got the reminder and the receipt of the link's payment, nothing else.
   expect((await mailFor(account.billingEmail!)).map((m) => m.subject)).toEqual([mail.subject, `Payment received: ${usd(640_00)}`]);
 });

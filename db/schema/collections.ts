@@ -143,9 +143,13 @@ export const payLinks = pgTable(
     revokedByUserId: text().references(() => users.id),
     openCount: integer().notNull().default(0),
     lastOpenedAt: timestamp({ withTimezone: true }),
+    /** The day whose reminder email carries this link (null: a link made another way). */
+    reminderOn: date({ mode: "string" }),
+    /** When that email was handed to the mail server: a retried sender skips it. */
+    emailedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("pay_links_account_idx").on(t.accountId, t.createdAt)],
+  (t) => [index("pay_links_account_idx").on(t.accountId, t.createdAt), index("pay_links_unsent_idx").on(t.reminderOn).where(sql`${t.emailedAt} is null and ${t.reminderOn} is not null`)],
 );
 
 /** A customer's promise to pay `amount` on some invoices by `promisedFor`. */

@@ -111,6 +111,20 @@ describe("the default cadence", () => {
     expect((await sentTo(account)).map((s) => s.runOn)).toEqual([day(0), day(1)]);
   });
 
+  it("a sender job retried after some emails went sends only the ones that did not", async () => {
+    const [first, second] = [await make.account(), await make.account()];
+    await make.invoice(first, { dueInDays: 0 });
+    await make.invoice(second, { dueInDays: 0 });
+    await run(0);
+    const { sendReminderEmail, sendReminderEmails } = await import("./send-reminder-email.server");
+    // The first email went before the job failed; the retry sends the second alone.
+    expect(await sendReminderEmail({ accountId: first.id, runOn: day(0) })).toBe("sent");
+    expect(await sendReminderEmails({ runOn: day(0), accountIds: [first.id, second.id] })).toEqual({ sent: 1, skipped: 1 });
+    await drainJobs(); // the run's own job: both already sent
+    expect(await emailsTo(first)).toHaveLength(1);
+    expect(await emailsTo(second)).toHaveLength(1);
+  });
+
   it("after a 3-day outage sends only the latest step that fell due, once", async () => {
     const account = await make.account();
     const [invoice] = await make.invoices(account, [{ dueInDays: 5 }]);

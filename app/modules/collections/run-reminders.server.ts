@@ -4,7 +4,7 @@ import { collectionTasks, payLinks, reminderDecisions } from "#db/schema/collect
 import { db, type Executor } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { recordEvents, type NewEvent } from "~/modules/events/record-event.server";
-import type { JobPayloads } from "~/modules/jobs/enqueue.server";
+import { enqueueJob } from "~/modules/jobs/enqueue.server";
 import { log } from "~/utils/log.server";
 import { today } from "~/utils/clock";
 import { addDays, daysBetween } from "~/utils/dates";
@@ -120,7 +120,7 @@ async function decideBatch(tx: Executor, accountIds: string[], on: string, book:
     const callSends = accountSends.filter((s) => s.channel === "call");
     if (emailSends.length > 0) {
       emails++;
-      links.push({ id: payLinkId, accountId, invoiceIds: emailSends.map((s) => s.invoice_id), expiresAt });
+      links.push({ id: payLinkId, accountId, invoiceIds: emailSends.map((s) => s.invoice_id), expiresAt, reminderOn: on });
       events.push({
         type: "reminder.sent",
         accountId,
@@ -161,8 +161,8 @@ async function decideBatch(tx: Executor, accountIds: string[], on: string, book:
     for (const t of made)
       events.push({ type: "collection_task.created", accountId: t.accountId, subjectType: "collection_task", subjectId: t.id, data: { kind: t.kind, due_on: t.dueOn, assignee_id: t.assigneeId, title: t.title, invoice_ids: t.invoiceIds } });
   }
-  // One job per email, keyed by account and day: the email is rendered from the decisions when sent.
-  await enqueueReminderEmails(tx, links.map((link) => link.accountId), on);
+  // One sender job per batch: the emails are rendered from the decisions when sent.
+  if (links.length > 0) await enqueueJob(tx, "send_reminder_emails", { runOn: on, accountIds: links.map((link) => link.accountId) }, { maxAttempts: 10 });
   await recordEvents(tx, events);
   return { emails, callTasks: tasks.length, sent: sends.length, skipped: inserted.length - sends.length };
 }
@@ -190,18 +190,6 @@ async function insertDecisions(tx: Executor, rows: Array<typeof reminderDecision
     }
   }
   return out;
-}
-
-/**
- * The send_reminder_email jobs of one batch in one statement (graphile_worker.add_job per row,
- * as enqueueJob does one at a time): a run emailing thousands of accounts made as many round trips.
- */
-async function enqueueReminderEmails(tx: Executor, accountIds: string[], on: string) {
-  if (accountIds.length === 0) return;
-  const jobs = accountIds.map((accountId) => ({ payload: { accountId, runOn: on } satisfies JobPayloads["send_reminder_email"], key: `reminder:${accountId}:${on}` }));
-  await tx.execute(sql`
-    select graphile_worker.add_job('send_reminder_email'::text, j->'payload', max_attempts => 10, job_key => j->>'key')
-    from json_array_elements(${JSON.stringify(jobs)}::json) as j`);
 }
 
 function callValues(account: LoadedAccount, sends: InsertedDecision[], on: string) {

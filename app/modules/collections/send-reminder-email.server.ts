@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import pLimit from "p-limit";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { deliverEmail } from "~/modules/notifications/mailer.server";
@@ -6,21 +7,36 @@ import { daysBetween, toIsoDate } from "~/utils/dates";
 import { payLinkUrl } from "./pay-link-token.server";
 import { reminderEmail, type ReminderEmailFacts } from "./reminder-email";
 
+/** How many reminder emails one sender job hands to the mail server at a time. */
+export const REMINDER_SEND_CONCURRENCY = 12;
+
 /**
- * Sends the reminder the run decided for one account on one day: its invoices with the amounts
- * decided then, the template of the most advanced step, the pay link, to the billing contacts
- * with the chosen contacts in CC. Nothing left to send (decisions deleted with the account) is
- * not an error.
+ * Sends the reminders the run decided for a batch of accounts on one day (one job per batch of
+ * the run): each account's invoices with the amounts decided then, the template of the most
+ * advanced step, the pay link, to the billing contacts with the chosen contacts in CC. A sent
+ * email is marked on its pay link, so a retried job sends only what did not go; a failure makes
+ * the job fail after the others went (graphile-worker retries it with backoff).
  */
+export async function sendReminderEmails(input: { runOn: string; accountIds: string[] }): Promise<{ sent: number; skipped: number }> {
+  const limit = pLimit(REMINDER_SEND_CONCURRENCY);
+  const outcomes = await Promise.allSettled(input.accountIds.map((accountId) => limit(() => sendReminderEmail({ accountId, runOn: input.runOn }))));
+  const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (failed.length > 0) throw new AggregateError(failed.map((f) => f.reason), `${failed.length} of ${input.accountIds.length} reminder emails failed`);
+  const sent = outcomes.filter((o) => o.status === "fulfilled" && o.value === "sent").length;
+  return { sent, skipped: input.accountIds.length - sent };
+}
+
+/** One account's reminder of one day (also the legacy one-email job); already sent → "nothing". */
 export async function sendReminderEmail(input: { accountId: string; runOn: string }): Promise<"sent" | "nothing"> {
   const facts = await reminderEmailFacts(input.accountId, input.runOn);
-  if (!facts) return "nothing";
+  if (!facts || facts.emailedAt) return "nothing";
   await deliverEmail(reminderEmail(facts));
+  await db.execute(sql`update pay_links set emailed_at = now() where id = ${facts.payLinkId} and emailed_at is null`);
   return "sent";
 }
 
 /** The email's facts from the database (also what the cadence preview renders). */
-export async function reminderEmailFacts(accountId: string, runOn: string): Promise<ReminderEmailFacts | null> {
+export async function reminderEmailFacts(accountId: string, runOn: string): Promise<(ReminderEmailFacts & { payLinkId: string; emailedAt: Date | null }) | null> {
   // One round trip: the account's recipients, joined to the day's sent lines (none: one row of nulls).
   // `run_on + 0` keeps the planner on the account's decisions: when the emails go out, the run's
   // rows are newer than the table's statistics, and it would walk every decision of the day for
@@ -38,6 +54,7 @@ export async function reminderEmailFacts(accountId: string, runOn: string): Prom
     amount_on_hold: string;
     pay_link_id: string;
     expires_at: Date;
+    emailed_at: Date | null;
     subject: string | null;
     body: string | null;
   }>(sql`
@@ -51,7 +68,7 @@ export async function reminderEmailFacts(accountId: string, runOn: string): Prom
       where a.id = ${accountId}
       group by a.id
     ), lines as (
-      select i.number, i.due_date, i.currency, d.offset_days, d.amount_due, d.amount_on_hold, d.pay_link_id, l.expires_at, s.subject, s.body
+      select i.number, i.due_date, i.currency, d.offset_days, d.amount_due, d.amount_on_hold, d.pay_link_id, l.expires_at, l.emailed_at, s.subject, s.body
       from reminder_decisions d
       join invoices i on i.id = d.invoice_id
       join pay_links l on l.id = d.pay_link_id
@@ -59,7 +76,7 @@ export async function reminderEmailFacts(accountId: string, runOn: string): Prom
       where d.account_id = ${accountId} and d.run_on + 0 = ${runOn}::date and d.action = 'send' and d.channel = 'email'
     )
     select r.name, r.billing_email, r.to, r.cc,
-           l.number, l.due_date::text, l.currency, l.offset_days, l.amount_due, l.amount_on_hold, l.pay_link_id, l.expires_at, l.subject, l.body
+           l.number, l.due_date::text, l.currency, l.offset_days, l.amount_due, l.amount_on_hold, l.pay_link_id, l.expires_at, l.emailed_at, l.subject, l.body
     from recipients r left join lines l on true
     order by l.due_date, l.number`);
   const account = rows[0];
@@ -82,6 +99,8 @@ export async function reminderEmailFacts(accountId: string, runOn: string): Prom
     lines: lines.map((l) => ({ number: l.number, dueDate: l.due_date, daysLate: daysBetween(l.due_date, runOn), amountDue: Number(l.amount_due), amountOnHold: Number(l.amount_on_hold) })),
     payUrl: payLinkUrl(lead.pay_link_id),
     payLinkExpiresOn: toIsoDate(new Date(lead.expires_at)),
+    payLinkId: lead.pay_link_id,
+    emailedAt: lead.emailed_at,
     portalUrl: env().APP_URL,
   };
 }

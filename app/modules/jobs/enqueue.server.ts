@@ -16,8 +16,10 @@ export interface JobPayloads {
   charge_installment: { installmentId: string };
   /** The daily reminder run (keyed: one at a time). */
   run_reminders: Record<string, never>;
-  /** One account's grouped reminder of one day, rendered from its decisions when sent. */
+  /** Legacy: one account's reminder of one day, as queued before the batch sender; still handled. */
   send_reminder_email: { accountId: string; runOn: string };
+  /** The reminder emails of one batch of the day's run, rendered from its decisions when sent. */
+  send_reminder_emails: { runOn: string; accountIds: string[] };
 }
 
 /**

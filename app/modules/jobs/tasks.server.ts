@@ -7,7 +7,7 @@ import { deliverEmail, type EmailMessage } from "~/modules/notifications/mailer.
 import { drainStripeEvents } from "~/modules/payments/drain-stripe-events.server";
 import { reconcilePayments } from "~/modules/payments/reconcile-payments.server";
 import { runReminders } from "~/modules/collections/run-reminders.server";
-import { sendReminderEmail } from "~/modules/collections/send-reminder-email.server";
+import { sendReminderEmail, sendReminderEmails } from "~/modules/collections/send-reminder-email.server";
 import { chargeInstallment } from "~/modules/plans/charge-installment.server";
 import { runPlanSchedule } from "~/modules/plans/run-plan-schedule.server";
 import { deliverWebhook } from "~/modules/webhooks/deliver.server";
@@ -48,6 +48,10 @@ export const taskList: TaskList = {
   run_reminders: async () => {
     await runReminders(systemActor("job", "run_reminders"));
   },
+  send_reminder_emails: async (payload) => {
+    await sendReminderEmails(payload as JobPayloads["send_reminder_emails"]);
+  },
+  // Legacy: one email per job, as queued before the batch sender.
   send_reminder_email: async (payload) => {
     await sendReminderEmail(payload as JobPayloads["send_reminder_email"]);
   },
