@@ -8,7 +8,11 @@ import { payLinkUrl } from "./pay-link-token.server";
 import { reminderEmail, type ReminderEmailFacts } from "./reminder-email";
 
 /** How many reminder emails one sender job hands to the mail server at a time. */
-export const REMINDER_SEND_CONCURRENCY = 12;
+export const REMINDER_SEND_CONCURRENCY = 32;
+/** Accounts whose facts are read in one query (and whose pay links are marked sent in one update). */
+const FACTS_CHUNK = 100;
+
+type SendableFacts = ReminderEmailFacts & { payLinkId: string; emailedAt: Date | null };
 
 /**
  * Sends the reminders the run decided for a batch of accounts on one day (one job per batch of
@@ -18,11 +22,25 @@ export const REMINDER_SEND_CONCURRENCY = 12;
  * the job fail after the others went (graphile-worker retries it with backoff).
  */
 export async function sendReminderEmails(input: { runOn: string; accountIds: string[] }): Promise<{ sent: number; skipped: number }> {
-  const limit = pLimit(REMINDER_SEND_CONCURRENCY);
-  const outcomes = await Promise.allSettled(input.accountIds.map((accountId) => limit(() => sendReminderEmail({ accountId, runOn: input.runOn }))));
-  const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
-  if (failed.length > 0) throw new AggregateError(failed.map((f) => f.reason), `${failed.length} of ${input.accountIds.length} reminder emails failed`);
-  const sent = outcomes.filter((o) => o.status === "fulfilled" && o.value === "sent").length;
+  const sendLimit = pLimit(REMINDER_SEND_CONCURRENCY);
+  const chunkLimit = pLimit(3);
+  const chunks: string[][] = [];
+  for (let i = 0; i < input.accountIds.length; i += FACTS_CHUNK) chunks.push(input.accountIds.slice(i, i + FACTS_CHUNK));
+  const failures: unknown[] = [];
+  let sent = 0;
+  await Promise.all(
+    chunks.map((chunk) =>
+      chunkLimit(async () => {
+        const facts = [...(await reminderEmailFactsFor(chunk, input.runOn)).values()].filter((f) => !f.emailedAt);
+        const outcomes = await Promise.allSettled(facts.map((f) => sendLimit(() => deliverEmail(reminderEmail(f)).then(() => f.payLinkId))));
+        const delivered = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+        failures.push(...outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : [])));
+        if (delivered.length > 0) await markEmailed(delivered);
+        sent += delivered.length;
+      }),
+    ),
+  );
+  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${input.accountIds.length} reminder emails failed`);
   return { sent, skipped: input.accountIds.length - sent };
 }
 
@@ -31,17 +49,28 @@ export async function sendReminderEmail(input: { accountId: string; runOn: strin
   const facts = await reminderEmailFacts(input.accountId, input.runOn);
   if (!facts || facts.emailedAt) return "nothing";
   await deliverEmail(reminderEmail(facts));
-  await db.execute(sql`update pay_links set emailed_at = now() where id = ${facts.payLinkId} and emailed_at is null`);
+  await markEmailed([facts.payLinkId]);
   return "sent";
 }
 
-/** The email's facts from the database (also what the cadence preview renders). */
-export async function reminderEmailFacts(accountId: string, runOn: string): Promise<(ReminderEmailFacts & { payLinkId: string; emailedAt: Date | null }) | null> {
-  // One round trip: the account's recipients, joined to the day's sent lines (none: one row of nulls).
+async function markEmailed(payLinkIds: string[]) {
+  await db.execute(sql`update pay_links set emailed_at = now() where id = any(${`{${payLinkIds.join(",")}}`}::text[]) and emailed_at is null`);
+}
+
+/** One account's email facts (what the cadence preview renders too), or null when nothing is to send. */
+export async function reminderEmailFacts(accountId: string, runOn: string): Promise<SendableFacts | null> {
+  return (await reminderEmailFactsFor([accountId], runOn)).get(accountId) ?? null;
+}
+
+/** Several accounts' email facts of one day, by account (accounts with nothing to send are left out). */
+async function reminderEmailFactsFor(accountIds: string[], runOn: string): Promise<Map<string, SendableFacts>> {
+  // One round trip: the accounts' recipients, joined to the day's sent lines (none: a row of nulls).
   // `run_on + 0` keeps the planner on the account's decisions: when the emails go out, the run's
   // rows are newer than the table's statistics, and it would walk every decision of the day for
   // each email (measured in the bench: a cost that grows with the size of the run).
+  const ids = sql`${`{${accountIds.join(",")}}`}::text[]`;
   const rows = await db.execute<{
+    account_id: string;
     name: string;
     billing_email: string | null;
     to: string[] | null;
@@ -59,26 +88,55 @@ export async function reminderEmailFacts(accountId: string, runOn: string): Prom
     body: string | null;
   }>(sql`
     with recipients as (
-      select a.name, nullif(a.billing_email, '') as billing_email,
+      select a.id as account_id, a.name, nullif(a.billing_email, '') as billing_email,
              array_agg(u.email order by u.email) filter (where c.reminders = 'to') as to,
              array_agg(u.email order by u.email) filter (where c.reminders = 'cc') as cc
       from accounts a
       left join account_contacts c on c.account_id = a.id
       left join users u on u.id = c.user_id
-      where a.id = ${accountId}
+      where a.id = any(${ids})
       group by a.id
     ), lines as (
-      select i.number, i.due_date, i.currency, d.offset_days, d.amount_due, d.amount_on_hold, d.pay_link_id, l.expires_at, l.emailed_at, s.subject, s.body
+      select d.account_id, i.number, i.due_date, i.currency, d.offset_days, d.amount_due, d.amount_on_hold, d.pay_link_id, l.expires_at, l.emailed_at, s.subject, s.body
       from reminder_decisions d
       join invoices i on i.id = d.invoice_id
       join pay_links l on l.id = d.pay_link_id
       left join cadence_steps s on s.id = d.step_id
-      where d.account_id = ${accountId} and d.run_on + 0 = ${runOn}::date and d.action = 'send' and d.channel = 'email'
+      where d.account_id = any(${ids}) and d.run_on + 0 = ${runOn}::date and d.action = 'send' and d.channel = 'email'
     )
-    select r.name, r.billing_email, r.to, r.cc,
+    select r.account_id, r.name, r.billing_email, r.to, r.cc,
            l.number, l.due_date::text, l.currency, l.offset_days, l.amount_due, l.amount_on_hold, l.pay_link_id, l.expires_at, l.emailed_at, l.subject, l.body
-    from recipients r left join lines l on true
-    order by l.due_date, l.number`);
+    from recipients r left join lines l on l.account_id = r.account_id
+    order by r.account_id, l.due_date, l.number`);
+  const byAccount = new Map<string, FactRow[]>();
+  for (const row of rows) byAccount.set(row.account_id, [...(byAccount.get(row.account_id) ?? []), row]);
+  const out = new Map<string, SendableFacts>();
+  for (const [accountId, accountRows] of byAccount) {
+    const facts = toFacts(accountRows, runOn);
+    if (facts) out.set(accountId, facts);
+  }
+  return out;
+}
+
+type FactRow = {
+  name: string;
+  billing_email: string | null;
+  to: string[] | null;
+  cc: string[] | null;
+  number: string | null;
+  due_date: string;
+  currency: string;
+  offset_days: number;
+  amount_due: string;
+  amount_on_hold: string;
+  pay_link_id: string;
+  expires_at: Date;
+  emailed_at: Date | null;
+  subject: string | null;
+  body: string | null;
+};
+
+function toFacts(rows: FactRow[], runOn: string): SendableFacts | null {
   const account = rows[0];
   if (!account) return null;
   const lines = rows.filter((l): l is typeof l & { number: string } => l.number !== null);
