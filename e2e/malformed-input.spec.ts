@@ -440,7 +440,12 @@ async function loadFixture(): Promise<Fixture> {
   // An open invoice of a payer, with a balance, not held by a plan or a dispute: its dispute form works.
   const invoice = { id: open!.id, accountId: account.id };
   // Prefer a payment that can still be cancelled, so a body that cancels it would be seen.
-  const payment = (await sql<{ id: string; accountId: string }[]>`select id, account_id as "accountId" from payments order by (status = 'pending') desc, created_at desc limit 1`)[0];
+  // Of an account with a payer contact (a pay link's payment may be of an account with none).
+  const payment = (
+    await sql<{ id: string; accountId: string }[]>`select id, account_id as "accountId" from payments p
+      where exists (select 1 from account_contacts c join users u on u.id = c.user_id where c.account_id = p.account_id and u.role = 'payer')
+      order by (status = 'pending') desc, created_at desc limit 1`
+  )[0];
   const refundable = (await sql<{ id: string; invoiceId: string }[]>`select p.id, a.invoice_id as "invoiceId" from payments p join payment_allocations a on a.payment_id = p.id where p.status = 'succeeded' order by p.created_at desc limit 1`)[0];
   const plan = (await sql<{ id: string; accountId: string }[]>`select id, account_id as "accountId" from payment_plans order by (status in ('active', 'authorizing', 'awaiting_approval')) desc, created_at desc limit 1`)[0];
   const endpoint = (await sql<{ id: string }[]>`select id from webhook_endpoints order by created_at limit 1`)[0];
