@@ -16,6 +16,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "#db/schema/index";
 import { round, type CapturedQuery } from "./measure";
+import type { ReminderRunSummary } from "~/modules/collections/run-reminders.server";
 
 export interface SmtpSink {
   accepted: () => number;
@@ -107,14 +108,7 @@ export async function remindersBench(ctx: Context) {
   };
 }
 
-interface RunSummary {
-  on: string;
-  accounts: number;
-  emails: number;
-  callTasks: number;
-  sent: number;
-  skipped: number;
-}
+type RunSummary = Pick<ReminderRunSummary, "on" | "accounts" | "emails" | "callTasks" | "sent" | "skipped">;
 
 function runFigures(s: RunSummary, seconds: number) {
   return { on: s.on, accounts: s.accounts, emails: s.emails, callTasks: s.callTasks, sent: s.sent, skipped: s.skipped, decisions: s.sent + s.skipped, seconds: round(seconds), accountsPerSecond: round(s.accounts / seconds) };

@@ -247,6 +247,7 @@ test.describe("AR admin", () => {
     await expect(page.getByTestId("reminder-preview")).toBeVisible();
     await check(page, "/admin/collections/segments", "Segments");
     await check(page, "/admin/collections/settings", "Collection rules");
+    await check(page, `/admin/customers/${world.pat.usd.id}/reminders?days=90`, "Reminder calendar");
   });
 });
 

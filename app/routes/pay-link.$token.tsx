@@ -2,6 +2,7 @@ import type { SubmissionResult } from "@conform-to/react";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState, type InputHTMLAttributes, type ReactNode } from "react";
+import { CompanyMark } from "~/components/auth-shell";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { randomToken } from "~/modules/auth/secrets.server";
@@ -362,13 +363,7 @@ function SignInLink() {
 function PayLinkShell({ brand, children }: { brand: Brand; children: ReactNode }) {
   return (
     <main className="mx-auto max-w-2xl px-4 py-8">
-      <div className="flex items-center gap-3" data-testid="company">
-        {brand.logoUrl ? <img src={brand.logoUrl} alt="" className="h-10 w-auto max-w-40 object-contain" /> : null}
-        <p className="font-semibold text-slate-900">
-          {brand.companyName}
-          <span className="block text-sm font-normal text-slate-700">Payment portal</span>
-        </p>
-      </div>
+      <CompanyMark brand={brand} />
       {children}
     </main>
   );

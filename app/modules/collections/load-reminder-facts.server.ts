@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { StepChannel } from "#db/schema/collection-values";
 import type { Executor } from "~/db.server";
 import { addDays } from "~/utils/dates";
+import { textArray } from "~/utils/sql-array.server";
 import type { AccountFacts, InvoiceFacts, StepFacts } from "./decide-reminders";
 
 /** Every cadence's steps (with their templates), and which cadence is the default. */
@@ -45,7 +46,7 @@ export interface LoadedAccount extends AccountFacts {
  */
 export async function loadReminderFacts(exec: Executor, accountIds: string[], until: string, book: CadenceBook): Promise<LoadedAccount[]> {
   if (accountIds.length === 0) return [];
-  const ids = sql`${`{${accountIds.join(",")}}`}::text[]`;
+  const ids = textArray(accountIds);
   const horizon = addDays(until, book.maxLeadDays);
   const [profiles, invoiceRows, promiseRows, emailRows] = await Promise.all([
     exec.execute<{ account_id: string; cadence_id: string | null; segment_cadence_id: string | null; collector_id: string | null; on_hold: boolean; hold_reason: string | null }>(sql`

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { accounts } from "#db/schema/accounts";
 import type { ReminderAction, StepChannel } from "#db/schema/collection-values";
 import { db } from "~/db.server";
@@ -79,6 +79,6 @@ export async function reminderCalendar(actor: Actor, input: { accountId: string;
 
 /** Which account an external id names (the API's path parameter). */
 export async function accountIdByExternalId(externalId: string): Promise<string | null> {
-  const [row] = await db.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.externalId, externalId)));
+  const [row] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.externalId, externalId));
   return row?.id ?? null;
 }

@@ -9,6 +9,7 @@ import { log } from "~/utils/log.server";
 import { today } from "~/utils/clock";
 import { addDays, daysBetween } from "~/utils/dates";
 import { bulkInsert } from "~/utils/bulk-insert.server";
+import { textArray } from "~/utils/sql-array.server";
 import { forbidden, type Problem } from "~/utils/problem";
 import { decideReminders, type ReminderDecision } from "./decide-reminders";
 import { accountsToDecide, loadCadenceBook, loadReminderFacts, type CadenceBook, type LoadedAccount } from "./load-reminder-facts.server";
@@ -71,7 +72,7 @@ async function decideBatch(tx: Executor, accountIds: string[], on: string, book:
     (
       await tx.execute<{ account_id: string }>(sql`
         select distinct account_id from reminder_decisions
-        where run_on = ${on}::date and action = 'send' and account_id = any(${`{${accountIds.join(",")}}`}::text[])`)
+        where run_on = ${on}::date and action = 'send' and account_id = any(${textArray(accountIds)})`)
     ).map((r) => r.account_id),
   );
 
@@ -112,7 +113,11 @@ async function decideBatch(tx: Executor, accountIds: string[], on: string, book:
   let emails = 0;
 
   const sendsByAccount = new Map<string, typeof sends>();
-  for (const s of sends) sendsByAccount.set(s.account_id, [...(sendsByAccount.get(s.account_id) ?? []), s]);
+  for (const s of sends) {
+    const list = sendsByAccount.get(s.account_id) ?? [];
+    sendsByAccount.set(s.account_id, list);
+    list.push(s);
+  }
   for (const [accountId, accountSends] of sendsByAccount) {
     const { account, payLinkId } = byAccount.get(accountId)!;
     const invoiceOf = new Map(account.invoices.map((inv) => [inv.id, inv]));

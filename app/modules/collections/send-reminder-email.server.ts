@@ -4,6 +4,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { deliverEmail } from "~/modules/notifications/mailer.server";
 import { daysBetween, toIsoDate } from "~/utils/dates";
+import { textArray } from "~/utils/sql-array.server";
 import { payLinkUrl } from "./pay-link-token.server";
 import { reminderEmail, type ReminderEmailFacts } from "./reminder-email";
 
@@ -54,7 +55,7 @@ export async function sendReminderEmail(input: { accountId: string; runOn: strin
 }
 
 async function markEmailed(payLinkIds: string[]) {
-  await db.execute(sql`update pay_links set emailed_at = now() where id = any(${`{${payLinkIds.join(",")}}`}::text[]) and emailed_at is null`);
+  await db.execute(sql`update pay_links set emailed_at = now() where id = any(${textArray(payLinkIds)}) and emailed_at is null`);
 }
 
 /** One account's email facts (what the cadence preview renders too), or null when nothing is to send. */
@@ -68,25 +69,8 @@ async function reminderEmailFactsFor(accountIds: string[], runOn: string): Promi
   // `run_on + 0` keeps the planner on the account's decisions: when the emails go out, the run's
   // rows are newer than the table's statistics, and it would walk every decision of the day for
   // each email (measured in the bench: a cost that grows with the size of the run).
-  const ids = sql`${`{${accountIds.join(",")}}`}::text[]`;
-  const rows = await db.execute<{
-    account_id: string;
-    name: string;
-    billing_email: string | null;
-    to: string[] | null;
-    cc: string[] | null;
-    number: string | null;
-    due_date: string;
-    currency: string;
-    offset_days: number;
-    amount_due: string;
-    amount_on_hold: string;
-    pay_link_id: string;
-    expires_at: Date;
-    emailed_at: Date | null;
-    subject: string | null;
-    body: string | null;
-  }>(sql`
+  const ids = textArray(accountIds);
+  const rows = await db.execute<FactRow & { account_id: string }>(sql`
     with recipients as (
       select a.id as account_id, a.name, nullif(a.billing_email, '') as billing_email,
              array_agg(u.email order by u.email) filter (where c.reminders = 'to') as to,
@@ -109,7 +93,11 @@ async function reminderEmailFactsFor(accountIds: string[], runOn: string): Promi
     from recipients r left join lines l on l.account_id = r.account_id
     order by r.account_id, l.due_date, l.number`);
   const byAccount = new Map<string, FactRow[]>();
-  for (const row of rows) byAccount.set(row.account_id, [...(byAccount.get(row.account_id) ?? []), row]);
+  for (const row of rows) {
+    const list = byAccount.get(row.account_id) ?? [];
+    byAccount.set(row.account_id, list);
+    list.push(row);
+  }
   const out = new Map<string, SendableFacts>();
   for (const [accountId, accountRows] of byAccount) {
     const facts = toFacts(accountRows, runOn);
