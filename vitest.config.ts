@@ -15,6 +15,7 @@ import { defineConfig } from "vitest/config";
  */
 export const unitTests = [
   "app/env.server.test.ts",
+  "app/modules/analytics/receivables-formulas.test.ts",
   "app/modules/collections/decide-reminders.test.ts",
   "app/modules/disputes/policy.test.ts",
   "app/modules/invoices/render-pdf.test.ts",

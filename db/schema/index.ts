@@ -9,3 +9,4 @@ export * from "./disputes";
 export * from "./integrations";
 export * from "./plans";
 export * from "./collections";
+export * from "./receivables";

@@ -115,7 +115,7 @@ describe("API keys", () => {
   it("refuses a key without a name or scopes, or with an unknown scope", async () => {
     expect(await createApiKey(staff, { name: " ", scopes: [] })).toMatchObject({ kind: "invalid", fields: { name: "Give the key a name, e.g. the system that will use it.", scopes: "Choose at least one scope." } });
     expect(await createApiKey(staff, { name: "x", scopes: ["admin:all"] })).toMatchObject({ kind: "invalid", fields: { scopes: expect.stringContaining("unknown: admin:all") } });
-    expect(API_SCOPES).toEqual(["events:read", "invoices:read", "invoices:write", "customers:read", "customers:write"]);
+    expect(API_SCOPES).toEqual(["events:read", "invoices:read", "invoices:write", "customers:read", "customers:write", "metrics:read"]);
   });
 
   it("answers 401 for a missing, malformed or unknown key, with WWW-Authenticate: Bearer", async () => {

@@ -1,7 +1,7 @@
 import { z as z4 } from "zod";
 import { API_SCOPE_DESCRIPTIONS, API_SCOPES } from "./scopes";
 import { describeEventType, webhookEventTypes } from "~/modules/webhooks/event-types";
-import { apiRegistry, EventFeedQuery, REMINDER_CALENDAR_MAX_DAYS, ReminderCalendarQuery } from "./schemas";
+import { apiRegistry, EventFeedQuery, ReceivablesMetricsQuery, REMINDER_CALENDAR_MAX_DAYS, ReminderCalendarQuery } from "./schemas";
 
 type JsonObject = Record<string, unknown>;
 
@@ -85,6 +85,7 @@ export function buildOpenApiDocument(serverUrl?: string): JsonObject {
         },
       },
       ...ingestPaths(),
+      ...metricsPaths(),
     },
     components: {
       schemas: componentSchemas,
@@ -105,6 +106,36 @@ function calendarParameter(name: keyof typeof ReminderCalendarQuery.shape) {
   const schema = stripMeta(z4.toJSONSchema(ReminderCalendarQuery.shape[name], { io: "input" }) as JsonObject);
   const { description, ...rest } = schema;
   return { name, in: "query", required: false, description, schema: rest };
+}
+
+/** The receivables figures (scope metrics:read). */
+function metricsPaths(): JsonObject {
+  const parameter = (name: keyof typeof ReceivablesMetricsQuery.shape, required: boolean) => {
+    const schema = stripMeta(z4.toJSONSchema(ReceivablesMetricsQuery.shape[name], { io: "input" }) as JsonObject);
+    const { description, ...rest } = schema;
+    return { name, in: "query", required, description, schema: rest };
+  };
+  return {
+    "/api/v1/metrics/receivables": {
+      get: {
+        operationId: "getReceivablesMetrics",
+        summary: "Receivables figures: AR, aging, DSO, best possible DSO, ADD, CEI",
+        description:
+          "The figures at `as_of` for the `months` months ending on it, in one currency, from the dated receivables ledger: issue dates, payment received dates, credit dates and void dates. Money in minor units; days and percent to two decimals (half away from zero), null where the period has no sales. Definitions: docs/analytics.md.",
+        tags: ["Metrics"],
+        security: [{ bearerAuth: ["metrics:read"] }],
+        "x-required-scopes": ["metrics:read"],
+        parameters: [parameter("as_of", false), parameter("months", false), parameter("currency", true), parameter("customer", false)],
+        responses: {
+          "200": { description: "The figures.", content: jsonContent("ReceivablesMetrics") },
+          "400": errorResponse("A parameter is missing or malformed (`invalid_request`, with `details`)."),
+          "401": errorResponse("Missing, malformed, unknown or revoked API key (`unauthorized`). Carries `WWW-Authenticate: Bearer`."),
+          "403": errorResponse("The key lacks the `metrics:read` scope (`insufficient_scope`)."),
+          "404": errorResponse("No customer with the `customer` external id (`not_found`)."),
+        },
+      },
+    },
+  };
 }
 
 /** The data-in endpoints (customers and invoices pushed by the back office), and a customer's reminder calendar. */

@@ -211,6 +211,7 @@ export const CreditMemoInput = z4
     amount: PositiveMinorAmount.describe("Integer minor units, at most balance − pending − disputed."),
     reason: freeText(1000, 1),
     external_id: z4.string().min(1).max(100).superRefine(checked(singleLineProblem)).optional().describe("Your credit memo id; sending it again changes nothing."),
+    credited_on: IsoDate.optional().describe("The credit's date (YYYY-MM-DD), default today on the portal's clock: receivables figures count it from then."),
   })
   .describe("A credit against one invoice.");
 apiRegistry.add(CreditMemoInput, { id: "CreditMemoInput" });
@@ -292,3 +293,42 @@ export type InvoiceOut = z4.output<typeof Invoice>;
 export type OfflinePaymentInputIn = z4.output<typeof OfflinePaymentInput>;
 export type CreditMemoInputIn = z4.output<typeof CreditMemoInput>;
 export type CreditMemoOut = z4.output<typeof CreditMemo>;
+
+export const RECEIVABLES_MAX_MONTHS = 36;
+
+export const ReceivablesMetricsQuery = z4.object({
+  as_of: IsoDate.optional().describe("The day the figures are at (YYYY-MM-DD), default today on the portal's clock. A past day gives the figures as they were then, from dated facts: a payment recorded later with an earlier received date counts from that date."),
+  months: z4.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(RECEIVABLES_MAX_MONTHS)
+    .optional()
+    .describe(`The period's length in months (1–${RECEIVABLES_MAX_MONTHS}), ending on \`as_of\`, default 1. Ending on a month's last day the months are calendar months.`),
+  currency: CurrencyCode.describe("ISO 4217 code: figures are in one currency, never mixed."),
+  customer: z4.string().min(1).max(100).optional().describe("A customer's external id: every figure narrows to that customer."),
+});
+
+const Days = z4.number().nullable();
+export const ReceivablesMetrics = z4
+  .object({
+    as_of: z4.string(),
+    months: z4.int(),
+    currency: z4.string(),
+    period_start: z4.string().describe("First day of the period (the last is `as_of`)."),
+    period_days: z4.int().describe("Days in the period."),
+    credit_sales: z4.int().describe("Invoices issued in the period, minor units (an invoice voided on or before `as_of` is not a sale)."),
+    ar_total: z4.int().describe("Open receivables at the end of `as_of`, minor units."),
+    ar_current: z4.int().describe("The part of `ar_total` not yet due at `as_of` (due on or after it)."),
+    ar_beginning: z4.int().describe("Open receivables at the end of the day before the period."),
+    dso_simple_days: Days.describe("ar_total / credit_sales × period_days, two decimals; null without sales."),
+    dso_countback_days: Days.describe("Countback DSO: months' sales taken off ar_total from the latest back, their days added, the last month pro rata; two decimals."),
+    best_possible_dso_days: Days.describe("ar_current / credit_sales × period_days, two decimals."),
+    add_days: Days.describe("Average days delinquent: dso_simple_days − best_possible_dso_days (the simple DSO), two decimals."),
+    cei_percent: Days.describe("(ar_beginning + credit_sales − ar_total) / (ar_beginning + credit_sales − ar_current) × 100 with the whole period's sales, two decimals."),
+    aging: z4
+      .object({ current: z4.int(), days_1_30: z4.int(), days_31_60: z4.int(), days_61_90: z4.int(), days_over_90: z4.int() })
+      .describe("ar_total by days past due at `as_of`, minor units (they add up to ar_total)."),
+  })
+  .describe("Receivables figures (definitions: docs/analytics.md).");
+apiRegistry.add(ReceivablesMetrics, { id: "ReceivablesMetrics" });

@@ -1,4 +1,6 @@
 import { eq, sql } from "drizzle-orm";
+import { today } from "~/utils/clock";
+import { setLedgerDate } from "~/modules/analytics/ledger-date.server";
 import { creditMemos } from "#db/schema/disputes";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
@@ -43,6 +45,7 @@ export async function resolveDispute(actor: Actor, input: ResolveInput): Promise
       // Release the hold first so the credit fits within the invoice's total.
       const closed = await closeDispute(tx, actor, dispute, "resolved", { creditedAmount: creditAmount, resolutionNote: note, audit: { action: "dispute.credited", data: { creditAmount } } });
       if (isProblem(closed)) return closed;
+      await setLedgerDate(tx, today());
       const [updated] = await tx
         .update(invoices)
         .set({

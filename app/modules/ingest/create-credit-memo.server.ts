@@ -1,4 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
+import { today } from "~/utils/clock";
+import { setLedgerDate } from "~/modules/analytics/ledger-date.server";
 import { accounts } from "#db/schema/accounts";
 import { creditMemos } from "#db/schema/disputes";
 import { events } from "#db/schema/events";
@@ -50,6 +52,7 @@ async function create(actor: Actor, input: { externalId: string | undefined; bod
     const payable = payableNow(invoice);
     if (body.amount > payable) refuse(conflict(`At most ${payable} can be credited now (balance ${invoice.balance}, under way ${invoice.amountPending}, disputed ${invoice.amountDisputed}).`, { code: "amount_exceeds_payable", fields: { amount: `At most ${payable}.` } }));
 
+    await setLedgerDate(tx, body.credited_on ?? today());
     const [updated] = await tx
       .update(invoices)
       .set({

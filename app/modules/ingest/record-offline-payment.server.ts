@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { setLedgerDate } from "~/modules/analytics/ledger-date.server";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
@@ -38,6 +39,8 @@ async function record(actor: Actor, input: { externalId: string | undefined; bod
     const payable = payableNow(invoice);
     if (body.amount > payable) refuse(conflict(`At most ${payable} can be paid now (balance ${invoice.balance}, under way ${invoice.amountPending}, disputed ${invoice.amountDisputed}).`, { code: "amount_exceeds_payable", fields: { amount: `At most ${payable}.` } }));
 
+    // Received on its own date: the analytics see it then, however late it is recorded.
+    await setLedgerDate(tx, body.received_on);
     const [updated] = await tx
       .update(invoices)
       .set({

@@ -1,4 +1,6 @@
 import { eq, sql } from "drizzle-orm";
+import { today } from "~/utils/clock";
+import { setLedgerDate } from "~/modules/analytics/ledger-date.server";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
 import type { InvoiceOut } from "~/modules/api/schemas";
@@ -22,6 +24,7 @@ async function voidIt(actor: Actor, externalId: string): Promise<Ingested<Invoic
     if (invoice.amountPaid > 0 || invoice.amountPending > 0 || invoice.amountDisputed > 0) {
       refuse(conflict(`Invoice ${invoice.number} has payments (made or under way) or an open dispute and cannot be voided.`, { code: "invoice_locked" }));
     }
+    await setLedgerDate(tx, today());
     await tx.update(invoices).set({ status: "void", updatedAt: sql`now()` }).where(eq(invoices.id, invoice.id));
     await recordEvent(tx, { type: "invoice.voided", accountId: invoice.accountId, subjectType: "invoice", subjectId: invoice.id, data: { externalId, number: invoice.number, total: invoice.total, currency: invoice.currency } });
     const { by, ...who } = ingestAudit(actor);

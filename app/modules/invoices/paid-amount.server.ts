@@ -1,4 +1,6 @@
 import { eq, sql } from "drizzle-orm";
+import { today } from "~/utils/clock";
+import { setLedgerDate } from "~/modules/analytics/ledger-date.server";
 import { invoices, type Invoice } from "#db/schema/invoices";
 import type { Tx } from "~/db.server";
 
@@ -8,6 +10,7 @@ import type { Tx } from "~/db.server";
  * invoice's row lock (invoices are locked in id order by every writer of balances).
  */
 export async function takeBackPaid(tx: Tx, invoiceId: string, amount: number): Promise<{ id: string; number: string }> {
+  await setLedgerDate(tx, today());
   const [invoice] = await tx
     .update(invoices)
     .set({
@@ -30,6 +33,7 @@ export async function takeBackPaid(tx: Tx, invoiceId: string, amount: number): P
 export async function restorePaid(tx: Tx, locked: Invoice, amount: number): Promise<{ applied: number; unapplied: number; closed: { id: string; number: string } | null }> {
   const room = Math.max(0, locked.total - locked.amountPaid - locked.amountCredited - locked.amountPending - locked.amountDisputed);
   const applied = Math.min(amount, room);
+  await setLedgerDate(tx, today());
   const [updated] = await tx
     .update(invoices)
     .set({

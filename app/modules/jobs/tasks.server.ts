@@ -1,4 +1,5 @@
 import type { TaskList } from "graphile-worker";
+import { foldReceivables } from "~/modules/analytics/fold-receivables.server";
 import { systemActor } from "~/modules/auth/actor";
 import { unseal } from "~/modules/auth/secrets.server";
 import { sendSignInLink } from "~/modules/auth/send-sign-in-link.server";
@@ -55,6 +56,9 @@ export const taskList: TaskList = {
   send_reminder_email: async (payload) => {
     await sendReminderEmail(payload as JobPayloads["send_reminder_email"]);
   },
+  fold_receivables: async () => {
+    await foldReceivables();
+  },
   charge_installment: async (payload) => {
     await chargeInstallment(systemActor("job", "charge_installment"), { installmentId: (payload as JobPayloads["charge_installment"]).installmentId });
   },
@@ -65,9 +69,10 @@ export const taskList: TaskList = {
  * process recorded Stripe events whose wake-up was lost or whose retry is due;
  * fan new events out to the back office's webhook endpoints and sweep for due deliveries (a safety
  * net: nudges and wake-ups normally run them sooner); charge and remind plan installments; run the
- * reminder cadences (`reminderCrontab`, unless REMINDER_SCHEDULE=off).
+ * reminder cadences (`reminderCrontab`, unless REMINDER_SCHEDULE=off); fold new receivables
+ * ledger rows into the analytics rollup (readers add unfolded rows, so this only keeps them few).
  */
-export const crontab = ["*/5 * * * * reconcile_payments", "* * * * * fan_out_events", "* * * * * process_stripe_events ?jobKey=process_stripe_events&max=5", "* * * * * deliver_webhooks ?jobKey=deliver_webhooks&max=5", "*/5 * * * * run_plan_schedule"].join("\n");
+export const crontab = ["*/5 * * * * reconcile_payments", "* * * * * fan_out_events", "* * * * * process_stripe_events ?jobKey=process_stripe_events&max=5", "* * * * * deliver_webhooks ?jobKey=deliver_webhooks&max=5", "*/5 * * * * run_plan_schedule", "* * * * * fold_receivables ?jobKey=fold_receivables&max=1"].join("\n");
 
 /**
  * The reminder run, hourly on the portal's clock: it is idempotent, so a later run the same day

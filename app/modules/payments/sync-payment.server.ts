@@ -1,4 +1,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
+import { today } from "~/utils/clock";
+import { setLedgerDate } from "~/modules/analytics/ledger-date.server";
 import { users } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { payments, savedPaymentMethods, type Payment, type PaymentStatus } from "#db/schema/payments";
@@ -98,6 +100,7 @@ async function applySucceeded(tx: Tx, payment: Payment, observed: ObservedPaymen
   const ids = allocations.map((a) => a.invoiceId).sort();
   await tx.select({ id: invoices.id }).from(invoices).where(inArray(invoices.id, ids)).orderBy(invoices.id).for("update");
   const paidInvoices: string[] = [];
+  await setLedgerDate(tx, today());
   for (const a of allocations) {
     const [updated] = await tx
       .update(invoices)

@@ -1,0 +1,38 @@
+import { sql } from "drizzle-orm";
+import { db } from "~/db.server";
+
+/** Rows added into the rollup per transaction: a bulk import's rows fold in a few short steps. */
+const FOLD_BATCH = 100_000;
+
+/**
+ * Adds ledger rows not folded yet into `receivable_rollup` and marks them folded, in one
+ * transaction per batch, so a reader (rollup + unfolded rows) never counts a row twice or misses
+ * one. One folder at a time (advisory lock): writers only insert ledger rows, so they never wait
+ * on the rollup's hot rows. Returns the rows folded.
+ */
+export async function foldReceivables(): Promise<number> {
+  let folded = 0;
+  for (;;) {
+    const done = await db.transaction(async (tx) => {
+      const [lock] = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(hashtext('fold_receivables')) as locked`);
+      if (!lock?.locked) return -1;
+      const [result] = await tx.execute<{ n: string }>(sql`
+        with batch as (
+          update receivable_entries e set folded = true
+          where e.id in (select id from receivable_entries where not folded order by id limit ${FOLD_BATCH})
+          returning e.currency, e.measure, e.effective_on, e.bucket_on, e.amount
+        ), sums as (
+          select currency, measure, effective_on, bucket_on, sum(amount)::bigint as amount, count(*) as n from batch group by 1, 2, 3, 4
+        ), added as (
+          insert into receivable_rollup (currency, measure, effective_on, bucket_on, amount)
+          select currency, measure, effective_on, bucket_on, amount from sums
+          on conflict (currency, measure, effective_on, bucket_on) do update set amount = receivable_rollup.amount + excluded.amount
+        )
+        select coalesce(sum(n), 0)::text as n from sums`);
+      return Number(result?.n ?? 0);
+    });
+    if (done <= 0) return folded;
+    folded += done;
+    if (done < FOLD_BATCH) return folded;
+  }
+}
