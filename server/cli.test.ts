@@ -60,7 +60,7 @@ describe("npm run cli -- api-key", () => {
     const result = await cli("api-key", "create", "--name", "ERP", "--scopes", "events:read,invoices:delete");
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toContain('Unknown scope "invoices:delete": choose from events:read, invoices:read, invoices:write, customers:read, customers:write.');
+    expect(result.stderr).toContain('Unknown scope "invoices:delete": choose from events:read, invoices:read, invoices:write, customers:read, customers:write, metrics:read.');
     expect(await db.select({ id: apiKeys.id }).from(apiKeys)).toHaveLength(before.length);
   }, 60_000);
 });
