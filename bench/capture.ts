@@ -29,9 +29,10 @@ export async function pageCapturer(databaseUrl: string) {
   const build = await import(buildPath);
   const handle = createRequestHandler(build, "production");
   return {
-    async capture(url: string, cookie: string): Promise<{ html: string; queries: CapturedQuery[]; status: number }> {
+    /** `auth` is a session cookie, or the headers to send (an API key's Authorization). */
+    async capture(url: string, auth: string | Record<string, string>): Promise<{ html: string; queries: CapturedQuery[]; status: number }> {
       recording = [];
-      const response = await handle(new Request(url, { headers: { cookie } }));
+      const response = await handle(new Request(url, { headers: typeof auth === "string" ? { cookie: auth } : auth }));
       const html = await response.text();
       const queries = recording;
       recording = null;

@@ -1,3 +1,5 @@
+import type { AnalyticsResult } from "./analytics";
+
 /** The short markdown table of a bench run (bench/results/latest.md, copied into the README). */
 interface M {
   requestsPerSecond: number;
@@ -48,6 +50,15 @@ export function renderMarkdown(r: Record<string, unknown>): string {
   if (webhooks) lines.push(`| Stripe webhook endpoint (signed, deduplicated) | ${n(webhooks.requestsPerSecond)} events/s (p99 ${webhooks.p99} ms) |`);
   if (delivery) lines.push(`| event delivery to the back office | ${n(delivery.perSecond)} events/s (${n(delivery.delivered)}/${n(delivery.events)} delivered) |`);
   if (imported) lines.push(`| invoice import API (batches of 500) | ${n(imported.invoicesPerSecond)} invoices/s${imported.runs ? ` (median of ${imported.runs.map(n).join(", ")})` : ""}${imported.failed ? ` (${imported.failed} failed)` : ""} |`);
+  const analytics = r.analytics as AnalyticsResult | undefined;
+  if (analytics) {
+    lines.push(
+      "",
+      `| analytics, one connection (ledger ${n(analytics.ledgerRows)} rows, rollup ${n(analytics.rollupRows)} rows, folded in ${analytics.foldSeconds} s) | p50 ms | p99 ms | the same SQL bare: p50 ms (queries) |`,
+      "|---|---:|---:|---:|",
+      ...analytics.rows.map((a) => `| ${a.name} | ${a.measured.p50} | ${a.measured.p99} | ${a.bareSql.p50} (${a.queries}) |`),
+    );
+  }
   const reminders = r.reminders as RemindersResult | undefined;
   if (reminders) lines.push("", ...reminderLines(reminders, n));
   return `${lines.join("\n")}\n`;

@@ -3,7 +3,7 @@
  * measured in the same run. Seeds its own embedded PostgreSQL (never the dev or test one),
  * starts the built portal in production mode against it, and loads it on loopback.
  * Results: bench/results/latest.json and latest.md (the README shows the table).
- * `--only=pages,webhooks,delivery,import,reminders` runs part of it at the quick size (for iterating on one
+ * `--only=pages,analytics,webhooks,delivery,import,reminders` runs part of it at the quick size (for iterating on one
  * flow); its results go to bench/results/partial.json and never replace the latest ones.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -21,8 +21,9 @@ import { bareHttpLimit, bareSqlLimit, loadUrl, round, summarize, type Measuremen
 import { growInvoices, seedLarge } from "./seed-large";
 
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
-const want = (part: "pages" | "webhooks" | "delivery" | "import" | "reminders") => !only || only.includes(part);
-const quick = process.argv.includes("--quick") || only !== undefined;
+const want = (part: "pages" | "analytics" | "webhooks" | "delivery" | "import" | "reminders") => !only || only.includes(part);
+// `--only=… --full` runs the part on the full-size database (1,000,000 invoices).
+const quick = process.argv.includes("--quick") || (only !== undefined && !process.argv.includes("--full"));
 const size = quick
   ? { accounts: 2_000, smallInvoices: 10_000, invoices: 100_000, bigAccountInvoices: 5_000, otherLargeAccounts: 2, seconds: 5, webhookEvents: 5_000, deliveries: 2_000, importInvoices: 5_000 }
   : { accounts: 100_000, smallInvoices: 10_000, invoices: 1_000_000, bigAccountInvoices: 5_000, otherLargeAccounts: 10, seconds: 10, webhookEvents: 20_000, deliveries: 10_000, importInvoices: 20_000 };
@@ -141,6 +142,21 @@ try {
       alone: { small: smallAlone, large: largeAlone, p50Change: round(largeAlone.p50 / smallAlone.p50 - 1, 3), p99Change: round(largeAlone.p99 / smallAlone.p99 - 1, 3) },
     };
     log(`  list p50 ${small.p50} → ${large.p50} ms, p99 ${small.p99} → ${large.p99} ms; one connection p50 ${smallAlone.p50} → ${largeAlone.p50} ms, p99 ${smallAlone.p99} → ${largeAlone.p99} ms`);
+  }
+
+  if (want("analytics")) {
+    if (!results.grow) {
+      log(`growing to ${size.invoices} invoices`);
+      results.grow = await growInvoices(sql, size.invoices, { today, log });
+    }
+    await waitForQuietDatabase(sql);
+    log("analytics: the receivables figures");
+    const { analyticsBench } = await import("./analytics");
+    const capturer = await pageCapturer(databaseUrl);
+    const bare = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+    results.analytics = await analyticsBench({ sql, bare, capturer, appUrl, staffCookie, bigAccountId: seeded.bigAccount.id, today, seconds: size.seconds, log });
+    await capturer.close();
+    await bare.end();
   }
 
   if (want("webhooks")) {

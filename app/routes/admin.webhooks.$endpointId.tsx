@@ -37,9 +37,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const found = orThrow(await getEndpointWithDeliveries(actor, params.endpointId ?? "", Number.isFinite(page) ? page : 1));
   // The delivery just queued (test event, replay): the page looks again until it has an outcome.
   const watched = search.get("delivery");
+  // Also while the log shown says it is pending: the worker may finish it between the two reads,
+  // and a page showing it not yet tried that no longer looked would never show the outcome.
+  const shownPending = found.deliveries.some((d) => d.id === watched && d.status === "pending" && d.attemptCount === 0);
   return json({
     ...found,
-    watching: watched ? await deliveryInFlight(found.endpoint.id, watched) : false,
+    watching: watched ? shownPending || (await deliveryInFlight(found.endpoint.id, watched)) : false,
     // Agents see the endpoint and its log; the forms are an admin's.
     canManage: canManageWebhooks(actor),
     eventTypes: webhookEventTypes.map((type) => ({ type, label: describeEventType(type) })),
