@@ -87,7 +87,7 @@ export async function listReceivableMovements(actor: Actor, input: { params: Rec
       arChange: Number(r.amount),
       amount: -Number(r.amount),
     })),
-    totals: movementKinds.map((kind) => ({ kind, count: byKind.get(kind)?.count ?? 0, amount: -Number(byKind.get(kind)?.amount ?? 0) })),
+    totals: movementKinds.map((kind) => ({ kind, count: byKind.get(kind)?.count ?? 0, amount: 0 - Number(byKind.get(kind)?.amount ?? 0) })),
     count,
     page,
     pageCount: Math.max(1, Math.ceil(count / limit)),
