@@ -57,20 +57,10 @@ export async function listFigureInvoices(actor: Actor, input: { params: Record<s
   const page = input.all ? 1 : pageOf(input.params);
   const limit = input.all ? DRILL_CSV_MAX_ROWS : FIGURE_PAGE_SIZE;
 
-  const source = figure === "credit_sales" ? creditSales(scope.scope, scope.period.start, scope.asOf) : openAt(scope.scope, scope.asOf);
-  const where = figureCondition(figure, scope.asOf);
-  const order = sort === "days" ? sql`f.due_date asc, f.amount desc, f.invoice_id` : sql`f.amount desc, f.due_date asc, f.invoice_id`;
-  const asOf = sql`${scope.asOf}::date`;
+  const { page: pageSql, totals: totalsSql } = figureInvoicesSql(scope, figure, sort, limit, (page - 1) * limit);
   const [rows, [totals]] = await Promise.all([
-    db.execute<{ invoice_id: string; number: string; account_id: string; account_name: string; account_number: string; issue_date: string; due_date: string; days: number | null; amount: string }>(sql`
-      select f.invoice_id, f.number, f.account_id, a.name as account_name, a.number as account_number,
-        f.issue_date::text, f.due_date::text, f.amount::text,
-        case when f.open_amount <> 0 then greatest(${asOf} - f.due_date, 0) end as days
-      from ${source} f join accounts a on a.id = f.account_id
-      where ${where}
-      order by ${order}
-      limit ${limit} offset ${(page - 1) * limit}`),
-    db.execute<{ count: number; sum: string }>(sql`select count(*)::int as count, coalesce(sum(f.amount), 0)::text as sum from ${source} f where ${where}`),
+    db.execute<{ invoice_id: string; number: string; account_id: string; account_name: string; account_number: string; issue_date: string; due_date: string; days: number | null; amount: string }>(pageSql),
+    db.execute<{ count: number; sum: string }>(totalsSql),
   ]);
   const count = totals?.count ?? 0;
   return {
@@ -93,6 +83,25 @@ export async function listFigureInvoices(actor: Actor, input: { params: Record<s
     page,
     pageCount: Math.max(1, Math.ceil(count / limit)),
     capped: count > limit,
+  };
+}
+
+/** The two statements of a drill-down: one page of invoices, and the count and sum of them all. */
+export function figureInvoicesSql(scope: Pick<DrillScope, "scope" | "asOf" | "period">, figure: DrillFigure, sort: FigureSort, limit: number, offset: number): { page: SQL; totals: SQL } {
+  const source = figure === "credit_sales" ? creditSales(scope.scope, scope.period.start, scope.asOf) : openAt(scope.scope, scope.asOf);
+  const where = figureCondition(figure, scope.asOf);
+  const order = sort === "days" ? sql`f.due_date asc, f.amount desc, f.invoice_id` : sql`f.amount desc, f.due_date asc, f.invoice_id`;
+  const asOf = sql`${scope.asOf}::date`;
+  return {
+    // The page is picked before accounts are joined: 50 lookups, not one per open invoice.
+    page: sql`
+      select f.invoice_id, f.number, f.account_id, a.name as account_name, a.number as account_number,
+        f.issue_date::text, f.due_date::text, f.amount::text,
+        case when f.open_amount <> 0 then greatest(${asOf} - f.due_date, 0) end as days
+      from (select * from ${source} f where ${where} order by ${order} limit ${limit} offset ${offset}) f
+      join accounts a on a.id = f.account_id
+      order by ${order}`,
+    totals: sql`select count(*)::int as count, coalesce(sum(f.amount), 0)::text as sum from ${source} f where ${where}`,
   };
 }
 
@@ -124,7 +133,7 @@ function figureCondition(figure: DrillFigure, asOf: string): SQL {
  */
 function arAfter(scope: ReceivablesScope, asOf: string): SQL {
   return sql`
-    select e.invoice_id, sum(e.amount) as after from receivable_entries e
+    select e.invoice_id, sum(e.amount)::bigint as after from receivable_entries e
     where e.currency = ${scope.currency} and e.measure = 'ar' and e.effective_on > ${asOf}::date and ${scopedAccounts(scope, sql`e.account_id`)}
     group by e.invoice_id`;
 }
@@ -159,20 +168,25 @@ function openAt(scope: ReceivablesScope, asOf: string): SQL {
 }
 
 /**
- * The invoices issued in [start, asOf] with their sale as of `asOf` (`amount`), and what was open
- * of each then (`open_amount`). Every `sales` row of such an invoice up to `asOf` is dated
- * within the period (nothing takes effect before its issue date), so the period's rows are read
- * by date, as the figure reads them.
+ * The invoices issued in [start, asOf] with their sale as of `asOf` (`amount`) and what was open
+ * of each then (`open_amount`). The same correction as `openAt`: an invoice's `sales` rows sum to
+ * its total (0 once void), so its sale at `asOf` is that less its `sales` rows dated after
+ * `asOf` (a void since then); its balance then, its balance less its later `ar` rows.
  */
 function creditSales(scope: ReceivablesScope, start: string, asOf: string): SQL {
   return sql`(
-    select s.invoice_id, i.number, i.account_id, i.issue_date, i.due_date, s.amount,
-      i.balance - coalesce((select sum(x.amount) from receivable_entries x where x.invoice_id = i.id and x.measure = 'ar' and x.effective_on > ${asOf}::date), 0) as open_amount
-    from (
-      select e.invoice_id, sum(e.amount) as amount from receivable_entries e
-      where e.currency = ${scope.currency} and e.measure = 'sales' and e.effective_on between ${start}::date and ${asOf}::date
-        and e.bucket_on between ${start}::date and ${asOf}::date and ${scopedAccounts(scope, sql`e.account_id`)}
-      group by e.invoice_id having sum(e.amount) <> 0
-    ) s join invoices i on i.id = s.invoice_id
+    with later_sales as (
+      select e.invoice_id, sum(e.amount)::bigint as after from receivable_entries e
+      where e.currency = ${scope.currency} and e.measure = 'sales' and e.effective_on > ${asOf}::date and ${scopedAccounts(scope, sql`e.account_id`)}
+      group by e.invoice_id
+    ), later_ar as (${arAfter(scope, asOf)}),
+    issued as (
+      select i.id as invoice_id, i.number, i.account_id, i.issue_date, i.due_date,
+        case when i.status = 'void' then 0 else i.total end - coalesce(s.after, 0) as amount,
+        i.balance - coalesce(a.after, 0) as open_amount
+      from invoices i left join later_sales s on s.invoice_id = i.id left join later_ar a on a.invoice_id = i.id
+      where i.currency = ${scope.currency} and ${scopedAccounts(scope, sql`i.account_id`)} and i.issue_date between ${start}::date and ${asOf}::date
+    )
+    select * from issued where amount <> 0
   )`;
 }
