@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { users } from "#db/schema/accounts";
 import { db } from "~/db.server";
 import { invalid, isProblem, type Problem } from "~/utils/problem";
+import { singleLineProblem } from "~/utils/text";
 import { analyticsFilters, type AnalyticsFilters } from "./analytics-filters";
 import { periodEnding, type Period } from "./receivables-formulas";
 import { resolveAnalyticsScope, type ResolvedAnalytics } from "./resolve-analytics-scope.server";
@@ -20,6 +21,11 @@ export interface DrillScope extends ResolvedAnalytics {
  * Problem naming every wrong field.
  */
 export async function drillScope(params: Record<string, string>): Promise<DrillScope | Problem> {
+  // The filters reach SQL as parameters: a NUL would be a database error, not a refusal.
+  for (const field of ["customer", "segment", "collector"] as const) {
+    const problem = params[field] ? singleLineProblem(params[field]) : null;
+    if (problem) return invalid(`These filters are not valid: ${field}: ${problem}`, { fields: { [field]: problem } });
+  }
   const parsed = analyticsFilters.safeParse(params);
   if (!parsed.success) {
     const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "query"), i.message]));
