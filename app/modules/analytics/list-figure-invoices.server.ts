@@ -151,17 +151,14 @@ function arAfter(scope: ReceivablesScope, asOf: string): SQL {
  * the ones its figure counts it under, as `receivablesRows` does.
  */
 function openAt(scope: ReceivablesScope, asOf: string): SQL {
-  const inScope = sql`i.currency = ${scope.currency} and ${scopedAccounts(scope, sql`i.account_id`)}`;
   return sql`(
     with later as (${arAfter(scope, asOf)}),
     open_at as (
+      -- One pass over the scope's invoices (a left join, not a union of the two sets: the whole
+      -- book is read once either way, and a past date's many later rows are hashed once).
       select i.id as invoice_id, i.number, i.account_id, i.issue_date, i.due_date, i.balance - coalesce(l.after, 0) as amount
       from invoices i left join later l on l.invoice_id = i.id
-      where ${inScope} and i.balance > 0 and i.issue_date <= ${asOf}::date
-      union all
-      select i.id, i.number, i.account_id, i.issue_date, i.due_date, i.balance - l.after
-      from later l join invoices i on i.id = l.invoice_id
-      where ${inScope} and not (i.balance > 0 and i.issue_date <= ${asOf}::date)
+      where i.currency = ${scope.currency} and ${scopedAccounts(scope, sql`i.account_id`)} and ((i.balance > 0 and i.issue_date <= ${asOf}::date) or l.invoice_id is not null)
     )
     select *, amount as open_amount from open_at where amount <> 0
   )`;

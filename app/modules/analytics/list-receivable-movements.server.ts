@@ -67,9 +67,10 @@ export async function listReceivableMovements(actor: Actor, input: { params: Rec
   const [rows, totals] = await Promise.all([
     db.execute<{ on: string; kind: MovementKind; invoice_id: string; number: string; account_id: string; account_name: string; account_number: string; amount: string }>(sql`
       select m.effective_on::text as on, m.kind, m.invoice_id, i.number, m.account_id, a.name as account_name, a.number as account_number, m.amount::text
-      from ${movements} m join invoices i on i.id = m.invoice_id join accounts a on a.id = m.account_id
-      order by m.effective_on desc, i.number, m.kind
-      limit ${limit} offset ${(page - 1) * limit}`),
+      from (select * from ${movements} m order by m.effective_on desc, m.invoice_id, m.kind limit ${limit} offset ${(page - 1) * limit}) m
+      join invoices i on i.id = m.invoice_id join accounts a on a.id = m.account_id
+      -- The page is picked first: names are looked up for its rows only.
+      order by m.effective_on desc, m.invoice_id, m.kind`),
     db.execute<{ kind: MovementKind; count: number; amount: string }>(sql`select m.kind, count(*)::int as count, sum(m.amount)::text as amount from ${movements} m group by m.kind`),
   ]);
   const byKind = new Map(totals.map((t) => [t.kind, t]));
