@@ -227,6 +227,13 @@ test.describe("AR agent", () => {
     await check(page, `/admin/invoices/${world.invoice.id}`, `Invoice ${world.invoice.number}`);
   });
 
+  test("analytics drill-downs: the invoices behind a figure and the payments that moved AR", async ({ page }) => {
+    const filters = `customer=${encodeURIComponent(world.pat.usd.number)}&currency=USD&period=year`;
+    await check(page, `/admin/analytics/invoices?figure=ar_total&${filters}`, "Open receivables: the invoices");
+    await expect(page.getByTestId("figure-invoice").first()).toBeVisible();
+    await check(page, `/admin/analytics/movements?${filters}`, "Payments that moved AR");
+  });
+
   test("admin payment plans and a plan", async ({ page }) => {
     await check(page, "/admin/plans", "Payment plans");
     await check(page, `/admin/plans/${world.planId}`, /plan/i);

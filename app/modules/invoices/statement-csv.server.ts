@@ -5,7 +5,7 @@ import { minorDigits } from "~/utils/money";
 /**
  * One cell, RFC 4180 quoted, and safe to open in a spreadsheet: text starting with = + - @, a
  * tab or a carriage return would run as a formula, so it gets a leading apostrophe. Amounts are
- * written by `amount()` as plain numbers and are not passed through here.
+ * written by `csvAmount()` as plain numbers and are not passed through here.
  */
 export function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
@@ -13,7 +13,7 @@ export function csvCell(value: string): string {
 }
 
 /** Minor units → "1234.56" / "-1234.56" (no grouping, so spreadsheets read a number). */
-function amount(minor: number, currency: string): string {
+export function csvAmount(minor: number, currency: string): string {
   const digits = minorDigits(currency);
   const sign = minor < 0 ? "-" : "";
   const abs = String(Math.abs(minor)).padStart(digits + 1, "0");
@@ -31,12 +31,12 @@ export function statementCsv(statement: Statement): string {
   const { from, to } = statement.period;
   for (const section of statement.sections) {
     const c = section.currency;
-    rows.push([c, from, "Opening balance", "", "", "", amount(section.opening, c)]);
+    rows.push([c, from, "Opening balance", "", "", "", csvAmount(section.opening, c)]);
     for (const line of statement.lines) {
       if (line.currency !== c) continue;
-      rows.push([c, line.date, lineLabel(line.kind), line.invoices, line.detail ?? "", amount(line.amount, c), amount(line.balance, c)]);
+      rows.push([c, line.date, lineLabel(line.kind), line.invoices, line.detail ?? "", csvAmount(line.amount, c), csvAmount(line.balance, c)]);
     }
-    rows.push([c, to, "Closing balance", "", "", "", amount(section.closing, c)]);
+    rows.push([c, to, "Closing balance", "", "", "", csvAmount(section.closing, c)]);
   }
   return rows.map((cells, i) => cells.map((cell, j) => (i > 0 && j >= 5 ? cell : csvCell(cell))).join(",")).join("\r\n") + "\r\n";
 }
