@@ -23,7 +23,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (isProblem(dashboard)) {
     if (dashboard.kind !== "invalid") orThrow(dashboard);
     // The page still renders: the form keeps what was typed, each message beside its field.
-    return json({ values, choices, dashboard: null, links: null, problem: { message: dashboard.message, fields: dashboard.fields } }, { status: 400 });
+    const message = Object.keys(dashboard.fields).length > 0 ? "Some filters are not valid: see the messages beside them." : dashboard.message;
+    return json({ values, choices, dashboard: null, links: null, problem: { message, fields: dashboard.fields } }, { status: 400 });
   }
   return json({ values, choices, dashboard, links: dashboardLinks(dashboard.filters, dashboard.previous.asOf), problem: null });
 }
