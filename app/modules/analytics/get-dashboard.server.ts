@@ -4,6 +4,7 @@ import { segments } from "#db/schema/collections";
 import { db } from "~/db.server";
 import { isStaffActor, type Actor } from "~/modules/auth/actor";
 import { addDays } from "~/utils/dates";
+import { hasLoneSurrogate, hasNul } from "~/utils/nul";
 import { forbidden, invalid, isProblem, type Problem } from "~/utils/problem";
 import { analyticsFilters, type AnalyticsFilters } from "./analytics-filters";
 import { collectionActivity, type CollectionActivity } from "./collection-activity.server";
@@ -43,6 +44,9 @@ export interface DashboardChoices {
 
 /** The query string read into filters; a wrong value is an invalid Problem naming each field. */
 export function readAnalyticsFilters(query: Record<string, string>): AnalyticsFilters | Problem {
+  // Text PostgreSQL cannot take (U+0000, lone surrogates) is refused here rather than failing the query.
+  const withNul = Object.keys(query).filter((k) => k in analyticsFilters.shape && (hasNul(query[k]!) || hasLoneSurrogate(query[k]!)));
+  if (withNul.length > 0) return invalid("Some filters are not valid: see the messages beside them.", { fields: Object.fromEntries(withNul.map((k) => [k, "Remove the control characters."])) });
   const parsed = analyticsFilters.safeParse(query);
   if (parsed.success) return parsed.data;
   const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "query"), i.message]));

@@ -182,6 +182,8 @@ describe("the AR dashboard for one customer", () => {
   it("refuses a wrong filter or an unknown customer field by field, and anyone but staff", async () => {
     const wrong = readAnalyticsFilters({ as_of: "2026-02-30", months: "x", period: "custom", currency: "dollars" });
     expect(isProblem(wrong) && wrong.fields).toEqual({ as_of: "Use a date (YYYY-MM-DD).", months: "Months must be a whole number.", currency: "Choose a three-letter currency code such as USD." });
+    const nul = readAnalyticsFilters({ customer: "A\u0000B" });
+    expect(isProblem(nul) && nul.fields).toEqual({ customer: "Remove the control characters." });
     const unknown = await getDashboard(staff, analyticsFilters.parse({ customer: "nobody-here" }));
     expect(isProblem(unknown) && unknown.kind).toBe("invalid");
     expect(isProblem(unknown) && Object.keys(unknown.fields)).toEqual(["customer"]);
