@@ -5,7 +5,7 @@
  * collection figures, computed by hand below.
  */
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as schema from "#db/schema/index";
 import { db } from "~/db.server";
@@ -139,6 +139,25 @@ describe("the AR dashboard for one customer", () => {
       ceiPercent: 0,
     });
     expect(d.topOverdue).toEqual([{ accountId: d.customer!.id, number: customer, name: `Dashboard ${tag}`, overdue: cents(2_400) }]);
+    // As it was: on Jan 15, Z (due Dec 15) was still unpaid; its January payment is dated after.
+    const jan15 = await dashboard({ customer, as_of: "2026-01-15", period: "month" });
+    expect(jan15.topOverdue.map((a) => a.overdue)).toEqual([cents(300)]);
+    // On Feb 28, A (due Feb 9) owed 400 after the Feb 20 payment; B was not due yet.
+    expect((await dashboard({ customer, as_of: "2026-02-28" })).topOverdue.map((a) => a.overdue)).toEqual([cents(400)]);
+    // On Dec 1, nothing was due yet.
+    expect((await dashboard({ customer, as_of: "2025-12-01" })).topOverdue).toEqual([]);
+  });
+
+  it("reads the top overdue accounts exactly as summing the whole book's ledger at each date would", async () => {
+    const { topOverdueAccounts } = await import("./top-overdue-accounts.server");
+    for (const asOf of ["2025-12-20", "2026-01-15", "2026-02-28", "2026-03-31", "2026-12-31"]) {
+      const plain = await db.execute<{ account_id: string; overdue: string }>(sql`
+        select account_id, sum(amount)::text as overdue from receivable_entries
+        where currency = 'USD' and measure = 'ar' and effective_on <= ${asOf}::date and bucket_on < ${asOf}::date
+        group by account_id having sum(amount) > 0 order by sum(amount) desc, account_id limit 10`);
+      const read = await topOverdueAccounts({ currency: "USD" }, asOf);
+      expect(read.map((r) => [r.accountId, r.overdue]), asOf).toEqual(plain.map((r) => [r.account_id, Number(r.overdue)]));
+    }
   });
 
   it("draws twelve month ends, oldest first, each over the same three months", async () => {
