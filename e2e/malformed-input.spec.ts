@@ -372,7 +372,7 @@ const API: Record<string, ApiRoute> = {
  * API routes whose action only refuses: a method the endpoint does not take (JSON 405 with Allow)
  * or a path that names no endpoint (the catch-all's JSON 404). Any method and body must be a 4xx.
  */
-const REFUSING_ACTIONS = new Set(["routes/api.v1.events._index", "routes/api.v1.events.$eventId", "routes/api.v1.openapi[.]json", "routes/api.v1.$", "routes/api.v1.customers.$externalId_.reminders"]);
+const REFUSING_ACTIONS = new Set(["routes/api.v1.events._index", "routes/api.v1.events.$eventId", "routes/api.v1.openapi[.]json", "routes/api.v1.$", "routes/api.v1.customers.$externalId_.reminders", "routes/api.v1.metrics.receivables"]);
 
 const JSON_GARBAGE: Record<JsonKind, unknown[]> = {
   string: [huge("Text "), bidi("Normal words"), control("Normal words"), 12, true, { a: 1 }, ["a"]],
