@@ -145,7 +145,7 @@ test.describe("AR agent", () => {
     test.slow();
     await page.goto("/admin/customers");
     const nav = page.getByRole("navigation", { name: "Admin" });
-    await expect(nav.getByRole("link").first()).toHaveText("Disputes");
+    await expect(nav.getByRole("link").first()).toHaveText("Dashboard");
     await nav.getByRole("link", { name: "Disputes" }).click();
     await expect(page).toHaveURL(/\/admin\/disputes$/);
     await expect(page.getByRole("heading", { name: "Disputes", level: 1 })).toBeVisible();

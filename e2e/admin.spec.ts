@@ -195,12 +195,12 @@ for (const [role, title] of [
       await expect(page.getByRole("heading", { name: pat.usd.name, level: 1 })).toBeVisible();
     });
 
-    test("visiting /invoices is redirected to /admin, which opens the dispute queue", async ({ page }) => {
+    test("visiting /invoices is redirected to /admin, which opens the AR dashboard", async ({ page }) => {
       await page.goto("/invoices");
-      await expect(page).toHaveURL(/\/admin\/disputes$/);
-      await expect(page.getByRole("heading", { name: "Disputes", level: 1 })).toBeVisible();
+      await expect(page).toHaveURL(/\/admin$/);
+      await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
       await page.goto("/statement");
-      await expect(page).toHaveURL(/\/admin\/disputes$/);
+      await expect(page).toHaveURL(/\/admin$/);
     });
   });
 }

@@ -193,6 +193,10 @@ test.describe("AR agent", () => {
     await signInAs(world.agent);
   });
 
+  test("admin dashboard, filtered to a customer", async ({ page }) => {
+    await check(page, `/admin?customer=${encodeURIComponent(world.pat.usd.number)}&period=year`, "Dashboard");
+  });
+
   test("admin customers", async ({ page }) => {
     await check(page, "/admin/customers", "Customers");
   });

@@ -70,12 +70,12 @@ test("the short code signs in on another device", async ({ page, browser }) => {
   await other.close();
 });
 
-test("staff land on the dispute queue", async ({ page }) => {
+test("staff land on the AR dashboard", async ({ page }) => {
   const email = await requestLink(page, (await data.staff()).email);
   await page.goto(signInLinkOf(email));
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin\/disputes$/);
-  await expect(page.getByRole("heading", { name: "Disputes", level: 1 })).toBeVisible();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
 });
 
 test("the sign-in pages name the company asking for money, not just a 'payment portal'", async ({ page }) => {

@@ -33,6 +33,9 @@ export default function AdminLayout() {
           </div>
         </div>
         <nav aria-label="Admin" className="mx-auto flex max-w-7xl flex-wrap gap-1 px-4 pb-2">
+          <NavLink to="/admin" end className={navClass}>
+            Dashboard
+          </NavLink>
           <NavLink to="/admin/disputes" className={navClass}>
             Disputes
           </NavLink>
