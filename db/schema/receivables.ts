@@ -67,4 +67,20 @@ export const receivableRollup = pgTable(
   (t) => [primaryKey({ columns: [t.currency, t.measure, t.effectiveOn, t.bucketOn] }), index("receivable_rollup_bucket_idx").on(t.currency, t.measure, t.bucketOn, t.effectiveOn)],
 );
 
+/**
+ * What each account adds to AR now (its `ar` rows summed), per currency, kept by the fold job like
+ * the rollup (readers add the account's unfolded rows). An upper bound of what it has overdue at
+ * any date on or after its latest row: the dashboard's top overdue accounts look at the largest
+ * first and stop when no other can overtake them (ADR 0039).
+ */
+export const receivableAccounts = pgTable(
+  "receivable_accounts",
+  {
+    currency: text().notNull(),
+    accountId: text().notNull(),
+    amount: money().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.currency, t.accountId] }), index("receivable_accounts_amount_idx").on(t.currency, t.amount.desc())],
+);
+
 export type ReceivableEntry = typeof receivableEntries.$inferSelect;

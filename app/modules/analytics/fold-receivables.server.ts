@@ -6,7 +6,7 @@ const FOLD_BATCH = 100_000;
 
 /**
  * One fold step as SQL (the bench runs it too): marks up to `batch` unfolded rows folded and adds
- * their sums into the rollup, returning how many rows it folded. `not e.folded` is checked again
+ * their sums into the rollup and the accounts' totals, returning how many rows it folded. `not e.folded` is checked again
  * by the update itself, so a row locked by a concurrent folder is never added twice.
  */
 export function foldStatement(batch: number): string {
@@ -14,13 +14,17 @@ export function foldStatement(batch: number): string {
     with batch as (
       update receivable_entries e set folded = true
       where e.id in (select id from receivable_entries where not folded order by id limit ${Math.trunc(batch)}) and not e.folded
-      returning e.currency, e.measure, e.effective_on, e.bucket_on, e.amount
+      returning e.currency, e.account_id, e.measure, e.effective_on, e.bucket_on, e.amount
     ), sums as (
       select currency, measure, effective_on, bucket_on, sum(amount)::bigint as amount, count(*) as n from batch group by 1, 2, 3, 4
     ), added as (
       insert into receivable_rollup (currency, measure, effective_on, bucket_on, amount)
       select currency, measure, effective_on, bucket_on, amount from sums
       on conflict (currency, measure, effective_on, bucket_on) do update set amount = receivable_rollup.amount + excluded.amount
+    ), by_account as (
+      insert into receivable_accounts (currency, account_id, amount)
+      select currency, account_id, sum(amount)::bigint from batch where measure = 'ar' group by 1, 2 order by 1, 2
+      on conflict (currency, account_id) do update set amount = receivable_accounts.amount + excluded.amount
     )
     select coalesce(sum(n), 0)::text as n from sums`;
 }

@@ -1,4 +1,4 @@
-import { asc, inArray, sql } from "drizzle-orm";
+import { asc, inArray } from "drizzle-orm";
 import { users } from "#db/schema/accounts";
 import { segments } from "#db/schema/collections";
 import { db } from "~/db.server";
@@ -11,7 +11,7 @@ import { collectionActivity, type CollectionActivity } from "./collection-activi
 import { disputeFigures, type DisputeFigures } from "./dispute-figures.server";
 import { receivablesFigures, type ReceivablesFigures } from "./receivables-figures.server";
 import { monthsEnding, periodEnding } from "./receivables-formulas";
-import { resolveAnalyticsScope, type ResolvedAnalytics } from "./resolve-analytics-scope.server";
+import { bookCurrencies, resolveAnalyticsScope, type ResolvedAnalytics } from "./resolve-analytics-scope.server";
 import { topOverdueAccounts, type OverdueAccount } from "./top-overdue-accounts.server";
 
 export interface TrendPoint {
@@ -86,9 +86,9 @@ export async function getDashboard(actor: Actor, filters: AnalyticsFilters): Pro
 export async function dashboardChoices(actor: Actor): Promise<DashboardChoices | Problem> {
   if (!isStaffActor(actor)) return forbidden("The AR dashboard is for the AR team.");
   const [currencies, segmentRows, collectors] = await Promise.all([
-    db.execute<{ currency: string }>(sql`select currency from accounts group by currency order by count(*) desc, currency`),
+    bookCurrencies(),
     db.select({ name: segments.name }).from(segments).orderBy(asc(segments.name)),
     db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.role, ["ar_agent", "ar_admin"])).orderBy(asc(users.name)),
   ]);
-  return { currencies: currencies.map((c) => c.currency), segments: segmentRows.map((s) => s.name), collectors };
+  return { currencies, segments: segmentRows.map((s) => s.name), collectors };
 }

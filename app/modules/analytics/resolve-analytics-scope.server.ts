@@ -15,8 +15,7 @@ export interface ResolvedAnalytics {
 }
 
 /**
- * The filters as a scope: the currency (else the book's main one: the currency most accounts
- * use), today when no as-of date is given, and the `customer` filter (an account's number or
+ * The filters as a scope: the currency (else the book's busiest one, `bookCurrencies`), today when no as-of date is given, and the `customer` filter (an account's number or
  * external id) resolved to its account; an unknown customer is refused, not ignored.
  */
 export async function resolveAnalyticsScope(filters: AnalyticsFilters): Promise<ResolvedAnalytics | Problem> {
@@ -40,6 +39,22 @@ export async function resolveAnalyticsScope(filters: AnalyticsFilters): Promise<
 }
 
 async function mainCurrency(): Promise<string> {
-  const [row] = await db.execute<{ currency: string }>(sql`select currency from accounts group by currency order by count(*) desc, currency limit 1`);
-  return row?.currency ?? "USD";
+  return (await bookCurrencies())[0] ?? "USD";
+}
+
+/**
+ * The currencies of the book, the busiest first (most rollup rows: days and due dates with
+ * activity). Read from the rollup, a few thousand rows, not the accounts (50 ms at 100,000); a
+ * book with no invoice yet falls back to its accounts' currencies.
+ */
+export async function bookCurrencies(): Promise<string[]> {
+  const rows = await db.execute<{ currency: string }>(sql`
+    select currency from (
+      select currency, count(*) as n from receivable_rollup group by currency
+      union all
+      select currency, count(*) from receivable_entries where not folded group by currency
+    ) c group by currency order by sum(n) desc, currency`);
+  if (rows.length > 0) return rows.map((r) => r.currency);
+  const accounts = await db.execute<{ currency: string }>(sql`select currency from accounts group by currency order by count(*) desc, currency`);
+  return accounts.map((r) => r.currency);
 }
