@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { APIRequestContext } from "@playwright/test";
 import { data, expect, expectAccessible, sql, tag, test } from "./support/fixtures";
+import { parseCsv } from "./support/csv";
 
 // The invoices behind a dashboard figure, and the payments that moved AR, for a customer whose
 // ledger is built through the ingest API: an offline payment recorded today with a past received
@@ -9,35 +10,6 @@ import { data, expect, expectAccessible, sql, tag, test } from "./support/fixtur
 
 const today = () => new Date().toISOString().slice(0, 10);
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-
-/** RFC 4180 rows (quoted cells may hold commas and quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += ch;
-  }
-  return rows;
-}
 
 async function apiKey(): Promise<string> {
   const key = `eipp_${randomBytes(30).toString("base64url")}`;

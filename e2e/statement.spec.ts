@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { data, expect, sql, test } from "./support/fixtures";
+import { parseCsv } from "./support/csv";
 
 // The statement for a period, checked against the ledger in the database: opening and closing
 // balances, adjacent periods, a bad date, and the CSV download. Expected numbers come from SQL.
@@ -23,35 +24,6 @@ async function balances(page: Page, from: string, to: string, currency = "USD") 
     opening: minorOf(await page.getByTestId(`opening-${currency}`).innerText()),
     closing: minorOf(await page.getByTestId(`closing-${currency}`).innerText()),
   };
-}
-
-/** RFC 4180 rows (quoted cells may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += ch;
-  }
-  return rows;
 }
 
 test.describe("the statement for a period", () => {

@@ -13,14 +13,10 @@ import { createSession } from "~/modules/auth/session.server";
 import { loader as invoicesCsvLoader } from "~/routes/admin.analytics.invoices[.]csv";
 import { loader as movementsCsvLoader } from "~/routes/admin.analytics.movements[.]csv";
 import { loader as invoicesPageLoader } from "~/routes/admin.analytics.invoices";
-import { action as customerAction } from "~/routes/api.v1.customers.$externalId";
-import { action as invoicePut } from "~/routes/api.v1.invoices.$externalId";
-import { action as creditMemoAction } from "~/routes/api.v1.invoices.$externalId_.credit-memos";
-import { action as paymentAction } from "~/routes/api.v1.invoices.$externalId_.payments";
-import { action as voidAction } from "~/routes/api.v1.invoices.$externalId_.void";
 import { setClock } from "~/utils/clock";
 import { isProblem } from "~/utils/problem";
 import { requestWithCookie, testData } from "../../../test/helpers";
+import { cents, ingestApi, onDate as on, oneLineInvoice } from "../../../test/ingest-api";
 import { drillFigures, type DrillFigure } from "./analytics-filters";
 import { foldReceivables } from "./fold-receivables.server";
 import { listFigureInvoices, type FigureInvoices } from "./list-figure-invoices.server";
@@ -40,23 +36,16 @@ const customer = `DR-${tag}`;
 const nastyCustomer = `DRN-${tag}`;
 const nastyName = `=HYPERLINK("http://x.example"), "Quoted" ${tag}`;
 
-async function call(handler: Handler, method: string, path: string, params: Record<string, string>, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const request = new Request(`http://localhost:3999/api/v1${path}`, { method, headers: { Authorization: `Bearer ${writeKey}`, "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const res = await handler({ request, params, context: {} } as never);
-  return { status: res.status, body: await res.json() };
-}
+const api = ingestApi(() => writeKey);
 
-const on = (date: string) => setClock(() => new Date(`${date}T15:00:00Z`));
 const ext = (letter: string, of = customer) => `${of}-${letter}`;
-const cents = (dollars: number) => Math.round(dollars * 100);
 
 async function invoice(letter: string, issue: string, due: string, dollars: number, of = customer, currency = "USD") {
-  const body = { customer_external_id: of, number: ext(letter, of), currency, issue_date: issue, due_date: due, terms: "Net 30", tax_total: 0, lines: [{ description: "Goods", quantity: "1", unit_amount: dollars * 100 }] };
-  const res = await call(invoicePut as Handler, "PUT", `/invoices/${ext(letter, of)}`, { externalId: ext(letter, of) }, body);
+  const res = await api.putInvoice(ext(letter, of), oneLineInvoice({ customer: of, number: ext(letter, of), currency, issue, due, amount: cents(dollars) }));
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 const pay = async (letter: string, dollars: number, receivedOn: string) =>
-  expect((await call(paymentAction as Handler, "POST", `/invoices/${ext(letter)}/payments`, { externalId: ext(letter) }, { amount: dollars * 100, reference: `chk-${letter}-${receivedOn}`, received_on: receivedOn })).status).toBe(201);
+  expect((await api.pay(ext(letter), { amount: cents(dollars), reference: `chk-${letter}-${receivedOn}`, received_on: receivedOn })).status).toBe(201);
 
 beforeAll(async () => {
   const data = await testData();
@@ -69,7 +58,7 @@ beforeAll(async () => {
   staffCookie = await createSession(db, { user: agent, ip: null, userAgent: null });
 
   const put = async (of: string, name: string, currency: string) =>
-    expect((await call(customerAction as Handler, "PUT", `/customers/${of}`, { externalId: of }, { number: of, name, currency })).status).toBe(201);
+    expect((await api.putCustomer(of, { number: of, name, currency })).status).toBe(201);
   await put(customer, `Drill ${tag}`, "USD");
   await put(nastyCustomer, nastyName, "NOK");
   on("2026-03-26");
@@ -80,9 +69,9 @@ beforeAll(async () => {
   await pay("A", 600, "2026-02-20");
   await invoice("N", "2026-03-01", "2026-03-31", 250, nastyCustomer, "NOK");
   on("2026-04-01");
-  expect((await call(creditMemoAction as Handler, "POST", `/invoices/${ext("C")}/credit-memos`, { externalId: ext("C") }, { amount: 100_00, reason: "Short shipment" })).status).toBe(201);
+  expect((await api.credit(ext("C"), { amount: 100_00, reason: "Short shipment" })).status).toBe(201);
   on("2026-04-05");
-  expect((await call(voidAction as Handler, "POST", `/invoices/${ext("D")}/void`, { externalId: ext("D") }, {})).status).toBe(200);
+  expect((await api.voidInvoice(ext("D"))).status).toBe(200);
   on("2026-04-10");
   await invoice("E", "2026-04-10", "2026-05-10", 1_200);
   // Recorded on June 1st, received in April and May: they change April's and May's figures.

@@ -11,16 +11,12 @@ import * as schema from "#db/schema/index";
 import { db } from "~/db.server";
 import { createApiKey } from "~/modules/api/create-api-key.server";
 import type { Actor } from "~/modules/auth/actor";
-import { action as customerAction } from "~/routes/api.v1.customers.$externalId";
-import { action as invoicePut } from "~/routes/api.v1.invoices.$externalId";
-import { action as paymentAction } from "~/routes/api.v1.invoices.$externalId_.payments";
 import { setClock } from "~/utils/clock";
 import { isProblem } from "~/utils/problem";
 import { testData } from "../../../test/helpers";
+import { cents, ingestApi, oneLineInvoice } from "../../../test/ingest-api";
 import { analyticsFilters } from "./analytics-filters";
 import { getDashboard, readAnalyticsFilters, type Dashboard } from "./get-dashboard.server";
-
-type Handler = (args: never) => Promise<Response>;
 
 const tag = randomBytes(4).toString("hex").toUpperCase();
 const customer = `DB-${tag}`;
@@ -28,24 +24,14 @@ let key: string;
 let staff: Actor;
 let other: typeof schema.accounts.$inferSelect;
 
-async function call(handler: Handler, path: string, params: Record<string, string>, body: unknown): Promise<number> {
-  const request = new Request(`http://localhost:3999/api/v1${path}`, { method: path.includes("/payments") ? "POST" : "PUT", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  try {
-    return (await handler({ request, params, context: {} } as never)).status;
-  } catch (error) {
-    if (error instanceof Response) return error.status;
-    throw error;
-  }
-}
+const api = ingestApi(() => key);
 const ext = (letter: string) => `${customer}-${letter}`;
 async function invoice(letter: string, issue: string, due: string, dollars: number) {
-  const body = { customer_external_id: customer, number: ext(letter), currency: "USD", issue_date: issue, due_date: due, terms: "Net 30", tax_total: 0, lines: [{ description: "Goods", quantity: "1", unit_amount: dollars * 100 }] };
-  expect(await call(invoicePut as Handler, `/invoices/${ext(letter)}`, { externalId: ext(letter) }, body)).toBe(201);
+  expect((await api.putInvoice(ext(letter), oneLineInvoice({ customer, number: ext(letter), issue, due, amount: cents(dollars) }))).status).toBe(201);
 }
 const pay = async (letter: string, dollars: number, receivedOn: string) =>
-  expect(await call(paymentAction as Handler, `/invoices/${ext(letter)}/payments`, { externalId: ext(letter) }, { amount: dollars * 100, reference: `chk-${letter}`, received_on: receivedOn })).toBe(201);
+  expect((await api.pay(ext(letter), { amount: cents(dollars), reference: `chk-${letter}`, received_on: receivedOn })).status).toBe(201);
 const at = (iso: string) => new Date(iso);
-const cents = (dollars: number) => Math.round(dollars * 100);
 
 beforeAll(async () => {
   const data = await testData();
@@ -54,7 +40,7 @@ beforeAll(async () => {
   const created = await createApiKey({ kind: "staff", userId: admin.id, role: "ar_admin", ip: null }, { name: "ERP", scopes: ["customers:write", "invoices:write"] });
   if (isProblem(created)) throw new Error(created.message);
   key = created.key;
-  expect(await call(customerAction as Handler, `/customers/${customer}`, { externalId: customer }, { number: customer, name: `Dashboard ${tag}`, currency: "USD" })).toBe(201);
+  expect((await api.putCustomer(customer, { number: customer, name: `Dashboard ${tag}`, currency: "USD" })).status).toBe(201);
 
   setClock(() => new Date("2026-03-26T15:00:00Z"));
   await invoice("Z", "2025-11-15", "2025-12-15", 300); // the previous period's only sale, paid in January

@@ -9,24 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { createApiKey } from "~/modules/api/create-api-key.server";
 import type { ApiScope } from "~/modules/api/scopes";
-import { loader as metricsLoader } from "~/routes/api.v1.metrics.receivables";
-import { action as customerAction } from "~/routes/api.v1.customers.$externalId";
-import { action as invoicePut } from "~/routes/api.v1.invoices.$externalId";
-import { action as creditMemoAction } from "~/routes/api.v1.invoices.$externalId_.credit-memos";
-import { action as paymentAction } from "~/routes/api.v1.invoices.$externalId_.payments";
-import { action as voidAction } from "~/routes/api.v1.invoices.$externalId_.void";
 import { setClock } from "~/utils/clock";
 import { isProblem } from "~/utils/problem";
 import { testData } from "../../../test/helpers";
+import { cents, ingestApi, onDate as on, oneLineInvoice } from "../../../test/ingest-api";
 import { foldReceivables } from "./fold-receivables.server";
 import { receivablesFiguresAt } from "./receivables-figures.server";
 
-type Handler = (args: never) => Promise<Response>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read arbitrary JSON answers
-type Json = any;
-
 let writeKey: string;
 let readKey: string;
+const api = ingestApi(() => writeKey);
+const reader = ingestApi(() => readKey);
 const tag = randomBytes(4).toString("hex").toUpperCase();
 const customer = `AN-${tag}`;
 
@@ -37,42 +30,20 @@ async function newKey(scopes: ApiScope[]): Promise<string> {
   return result.key;
 }
 
-async function call(handler: Handler, method: string, path: string, params: Record<string, string>, body?: unknown, key = writeKey): Promise<{ status: number; body: Json }> {
-  const request = new Request(`http://localhost:3999/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  let res: Response;
-  try {
-    res = await handler({ request, params, context: {} } as never);
-  } catch (error) {
-    if (!(error instanceof Response)) throw error;
-    res = error;
-  }
-  return { status: res.status, body: await res.json() };
-}
-
-const on = (date: string) => setClock(() => new Date(`${date}T15:00:00Z`));
 const ext = (letter: string) => `${customer}-${letter}`;
 
 async function invoice(letter: string, issue: string, due: string, dollars: number, currency = "USD", customerId = customer) {
-  const body = { customer_external_id: customerId, number: `${customerId}-${letter}`, currency, issue_date: issue, due_date: due, terms: "Net 30", tax_total: 0, lines: [{ description: "Goods", quantity: "1", unit_amount: dollars * 100 }] };
-  const res = await call(invoicePut as Handler, "PUT", `/invoices/${ext(letter)}`, { externalId: ext(letter) }, body);
+  const res = await api.putInvoice(ext(letter), oneLineInvoice({ customer: customerId, number: `${customerId}-${letter}`, currency, issue, due, amount: cents(dollars) }));
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
-const pay = async (letter: string, dollars: number, receivedOn: string) =>
-  expect((await call(paymentAction as Handler, "POST", `/invoices/${ext(letter)}/payments`, { externalId: ext(letter) }, { amount: dollars * 100, reference: `chk-${letter}-${receivedOn}`, received_on: receivedOn })).status).toBe(201);
+const pay = async (letter: string, dollars: number, receivedOn: string) => expect((await api.pay(ext(letter), { amount: cents(dollars), reference: `chk-${letter}-${receivedOn}`, received_on: receivedOn })).status).toBe(201);
 
-async function metrics(query: Record<string, string>, key = readKey) {
-  const qs = new URLSearchParams(query).toString();
-  return call(metricsLoader as Handler, "GET", `/metrics/receivables?${qs}`, {}, undefined, key);
-}
+const metrics = (query: Record<string, string>, as = reader) => as.metrics(query);
 
 beforeAll(async () => {
   writeKey = await newKey(["customers:write", "invoices:write"]);
   readKey = await newKey(["metrics:read"]);
-  expect((await call(customerAction as Handler, "PUT", `/customers/${customer}`, { externalId: customer }, { number: customer, name: `Analytics ${tag}`, currency: "USD" })).status).toBe(201);
+  expect((await api.putCustomer(customer, { number: customer, name: `Analytics ${tag}`, currency: "USD" })).status).toBe(201);
   on("2026-03-26");
   await invoice("A", "2026-01-10", "2026-02-09", 1_000);
   await invoice("B", "2026-02-05", "2026-03-07", 2_000);
@@ -80,16 +51,14 @@ beforeAll(async () => {
   await invoice("D", "2026-03-25", "2026-04-24", 800);
   await pay("A", 600, "2026-02-20");
   on("2026-04-01");
-  expect((await call(creditMemoAction as Handler, "POST", `/invoices/${ext("C")}/credit-memos`, { externalId: ext("C") }, { amount: 100_00, reason: "Short shipment" })).status).toBe(201);
+  expect((await api.credit(ext("C"), { amount: 100_00, reason: "Short shipment" })).status).toBe(201);
   on("2026-04-05");
-  expect((await call(voidAction as Handler, "POST", `/invoices/${ext("D")}/void`, { externalId: ext("D") }, {})).status).toBe(200);
+  expect((await api.voidInvoice(ext("D"))).status).toBe(200);
   on("2026-04-10");
   await invoice("E", "2026-04-10", "2026-05-10", 1_200);
 });
 
 afterAll(() => setClock(undefined));
-
-const cents = (dollars: number) => Math.round(dollars * 100);
 
 describe("receivables figures from a ledger built through the ingest API", () => {
   it("Mar 31 over 3 months: AR 3,700 (A 400 after a Feb payment, B 2,000, C 500, D 800 not yet void)", async () => {
@@ -168,16 +137,16 @@ describe("receivables figures from a ledger built through the ingest API", () =>
 
   it("an amended due date and total restate the invoice's history; the whole book (rollup) agrees with the rows before and after folding", async () => {
     const other = `AN2-${tag}`;
-    expect((await call(customerAction as Handler, "PUT", `/customers/${other}`, { externalId: other }, { number: other, name: `Analytics two ${tag}`, currency: "CHF" })).status).toBe(201);
+    expect((await api.putCustomer(other, { number: other, name: `Analytics two ${tag}`, currency: "CHF" })).status).toBe(201);
     on("2026-06-01");
     await invoice("X", "2026-05-01", "2026-05-31", 300, "CHF", other);
     await pay("X", 100, "2026-05-20");
     // Moved to a later due date and a higher total: at May 31 it is current, and all of it counts as the sale.
-    const body = { customer_external_id: other, number: `${other}-X`, currency: "CHF", issue_date: "2026-05-01", due_date: "2026-06-30", terms: "Net 60", tax_total: 0, lines: [{ description: "Goods", quantity: "1", unit_amount: 450_00 }] };
-    const amended = await call(invoicePut as Handler, "PUT", `/invoices/${ext("X")}`, { externalId: ext("X") }, body);
+    const body = oneLineInvoice({ customer: other, number: `${other}-X`, currency: "CHF", issue: "2026-05-01", due: "2026-06-30", terms: "Net 60", amount: 450_00 });
+    const amended = await api.putInvoice(ext("X"), body);
     // Payments lock financial fields except the due date: the total stays, the due date moves.
     expect(amended.status).toBe(409);
-    const dueOnly = await call(invoicePut as Handler, "PUT", `/invoices/${ext("X")}`, { externalId: ext("X") }, { ...body, lines: [{ description: "Goods", quantity: "1", unit_amount: 300_00 }] });
+    const dueOnly = await api.putInvoice(ext("X"), { ...body, lines: [{ description: "Goods", quantity: "1", unit_amount: 300_00 }] });
     expect(dueOnly.status, JSON.stringify(dueOnly.body)).toBe(200);
 
     const scoped = await metrics({ as_of: "2026-05-31", months: "1", currency: "CHF", customer: other });
@@ -185,8 +154,8 @@ describe("receivables figures from a ledger built through the ingest API", () =>
 
     // Without payments the total and issue date can change: the sale moves to the new date and amount.
     await invoice("Y", "2026-04-20", "2026-05-20", 100, "CHF", other);
-    const restated = { customer_external_id: other, number: `${other}-Y`, currency: "CHF", issue_date: "2026-05-02", due_date: "2026-06-01", terms: "Net 30", tax_total: 0, lines: [{ description: "Goods", quantity: "1", unit_amount: 250_00 }] };
-    expect((await call(invoicePut as Handler, "PUT", `/invoices/${ext("Y")}`, { externalId: ext("Y") }, restated)).status).toBe(200);
+    const restated = oneLineInvoice({ customer: other, number: `${other}-Y`, currency: "CHF", issue: "2026-05-02", due: "2026-06-01", amount: 250_00 });
+    expect((await api.putInvoice(ext("Y"), restated)).status).toBe(200);
     expect((await metrics({ as_of: "2026-04-30", months: "1", currency: "CHF", customer: other })).body).toMatchObject({ credit_sales: 0, ar_total: 0 });
     expect((await metrics({ as_of: "2026-05-31", months: "1", currency: "CHF", customer: other })).body).toMatchObject({ credit_sales: cents(550), ar_total: cents(450), ar_current: cents(450) });
 
@@ -207,6 +176,6 @@ describe("receivables figures from a ledger built through the ingest API", () =>
     expect(bad.body.error.code).toBe("invalid_request");
     expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["as_of", "currency", "months"]);
     expect((await metrics({ currency: "USD", customer: "no-such-customer" })).status).toBe(404);
-    expect((await metrics({ currency: "USD" }, writeKey)).status).toBe(403);
+    expect((await metrics({ currency: "USD" }, api)).status).toBe(403);
   });
 });
