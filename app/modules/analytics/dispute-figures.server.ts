@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { DisputeReason } from "#db/schema/dispute-values";
 import { db } from "~/db.server";
+import { decidedDisputeStatuses } from "~/modules/disputes/policy";
+import { textArray } from "~/utils/sql-array.server";
 import { round2, type Period } from "./receivables-formulas";
 import { scopedAccounts, type ReceivablesScope } from "./receivables-source.server";
 
@@ -36,7 +38,7 @@ export const periodInstants = (period: Period) => ({
 export async function disputeFigures(scope: ReceivablesScope, period: Period): Promise<DisputeFigures> {
   const { from, to } = periodInstants(period);
   const opened = sql`d.created_at >= ${from} and d.created_at < ${to}`;
-  const resolved = sql`d.status in ('resolved', 'rejected') and d.closed_at >= ${from} and d.closed_at < ${to}`;
+  const resolved = sql`d.status = any(${textArray(decidedDisputeStatuses)}) and d.closed_at >= ${from} and d.closed_at < ${to}`;
   const rows = await db.execute<{ reason: DisputeReason; opened: string; amount: string; resolved: string; days: string | null }>(sql`
     select d.reason,
       count(*) filter (where ${opened})::text as opened,

@@ -15,6 +15,8 @@ export type { DisputeReason, DisputeStatus };
 export const openDisputeStatuses = activeDisputeStatuses;
 /** Ended: the hold is released, nothing more can be added. */
 export const closedDisputeStatuses = ["resolved", "rejected", "withdrawn"] as const satisfies readonly DisputeStatus[];
+/** Closed by the AR team's decision (a withdrawal is the customer's): what "days to resolve" counts. */
+export const decidedDisputeStatuses = ["resolved", "rejected"] as const satisfies readonly DisputeStatus[];
 export type OpenDisputeStatus = (typeof openDisputeStatuses)[number];
 export type ClosedDisputeStatus = (typeof closedDisputeStatuses)[number];
 /** Open and waiting for the AR team's move (not for the customer's answer): the collections worklist counts these. */
