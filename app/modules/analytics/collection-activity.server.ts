@@ -16,7 +16,11 @@ export interface CollectionActivity {
   remindersCalls: number;
 }
 
-/** Promises kept and broken, and reminders sent, in the period and scope: one statement. */
+/**
+ * Promises kept and broken, and reminders sent, in the period and scope: one statement. The run
+ * sends one email (and makes one call task) per account and day whatever the number of invoices
+ * it names, so those are counted, not the per-invoice decisions.
+ */
 export async function collectionActivity(scope: ReceivablesScope, period: Period): Promise<CollectionActivity> {
   const { from, to } = periodInstants(period);
   const [row] = await db.execute<{ kept: string; broken: string; accounts: string; emails: string; calls: string }>(sql`
@@ -27,7 +31,8 @@ export async function collectionActivity(scope: ReceivablesScope, period: Period
       where p.currency = ${scope.currency} and p.status in ('kept', 'broken') and p.resolved_at >= ${from} and p.resolved_at < ${to}
         and ${scopedAccounts(scope, sql`p.account_id`)}
     ) p, (
-      select count(distinct r.account_id) as accounts, count(*) filter (where r.channel = 'email') as emails, count(*) filter (where r.channel = 'call') as calls
+      select count(distinct r.account_id) as accounts, count(distinct (r.account_id, r.run_on)) filter (where r.channel = 'email') as emails,
+        count(distinct (r.account_id, r.run_on)) filter (where r.channel = 'call') as calls
       from reminder_decisions r
       where r.action = 'send' and r.run_on between ${period.start}::date and ${period.end}::date and ${scopedAccounts(scope, sql`r.account_id`)}
     ) r`);

@@ -77,8 +77,10 @@ beforeAll(async () => {
   await promise("kept", "2025-12-20T10:00:00Z");
 
   // Reminder decisions: an email and a call sent in the period, a skip, and an email sent before it.
-  const decision = (offsetDays: number, channel: "email" | "call", action: "send" | "skip", runOn: string) => ({ accountId: account!.id, invoiceId: b!.id, offsetDays, channel, action, runOn, reason: action === "send" ? "due" : "paused", amountDue: cents(2_000) });
-  await db.insert(schema.reminderDecisions).values([decision(0, "email", "send", "2026-03-07"), decision(7, "call", "send", "2026-03-14"), decision(14, "email", "skip", "2026-03-21"), decision(-3, "email", "send", "2025-12-01")]);
+  const [c] = await db.select().from(schema.invoices).where(eq(schema.invoices.externalId, ext("C")));
+  const decision = (offsetDays: number, channel: "email" | "call", action: "send" | "skip", runOn: string, invoice = b!) => ({ accountId: account!.id, invoiceId: invoice.id, offsetDays, channel, action, runOn, reason: action === "send" ? "due" : "paused", amountDue: cents(2_000) });
+  // Two invoices named by the same day's email: one email sent, not two.
+  await db.insert(schema.reminderDecisions).values([decision(0, "email", "send", "2026-03-07"), decision(-3, "email", "send", "2026-03-07", c!), decision(7, "call", "send", "2026-03-14"), decision(14, "email", "skip", "2026-03-21"), decision(-3, "email", "send", "2025-12-01")]);
 });
 
 afterAll(() => setClock(undefined));
