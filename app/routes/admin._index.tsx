@@ -5,7 +5,8 @@ import { AnalyticsFilterForm } from "~/components/analytics/analytics-filter-for
 import { FigureTile } from "~/components/analytics/figure-tile";
 import { TrendChart, TrendLegend } from "~/components/analytics/trend-chart";
 import { dashboardLinks } from "~/modules/analytics/dashboard-links";
-import { dashboardChoices, getDashboard, readAnalyticsFilters } from "~/modules/analytics/get-dashboard.server";
+import { readAnalyticsFilters } from "~/modules/analytics/analytics-filters";
+import { dashboardChoices, getDashboard } from "~/modules/analytics/get-dashboard.server";
 import { requireStaffActor } from "~/modules/auth/session.server";
 import { reasonLabels } from "~/modules/disputes/policy";
 import { addDays, formatDate } from "~/utils/dates";

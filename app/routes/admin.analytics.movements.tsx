@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { DrillProblem, DrillScopeSummary, drillButtonClass } from "~/components/analytics/drill-scope";
 import { Pagination } from "~/components/pagination";
-import { filterQuery } from "~/modules/analytics/analytics-filters";
+import { filterQuery } from "~/modules/analytics/analytics-query";
 import { movementLabels } from "~/modules/analytics/drill-labels";
 import { DRILL_CSV_MAX_ROWS } from "~/modules/analytics/list-figure-invoices.server";
 import { listReceivableMovements } from "~/modules/analytics/list-receivable-movements.server";

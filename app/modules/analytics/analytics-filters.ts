@@ -1,21 +1,15 @@
 /**
- * The dashboard's filters, shared by /admin (the dashboard), its drill-downs
- * (/admin/analytics/invoices, /admin/analytics/movements) and their CSV exports, so a drill-down
- * link carries exactly the filters of the figure it came from. All are GET query parameters:
- *   currency  ISO code (default: the book's main currency, chosen by the server)
- *   period    month | quarter | year | custom (default quarter); custom reads `months`
- *   months    1–36, only with period=custom
- *   as_of     YYYY-MM-DD, the period's last day (default today on the portal's clock)
- *   segment   a segment's name; collector: a staff user's id; customer: an account's number or external id
- * Drill-downs add `figure` (invoices) — see `drillFigures`.
+ * Reads the dashboard's filters (`analytics-query.ts` names them) from a query string, for the
+ * dashboard and its drill-downs alike: a wrong value is one `invalid` Problem naming each field.
  */
 import { z } from "zod";
 import { isCalendarDate } from "~/utils/dates";
+import { hasLoneSurrogate } from "~/utils/nul";
+import { invalid, type Problem } from "~/utils/problem";
+import { CONTROL_CHARACTERS_MESSAGE, singleLineProblem } from "~/utils/text";
+import { ANALYTICS_MAX_MONTHS, analyticsPeriods, type AnalyticsFilters } from "./analytics-query";
 
-export const analyticsPeriods = ["month", "quarter", "year", "custom"] as const;
-export type AnalyticsPeriod = (typeof analyticsPeriods)[number];
-export const PERIOD_MONTHS: Record<Exclude<AnalyticsPeriod, "custom">, number> = { month: 1, quarter: 3, year: 12 };
-export const ANALYTICS_MAX_MONTHS = 36;
+export * from "./analytics-query";
 
 const blankAsUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : typeof value === "string" ? value.trim() : value);
 
@@ -27,25 +21,23 @@ export const analyticsFilters = z.object({
   segment: z.preprocess(blankAsUndefined, z.string().max(60).optional()),
   collector: z.preprocess(blankAsUndefined, z.string().max(60).optional()),
   customer: z.preprocess(blankAsUndefined, z.string().max(100).optional()),
-});
-export type AnalyticsFilters = z.infer<typeof analyticsFilters>;
+}) satisfies z.ZodType<AnalyticsFilters, unknown>;
 
-/** The figures a drill-down lists the invoices of (at `as_of`, within the filters). */
-export const drillFigures = ["ar_total", "ar_overdue", "current", "days_1_30", "days_31_60", "days_61_90", "days_over_90", "credit_sales"] as const;
-export type DrillFigure = (typeof drillFigures)[number];
-
-/** The period's length in months the filters ask for. */
-export function filterMonths(filters: AnalyticsFilters): number {
-  return filters.period === "custom" ? (filters.months ?? 1) : PERIOD_MONTHS[filters.period];
-}
-
-/** The query string of the filters (only those set), to carry them into a link. */
-export function filterQuery(filters: Partial<AnalyticsFilters>, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...filters, ...extra })) {
-    if (value === undefined || value === null || value === "") continue;
-    if (key === "months" && filters.period !== "custom") continue;
-    params.set(key, String(value));
-  }
-  return params.toString();
+/**
+ * The query string read into filters. Text PostgreSQL cannot take or a filter should never hold
+ * (control characters, U+0000, lone surrogates, line breaks) is refused here, before any SQL.
+ * The message lists each field's problem (the drill-downs show it alone; the dashboard puts each
+ * beside its field).
+ */
+export function readAnalyticsFilters(query: Record<string, string>): AnalyticsFilters | Problem {
+  const unreadable = Object.fromEntries(
+    Object.keys(analyticsFilters.shape)
+      .filter((k) => query[k] !== undefined)
+      .map((k) => [k, singleLineProblem(query[k]!) ?? (hasLoneSurrogate(query[k]!) ? CONTROL_CHARACTERS_MESSAGE : null)] as const)
+      .filter(([, problem]) => problem !== null),
+  ) as Record<string, string>;
+  const parsed = Object.keys(unreadable).length > 0 ? null : analyticsFilters.safeParse(query);
+  if (parsed?.success) return parsed.data;
+  const fields = parsed ? Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "query"), i.message])) : unreadable;
+  return invalid(`Some filters are not valid: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join(" ")}`, { fields });
 }

@@ -1,4 +1,4 @@
-import { filterQuery, type AnalyticsFilters, type DrillFigure } from "./analytics-filters";
+import { filterQuery, type AnalyticsFilters, type DrillFigure } from "./analytics-query";
 
 /** The invoices behind a figure, with the dashboard's filters (currency and as-of date resolved). */
 export const invoicesDrill = (filters: Partial<AnalyticsFilters>, figure: DrillFigure) => `/admin/analytics/invoices?${filterQuery(filters, { figure })}`;

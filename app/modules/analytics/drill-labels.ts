@@ -3,7 +3,7 @@
  * Pure, so the pages, the CSV and the tests read the same words.
  */
 import type { ReceivableKind } from "#db/schema/receivables";
-import type { DrillFigure } from "./analytics-filters";
+import type { DrillFigure } from "./analytics-query";
 
 export const figureLabels: Record<DrillFigure, { title: string; definition: string }> = {
   ar_total: { title: "Open receivables", definition: "Every invoice with a balance at the end of the as-of date: issued on or before it, less payments, credits and refunds dated on or before it; void invoices count until their void date." },

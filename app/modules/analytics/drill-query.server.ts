@@ -1,9 +1,8 @@
 import { eq } from "drizzle-orm";
 import { users } from "#db/schema/accounts";
 import { db } from "~/db.server";
-import { invalid, isProblem, type Problem } from "~/utils/problem";
-import { singleLineProblem } from "~/utils/text";
-import { analyticsFilters, type AnalyticsFilters } from "./analytics-filters";
+import { isProblem, type Problem } from "~/utils/problem";
+import { readAnalyticsFilters, type AnalyticsFilters } from "./analytics-filters";
 import { periodEnding, type Period } from "./receivables-formulas";
 import { resolveAnalyticsScope, type ResolvedAnalytics } from "./resolve-analytics-scope.server";
 
@@ -21,24 +20,16 @@ export interface DrillScope extends ResolvedAnalytics {
  * Problem naming every wrong field.
  */
 export async function drillScope(params: Record<string, string>): Promise<DrillScope | Problem> {
-  // The filters reach SQL as parameters: a NUL would be a database error, not a refusal.
-  for (const field of ["customer", "segment", "collector"] as const) {
-    const problem = params[field] ? singleLineProblem(params[field]) : null;
-    if (problem) return invalid(`These filters are not valid: ${field}: ${problem}`, { fields: { [field]: problem } });
-  }
-  const parsed = analyticsFilters.safeParse(params);
-  if (!parsed.success) {
-    const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "query"), i.message]));
-    return invalid(`These filters are not valid: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join(" ")}`, { fields });
-  }
-  const resolved = await resolveAnalyticsScope(parsed.data);
+  const filters = readAnalyticsFilters(params);
+  if (isProblem(filters)) return filters;
+  const resolved = await resolveAnalyticsScope(filters);
   if (isProblem(resolved)) return resolved;
   let collectorName: string | null = null;
-  if (parsed.data.collector) {
-    const [user] = await db.select({ name: users.name }).from(users).where(eq(users.id, parsed.data.collector)).limit(1);
-    collectorName = user?.name ?? parsed.data.collector;
+  if (filters.collector) {
+    const [user] = await db.select({ name: users.name }).from(users).where(eq(users.id, filters.collector)).limit(1);
+    collectorName = user?.name ?? filters.collector;
   }
-  return { ...resolved, filters: parsed.data, period: periodEnding(resolved.asOf, resolved.months), collectorName };
+  return { ...resolved, filters, period: periodEnding(resolved.asOf, resolved.months), collectorName };
 }
 
 /** `page` from the query: a positive whole number, else 1. */

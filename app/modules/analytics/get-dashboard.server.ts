@@ -4,9 +4,8 @@ import { segments } from "#db/schema/collections";
 import { db } from "~/db.server";
 import { isStaffActor, type Actor } from "~/modules/auth/actor";
 import { addDays } from "~/utils/dates";
-import { hasLoneSurrogate, hasNul } from "~/utils/nul";
-import { forbidden, invalid, isProblem, type Problem } from "~/utils/problem";
-import { analyticsFilters, type AnalyticsFilters } from "./analytics-filters";
+import { forbidden, isProblem, type Problem } from "~/utils/problem";
+import type { AnalyticsFilters } from "./analytics-query";
 import { collectionActivity, type CollectionActivity } from "./collection-activity.server";
 import { disputeFigures, type DisputeFigures } from "./dispute-figures.server";
 import { receivablesFigures, type ReceivablesFigures } from "./receivables-figures.server";
@@ -40,17 +39,6 @@ export interface DashboardChoices {
   currencies: string[];
   segments: string[];
   collectors: Array<{ id: string; name: string }>;
-}
-
-/** The query string read into filters; a wrong value is an invalid Problem naming each field. */
-export function readAnalyticsFilters(query: Record<string, string>): AnalyticsFilters | Problem {
-  // Text PostgreSQL cannot take (U+0000, lone surrogates) is refused here rather than failing the query.
-  const withNul = Object.keys(query).filter((k) => k in analyticsFilters.shape && (hasNul(query[k]!) || hasLoneSurrogate(query[k]!)));
-  if (withNul.length > 0) return invalid("Some filters are not valid: see the messages beside them.", { fields: Object.fromEntries(withNul.map((k) => [k, "Remove the control characters."])) });
-  const parsed = analyticsFilters.safeParse(query);
-  if (parsed.success) return parsed.data;
-  const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "query"), i.message]));
-  return invalid("Some filters are not valid: see the messages beside them.", { fields });
 }
 
 /**

@@ -13,10 +13,11 @@ import { createApiKey } from "~/modules/api/create-api-key.server";
 import type { Actor } from "~/modules/auth/actor";
 import { setClock } from "~/utils/clock";
 import { isProblem } from "~/utils/problem";
+import { CONTROL_CHARACTERS_MESSAGE } from "~/utils/text";
 import { testData } from "../../../test/helpers";
 import { cents, ingestApi, oneLineInvoice } from "../../../test/ingest-api";
-import { analyticsFilters } from "./analytics-filters";
-import { getDashboard, readAnalyticsFilters, type Dashboard } from "./get-dashboard.server";
+import { analyticsFilters, readAnalyticsFilters } from "./analytics-filters";
+import { getDashboard, type Dashboard } from "./get-dashboard.server";
 
 const tag = randomBytes(4).toString("hex").toUpperCase();
 const customer = `DB-${tag}`;
@@ -190,7 +191,7 @@ describe("the AR dashboard for one customer", () => {
     const wrong = readAnalyticsFilters({ as_of: "2026-02-30", months: "x", period: "custom", currency: "dollars" });
     expect(isProblem(wrong) && wrong.fields).toEqual({ as_of: "Use a date (YYYY-MM-DD).", months: "Months must be a whole number.", currency: "Choose a three-letter currency code such as USD." });
     const nul = readAnalyticsFilters({ customer: "A\u0000B" });
-    expect(isProblem(nul) && nul.fields).toEqual({ customer: "Remove the control characters." });
+    expect(isProblem(nul) && nul.fields).toEqual({ customer: CONTROL_CHARACTERS_MESSAGE });
     const unknown = await getDashboard(staff, analyticsFilters.parse({ customer: "nobody-here" }));
     expect(isProblem(unknown) && unknown.kind).toBe("invalid");
     expect(isProblem(unknown) && Object.keys(unknown.fields)).toEqual(["customer"]);

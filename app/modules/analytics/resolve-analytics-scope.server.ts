@@ -3,7 +3,7 @@ import { accounts } from "#db/schema/accounts";
 import { db } from "~/db.server";
 import { today } from "~/utils/clock";
 import { invalidField, type Problem } from "~/utils/problem";
-import { filterMonths, type AnalyticsFilters } from "./analytics-filters";
+import { filterMonths, type AnalyticsFilters } from "./analytics-query";
 import type { ReceivablesScope } from "./receivables-source.server";
 
 export interface ResolvedAnalytics {
