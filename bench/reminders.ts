@@ -17,6 +17,7 @@ import postgres from "postgres";
 import * as schema from "#db/schema/index";
 import { round, type CapturedQuery } from "./measure";
 import type { ReminderRunSummary } from "~/modules/collections/run-reminders.server";
+import { textArrayLiteral } from "~/utils/sql-array.server";
 
 export interface SmtpSink {
   accepted: () => number;
@@ -155,7 +156,7 @@ async function bareFactsSql<B>(
   recording = null;
   await recorder.end({ timeout: 5 });
   if (!listQuery || factQueries.length === 0) throw new Error("bare facts SQL: nothing captured");
-  const batchParam = `{${firstBatch.join(",")}}`;
+  const batchParam = textArrayLiteral(firstBatch);
   if (!factQueries.some((q) => q.params.includes(batchParam))) throw new Error("bare facts SQL: the batch's ids are not one parameter");
 
   const bare = postgres(databaseUrl, { max: 4, onnotice: () => {} });
@@ -164,7 +165,7 @@ async function bareFactsSql<B>(
     const rows = await bare.unsafe(listQuery.text, listQuery.params as never[]);
     const accountIds = rows.map((r) => r.account_id as string);
     for (let i = 0; i < accountIds.length; i += batchSize) {
-      const param = `{${accountIds.slice(i, i + batchSize).join(",")}}`;
+      const param = textArrayLiteral(accountIds.slice(i, i + batchSize));
       await Promise.all(factQueries.map((q) => bare.unsafe(q.text, q.params.map((p) => (p === batchParam ? param : p)) as never[])));
     }
     const seconds = (performance.now() - t0) / 1000;

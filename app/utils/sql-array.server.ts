@@ -6,6 +6,10 @@ import { sql, type SQL } from "drizzle-orm";
  * quotes and braces in a value cannot change the array.
  */
 export function textArray(values: readonly string[]): SQL {
-  const literal = `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
-  return sql`${literal}::text[]`;
+  return sql`${textArrayLiteral(values)}::text[]`;
+}
+
+/** The array literal `textArray` binds: `{"a","b"}` (the bench swaps it for another batch's). */
+export function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
 }
