@@ -16,6 +16,27 @@ export interface AnalyticsResult {
   rows: Array<{ name: string; url: string; queries: number; measured: Measurement; bareSql: Measurement }>;
 }
 
+/**
+ * Folds every ledger row the seed's COPY wrote into the rollup (what the fold job would do over
+ * its first minutes) and vacuums, right after the database grows: otherwise the job folds 2.6
+ * million rows while the pages are measured, and every figure of that part measures the fold.
+ * Returns the seconds it took.
+ */
+export async function foldLedger(sql: postgres.Sql): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const [row] = await sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext('fold_receivables'))`;
+      return tx.unsafe<{ n: string }[]>(foldStatement(200_000));
+    });
+    if (Number(row?.n ?? 0) === 0) break;
+  }
+  await sql`vacuum analyze receivable_entries`;
+  await sql`vacuum analyze receivable_rollup`;
+  await sql`vacuum analyze receivable_accounts`;
+  return round((performance.now() - started) / 1000, 1);
+}
+
 export async function analyticsBench(options: {
   sql: postgres.Sql;
   bare: postgres.Sql;
@@ -25,22 +46,12 @@ export async function analyticsBench(options: {
   bigAccountId: string;
   today: string;
   seconds: number;
+  /** How long `foldLedger` took after the database grew. */
+  foldSeconds: number;
   log: (message: string) => void;
 }): Promise<AnalyticsResult> {
-  const { sql, bare, capturer, appUrl, staffCookie, log, today, seconds } = options;
+  const { sql, bare, capturer, appUrl, staffCookie, log, today, seconds, foldSeconds } = options;
 
-  // Fold what the seed's COPY wrote into the rollup, as the fold job would over its first minutes.
-  const started = performance.now();
-  for (;;) {
-    const [row] = await sql.begin(async (tx) => {
-      await tx`select pg_advisory_xact_lock(hashtext('fold_receivables'))`;
-      return tx.unsafe<{ n: string }[]>(foldStatement(200_000));
-    });
-    if (Number(row?.n ?? 0) === 0) break;
-  }
-  const foldSeconds = round((performance.now() - started) / 1000, 1);
-  await sql`vacuum analyze receivable_entries`;
-  await sql`vacuum analyze receivable_rollup`;
   const [{ ledger, rollup } = { ledger: "0", rollup: "0" }] = await sql<{ ledger: string; rollup: string }[]>`select (select count(*) from receivable_entries) as ledger, (select count(*) from receivable_rollup) as rollup`;
   log(`  ledger ${Number(ledger).toLocaleString("en-US")} rows folded into ${Number(rollup).toLocaleString("en-US")} rollup rows in ${foldSeconds} s`);
 

@@ -18,6 +18,7 @@ import { startEmbeddedPostgres } from "../db/embedded-postgres";
 import { migrateDatabase } from "../db/migrate";
 import { pageCapturer, pageJavaScript } from "./capture";
 import { bareHttpLimit, bareSqlLimit, loadUrl, round, summarize, type Measurement } from "./measure";
+import { foldLedger } from "./analytics";
 import { growInvoices, seedLarge } from "./seed-large";
 
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
@@ -77,6 +78,7 @@ try {
   log(`seeding ${size.accounts} accounts and ${size.smallInvoices} invoices (big account: ${size.bigAccountInvoices})`);
   const seeded = await seedLarge(sql, { accounts: size.accounts, invoices: size.smallInvoices, bigAccountInvoices: size.bigAccountInvoices, otherLargeAccounts: size.otherLargeAccounts, today, log });
   results.seedSmall = { counts: seeded.counts, seconds: seeded.seconds };
+  let foldSeconds = await foldLedger(sql);
   app = await startApp();
   const payerCookie = await sessionCookie(sql, seeded.bigAccount.payerUserId);
   const staffCookie = await sessionCookie(sql, seeded.staffUserId);
@@ -91,6 +93,8 @@ try {
 
     log(`growing to ${size.invoices} invoices`);
     results.grow = await growInvoices(sql, size.invoices, { today, log });
+    foldSeconds = await foldLedger(sql);
+    log(`  receivables ledger folded in ${foldSeconds} s`);
     results.quietAfterGrowSeconds = await waitForQuietDatabase(sql);
     results.counts = await tableCounts(sql);
 
@@ -148,13 +152,14 @@ try {
     if (!results.grow) {
       log(`growing to ${size.invoices} invoices`);
       results.grow = await growInvoices(sql, size.invoices, { today, log });
+      foldSeconds = await foldLedger(sql);
     }
     await waitForQuietDatabase(sql);
     log("analytics: the receivables figures");
     const { analyticsBench } = await import("./analytics");
     const capturer = await pageCapturer(databaseUrl);
     const bare = postgres(databaseUrl, { max: 2, onnotice: () => {} });
-    results.analytics = await analyticsBench({ sql, bare, capturer, appUrl, staffCookie, bigAccountId: seeded.bigAccount.id, today, seconds: size.seconds, log });
+    results.analytics = await analyticsBench({ sql, bare, capturer, appUrl, staffCookie, bigAccountId: seeded.bigAccount.id, today, seconds: size.seconds, foldSeconds, log });
     await capturer.close();
     await bare.end();
   }
@@ -180,6 +185,7 @@ try {
     if (!results.grow) {
       log(`growing to ${size.invoices} invoices`);
       results.grow = await growInvoices(sql, size.invoices, { today, log });
+      foldSeconds = await foldLedger(sql);
     }
     // The portal stops while the run is measured: its worker would send the first emails as the
     // run queues them. It starts again to send them, measured on their own.
