@@ -18,6 +18,7 @@ import { action as paymentAction } from "~/routes/api.v1.invoices.$externalId_.p
 import { action as voidAction } from "~/routes/api.v1.invoices.$externalId_.void";
 import { isProblem } from "~/utils/problem";
 import { testData } from "../../../test/helpers";
+import { callApi } from "../../../test/ingest-api";
 import { lineAmount } from "./invoice-view.server";
 
 let fullKey: string;
@@ -34,21 +35,7 @@ type Handler = (args: never) => Promise<Response>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read arbitrary JSON answers
 type Json = any;
 
-async function call(handler: Handler, method: string, path: string, params: Record<string, string>, body?: unknown, key = fullKey): Promise<{ status: number; body: Json }> {
-  const request = new Request(`http://localhost:3999/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  let res: Response;
-  try {
-    res = await handler({ request, params, context: {} } as never);
-  } catch (error) {
-    if (!(error instanceof Response)) throw error;
-    res = error;
-  }
-  return { status: res.status, body: await res.json() };
-}
+const call = (handler: Handler, method: string, path: string, params: Record<string, string>, body?: unknown, key = fullKey): Promise<{ status: number; body: Json }> => callApi(handler, key, method, path, params, body);
 
 const putCustomer = (id: string, body: unknown, key?: string) => call(customerAction as Handler, "PUT", `/customers/${id}`, { externalId: id }, body, key);
 const putInvoice = (id: string, body: unknown, key?: string) => call(invoicePut as Handler, "PUT", `/invoices/${id}`, { externalId: id }, body, key);
