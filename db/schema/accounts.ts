@@ -1,4 +1,4 @@
-import { index, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { newId } from "./ids";
 
@@ -13,6 +13,12 @@ export const accounts = pgTable(
     billingEmail: text(),
     currency: text().notNull().default("USD"),
     stripeCustomerId: text(),
+    /** The customer's default payment terms, used when an invoice arrives without its own. */
+    defaultNetDays: integer(),
+    defaultDiscountBps: integer(),
+    defaultDiscountDays: integer(),
+    /** Whether the customer's contract allows late fees at all (off unless the AR team turns it on). */
+    lateFeesAllowed: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -10,3 +10,4 @@ export * from "./integrations";
 export * from "./plans";
 export * from "./collections";
 export * from "./receivables";
+export * from "./terms";

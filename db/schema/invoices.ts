@@ -27,6 +27,11 @@ export const invoices = pgTable(
     issueDate: date({ mode: "string" }).notNull(),
     dueDate: date({ mode: "string" }).notNull(),
     terms: text().notNull(),
+    /** Net days of the terms (30 in "2/10 net 30"); null when the back office sent only a label. */
+    netDays: integer(),
+    /** Early-payment discount in basis points (200 = 2 %) if paid within `discountDays` of the issue date. */
+    discountBps: integer(),
+    discountDays: integer(),
     status: text({ enum: invoiceStatuses }).notNull().default("open"),
     subtotal: money().notNull(),
     taxTotal: money().notNull().default(0),
@@ -34,6 +39,8 @@ export const invoices = pgTable(
     total: money().notNull(),
     amountPaid: money().notNull().default(0),
     amountCredited: money().notNull().default(0),
+    /** The part of amount_credited that is early-payment discount taken (never above discount_bps × total). */
+    amountDiscounted: money().notNull().default(0),
     /** Reserved by payments under way (pending or processing): not yet paid, no longer payable. */
     amountPending: money().notNull().default(0),
     /** Held by open disputes: still owed, but not payable until the dispute is settled. */
@@ -44,6 +51,9 @@ export const invoices = pgTable(
     memo: text(),
     /** The payment plan that holds this invoice while it is being set up or paid (no FK: plans reference invoices). */
     paymentPlanId: text(),
+    /** A late fee is its own invoice: the invoice it is charged on, and which period (1 = first month past grace). */
+    lateFeeForInvoiceId: text(),
+    lateFeePeriod: integer(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -57,6 +67,10 @@ export const invoices = pgTable(
     // Staff search (ILIKE '%term%' on number and PO) uses trigram indexes from migration 0006.
     index("invoices_po_idx").on(t.poNumber),
     index("invoices_payment_plan_idx").on(t.paymentPlanId),
+    // Posting a late fee is idempotent: one fee per invoice and period, however often the job runs.
+    uniqueIndex("invoices_late_fee_period_key").on(t.lateFeeForInvoiceId, t.lateFeePeriod),
+    check("invoices_discount_terms", sql`(${t.discountBps} is null) = (${t.discountDays} is null) and coalesce(${t.discountBps}, 1) between 1 and 9999 and coalesce(${t.discountDays}, 0) >= 0 and coalesce(${t.netDays}, 0) >= 0`),
+    check("invoices_discounted_within_credited", sql`${t.amountDiscounted} >= 0 and ${t.amountDiscounted} <= ${t.amountCredited}`),
     // No cent is ever paid, credited or reserved twice.
     check(
       "invoices_amounts_within_total",

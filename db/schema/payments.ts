@@ -33,6 +33,8 @@ export const payments = pgTable(
     clientAttemptId: text(),
     /** Set when the payment pays installments of this payment plan. */
     planId: text(),
+    /** The quote whose amounts this payment charges. */
+    quoteId: text(),
     amount: money().notNull(),
     currency: text().notNull(),
     status: text({ enum: paymentStatuses }).notNull().default("pending"),
@@ -84,6 +86,11 @@ export const paymentAllocations = pgTable(
       .notNull()
       .references(() => invoices.id),
     amount: money().notNull(),
+    /**
+     * Early-payment discount this allocation settles on top of `amount` (reserved with it, credited
+     * when the money arrives): fixed by the quote at the start, so a late arrival keeps the day's rules.
+     */
+    discount: money().notNull().default(0),
     amountRefunded: money().notNull().default(0),
     /** Reversed off this invoice by a chargeback (its balance reopened). */
     amountChargedBack: money().notNull().default(0),
@@ -91,7 +98,7 @@ export const paymentAllocations = pgTable(
   (t) => [
     primaryKey({ columns: [t.paymentId, t.invoiceId] }),
     index("payment_allocations_invoice_idx").on(t.invoiceId),
-    check("payment_allocations_amount_positive", sql`${t.amount} > 0`),
+    check("payment_allocations_amount_positive", sql`${t.amount} > 0 and ${t.discount} >= 0`),
     check("payment_allocations_refund_within", sql`${t.amountRefunded} >= 0 and ${t.amountRefunded} <= ${t.amount}`),
     check("payment_allocations_charged_back_within", sql`${t.amountChargedBack} >= 0 and ${t.amountRefunded} + ${t.amountChargedBack} <= ${t.amount}`),
   ],
