@@ -17,6 +17,7 @@ export const unitTests = [
   "app/env.server.test.ts",
   "app/modules/analytics/receivables-formulas.test.ts",
   "app/modules/collections/decide-reminders.test.ts",
+  "app/modules/terms/quote-rules.test.ts",
   "app/modules/disputes/policy.test.ts",
   "app/modules/invoices/render-pdf.test.ts",
   "app/modules/invoices/status.test.ts",

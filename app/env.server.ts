@@ -4,6 +4,15 @@ import { z } from "zod";
 export const DEFAULT_COMPANY_NAME = "Acme Supply Co.";
 const MAX_LOGO_BYTES = 512 * 1024;
 
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function isReadableLogo(path: string): boolean {
   try {
     const stat = statSync(path);
@@ -43,6 +52,14 @@ const schema = z.object({
     .regex(/\.(png|jpe?g)$/i, "must be the path of a .png or .jpg file")
     .refine((path) => isReadableLogo(path), "must be a readable .png or .jpg file of at most 512 kB")
     .optional(),
+  /**
+   * The company's time zone (IANA name): an early-payment discount's last day and a quote's
+   * midnight expiry are days of this calendar.
+   */
+  COMPANY_TIME_ZONE: z
+    .string()
+    .refine((tz) => isTimeZone(tz), "must be an IANA time zone such as America/New_York or UTC")
+    .default("UTC"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, "must be a Stripe secret key (sk_test_… or sk_live_…)"),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must be the webhook signing secret (whsec_…)"),

@@ -99,7 +99,7 @@ async function createNew(tx: Executor, actor: Actor, candidates: Candidate[]): P
   await recordAudits(tx, creating.map((c, i) => createdAudit(stored[i]!.id, actor, c.p)));
   creating.forEach((c, i) => {
     // A new invoice owes its whole total: nothing is paid, credited, held or void yet.
-    const invoice: Invoice = { ...stored[i]!, amountPaid: 0, amountCredited: 0, amountPending: 0, amountDisputed: 0, balance: stored[i]!.total, paymentPlanId: null };
+    const invoice: Invoice = { netDays: null, discountBps: null, discountDays: null, ...stored[i]!, amountPaid: 0, amountCredited: 0, amountDiscounted: 0, amountPending: 0, amountDisputed: 0, balance: stored[i]!.total, paymentPlanId: null, lateFeeForInvoiceId: null, lateFeePeriod: null };
     answers.set(c.index, { created: true, record: toInvoiceOut(invoice, c.p.body.customer_external_id, c.p.lines) });
   });
   return answers;
