@@ -14,13 +14,14 @@ interface Summary {
   methodLabel: string | null;
   createdAt: string;
   succeededAt: string | null;
-  allocations: Array<{ invoiceId: string; number: string; amount: number; amountRefunded: number }>;
+  allocations: Array<{ invoiceId: string; number: string; amount: number; discount: number; amountRefunded: number }>;
 }
 
 
 /** A payment's facts and the invoices it paid: the receipt, for payers and staff. */
 export function PaymentSummary({ payment, invoiceHref }: { payment: Summary; invoiceHref: (id: string) => string }) {
   const money = (m: number) => formatMoney(m, payment.currency);
+  const discounted = payment.allocations.some((a) => a.discount > 0);
   return (
     <>
       <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-2 rounded-lg bg-white p-4 ring-1 ring-slate-200 sm:grid-cols-4">
@@ -56,6 +57,8 @@ export function PaymentSummary({ payment, invoiceHref }: { payment: Summary; inv
             <tr>
               <th scope="col" className="px-3 py-2 text-left font-semibold">Invoice</th>
               <th scope="col" className="px-3 py-2 text-right font-semibold">Amount</th>
+              {discounted ? <th scope="col" className="px-3 py-2 text-right font-semibold">Early-payment discount</th> : null}
+              {discounted ? <th scope="col" className="px-3 py-2 text-right font-semibold">Settled</th> : null}
               {payment.amountRefunded > 0 ? <th scope="col" className="px-3 py-2 text-right font-semibold">Refunded</th> : null}
             </tr>
           </thead>
@@ -68,6 +71,12 @@ export function PaymentSummary({ payment, invoiceHref }: { payment: Summary; inv
                   </Link>
                 </td>
                 <td className="px-3 py-2 text-right tabular-nums">{money(a.amount)}</td>
+                {discounted ? (
+                  <td className="px-3 py-2 text-right tabular-nums" data-testid={`discount-${a.number}`}>
+                    {a.discount > 0 ? money(a.discount) : "—"}
+                  </td>
+                ) : null}
+                {discounted ? <td className="px-3 py-2 text-right tabular-nums">{money(a.amount + a.discount)}</td> : null}
                 {payment.amountRefunded > 0 ? <td className="px-3 py-2 text-right tabular-nums">{money(a.amountRefunded)}</td> : null}
               </tr>
             ))}

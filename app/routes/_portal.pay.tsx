@@ -11,7 +11,8 @@ import { loadPayForm } from "~/modules/payments/pay-form.server";
 import { payAmountField } from "~/modules/payments/payment-form-fields";
 import { cancelAndRestartSchema, payFormSchema } from "~/modules/payments/payment-forms.server";
 import { paymentIs } from "~/modules/payments/payment-states";
-import { startPayment } from "~/modules/payments/start-payment.server";
+import { STALE_QUOTE, startPayment } from "~/modules/payments/start-payment.server";
+import { discountFor } from "~/modules/terms/quote-rules";
 import { formatDate } from "~/utils/dates";
 import { invalidReply, parseFormData, replyWithProblem } from "~/utils/form.server";
 import { amountInputValue, formatMoney, parseAmount } from "~/utils/money";
@@ -40,6 +41,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseFormData(form, payFormSchema(invoices));
   if (submission.status !== "success") return invalidReply(submission);
   const started = await startPayment(actor, { accountId: payer.activeAccount.id, ...submission.value });
+  // The page showed yesterday's discount or a balance that changed: the page reloads with today's amounts and says why.
+  if (isProblem(started) && started.code === STALE_QUOTE) return json({ staleQuote: started.message }, { status: 409 });
   if (isProblem(started)) return replyWithProblem(submission, started);
   throw redirect(started.checkoutUrl);
 }
@@ -61,25 +64,29 @@ async function cancelAndStartAgain(request: Request, actor: Parameters<typeof ca
 }
 
 export default function PayInvoicesPage() {
-  const { invoices } = useLoaderData<typeof loader>();
-  // The amounts typed start from what is payable: when that changes (a payment canceled here), start afresh.
-  return <PayInvoices key={invoices.map((inv) => `${inv.id}:${inv.payable}`).join(",")} />;
+  const { quoteBasis } = useLoaderData<typeof loader>();
+  // The amounts typed start from today's quote: when it changes (a payment canceled here, a discount ended), start afresh.
+  return <PayInvoices key={quoteBasis} />;
 }
 
 function PayInvoices() {
-  const { invoices, paymentsUnderWay, attemptId, savedCards } = useLoaderData<typeof loader>();
+  const { invoices, paymentsUnderWay, attemptId, savedCards, quoteBasis, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const cancelRefused = actionData && "problem" in actionData ? actionData.problem.message : null;
-  const lastResult = actionData && !("problem" in actionData) ? actionData : undefined;
+  const staleQuote = actionData && "staleQuote" in actionData ? actionData.staleQuote : null;
+  const lastResult = actionData && !("problem" in actionData) && !("staleQuote" in actionData) ? actionData : undefined;
   const busy = useNavigation().state !== "idle";
   // Validated on the server only (the schema's amounts need the database's invoices); what was typed comes back with the errors.
   const [form, fields] = useForm<Record<string, unknown>>({
     id: "pay",
     lastResult,
-    defaultValue: { ...Object.fromEntries(invoices.map((inv) => [payAmountField(inv.id), amountInputValue(inv.payable, inv.currency)])), method: "checkout" },
+    defaultValue: { ...Object.fromEntries(invoices.map((inv) => [payAmountField(inv.id), amountInputValue(inv.mostPayable, inv.currency)])), method: "checkout" },
   });
   const currency = invoices[0]?.currency ?? "USD";
-  const total = invoices.reduce((s, inv) => s + (parseAmount(String(fields[payAmountField(inv.id)]!.value ?? ""), inv.currency) ?? 0), 0);
+  const typed = invoices.map((inv) => ({ inv, amount: inv.payable > 0 ? (parseAmount(String(fields[payAmountField(inv.id)]!.value ?? ""), inv.currency) ?? 0) : 0 }));
+  const total = typed.reduce((s, t) => s + t.amount, 0);
+  // The same rules as the server's quote: each amount paid inside the window settles more than itself.
+  const discounts = typed.reduce((s, t) => s + discountFor(t.inv.terms, Math.min(t.amount, t.inv.mostPayable), today), 0);
   const payable = invoices.filter((inv) => inv.payable > 0);
   const chosenMethod = String(fields.method!.initialValue ?? "checkout");
 
@@ -137,6 +144,12 @@ function PayInvoices() {
       ) : null}
       <Form method="post" className="mt-6 space-y-4" {...getFormProps(form)}>
         <input type="hidden" name="attemptId" value={attemptId} />
+        <input type="hidden" name="quoteBasis" value={quoteBasis} />
+        {staleQuote ? (
+          <Alert tone="error" title="The amount due changed">
+            {staleQuote}
+          </Alert>
+        ) : null}
         {cancelRefused ? <Alert tone="error">{cancelRefused}</Alert> : null}
         <FormErrors form={form} />
         {fields.attemptId!.errors?.length ? <Alert tone="error">{fields.attemptId!.errors.join(" ")}</Alert> : null}
@@ -160,7 +173,13 @@ function PayInvoices() {
                       <Link to={`/invoices/${inv.id}`} className="font-medium text-brand-700 underline">
                         {inv.number}
                       </Link>
+                      {inv.feeForNumber ? <span className="block text-xs text-slate-600">Late fee on {inv.feeForNumber}</span> : null}
                       {inv.poNumber ? <span className="block text-xs text-slate-600">PO {inv.poNumber}</span> : null}
+                      {inv.offer ? (
+                        <span className="mt-1 block text-xs font-medium text-emerald-800" data-testid={`offer-${inv.number}`}>
+                          Pay {formatMoney(inv.offer.payInFull, inv.currency)} by {formatDate(inv.offer.until)} and save {formatMoney(inv.offer.saves, inv.currency)}
+                        </span>
+                      ) : null}
                     </td>
                     <td className="hidden px-3 py-2 sm:table-cell">{formatDate(inv.dueDate)}</td>
                     <td className="px-3 py-2 text-right tabular-nums">{formatMoney(inv.payable, inv.currency)}</td>
@@ -203,9 +222,16 @@ function PayInvoices() {
             </tbody>
           </table>
         </div>
-        <p className="text-right text-lg font-semibold" aria-live="polite">
-          Total: <span data-testid="pay-total">{formatMoney(total, currency)}</span>
-        </p>
+        <div className="text-right" aria-live="polite">
+          {discounts > 0 ? (
+            <p className="text-sm text-emerald-800">
+              Early-payment discount: <span data-testid="pay-discount">{formatMoney(discounts, currency)}</span> — this payment settles {formatMoney(total + discounts, currency)} of your invoices
+            </p>
+          ) : null}
+          <p className="text-lg font-semibold">
+            Total: <span data-testid="pay-total">{formatMoney(total, currency)}</span>
+          </p>
+        </div>
         {savedCards.length > 0 ? (
           <fieldset className="space-y-1">
             <legend className="text-sm font-medium">How to pay</legend>

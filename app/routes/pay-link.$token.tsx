@@ -11,6 +11,7 @@ import { openPayLink } from "~/modules/collections/open-pay-link.server";
 import { payLinkAccess, type PayLinkRefusal } from "~/modules/collections/pay-link-access.server";
 import { payLinkCancelSchema, payLinkPaySchema, payLinkPromiseSchema } from "~/modules/collections/pay-link-forms.server";
 import { payByLink } from "~/modules/collections/pay-link-pay.server";
+import { STALE_QUOTE } from "~/modules/payments/start-payment.server";
 import { payLinkPayment, type PayLinkPaymentView } from "~/modules/collections/pay-link-payment.server";
 import { payLinkCurrency, promiseByLink } from "~/modules/collections/pay-link-promise.server";
 import { cancelPayment } from "~/modules/payments/cancel-payment.server";
@@ -82,7 +83,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === "pay") {
     const submission = parseFormData(form, payLinkPaySchema());
     if (submission.status !== "success") return invalidReply(submission);
-    const started = await payByLink(actor, { attemptId: submission.value.attemptId, invoiceIds: submission.value.invoice });
+    const started = await payByLink(actor, { attemptId: submission.value.attemptId, invoiceIds: submission.value.invoice, quoteBasis: submission.value.quoteBasis ?? null });
+    // The page showed amounts that changed (a discount ended at midnight, a balance moved): reload it with today's, saying why.
+    if (isProblem(started) && started.code === STALE_QUOTE) return redirectWithToast(here, started.message, { tone: "info" });
     if (isProblem(started)) return replyWithProblem(submission, started);
     throw redirect(started.checkoutUrl);
   }
@@ -163,6 +166,7 @@ function OpenPayLink() {
 
       <Form method="post" className="mt-6 space-y-4">
         <input type="hidden" name="attemptId" value={attemptId} />
+        <input type="hidden" name="quoteBasis" value={data.quoteBasis} />
         {payErrors.length > 0 ? <Alert tone="error">{payErrors.join(" ")}</Alert> : null}
         <fieldset>
           <legend className="text-lg font-semibold">Invoices</legend>
@@ -194,6 +198,12 @@ function OpenPayLink() {
                     {inv.poNumber ? ` · PO ${inv.poNumber}` : ""}
                     {inv.status === "open" && inv.balance !== inv.dueNow && !inv.onPlan ? ` · balance ${money(inv.balance)}` : ""}
                   </p>
+                  {inv.feeForNumber ? <p className="text-sm text-slate-600">Late fee on {inv.feeForNumber}</p> : null}
+                  {inv.offer ? (
+                    <p className="text-sm font-medium text-emerald-800" data-testid={`offer-${inv.number}`}>
+                      Pay {money(inv.offer.payInFull)} by {formatDate(inv.offer.until)} and save {money(inv.offer.saves)}
+                    </p>
+                  ) : null}
                   <InvoiceNotes inv={inv} money={money} />
                 </div>
               </li>

@@ -5,7 +5,10 @@ import { db } from "~/db.server";
 import { auditActor, type PayLinkActor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { invoiceScope } from "~/modules/invoices/scope.server";
-import { payableAmount } from "~/modules/invoices/payable";
+import { alias } from "drizzle-orm/pg-core";
+import { companyToday } from "~/modules/terms/company-date.server";
+import { discountOffer, type DiscountOffer } from "~/modules/terms/quote-rules";
+import { quoteBasis, termsOf } from "~/modules/terms/quote.server";
 import { now, today } from "~/utils/clock";
 import { addDays } from "~/utils/dates";
 import { isProblem, type Problem } from "~/utils/problem";
@@ -28,8 +31,12 @@ export interface PayLinkInvoice {
   amountDisputed: number;
   /** Reserved by a payment under way (a bank debit processing, a Checkout left open). */
   amountPending: number;
-  /** What can be paid now: balance − disputed − pending (0 on a payment plan). */
+  /** What is asked now: balance − disputed − pending (0 on a payment plan), less any early-payment discount today. */
   dueNow: number;
+  /** "Pay X by D and save Y", while the invoice's discount window is open. */
+  offer: DiscountOffer | null;
+  /** A late fee's invoice: the number of the invoice it is charged on. */
+  feeForNumber: string | null;
   onPlan: boolean;
 }
 
@@ -39,6 +46,8 @@ export interface PayLinkPage {
   accountName: string;
   expiresAt: string;
   invoices: PayLinkInvoice[];
+  /** The quote the page shows (sent back with the form: a payment is never charged other amounts). */
+  quoteBasis: string;
   /** The latest date a promise to pay may name (the AR team's rules). */
   promiseLatest: string;
   promiseEarliest: string;
@@ -57,6 +66,7 @@ export async function openPayLink(token: string, ip: string | null, options: { r
   const { actor } = access;
   if (!options.returning) await recordOpen(actor);
 
+  const parent = alias(invoices, "parent");
   const [rows, rules] = await Promise.all([
     db
       .select({
@@ -70,19 +80,46 @@ export async function openPayLink(token: string, ip: string | null, options: { r
         amountDisputed: invoices.amountDisputed,
         amountPending: invoices.amountPending,
         paymentPlanId: invoices.paymentPlanId,
+        total: invoices.total,
+        amountDiscounted: invoices.amountDiscounted,
+        issueDate: invoices.issueDate,
+        discountBps: invoices.discountBps,
+        discountDays: invoices.discountDays,
+        feeForNumber: parent.number,
       })
       .from(invoices)
+      .leftJoin(parent, eq(parent.id, invoices.lateFeeForInvoiceId))
       .where(invoiceScope(actor))
       .orderBy(asc(invoices.dueDate), asc(invoices.number)),
     getCollectionRules(),
   ]);
   const day = today();
+  const quotedOn = companyToday();
   return {
     actor,
     companyName: access.companyName,
     accountName: access.accountName,
     expiresAt: access.link.expiresAt.toISOString(),
-    invoices: rows.map(({ paymentPlanId, ...r }) => ({ ...r, onPlan: paymentPlanId !== null, dueNow: payableAmount({ ...r, paymentPlanId }) })),
+    quoteBasis: quoteBasis(quotedOn, rows),
+    invoices: rows.map((r) => {
+      const terms = termsOf(r);
+      const offer = discountOffer(terms, quotedOn);
+      return {
+        id: r.id,
+        number: r.number,
+        poNumber: r.poNumber,
+        dueDate: r.dueDate,
+        currency: r.currency,
+        status: r.status,
+        balance: r.balance,
+        amountDisputed: r.amountDisputed,
+        amountPending: r.amountPending,
+        onPlan: r.paymentPlanId !== null,
+        dueNow: offer?.payInFull ?? terms.payable,
+        offer,
+        feeForNumber: r.feeForNumber,
+      };
+    }),
     promiseEarliest: day,
     promiseLatest: addDays(day, rules.promiseMaxDays),
   };

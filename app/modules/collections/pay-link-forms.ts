@@ -16,6 +16,8 @@ export function payLinkPaySchema() {
     intent: z.literal("pay"),
     attemptId: z.string({ error: PAY_LINK_FORM_EXPIRED }).regex(/^[\w-]{16,64}$/, PAY_LINK_FORM_EXPIRED),
     invoice: z.array(z.string().max(100), { error: "Choose at least one invoice to pay." }).min(1, "Choose at least one invoice to pay.").max(100),
+    /** The quote the page showed: amounts that changed since are shown again, not charged. */
+    quoteBasis: z.string().max(4000).optional(),
   });
 }
 

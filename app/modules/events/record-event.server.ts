@@ -15,6 +15,7 @@ export type EventType =
   | "payment.disputed"
   | "payment.dispute_closed"
   | "invoice.paid"
+  | "invoice.discount_taken"
   | "invoice.reopened"
   | "dispute.opened"
   | "dispute.message_added"

@@ -10,7 +10,8 @@ export interface PaymentEmailFacts {
   amount: number;
   currency: string;
   methodLabel: string | null;
-  invoices: Array<{ number: string; amount: number }>;
+  /** Each invoice paid; `discount` is the early-payment discount the payment settled with it. */
+  invoices: Array<{ number: string; amount: number; discount?: number }>;
 }
 
 /** What one payer email about a payment says; the text and HTML parts both render it. */
@@ -38,6 +39,7 @@ export function PaymentEmail({ f, content }: { f: PaymentEmailFacts; content: Pa
             <tr key={n}>
               <td style={cell}>{i.number}</td>
               <td style={{ ...cell, textAlign: "right" }}>{money(i.amount)}</td>
+              <td style={cell}>{i.discount ? `+ ${money(i.discount)} early-payment discount (settles ${money(i.amount + i.discount)})` : ""}</td>
             </tr>
           ))}
           <tr>
@@ -57,7 +59,7 @@ export function PaymentEmail({ f, content }: { f: PaymentEmailFacts; content: Pa
 
 function compose(f: PaymentEmailFacts, subject: string, intro: string[], outro: string[], reason: EmailReason = "payment"): EmailMessage {
   const money = (m: number) => formatMoney(m, f.currency);
-  const lines = f.invoices.map((i) => `  ${i.number}: ${money(i.amount)}`);
+  const lines = f.invoices.map((i) => `  ${i.number}: ${money(i.amount)}${i.discount ? ` + ${money(i.discount)} early-payment discount (settles ${money(i.amount + i.discount)})` : ""}`);
   const text = [`Hello ${f.name},`, "", ...intro, "", ...lines, `  Total: ${money(f.amount)}`, ...(f.methodLabel ? [`  Paid with: ${f.methodLabel}`] : []), "", ...outro, "", f.paymentUrl].join("\n") + textFooter(reason, f.company);
   return { to: f.to, subject, text, html: renderEmail(<PaymentEmail f={f} content={{ subject, intro, outro, reason }} />) };
 }

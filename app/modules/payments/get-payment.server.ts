@@ -75,6 +75,7 @@ async function readPayment(scope: ReadScope, paymentId: string) {
         invoiceId: paymentAllocations.invoiceId,
         number: invoices.number,
         amount: paymentAllocations.amount,
+        discount: paymentAllocations.discount,
         amountRefunded: paymentAllocations.amountRefunded,
         amountChargedBack: paymentAllocations.amountChargedBack,
         invoiceBalance: invoices.balance,

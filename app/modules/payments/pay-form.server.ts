@@ -1,8 +1,11 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, or } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, payments, savedPaymentMethods } from "#db/schema/payments";
 import { db } from "~/db.server";
-import { payableAmount } from "~/modules/invoices/payable";
+import { companyToday } from "~/modules/terms/company-date.server";
+import { discountOffer, mostPayable } from "~/modules/terms/quote-rules";
+import { quoteBasis, termsOf } from "~/modules/terms/quote.server";
 import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
 import { hasNul } from "~/utils/nul";
 import type { PayerActor } from "~/modules/auth/actor";
@@ -17,31 +20,26 @@ export async function loadPayForm(actor: PayerActor, input: { accountId: string;
   const chosenIds = input.invoiceIds;
   // An id PostgreSQL cannot even compare (U+0000) is no invoice of theirs: dropped, like a stranger's id.
   const invoiceIds = chosenIds.filter((id) => !hasNul(id));
-  if (invoiceIds.length === 0) return { invoices: [], paymentsUnderWay: [], savedCards: [] };
+  const today = companyToday();
+  if (invoiceIds.length === 0) return { invoices: [], paymentsUnderWay: [], savedCards: [], today, quoteBasis: quoteBasis(today, []) };
+  const parent = alias(invoices, "parent");
   const rows = await db
-    .select({
-      id: invoices.id,
-      number: invoices.number,
-      poNumber: invoices.poNumber,
-      currency: invoices.currency,
-      dueDate: invoices.dueDate,
-      status: invoices.status,
-      balance: invoices.balance,
-      amountPending: invoices.amountPending,
-      amountDisputed: invoices.amountDisputed,
-      // payableAmount() is 0 for an invoice on a payment plan: it is paid from the plan.
-      paymentPlanId: invoices.paymentPlanId,
-    })
+    .select({ invoice: invoices, feeForNumber: parent.number })
     .from(invoices)
+    .leftJoin(parent, eq(parent.id, invoices.lateFeeForInvoiceId))
     .where(
-and(inArray(invoices.id, invoiceIds), inReadersAccount(payerScope(payer.userId), invoices.accountId, payer.accountId)),
+      and(
+        // The late fees of a chosen invoice come with it ("plus fees"): paying an invoice pays what it costs now.
+        or(inArray(invoices.id, invoiceIds), and(inArray(invoices.lateFeeForInvoiceId, invoiceIds), eq(invoices.status, "open"))),
+        inReadersAccount(payerScope(payer.userId), invoices.accountId, payer.accountId),
+      ),
     )
     .orderBy(asc(invoices.dueDate), asc(invoices.number));
   const underWay = await db
     .selectDistinct({ id: payments.id, status: payments.status, amount: payments.amount, currency: payments.currency, checkoutUrl: payments.checkoutUrl, createdAt: payments.createdAt })
     .from(payments)
     .innerJoin(paymentAllocations, eq(paymentAllocations.paymentId, payments.id))
-    .where(and(inArray(paymentAllocations.invoiceId, rows.map((r) => r.id)), inArray(payments.status, PAYMENT_GROUPS.reserving)));
+    .where(and(inArray(paymentAllocations.invoiceId, rows.map((r) => r.invoice.id)), inArray(payments.status, PAYMENT_GROUPS.reserving)));
   const savedCards = await db
     .select({ id: savedPaymentMethods.id, label: savedPaymentMethods.label })
     .from(savedPaymentMethods)
@@ -49,7 +47,31 @@ and(inArray(invoices.id, invoiceIds), inReadersAccount(payerScope(payer.userId),
     .orderBy(asc(savedPaymentMethods.createdAt));
   return {
     savedCards,
-    invoices: rows.map((r) => ({ ...r, payable: payableAmount(r) })),
+    today,
+    // The page's quote: sent back with the form, so a payment is never charged amounts the payer was not shown.
+    quoteBasis: quoteBasis(today, rows.map((r) => r.invoice)),
+    invoices: rows.map(({ invoice: r, feeForNumber }) => {
+      const terms = termsOf(r);
+      return {
+        id: r.id,
+        number: r.number,
+        poNumber: r.poNumber,
+        currency: r.currency,
+        dueDate: r.dueDate,
+        status: r.status,
+        balance: r.balance,
+        amountPending: r.amountPending,
+        amountDisputed: r.amountDisputed,
+        // payableAmount() is 0 for an invoice on a payment plan: it is paid from the plan.
+        paymentPlanId: r.paymentPlanId,
+        feeForNumber,
+        payable: terms.payable,
+        /** The most that can be paid today: the payable balance less the early-payment discount offered. */
+        mostPayable: mostPayable(terms, today),
+        offer: discountOffer(terms, today),
+        terms,
+      };
+    }),
     paymentsUnderWay: underWay,
   };
 }

@@ -33,10 +33,13 @@ export function payFormSchema(invoices: PayFormInvoice[]) {
       invoice: z.array(z.string()).optional(),
       save: z.string().optional(),
       method: z.string().max(200).optional(),
+      quoteBasis: z.string().max(4000).optional(),
       ...amounts,
     })
     .transform((form) => ({
       attemptId: form.attemptId,
+      // The page always sends the quote it showed; a form without one is checked against today's amounts only.
+      quoteBasis: form.quoteBasis ?? null,
       savePaymentMethod: form.save === "on",
       savedMethodId: !form.method || form.method === "checkout" ? null : form.method,
       amounts: invoices

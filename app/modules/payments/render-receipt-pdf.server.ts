@@ -29,9 +29,16 @@ export async function renderReceiptPdf(payment: PayerPaymentView, issuer: Issuer
     );
     doc.x = left;
     doc.y = Math.max(fromBottom, factsBottom) + 20;
+    const discounted = payment.allocations.some((a) => a.discount > 0);
     const columns: Column<PayerPaymentView["allocations"][number]>[] = [
       { header: "Invoice", weight: 3, value: (a) => a.number },
       { header: "Amount applied", weight: 2, align: "right", value: (a) => money(a.amount) },
+      ...(discounted
+        ? [
+            { header: "Early-payment discount", weight: 2, align: "right" as const, value: (a: PayerPaymentView["allocations"][number]) => (a.discount > 0 ? money(a.discount) : "—") },
+            { header: "Settled", weight: 2, align: "right" as const, value: (a: PayerPaymentView["allocations"][number]) => money(a.amount + a.discount) },
+          ]
+        : []),
       { header: "Balance now", weight: 2, align: "right", value: (a) => money(a.invoiceBalance) },
     ];
     drawTable(doc, columns, payment.allocations);

@@ -32,7 +32,7 @@ export async function releasePayment(tx: Tx, actor: Actor, paymentId: string, ou
       const ids = allocations.map((a) => a.invoiceId).sort();
       await tx.select({ id: invoices.id }).from(invoices).where(inArray(invoices.id, ids)).orderBy(invoices.id).for("update");
       for (const a of allocations) {
-        await tx.update(invoices).set({ amountPending: sql`${invoices.amountPending} - ${a.amount}`, updatedAt: sql`now()` }).where(eq(invoices.id, a.invoiceId));
+        await tx.update(invoices).set({ amountPending: sql`${invoices.amountPending} - ${a.amount + a.discount}`, updatedAt: sql`now()` }).where(eq(invoices.id, a.invoiceId));
       }
       return { amount: payment.amount, currency: payment.currency, failureCode: failure.code, failureMessage: failure.message, invoices: allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })) };
     },

@@ -10,7 +10,9 @@ import { stripe } from "~/modules/stripe/client.server";
 import { lockPayerInvoices } from "~/modules/invoices/lock-payer-invoices.server";
 import { invoiceScope } from "~/modules/invoices/scope.server";
 import { payLinkUrl } from "~/modules/collections/pay-link-token.server";
-import { payableAmount } from "~/modules/invoices/payable";
+import { companyToday } from "~/modules/terms/company-date.server";
+import { discountFor } from "~/modules/terms/quote-rules";
+import { basisHolds, mostPayableToday, quoteBasis, storeQuote, termsOf } from "~/modules/terms/quote.server";
 import { hasNul } from "~/utils/nul";
 import { checkAllocations, type AllocationProblem } from "./allocation-rules";
 import { chargeSavedCard } from "./charge-saved-card.server";
@@ -31,7 +33,16 @@ export interface StartPaymentInput {
   savePaymentMethod: boolean;
   /** Pay with a card saved earlier (saved_payment_methods id) instead of Stripe Checkout. */
   savedMethodId?: string | null;
+  /**
+   * The basis of the quote the payer was shown (the pay page's `quoteBasis`). When it is given and
+   * the quote now reads differently (another day, a payment or dispute meanwhile), nothing is
+   * reserved: the payer is shown the new amounts first.
+   */
+  quoteBasis?: string | null;
 }
+
+/** The refusal of a payment whose page showed amounts that are no longer today's. */
+export const STALE_QUOTE = "quote_stale";
 
 /** Where to send the payer next: Stripe Checkout, or the payment's own page (a saved card, a payment already made). */
 export type StartedPayment = { paymentId: string; checkoutUrl: string };
@@ -151,13 +162,19 @@ async function reserve(actor: PayingActor, input: StartPaymentInput): Promise<{ 
     const earlier = await findAttempt(actor, input.attemptId, tx);
     if (earlier) return { kind: "existing" as const, payment: earlier };
 
+    // The quote: what is payable today by the terms (an early-payment discount lowers the most
+    // that can be paid, and each amount earns its discount), on the company's calendar.
+    const quotedOn = companyToday();
+    if (input.quoteBasis != null && !basisHolds(input.quoteBasis, quotedOn, rows)) {
+      return conflict("The amount due changed since this page was opened (an early-payment discount ended, or a payment, credit or dispute changed a balance). Nothing was charged: check the new amounts and pay again.", { code: STALE_QUOTE });
+    }
     const requested = input.amounts.map((a) => {
       const invoice = rows.find((r) => r.id === a.invoiceId)!;
-      const payable = payableAmount(invoice);
-      return { invoiceId: invoice.id, number: invoice.number, currency: invoice.currency, payable, amount: a.amount };
+      return { invoiceId: invoice.id, number: invoice.number, currency: invoice.currency, payable: mostPayableToday(invoice, quotedOn), amount: a.amount, invoice };
     });
     const problems = checkAllocations(requested);
     if (problems.length > 0) return allocationProblem(problems);
+    const priced = requested.map((r) => ({ ...r, discount: discountFor(termsOf(r.invoice), r.amount, quotedOn) }));
     let savedMethod: string | null = null;
     if (input.savedMethodId) {
       // An id with U+0000 (a tampered form) is no saved card: the query could not even run.
@@ -171,28 +188,38 @@ async function reserve(actor: PayingActor, input: StartPaymentInput): Promise<{ 
       savedMethod = saved.stripePaymentMethodId;
     }
 
-    const total = requested.reduce((s, r) => s + r.amount, 0);
+    const total = priced.reduce((s, r) => s + r.amount, 0);
+    const quote = await storeQuote(tx, {
+      accountId: input.accountId,
+      currency: requested[0]!.currency,
+      quotedOn,
+      basis: quoteBasis(quotedOn, rows),
+      requests: priced.map((r) => ({ invoice: r.invoice, amount: r.amount, credit: 0 })),
+      credits: [],
+    });
     const [payment] = await tx
       .insert(payments)
       .values({
         accountId: input.accountId,
         createdByUserId: actorUserId(actor),
         clientAttemptId: attemptKey(actor, input.attemptId),
+        quoteId: quote.id,
         amount: total,
         currency: requested[0]!.currency,
         savePaymentMethod: input.savePaymentMethod,
       })
       .returning();
-    await tx.insert(paymentAllocations).values(requested.map((r) => ({ paymentId: payment!.id, invoiceId: r.invoiceId, amount: r.amount })));
-    for (const r of requested) {
-      await tx.update(invoices).set({ amountPending: sql`${invoices.amountPending} + ${r.amount}`, updatedAt: sql`now()` }).where(eq(invoices.id, r.invoiceId));
+    await tx.insert(paymentAllocations).values(priced.map((r) => ({ paymentId: payment!.id, invoiceId: r.invoiceId, amount: r.amount, discount: r.discount })));
+    for (const r of priced) {
+      // The discount is reserved with the money: what the payment will settle is no longer payable.
+      await tx.update(invoices).set({ amountPending: sql`${invoices.amountPending} + ${r.amount + r.discount}`, updatedAt: sql`now()` }).where(eq(invoices.id, r.invoiceId));
     }
     await recordEvent(tx, {
       type: "payment.created",
       accountId: input.accountId,
       subjectType: "payment",
       subjectId: payment!.id,
-      data: { amount: total, currency: payment!.currency, invoices: requested.map((r) => ({ invoiceId: r.invoiceId, number: r.number, amount: r.amount })) },
+      data: { amount: total, currency: payment!.currency, quoteId: quote.id, invoices: priced.map((r) => ({ invoiceId: r.invoiceId, number: r.number, amount: r.amount, discount: r.discount })) },
     });
     await recordAudit(tx, { ...auditActor(actor), action: "payment.started", subjectType: "payment", subjectId: payment!.id, data: { amount: total } });
     return { kind: "new" as const, payment: payment!, savedMethod };

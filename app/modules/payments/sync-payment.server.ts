@@ -102,16 +102,28 @@ async function applySucceeded(tx: Tx, payment: Payment, observed: ObservedPaymen
   const paidInvoices: string[] = [];
   await setLedgerDate(tx, today());
   for (const a of allocations) {
+    // An early-payment discount fixed by the quote settles with the money, as credit (whenever the money arrives).
     const [updated] = await tx
       .update(invoices)
       .set({
-        amountPending: sql`${invoices.amountPending} - ${a.amount}`,
+        amountPending: sql`${invoices.amountPending} - ${a.amount + a.discount}`,
         amountPaid: sql`${invoices.amountPaid} + ${a.amount}`,
-        status: sql`case when ${invoices.total} - ${invoices.amountPaid} - ${a.amount} - ${invoices.amountCredited} <= 0 then 'paid' else ${invoices.status} end`,
+        amountCredited: sql`${invoices.amountCredited} + ${a.discount}`,
+        amountDiscounted: sql`${invoices.amountDiscounted} + ${a.discount}`,
+        status: sql`case when ${invoices.total} - ${invoices.amountPaid} - ${a.amount} - ${invoices.amountCredited} - ${a.discount} <= 0 then 'paid' else ${invoices.status} end`,
         updatedAt: sql`now()`,
       })
       .where(eq(invoices.id, a.invoiceId))
-      .returning({ id: invoices.id, number: invoices.number, status: invoices.status });
+      .returning({ id: invoices.id, number: invoices.number, status: invoices.status, currency: invoices.currency });
+    if (a.discount > 0 && updated) {
+      await recordEvent(tx, {
+        type: "invoice.discount_taken",
+        accountId: payment.accountId,
+        subjectType: "invoice",
+        subjectId: updated.id,
+        data: { number: updated.number, paymentId: payment.id, quoteId: payment.quoteId, paid: a.amount, discount: a.discount, settled: a.amount + a.discount, currency: updated.currency },
+      });
+    }
     if (updated?.status === "paid") {
       paidInvoices.push(updated.id);
       await recordEvent(tx, { type: "invoice.paid", accountId: payment.accountId, subjectType: "invoice", subjectId: updated.id, data: { number: updated.number, paymentId: payment.id } });
@@ -124,14 +136,14 @@ async function applySucceeded(tx: Tx, payment: Payment, observed: ObservedPaymen
       .onConflictDoNothing();
   }
   await queueEmail(tx, paymentReceiptEmail(await emailFacts(tx, payment)));
-  return { amount: payment.amount, currency: payment.currency, method: payment.method, invoices: allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })), paidInvoices };
+  return { amount: payment.amount, currency: payment.currency, method: payment.method, invoices: allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount, discount: a.discount })), paidInvoices };
 }
 
 /** The facts every payment email carries, read in the same transaction. */
 export async function emailFacts(tx: Tx, payment: Payment): Promise<PaymentEmailFacts> {
   const [payer] = payment.createdByUserId ? await tx.select().from(users).where(eq(users.id, payment.createdByUserId)) : [];
   const lines = await tx
-    .select({ number: invoices.number, amount: sql<number>`pa.amount::int` })
+    .select({ number: invoices.number, amount: sql<number>`pa.amount::int`, discount: sql<number>`pa.discount::int` })
     .from(sql`payment_allocations pa`)
     .innerJoin(invoices, sql`${invoices.id} = pa.invoice_id`)
     .where(sql`pa.payment_id = ${payment.id}`)
@@ -146,6 +158,6 @@ export async function emailFacts(tx: Tx, payment: Payment): Promise<PaymentEmail
     amount: payment.amount,
     currency: payment.currency,
     methodLabel: payment.methodLabel,
-    invoices: lines.map((l) => ({ number: l.number, amount: Number(l.amount) })),
+    invoices: lines.map((l) => ({ number: l.number, amount: Number(l.amount), discount: Number(l.discount) })),
   };
 }

@@ -14,6 +14,7 @@ const described: Record<EventType, string> = {
   "payment.disputed": "A payment was charged back (card dispute or ACH unauthorized return)",
   "payment.dispute_closed": "A payment's chargeback was decided (won or lost)",
   "invoice.paid": "An invoice was paid",
+  "invoice.discount_taken": "A payment inside the discount window settled an invoice with an early-payment discount",
   "invoice.reopened": "An invoice was reopened",
   "dispute.opened": "A dispute was opened",
   "dispute.message_added": "A message was added to a dispute",
