@@ -119,7 +119,7 @@ describe("opening a link", () => {
     const disputed = page.invoices.find((i) => i.id === first.id)!;
     expect(disputed).toMatchObject({ balance: 120_00, amountDisputed: 20_00, amountPending: 0, dueNow: 100_00 });
     // Nothing else of the account: the page's data has no contacts, payments, saved methods or account number.
-    expect(Object.keys(page).sort()).toEqual(["accountName", "actor", "companyName", "expiresAt", "invoices", "promiseEarliest", "promiseLatest"]);
+    expect(Object.keys(page).sort()).toEqual(["accountName", "actor", "companyName", "expiresAt", "invoices", "promiseEarliest", "promiseLatest", "quoteBasis"]);
     expect(JSON.stringify(page)).not.toContain(account.number);
   });
 

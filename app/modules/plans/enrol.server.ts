@@ -7,6 +7,8 @@ import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { auditActor, type Actor } from "~/modules/auth/actor";
 import { today } from "~/utils/clock";
+import { companyToday } from "~/modules/terms/company-date.server";
+import { quoteBasis, storeQuote } from "~/modules/terms/quote.server";
 import { forbidden, invalid, isProblem, type Problem } from "~/utils/problem";
 import { invoiceIneligibility, selectionIneligibility } from "./eligibility";
 import { invoiceField } from "./enrol-preview";
@@ -64,6 +66,17 @@ export async function enrolInPlan(actor: Actor, input: EnrolInput): Promise<Enro
       const downPayment = downPaymentFor(total, rules.downPaymentPercent);
       const schedule = buildSchedule({ ...request, downPayment });
 
+      // The plan pays the invoices' balances by the same quote as any payment: no early-payment
+      // discount on installments (the terms give it to a payment inside the window only).
+      const quote = await storeQuote(tx, {
+        accountId: input.accountId,
+        currency: rows[0]!.currency,
+        quotedOn: companyToday(),
+        basis: quoteBasis(companyToday(), rows),
+        requests: rows.map((r) => ({ invoice: r, amount: r.balance, credit: 0 })),
+        credits: [],
+      });
+      if (quote.total !== total) throw new Error(`plan quote ${quote.id} differs from the balances`);
       const [plan] = await tx
         .insert(paymentPlans)
         .values({
@@ -89,6 +102,7 @@ export async function enrolInPlan(actor: Actor, input: EnrolInput): Promise<Enro
         data: {
           total,
           currency: plan!.currency,
+          quoteId: quote.id,
           frequency: input.frequency,
           installmentCount: input.installmentCount,
           downPayment,
