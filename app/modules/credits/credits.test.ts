@@ -17,6 +17,7 @@ import { callApi, type Json } from "../../../test/ingest-api";
 import { applyCreditAsStaff } from "./apply-credit-as-staff.server";
 import { applyCredits, type AppliedCredit, type CreditApplicationRequest } from "./apply-credits.server";
 import { openCredits } from "./open-credits.server";
+import { payerCredits } from "./payer-credits.server";
 
 type Handler = (args: never) => Promise<Response>;
 let data: Awaited<ReturnType<typeof testData>>;
@@ -258,5 +259,18 @@ describe("openCredits", () => {
     ]);
     expect(all.some((c) => c.id === usedUp.id)).toBe(false);
     expect((await openCredits(db, account.id, "CAD")).map((c) => c.id)).toEqual([cad.id]);
+  });
+});
+
+describe("payerCredits", () => {
+  it("shows a payer their account's credits left, and nothing of an account they are not a contact of", async () => {
+    const mine = await data.account();
+    const theirs = await data.account();
+    const { user } = await data.payer({ accounts: [mine] });
+    const credit = await data.credit(mine, { amount: 30_00, applied: 10_00 });
+    await data.credit(theirs, { amount: 99_00 });
+    const scope = { kind: "payer" as const, userId: user.id, ip: null };
+    expect((await payerCredits(scope, mine.id)).map((c) => [c.id, c.available])).toEqual([[credit.id, 20_00]]);
+    expect(await payerCredits(scope, theirs.id)).toEqual([]);
   });
 });
