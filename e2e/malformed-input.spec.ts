@@ -280,6 +280,11 @@ const FORMS: Record<string, FormRoute> = {
     ],
   },
   "routes/admin.customers.$accountId_.contacts": { as: "staff", encoding: "urlencoded", intents: [{ fields: { userId: "id", reminders: "choice" } }] },
+  "routes/admin.customers.$accountId_.credits": {
+    as: "staff",
+    encoding: "urlencoded",
+    intents: [{ intent: "apply_credit", fields: { creditId: "id", invoiceId: "id", amount: "amount" }, base: { creditId: "{creditId}", invoiceId: "{payInvoiceId}", amount: "1.00" } }],
+  },
   "routes/dev.clock": {
     as: "anon",
     encoding: "urlencoded",
@@ -363,6 +368,12 @@ const API: Record<string, ApiRoute> = {
     base: { amount: 1, reason: "Probe credit", external_id: "CM-probe-1" },
     optional: ["external_id"],
   },
+  "routes/api.v1.customers.$externalId_.credits": {
+    method: "POST",
+    fields: { amount: "positiveAmount", currency: "currency", reason: "string", source: "string", external_id: "id" },
+    base: { amount: 1, currency: "{customer.currency}", reason: "Probe credit", external_id: "CR-probe-1" },
+    optional: ["source", "external_id"],
+  },
   // The invoice chosen cannot be voided (it is disputed): any body is refused.
   "routes/api.v1.invoices.$externalId_.void": { method: "POST", fields: { reason: "string" } },
   "routes/api.v1.batch": { method: "POST", fields: { operations: "operations" } },
@@ -436,6 +447,8 @@ async function loadFixture(): Promise<Fixture> {
   const opened = await data.dispute(disputed!, { by: user });
   // An open call task of the customer: its complete form gets garbage beside a real task id.
   const task = await data.collectionTask(account);
+  // A credit of the customer: the Apply to invoice form gets garbage beside a real credit id.
+  const credit = await data.credit(account, { amount: 5_00 });
   const dispute = { id: opened.id, accountId: account.id, invoiceId: disputed!.id };
   // An open invoice of a payer, with a balance, not held by a plan or a dispute: its dispute form works.
   const invoice = { id: open!.id, accountId: account.id };
@@ -496,6 +509,7 @@ async function loadFixture(): Promise<Fixture> {
     planInvoiceId: invoice.id,
     attemptId: randomBytes(16).toString("hex"),
     taskId: task.id,
+    creditId: credit.id,
     refundInvoiceId: refundable?.invoiceId ?? invoice.id,
     customerExternalId: customer.externalId,
     "customer.externalId": customer.externalId,
@@ -538,11 +552,13 @@ async function loadFixture(): Promise<Fixture> {
     "routes/pay-link.$token": { token: payLinkPath(payLink.id).slice("/pay-link/".length) },
     "routes/admin.pay-links.$payLinkId.revoke": { payLinkId: payLink.id },
     "routes/admin.customers.$accountId_.contacts": { accountId: customer.id },
+    "routes/admin.customers.$accountId_.credits": { accountId: customer.id },
     "routes/admin.customers.$accountId_.reminders": { accountId: customer.id },
     "routes/admin.invoices.$invoiceId": { invoiceId: invoice.id },
     "routes/admin.attachments.$attachmentId": { attachmentId: attachment?.id ?? missing },
     "routes/api.v1.customers.$externalId": { externalId: customer.externalId },
     "routes/api.v1.customers.$externalId_.reminders": { externalId: customer.externalId },
+    "routes/api.v1.customers.$externalId_.credits": { externalId: customer.externalId },
     "routes/admin.collections.cadences.$cadenceId": { cadenceId: cadence!.id },
     "routes/api.v1.invoices.$externalId": { externalId: apiInvoice.externalId },
     "routes/api.v1.invoices.$externalId_.payments": { externalId: apiInvoice.externalId },

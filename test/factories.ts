@@ -222,7 +222,16 @@ export function factories(db: Db) {
     return row!;
   }
 
-  return { account, payer, staff, invoices, invoice, dispute, paidInvoice, promise, collectionTask, payLink };
+  /** An account credit of `of` (a credit memo of 50.00 in the account's currency, nothing applied, unless told). */
+  async function credit(of: Account, spec: { amount?: number; currency?: string; source?: "credit_memo" | "overpayment"; reason?: string; applied?: number } = {}): Promise<typeof schema.accountCredits.$inferSelect> {
+    const [row] = await db
+      .insert(schema.accountCredits)
+      .values({ accountId: of.id, source: spec.source ?? "credit_memo", currency: spec.currency ?? of.currency, amount: spec.amount ?? 50_00, amountApplied: spec.applied ?? 0, reason: spec.reason ?? `Returned goods ${unique()}` })
+      .returning();
+    return row!;
+  }
+
+  return { account, payer, staff, invoices, invoice, dispute, paidInvoice, promise, collectionTask, payLink, credit };
 }
 
 export type Factories = ReturnType<typeof factories>;

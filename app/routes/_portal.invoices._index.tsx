@@ -4,9 +4,11 @@ import { InvoiceTable } from "~/components/invoice-table";
 import { Pagination } from "~/components/pagination";
 import { PaySelectionBar, SelectAllBox, usePaySelection } from "~/components/pay-selection";
 import { PromisedBadge } from "~/components/collections/promised-badge";
+import { CreditsAvailable } from "~/components/credits/credits-available";
 import { buttonLinkClass } from "~/components/ui/button";
 import { requirePayerActor } from "~/modules/auth/session.server";
 import { openPromisesFor } from "~/modules/collections/list-promises.server";
+import { payerCredits } from "~/modules/credits/payer-credits.server";
 import { accountBalances } from "~/modules/invoices/account-balances.server";
 import { invoiceListQuery, listInvoices } from "~/modules/invoices/list-invoices.server";
 import { formatDate } from "~/utils/dates";
@@ -17,13 +19,14 @@ export const meta: MetaFunction = () => [{ title: "Invoices · Payment portal" }
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { payer, actor: scope } = await requirePayerActor(request, context);
   const query = invoiceListQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [list, balances] = await Promise.all([
+  const [list, balances, credits] = await Promise.all([
     listInvoices(scope, { ...query, accountId: payer.activeAccount.id }),
     accountBalances(scope, payer.activeAccount.id),
+    payerCredits(scope, payer.activeAccount.id),
   ]);
   // "Promised by Dec 20" beside the invoices the payer has promised to pay.
   const promised = await openPromisesFor(scope, list.rows.map((r) => r.id));
-  return json({ account: payer.activeAccount, query, list, balances, promised });
+  return json({ account: payer.activeAccount, query, list, balances, promised, credits });
 }
 
 const filterLabels = { open: "Open", overdue: "Overdue", paid: "Paid", all: "All" } as const;
@@ -34,7 +37,7 @@ function emptyText(filter: keyof typeof filterLabels, q: string): string {
 }
 
 export default function InvoiceList() {
-  const { account, query, list, balances, promised } = useLoaderData<typeof loader>();
+  const { account, query, list, balances, promised, credits } = useLoaderData<typeof loader>();
   const location = useLocation();
   const selection = usePaySelection("pay-form");
   const filterHref = (filter: string) => {
@@ -87,6 +90,7 @@ export default function InvoiceList() {
           ))
         )}
       </section>
+      <CreditsAvailable credits={credits} />
 
       <div className="mt-6 flex flex-wrap items-end justify-between gap-3">
         <nav aria-label="Filter invoices" className="flex flex-wrap gap-1">

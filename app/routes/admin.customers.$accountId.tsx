@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } 
 import { PayLinksPanel } from "~/components/collections/pay-links-panel";
 import { AccountFactsPanel, CollectionProfileForm, NoteForm, PromisesPanel, TasksPanel, Timeline, type CollectionsActionData } from "~/components/collections/account-collections";
 import { AdminPlanTable } from "~/components/plans/admin-plan-list";
+import { CreditsPanel } from "~/components/credits/credits-panel";
 import { getCustomer } from "~/modules/admin/get-customer.server";
 import { requireStaffActor } from "~/modules/auth/session.server";
 import { addAccountNote } from "~/modules/collections/add-account-note.server";
@@ -19,6 +20,7 @@ import { listOpenTasks } from "~/modules/collections/list-tasks.server";
 import { createPromiseFromForm, promiseOptions } from "~/modules/collections/promise-options.server";
 import { setCollectionProfile } from "~/modules/collections/set-collection-profile.server";
 import { listPlans } from "~/modules/plans/list-plans.server";
+import { creditChoices } from "~/modules/credits/credit-choices.server";
 import { today } from "~/utils/clock";
 import { formatDate } from "~/utils/dates";
 import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
@@ -36,7 +38,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // "Show older": the oldest time shown, exactly as this page wrote it (an ISO instant).
   const before = new URL(request.url).searchParams.get("before");
   const olderThan = before && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(before) ? before : null;
-  const [plans, profile, facts, promises, choices, tasks, timeline, payLinks] = await Promise.all([
+  const [plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits] = await Promise.all([
     listPlans(actor, { accountId, limit: 50 }).then(orThrow),
     getCollectionProfile(actor, accountId).then(orThrow),
     getAccountFacts(actor, accountId).then(orThrow),
@@ -45,10 +47,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     listOpenTasks(actor, { accountId }).then(orThrow),
     getAccountTimeline(actor, { accountId, before: olderThan }).then(orThrow),
     listPayLinks(actor, { accountId }).then(orThrow),
+    // Credits section (issue 16): its own data, form and action (admin.customers.$accountId_.credits.tsx).
+    creditChoices(actor, accountId).then(orThrow),
   ]);
   // The labels come from the loader: their module carries zod, which stays out of the page.
   const reminderRoles = Object.entries(REMINDER_ROLE_LABELS).map(([value, label]) => ({ value, label }));
-  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, reminderRoles, me: actor.userId, today: today() });
+  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, reminderRoles, me: actor.userId, today: today() });
 }
 
 const notices = {
@@ -97,7 +101,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CustomerPage() {
-  const { customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, reminderRoles, me, today } = useLoaderData<typeof loader>();
+  const { customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, reminderRoles, me, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as CollectionsActionData;
   const busy = useNavigation().state !== "idle";
   const location = useLocation();
@@ -133,6 +137,10 @@ export default function CustomerPage() {
           See all invoices of {account.name}
         </Link>
       </p>
+
+      {/* Credits (issue 16): self-contained; posts to /admin/customers/:id/credits. */}
+      <CreditsPanel accountId={account.id} data={credits} busy={busy} />
+      {/* End of Credits. */}
 
       <h2 className="mt-6 text-lg font-semibold" id="collections">
         Collections

@@ -112,7 +112,7 @@ export default function AdminPaymentPage() {
               </p>
             ) : null}
             {c.amountUnapplied > 0 ? (
-              <div className="mt-3"><Alert tone="error">{money(c.amountUnapplied)} of the reinstated money found no open balance (the invoices were paid again meanwhile): refund or apply it.</Alert></div>
+              <div className="mt-3"><Alert tone="error">{money(c.amountUnapplied)} of the reinstated money found no open balance (the invoices were paid again meanwhile): it is an overpayment credit of the customer now; apply it on the customer page or refund it.</Alert></div>
             ) : null}
             {payment.planId && state !== "won" ? <p className="mt-3 text-sm text-slate-700">This payment paid plan installments; the plan is unchanged and nothing is re-charged automatically.</p> : null}
             <p className="mt-3 text-sm">

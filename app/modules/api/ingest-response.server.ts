@@ -18,6 +18,8 @@ const SCOPE: Record<OperationName, ApiScope> = {
   voidInvoice: "invoices:write",
   recordOfflinePayment: "invoices:write",
   createCreditMemo: "invoices:write",
+  createAccountCredit: "invoices:write",
+  listAccountCredits: "invoices:read",
 };
 
 const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" };

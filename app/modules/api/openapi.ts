@@ -35,7 +35,7 @@ export function buildOpenApiDocument(serverUrl?: string): JsonObject {
       title: "EIPP back-office API",
       version: "1.0.0",
       description: [
-        "The back office's link to the portal: a pull feed of its domain events, the data-in API (customers, invoices, voids, offline payments, credit memos, batch) and each customer's reminder calendar.",
+        "The back office's link to the portal: a pull feed of its domain events, the data-in API (customers, invoices, voids, offline payments, credit memos, account credits, batch) and each customer's reminder calendar.",
         "",
         "Authenticate with an API key created by an AR admin: `Authorization: Bearer eipp_…`. Keys are shown once, are scoped and can be revoked.",
         "",
@@ -179,6 +179,34 @@ function ingestPaths(): JsonObject {
           "400": errorResponse(`\`from\` or \`to\` is not a date, \`to\` is before \`from\`, or the period covers more than ${REMINDER_CALENDAR_MAX_DAYS} days (\`invalid_request\`, with \`details\`).`),
           ...auth("customers:read"),
           "404": errorResponse("No customer with this external id (`not_found`)."),
+        },
+      }),
+    },
+    "/api/v1/customers/{external_id}/credits": {
+      get: op("invoices:read", {
+        operationId: "listAccountCredits",
+        summary: "A customer's credits",
+        description: "Every credit of the customer (credit memos and overpayments), oldest first, with what is left to apply and the invoices each was applied to.",
+        tags: ["Credits"],
+        parameters: [externalIdParam("The customer's external id.")],
+        responses: { "200": { description: "The credits.", content: jsonContent("AccountCreditList") }, ...auth("invoices:read"), "404": errorResponse("No customer with this external id (`not_found`).") },
+      }),
+      post: op("invoices:write", {
+        operationId: "createAccountCredit",
+        summary: "Give a customer a credit",
+        description:
+          "Money the customer has with the company that no invoice uses yet. AR staff apply it to the customer's open invoices in the same currency, or the payer does on the pay page; each application is a `credit.applied` event. Idempotent by `external_id` when given.",
+        tags: ["Credits"],
+        parameters: [externalIdParam("The customer's external id.")],
+        requestBody: body("AccountCreditInput"),
+        responses: {
+          "200": { description: "Already created (same external_id and amount); nothing changed.", content: jsonContent("AccountCredit") },
+          "201": { description: "Created.", content: jsonContent("AccountCredit") },
+          "400": invalid,
+          ...auth("invoices:write"),
+          "404": errorResponse("No customer with this external id (`not_found`)."),
+          "409": errorResponse("`idempotency_conflict`: the external_id exists with another customer, amount or currency."),
+          "422": invalid,
         },
       }),
     },

@@ -230,6 +230,42 @@ export const CreditMemo = z4
 apiRegistry.add(CreditMemo, { id: "CreditMemo" });
 
 // ---------------------------------------------------------------------------------------------
+// Account credits: money a customer has with the company that no invoice uses yet.
+
+export const AccountCreditInput = z4
+  .object({
+    amount: PositiveMinorAmount,
+    currency: CurrencyCode.describe("ISO 4217 code, e.g. USD: the credit applies only to the customer's invoices in this currency."),
+    reason: freeText(1000, 1),
+    source: z4.enum(["credit_memo", "overpayment"]).default("credit_memo").describe("credit_memo (default): a credit note not tied to one invoice; overpayment: money received beyond what was owed."),
+    external_id: z4.string().min(1).max(100).superRefine(checked(singleLineProblem)).optional().describe("Your id for the credit; sending it again with the same amount changes nothing (200), with another amount is refused (409 `idempotency_conflict`)."),
+  })
+  .describe("A credit for a customer, applied later to its invoices by AR staff or by the payer on the pay page.");
+apiRegistry.add(AccountCreditInput, { id: "AccountCreditInput" });
+
+export const AccountCredit = z4
+  .object({
+    id: z4.string(),
+    external_id: z4.string().nullable(),
+    customer_external_id: z4.string().nullable(),
+    source: z4.enum(["credit_memo", "overpayment"]),
+    currency: z4.string(),
+    amount: z4.int(),
+    amount_applied: z4.int(),
+    available: z4.int().describe("amount − amount_applied: what is left to apply."),
+    reason: z4.string(),
+    applications: z4
+      .array(z4.object({ invoice_external_id: z4.string().nullable(), invoice_number: z4.string(), amount: z4.int(), applied_at: z4.string() }))
+      .describe("The invoices it was applied to, oldest first."),
+    created_at: z4.string(),
+  })
+  .describe("An account credit. Amounts are integer minor units.");
+apiRegistry.add(AccountCredit, { id: "AccountCredit" });
+
+export const AccountCreditList = z4.object({ data: z4.array(AccountCredit).describe("Every credit of the customer, oldest first.") }).describe("A customer's credits.");
+apiRegistry.add(AccountCreditList, { id: "AccountCreditList" });
+
+// ---------------------------------------------------------------------------------------------
 // Collections: a customer's reminder calendar (the engine's decisions run ahead).
 
 export const REMINDER_CALENDAR_MAX_DAYS = 366;
@@ -293,6 +329,8 @@ export type InvoiceOut = z4.output<typeof Invoice>;
 export type OfflinePaymentInputIn = z4.output<typeof OfflinePaymentInput>;
 export type CreditMemoInputIn = z4.output<typeof CreditMemoInput>;
 export type CreditMemoOut = z4.output<typeof CreditMemo>;
+export type AccountCreditOut = z4.output<typeof AccountCredit>;
+export type AccountCreditListOut = z4.output<typeof AccountCreditList>;
 
 export const RECEIVABLES_MAX_MONTHS = 36;
 

@@ -22,6 +22,7 @@ export type EventType =
   | "dispute.status_changed"
   | "dispute.resolved"
   | "credit_memo.created"
+  | "credit.applied"
   | "customer.upserted"
   | "invoice.upserted"
   | "invoice.voided"

@@ -1,6 +1,8 @@
 import { BatchRequest } from "~/modules/api/schemas";
 import type { Actor } from "~/modules/auth/actor";
 import { isProblem, Problem } from "~/utils/problem";
+import { createAccountCredit } from "~/modules/credits/create-credit.server";
+import { listAccountCredits } from "~/modules/credits/list-credits.server";
 import { createCreditMemo } from "./create-credit-memo.server";
 import { getInvoiceByExternalId } from "./get-invoice.server";
 import { recordOfflinePayment } from "./record-offline-payment.server";
@@ -10,7 +12,7 @@ import { upsertInvoice } from "./upsert-invoice.server";
 import { upsertInvoicesInBulk } from "./upsert-invoices-in-bulk.server";
 import { voidInvoice } from "./void-invoice.server";
 
-export type OperationName = "upsertCustomer" | "upsertInvoice" | "getInvoice" | "voidInvoice" | "recordOfflinePayment" | "createCreditMemo";
+export type OperationName = "upsertCustomer" | "upsertInvoice" | "getInvoice" | "voidInvoice" | "recordOfflinePayment" | "createCreditMemo" | "createAccountCredit" | "listAccountCredits";
 
 /** What one operation answers: the record (and whether it was created), or why not. */
 export type OperationResult = Ingested<unknown> | Problem;
@@ -25,6 +27,8 @@ const OPERATIONS: Record<OperationName, (actor: Actor, input: Input) => Promise<
   voidInvoice,
   recordOfflinePayment,
   createCreditMemo,
+  createAccountCredit,
+  listAccountCredits,
 };
 
 /** Runs one operation, as its own transaction. */
@@ -34,7 +38,7 @@ export async function runOperation(actor: Actor, name: OperationName, externalId
 
 /** Maps a batch item's method and path ("/customers/X", "/api/v1/invoices/X/void", …) to an operation. */
 export function routeOperation(method: string, path: string): { name: OperationName; externalId: string } | null {
-  const m = /^(?:\/api\/v1)?\/(customers|invoices)\/([^/?#]+)(?:\/(void|payments|credit-memos))?\/?$/.exec(path);
+  const m = /^(?:\/api\/v1)?\/(customers|invoices)\/([^/?#]+)(?:\/(void|payments|credit-memos|credits))?\/?$/.exec(path);
   if (!m) return null;
   let externalId: string;
   try {
@@ -44,6 +48,8 @@ export function routeOperation(method: string, path: string): { name: OperationN
   }
   const [, collection, , sub] = m;
   if (collection === "customers" && !sub && method === "PUT") return { name: "upsertCustomer", externalId };
+  if (collection === "customers" && sub === "credits" && method === "POST") return { name: "createAccountCredit", externalId };
+  if (collection === "customers" && sub === "credits" && method === "GET") return { name: "listAccountCredits", externalId };
   if (collection === "invoices" && !sub && method === "PUT") return { name: "upsertInvoice", externalId };
   if (collection === "invoices" && !sub && method === "GET") return { name: "getInvoice", externalId };
   if (collection === "invoices" && method === "POST" && sub === "void") return { name: "voidInvoice", externalId };

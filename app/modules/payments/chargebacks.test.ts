@@ -5,6 +5,7 @@ import { events } from "#db/schema/events";
 import { invoices, type Invoice } from "#db/schema/invoices";
 import { devEmails } from "#db/schema/mail";
 import { chargebacks, paymentAllocations, payments, refunds } from "#db/schema/payments";
+import { accountCredits } from "#db/schema/terms";
 import { db } from "~/db.server";
 import { control, startTestStripe } from "../../../test/stripe";
 import { drainJobs, testData } from "../../../test/helpers";
@@ -190,6 +191,9 @@ describe("card chargebacks", () => {
     // The invoice is paid in full, never past its total; the 200 too many is reported, not lost.
     expect(await invoice(a!.id)).toMatchObject({ status: "paid", balance: 0 });
     expect(await chargebackOf(p.id)).toMatchObject({ amountWithdrawn: 0, amountUnapplied: 200 });
+    // …and becomes the customer's overpayment credit, to apply to a later invoice.
+    const credits = await db.select().from(accountCredits).where(and(eq(accountCredits.accountId, accountId), eq(accountCredits.source, "overpayment")));
+    expect(credits.filter((c) => c.reason.includes(p.id)).map((c) => ({ amount: c.amount, currency: c.currency, applied: c.amountApplied }))).toEqual([{ amount: 200, currency: "USD", applied: 0 }]);
     const [mail] = (await mailsLike("Chargeback won:%")).filter((x) => x.text.includes(p.id));
     expect(mail!.text).toMatch(/USD 2\.00 of the returned money found no open balance/);
   });

@@ -4,13 +4,15 @@ import { chargebackAllocations, chargebacks, paymentAllocations, payments, type 
 import type { Tx } from "~/db.server";
 import { restorePaid } from "~/modules/invoices/paid-amount.server";
 import { recordEvent } from "~/modules/events/record-event.server";
+import { recordOverpaymentCredit } from "~/modules/credits/record-overpayment.server";
 
 /**
  * Stripe gave `amount` of a chargeback back (funds reinstated, or the dispute won): put it back
  * on the invoices it was reversed from, oldest due date first, closing their balances again. If
  * an invoice was paid or credited again meanwhile, only what still fits is applied; the rest is
- * counted as unapplied on the chargeback (a credit staff must refund or apply) rather than ever
- * paying an invoice past its total. The caller holds the payment's row lock. Returns the unapplied part.
+ * counted as unapplied on the chargeback and becomes an overpayment credit of the account (staff
+ * apply or refund it) rather than ever paying an invoice past its total. The caller holds the
+ * payment's row lock. Returns the unapplied part.
  */
 export async function reinstateChargeback(tx: Tx, payment: Payment, chargeback: Chargeback, amount: number): Promise<number> {
   const parts = await tx
@@ -53,5 +55,14 @@ export async function reinstateChargeback(tx: Tx, payment: Payment, chargeback: 
     .update(chargebacks)
     .set({ amountWithdrawn: sql`${chargebacks.amountWithdrawn} - ${restored}`, amountUnapplied: sql`${chargebacks.amountUnapplied} + ${unapplied}`, updatedAt: new Date() })
     .where(eq(chargebacks.id, chargeback.id));
+  if (unapplied > 0) {
+    await recordOverpaymentCredit(tx, {
+      accountId: payment.accountId,
+      currency: payment.currency,
+      amount: unapplied,
+      reason: `Chargeback ${chargeback.stripeDisputeId} reversed after its invoices were paid again: money returned on payment ${payment.id} that no invoice could take.`,
+      subject: { type: "chargeback", id: chargeback.id },
+    });
+  }
   return unapplied;
 }

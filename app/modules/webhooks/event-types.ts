@@ -21,6 +21,7 @@ const described: Record<EventType, string> = {
   "dispute.status_changed": "A dispute changed status",
   "dispute.resolved": "A dispute was resolved",
   "credit_memo.created": "A credit memo was created",
+  "credit.applied": "An account credit (credit memo or overpayment) was applied to an invoice, lowering its balance",
   "customer.upserted": "The back office created or changed a customer",
   "invoice.upserted": "The back office created or changed an invoice",
   "invoice.voided": "An invoice was voided",
