@@ -69,3 +69,35 @@ test("amounts that changed after the page opened are shown again, not charged", 
   await page.getByRole("button", { name: "Continue to secure payment" }).click();
   await expect(page).toHaveURL(new RegExp(`^${e2e.stripeUrl}/checkout/`));
 });
+
+test("a credit applied on the pay page lowers the charge, and a credit covering everything charges nothing", async ({ page }) => {
+  const account = payer.accounts[0]!;
+  const [a, b] = await data.invoices(account, [{ total: 120_00, dueInDays: 3 }, { total: 80_00, dueInDays: 9 }]);
+  const credit = await data.credit(account, { amount: 150_00, reason: "Returned pallets" });
+  await page.goto(`/pay?invoice=${a!.id}&invoice=${b!.id}`);
+  await expect(page.getByTestId("pay-total")).toHaveText("USD 200.00");
+  await page.getByLabel("Credit memo: Returned pallets — USD 150.00 available").fill("150.00");
+  await expect(page.getByTestId("pay-credit")).toHaveText("USD 150.00");
+  await expect(page.getByTestId("pay-total")).toHaveText("USD 50.00");
+  await page.getByRole("button", { name: "Continue to secure payment" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${e2e.stripeUrl}/checkout/`));
+  await expect(page.getByRole("button", { name: "Pay $50.00" })).toBeVisible();
+  const rows = await sql<{ id: string; balance: number; amount_credited: number }[]>`select id, balance::int, amount_credited::int from invoices where id in (${a!.id}, ${b!.id}) order by due_date`;
+  expect(rows).toEqual([
+    { id: a!.id, balance: 0, amount_credited: 120_00 },
+    { id: b!.id, balance: 50_00, amount_credited: 30_00 },
+  ]);
+
+  // The rest by credit alone: no Checkout, the invoice is paid.
+  const [c] = await data.invoices(account, [{ total: 40_00 }]);
+  await data.credit(account, { amount: 40_00, reason: "Price adjustment" });
+  await page.goto(`/pay?invoice=${c!.id}`);
+  await page.getByLabel("Credit memo: Price adjustment — USD 40.00 available").fill("40.00");
+  await page.getByRole("button", { name: "Apply credit" }).click();
+  await expect(page).toHaveURL(/\/invoices$/);
+  await expect(page.getByText(`Your credit of USD 40.00 was applied to ${c!.number}. Nothing was charged.`)).toBeVisible();
+  const [paid] = await sql<{ status: string }[]>`select status from invoices where id = ${c!.id}`;
+  expect(paid!.status).toBe("paid");
+  const [used] = await sql<{ amount_applied: number }[]>`select amount_applied::int from account_credits where id = ${credit.id}`;
+  expect(used!.amount_applied).toBe(150_00);
+});

@@ -8,7 +8,7 @@ import { randomToken } from "~/modules/auth/secrets.server";
 import { requirePayerActor } from "~/modules/auth/session.server";
 import { cancelPayment } from "~/modules/payments/cancel-payment.server";
 import { loadPayForm } from "~/modules/payments/pay-form.server";
-import { payAmountField } from "~/modules/payments/payment-form-fields";
+import { payAmountField, payCreditField } from "~/modules/payments/payment-form-fields";
 import { cancelAndRestartSchema, payFormSchema } from "~/modules/payments/payment-forms.server";
 import { paymentIs } from "~/modules/payments/payment-states";
 import { STALE_QUOTE, startPayment } from "~/modules/payments/start-payment.server";
@@ -37,13 +37,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (form.get("intent") === "cancel_payment") return cancelAndStartAgain(request, actor, form);
   // The amount fields are named by the invoices the form names: the schema is built from the database's rows for them.
   const ids = form.getAll("invoice").map(String).slice(0, 100);
-  const { invoices } = await loadPayForm(actor, { accountId: payer.activeAccount.id, invoiceIds: ids });
-  const submission = parseFormData(form, payFormSchema(invoices));
+  const { invoices, credits } = await loadPayForm(actor, { accountId: payer.activeAccount.id, invoiceIds: ids });
+  const submission = parseFormData(form, payFormSchema(invoices, credits));
   if (submission.status !== "success") return invalidReply(submission);
   const started = await startPayment(actor, { accountId: payer.activeAccount.id, ...submission.value });
   // The page showed yesterday's discount or a balance that changed: the page reloads with today's amounts and says why.
   if (isProblem(started) && started.code === STALE_QUOTE) return json({ staleQuote: started.message }, { status: 409 });
   if (isProblem(started)) return replyWithProblem(submission, started);
+  if ("settledByCredit" in started) {
+    const discount = started.discountTotal > 0 ? ` with an early-payment discount of ${formatMoney(started.discountTotal, started.currency)}` : "";
+    return redirectWithToast("/invoices", `Your credit of ${formatMoney(started.creditTotal, started.currency)} was applied to ${started.numbers.join(", ")}${discount}. Nothing was charged.`);
+  }
   throw redirect(started.checkoutUrl);
 }
 
@@ -70,7 +74,7 @@ export default function PayInvoicesPage() {
 }
 
 function PayInvoices() {
-  const { invoices, paymentsUnderWay, attemptId, savedCards, quoteBasis, today } = useLoaderData<typeof loader>();
+  const { invoices, paymentsUnderWay, attemptId, savedCards, quoteBasis, today, credits } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const cancelRefused = actionData && "problem" in actionData ? actionData.problem.message : null;
   const staleQuote = actionData && "staleQuote" in actionData ? actionData.staleQuote : null;
@@ -87,6 +91,9 @@ function PayInvoices() {
   const total = typed.reduce((s, t) => s + t.amount, 0);
   // The same rules as the server's quote: each amount paid inside the window settles more than itself.
   const discounts = typed.reduce((s, t) => s + discountFor(t.inv.terms, Math.min(t.amount, t.inv.mostPayable), today), 0);
+  // Credit chosen lowers the charge, never below zero (what is not needed stays on the credit).
+  const creditChosen = credits.reduce((s, c) => s + Math.min(c.available, parseAmount(String(fields[payCreditField(c.id)]?.value ?? ""), c.currency) ?? 0), 0);
+  const creditUsed = Math.min(creditChosen, total);
   const payable = invoices.filter((inv) => inv.payable > 0);
   const chosenMethod = String(fields.method!.initialValue ?? "checkout");
 
@@ -222,14 +229,50 @@ function PayInvoices() {
             </tbody>
           </table>
         </div>
+        {credits.length > 0 ? (
+          <fieldset className="space-y-2 rounded-lg bg-white p-3 ring-1 ring-slate-200">
+            <legend className="px-1 text-sm font-medium">Apply your credit</legend>
+            <p className="text-sm text-slate-700">Use credit you have with us towards these invoices. What you do not use stays available.</p>
+            {credits.map((c) => {
+              const field = fields[payCreditField(c.id)]!;
+              return (
+                <div key={c.id}>
+                  <div className="flex flex-wrap items-center gap-3">
+                    <label htmlFor={field.name} className="min-w-0 flex-1 text-sm">
+                      {c.source === "overpayment" ? "Overpayment" : "Credit memo"}: {c.reason} — {formatMoney(c.available, c.currency)} available
+                    </label>
+                    <input
+                      id={field.name}
+                      name={field.name}
+                      key={field.key}
+                      inputMode="decimal"
+                      autoComplete="off"
+                      placeholder={amountInputValue(c.available, c.currency)}
+                      defaultValue={field.initialValue as string | undefined}
+                      aria-invalid={field.errors?.length ? true : undefined}
+                      aria-describedby={field.errors?.length ? field.errorId : undefined}
+                      className="w-32 rounded-md border border-slate-400 px-2 py-1.5 text-right tabular-nums aria-[invalid]:border-red-700"
+                    />
+                  </div>
+                  <FieldErrors meta={field} />
+                </div>
+              );
+            })}
+          </fieldset>
+        ) : null}
         <div className="text-right" aria-live="polite">
           {discounts > 0 ? (
             <p className="text-sm text-emerald-800">
               Early-payment discount: <span data-testid="pay-discount">{formatMoney(discounts, currency)}</span> — this payment settles {formatMoney(total + discounts, currency)} of your invoices
             </p>
           ) : null}
+          {creditUsed > 0 ? (
+            <p className="text-sm text-slate-700">
+              Credit applied: <span data-testid="pay-credit">{formatMoney(creditUsed, currency)}</span>
+            </p>
+          ) : null}
           <p className="text-lg font-semibold">
-            Total: <span data-testid="pay-total">{formatMoney(total, currency)}</span>
+            Total: <span data-testid="pay-total">{formatMoney(total - creditUsed, currency)}</span>
           </p>
         </div>
         {savedCards.length > 0 ? (
@@ -253,7 +296,7 @@ function PayInvoices() {
         </div>
         <p className="text-sm text-slate-700">{currency === "USD" ? "Pay by card or US bank account (ACH)." : "Pay by card."} Bank payments take up to 4 business days to confirm.</p>
         <Button type="submit" disabled={busy || payable.length === 0}>
-          {busy ? "Opening secure payment…" : "Continue to secure payment"}
+          {busy ? "Opening secure payment…" : total > 0 && creditUsed >= total ? "Apply credit" : "Continue to secure payment"}
         </Button>
       </Form>
     </>

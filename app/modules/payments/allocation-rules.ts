@@ -25,7 +25,7 @@ export function minimumPart(currency: string): number {
  * number of minor units, at least the minimum (unless it clears the balance), never more than
  * what is payable, and a total Stripe accepts. Returns every problem, not just the first.
  */
-export function checkAllocations(requested: RequestedAllocation[]): AllocationProblem[] {
+export function checkAllocations(requested: RequestedAllocation[], options: { allowBelowMinimum?: boolean } = {}): AllocationProblem[] {
   const problems: AllocationProblem[] = [];
   if (requested.length === 0) return [{ invoiceId: null, message: "Choose at least one invoice to pay." }];
   const currencies = new Set(requested.map((r) => r.currency));
@@ -46,7 +46,8 @@ export function checkAllocations(requested: RequestedAllocation[]): AllocationPr
   }
   const total = requested.reduce((s, r) => s + (Number.isSafeInteger(r.amount) ? r.amount : 0), 0);
   const currency = requested[0]!.currency;
-  if (problems.length === 0 && total < minimumTotal(currency)) {
+  // With credits the charge is what counts (checked after the credit is spread), not the amounts.
+  if (problems.length === 0 && !options.allowBelowMinimum && total < minimumTotal(currency)) {
     problems.push({ invoiceId: null, message: `The total must be at least ${formatMoney(minimumTotal(currency), currency)}.` });
   }
   return problems;

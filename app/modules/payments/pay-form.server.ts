@@ -3,6 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, payments, savedPaymentMethods } from "#db/schema/payments";
 import { db } from "~/db.server";
+import { openCredits } from "~/modules/credits/open-credits.server";
 import { companyToday } from "~/modules/terms/company-date.server";
 import { discountOffer, mostPayable } from "~/modules/terms/quote-rules";
 import { quoteBasis, termsOf } from "~/modules/terms/quote.server";
@@ -21,7 +22,7 @@ export async function loadPayForm(actor: PayerActor, input: { accountId: string;
   // An id PostgreSQL cannot even compare (U+0000) is no invoice of theirs: dropped, like a stranger's id.
   const invoiceIds = chosenIds.filter((id) => !hasNul(id));
   const today = companyToday();
-  if (invoiceIds.length === 0) return { invoices: [], paymentsUnderWay: [], savedCards: [], today, quoteBasis: quoteBasis(today, []) };
+  if (invoiceIds.length === 0) return { invoices: [], paymentsUnderWay: [], savedCards: [], credits: [], today, quoteBasis: quoteBasis(today, []) };
   const parent = alias(invoices, "parent");
   const rows = await db
     .select({ invoice: invoices, feeForNumber: parent.number })
@@ -45,11 +46,15 @@ export async function loadPayForm(actor: PayerActor, input: { accountId: string;
     .from(savedPaymentMethods)
     .where(and(eq(savedPaymentMethods.accountId, payer.accountId), eq(savedPaymentMethods.type, "card"), isNull(savedPaymentMethods.removedAt)))
     .orderBy(asc(savedPaymentMethods.createdAt));
+  // Credits the payer may apply: the account's, in the invoices' currency.
+  const currency = rows[0]?.invoice.currency;
+  const credits = currency ? await openCredits(db, payer.accountId, currency) : [];
   return {
     savedCards,
     today,
+    credits: credits.map((c) => ({ id: c.id, source: c.source, reason: c.reason, currency: c.currency, available: c.available })),
     // The page's quote: sent back with the form, so a payment is never charged amounts the payer was not shown.
-    quoteBasis: quoteBasis(today, rows.map((r) => r.invoice)),
+    quoteBasis: quoteBasis(today, rows.map((r) => r.invoice), credits),
     invoices: rows.map(({ invoice: r, feeForNumber }) => {
       const terms = termsOf(r);
       return {

@@ -4,3 +4,4 @@
  */
 export const payAmountField = (invoiceId: string) => `amount_${invoiceId}`;
 export const refundAmountField = (invoiceId: string) => `refund_${invoiceId}`;
+export const payCreditField = (creditId: string) => `credit_${creditId}`;

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { amountInputValue } from "~/utils/money";
 import { moneyAmount, optionalMoneyAmount } from "~/utils/money-field";
-import { payAmountField, refundAmountField } from "./payment-form-fields";
+import { payAmountField, payCreditField, refundAmountField } from "./payment-form-fields";
 
-export { payAmountField, refundAmountField };
+export { payAmountField, payCreditField, refundAmountField };
 
 /**
  * The payments forms' schemas, one per form (pure: the pages import them too). Amounts are typed
@@ -25,8 +25,10 @@ export interface PayFormInvoice {
  * amount in its invoice's currency; 0 on an invoice means "not this one now". `method` is
  * "checkout" or the id of a saved card.
  */
-export function payFormSchema(invoices: PayFormInvoice[]) {
+export function payFormSchema(invoices: PayFormInvoice[], credits: Array<{ id: string; currency: string }> = []) {
   const amounts = Object.fromEntries(invoices.map((inv) => [payAmountField(inv.id), moneyAmount(inv.currency, `Enter an amount like ${amountInputValue(inv.payable || 12500, inv.currency)}.`)]));
+  // Each credit's field: how much of it to use (empty = none).
+  const creditAmounts = Object.fromEntries(credits.map((c) => [payCreditField(c.id), optionalMoneyAmount(c.currency, "Enter the credit to use, like 25.00, or leave it empty.")]));
   return z
     .object({
       attemptId: z.string({ error: FORM_EXPIRED }).regex(/^[\w-]{16,64}$/, FORM_EXPIRED),
@@ -35,6 +37,7 @@ export function payFormSchema(invoices: PayFormInvoice[]) {
       method: z.string().max(200).optional(),
       quoteBasis: z.string().max(4000).optional(),
       ...amounts,
+      ...creditAmounts,
     })
     .transform((form) => ({
       attemptId: form.attemptId,
@@ -45,6 +48,10 @@ export function payFormSchema(invoices: PayFormInvoice[]) {
       amounts: invoices
         .map((inv) => ({ invoiceId: inv.id, amount: (form as Record<string, unknown>)[payAmountField(inv.id)] as number }))
         .filter((a) => a.amount !== 0),
+      credits: credits.flatMap((c) => {
+        const amount = (form as Record<string, unknown>)[payCreditField(c.id)] as number | undefined;
+        return amount ? [{ creditId: c.id, amount }] : [];
+      }),
     }));
 }
 

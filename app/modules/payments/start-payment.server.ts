@@ -11,10 +11,15 @@ import { lockPayerInvoices } from "~/modules/invoices/lock-payer-invoices.server
 import { invoiceScope } from "~/modules/invoices/scope.server";
 import { payLinkUrl } from "~/modules/collections/pay-link-token.server";
 import { companyToday } from "~/modules/terms/company-date.server";
-import { discountFor } from "~/modules/terms/quote-rules";
+import { discountFor, spreadCredits } from "~/modules/terms/quote-rules";
 import { basisHolds, mostPayableToday, quoteBasis, storeQuote, termsOf } from "~/modules/terms/quote.server";
 import { hasNul } from "~/utils/nul";
-import { checkAllocations, type AllocationProblem } from "./allocation-rules";
+import { checkAllocations, minimumTotal, type AllocationProblem } from "./allocation-rules";
+import { accountCredits } from "#db/schema/terms";
+import { applyCredits } from "~/modules/credits/apply-credits.server";
+import { setLedgerDate } from "~/modules/analytics/ledger-date.server";
+import { formatMoney } from "~/utils/money";
+import { today } from "~/utils/clock";
 import { chargeSavedCard } from "./charge-saved-card.server";
 import { releasePayment } from "./reserve.server";
 import { paymentIs } from "./payment-states";
@@ -39,6 +44,11 @@ export interface StartPaymentInput {
    * reserved: the payer is shown the new amounts first.
    */
   quoteBasis?: string | null;
+  /**
+   * Credits the payer chose to apply (each up to what it has left): spread over the invoices in
+   * the order given, they lower what is charged; they are applied at once, with the quote.
+   */
+  credits?: Array<{ creditId: string; amount: number }>;
 }
 
 /** The refusal of a payment whose page showed amounts that are no longer today's. */
@@ -46,6 +56,15 @@ export const STALE_QUOTE = "quote_stale";
 
 /** Where to send the payer next: Stripe Checkout, or the payment's own page (a saved card, a payment already made). */
 export type StartedPayment = { paymentId: string; checkoutUrl: string };
+/** Credits covered everything chosen: applied at once, nothing to charge. */
+export type SettledByCredit = { settledByCredit: true; quoteId: string; creditTotal: number; discountTotal: number; currency: string; numbers: string[] };
+
+/** Thrown inside the reservation to roll back what it wrote (a credit refused after the quote was stored). */
+class Refused extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
 
 /** Who may start a payment: a signed-in payer, or the holder of a pay link (its invoices only). */
 export type PayingActor = PayerActor | PayLinkActor;
@@ -81,9 +100,11 @@ const CHECKOUT_MINUTES = 30;
  * exactly those amounts. Amounts come from the request but are checked against the database's
  * payable balances; nothing the client says about balances is trusted.
  */
-export async function startPayment(actor: PayingActor, input: StartPaymentInput): Promise<StartedPayment | Problem> {
+export async function startPayment(actor: PayingActor, input: StartPaymentInput & { credits?: undefined }): Promise<StartedPayment | Problem>;
+export async function startPayment(actor: PayingActor, input: StartPaymentInput): Promise<StartedPayment | SettledByCredit | Problem>;
+export async function startPayment(actor: PayingActor, input: StartPaymentInput): Promise<StartedPayment | SettledByCredit | Problem> {
   // A pay link pays its own account's invoices with what Checkout collects: no saved cards, nothing saved.
-  if (actor.kind === "pay_link" && (input.accountId !== actor.accountId || input.savedMethodId || input.savePaymentMethod)) {
+  if (actor.kind === "pay_link" && (input.accountId !== actor.accountId || input.savedMethodId || input.savePaymentMethod || input.credits?.length)) {
     return allocationProblem([{ invoiceId: null, message: "One of these invoices could not be found. Reload the page and try again." }]);
   }
   const existing = await findAttempt(actor, input.attemptId);
@@ -91,9 +112,13 @@ export async function startPayment(actor: PayingActor, input: StartPaymentInput)
 
   let payment: Payment;
   try {
-    const reserved = await reserve(actor, input);
+    const reserved = await reserve(actor, input).catch((e: unknown) => {
+      if (e instanceof Refused) return e.problem;
+      throw e;
+    });
     if (isProblem(reserved)) return reserved;
     if (reserved.kind === "existing") return resume(actor, reserved.payment);
+    if (reserved.kind === "credited") return reserved.settled;
     payment = reserved.payment;
     if (reserved.savedMethod) {
       const customer = await ensureStripeCustomer(payment.accountId);
@@ -151,7 +176,10 @@ function allocationProblem(problems: AllocationProblem[]): Problem {
   return invalid(general || problems[0]!.message, { fields });
 }
 
-async function reserve(actor: PayingActor, input: StartPaymentInput): Promise<{ kind: "new"; payment: Payment; savedMethod: string | null } | { kind: "existing"; payment: Payment } | Problem> {
+async function reserve(
+  actor: PayingActor,
+  input: StartPaymentInput,
+): Promise<{ kind: "new"; payment: Payment; savedMethod: string | null } | { kind: "existing"; payment: Payment } | { kind: "credited"; settled: SettledByCredit } | Problem> {
   const ids = [...new Set(input.amounts.map((a) => a.invoiceId))].sort();
   if (ids.length !== input.amounts.length) return allocationProblem([{ invoiceId: null, message: "Each invoice can appear only once." }]);
   return db.transaction(async (tx) => {
@@ -165,16 +193,33 @@ async function reserve(actor: PayingActor, input: StartPaymentInput): Promise<{ 
     // The quote: what is payable today by the terms (an early-payment discount lowers the most
     // that can be paid, and each amount earns its discount), on the company's calendar.
     const quotedOn = companyToday();
-    if (input.quoteBasis != null && !basisHolds(input.quoteBasis, quotedOn, rows)) {
+    const credits = await lockChosenCredits(tx, input);
+    if (isProblem(credits)) return credits;
+    if (input.quoteBasis != null && !basisHolds(input.quoteBasis, quotedOn, rows, credits)) {
       return conflict("The amount due changed since this page was opened (an early-payment discount ended, or a payment, credit or dispute changed a balance). Nothing was charged: check the new amounts and pay again.", { code: STALE_QUOTE });
     }
     const requested = input.amounts.map((a) => {
       const invoice = rows.find((r) => r.id === a.invoiceId)!;
       return { invoiceId: invoice.id, number: invoice.number, currency: invoice.currency, payable: mostPayableToday(invoice, quotedOn), amount: a.amount, invoice };
     });
-    const problems = checkAllocations(requested);
+    const problems = checkAllocations(requested, { allowBelowMinimum: credits.length > 0 });
     if (problems.length > 0) return allocationProblem(problems);
-    const priced = requested.map((r) => ({ ...r, discount: discountFor(termsOf(r.invoice), r.amount, quotedOn) }));
+    const currency = requested[0]!.currency;
+    const wrongCurrency = credits.find((c) => c.currency !== currency);
+    if (wrongCurrency) return allocationProblem([{ invoiceId: null, message: `That credit is in ${wrongCurrency.currency}; these invoices are in ${currency}.` }]);
+    // Credits go to the invoices in the order shown (oldest due first), each up to what is put towards it.
+    const applications = spreadCredits(
+      credits.map((c) => ({ creditId: c.id, amount: c.chosen })),
+      [...requested].sort((a, b) => a.invoice.dueDate.localeCompare(b.invoice.dueDate) || a.number.localeCompare(b.number)).map((r) => ({ invoiceId: r.invoiceId, amount: r.amount })),
+    );
+    const priced = requested.map((r) => {
+      const credit = applications.filter((a) => a.invoiceId === r.invoiceId).reduce((s, a) => s + a.amount, 0);
+      return { ...r, credit, charge: r.amount - credit, discount: discountFor(termsOf(r.invoice), r.amount, quotedOn) };
+    });
+    const total = priced.reduce((s, r) => s + r.charge, 0);
+    if (total > 0 && total < minimumTotal(currency)) {
+      return allocationProblem([{ invoiceId: null, message: `After your credit, ${formatMoney(total, currency)} is left to pay, below the ${formatMoney(minimumTotal(currency), currency)} a card or bank payment can be. Apply less credit or pay more.` }]);
+    }
     let savedMethod: string | null = null;
     if (input.savedMethodId) {
       // An id with U+0000 (a tampered form) is no saved card: the query could not even run.
@@ -188,15 +233,25 @@ async function reserve(actor: PayingActor, input: StartPaymentInput): Promise<{ 
       savedMethod = saved.stripePaymentMethodId;
     }
 
-    const total = priced.reduce((s, r) => s + r.amount, 0);
     const quote = await storeQuote(tx, {
       accountId: input.accountId,
-      currency: requested[0]!.currency,
+      currency,
       quotedOn,
-      basis: quoteBasis(quotedOn, rows),
-      requests: priced.map((r) => ({ invoice: r.invoice, amount: r.amount, credit: 0 })),
-      credits: [],
+      basis: quoteBasis(quotedOn, rows, credits),
+      requests: priced.map((r) => ({ invoice: r.invoice, amount: r.amount, credit: r.credit })),
+      credits: applications,
     });
+    if (applications.length > 0) {
+      const applied = await applyCredits(tx, actor, { accountId: input.accountId, applications, quoteId: quote.id });
+      if (isProblem(applied)) throw new Refused(applied);
+    }
+    // An invoice the credit covers alone settles now, with its early-payment discount.
+    for (const r of priced.filter((p) => p.charge === 0 && p.discount > 0)) await takeDiscountNow(tx, { accountId: input.accountId, invoiceId: r.invoiceId, number: r.number, currency, discount: r.discount, quoteId: quote.id });
+    if (total === 0) {
+      const settled = { settledByCredit: true as const, quoteId: quote.id, creditTotal: quote.creditTotal, discountTotal: quote.discountTotal, currency, numbers: priced.map((r) => r.number) };
+      return { kind: "credited" as const, settled };
+    }
+    const charged = priced.filter((r) => r.charge > 0);
     const [payment] = await tx
       .insert(payments)
       .values({
@@ -205,25 +260,75 @@ async function reserve(actor: PayingActor, input: StartPaymentInput): Promise<{ 
         clientAttemptId: attemptKey(actor, input.attemptId),
         quoteId: quote.id,
         amount: total,
-        currency: requested[0]!.currency,
+        currency,
         savePaymentMethod: input.savePaymentMethod,
       })
       .returning();
-    await tx.insert(paymentAllocations).values(priced.map((r) => ({ paymentId: payment!.id, invoiceId: r.invoiceId, amount: r.amount, discount: r.discount })));
-    for (const r of priced) {
+    await tx.insert(paymentAllocations).values(charged.map((r) => ({ paymentId: payment!.id, invoiceId: r.invoiceId, amount: r.charge, discount: r.discount })));
+    for (const r of charged) {
       // The discount is reserved with the money: what the payment will settle is no longer payable.
-      await tx.update(invoices).set({ amountPending: sql`${invoices.amountPending} + ${r.amount + r.discount}`, updatedAt: sql`now()` }).where(eq(invoices.id, r.invoiceId));
+      await tx.update(invoices).set({ amountPending: sql`${invoices.amountPending} + ${r.charge + r.discount}`, updatedAt: sql`now()` }).where(eq(invoices.id, r.invoiceId));
     }
     await recordEvent(tx, {
       type: "payment.created",
       accountId: input.accountId,
       subjectType: "payment",
       subjectId: payment!.id,
-      data: { amount: total, currency: payment!.currency, quoteId: quote.id, invoices: priced.map((r) => ({ invoiceId: r.invoiceId, number: r.number, amount: r.amount, discount: r.discount })) },
+      data: { amount: total, currency: payment!.currency, quoteId: quote.id, creditApplied: quote.creditTotal, invoices: charged.map((r) => ({ invoiceId: r.invoiceId, number: r.number, amount: r.charge, discount: r.discount })) },
     });
     await recordAudit(tx, { ...auditActor(actor), action: "payment.started", subjectType: "payment", subjectId: payment!.id, data: { amount: total } });
     return { kind: "new" as const, payment: payment!, savedMethod };
   });
+}
+
+/**
+ * The credits the payer chose, locked (after the invoices, in id order, as applyCredits locks
+ * them), each with the amount chosen: only the account's own, never more than what is left.
+ */
+async function lockChosenCredits(tx: Tx, input: StartPaymentInput) {
+  const chosen = input.credits ?? [];
+  if (chosen.length === 0) return [];
+  const ids = [...new Set(chosen.map((c) => c.creditId))].sort();
+  if (ids.length !== chosen.length || ids.some(hasNul)) return allocationProblem([{ invoiceId: null, message: "Each credit can be used only once. Reload the page and try again." }]);
+  const rows = await tx
+    .select()
+    .from(accountCredits)
+    .where(and(inArray(accountCredits.id, ids), eq(accountCredits.accountId, input.accountId)))
+    .orderBy(accountCredits.id)
+    .for("update");
+  if (rows.length !== ids.length) return allocationProblem([{ invoiceId: null, message: "One of these credits could not be found. Reload the page and try again." }]);
+  const locked = [];
+  for (const c of chosen) {
+    const row = rows.find((r) => r.id === c.creditId)!;
+    const available = row.amount - row.amountApplied;
+    if (!Number.isSafeInteger(c.amount) || c.amount <= 0) return allocationProblem([{ invoiceId: null, message: "Enter an amount of credit to use greater than zero." }]);
+    if (c.amount > available) return allocationProblem([{ invoiceId: null, message: `That credit has ${formatMoney(available, row.currency)} left to use.` }]);
+    locked.push({ id: row.id, currency: row.currency, available, chosen: c.amount });
+  }
+  return locked;
+}
+
+/** An early-payment discount taken at once (credit covered the invoice inside its window): credited now, and the back office told. */
+async function takeDiscountNow(tx: Tx, input: { accountId: string; invoiceId: string; number: string; currency: string; discount: number; quoteId: string }) {
+  await setLedgerDate(tx, today());
+  const [updated] = await tx
+    .update(invoices)
+    .set({
+      amountCredited: sql`${invoices.amountCredited} + ${input.discount}`,
+      amountDiscounted: sql`${invoices.amountDiscounted} + ${input.discount}`,
+      status: sql`case when ${invoices.total} - ${invoices.amountPaid} - ${invoices.amountCredited} - ${input.discount} <= 0 then 'paid' else ${invoices.status} end`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(invoices.id, input.invoiceId))
+    .returning({ status: invoices.status });
+  await recordEvent(tx, {
+    type: "invoice.discount_taken",
+    accountId: input.accountId,
+    subjectType: "invoice",
+    subjectId: input.invoiceId,
+    data: { number: input.number, paymentId: null, quoteId: input.quoteId, paid: 0, discount: input.discount, settled: input.discount, currency: input.currency },
+  });
+  if (updated?.status === "paid") await recordEvent(tx, { type: "invoice.paid", accountId: input.accountId, subjectType: "invoice", subjectId: input.invoiceId, data: { number: input.number, quoteId: input.quoteId } });
 }
 
 /**

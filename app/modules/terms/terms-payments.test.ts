@@ -4,7 +4,7 @@ import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { devEmails } from "#db/schema/mail";
 import { paymentAllocations, payments } from "#db/schema/payments";
-import { quotes } from "#db/schema/terms";
+import { accountCredits, creditApplications, quotes } from "#db/schema/terms";
 import { db } from "~/db.server";
 import { setClock } from "~/utils/clock";
 import { isProblem, type Problem } from "~/utils/problem";
@@ -193,5 +193,70 @@ describe("2/10 net 30 on $1,000", () => {
     await submitHostedCheckout(started.checkoutUrl, { card: "4242424242424242" });
     await settle(statusIs(started.paymentId, "succeeded"));
     expect(await invoice(id)).toMatchObject({ status: "paid", balance: 0, amountDiscounted: 20_00 });
+  });
+});
+
+describe("credits applied in the portal", () => {
+  /** A payer of their own account (its credits are the test's alone). */
+  async function ownAccount() {
+    const acc = await data.account();
+    const { user } = await data.payer({ accounts: [acc] });
+    return { acc, who: { kind: "payer" as const, userId: user.id, ip: "203.0.113.41" } };
+  }
+
+  it("reduce exactly the chosen invoices, and the card pays the rest", async () => {
+    const { acc, who } = await ownAccount();
+    const [a, b, untouched] = await data.invoices(acc, [{ total: 300_00, dueInDays: 5 }, { total: 200_00, dueInDays: 10 }, { total: 150_00, dueInDays: 1 }]);
+    const credit = await data.credit(acc, { amount: 350_00 });
+    const page = await loadPayForm(who, { accountId: acc.id, invoiceIds: [a!.id, b!.id] });
+    expect(page.credits).toEqual([expect.objectContaining({ id: credit.id, available: 350_00 })]);
+    const started = await startPayment(who, { accountId: acc.id, attemptId: attempt(), amounts: [{ invoiceId: a!.id, amount: 300_00 }, { invoiceId: b!.id, amount: 200_00 }], savePaymentMethod: false, quoteBasis: page.quoteBasis, credits: [{ creditId: credit.id, amount: 350_00 }] });
+    if (isProblem(started) || "settledByCredit" in started) throw new Error("expected a card payment for the rest");
+    // Oldest due first: all of a, then 50.00 of b; the card pays b's 150.00.
+    expect(await checkoutAmount(started.paymentId)).toBe(150_00);
+    expect(await invoice(a!.id)).toMatchObject({ status: "paid", balance: 0, amountCredited: 300_00 });
+    expect(await invoice(b!.id)).toMatchObject({ balance: 150_00, amountCredited: 50_00, amountPending: 150_00 });
+    expect(await invoice(untouched!.id)).toMatchObject({ balance: 150_00, amountCredited: 0, amountPending: 0 });
+    expect((await db.select().from(accountCredits).where(eq(accountCredits.id, credit.id)))[0]!.amountApplied).toBe(350_00);
+    const applied = await db.select().from(creditApplications).where(eq(creditApplications.creditId, credit.id));
+    expect(applied.map((x) => [x.invoiceId, x.amount, x.quoteId]).sort()).toEqual([[a!.id, 300_00, (await payment(started.paymentId)).quoteId], [b!.id, 50_00, (await payment(started.paymentId)).quoteId]].sort());
+    expect(await db.select().from(events).where(and(eq(events.type, "credit.applied"), eq(events.accountId, acc.id)))).toHaveLength(2);
+    await submitHostedCheckout(started.checkoutUrl, { card: "4242424242424242" });
+    await settle(statusIs(started.paymentId, "succeeded"));
+    expect(await invoice(b!.id)).toMatchObject({ status: "paid", balance: 0 });
+  });
+
+  it("covering everything inside the discount window, settle at once with the discount and charge nothing", async () => {
+    const { acc, who } = await ownAccount();
+    onDay(0);
+    const [inv] = await data.invoices(acc, [{ total: 1_000_00, issuedDaysAgo: 0, dueInDays: 30 }]);
+    await db.update(invoices).set({ issueDate: ISSUED, discountBps: 200, discountDays: 10 }).where(eq(invoices.id, inv!.id));
+    const credit = await data.credit(acc, { amount: 1_200_00 });
+    onDay(3);
+    const page = await loadPayForm(who, { accountId: acc.id, invoiceIds: [inv!.id] });
+    const settled = await startPayment(who, { accountId: acc.id, attemptId: attempt(), amounts: [{ invoiceId: inv!.id, amount: 980_00 }], savePaymentMethod: false, quoteBasis: page.quoteBasis, credits: [{ creditId: credit.id, amount: 1_200_00 }] });
+    expect(settled).toMatchObject({ settledByCredit: true, creditTotal: 980_00, discountTotal: 20_00 });
+    expect(await invoice(inv!.id)).toMatchObject({ status: "paid", balance: 0, amountCredited: 1_000_00, amountDiscounted: 20_00, amountPending: 0 });
+    // What was not needed stays on the credit.
+    expect((await db.select().from(accountCredits).where(eq(accountCredits.id, credit.id)))[0]!.amountApplied).toBe(980_00);
+    expect(await db.select().from(payments).where(eq(payments.accountId, acc.id))).toHaveLength(0);
+    expect((await db.select().from(events).where(and(eq(events.subjectId, inv!.id), eq(events.type, "invoice.discount_taken"))))[0]!.data).toMatchObject({ discount: 20_00, paymentId: null });
+  });
+
+  it("refuse more credit than is left, a remainder below the card minimum, and credits on a pay link — changing nothing", async () => {
+    const { acc, who } = await ownAccount();
+    const [inv] = await data.invoices(acc, [{ total: 100_00 }]);
+    const credit = await data.credit(acc, { amount: 99_80 });
+    const over = (await startPayment(who, { accountId: acc.id, attemptId: attempt(), amounts: [{ invoiceId: inv!.id, amount: 100_00 }], savePaymentMethod: false, credits: [{ creditId: credit.id, amount: 99_90 }] })) as Problem;
+    expect(over.message).toBe("That credit has USD 99.80 left to use.");
+    const dust = (await startPayment(who, { accountId: acc.id, attemptId: attempt(), amounts: [{ invoiceId: inv!.id, amount: 100_00 }], savePaymentMethod: false, credits: [{ creditId: credit.id, amount: 99_80 }] })) as Problem;
+    expect(dust.message).toBe("After your credit, USD 0.20 is left to pay, below the USD 0.50 a card or bank payment can be. Apply less credit or pay more.");
+    const link = await data.payLink(acc, [inv!]);
+    const page = await openPayLink(payLinkToken(link.id), "198.51.100.78");
+    if (isProblem(page)) throw new Error(page.message);
+    expect(isProblem(await startPayment(page.actor, { accountId: acc.id, attemptId: attempt(), amounts: [{ invoiceId: inv!.id, amount: 100_00 }], savePaymentMethod: false, credits: [{ creditId: credit.id, amount: 50_00 }] }))).toBe(true);
+    expect(await invoice(inv!.id)).toMatchObject({ balance: 100_00, amountCredited: 0, amountPending: 0 });
+    expect((await db.select().from(accountCredits).where(eq(accountCredits.id, credit.id)))[0]!.amountApplied).toBe(0);
+    expect(await db.select().from(quotes).where(eq(quotes.accountId, acc.id))).toHaveLength(0);
   });
 });
