@@ -156,6 +156,11 @@ function invoiceWith(lines: InvoiceLineView[], overrides: Partial<InvoiceDetail>
     memo: "Thank you for your business. Please quote the invoice number with your payment.",
     account: { id: "acc_01", name: "Société Générale Québec", number: "ACC-1042", billingEmail: "ap@sgq.example" },
     lines,
+    paymentTerms: { netDays: null, discountBps: null, discountDays: null, label: null, discountUntil: null },
+    amountDiscounted: 0,
+    offer: null,
+    lateFeeFor: null,
+    lateFees: [],
     ...overrides,
   };
 }
@@ -277,6 +282,40 @@ describe("renderInvoicePdf", () => {
     expect(all).not.toContain("PO number");
     expect(all).not.toContain("Credited");
     expect(all.some((t) => t.startsWith("OVERDUE"))).toBe(false);
+  });
+
+  it("shows the early-payment offer, the discount terms, a discount taken and the invoice's late fees", async () => {
+    const lines = [line(1, "1.000", 100_000, null)];
+    const invoice = invoiceWith(lines, {
+      number: "INV-T1",
+      terms: "Net 30",
+      issueDate: "2026-12-06",
+      displayStatus: "partially_paid",
+      taxTotal: 0,
+      subtotal: 100_000,
+      total: 100_000,
+      amountPaid: 49_000,
+      amountCredited: 1_000,
+      amountDiscounted: 1_000,
+      balance: 50_000,
+      paymentTerms: { netDays: 30, discountBps: 200, discountDays: 10, label: "2/10 net 30", discountUntil: "2026-12-16" },
+      offer: { until: "2026-12-16", payInFull: 49_000, saves: 1_000 },
+      lateFees: [{ id: "inv_f1", number: "INV-T1-LF1", period: 1, issueDate: "2027-01-20", total: 750, balance: 750, status: "open" }],
+    });
+    const all = pagesText(await renderInvoicePdf(invoice, issuer)).flatMap(texts);
+    expect(all).toContain("Pay USD 490.00 by Dec 16, 2026 and save USD 10.00.");
+    expect(all).toContain("2/10 net 30");
+    expect(all).toContain("2 % early-payment discount if paid within 10 days of the invoice date (by Dec 16, 2026).");
+    expect(all).toContain("Discount taken");
+    expect(all).toContain("Invoice INV-T1-LF1, Jan 20, 2027: USD 7.50, USD 7.50 due");
+
+    // Outside the window there is no offer, and a late fee names its invoice.
+    const fee = invoiceWith(lines, { number: "INV-T1-LF1", lateFeeFor: { id: "inv_01", number: "INV-T1" } });
+    const feeText = pagesText(await renderInvoicePdf(fee, issuer)).flatMap(texts);
+    expect(feeText).toContain("Late fee on");
+    expect(feeText).toContain("Invoice INV-T1");
+    expect(feeText.some((t) => t.startsWith("Pay "))).toBe(false);
+    expect(feeText).not.toContain("Payment terms");
   });
 
   it.each([

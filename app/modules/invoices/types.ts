@@ -1,4 +1,6 @@
 import type { InvoiceStatus } from "#db/schema/invoices";
+import type { StoredTerms } from "~/modules/terms/payment-terms";
+import type { DiscountOffer } from "~/modules/terms/quote-rules";
 
 /**
  * What a payer sees as an invoice's state: "overdue", "partially paid" and "on plan" are
@@ -44,6 +46,26 @@ export interface InvoiceDetail {
   memo: string | null;
   account: { id: string; name: string; number: string; billingEmail: string | null };
   lines: InvoiceLineView[];
+  /** Net days and early-payment discount, with "2/10 net 30" and the discount's last day (null without one). */
+  paymentTerms: StoredTerms & { label: string | null; discountUntil: string | null };
+  /** Early-payment discount already taken (part of amountCredited). */
+  amountDiscounted: number;
+  /** What paying in full today saves, on the company's calendar; null outside the window or with nothing payable. */
+  offer: DiscountOffer | null;
+  /** On a late fee (its own invoice): the invoice it is charged on. */
+  lateFeeFor: { id: string; number: string } | null;
+  /** The late fees charged on this invoice, oldest period first. */
+  lateFees: LateFeeView[];
+}
+
+export interface LateFeeView {
+  id: string;
+  number: string;
+  period: number | null;
+  issueDate: string;
+  total: number;
+  balance: number;
+  status: InvoiceStatus;
 }
 
 export interface AgingBuckets {
