@@ -197,6 +197,7 @@ const cadStatement: Statement = {
   ],
   lines: [statementLine("CAD", 3001, 120_000, 220_000), statementLine("CAD", 3002, -55_000, 165_000, "payment", "Visa ending 4242"), statementLine("USD", 3101, 9_999, 9_999)],
   page: null,
+  offers: [],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -386,6 +387,27 @@ describe("renderStatementPdf", () => {
     expect(all.indexOf("Invoice INV-3101")).toBeGreaterThan(all.indexOf("Payment INV-3002"));
     expect(all).not.toContain(formatMoney(9_999, "CAD"));
     expect(all.filter((t) => t === "Over 90 days")).toHaveLength(2);
+  });
+
+  it("shows today's early-payment offers, on their invoice lines too, a discount taken and a late fee", async () => {
+    const offer = { until: "2026-11-30", payInFull: 98_000, saves: 2_000 };
+    const statement: Statement = {
+      ...cadStatement,
+      sections: [section("USD", 0, 100_750)],
+      lines: [
+        { ...statementLine("USD", 7001, 100_000, 100_000), offer },
+        statementLine("USD", 7002, -1_000, 99_000, "discount"),
+        statementLine("USD", 7003, 750, 99_750, "late_fee", "On invoice INV-7002"),
+      ],
+      offers: [{ ...offer, currency: "USD", invoiceId: "inv_7001", number: "INV-7001" }],
+    };
+    const all = pagesText(await renderStatementPdf(statement, issuer)).flatMap(texts);
+    expect(all).toContain("Early-payment discounts available on Nov 24, 2026");
+    expect(all).toContain("Invoice INV-7001: Pay USD 980.00 by Nov 30, 2026 and save USD 20.00.");
+    expect(all).toContain("Pay USD 980.00 by Nov 30, 2026 and save USD 20.00");
+    expect(all).toContain("Early-payment discount INV-7002");
+    expect(all).toContain("Late fee INV-7003");
+    expect(all).toContain("On invoice INV-7002");
   });
 
   it("paginates a long statement with the header repeated and every line kept", async () => {

@@ -86,7 +86,9 @@ export type StatementLineKind =
   | "chargeback"
   | "chargeback_reinstated"
   | "void"
-  | "adjustment";
+  | "adjustment"
+  | "late_fee"
+  | "discount";
 
 export interface StatementLine {
   date: string;
@@ -99,6 +101,15 @@ export interface StatementLine {
   amount: number;
   /** The balance after this line, carried across pages. */
   balance: number;
+  /** On an invoice line: its early-payment offer today, if any. */
+  offer?: DiscountOffer | null;
+}
+
+/** An open invoice whose early-payment discount can still be earned today. */
+export interface StatementOffer extends DiscountOffer {
+  currency: string;
+  invoiceId: string;
+  number: string;
 }
 
 export interface StatementPeriod {
@@ -131,6 +142,8 @@ export interface Statement {
   /** The period's lines of every section (currency, date order), or one page of them. */
   lines: Array<StatementLine & { currency: string }>;
   page: { number: number; size: number; count: number } | null;
+  /** Every open invoice of the account with an early-payment offer today (whatever the period). */
+  offers: StatementOffer[];
 }
 
 /** Who issues the documents (the company running the portal). */
