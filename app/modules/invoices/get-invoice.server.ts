@@ -7,9 +7,8 @@ import { today } from "~/utils/clock";
 import { notFound, type Problem } from "~/utils/problem";
 import { invoiceScope } from "./scope.server";
 import { companyToday } from "~/modules/terms/company-date.server";
-import { termsLabel } from "~/modules/terms/payment-terms";
-import { discountDeadline, discountOffer } from "~/modules/terms/quote-rules";
-import { payableAmount } from "./payable";
+import { invoiceOffer, termsLabel } from "~/modules/terms/payment-terms";
+import { discountDeadline } from "~/modules/terms/quote-rules";
 import { daysPastDue, displayStatus } from "./status";
 import type { InvoiceDetail, LateFeeView } from "./types";
 
@@ -72,7 +71,7 @@ export async function getInvoice(scope: Actor, invoiceId: string): Promise<Invoi
     lines,
     paymentTerms: { ...terms, label: termsLabel(terms), discountUntil: inv.discountBps === null ? null : discountDeadline(inv) },
     amountDiscounted: inv.amountDiscounted,
-    offer: discountOffer({ total: inv.total, payable: payableAmount(inv), amountDiscounted: inv.amountDiscounted, issueDate: inv.issueDate, discountBps: inv.discountBps, discountDays: inv.discountDays }, companyToday()),
+    offer: invoiceOffer(inv, companyToday()),
     lateFeeFor: parent ? { id: parent.id, number: parent.number } : null,
     lateFees,
   };

@@ -7,8 +7,7 @@ import { isCalendarDate } from "~/utils/dates";
 import { invoices } from "#db/schema/invoices";
 import { payments } from "#db/schema/payments";
 import { companyToday } from "~/modules/terms/company-date.server";
-import { discountOffer } from "~/modules/terms/quote-rules";
-import { payableAmount } from "./payable";
+import { invoiceOffer } from "~/modules/terms/payment-terms";
 import type { Actor } from "~/modules/auth/actor";
 import { invalid, isProblem, notFound, type Problem } from "~/utils/problem";
 import { accountInvoicesScope, accountScope, inReadersAccount, type ReadScope } from "./scope.server";
@@ -297,7 +296,7 @@ async function discountOffers(scope: ReadScope, accountId: string): Promise<Stat
     .where(and(accountInvoicesScope(scope, accountId), eq(invoices.status, "open"), isNotNull(invoices.discountBps), sql`${invoices.issueDate} + ${invoices.discountDays} >= ${day}::date`))
     .orderBy(invoices.issueDate, invoices.number);
   return open.flatMap((i) => {
-    const offer = discountOffer({ ...i, payable: payableAmount(i) }, day);
+    const offer = invoiceOffer(i, day);
     return offer ? [{ ...offer, currency: i.currency, invoiceId: i.id, number: i.number }] : [];
   });
 }

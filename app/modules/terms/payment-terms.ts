@@ -5,7 +5,8 @@
  */
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
-import type { DiscountOffer } from "./quote-rules";
+import { payableAmount } from "~/modules/invoices/payable";
+import { discountOffer, type DiscountOffer } from "./quote-rules";
 
 /** An invoice's (or a customer's default) terms as stored: bps 200 = 2 %. */
 export interface StoredTerms {
@@ -59,4 +60,24 @@ export function offerSentence(offer: DiscountOffer, currency: string): string {
 /** "Early-payment discount taken: USD 20.00". */
 export function discountTakenSentence(amountDiscounted: number, currency: string): string {
   return `Early-payment discount taken: ${formatMoney(amountDiscounted, currency)}`;
+}
+
+/** An invoice row as the offer reads it (what is payable now, its terms, the discount already taken). */
+export interface OfferInvoice {
+  status: string;
+  total: number;
+  balance: number;
+  amountPending: number;
+  amountDisputed: number;
+  amountDiscounted: number;
+  paymentPlanId: string | null;
+  issueDate: string;
+  discountBps: number | null;
+  discountDays: number | null;
+}
+
+/** The early-payment offer on an invoice `today` (the company's date), from its stored row: null when there is none. */
+export function invoiceOffer(i: OfferInvoice, today: string): DiscountOffer | null {
+  if (i.discountBps === null) return null;
+  return discountOffer({ total: i.total, payable: payableAmount(i), amountDiscounted: i.amountDiscounted, issueDate: i.issueDate, discountBps: i.discountBps, discountDays: i.discountDays }, today);
 }
