@@ -49,6 +49,10 @@ test("a 2/10 net 30 invoice shows its offer to the payer and on the admin invoic
     values (${`inv_epd_${tag()}`}, ${accounts[0]!.id}, ${feeNumber}, 'USD', ${utcDay()}, ${utcDay()}, 'Due on receipt', 1500, 1500, ${invoice.id}, 1) returning id`;
 
   await signInAs(user);
+  // The list says so in a badge beside the invoice.
+  await page.goto("/invoices");
+  const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: invoice.number, exact: true }) });
+  await expect(row.getByTestId("discount-offer-badge")).toHaveText(`Save USD 20.00 by ${dateText(utcDay(10)).replace(/, \d{4}$/, "")}`);
   await page.goto(`/invoices/${invoice.id}`);
   await expect(page.getByTestId("discount-offer")).toContainText(offer);
   await expect(page.getByText("Net 30 (2/10 net 30)")).toBeVisible();
