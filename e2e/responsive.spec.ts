@@ -94,6 +94,15 @@ async function makeWorld() {
   await sql`insert into installments (plan_id, id, sequence, due_date, amount, status, payment_id, paid_at)
     values (${planId}, ${newId("ins")}, 1, current_date, ${paid.total}, 'paid', ${paymentId}, now())`;
 
+  // An invoice on 2/10 net 30 issued today (its early-payment offer on the invoice page and the
+  // statement) with a late fee linked to it, as the terms of issue 16 show them.
+  const today = new Date().toISOString().slice(0, 10);
+  const discounted = { id: newId("inv"), number: `EPD-${pat.usd.number}` };
+  await sql`insert into invoices (id, account_id, number, currency, issue_date, due_date, terms, net_days, discount_bps, discount_days, subtotal, total)
+    values (${discounted.id}, ${pat.usd.id}, ${discounted.number}, 'USD', ${today}, ${today}::date + 30, 'Net 30', 30, 200, 10, 1234567, 1234567)`;
+  await sql`insert into invoices (id, account_id, number, currency, issue_date, due_date, terms, subtotal, total, late_fee_for_invoice_id, late_fee_period)
+    values (${newId("inv")}, ${pat.usd.id}, ${`${discounted.number}-LATE-FEE-1`}, 'USD', ${today}, ${today}, 'Due on receipt', 18519, 18519, ${discounted.id}, 1)`;
+
   const sam = await data.payer();
   const samAccount = sam.accounts[0]!;
   const [waitingOn, inReview, withdrawn, open] = await data.invoices(samAccount, [{ total: 820_00 }, { total: 1_310_00 }, { total: 95_00 }, { total: 450_00 }]);
@@ -103,6 +112,7 @@ async function makeWorld() {
 
   return {
     pat,
+    discounted,
     invoice: pat.longOverdue,
     paymentId,
     planId,
@@ -153,6 +163,11 @@ test.describe("payer (two accounts)", () => {
 
   test("invoice detail", async ({ page }) => {
     await check(page, `/invoices/${world.invoice.id}`, `Invoice ${world.invoice.number}`);
+  });
+
+  test("invoice detail with an early-payment offer and a late fee", async ({ page }) => {
+    await check(page, `/invoices/${world.discounted.id}`, `Invoice ${world.discounted.number}`);
+    await expect(page.getByTestId("discount-offer")).toBeVisible();
   });
 
   test("statement", async ({ page }) => {
@@ -229,6 +244,7 @@ test.describe("AR agent", () => {
 
   test("admin invoice", async ({ page }) => {
     await check(page, `/admin/invoices/${world.invoice.id}`, `Invoice ${world.invoice.number}`);
+    await check(page, `/admin/invoices/${world.discounted.id}`, `Invoice ${world.discounted.number}`);
   });
 
   test("analytics drill-downs: the invoices behind a figure and the payments that moved AR", async ({ page }) => {

@@ -1,4 +1,6 @@
+import { Link } from "@remix-run/react";
 import type { AgingBuckets, Statement, StatementCurrencySection } from "~/modules/invoices/types";
+import { offerSentence } from "~/modules/terms/payment-terms";
 import { lineLabel } from "~/modules/invoices/statement-lines";
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
@@ -36,6 +38,7 @@ function CurrencySection({ statement, section, end }: { statement: Statement; se
   const broughtForward = lines.length > 0 ? lines[0]!.balance - lines[0]!.amount : section.opening;
   const firstPage = !statement.page || statement.page.number === 1;
   const aging = Object.values(section.aging).reduce((a, b) => a + b, 0);
+  const offers = statement.offers.filter((o) => o.currency === c);
   return (
     <section className="mt-6" aria-labelledby={`statement-${c}`}>
       <h2 id={`statement-${c}`} className="text-lg font-semibold">
@@ -53,6 +56,22 @@ function CurrencySection({ statement, section, end }: { statement: Statement; se
           Not included: {section.processing.count === 1 ? "1 payment" : `${section.processing.count} payments`} of {money(section.processing.amount)} still
           processing (bank payments take a few days to arrive). They appear here once received.
         </p>
+      ) : null}
+
+      {offers.length > 0 ? (
+        <div className="mt-3 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900 ring-1 ring-emerald-200" data-testid={`offers-${c}`}>
+          <h3 className="font-semibold">Early-payment discounts available today</h3>
+          <ul className="mt-1 space-y-1">
+            {offers.map((o) => (
+              <li key={o.invoiceId}>
+                <Link to={`/invoices/${o.invoiceId}`} className="underline">
+                  Invoice {o.number}
+                </Link>
+                : {offerSentence(o, c)}
+              </li>
+            ))}
+          </ul>
+        </div>
       ) : null}
 
       <h3 className="mt-4 font-semibold">Aging at {end}</h3>
@@ -97,6 +116,11 @@ function CurrencySection({ statement, section, end }: { statement: Statement; se
                   <span className="block text-xs text-slate-600 sm:hidden">{formatDate(line.date)}</span>
                   {lineLabel(line.kind)} <span className="text-slate-700">{line.invoices}</span>
                   {line.detail ? <span className="block text-xs text-slate-600">{line.detail}</span> : null}
+                  {line.offer ? (
+                    <span className="block text-xs font-medium text-emerald-800" data-testid="statement-line-offer">
+                      {offerSentence(line.offer, c)}
+                    </span>
+                  ) : null}
                 </td>
                 <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{money(line.amount)}</td>
                 <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{money(line.balance)}</td>

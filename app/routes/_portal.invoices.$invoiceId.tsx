@@ -13,6 +13,7 @@ import { disputesForInvoice } from "~/modules/disputes/list-disputes.server";
 import { isOpen } from "~/modules/disputes/policy";
 import { paymentsForInvoice } from "~/modules/payments/get-payment.server";
 import { formatDate } from "~/utils/dates";
+import { offerSentence } from "~/modules/terms/payment-terms";
 import { formatMoney } from "~/utils/money";
 import { paymentIs } from "~/modules/payments/payment-states";
 import { orThrow } from "~/utils/problem-response.server";
@@ -87,8 +88,14 @@ export default function InvoicePage() {
           </Alert>
         ) : null}
       </div>
-      <InvoiceView invoice={invoice} />
+      <InvoiceView invoice={invoice} invoiceHref={(id) => `/invoices/${id}`} />
       <InvoicePayments payments={payments} settled={invoice.balance <= 0 && invoice.status !== "void"} amountPaid={invoice.amountPaid} amountCredited={invoice.amountCredited} currency={invoice.currency} />
+      {invoice.offer && payable > 0 ? (
+        <p className="mt-6 rounded-md bg-emerald-50 px-4 py-3 font-medium text-emerald-900 ring-1 ring-emerald-200" data-testid="discount-offer">
+          {offerSentence(invoice.offer, invoice.currency)}
+          <span className="block text-sm font-normal">Paying it by then settles the {formatMoney(payable, invoice.currency)} due on this invoice.</span>
+        </p>
+      ) : null}
       <div className="mt-6 flex flex-wrap gap-3">
         {payable > 0 ? (
           <Link to={`/pay?invoice=${invoice.id}`} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">

@@ -5,6 +5,7 @@ import { Pagination } from "~/components/pagination";
 import { PaySelectionBar, SelectAllBox, usePaySelection } from "~/components/pay-selection";
 import { PromisedBadge } from "~/components/collections/promised-badge";
 import { CreditsAvailable } from "~/components/credits/credits-available";
+import { DiscountOfferBadge } from "~/components/discount-offer-badge";
 import { buttonLinkClass } from "~/components/ui/button";
 import { requirePayerActor } from "~/modules/auth/session.server";
 import { openPromisesFor } from "~/modules/collections/list-promises.server";
@@ -151,7 +152,12 @@ export default function InvoiceList() {
                 hrefFor={(id) => `/invoices/${id}`}
                 selectForm="pay-form"
                 selectAll={selection.hydrated ? <SelectAllBox ticked={selection.ticked} onChange={selection.setAll} /> : undefined}
-                statusNote={(row) => (promised[row.id] ? <PromisedBadge promisedFor={promised[row.id]!.promisedFor} /> : null)}
+                statusNote={(row) => (
+                  <>
+                    {promised[row.id] ? <PromisedBadge promisedFor={promised[row.id]!.promisedFor} /> : null}
+                    {row.offer ? <DiscountOfferBadge offer={row.offer} currency={row.currency} /> : null}
+                  </>
+                )}
               />
             </div>
             <PaySelectionBar formId="pay-form" ticked={selection.ticked} planAction="/plans/new">

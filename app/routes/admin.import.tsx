@@ -224,6 +224,8 @@ export default function ImportCsv() {
           Columns: <code className="break-all">{columns.invoices.join(",")}</code>. Rows with the same <code>external_id</code> are the lines of one invoice, in order; its invoice-level columns (customer to memo) must be the same on every
           line. The customer must exist already (import customers first). <strong>Amounts (<code>tax_total</code>, <code>line_unit_amount</code>) are decimal amounts in major units</strong>, e.g. 12.50 for
           $12.50 (a negative unit amount is a discount line; an empty tax_total is 0). Dates are YYYY-MM-DD; <code>line_quantity</code> is a decimal with up to 3 decimals (empty means 1).
+          Optional columns <code>{optionalColumns.invoices.join(",")}</code> give the payment terms, e.g. 30, 2, 10 for 2/10 net 30 (the discount columns together or both empty); empty cells give a new
+          invoice its customer&apos;s default terms and leave an existing invoice&apos;s terms as they are.
         </p>
         <pre tabIndex={0} className="overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs">{INVOICE_EXAMPLE}</pre>
       </section>

@@ -5,6 +5,7 @@ import { PlanStatusBadge } from "~/components/plans/plan-status";
 import { invoicePlans } from "~/modules/admin/invoice-plans.server";
 import { requireStaffActor } from "~/modules/auth/session.server";
 import { getInvoice } from "~/modules/invoices/get-invoice.server";
+import { bpsToPercent, offerSentence } from "~/modules/terms/payment-terms";
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
 import { orThrow } from "~/utils/problem-response.server";
@@ -17,6 +18,42 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json({ invoice, plans: await invoicePlans(invoice.id) });
 }
 
+/** What the AR team needs about the discount: its window, whether it is open today, what was taken. */
+function AdminTermsPanel({ invoice }: { invoice: ReturnType<typeof useLoaderData<typeof loader>>["invoice"] }) {
+  const { paymentTerms: t, offer } = invoice;
+  if (t.discountBps === null && t.netDays === null && invoice.amountDiscounted === 0) return null;
+  const money = (minor: number) => formatMoney(minor, invoice.currency);
+  return (
+    <section aria-labelledby="invoice-terms-heading" className="mt-6" data-testid="admin-invoice-terms">
+      <h2 id="invoice-terms-heading" className="text-lg font-semibold">
+        Payment terms
+      </h2>
+      <dl className="mt-2 grid grid-cols-1 gap-x-6 gap-y-2 rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200 sm:grid-cols-2">
+        <div>
+          <dt className="text-slate-600">Terms</dt>
+          <dd className="font-medium">{t.label ?? "—"}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Discount window</dt>
+          <dd className="font-medium">
+            {t.discountBps !== null && t.discountUntil ? `${formatDate(invoice.issueDate)} to ${formatDate(t.discountUntil)} (${bpsToPercent(t.discountBps)} %)` : "No early-payment discount"}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Offer today</dt>
+          <dd className="font-medium" data-testid="admin-discount-offer">
+            {offer ? `${offerSentence(offer, invoice.currency)}` : "None"}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Discount taken</dt>
+          <dd className="font-medium tabular-nums">{money(invoice.amountDiscounted)}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
 export default function AdminInvoicePage() {
   const { invoice, plans } = useLoaderData<typeof loader>();
   return (
@@ -26,7 +63,8 @@ export default function AdminInvoicePage() {
           ← {invoice.account.name}
         </Link>
       </p>
-      <InvoiceView invoice={invoice} />
+      <InvoiceView invoice={invoice} invoiceHref={(id) => `/admin/invoices/${id}`} />
+      <AdminTermsPanel invoice={invoice} />
       {plans.length > 0 ? (
         <section aria-labelledby="invoice-plans-heading" className="mt-6">
           <h2 id="invoice-plans-heading" className="text-lg font-semibold">

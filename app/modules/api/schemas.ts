@@ -1,4 +1,5 @@
 import { z as z4 } from "zod";
+import { percentToBps } from "~/modules/terms/payment-terms";
 import { isCalendarDate } from "~/utils/dates";
 import { freeTextProblem, singleLineProblem } from "~/utils/text";
 import { FEED_DEFAULT_LIMIT_DOC, FEED_MAX_LIMIT_DOC } from "./feed-limits";
@@ -102,6 +103,36 @@ const CurrencyCode = z4.string().regex(/^[A-Z]{3}$/, "Use an ISO 4217 code such 
 const MinorAmount = z4.int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const PositiveMinorAmount = z4.int().min(1).max(Number.MAX_SAFE_INTEGER).describe("Integer minor units (cents), > 0.");
 
+const TermDays = z4.int().min(0).max(365);
+
+/** Net days and an optional early-payment discount, e.g. 2/10 net 30. */
+export const PaymentTermsInput = z4
+  .object({
+    net_days: TermDays.describe("Days after the issue date the invoice is due net (30 in 2/10 net 30), 0–365."),
+    discount_percent: z4
+      .union([z4.string(), z4.number()])
+      .refine((v) => percentToBps(v) !== null, { message: 'Use a percent above 0 and below 100 with at most 2 decimals, e.g. "2" or 1.5.' })
+      .optional()
+      .describe('Early-payment discount in percent, above 0 and below 100, at most 2 decimals: "2" or 1.5. Give it with `discount_days`, or neither.'),
+    discount_days: TermDays.optional().describe("The discount applies to payments made on or before the issue date + this many days (the company's calendar), 0–365, at most `net_days`."),
+  })
+  .superRefine((t, ctx) => {
+    if ((t.discount_percent === undefined) !== (t.discount_days === undefined)) {
+      const missing = t.discount_percent === undefined ? "discount_percent" : "discount_days";
+      ctx.addIssue({ code: "custom", path: [missing], message: "Give discount_percent and discount_days together, or neither.", input: t });
+    } else if (t.discount_days !== undefined && t.discount_days > t.net_days) {
+      ctx.addIssue({ code: "custom", path: ["discount_days"], message: `The discount window (${t.discount_days} days) cannot be longer than the net days (${t.net_days}).`, input: t });
+    }
+  })
+  .describe('Payment terms: net days and an optional early-payment discount ("2/10 net 30" is net_days 30, discount_percent "2", discount_days 10).');
+apiRegistry.add(PaymentTermsInput, { id: "PaymentTermsInput" });
+
+const PaymentTermsFields = {
+  net_days: z4.int().nullable(),
+  discount_percent: z4.string().nullable().describe('The discount in percent as a decimal string, e.g. "2" or "1.5"; null without a discount.'),
+  discount_days: z4.int().nullable(),
+};
+
 export const CustomerContactInput = z4.object({
   email: z4.email().max(254).describe("Becomes (or finds, case-insensitively) a payer user linked to the customer."),
   name: line(200, 1),
@@ -118,6 +149,7 @@ export const CustomerInput = z4
     segment: line(60, 1).nullish().describe("The customer's collections segment (a name, matched case-insensitively; created if new). Omit to leave it unchanged; null to clear."),
     cadence: line(100, 1).nullish().describe("The name of the reminder cadence the customer follows instead of its segment's or the default one (it must exist: an unknown name is refused with 422). Omit to leave it unchanged; null to clear."),
     collector: z4.email().max(254).nullish().describe("The email of the AR staff member who collects this customer (an unknown email is refused with 422). Omit to leave it unchanged; null to clear."),
+    default_payment_terms: PaymentTermsInput.nullish().describe("The terms an invoice of this customer gets when it is created without `payment_terms`. Omit to leave them unchanged; null to clear."),
   })
   .describe(`PUT /api/v1/customers/{external_id}: creates or replaces the customer. ${ExternalIdDoc}`);
 apiRegistry.add(CustomerInput, { id: "CustomerInput" });
@@ -134,6 +166,7 @@ export const Customer = z4
     segment: z4.string().nullable().describe("Collections segment, if any."),
     cadence: z4.string().nullable().describe("The cadence set on the customer itself, if any (otherwise its segment's, else the default)."),
     collector: z4.string().nullable().describe("Email of the staff member who collects this customer, if any."),
+    default_payment_terms: z4.object(PaymentTermsFields).nullable().describe("The customer's default payment terms, if any."),
     created_at: z4.string(),
   })
   .describe("A customer account.");
@@ -162,9 +195,12 @@ export const InvoiceInput = z4
     lines: z4.array(InvoiceLineInput).min(1).max(1000),
     tax_total: z4.int().min(0).max(Number.MAX_SAFE_INTEGER).describe("Integer minor units."),
     memo: z4.string().max(2000).superRefine(checked(freeTextProblem)).nullish(),
+    payment_terms: PaymentTermsInput.nullish().describe(
+      "Net days and early-payment discount. Omitted: a new invoice takes the customer's `default_payment_terms`, an existing one keeps its terms. null: no terms. The discount can no longer change once the invoice has payments or an open dispute.",
+    ),
   })
   .describe(
-    "PUT /api/v1/invoices/{external_id}: creates or replaces the invoice. Line amounts (round(quantity × unit_amount)), subtotal and total are computed by the server. Omitted optional fields are cleared.",
+    "PUT /api/v1/invoices/{external_id}: creates or replaces the invoice. Line amounts (round(quantity × unit_amount)), subtotal and total are computed by the server. Omitted optional fields are cleared (except `payment_terms`: see there).",
   );
 apiRegistry.add(InvoiceInput, { id: "InvoiceInput" });
 
@@ -189,6 +225,11 @@ export const Invoice = z4
     amount_pending: z4.int().describe("Held by online payments under way."),
     amount_disputed: z4.int().describe("Held by open disputes."),
     balance: z4.int().describe("total − paid − credited; 0 once void."),
+    amount_discounted: z4.int().describe("Early-payment discount taken: the part of `amount_credited` that is discount."),
+    payment_terms: z4
+      .object({ ...PaymentTermsFields, discount_until: z4.string().nullable().describe("Last day (YYYY-MM-DD, inclusive, the company's calendar) a payment earns the discount: issue_date + discount_days.") })
+      .nullable()
+      .describe("The invoice's payment terms; null when it has none (only the `terms` label)."),
     memo: z4.string().nullable(),
     lines: z4.array(z4.object({ description: z4.string(), sku: z4.string().nullable(), quantity: z4.string(), unit_amount: z4.int(), amount: z4.int() })),
     created_at: z4.string(),

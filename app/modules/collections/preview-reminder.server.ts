@@ -10,6 +10,8 @@ import { today } from "~/utils/clock";
 import { addDays, daysBetween } from "~/utils/dates";
 import { forbidden, notFound, type Problem } from "~/utils/problem";
 import { canViewCollections, COLLECTIONS_VIEW_FORBIDDEN } from "./permissions";
+import { companyToday } from "~/modules/terms/company-date.server";
+import { invoiceOffer } from "~/modules/terms/payment-terms";
 import { reminderEmail, type ReminderLine } from "./reminder-email";
 import { getCollectionRules } from "./rules.server";
 
@@ -52,6 +54,7 @@ export async function previewReminder(
   const [account] = await db.select({ id: accounts.id, name: accounts.name, number: accounts.number, currency: accounts.currency }).from(accounts).where(eq(accounts.id, input.accountId));
   if (!account) return notFound("Choose an account to preview the email for.");
   const day = today();
+  const companyDay = companyToday();
   const open = await db
     .select()
     .from(invoices)
@@ -63,7 +66,7 @@ export async function previewReminder(
     .filter((i) => i.currency === currency)
     .map((i) => {
       const amountOnHold = Math.min(i.amountDisputed, i.balance);
-      return { number: i.number, dueDate: i.dueDate, daysLate: daysBetween(i.dueDate, day), amountDue: Math.max(0, i.balance - amountOnHold - i.amountPending), amountOnHold };
+      return { number: i.number, dueDate: i.dueDate, daysLate: daysBetween(i.dueDate, day), amountDue: Math.max(0, i.balance - amountOnHold - i.amountPending), amountOnHold, offer: invoiceOffer(i, companyDay) };
     })
     .filter((l) => l.amountDue > 0 || l.amountOnHold > 0);
   const recipients = await reminderRecipients(account.id);

@@ -3,6 +3,8 @@ import { EmailLayout, Paragraph, PrimaryButton, renderEmail, textFooter } from "
 import type { EmailMessage } from "~/modules/notifications/mailer.server";
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
+import { offerSentence } from "~/modules/terms/payment-terms";
+import type { DiscountOffer } from "~/modules/terms/quote-rules";
 import { fillTemplate, type TemplateValues } from "./steps";
 
 /** One invoice a reminder names, with what is asked for today. */
@@ -14,6 +16,8 @@ export interface ReminderLine {
   amountDue: number;
   /** Held in an open dispute: not asked for. */
   amountOnHold: number;
+  /** Its early-payment offer on the day the email goes out, if any. */
+  offer?: DiscountOffer | null;
 }
 
 export interface ReminderEmailFacts {
@@ -47,8 +51,12 @@ export function templateValues(f: Pick<ReminderEmailFacts, "accountName" | "comp
     total_due: formatMoney(total, f.currency),
     invoice_count: String(f.lines.length),
     days_late: String(Math.max(0, ...f.lines.map((l) => l.daysLate))),
+    discount_offer: f.lines.flatMap((l) => (l.offer ? [offerLine(l, f.currency)] : [])).join(" "),
   };
 }
+
+/** "Pay USD 980.00 by Dec 16, 2026 and save USD 20.00 on invoice INV-1." */
+const offerLine = (l: ReminderLine, currency: string) => `${offerSentence(l.offer!, currency)} on invoice ${l.number}.`;
 
 function ReminderEmail({ f, subject, body }: { f: ReminderEmailFacts; subject: string; body: string }) {
   const total = f.lines.reduce((sum, l) => sum + l.amountDue, 0);
@@ -65,6 +73,15 @@ function ReminderEmail({ f, subject, body }: { f: ReminderEmailFacts; subject: s
             <Column style={{ ...cell, textAlign: "right" }}>{formatMoney(l.amountDue, f.currency)}</Column>
           </Row>
         ))}
+        {f.lines
+          .filter((l) => l.offer)
+          .map((l) => (
+            <Row key={`offer-${l.number}`}>
+              <Column colSpan={3} style={{ ...cell, color: "#065f46", fontWeight: "bold" }}>
+                {offerLine(l, f.currency)}
+              </Column>
+            </Row>
+          ))}
         <Row>
           <Column style={{ ...cell, fontWeight: "bold" }}>Total due</Column>
           <Column style={cell} />
@@ -99,6 +116,7 @@ export function reminderEmail(f: ReminderEmailFacts): EmailMessage {
       "",
       ...f.lines.map((l) => `Invoice ${l.number}, due ${formatDate(l.dueDate)}, ${lateness(l.daysLate)}: ${formatMoney(l.amountDue, f.currency)}`),
       `Total due: ${values.total_due}`,
+      ...f.lines.filter((l) => l.offer).map((l) => offerLine(l, f.currency)),
       ...f.lines.filter((l) => l.amountOnHold > 0).flatMap((l) => ["", holdSentence(l, f.currency)]),
       "",
       `Pay now: ${f.payUrl}`,

@@ -8,7 +8,7 @@ import { devEmails } from "#db/schema/mail";
 import { db } from "~/db.server";
 import { systemActor, type StaffActor } from "~/modules/auth/actor";
 import { setClock } from "~/utils/clock";
-import { addDays } from "~/utils/dates";
+import { addDays, formatDate } from "~/utils/dates";
 import { isProblem } from "~/utils/problem";
 import { drainJobs, TEST_TODAY, testData } from "../../../test/helpers";
 
@@ -16,6 +16,7 @@ const { runReminders } = await import("./run-reminders.server");
 const { reminderCalendar } = await import("./reminder-calendar.server");
 const { createPromise } = await import("./create-promise.server");
 const { payLinkIdFromToken } = await import("./pay-link-token.server");
+const { reminderEmail } = await import("./reminder-email");
 
 let make: Awaited<ReturnType<typeof testData>>;
 let admin: StaffActor;
@@ -137,6 +138,53 @@ describe("the default cadence", () => {
     expect((await sentTo(account)).map((s) => [s.runOn, s.offset])).toEqual([[day(5), 0]]);
     expect(await emailsTo(account)).toHaveLength(1);
     expect((await skipsOf(invoice!)).map((s) => [s.offset, s.reason])).toEqual([[-3, "superseded by step 0"]]);
+  });
+});
+
+describe("early-payment offers in reminders", () => {
+  it("shows the offer for an invoice inside its discount window, and none once it has ended", async () => {
+    const account = await make.account();
+    // 2/30 net 30, issued 25 days ago: the discount can be earned until day 5, the due date.
+    const inv = await make.invoice(account, { total: 400_00, dueInDays: 5, issuedDaysAgo: 25, number: `EPD-${account.number}` });
+    await db.update(invoices).set({ netDays: 30, discountBps: 200, discountDays: 30 }).where(eq(invoices.id, inv.id));
+    for (let n = 0; n <= 12; n++) {
+      await run(n);
+      await drainJobs();
+    }
+    const emails = await emailsTo(account);
+    expect(emails.map((e) => e.subject)).toHaveLength(3); // −3 on day 2, 0 on day 5, +7 on day 12
+    const offer = `Pay USD 392.00 by ${formatDate(day(5))} and save USD 8.00 on invoice ${inv.number}.`;
+    expect(emails[0]!.text).toContain(offer);
+    expect(emails[0]!.html).toContain(offer);
+    expect(emails[1]!.text).toContain(offer); // the window's last day is inside it
+    expect(emails[2]!.text).not.toContain("and save");
+  });
+
+  it("fills {{discount_offer}} with each invoice's offer, and with nothing when there is none", () => {
+    const facts = {
+      to: "ap@example.test",
+      company: "Acme",
+      accountName: "Globex",
+      currency: "USD",
+      subject: "Save {{discount_offer}}",
+      body: "Reminder. {{discount_offer}}",
+      payUrl: "https://portal.example/pay-link/x",
+      payLinkExpiresOn: "2026-12-31",
+      portalUrl: "https://portal.example",
+    };
+    const withOffer = reminderEmail({
+      ...facts,
+      lines: [
+        { number: "INV-1", dueDate: "2026-12-20", daysLate: -5, amountDue: 1_000_00, amountOnHold: 0, offer: { until: "2026-12-16", payInFull: 980_00, saves: 20_00 } },
+        { number: "INV-2", dueDate: "2026-12-20", daysLate: -5, amountDue: 50_00, amountOnHold: 0, offer: null },
+      ],
+    });
+    expect(withOffer.text).toContain("Reminder. Pay USD 980.00 by Dec 16, 2026 and save USD 20.00 on invoice INV-1.");
+    expect(withOffer.text).not.toContain("INV-2.");
+    const without = reminderEmail({ ...facts, lines: [{ number: "INV-2", dueDate: "2026-12-20", daysLate: -5, amountDue: 50_00, amountOnHold: 0 }] });
+    expect(without.subject).toBe("Save ");
+    expect(without.text).not.toContain("{{discount_offer}}");
+    expect(without.text).not.toContain("and save");
   });
 });
 

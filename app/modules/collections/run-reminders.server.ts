@@ -207,5 +207,7 @@ function callValues(account: LoadedAccount, sends: InsertedDecision[], on: strin
     total_due: formatMoney(total, currency),
     invoice_count: String(sends.length),
     days_late: String(Math.max(0, ...invoices.map((i) => daysBetween(i.dueDate, on)))),
+    // A call task's title is a note for the collector: offers are in the customer's email, not here.
+    discount_offer: "",
   };
 }

@@ -3,6 +3,8 @@ import pLimit from "p-limit";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { deliverEmail } from "~/modules/notifications/mailer.server";
+import { companyToday } from "~/modules/terms/company-date.server";
+import { invoiceOffer } from "~/modules/terms/payment-terms";
 import { daysBetween, toIsoDate } from "~/utils/dates";
 import { textArray } from "~/utils/sql-array.server";
 import { payLinkUrl } from "./pay-link-token.server";
@@ -81,7 +83,8 @@ async function reminderEmailFactsFor(accountIds: string[], runOn: string): Promi
       where a.id = any(${ids})
       group by a.id
     ), lines as (
-      select d.account_id, i.number, i.due_date, i.currency, d.offset_days, d.amount_due, d.amount_on_hold, d.pay_link_id, l.expires_at, l.emailed_at, s.subject, s.body
+      select d.account_id, i.number, i.due_date, i.currency, d.offset_days, d.amount_due, d.amount_on_hold, d.pay_link_id, l.expires_at, l.emailed_at, s.subject, s.body,
+             i.status, i.total, i.balance, i.amount_pending, i.amount_disputed, i.amount_discounted, i.payment_plan_id, i.issue_date, i.discount_bps, i.discount_days
       from reminder_decisions d
       join invoices i on i.id = d.invoice_id
       join pay_links l on l.id = d.pay_link_id
@@ -89,7 +92,8 @@ async function reminderEmailFactsFor(accountIds: string[], runOn: string): Promi
       where d.account_id = any(${ids}) and d.run_on + 0 = ${runOn}::date and d.action = 'send' and d.channel = 'email'
     )
     select r.account_id, r.name, r.billing_email, r.to, r.cc,
-           l.number, l.due_date::text, l.currency, l.offset_days, l.amount_due, l.amount_on_hold, l.pay_link_id, l.expires_at, l.emailed_at, l.subject, l.body
+           l.number, l.due_date::text, l.currency, l.offset_days, l.amount_due, l.amount_on_hold, l.pay_link_id, l.expires_at, l.emailed_at, l.subject, l.body,
+           l.status, l.total::text, l.balance::text, l.amount_pending::text, l.amount_disputed::text, l.amount_discounted::text, l.payment_plan_id, l.issue_date::text, l.discount_bps, l.discount_days
     from recipients r left join lines l on l.account_id = r.account_id
     order by r.account_id, l.due_date, l.number`);
   const byAccount = new Map<string, FactRow[]>();
@@ -122,7 +126,37 @@ type FactRow = {
   emailed_at: Date | null;
   subject: string | null;
   body: string | null;
+  // The invoice as its early-payment offer reads it.
+  status: string;
+  total: string;
+  balance: string;
+  amount_pending: string;
+  amount_disputed: string;
+  amount_discounted: string;
+  payment_plan_id: string | null;
+  issue_date: string;
+  discount_bps: number | null;
+  discount_days: number | null;
 };
+
+/** The line's early-payment offer on the company's date the email is rendered (what the payer can still take). */
+function lineOffer(l: FactRow, day: string) {
+  return invoiceOffer(
+    {
+      status: l.status,
+      total: Number(l.total),
+      balance: Number(l.balance),
+      amountPending: Number(l.amount_pending),
+      amountDisputed: Number(l.amount_disputed),
+      amountDiscounted: Number(l.amount_discounted),
+      paymentPlanId: l.payment_plan_id,
+      issueDate: l.issue_date,
+      discountBps: l.discount_bps,
+      discountDays: l.discount_days,
+    },
+    day,
+  );
+}
 
 function toFacts(rows: FactRow[], runOn: string): SendableFacts | null {
   const account = rows[0];
@@ -132,6 +166,7 @@ function toFacts(rows: FactRow[], runOn: string): SendableFacts | null {
   const to = unique([account.billing_email, ...(account.to ?? [])]);
   if (to.length === 0) return null;
   const cc = unique(account.cc ?? []).filter((email) => !to.includes(email));
+  const day = companyToday();
   // The most advanced step's template speaks for the email.
   const lead = lines.reduce((a, b) => (b.offset_days > a.offset_days ? b : a));
   return {
@@ -142,7 +177,7 @@ function toFacts(rows: FactRow[], runOn: string): SendableFacts | null {
     currency: lead.currency,
     subject: lead.subject ?? "Invoices due: {{total_due}} for {{account_name}}",
     body: lead.body ?? "The invoices below for {{account_name}} are due. You can pay them with the link below.",
-    lines: lines.map((l) => ({ number: l.number, dueDate: l.due_date, daysLate: daysBetween(l.due_date, runOn), amountDue: Number(l.amount_due), amountOnHold: Number(l.amount_on_hold) })),
+    lines: lines.map((l) => ({ number: l.number, dueDate: l.due_date, daysLate: daysBetween(l.due_date, runOn), amountDue: Number(l.amount_due), amountOnHold: Number(l.amount_on_hold), offer: lineOffer(l, day) })),
     payUrl: payLinkUrl(lead.pay_link_id),
     payLinkExpiresOn: toIsoDate(new Date(lead.expires_at)),
     payLinkId: lead.pay_link_id,

@@ -19,9 +19,11 @@ export interface TemplateValues {
   total_due: string;
   invoice_count: string;
   days_late: string;
+  /** "Pay USD 980.00 by Dec 16, 2026 and save USD 20.00 on invoice INV-1." per invoice with an early-payment offer today; empty without one. */
+  discount_offer: string;
 }
 
-export const templatePlaceholders: (keyof TemplateValues)[] = ["account_name", "company_name", "total_due", "invoice_count", "days_late"];
+export const templatePlaceholders: (keyof TemplateValues)[] = ["account_name", "company_name", "total_due", "invoice_count", "days_late", "discount_offer"];
 
 /** Fills {{placeholders}}; an unknown one is left as written so the preview shows the typo. */
 export function fillTemplate(template: string, values: TemplateValues): string {

@@ -1,5 +1,6 @@
 import { z as z4 } from "zod";
 import { parseAmount } from "~/modules/payments/allocation-rules";
+import { percentToBps } from "~/modules/terms/payment-terms";
 import { isCalendarDate } from "~/utils/dates";
 import { freeTextProblem, singleLineProblem } from "~/utils/text";
 import { CsvSyntaxError, parseCsv, type CsvRecord } from "./csv-parse";
@@ -31,7 +32,12 @@ export const COLUMNS: Record<CsvKind, readonly string[]> = { customers: CUSTOMER
  * every customer as it is; an empty cell clears it (as `null` does in the API).
  */
 export const CUSTOMER_OPTIONAL_COLUMNS = ["segment", "cadence", "collector"] as const;
-export const OPTIONAL_COLUMNS: Record<CsvKind, readonly string[]> = { customers: CUSTOMER_OPTIONAL_COLUMNS, invoices: [] };
+/**
+ * An invoice's payment terms ("2/10 net 30": 30, 2, 10). Empty cells (or no such columns) give the
+ * invoice the customer's default terms when it is created and leave an existing one's as they are.
+ */
+export const INVOICE_OPTIONAL_COLUMNS = ["net_days", "discount_percent", "discount_days"] as const;
+export const OPTIONAL_COLUMNS: Record<CsvKind, readonly string[]> = { customers: CUSTOMER_OPTIONAL_COLUMNS, invoices: INVOICE_OPTIONAL_COLUMNS };
 
 export interface RowError {
   /** 1-based row number in the file (the header is row 1); 0 for a file-level problem. */
@@ -63,6 +69,8 @@ export interface InvoiceBody {
   tax_total: number;
   memo: string | null;
   lines: Array<{ description: string; sku: string | null; quantity: string; unit_amount: number }>;
+  /** Absent when the row's terms cells are empty or missing (the customer's defaults on create). */
+  payment_terms?: { net_days: number; discount_percent?: string; discount_days?: number };
 }
 
 export interface CsvGroup<B> {
@@ -132,7 +140,35 @@ export const InvoiceRow = z4.object({
     .transform((v) => (v === "" ? "1" : v))
     .pipe(z4.string().regex(/^\d{1,11}(\.\d{1,3})?$/, 'Use a decimal with at most 3 decimals, e.g. "2.5".')),
   line_unit_amount: z4.string().trim(),
+  net_days: z4.string().trim().optional(),
+  discount_percent: z4.string().trim().optional(),
+  discount_days: z4.string().trim().optional(),
 });
+
+const DAYS = /^\d{1,3}$/;
+const days = (text: string) => (DAYS.test(text) && Number(text) <= 365 ? Number(text) : null);
+
+/** The row's terms cells → the API's `payment_terms` (undefined when all are empty), or per-cell errors. */
+export function readTermsCells(row: number, cells: { net_days?: string; discount_percent?: string; discount_days?: string }): { terms: InvoiceBody["payment_terms"]; errors: RowError[] } {
+  const net = cells.net_days ?? "";
+  const percent = cells.discount_percent ?? "";
+  const within = cells.discount_days ?? "";
+  const errors: RowError[] = [];
+  if (net === "" && percent === "" && within === "") return { terms: undefined, errors };
+  const netDays = days(net);
+  if (net === "") errors.push({ row, column: "net_days", message: "Required when a discount is given (e.g. 30 for 2/10 net 30)." });
+  else if (netDays === null) errors.push({ row, column: "net_days", message: "Use whole days from 0 to 365, e.g. 30." });
+  if ((percent === "") !== (within === "")) {
+    errors.push({ row, column: percent === "" ? "discount_percent" : "discount_days", message: "Give discount_percent and discount_days together, or leave both empty." });
+  } else if (percent !== "") {
+    const discountDays = days(within);
+    if (percentToBps(percent) === null) errors.push({ row, column: "discount_percent", message: 'Use a percent above 0 and below 100 with at most 2 decimals, e.g. 2 or 1.5.' });
+    if (discountDays === null) errors.push({ row, column: "discount_days", message: "Use whole days from 0 to 365, e.g. 10." });
+    else if (netDays !== null && discountDays > netDays) errors.push({ row, column: "discount_days", message: `The discount window (${discountDays} days) cannot be longer than net_days (${netDays}).` });
+    if (errors.length === 0) return { terms: { net_days: netDays!, discount_percent: percent, discount_days: discountDays! }, errors };
+  }
+  return { terms: errors.length === 0 ? { net_days: netDays! } : undefined, errors };
+}
 
 /** Decimal major units ("12.50", "-5", "1,000.00") → integer minor units, or null. */
 export function parseMajorAmount(input: string, code: string, allowNegative: boolean): number | null {
@@ -247,8 +283,24 @@ function readInvoices(rows: Array<{ row: number; data: Record<string, string> }>
       errors.push({ row, column: "due_date", message: "The due date cannot be before the issue date." });
       ok = false;
     }
+    const terms = readTermsCells(row, r);
+    if (terms.errors.length > 0) {
+      errors.push(...terms.errors);
+      ok = false;
+    }
     if (!ok) continue;
-    const header = { customer_external_id: r.customer_external_id, number: r.number, po_number: r.po_number, currency: r.currency, issue_date: r.issue_date, due_date: r.due_date, terms: r.terms, tax_total: taxTotal!, memo: r.memo };
+    const header = {
+      customer_external_id: r.customer_external_id,
+      number: r.number,
+      po_number: r.po_number,
+      currency: r.currency,
+      issue_date: r.issue_date,
+      due_date: r.due_date,
+      terms: r.terms,
+      tax_total: taxTotal!,
+      memo: r.memo,
+      ...(terms.terms ? { payment_terms: terms.terms } : {}),
+    };
     const line = { description: r.line_description, sku: r.line_sku, quantity: r.line_quantity, unit_amount: unitAmount! };
     const group = groups.get(r.external_id);
     if (!group) {
@@ -256,7 +308,13 @@ function readInvoices(rows: Array<{ row: number; data: Record<string, string> }>
       continue;
     }
     let agrees = true;
+    const termsKey = (t: InvoiceBody["payment_terms"]) => JSON.stringify(t ?? null);
+    if (termsKey(group.body.payment_terms) !== termsKey(terms.terms)) {
+      errors.push({ row, column: "net_days", message: `Payment terms differ from row ${group.rows[0]} for invoice ${r.external_id}; invoice-level columns must agree on every line.` });
+      continue;
+    }
     for (const [column, value] of Object.entries(header)) {
+      if (column === "payment_terms") continue;
       if (group.body[column as keyof typeof header] !== value) {
         errors.push({ row, column, message: `Differs from row ${group.rows[0]} for invoice ${r.external_id}; invoice-level columns must agree on every line.` });
         agrees = false;

@@ -139,6 +139,45 @@ describe("invoice CSV import", () => {
   });
 });
 
+describe("invoice CSV import: payment terms", () => {
+  const header = `${INVOICE_HEADER},net_days,discount_percent,discount_days`;
+  const row = (id: string, number: string, terms: string, customer = C1) => `${id},${customer},${number},,USD,2026-11-01,2026-12-01,2/10 net 30,0,,Item,,1,1000,${terms}`;
+
+  it("stores 2/10 net 30 from the optional columns; empty cells keep the customer's defaults", async () => {
+    await db.update(accounts).set({ defaultNetDays: 45, defaultDiscountBps: 150, defaultDiscountDays: 15 }).where(eq(accounts.externalId, C2));
+    const text = [header, row("CSV-T-1", "CSV-T1", "30,2,10"), row("CSV-T-1", "CSV-T1", "30,2,10"), row("CSV-T-2", "CSV-T2", "60,,"), row("CSV-T-3", "CSV-T3", ",,", C2)].join("\n");
+    expect(readCsv("invoices", text).errors).toEqual([]);
+    expect(report(await importCsv(staff, { kind: "invoices", text })).results.map((r) => r.outcome)).toEqual(["created", "created", "created"]);
+    const terms = async (externalId: string) => (await db.select({ netDays: invoices.netDays, discountBps: invoices.discountBps, discountDays: invoices.discountDays }).from(invoices).where(eq(invoices.externalId, externalId)))[0];
+    expect(await terms("CSV-T-1")).toEqual({ netDays: 30, discountBps: 200, discountDays: 10 });
+    expect(await terms("CSV-T-2")).toEqual({ netDays: 60, discountBps: null, discountDays: null });
+    expect(await terms("CSV-T-3")).toEqual({ netDays: 45, discountBps: 150, discountDays: 15 });
+    // Importing it again changes nothing.
+    expect(report(await importCsv(staff, { kind: "invoices", text })).results.map((r) => r.outcome)).toEqual(["unchanged", "unchanged", "unchanged"]);
+  });
+
+  it("names the row and column of each bad terms cell", () => {
+    const text = [
+      header,
+      row("X-1", "N-1", "30,2,"),
+      row("X-2", "N-2", ",2,10"),
+      row("X-3", "N-3", "30,100,10"),
+      row("X-4", "N-4", "thirty,,"),
+      row("X-5", "N-5", "10,2,20"),
+      row("X-6", "N-6", "30,2,10"),
+      row("X-6", "N-6", "30,3,10"),
+    ].join("\n");
+    expect(readCsv("invoices", text).errors).toEqual([
+      { row: 2, column: "discount_days", message: "Give discount_percent and discount_days together, or leave both empty." },
+      { row: 3, column: "net_days", message: "Required when a discount is given (e.g. 30 for 2/10 net 30)." },
+      { row: 4, column: "discount_percent", message: "Use a percent above 0 and below 100 with at most 2 decimals, e.g. 2 or 1.5." },
+      { row: 5, column: "net_days", message: "Use whole days from 0 to 365, e.g. 30." },
+      { row: 6, column: "discount_days", message: "The discount window (20 days) cannot be longer than net_days (10)." },
+      { row: 8, column: "net_days", message: "Payment terms differ from row 7 for invoice X-6; invoice-level columns must agree on every line." },
+    ]);
+  });
+});
+
 describe("customer CSV import", () => {
   it("merges rows by external id into one customer with its contacts", async () => {
     const text = [CUSTOMER_HEADER, "CSV-C-1,CSV-C-1,Contoso,ap@contoso.test,USD,jane@contoso.test,Jane", "CSV-C-1,CSV-C-1,Contoso,ap@contoso.test,USD,raj@contoso.test,Raj", '"CSV-C-2",CSV-C-2,"Fabrikam, Inc.",,EUR,,'].join("\n");

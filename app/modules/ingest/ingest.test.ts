@@ -363,5 +363,101 @@ describe("OpenAPI", () => {
     );
     expect(doc.paths["/api/v1/invoices/{external_id}"]!.put!.security).toEqual([{ bearerAuth: ["invoices:write"] }]);
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["CustomerInput", "Customer", "InvoiceInput", "Invoice", "OfflinePaymentInput", "CreditMemoInput", "CreditMemo", "BatchRequest", "BatchResponse"]));
+    // Payment terms are documented where they are sent and where they are read.
+    type Props = { properties: Record<string, unknown> };
+    const schemas = doc.components.schemas as Record<string, Props>;
+    expect(Object.keys(schemas.PaymentTermsInput!.properties)).toEqual(["net_days", "discount_percent", "discount_days"]);
+    expect(Object.keys(schemas.Invoice!.properties)).toEqual(expect.arrayContaining(["payment_terms", "amount_discounted"]));
+    expect(JSON.stringify(schemas.Invoice!.properties.payment_terms)).toContain("discount_until");
+    expect(Object.keys(schemas.InvoiceInput!.properties)).toContain("payment_terms");
+    expect(Object.keys(schemas.CustomerInput!.properties)).toContain("default_payment_terms");
+    expect(Object.keys(schemas.Customer!.properties)).toContain("default_payment_terms");
+  });
+});
+
+describe("payment terms", () => {
+  const terms = { net_days: 30, discount_percent: "2", discount_days: 10 };
+
+  it("stores 2/10 net 30 as sent and answers it with the discount's last day; 1.5 as a number is 150 bps", async () => {
+    const created = await putInvoice("ERP-T1", invoiceBody({ number: "INV-T1", payment_terms: terms }));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ payment_terms: { net_days: 30, discount_percent: "2", discount_days: 10, discount_until: "2026-11-11" }, amount_discounted: 0 });
+    const [row] = await db.select().from(invoices).where(eq(invoices.externalId, "ERP-T1"));
+    expect(row).toMatchObject({ netDays: 30, discountBps: 200, discountDays: 10 });
+    expect((await getInvoice("ERP-T1")).body.payment_terms).toEqual(created.body.payment_terms);
+    // The same body again: nothing changes.
+    expect((await putInvoice("ERP-T1", invoiceBody({ number: "INV-T1", payment_terms: terms }))).status).toBe(200);
+    expect(await eventsOf("invoice.upserted", row!.id)).toHaveLength(1);
+
+    const decimal = await putInvoice("ERP-T1", invoiceBody({ number: "INV-T1", payment_terms: { net_days: 45, discount_percent: 1.5, discount_days: 15 } }));
+    expect(decimal.body.payment_terms).toEqual({ net_days: 45, discount_percent: "1.5", discount_days: 15, discount_until: "2026-11-16" });
+    expect((await db.select().from(invoices).where(eq(invoices.id, row!.id)))[0]).toMatchObject({ discountBps: 150, discountDays: 15, netDays: 45 });
+    // Omitted on an update: kept. null: no terms.
+    expect((await putInvoice("ERP-T1", invoiceBody({ number: "INV-T1", memo: "kept" }))).body.payment_terms).toMatchObject({ discount_percent: "1.5" });
+    expect((await putInvoice("ERP-T1", invoiceBody({ number: "INV-T1", payment_terms: null }))).body.payment_terms).toBeNull();
+    // Net days alone.
+    expect((await putInvoice("ERP-T1", invoiceBody({ number: "INV-T1", payment_terms: { net_days: 30 } }))).body.payment_terms).toEqual({ net_days: 30, discount_percent: null, discount_days: null, discount_until: null });
+  });
+
+  it("refuses bad terms naming each field, and writes nothing", async () => {
+    const cases: Array<[unknown, string[]]> = [
+      [{ net_days: 30, discount_percent: "2" }, ["payment_terms.discount_days"]],
+      [{ net_days: 30, discount_days: 10 }, ["payment_terms.discount_percent"]],
+      [{ net_days: 30, discount_percent: "100", discount_days: 10 }, ["payment_terms.discount_percent"]],
+      [{ net_days: 30, discount_percent: "0", discount_days: 10 }, ["payment_terms.discount_percent"]],
+      [{ net_days: 30, discount_percent: 1.005, discount_days: 10 }, ["payment_terms.discount_percent"]],
+      [{ net_days: 30, discount_percent: "2%", discount_days: 10 }, ["payment_terms.discount_percent"]],
+      [{ net_days: 366 }, ["payment_terms.net_days"]],
+      [{ net_days: 10, discount_percent: "2", discount_days: 20 }, ["payment_terms.discount_days"]],
+      [{ discount_percent: "2", discount_days: 10 }, ["payment_terms.net_days"]],
+    ];
+    for (const [paymentTerms, paths] of cases) {
+      const answer = await putInvoice("ERP-T2", invoiceBody({ number: "INV-T2", payment_terms: paymentTerms }));
+      expect(answer.status, JSON.stringify(paymentTerms)).toBe(422);
+      expect(answer.body.error.details.map((d: { path: string }) => d.path), JSON.stringify(paymentTerms)).toEqual(paths);
+    }
+    expect(await db.select().from(invoices).where(eq(invoices.externalId, "ERP-T2"))).toEqual([]);
+    const customerAnswer = await putCustomer("ERP-T-C0", { ...customer, number: "C-T0", contacts: [], default_payment_terms: { net_days: 30, discount_percent: "two", discount_days: 10 } });
+    expect(customerAnswer.body.error.details).toEqual([{ path: "default_payment_terms.discount_percent", message: expect.stringContaining("percent") }]);
+  });
+
+  it("gives an invoice sent without terms its customer's defaults (single and batch); explicit terms or null win", async () => {
+    const created = await putCustomer("ERP-T-C1", { ...customer, number: "C-T1", contacts: [], default_payment_terms: terms });
+    expect(created.body.default_payment_terms).toEqual({ net_days: 30, discount_percent: "2", discount_days: 10 });
+    const single = await putInvoice("ERP-T3", invoiceBody({ customer_external_id: "ERP-T-C1", number: "INV-T3" }));
+    expect(single.body.payment_terms).toMatchObject({ net_days: 30, discount_percent: "2", discount_days: 10 });
+    const own = await putInvoice("ERP-T4", invoiceBody({ customer_external_id: "ERP-T-C1", number: "INV-T4", payment_terms: { net_days: 60 } }));
+    expect(own.body.payment_terms).toMatchObject({ net_days: 60, discount_percent: null });
+    const none = await putInvoice("ERP-T5", invoiceBody({ customer_external_id: "ERP-T-C1", number: "INV-T5", payment_terms: null }));
+    expect(none.body.payment_terms).toBeNull();
+
+    const batch = await call(batchAction as Handler, "POST", "/batch", {}, {
+      operations: [
+        { method: "PUT", path: "/invoices/ERP-T6", body: invoiceBody({ customer_external_id: "ERP-T-C1", number: "INV-T6" }) },
+        { method: "PUT", path: "/invoices/ERP-T7", body: invoiceBody({ customer_external_id: "ERP-T-C1", number: "INV-T7", payment_terms: { net_days: 15, discount_percent: "1", discount_days: 5 } }) },
+        { method: "PUT", path: "/invoices/ERP-T8", body: invoiceBody({ number: "INV-T8" }) },
+      ],
+    });
+    expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([201, 201, 201]);
+    expect(batch.body.results[0].body.payment_terms).toMatchObject({ net_days: 30, discount_percent: "2", discount_days: 10 });
+    expect(batch.body.results[1].body.payment_terms).toMatchObject({ net_days: 15, discount_percent: "1", discount_days: 5 });
+    expect(batch.body.results[2].body.payment_terms).toBeNull(); // ERP-C1 has no defaults
+    const stored = await db.select().from(invoices).where(eq(invoices.externalId, "ERP-T6"));
+    expect(stored[0]).toMatchObject({ netDays: 30, discountBps: 200, discountDays: 10 });
+
+    // Defaults: omitted leaves them, null clears them; invoices already made keep theirs.
+    expect((await putCustomer("ERP-T-C1", { ...customer, number: "C-T1", contacts: [] })).body.default_payment_terms).toMatchObject({ net_days: 30 });
+    expect((await putCustomer("ERP-T-C1", { ...customer, number: "C-T1", contacts: [], default_payment_terms: null })).body.default_payment_terms).toBeNull();
+    expect((await getInvoice("ERP-T3")).body.payment_terms).toMatchObject({ discount_percent: "2" });
+  });
+
+  it("locks the discount once the invoice has a payment; net days stay editable", async () => {
+    await putInvoice("ERP-T9", invoiceBody({ number: "INV-T9", payment_terms: terms }));
+    expect((await pay("ERP-T9", { amount: 1000, reference: "CHK-T9", received_on: "2026-11-05" })).status).toBe(201);
+    const locked = await putInvoice("ERP-T9", invoiceBody({ number: "INV-T9", payment_terms: { ...terms, discount_percent: "3" } }));
+    expect(locked).toMatchObject({ status: 409, body: { error: { code: "invoice_locked", details: [{ path: "payment_terms.discount_percent", message: "Locked." }] } } });
+    expect((await putInvoice("ERP-T9", invoiceBody({ number: "INV-T9", payment_terms: null }))).status).toBe(409);
+    const net = await putInvoice("ERP-T9", invoiceBody({ number: "INV-T9", payment_terms: { ...terms, net_days: 45 } }));
+    expect(net).toMatchObject({ status: 200, body: { payment_terms: { net_days: 45, discount_percent: "2" } } });
   });
 });

@@ -3,6 +3,7 @@ import { accounts } from "#db/schema/accounts";
 import { invoiceLines, invoices, type Invoice, type InvoiceLine } from "#db/schema/invoices";
 import type { Executor } from "~/db.server";
 import type { InvoiceOut } from "~/modules/api/schemas";
+import { invoiceTermsOut } from "./payment-terms-fields";
 
 /** "2.500" → "2.5", "3.000" → "3": the canonical form of a quantity, for comparing and answering. */
 export function canonicalQuantity(quantity: string): string {
@@ -61,6 +62,8 @@ export function toInvoiceOut(i: Invoice, customerExternalId: string | null, line
     amount_pending: i.amountPending,
     amount_disputed: i.amountDisputed,
     balance: i.balance,
+    amount_discounted: i.amountDiscounted,
+    payment_terms: invoiceTermsOut(i),
     memo: i.memo,
     lines: lines.map((l) => ({ description: l.description, sku: l.sku, quantity: canonicalQuantity(l.quantity), unit_amount: l.unitAmount, amount: l.amount })),
     created_at: i.createdAt.toISOString(),

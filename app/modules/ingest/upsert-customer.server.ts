@@ -1,12 +1,13 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { accountContacts, accounts, users } from "#db/schema/accounts";
 import { db, type Executor } from "~/db.server";
-import { CustomerInput, type CustomerOut } from "~/modules/api/schemas";
+import { CustomerInput, type CustomerInputIn, type CustomerOut } from "~/modules/api/schemas";
 import type { Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { conflict, type Problem } from "~/utils/problem";
 import { applyCollectionFields, collectionFieldsView } from "./collection-fields.server";
+import { customerDefaultTerms, storedTerms, termsOut } from "./payment-terms-fields";
 import { checkExternalId, ingestAudit, ingestRefusal, isUniqueViolation, parseBody, refusable, refuse, type Ingested } from "./result";
 
 async function customerView(exec: Executor, accountId: string): Promise<CustomerOut> {
@@ -18,14 +19,25 @@ async function customerView(exec: Executor, accountId: string): Promise<Customer
     .where(eq(accountContacts.accountId, accountId))
     .orderBy(asc(sql`lower(${users.email})`));
   const collection = await collectionFieldsView(exec, accountId);
-  return { id: a!.id, external_id: a!.externalId!, number: a!.number, name: a!.name, billing_email: a!.billingEmail, currency: a!.currency, contacts, ...collection, created_at: a!.createdAt.toISOString() };
+  return {
+    id: a!.id,
+    external_id: a!.externalId!,
+    number: a!.number,
+    name: a!.name,
+    billing_email: a!.billingEmail,
+    currency: a!.currency,
+    contacts,
+    ...collection,
+    default_payment_terms: termsOut(customerDefaultTerms(a!)),
+    created_at: a!.createdAt.toISOString(),
+  };
 }
 
 /**
  * PUT /customers/{externalId}: creates or updates the account with this external id. Contacts become
  * payer users (found case-insensitively by email, or created) linked to the account; contacts not
  * listed are left alone. `segment`, `cadence` and `collector` go to the account's collection
- * profile (omitted: unchanged; null: cleared). Nothing changed → no write, no event.
+ * profile, `default_payment_terms` to the account (omitted: unchanged; null: cleared). Nothing changed → no write, no event.
  */
 export async function upsertCustomer(actor: Actor, input: { externalId: string | undefined; body: unknown }): Promise<Ingested<CustomerOut> | Problem> {
   return ingestRefusal(actor, "customers:write") ?? refusable(() => upsert(actor, input));
@@ -48,7 +60,7 @@ async function upsert(actor: Actor, input: { externalId: string | undefined; bod
         .where(existing ? and(eq(accounts.number, body.number), ne(accounts.id, existing.id)) : eq(accounts.number, body.number));
       if (numberOwner) refuse(numberTaken(body.number));
 
-      const fields = { number: body.number, name: body.name, billingEmail: body.billing_email ?? null, currency: body.currency };
+      const fields = { number: body.number, name: body.name, billingEmail: body.billing_email ?? null, currency: body.currency, ...defaultTermsFields(body.default_payment_terms) };
       const changed: string[] = [];
       let accountId: string;
       if (existing) {
@@ -94,6 +106,13 @@ async function upsert(actor: Actor, input: { externalId: string | undefined; bod
     if (isUniqueViolation(error, "users_email_key")) refuse(conflict("A contact was created concurrently; retry the request.", { code: "idempotency_conflict" }));
     throw error;
   }
+}
+
+/** `default_payment_terms` as the account's columns: omitted leaves them alone, null clears them. */
+function defaultTermsFields(input: CustomerInputIn["default_payment_terms"]) {
+  if (input === undefined) return {};
+  const t = storedTerms(input);
+  return { defaultNetDays: t.netDays, defaultDiscountBps: t.discountBps, defaultDiscountDays: t.discountDays };
 }
 
 const numberTaken = (number: string) => conflict(`Another customer already has number ${number}.`, { code: "number_taken" });

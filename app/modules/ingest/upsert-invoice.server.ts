@@ -9,10 +9,11 @@ import { recordAudit, type AuditEntry } from "~/modules/audit/record-audit.serve
 import { canonicalQuantity, invoiceView, lineAmount, lockInvoiceByExternalId } from "./invoice-view.server";
 import { recordEvent, type NewEvent } from "~/modules/events/record-event.server";
 import { conflict, invalid, type Problem } from "~/utils/problem";
+import { customerDefaultTerms, storedTerms } from "./payment-terms-fields";
 import { BODY_INVALID, checkExternalId, ingestAudit, ingestRefusal, isUniqueViolation, parseBody, refusable, refuse, type Ingested } from "./result";
 
 /** Fields a locked invoice (payments or an open dispute against it) can no longer change. */
-const FINANCIAL_FIELDS = ["number", "issueDate", "taxLabel", "taxTotal", "lines"] as const;
+const FINANCIAL_FIELDS = ["number", "issueDate", "taxLabel", "taxTotal", "lines", "discountBps", "discountDays"] as const;
 
 /**
  * PUT /invoices/{externalId}: creates or updates the invoice. The server computes line amounts,
@@ -28,7 +29,10 @@ async function upsert(actor: Actor, prepared: PreparedInvoice): Promise<Ingested
   try {
     return await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ingest:invoice:${externalId}`}))`);
-      const [account] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.externalId, body.customer_external_id));
+      const [account] = await tx
+        .select({ id: accounts.id, defaultNetDays: accounts.defaultNetDays, defaultDiscountBps: accounts.defaultDiscountBps, defaultDiscountDays: accounts.defaultDiscountDays })
+        .from(accounts)
+        .where(eq(accounts.externalId, body.customer_external_id));
       if (!account) refuse(unknownCustomer(body.customer_external_id));
       const existing = await lockInvoiceByExternalId(tx, externalId);
       const [numberOwner] = await tx
@@ -40,7 +44,7 @@ async function upsert(actor: Actor, prepared: PreparedInvoice): Promise<Ingested
       if (!existing) {
         const [row] = await tx
           .insert(invoices)
-          .values({ ...fields, externalId, accountId: account.id, currency: body.currency, status: total === 0 ? "paid" : "open" })
+          .values({ ...customerDefaultTerms(account), ...fields, externalId, accountId: account.id, currency: body.currency, status: total === 0 ? "paid" : "open" })
           .returning({ id: invoices.id });
         await tx.insert(invoiceLines).values(lines.map((l) => ({ ...l, invoiceId: row!.id })));
         await recordEvent(tx, createdEvent(row!.id, account.id, prepared));
@@ -63,9 +67,9 @@ async function upsert(actor: Actor, prepared: PreparedInvoice): Promise<Ingested
       const financialChanges = changed.filter((c) => (FINANCIAL_FIELDS as readonly string[]).includes(c));
       if (financialChanges.length > 0 && (existing.amountPaid > 0 || existing.amountPending > 0 || existing.amountDisputed > 0)) {
         refuse(
-          conflict("This invoice has payments or an open dispute: its number, dates of issue, lines and tax can no longer change (memo, PO number, terms and due date still can).", {
+          conflict("This invoice has payments or an open dispute: its number, dates of issue, lines, tax and early-payment discount can no longer change (memo, PO number, terms label, net days and due date still can).", {
             code: "invoice_locked",
-            fields: Object.fromEntries(financialChanges.map((path) => [path, "Locked."])),
+            fields: Object.fromEntries(financialChanges.map((path) => [apiFieldOf(path), "Locked."])),
           }),
         );
       }
@@ -127,8 +131,17 @@ export function prepareInvoice(rawExternalId: string | undefined, rawBody: unkno
     subtotal,
     total,
     memo: body.memo ?? null,
+    // Omitted terms: a new invoice takes the customer's defaults (in the insert), an update keeps its own.
+    ...(body.payment_terms === undefined ? {} : storedTerms(body.payment_terms)),
   };
   return { externalId, body, lines, subtotal, total, fields };
+}
+
+/** The discount's fields named as in the request body (the older fields keep the names they always answered with). */
+function apiFieldOf(field: string): string {
+  if (field === "discountBps") return "payment_terms.discount_percent";
+  if (field === "discountDays") return "payment_terms.discount_days";
+  return field;
 }
 
 export function unknownCustomer(customerExternalId: string): Problem {

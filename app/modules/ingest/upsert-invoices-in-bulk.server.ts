@@ -10,6 +10,7 @@ import { nudgeFanOut, recordEvents } from "~/modules/events/record-event.server"
 import { bulkInsert, inJsonList } from "~/utils/bulk-insert.server";
 import { toInvoiceOut } from "./invoice-view.server";
 import { isProblem, type Problem } from "~/utils/problem";
+import { customerDefaultTerms } from "./payment-terms-fields";
 import { ingestRefusal, isUniqueViolation, refusableSync, type Ingested } from "./result";
 import { createdAudit, createdEvent, numberTaken, prepareInvoice, unknownCustomer, upsertInvoice, type PreparedInvoice } from "./upsert-invoice.server";
 
@@ -74,8 +75,12 @@ async function createNew(tx: Executor, actor: Actor, candidates: Candidate[]): P
     select distinct hashtext('ingest:invoice:' || k) as h from jsonb_array_elements_text(${JSON.stringify(externalIds)}::jsonb) as k order by 1
   ) as locks`);
   const customerIds = [...new Set(candidates.map((c) => c.p.body.customer_external_id))];
-  const accountRows = await tx.select({ id: accounts.id, externalId: accounts.externalId }).from(accounts).where(inJsonList(accounts.externalId, customerIds));
+  const accountRows = await tx
+    .select({ id: accounts.id, externalId: accounts.externalId, defaultNetDays: accounts.defaultNetDays, defaultDiscountBps: accounts.defaultDiscountBps, defaultDiscountDays: accounts.defaultDiscountDays })
+    .from(accounts)
+    .where(inJsonList(accounts.externalId, customerIds));
   const accountOf = new Map(accountRows.map((a) => [a.externalId, a.id]));
+  const defaultsOf = new Map(accountRows.map((a) => [a.id, customerDefaultTerms(a)]));
   const existing = new Set((await tx.select({ externalId: invoices.externalId }).from(invoices).where(inJsonList(invoices.externalId, externalIds))).map((r) => r.externalId));
   const numbers = candidates.map((c) => c.p.body.number);
   const taken = new Set((await tx.select({ number: invoices.number }).from(invoices).where(inJsonList(invoices.number, numbers))).map((r) => r.number));
@@ -92,14 +97,15 @@ async function createNew(tx: Executor, actor: Actor, candidates: Candidate[]): P
   if (creating.length === 0) return answers;
 
   const at = new Date();
-  const stored = creating.map((c) => ({ ...c.p.fields, id: newId("inv"), externalId: c.p.externalId, accountId: c.accountId, currency: c.p.body.currency, status: c.p.total === 0 ? ("paid" as const) : ("open" as const), createdAt: at, updatedAt: at }));
+  // Every row names the terms' columns (a bulk insert takes one column list): the customer's defaults unless the item has its own.
+  const stored = creating.map((c) => ({ ...defaultsOf.get(c.accountId)!, ...c.p.fields, id: newId("inv"), externalId: c.p.externalId, accountId: c.accountId, currency: c.p.body.currency, status: c.p.total === 0 ? ("paid" as const) : ("open" as const), createdAt: at, updatedAt: at }));
   await bulkInsert(tx, invoices, stored);
   await bulkInsert(tx, invoiceLines, creating.flatMap((c, i) => c.p.lines.map((l) => ({ ...l, invoiceId: stored[i]!.id }))));
   await recordEvents(tx, creating.map((c, i) => createdEvent(stored[i]!.id, c.accountId, c.p)), { nudge: "after-commit" });
   await recordAudits(tx, creating.map((c, i) => createdAudit(stored[i]!.id, actor, c.p)));
   creating.forEach((c, i) => {
     // A new invoice owes its whole total: nothing is paid, credited, held or void yet.
-    const invoice: Invoice = { netDays: null, discountBps: null, discountDays: null, ...stored[i]!, amountPaid: 0, amountCredited: 0, amountDiscounted: 0, amountPending: 0, amountDisputed: 0, balance: stored[i]!.total, paymentPlanId: null, lateFeeForInvoiceId: null, lateFeePeriod: null };
+    const invoice: Invoice = { ...stored[i]!, amountPaid: 0, amountCredited: 0, amountDiscounted: 0, amountPending: 0, amountDisputed: 0, balance: stored[i]!.total, paymentPlanId: null, lateFeeForInvoiceId: null, lateFeePeriod: null };
     answers.set(c.index, { created: true, record: toInvoiceOut(invoice, c.p.body.customer_external_id, c.p.lines) });
   });
   return answers;

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, or } from "drizzle-orm";
 import { accounts } from "#db/schema/accounts";
 import { invoiceLines, invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
@@ -6,8 +6,11 @@ import type { Actor } from "~/modules/auth/actor";
 import { today } from "~/utils/clock";
 import { notFound, type Problem } from "~/utils/problem";
 import { invoiceScope } from "./scope.server";
+import { companyToday } from "~/modules/terms/company-date.server";
+import { invoiceOffer, termsLabel } from "~/modules/terms/payment-terms";
+import { discountDeadline } from "~/modules/terms/quote-rules";
 import { daysPastDue, displayStatus } from "./status";
-import type { InvoiceDetail } from "./types";
+import type { InvoiceDetail, LateFeeView } from "./types";
 
 /** One invoice with its lines; not_found when it does not exist *for this reader*. */
 export async function getInvoice(scope: Actor, invoiceId: string): Promise<InvoiceDetail | Problem> {
@@ -33,6 +36,15 @@ export async function getInvoice(scope: Actor, invoiceId: string): Promise<Invoi
     .orderBy(asc(invoiceLines.position));
   const inv = row.invoice;
   const day = today();
+  // The invoice a late fee is charged on, and the fees charged on this one (same account, same scope).
+  const related = await db
+    .select({ id: invoices.id, number: invoices.number, period: invoices.lateFeePeriod, issueDate: invoices.issueDate, total: invoices.total, balance: invoices.balance, status: invoices.status, feeFor: invoices.lateFeeForInvoiceId })
+    .from(invoices)
+    .where(and(inv.lateFeeForInvoiceId ? or(eq(invoices.lateFeeForInvoiceId, inv.id), eq(invoices.id, inv.lateFeeForInvoiceId)) : eq(invoices.lateFeeForInvoiceId, inv.id), invoiceScope(scope)))
+    .orderBy(asc(invoices.lateFeePeriod), asc(invoices.issueDate));
+  const parent = related.find((r) => r.id === inv.lateFeeForInvoiceId);
+  const lateFees: LateFeeView[] = related.filter((r) => r.feeFor === inv.id).map(({ feeFor: _, ...fee }) => fee);
+  const terms = { netDays: inv.netDays, discountBps: inv.discountBps, discountDays: inv.discountDays };
   return {
     id: inv.id,
     number: inv.number,
@@ -57,5 +69,10 @@ export async function getInvoice(scope: Actor, invoiceId: string): Promise<Invoi
     memo: inv.memo,
     account: row.account,
     lines,
+    paymentTerms: { ...terms, label: termsLabel(terms), discountUntil: inv.discountBps === null ? null : discountDeadline(inv) },
+    amountDiscounted: inv.amountDiscounted,
+    offer: invoiceOffer(inv, companyToday()),
+    lateFeeFor: parent ? { id: parent.id, number: parent.number } : null,
+    lateFees,
   };
 }

@@ -1,15 +1,18 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNotNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { accounts } from "#db/schema/accounts";
 import { db } from "~/db.server";
 import { today } from "~/utils/clock";
 import { isCalendarDate } from "~/utils/dates";
+import { invoices } from "#db/schema/invoices";
 import { payments } from "#db/schema/payments";
+import { companyToday } from "~/modules/terms/company-date.server";
+import { invoiceOffer } from "~/modules/terms/payment-terms";
 import type { Actor } from "~/modules/auth/actor";
 import { invalid, isProblem, notFound, type Problem } from "~/utils/problem";
 import { accountInvoicesScope, accountScope, inReadersAccount, type ReadScope } from "./scope.server";
 import { emptyAging } from "./status";
-import type { AgingBuckets, Statement, StatementCurrencySection, StatementLine, StatementLineKind, StatementPeriod } from "./types";
+import type { AgingBuckets, Statement, StatementCurrencySection, StatementLine, StatementLineKind, StatementOffer, StatementPeriod } from "./types";
 
 /** Lines per page of the portal's statement; the PDF and CSV carry every line. */
 export const STATEMENT_PAGE_SIZE = 100;
@@ -60,7 +63,8 @@ export function readStatementQuery(params: URLSearchParams): StatementQuery {
 /**
  * Every dated fact that moved a balance of the account's invoices, one row per invoice touched,
  * signed (+ owed more, − owed less). Where each fact lives:
- * - invoices.issue_date: the invoice (+total);
+ * - invoices.issue_date: the invoice (+total); a late fee is its own invoice, named for the one it is on;
+ * - payment_allocations.discount of a succeeded payment: the early-payment discount it earned;
  * - payments.succeeded_at with payment_allocations: portal payments (only succeeded ones: a
  *   processing ACH payment is not money received yet, and its allocation does not lower the balance);
  * - events "payment.recorded_offline" (received_on): payments made outside the portal;
@@ -77,16 +81,23 @@ function ledger(scope: ReadScope, accountId: string): SQL {
   const utcDay = (column: SQL) => sql`(${column} at time zone 'UTC')::date`;
   return sql`
     inv as (
-      select id, number, currency, issue_date, due_date, total, status, balance, amount_paid, amount_credited
+      select id, number, currency, issue_date, due_date, total, status, balance, amount_paid, amount_credited, late_fee_for_invoice_id
       from invoices where ${accountInvoicesScope(scope, accountId)}
     ),
     facts as (
-      select i.id as invoice_id, i.currency, i.issue_date as on_date, 1 as ord, 'invoice' as kind, i.id as source_id, null::text as detail, i.total as amount
-        from inv i
+      select i.id as invoice_id, i.currency, i.issue_date as on_date, 1 as ord,
+             case when i.late_fee_for_invoice_id is null then 'invoice' else 'late_fee' end as kind, i.id as source_id,
+             case when i.late_fee_for_invoice_id is null then null::text else 'On invoice ' || coalesce(parent.number, '') end as detail, i.total as amount
+        from inv i left join inv parent on parent.id = i.late_fee_for_invoice_id
       union all
       select i.id, i.currency, ${utcDay(sql`p.succeeded_at`)}, 2, 'payment', p.id, p.method_label, -a.amount
         from payment_allocations a join inv i on i.id = a.invoice_id join payments p on p.id = a.payment_id
         where p.status = 'succeeded' and p.succeeded_at is not null
+      union all
+      -- The early-payment discount a payment earned (its allocation's discount, credited with the money).
+      select i.id, i.currency, ${utcDay(sql`p.succeeded_at`)}, 3, 'discount', p.id, null, -a.discount
+        from payment_allocations a join inv i on i.id = a.invoice_id join payments p on p.id = a.payment_id
+        where p.status = 'succeeded' and p.succeeded_at is not null and a.discount > 0
       union all
       select i.id, i.currency, coalesce((e.data->>'receivedOn')::date, ${utcDay(sql`e.created_at`)}), 2, 'offline_payment', e.id, e.data->>'reference', -(e.data->>'amount')::bigint
         from events e join inv i on i.id = e.subject_id
@@ -142,7 +153,7 @@ type SummaryRow = {
   line_count: number;
 };
 type AgingRow = { currency: string; bucket: keyof AgingBuckets; amount: string };
-type LineRow = { currency: string; on_date: string; kind: StatementLineKind; invoices: string; detail: string | null; amount: string; balance: string };
+type LineRow = { currency: string; on_date: string; kind: StatementLineKind; source_id: string; invoices: string; detail: string | null; amount: string; balance: string };
 
 /**
  * Statement of account for a period, per currency: opening balance, every line dated in the
@@ -171,9 +182,9 @@ export async function getStatement(
     select currency,
       coalesce(sum(amount) filter (where on_date < ${from}::date), 0)::text as opening,
       coalesce(sum(amount) filter (where on_date <= ${to}::date), 0)::text as closing,
-      coalesce(sum(amount) filter (where on_date between ${from}::date and ${to}::date and kind = 'invoice'), 0)::text as invoiced,
+      coalesce(sum(amount) filter (where on_date between ${from}::date and ${to}::date and kind in ('invoice', 'late_fee')), 0)::text as invoiced,
       coalesce(sum(amount) filter (where on_date between ${from}::date and ${to}::date and amount < 0), 0)::text as reductions,
-      coalesce(sum(amount) filter (where on_date between ${from}::date and ${to}::date and amount > 0 and kind <> 'invoice'), 0)::text as increases,
+      coalesce(sum(amount) filter (where on_date between ${from}::date and ${to}::date and amount > 0 and kind not in ('invoice', 'late_fee')), 0)::text as increases,
       count(distinct (on_date, ord, source_id)) filter (where on_date between ${from}::date and ${to}::date)::int as line_count
     from entries group by currency order by currency`);
 
@@ -230,21 +241,27 @@ export async function getStatement(
       where e.on_date between ${from}::date and ${to}::date
       group by e.currency, e.on_date, e.ord, e.kind, e.source_id
     )
-    select l.currency, l.on_date::text as on_date, l.kind, l.invoices, l.detail, l.amount::text as amount,
+    select l.currency, l.on_date::text as on_date, l.kind, l.source_id, l.invoices, l.detail, l.amount::text as amount,
       (coalesce(o.amount, 0) + sum(l.amount) over (partition by l.currency order by l.on_date, l.ord, l.source_id rows unbounded preceding))::text as balance
     from lines l left join opening o on o.currency = l.currency
     order by l.currency, l.on_date, l.ord, l.source_id
     ${window}`);
 
-  const lines = rows.map((r): StatementLine & { currency: string } => ({
-    currency: r.currency,
-    date: r.on_date,
-    kind: r.kind,
-    invoices: r.invoices,
-    detail: r.detail,
-    amount: Number(r.amount),
-    balance: Number(r.balance),
-  }));
+  const offers = await discountOffers(scope, accountId);
+  const offerOf = new Map(offers.map((o) => [o.invoiceId, o]));
+  const lines = rows.map((r): StatementLine & { currency: string } => {
+    const offer = r.kind === "invoice" ? offerOf.get(r.source_id) : undefined;
+    return {
+      currency: r.currency,
+      date: r.on_date,
+      kind: r.kind,
+      invoices: r.invoices,
+      detail: r.detail,
+      amount: Number(r.amount),
+      balance: Number(r.balance),
+      ...(offer ? { offer: { until: offer.until, payInFull: offer.payInFull, saves: offer.saves } } : {}),
+    };
+  });
   return {
     account,
     asOf: today(),
@@ -252,7 +269,36 @@ export async function getStatement(
     sections,
     lines,
     page: page === null ? null : { number: page, size: STATEMENT_PAGE_SIZE, count: Math.max(1, Math.ceil(lineCount / STATEMENT_PAGE_SIZE)) },
+    offers,
   };
+}
+
+/** The account's open invoices whose early-payment discount can still be earned today (the company's calendar), oldest first. */
+async function discountOffers(scope: ReadScope, accountId: string): Promise<StatementOffer[]> {
+  const day = companyToday();
+  const open = await db
+    .select({
+      id: invoices.id,
+      number: invoices.number,
+      currency: invoices.currency,
+      status: invoices.status,
+      total: invoices.total,
+      balance: invoices.balance,
+      amountPending: invoices.amountPending,
+      amountDisputed: invoices.amountDisputed,
+      amountDiscounted: invoices.amountDiscounted,
+      paymentPlanId: invoices.paymentPlanId,
+      issueDate: invoices.issueDate,
+      discountBps: invoices.discountBps,
+      discountDays: invoices.discountDays,
+    })
+    .from(invoices)
+    .where(and(accountInvoicesScope(scope, accountId), eq(invoices.status, "open"), isNotNull(invoices.discountBps), sql`${invoices.issueDate} + ${invoices.discountDays} >= ${day}::date`))
+    .orderBy(invoices.issueDate, invoices.number);
+  return open.flatMap((i) => {
+    const offer = invoiceOffer(i, day);
+    return offer ? [{ ...offer, currency: i.currency, invoiceId: i.id, number: i.number }] : [];
+  });
 }
 
 /**

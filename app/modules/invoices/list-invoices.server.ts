@@ -8,6 +8,9 @@ import type { Actor } from "~/modules/auth/actor";
 import { accountInvoicesScope, invoiceScope } from "./scope.server";
 import { daysPastDue, displayStatus } from "./status";
 import type { DisplayStatus } from "./types";
+import { companyToday } from "~/modules/terms/company-date.server";
+import { invoiceOffer } from "~/modules/terms/payment-terms";
+import type { DiscountOffer } from "~/modules/terms/quote-rules";
 import { containsPattern } from "~/utils/like-pattern";
 
 export const invoiceFilters = ["open", "overdue", "paid", "all"] as const;
@@ -40,6 +43,8 @@ export interface InvoiceRow {
   daysPastDue: number;
   accountId: string;
   accountName: string;
+  /** Its early-payment offer today (the company's date), if any. */
+  offer: DiscountOffer | null;
 }
 
 const sortColumns = {
@@ -78,6 +83,7 @@ function filterCondition(filter: InvoiceListQuery["filter"], day: string): SQL |
  */
 export async function listInvoices(scope: Actor, query: InvoiceListQuery & { accountId?: string }) {
   const day = today();
+  const companyDay = companyToday();
   const term = query.q ? containsPattern(query.q) : undefined;
   const where = and(
     query.accountId ? accountInvoicesScope(scope, query.accountId) : invoiceScope(scope),
@@ -111,6 +117,11 @@ export async function listInvoices(scope: Actor, query: InvoiceListQuery & { acc
         paymentPlanId: invoices.paymentPlanId,
         accountId: invoices.accountId,
         accountName: accounts.name,
+        amountPending: invoices.amountPending,
+        amountDisputed: invoices.amountDisputed,
+        amountDiscounted: invoices.amountDiscounted,
+        discountBps: invoices.discountBps,
+        discountDays: invoices.discountDays,
       })
       .from(invoices)
       .innerJoin(accounts, eq(accounts.id, invoices.accountId))
@@ -137,6 +148,7 @@ export async function listInvoices(scope: Actor, query: InvoiceListQuery & { acc
         accountName: r.accountName,
         displayStatus: displayStatus(r, day),
         daysPastDue: r.status === "open" ? daysPastDue(r.dueDate, day) : 0,
+        offer: invoiceOffer(r, companyDay),
       }),
     ),
     total,

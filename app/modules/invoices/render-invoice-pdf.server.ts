@@ -1,5 +1,6 @@
 import { formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
+import { discountTermsSentence, offerSentence } from "~/modules/terms/payment-terms";
 import {
   ALERT_COLOR,
   contentWidth,
@@ -69,6 +70,12 @@ export async function renderInvoicePdf(invoice: InvoiceDetail, issuer: Issuer): 
         { label: "Issue date", value: formatDate(invoice.issueDate) },
         { label: "Due date", value: formatDate(invoice.dueDate) },
         { label: "Terms", value: invoice.terms },
+      );
+      // "2/10 net 30" when the label the back office sent does not already say it.
+      const { label: termsLabel } = invoice.paymentTerms;
+      if (termsLabel && termsLabel.toLowerCase() !== invoice.terms.trim().toLowerCase()) details.push({ label: "Payment terms", value: termsLabel });
+      if (invoice.lateFeeFor) details.push({ label: "Late fee on", value: `Invoice ${invoice.lateFeeFor.number}`, bold: true });
+      details.push(
         {
           label: "Status",
           value: invoiceStatusText(invoice),
@@ -96,6 +103,7 @@ export async function renderInvoicePdf(invoice: InvoiceDetail, issuer: Issuer): 
         { label: "Amount paid", value: money(invoice.amountPaid) },
       ];
       if (invoice.amountCredited !== 0) totals.push({ label: "Credited", value: money(invoice.amountCredited) });
+      if (invoice.amountDiscounted > 0) totals.push({ label: "Discount taken", value: money(invoice.amountDiscounted) });
       const balance: KeyValue = { label: "Balance due", value: money(invoice.balance), bold: true };
 
       // The totals block is small; keep it in one piece rather than splitting it across pages.
@@ -110,6 +118,34 @@ export async function renderInvoicePdf(invoice: InvoiceDetail, issuer: Issuer): 
         .strokeColor(TEXT_COLOR)
         .stroke();
       doc.y = drawKeyValues(doc, [balance], totalsX, totalsBottom + 8, totalsWidth);
+
+      // The offer and the discount terms, under the balance where the payer decides what to pay.
+      const discount = discountTermsSentence(invoice.paymentTerms);
+      const offer = invoice.offer ? `${offerSentence(invoice.offer, invoice.currency)}.` : null;
+      if (offer || (discount && invoice.paymentTerms.discountUntil)) {
+        doc.x = left;
+        doc.moveDown(1);
+        ensureSpace(doc, 40);
+        if (offer) {
+          doc.font(FONT_BOLD).fontSize(11).fillColor(TEXT_COLOR);
+          write(doc, offer, left, doc.y, { width });
+        }
+        if (discount) {
+          doc.font(FONT).fontSize(9).fillColor(MUTED_COLOR);
+          write(doc, `${discount} (by ${formatDate(invoice.paymentTerms.discountUntil!)}).`, left, doc.y + 2, { width });
+        }
+        doc.fillColor(TEXT_COLOR);
+      }
+
+      if (invoice.lateFees.length > 0) {
+        doc.x = left;
+        doc.moveDown(1);
+        ensureSpace(doc, 30 + invoice.lateFees.length * 12);
+        doc.font(FONT_BOLD).fontSize(8).fillColor(MUTED_COLOR);
+        write(doc, "LATE FEES ON THIS INVOICE", left, doc.y, { width });
+        doc.font(FONT).fontSize(9).fillColor(TEXT_COLOR);
+        for (const fee of invoice.lateFees) write(doc, `Invoice ${fee.number}, ${formatDate(fee.issueDate)}: ${money(fee.total)}${fee.balance > 0 ? `, ${money(fee.balance)} due` : ""}`, left, doc.y + 2, { width });
+      }
 
       if (invoice.memo) {
         doc.x = left;

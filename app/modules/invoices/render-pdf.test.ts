@@ -156,6 +156,11 @@ function invoiceWith(lines: InvoiceLineView[], overrides: Partial<InvoiceDetail>
     memo: "Thank you for your business. Please quote the invoice number with your payment.",
     account: { id: "acc_01", name: "Société Générale Québec", number: "ACC-1042", billingEmail: "ap@sgq.example" },
     lines,
+    paymentTerms: { netDays: null, discountBps: null, discountDays: null, label: null, discountUntil: null },
+    amountDiscounted: 0,
+    offer: null,
+    lateFeeFor: null,
+    lateFees: [],
     ...overrides,
   };
 }
@@ -192,6 +197,7 @@ const cadStatement: Statement = {
   ],
   lines: [statementLine("CAD", 3001, 120_000, 220_000), statementLine("CAD", 3002, -55_000, 165_000, "payment", "Visa ending 4242"), statementLine("USD", 3101, 9_999, 9_999)],
   page: null,
+  offers: [],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +285,40 @@ describe("renderInvoicePdf", () => {
     expect(all.some((t) => t.startsWith("OVERDUE"))).toBe(false);
   });
 
+  it("shows the early-payment offer, the discount terms, a discount taken and the invoice's late fees", async () => {
+    const lines = [line(1, "1.000", 100_000, null)];
+    const invoice = invoiceWith(lines, {
+      number: "INV-T1",
+      terms: "Net 30",
+      issueDate: "2026-12-06",
+      displayStatus: "partially_paid",
+      taxTotal: 0,
+      subtotal: 100_000,
+      total: 100_000,
+      amountPaid: 49_000,
+      amountCredited: 1_000,
+      amountDiscounted: 1_000,
+      balance: 50_000,
+      paymentTerms: { netDays: 30, discountBps: 200, discountDays: 10, label: "2/10 net 30", discountUntil: "2026-12-16" },
+      offer: { until: "2026-12-16", payInFull: 49_000, saves: 1_000 },
+      lateFees: [{ id: "inv_f1", number: "INV-T1-LF1", period: 1, issueDate: "2027-01-20", total: 750, balance: 750, status: "open" }],
+    });
+    const all = pagesText(await renderInvoicePdf(invoice, issuer)).flatMap(texts);
+    expect(all).toContain("Pay USD 490.00 by Dec 16, 2026 and save USD 10.00.");
+    expect(all).toContain("2/10 net 30");
+    expect(all).toContain("2 % early-payment discount if paid within 10 days of the invoice date (by Dec 16, 2026).");
+    expect(all).toContain("Discount taken");
+    expect(all).toContain("Invoice INV-T1-LF1, Jan 20, 2027: USD 7.50, USD 7.50 due");
+
+    // Outside the window there is no offer, and a late fee names its invoice.
+    const fee = invoiceWith(lines, { number: "INV-T1-LF1", lateFeeFor: { id: "inv_01", number: "INV-T1" } });
+    const feeText = pagesText(await renderInvoicePdf(fee, issuer)).flatMap(texts);
+    expect(feeText).toContain("Late fee on");
+    expect(feeText).toContain("Invoice INV-T1");
+    expect(feeText.some((t) => t.startsWith("Pay "))).toBe(false);
+    expect(feeText).not.toContain("Payment terms");
+  });
+
   it.each([
     ["partially_paid", "PARTIALLY PAID"],
     ["void", "VOID"],
@@ -347,6 +387,27 @@ describe("renderStatementPdf", () => {
     expect(all.indexOf("Invoice INV-3101")).toBeGreaterThan(all.indexOf("Payment INV-3002"));
     expect(all).not.toContain(formatMoney(9_999, "CAD"));
     expect(all.filter((t) => t === "Over 90 days")).toHaveLength(2);
+  });
+
+  it("shows today's early-payment offers, on their invoice lines too, a discount taken and a late fee", async () => {
+    const offer = { until: "2026-11-30", payInFull: 98_000, saves: 2_000 };
+    const statement: Statement = {
+      ...cadStatement,
+      sections: [section("USD", 0, 100_750)],
+      lines: [
+        { ...statementLine("USD", 7001, 100_000, 100_000), offer },
+        statementLine("USD", 7002, -1_000, 99_000, "discount"),
+        statementLine("USD", 7003, 750, 99_750, "late_fee", "On invoice INV-7002"),
+      ],
+      offers: [{ ...offer, currency: "USD", invoiceId: "inv_7001", number: "INV-7001" }],
+    };
+    const all = pagesText(await renderStatementPdf(statement, issuer)).flatMap(texts);
+    expect(all).toContain("Early-payment discounts available on Nov 24, 2026");
+    expect(all).toContain("Invoice INV-7001: Pay USD 980.00 by Nov 30, 2026 and save USD 20.00.");
+    expect(all).toContain("Pay USD 980.00 by Nov 30, 2026 and save USD 20.00");
+    expect(all).toContain("Early-payment discount INV-7002");
+    expect(all).toContain("Late fee INV-7003");
+    expect(all).toContain("On invoice INV-7002");
   });
 
   it("paginates a long statement with the header repeated and every line kept", async () => {

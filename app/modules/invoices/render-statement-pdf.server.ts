@@ -16,6 +16,7 @@ import {
   type Column,
   type Doc,
 } from "./pdf-layout.server";
+import { offerSentence } from "~/modules/terms/payment-terms";
 import { lineLabel } from "./statement-lines";
 import type { Issuer, Statement, StatementCurrencySection, StatementLine } from "./types";
 
@@ -81,10 +82,20 @@ function drawSection(doc: Doc, section: StatementCurrencySection, statement: Sta
     doc.fillColor(TEXT_COLOR).moveDown(0.6);
   }
 
+  const offers = statement.offers.filter((o) => o.currency === section.currency);
+  if (offers.length > 0) {
+    ensureSpace(doc, 30 + offers.length * 12);
+    doc.font(FONT_BOLD).fontSize(10).fillColor(TEXT_COLOR);
+    write(doc, `Early-payment discounts available on ${formatDate(statement.asOf)}`, left, doc.y);
+    doc.font(FONT).fontSize(9);
+    for (const o of offers) write(doc, `Invoice ${o.number}: ${offerSentence(o, section.currency)}.`, left, doc.y + 2);
+    doc.moveDown(0.6);
+  }
+
   const lines: Array<StatementLine | "opening" | "closing"> = ["opening", ...statement.lines.filter((l) => l.currency === section.currency), "closing"];
   const lineColumns: Column<StatementLine | "opening" | "closing">[] = [
     { header: "Date", weight: 62, value: (l) => formatDate(l === "opening" ? from : l === "closing" ? to : l.date) },
-    { header: "Description", weight: 230, value: (l) => (l === "opening" ? "Opening balance" : l === "closing" ? "Closing balance" : describe(l)) },
+    { header: "Description", weight: 230, value: (l) => (l === "opening" ? "Opening balance" : l === "closing" ? "Closing balance" : describe(l, section.currency)) },
     { header: "Amount", weight: 90, align: "right", value: (l) => (typeof l === "string" ? "" : money(l.amount)) },
     { header: "Balance", weight: 90, align: "right", value: (l) => money(l === "opening" ? section.opening : l === "closing" ? section.closing : l.balance) },
   ];
@@ -108,9 +119,11 @@ function drawSection(doc: Doc, section: StatementCurrencySection, statement: Sta
   doc.moveDown(1.5);
 }
 
-function describe(line: StatementLine): string {
-  const text = `${lineLabel(line.kind)} ${line.invoices}`;
-  return line.detail ? `${text}\n${line.detail}` : text;
+function describe(line: StatementLine, currency: string): string {
+  const text = [`${lineLabel(line.kind)} ${line.invoices}`];
+  if (line.detail) text.push(line.detail);
+  if (line.offer) text.push(`${offerSentence(line.offer, currency)}`);
+  return text.join("\n");
 }
 
 function noActivity(doc: Doc): void {

@@ -21,5 +21,9 @@ export function lineLabel(kind: StatementLineKind): string {
       return "Invoice voided";
     case "adjustment":
       return "Paid or credited (no dated record)";
+    case "late_fee":
+      return "Late fee";
+    case "discount":
+      return "Early-payment discount";
   }
 }

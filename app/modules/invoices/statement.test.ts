@@ -233,17 +233,53 @@ describe("statement CSV", () => {
     const statement = await getStatement(payer, accountId, { from: "2026-11-01", to: TEST_TODAY });
     const csv = statementCsv(statement);
     const rows = csv.trimEnd().split("\r\n");
-    expect(rows[0]).toBe("Currency,Date,Type,Invoices,Detail,Amount,Balance");
-    expect(rows).toContain("USD,2026-11-01,Opening balance,,,,660.00");
-    expect(rows).toContain(`USD,${TEST_TODAY},Closing balance,,,,980.00`);
-    expect(rows).toContain("CAD,2026-11-15,Payment,LT-C1,Visa ···· 4242,-150.00,250.00");
+    expect(rows[0]).toBe("Currency,Date,Type,Invoices,Detail,Amount,Balance,Early payment amount,Early payment by,Early payment saves");
+    expect(rows).toContain("USD,2026-11-01,Opening balance,,,,660.00,,,");
+    expect(rows).toContain(`USD,${TEST_TODAY},Closing balance,,,,980.00,,,`);
+    expect(rows).toContain("CAD,2026-11-15,Payment,LT-C1,Visa ···· 4242,-150.00,250.00,,,");
     // The offline reference "=WIRE+1" would be a formula in a spreadsheet.
-    expect(rows).toContain("USD,2026-11-10,Payment received,LT-5,'=WIRE+1,-40.00,1130.00");
-    expect(rows).toContain("USD,2026-11-05,Payment reversed (chargeback),LT-1,,250.00,1170.00");
+    expect(rows).toContain("USD,2026-11-10,Payment received,LT-5,'=WIRE+1,-40.00,1130.00,,,");
+    expect(rows).toContain("USD,2026-11-05,Payment reversed (chargeback),LT-1,,250.00,1170.00,,,");
     const autumn = statementCsv(await getStatement(payer, accountId, { from: "2026-09-01", to: TEST_TODAY }));
     expect(autumn).toContain('\r\nUSD,2026-10-15,Credit,LT-1,"Damaged, ""wet"" goods",-100.00,');
     for (const [raw, cell] of [["+1 555", "'+1 555"], ["-2", "'-2"], ["@SUM(A1)", "'@SUM(A1)"], ["\tx", "'\tx"], ["\rx", "\"'\rx\""], ["a\nb", '"a\nb"'], ["plain", "plain"]]) {
       expect(csvCell(raw!)).toBe(cell);
     }
+  });
+});
+
+describe("payment terms on the statement", () => {
+  it("offers the early-payment discount on open lines, shows a discount taken and says what a late fee is for", async () => {
+    const { user, accounts } = await make.payer({ accounts: [await make.account({ name: "Terms Test Co." })] });
+    const termsAccount = accounts[0]!.id;
+    const termsPayer: PayerActor = { kind: "payer", userId: user.id, ip: null };
+    const terms = { terms: "2/10 net 30", netDays: 30, discountBps: 200, discountDays: 10 };
+    const [open] = await db.insert(invoices).values({ accountId: termsAccount, number: "TT-1", currency: "USD", issueDate: "2026-11-20", dueDate: "2026-12-20", subtotal: 100_000, total: 100_000, ...terms }).returning();
+    // Paid 490.00 on day 4 of its window: settles 500.00, 10.00 of it discount.
+    const [taken] = await db
+      .insert(invoices)
+      .values({ accountId: termsAccount, number: "TT-2", currency: "USD", issueDate: "2026-11-01", dueDate: "2026-12-01", subtotal: 100_000, total: 100_000, amountPaid: 49_000, amountCredited: 1_000, amountDiscounted: 1_000, ...terms })
+      .returning();
+    const [p] = await db.insert(payments).values({ accountId: termsAccount, amount: 49_000, currency: "USD", status: "succeeded", method: "card", methodLabel: "Visa ···· 4242", succeededAt: at("2026-11-05"), createdAt: at("2026-11-05") }).returning();
+    await db.insert(paymentAllocations).values({ paymentId: p!.id, invoiceId: taken!.id, amount: 49_000, discount: 1_000 });
+    await db.insert(invoices).values({ accountId: termsAccount, number: "TT-2-LF1", currency: "USD", issueDate: "2026-11-22", dueDate: "2026-11-22", terms: "Due on receipt", subtotal: 750, total: 750, lateFeeForInvoiceId: taken!.id, lateFeePeriod: 1 });
+
+    const statement = await getStatement(termsPayer, termsAccount, { from: "2026-11-01", to: TEST_TODAY });
+    expect(statement.lines.some((l) => l.kind === "adjustment")).toBe(false);
+    expect(statement.sections[0]).toMatchObject({ closing: 100_000 + 50_000 + 750, invoiced: 200_750, increases: 0 });
+    const line = (kind: string, number: string) => statement.lines.find((l) => l.kind === kind && l.invoices === number);
+    expect(line("invoice", "TT-1")).toMatchObject({ amount: 100_000, offer: { until: "2026-11-30", payInFull: 98_000, saves: 2_000 } });
+    // Outside its window (ended Nov 11): no offer.
+    expect(line("invoice", "TT-2")!.offer).toBeUndefined();
+    expect(line("discount", "TT-2")).toMatchObject({ date: "2026-11-05", amount: -1_000 });
+    expect(line("late_fee", "TT-2-LF1")).toMatchObject({ amount: 750, detail: "On invoice TT-2" });
+    expect(statement.offers).toEqual([{ currency: "USD", invoiceId: open!.id, number: "TT-1", until: "2026-11-30", payInFull: 98_000, saves: 2_000 }]);
+    // Another payer sees none of it.
+    expect(problemOf(await readStatement(payer, termsAccount))).toMatchObject({ kind: "not_found" });
+
+    const rows = statementCsv(statement).trimEnd().split("\r\n");
+    expect(rows).toContain("USD,2026-11-20,Invoice,TT-1,,1000.00,1500.00,980.00,2026-11-30,20.00");
+    expect(rows).toContain("USD,2026-11-05,Early-payment discount,TT-2,,-10.00,500.00,,,");
+    expect(rows).toContain("USD,2026-11-22,Late fee,TT-2-LF1,On invoice TT-2,7.50,1507.50,,,");
   });
 });

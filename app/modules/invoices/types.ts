@@ -1,4 +1,6 @@
 import type { InvoiceStatus } from "#db/schema/invoices";
+import type { StoredTerms } from "~/modules/terms/payment-terms";
+import type { DiscountOffer } from "~/modules/terms/quote-rules";
 
 /**
  * What a payer sees as an invoice's state: "overdue", "partially paid" and "on plan" are
@@ -44,6 +46,26 @@ export interface InvoiceDetail {
   memo: string | null;
   account: { id: string; name: string; number: string; billingEmail: string | null };
   lines: InvoiceLineView[];
+  /** Net days and early-payment discount, with "2/10 net 30" and the discount's last day (null without one). */
+  paymentTerms: StoredTerms & { label: string | null; discountUntil: string | null };
+  /** Early-payment discount already taken (part of amountCredited). */
+  amountDiscounted: number;
+  /** What paying in full today saves, on the company's calendar; null outside the window or with nothing payable. */
+  offer: DiscountOffer | null;
+  /** On a late fee (its own invoice): the invoice it is charged on. */
+  lateFeeFor: { id: string; number: string } | null;
+  /** The late fees charged on this invoice, oldest period first. */
+  lateFees: LateFeeView[];
+}
+
+export interface LateFeeView {
+  id: string;
+  number: string;
+  period: number | null;
+  issueDate: string;
+  total: number;
+  balance: number;
+  status: InvoiceStatus;
 }
 
 export interface AgingBuckets {
@@ -64,7 +86,9 @@ export type StatementLineKind =
   | "chargeback"
   | "chargeback_reinstated"
   | "void"
-  | "adjustment";
+  | "adjustment"
+  | "late_fee"
+  | "discount";
 
 export interface StatementLine {
   date: string;
@@ -77,6 +101,15 @@ export interface StatementLine {
   amount: number;
   /** The balance after this line, carried across pages. */
   balance: number;
+  /** On an invoice line: its early-payment offer today, if any. */
+  offer?: DiscountOffer | null;
+}
+
+/** An open invoice whose early-payment discount can still be earned today. */
+export interface StatementOffer extends DiscountOffer {
+  currency: string;
+  invoiceId: string;
+  number: string;
 }
 
 export interface StatementPeriod {
@@ -109,6 +142,8 @@ export interface Statement {
   /** The period's lines of every section (currency, date order), or one page of them. */
   lines: Array<StatementLine & { currency: string }>;
   page: { number: number; size: number; count: number } | null;
+  /** Every open invoice of the account with an early-payment offer today (whatever the period). */
+  offers: StatementOffer[];
 }
 
 /** Who issues the documents (the company running the portal). */

@@ -207,6 +207,25 @@ export const EMAIL_TEMPLATES: Record<string, { description: string; build: (f: P
         portalUrl: f.appUrl,
       }),
   },
+  "reminder-early-payment": {
+    description: "Collections: a reminder before the due date, for an invoice still inside its early-payment discount window (2/10 net 30)",
+    build: (f) => {
+      const first = f.invoices[0]!;
+      const saves = Math.round(first.amount * 0.02);
+      return reminderEmail({
+        to: f.payer.to,
+        company: f.company,
+        accountName: f.accountName,
+        currency: f.currency,
+        subject: "Coming due: {{total_due}} for {{account_name}}",
+        body: "A friendly reminder: the invoice below for {{account_name}} is coming due. {{discount_offer}}",
+        lines: [{ number: first.number, dueDate: addDays(today(), 3), daysLate: -3, amountDue: first.amount, amountOnHold: 0, offer: { until: addDays(today(), 2), payInFull: first.amount - saves, saves } }],
+        payUrl: `${f.appUrl}/pay-link/preview-token`,
+        payLinkExpiresOn: addDays(today(), 30),
+        portalUrl: f.appUrl,
+      });
+    },
+  },
   "promise-broken": {
     description: "Collector: a promise to pay was broken",
     build: (f) =>
