@@ -64,7 +64,8 @@ export function readStatementQuery(params: URLSearchParams): StatementQuery {
  * Every dated fact that moved a balance of the account's invoices, one row per invoice touched,
  * signed (+ owed more, − owed less). Where each fact lives:
  * - invoices.issue_date: the invoice (+total); a late fee is its own invoice, named for the one it is on;
- * - payment_allocations.discount of a succeeded payment: the early-payment discount it earned;
+ * - events "invoice.discount_taken": early-payment discounts (with a payment's money or credit alone);
+ * - credit_applications: account credits applied to invoices;
  * - payments.succeeded_at with payment_allocations: portal payments (only succeeded ones: a
  *   processing ACH payment is not money received yet, and its allocation does not lower the balance);
  * - events "payment.recorded_offline" (received_on): payments made outside the portal;
@@ -94,10 +95,14 @@ function ledger(scope: ReadScope, accountId: string): SQL {
         from payment_allocations a join inv i on i.id = a.invoice_id join payments p on p.id = a.payment_id
         where p.status = 'succeeded' and p.succeeded_at is not null
       union all
-      -- The early-payment discount a payment earned (its allocation's discount, credited with the money).
-      select i.id, i.currency, ${utcDay(sql`p.succeeded_at`)}, 3, 'discount', p.id, null, -a.discount
-        from payment_allocations a join inv i on i.id = a.invoice_id join payments p on p.id = a.payment_id
-        where p.status = 'succeeded' and p.succeeded_at is not null and a.discount > 0
+      -- Early-payment discounts taken (with a payment's money, or with credit alone): each is an event.
+      select i.id, i.currency, ${utcDay(sql`e.created_at`)}, 3, 'discount', e.id, null, -(e.data->>'discount')::bigint
+        from events e join inv i on i.id = e.subject_id
+        where e.type = 'invoice.discount_taken' and e.subject_type = 'invoice' and e.account_id = ${accountId}
+      union all
+      -- Account credits applied to invoices (by the payer on the pay page, or by staff).
+      select i.id, i.currency, ${utcDay(sql`ca.created_at`)}, 3, 'credit', ca.id, ac.reason, -ca.amount
+        from credit_applications ca join account_credits ac on ac.id = ca.credit_id join inv i on i.id = ca.invoice_id
       union all
       select i.id, i.currency, coalesce((e.data->>'receivedOn')::date, ${utcDay(sql`e.created_at`)}), 2, 'offline_payment', e.id, e.data->>'reference', -(e.data->>'amount')::bigint
         from events e join inv i on i.id = e.subject_id

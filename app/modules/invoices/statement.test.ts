@@ -4,6 +4,7 @@ import { creditMemos } from "#db/schema/disputes";
 import { events } from "#db/schema/events";
 import { invoices } from "#db/schema/invoices";
 import { chargebackAllocations, chargebacks, paymentAllocations, payments, refundAllocations, refunds } from "#db/schema/payments";
+import { creditApplications } from "#db/schema/terms";
 import { db } from "~/db.server";
 import type { PayerActor, StaffActor } from "~/modules/auth/actor";
 import { setClock } from "~/utils/clock";
@@ -262,6 +263,8 @@ describe("payment terms on the statement", () => {
       .returning();
     const [p] = await db.insert(payments).values({ accountId: termsAccount, amount: 49_000, currency: "USD", status: "succeeded", method: "card", methodLabel: "Visa ···· 4242", succeededAt: at("2026-11-05"), createdAt: at("2026-11-05") }).returning();
     await db.insert(paymentAllocations).values({ paymentId: p!.id, invoiceId: taken!.id, amount: 49_000, discount: 1_000 });
+    // The discount is told to the back office when the money arrives: the statement reads that fact.
+    await db.insert(events).values({ type: "invoice.discount_taken", accountId: termsAccount, subjectType: "invoice", subjectId: taken!.id, data: { paymentId: p!.id, paid: 49_000, discount: 1_000, settled: 50_000, currency: "USD" }, createdAt: at("2026-11-05") });
     await db.insert(invoices).values({ accountId: termsAccount, number: "TT-2-LF1", currency: "USD", issueDate: "2026-11-22", dueDate: "2026-11-22", terms: "Due on receipt", subtotal: 750, total: 750, lateFeeForInvoiceId: taken!.id, lateFeePeriod: 1 });
 
     const statement = await getStatement(termsPayer, termsAccount, { from: "2026-11-01", to: TEST_TODAY });
@@ -281,5 +284,18 @@ describe("payment terms on the statement", () => {
     expect(rows).toContain("USD,2026-11-20,Invoice,TT-1,,1000.00,1500.00,980.00,2026-11-30,20.00");
     expect(rows).toContain("USD,2026-11-05,Early-payment discount,TT-2,,-10.00,500.00,,,");
     expect(rows).toContain("USD,2026-11-22,Late fee,TT-2-LF1,On invoice TT-2,7.50,1507.50,,,");
+  });
+
+  it("shows an account credit applied to an invoice as a credit line with its reason", async () => {
+    const { user, accounts } = await make.payer({ accounts: [await make.account({ name: "Credit Line Co." })] });
+    const account = accounts[0]!;
+    const who: PayerActor = { kind: "payer", userId: user.id, ip: null };
+    const [inv] = await db.insert(invoices).values({ accountId: account.id, number: `CL-${account.id.slice(-6)}`, currency: "USD", issueDate: "2026-11-02", dueDate: "2026-12-02", terms: "Net 30", subtotal: 30_000, total: 30_000, amountCredited: 12_000 }).returning();
+    const credit = await make.credit(account, { amount: 20_000, applied: 12_000, reason: "Returned pallets" });
+    await db.insert(creditApplications).values({ creditId: credit.id, invoiceId: inv!.id, amount: 12_000, createdAt: at("2026-11-09") });
+    const statement = await getStatement(who, account.id, { from: "2026-11-01", to: TEST_TODAY });
+    expect(statement.lines.some((l) => l.kind === "adjustment")).toBe(false);
+    expect(statement.lines.find((l) => l.kind === "credit")).toMatchObject({ date: "2026-11-09", amount: -12_000, detail: "Returned pallets" });
+    expect(statement.sections[0]).toMatchObject({ closing: 18_000 });
   });
 });
