@@ -25,6 +25,7 @@ const { loadPayForm } = await import("~/modules/payments/pay-form.server");
 const { openPayLink } = await import("~/modules/collections/open-pay-link.server");
 const { payByLink } = await import("~/modules/collections/pay-link-pay.server");
 const { stripe } = await import("~/modules/stripe/client.server");
+const { enrolInPlan } = await import("~/modules/plans/enrol.server");
 
 let data: Awaited<ReturnType<typeof testData>>;
 let account: Awaited<ReturnType<typeof data.account>>;
@@ -193,6 +194,23 @@ describe("2/10 net 30 on $1,000", () => {
     await submitHostedCheckout(started.checkoutUrl, { card: "4242424242424242" });
     await settle(statusIs(started.paymentId, "succeeded"));
     expect(await invoice(id)).toMatchObject({ status: "paid", balance: 0, amountDiscounted: 20_00 });
+  });
+});
+
+describe("payment plans", () => {
+  it("quote the balance with no early-payment discount: the plan's total is the stored quote's", async () => {
+    const acc = await data.account();
+    const { user } = await data.payer({ accounts: [acc] });
+    onDay(0);
+    const [inv] = await data.invoices(acc, [{ total: 1_000_00, issuedDaysAgo: 0, dueInDays: 30 }]);
+    await db.update(invoices).set({ issueDate: ISSUED, discountBps: 200, discountDays: 10 }).where(eq(invoices.id, inv!.id));
+    onDay(2);
+    const enrolled = await enrolInPlan({ kind: "payer", userId: user.id, ip: "203.0.113.42" }, { accountId: acc.id, attemptId: attempt(), invoiceIds: [inv!.id], installmentCount: 2, frequency: "monthly", firstDate: day(2) });
+    if (isProblem(enrolled)) throw new Error(enrolled.message);
+    const [created] = await db.select().from(events).where(and(eq(events.subjectId, enrolled.planId), eq(events.type, "plan.created")));
+    expect(created!.data).toMatchObject({ total: 1_000_00 });
+    const [quote] = await db.select().from(quotes).where(eq(quotes.id, created!.data.quoteId as string));
+    expect(quote).toMatchObject({ total: 1_000_00, discountTotal: 0, quotedOn: day(2) });
   });
 });
 
