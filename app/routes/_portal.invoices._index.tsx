@@ -148,6 +148,16 @@ export default function InvoiceList() {
                 selectForm="pay-form"
                 selectAll={selection.hydrated ? <SelectAllBox ticked={selection.ticked} onChange={selection.setAll} /> : undefined}
                 statusNote={(row) => (promised[row.id] ? <PromisedBadge promisedFor={promised[row.id]!.promisedFor} /> : null)}
+                numberNote={(row) =>
+                  row.lateFeeFor ? (
+                    <span className="block text-xs text-slate-600" data-testid="late-fee-for">
+                      Late fee on{" "}
+                      <Link to={`/invoices/${row.lateFeeFor.id}`} className="underline">
+                        {row.lateFeeFor.number}
+                      </Link>
+                    </span>
+                  ) : null
+                }
               />
             </div>
             <PaySelectionBar formId="pay-form" ticked={selection.ticked} planAction="/plans/new">
