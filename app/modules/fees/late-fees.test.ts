@@ -213,3 +213,62 @@ describe("the issue's late fee: 1.5 % a month after 15 days' grace", () => {
     expect(isProblem(refused) && refused.kind).toBe("forbidden");
   });
 });
+
+describe("setting late fees up", () => {
+  it("reads the typed policy, each mistake at its field", async () => {
+    const { defaultLateFeePolicyForm, accountLateFeesForm } = await import("./late-fee-forms");
+    expect(defaultLateFeePolicyForm.safeParse({ enabled: "on", kind: "percent", rate: "1.5", graceDays: "15", capPerInvoice: "100.00" }).data).toEqual({
+      enabled: true,
+      kind: "percent",
+      rateBps: 150,
+      fixedAmount: null,
+      graceDays: 15,
+      capPerInvoice: 100_00,
+      capPerAccount: null,
+    });
+    const wrong = defaultLateFeePolicyForm.safeParse({ kind: "fixed", rate: "1.555", graceDays: "400", capPerAccount: "-1" });
+    expect(Object.fromEntries(wrong.error!.issues.map((i) => [i.path[0], i.message]))).toEqual({
+      rate: "Enter the monthly rate as a percent from 0.01 to 100 with at most 2 decimals, like 1.5.",
+      fixedAmount: "Enter the fee per period in dollars, like 25.00 (at most 1,000,000.00).",
+      graceDays: "Enter the grace as a whole number of days from 0 to 365, like 15.",
+      capPerAccount: "Enter the most unpaid fees one customer can owe in dollars, like 500.00, or leave it empty for no cap.",
+    });
+    // On the default policy a customer's policy fields may be empty, but what is typed must read.
+    expect(accountLateFeesForm.safeParse({ intent: "late_fees", lateFeesAllowed: "on", feePolicy: "default" }).data).toEqual({ intent: "late_fees", allowed: true, own: null });
+    expect(accountLateFeesForm.safeParse({ intent: "late_fees", feePolicy: "default", feeRate: "abc" }).success).toBe(false);
+    expect(accountLateFeesForm.safeParse({ intent: "late_fees", feePolicy: "own", feeKind: "fixed", feeFixedAmount: "25", feeGraceDays: "0" }).data).toMatchObject({ own: { kind: "fixed", fixedAmount: 25_00, rateBps: null, graceDays: 0 } });
+  });
+
+  it("only an AR admin changes the default policy and a customer's fees; saving them unchanged writes nothing; every change is audited", async () => {
+    const { saveDefaultLateFeePolicy } = await import("./save-default-late-fee-policy.server");
+    const { setAccountLateFees } = await import("./set-account-late-fees.server");
+    const { auditLog } = await import("#db/schema/audit");
+    const admin: StaffActor = { kind: "staff", userId: (await make.staff("ar_admin")).id, role: "ar_admin", ip: null };
+    const agent: StaffActor = { kind: "staff", userId: (await make.staff("ar_agent")).id, role: "ar_agent", ip: null };
+    const policy = { enabled: true, kind: "percent" as const, rateBps: 150, fixedAmount: null, graceDays: 15, capPerInvoice: null, capPerAccount: 500_00 };
+    const audits = async (subjectId: string) => (await db.select().from(auditLog).where(eq(auditLog.subjectId, subjectId))).length;
+
+    const refused = await saveDefaultLateFeePolicy(agent, policy);
+    expect(isProblem(refused) && refused.kind).toBe("forbidden");
+    expect(await saveDefaultLateFeePolicy(admin, policy)).toEqual({ changed: true });
+    const [row] = await db.select().from(lateFeePolicies).where(isNull(lateFeePolicies.accountId));
+    expect(row).toMatchObject({ ...policy, updatedByUserId: admin.userId });
+    expect(await saveDefaultLateFeePolicy(admin, policy)).toEqual({ changed: false });
+    expect(await saveDefaultLateFeePolicy(admin, { ...policy, graceDays: 10 })).toEqual({ changed: true });
+    expect(await audits(row!.id)).toBe(2);
+
+    const account = await make.account();
+    const own = { kind: "fixed" as const, rateBps: null, fixedAmount: 25_00, graceDays: 0, capPerInvoice: null, capPerAccount: null };
+    expect(isProblem(await setAccountLateFees(agent, { accountId: account.id, allowed: true, own: null }))).toBe(true);
+    expect(await setAccountLateFees(admin, { accountId: account.id, allowed: true, own })).toEqual({ changed: true });
+    expect(await setAccountLateFees(admin, { accountId: account.id, allowed: true, own })).toEqual({ changed: false });
+    const [flag] = await db.select({ allowed: accounts.lateFeesAllowed }).from(accounts).where(eq(accounts.id, account.id));
+    expect(flag!.allowed).toBe(true);
+    expect(await db.select().from(lateFeePolicies).where(eq(lateFeePolicies.accountId, account.id))).toHaveLength(1);
+    // Back to the default policy: their own is gone.
+    expect(await setAccountLateFees(admin, { accountId: account.id, allowed: true, own: null })).toEqual({ changed: true });
+    expect(await db.select().from(lateFeePolicies).where(eq(lateFeePolicies.accountId, account.id))).toHaveLength(0);
+    expect(await audits(account.id)).toBe(2);
+    await db.delete(lateFeePolicies).where(isNull(lateFeePolicies.accountId));
+  });
+});

@@ -23,9 +23,10 @@ export async function saveDefaultLateFeePolicy(actor: Actor, input: LateFeePolic
     const [row] = await tx.select().from(lateFeePolicies).where(isNull(lateFeePolicies.accountId)).for("update");
     const before = row ? policyInput(row) : null;
     if (before && samePolicy(before, policy)) return { changed: false };
+    let id = row?.id;
     if (row) await tx.update(lateFeePolicies).set({ ...policy, updatedByUserId: userId, updatedAt: new Date() }).where(isNull(lateFeePolicies.accountId));
-    else await tx.insert(lateFeePolicies).values({ ...policy, accountId: null, updatedByUserId: userId });
-    await recordAudit(tx, { ...auditActor(actor), action: "late_fee_policy.updated", subjectType: "late_fee_policy", subjectId: row?.id ?? "default", data: { scope: "default", before, after: policy } });
+    else [{ id }] = await tx.insert(lateFeePolicies).values({ ...policy, accountId: null, updatedByUserId: userId }).returning({ id: lateFeePolicies.id }) as [{ id: string }];
+    await recordAudit(tx, { ...auditActor(actor), action: "late_fee_policy.updated", subjectType: "late_fee_policy", subjectId: id, data: { scope: "default", before, after: policy } });
     return { changed: true };
   });
 }
