@@ -1,6 +1,6 @@
 import { expect } from "@playwright/test";
 import { today } from "~/utils/clock";
-import { data, sql, test } from "./support/fixtures";
+import { data, expectAccessible, sql, test } from "./support/fixtures";
 
 // Late fees (issue 16): an AR admin sets the default policy and turns a customer's contract flag
 // on, "Post late fees" on /dev/clock runs the job's code at the portal's date, and the payer sees
@@ -30,6 +30,8 @@ test("an admin sets the default policy and a customer's flag; the posted fee is 
   await expect(page.getByText("Enter the monthly rate as a percent from 0.01 to 100 with at most 2 decimals, like 1.5.")).toBeVisible();
   await expect(page.getByLabel("Rate per month (%)")).toHaveValue("1.555");
   await expect(page.getByLabel("Grace (days after the due date)")).toHaveValue("15");
+  await expect(page.getByLabel("Rate per month (%)")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page);
   await page.getByLabel("Rate per month (%)").fill("1.5");
   await page.getByRole("button", { name: "Save policy" }).click();
   await expect(page.getByRole("status").filter({ hasText: /Late-fee policy saved|Nothing to save/ })).toBeVisible();
@@ -63,6 +65,7 @@ test("an admin sets the default policy and a customer's flag; the posted fee is 
   const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: `${late.number}-LF1` }) });
   await expect(row).toContainText("USD 7.50");
   await expect(row.getByTestId("late-fee-for")).toHaveText(`Late fee on ${late.number}`);
+  await expectAccessible(page);
   await row.getByTestId("late-fee-for").getByRole("link", { name: late.number }).click();
   await expect(page).toHaveURL(new RegExp(`/invoices/${late.id}$`));
   await page.goto("/invoices");
