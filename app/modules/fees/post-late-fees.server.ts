@@ -15,7 +15,7 @@ import { formatMoney } from "~/utils/money";
 import { forbidden, type Problem } from "~/utils/problem";
 import { decideLateFee, formatRate, type FeeSkipReason } from "./late-fee-rules";
 import { lateFeesPostedEmail } from "./late-fee-email";
-import { accountsWithFeesDue, loadFeeFacts, type LoadedFeeInvoice } from "./load-fee-facts.server";
+import { accountsWithFeesDue, loadFeeFacts, type AccountFeeFacts, type LoadedFeeInvoice } from "./load-fee-facts.server";
 
 export interface PostedFee {
   invoiceId: string;
@@ -51,21 +51,49 @@ export async function postLateFees(actor: Actor, input: { on?: string } = {}): P
   const on = input.on ?? companyToday();
   const accountIds = await accountsWithFeesDue(db, on);
   const summary: LateFeeRunSummary = { on, accounts: accountIds.length, posted: [], skipped: {}, ms: 0 };
-  for (const accountId of accountIds) {
-    const result = await db.transaction((tx) => postForAccount(tx, actor, accountId, on));
-    summary.posted.push(...result.posted);
-    for (const [reason, n] of Object.entries(result.skipped)) summary.skipped[reason as FeeSkipReason] = (summary.skipped[reason as FeeSkipReason] ?? 0) + n;
+  const count = (skipped: Partial<Record<FeeSkipReason, number>>) => {
+    for (const [reason, n] of Object.entries(skipped)) summary.skipped[reason as FeeSkipReason] = (summary.skipped[reason as FeeSkipReason] ?? 0) + n;
+  };
+  for (let i = 0; i < accountIds.length; i += FEE_BATCH) {
+    // A read of the whole batch finds who owes a fee today; only those take a lock and a transaction
+    // (an hourly rerun where every period is posted costs these four statements per batch).
+    const batch = await loadFeeFacts(db, accountIds.slice(i, i + FEE_BATCH), on);
+    for (const [accountId, facts] of batch) {
+      const { skipped, due } = decideAccount(facts, on);
+      if (!due) {
+        count(skipped);
+        continue;
+      }
+      const result = await db.transaction((tx) => postForAccount(tx, actor, accountId, on));
+      summary.posted.push(...result.posted);
+      count(result.skipped);
+    }
   }
   summary.ms = Math.round(performance.now() - started);
   log("info", "late fee run", { on, accounts: summary.accounts, posted: summary.posted.length, skipped: summary.skipped, ms: summary.ms });
   return summary;
 }
 
+/** Accounts whose facts are read per statement by the run. */
+export const FEE_BATCH = 1000;
+
+/** Whether any invoice of the account owes a fee today (the caps as the account stands), and the skips. */
+function decideAccount(facts: AccountFeeFacts, on: string): { due: boolean; skipped: Partial<Record<FeeSkipReason, number>> } {
+  const skipped: Partial<Record<FeeSkipReason, number>> = {};
+  let due = false;
+  for (const candidate of facts.invoices) {
+    const decision = decideLateFee({ ...candidate.facts, accountUnpaidFees: facts.unpaidFees.get(candidate.currency) ?? 0 }, on);
+    if (decision.action === "post") due = true;
+    else skipped[decision.reason] = (skipped[decision.reason] ?? 0) + 1;
+  }
+  return { due, skipped };
+}
+
 async function postForAccount(tx: Tx, actor: Actor, accountId: string, on: string) {
   // Two runs at once (a worker and /dev/clock) take turns per account: the cap reads what the other posted.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('late_fees'), hashtext(${accountId}))`);
   await setLedgerDate(tx, on);
-  const { invoices: candidates, unpaidFees } = await loadFeeFacts(tx, accountId, on);
+  const { invoices: candidates, unpaidFees } = (await loadFeeFacts(tx, [accountId], on)).get(accountId)!;
   const posted: Array<PostedFee & { description: string }> = [];
   const skipped: Partial<Record<FeeSkipReason, number>> = {};
   const events: NewEvent[] = [];
