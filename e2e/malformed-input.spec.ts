@@ -162,6 +162,13 @@ const FORMS: Record<string, FormRoute> = {
       { intent: "note", fields: { body: "requiredText" } },
       { intent: "complete_task", fields: { taskId: "id", outcome: "choice", taskNote: "text" }, base: { taskId: "{taskId}", outcome: "reached" }, optional: ["taskNote"] },
       { intent: "follow_up", fields: { dueOn: "date", title: "text", assigneeId: "optionalId" }, base: { dueOn: "{promiseDate}" }, optional: ["title", "assigneeId"] },
+      // On the default policy the policy fields may be empty (saving it as it is writes nothing), but what is typed must read.
+      {
+        intent: "late_fees",
+        fields: { lateFeesAllowed: "choice", feePolicy: "choice", feeKind: "choice", feeRate: "amount", feeFixedAmount: "optionalAmount", feeGraceDays: "int", feeCapPerInvoice: "optionalAmount", feeCapPerAccount: "optionalAmount" },
+        base: { feePolicy: "default" },
+        optional: ["lateFeesAllowed", "feeKind", "feeRate", "feeFixedAmount", "feeGraceDays", "feeCapPerInvoice", "feeCapPerAccount"],
+      },
     ],
   },
   "routes/_portal.promises.new": {
@@ -250,6 +257,26 @@ const FORMS: Record<string, FormRoute> = {
       },
     ],
   },
+  // The default late-fee policy as it is (the fixture makes one, turned off, when there is none): garbage in any field is refused.
+  "routes/admin.collections.late-fees": {
+    as: "admin",
+    encoding: "urlencoded",
+    intents: [
+      {
+        fields: { kind: "choice", rate: "amount", fixedAmount: "optionalAmount", graceDays: "int", capPerInvoice: "optionalAmount", capPerAccount: "optionalAmount" },
+        base: {
+          "{lateFeePolicy.enabledField}": "{lateFeePolicy.enabled}",
+          kind: "{lateFeePolicy.kind}",
+          rate: "{lateFeePolicy.rate}",
+          fixedAmount: "{lateFeePolicy.fixedAmount}",
+          graceDays: "{lateFeePolicy.graceDays}",
+          capPerInvoice: "{lateFeePolicy.capPerInvoice}",
+          capPerAccount: "{lateFeePolicy.capPerAccount}",
+        },
+        optional: ["fixedAmount", "capPerInvoice", "capPerAccount"],
+      },
+    ],
+  },
   // The URL rules of webhook endpoints belong to another change: no valid base URL here, so the
   // garbage in each field is refused whatever the URL rules become.
   "routes/admin.webhooks._index": { as: "staff", encoding: "urlencoded", intents: [{ fields: { url: "url", description: "text", eventTypes: "choice" } }] },
@@ -292,7 +319,7 @@ const FORMS: Record<string, FormRoute> = {
       { intent: "advance", fields: { days: "int" } },
       { intent: "set", fields: { date: "date" } },
     ],
-    fieldless: ["run", "reminders", "reset"],
+    fieldless: ["run", "reminders", "late_fees", "reset"],
   },
   // The public pay-link page (no session): pay the ticked invoices, promise to pay, cancel a payment left open.
   "routes/pay-link.$token": {
@@ -526,6 +553,18 @@ async function loadFixture(): Promise<Fixture> {
   ids["cadence.name"] = cadence!.name;
   ids["cadence.description"] = cadence!.description ?? "";
   for (const [name, value] of Object.entries({ promiseMaxDays: 30, promiseGraceDays: 2, payLinkDays: 30, ...(collectionPolicy?.rules ?? {}) })) ids[`collectionRules.${name}`] = String(value);
+  // The default late-fee policy's form as it is: made (turned off) when there is none, so a valid post changes nothing.
+  await sql`insert into late_fee_policies (id, account_id, enabled, kind, rate_bps, grace_days) select 'lfp_probe_default', null, false, 'percent', 150, 15 where not exists (select 1 from late_fee_policies where account_id is null)`;
+  const [feePolicy] = await sql<{ enabled: boolean; kind: string; rate_bps: number | null; fixed_amount: string | null; grace_days: number; cap_per_invoice: string | null; cap_per_account: string | null }[]>`select enabled, kind, rate_bps, fixed_amount, grace_days, cap_per_invoice, cap_per_account from late_fee_policies where account_id is null`;
+  // An unticked box is not sent: the base sends a field the form ignores instead.
+  ids["lateFeePolicy.enabledField"] = feePolicy!.enabled ? "enabled" : "probe_unticked";
+  ids["lateFeePolicy.enabled"] = "on";
+  ids["lateFeePolicy.kind"] = feePolicy!.kind;
+  ids["lateFeePolicy.rate"] = feePolicy!.rate_bps === null ? "" : String(feePolicy!.rate_bps / 100);
+  ids["lateFeePolicy.fixedAmount"] = money(feePolicy!.fixed_amount === null ? null : Number(feePolicy!.fixed_amount));
+  ids["lateFeePolicy.graceDays"] = String(feePolicy!.grace_days);
+  ids["lateFeePolicy.capPerInvoice"] = money(feePolicy!.cap_per_invoice === null ? null : Number(feePolicy!.cap_per_invoice));
+  ids["lateFeePolicy.capPerAccount"] = money(feePolicy!.cap_per_account === null ? null : Number(feePolicy!.cap_per_account));
   for (const [name, value] of Object.entries(rules?.rules ?? {})) {
     ids[`rules.${name}`] = name === "minTotal" || name === "approvalThreshold" ? money(value) : String(value ?? "");
   }

@@ -48,6 +48,7 @@ export function InvoiceTable({
   selectForm,
   selectAll,
   statusNote,
+  numberNote,
 }: {
   rows: InvoiceRow[];
   sort: Sort;
@@ -63,6 +64,8 @@ export function InvoiceTable({
   selectAll?: ReactNode;
   /** A line under the status (the payer's "Promised by Dec 20"). */
   statusNote?: (row: InvoiceRow) => ReactNode;
+  /** A line under the number (the payer's "Late fee on INV-1"). */
+  numberNote?: (row: InvoiceRow) => ReactNode;
 }) {
   // Card grid: [tick box] number balance / due status (/ customer on the admin search).
   const columns = selectForm ? "max-sm:grid-cols-[auto_minmax(0,1fr)_auto]" : "max-sm:grid-cols-[minmax(0,1fr)_auto]";
@@ -120,6 +123,7 @@ export function InvoiceTable({
                   {row.number}
                 </Link>
                 {row.poNumber ? <span className="block text-xs text-slate-600">PO {row.poNumber}</span> : null}
+                {numberNote?.(row)}
               </td>
               {showCustomer ? (
                 <td className={`px-3 py-2 ${phoneCard.cell} ${first} max-sm:row-start-3 max-sm:[grid-column-end:-1]`} data-column="customer">

@@ -158,6 +158,16 @@ export default function InvoiceList() {
                     {row.offer ? <DiscountOfferBadge offer={row.offer} currency={row.currency} /> : null}
                   </>
                 )}
+                numberNote={(row) =>
+                  row.lateFeeFor ? (
+                    <span className="block text-xs text-slate-600" data-testid="late-fee-for">
+                      Late fee on{" "}
+                      <Link to={`/invoices/${row.lateFeeFor.id}`} className="underline">
+                        {row.lateFeeFor.number}
+                      </Link>
+                    </span>
+                  ) : null
+                }
               />
             </div>
             <PaySelectionBar formId="pay-form" ticked={selection.ticked} planAction="/plans/new">

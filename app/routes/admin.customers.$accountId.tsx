@@ -2,12 +2,12 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { PayLinksPanel } from "~/components/collections/pay-links-panel";
 import { AccountFactsPanel, CollectionProfileForm, NoteForm, PromisesPanel, TasksPanel, Timeline, type CollectionsActionData } from "~/components/collections/account-collections";
+import { AccountLateFees } from "~/components/fees/account-late-fees";
 import { AdminPlanTable } from "~/components/plans/admin-plan-list";
 import { CreditsPanel } from "~/components/credits/credits-panel";
 import { getCustomer } from "~/modules/admin/get-customer.server";
 import { requireStaffActor } from "~/modules/auth/session.server";
 import { addAccountNote } from "~/modules/collections/add-account-note.server";
-import { accountCollectionsForm } from "~/modules/collections/collections-forms.server";
 import { completeTask } from "~/modules/collections/complete-task.server";
 import { REMINDER_ROLE_LABELS } from "~/modules/collections/contact-forms.server";
 import { createFollowUpTask } from "~/modules/collections/create-task.server";
@@ -19,6 +19,9 @@ import { listAccountPromises } from "~/modules/collections/list-promises.server"
 import { listOpenTasks } from "~/modules/collections/list-tasks.server";
 import { createPromiseFromForm, promiseOptions } from "~/modules/collections/promise-options.server";
 import { setCollectionProfile } from "~/modules/collections/set-collection-profile.server";
+import { getAccountLateFees } from "~/modules/fees/get-late-fee-policies.server";
+import { accountLateFeesFormValues, customerPageForm } from "~/modules/fees/late-fee-forms.server";
+import { setAccountLateFees } from "~/modules/fees/set-account-late-fees.server";
 import { listPlans } from "~/modules/plans/list-plans.server";
 import { creditChoices } from "~/modules/credits/credit-choices.server";
 import { today } from "~/utils/clock";
@@ -38,7 +41,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // "Show older": the oldest time shown, exactly as this page wrote it (an ISO instant).
   const before = new URL(request.url).searchParams.get("before");
   const olderThan = before && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(before) ? before : null;
-  const [plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits] = await Promise.all([
+  const [plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, fees] = await Promise.all([
     listPlans(actor, { accountId, limit: 50 }).then(orThrow),
     getCollectionProfile(actor, accountId).then(orThrow),
     getAccountFacts(actor, accountId).then(orThrow),
@@ -49,10 +52,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     listPayLinks(actor, { accountId }).then(orThrow),
     // Credits section (issue 16): its own data, form and action (admin.customers.$accountId_.credits.tsx).
     creditChoices(actor, accountId).then(orThrow),
+    getAccountLateFees(actor, accountId).then(orThrow),
   ]);
+  const lateFees = { ...fees, values: accountLateFeesFormValues(fees.allowed, fees.own, fees.fallback) };
   // The labels come from the loader: their module carries zod, which stays out of the page.
   const reminderRoles = Object.entries(REMINDER_ROLE_LABELS).map(([value, label]) => ({ value, label }));
-  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, reminderRoles, me: actor.userId, today: today() });
+  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, reminderRoles, me: actor.userId, today: today() });
 }
 
 const notices = {
@@ -61,13 +66,14 @@ const notices = {
   note: "Note added.",
   complete_task: "Task completed.",
   follow_up: "Follow-up added.",
+  late_fees: "Late fees saved. The next run charges by them; fees already posted stay.",
 } as const;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { actor } = await requireStaffActor(request, context);
   const customer = orThrow(await getCustomer(params.accountId ?? ""));
   const accountId = customer.account.id;
-  const submission = await parseForm(request, accountCollectionsForm);
+  const submission = await parseForm(request, customerPageForm);
   if (submission.status !== "success") return invalidReply(submission);
   const form = submission.value;
   const page = `/admin/customers/${accountId}`;
@@ -97,11 +103,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case "follow_up":
       return answer(await createFollowUpTask(actor, { accountId, dueOn: form.dueOn, title: form.title ?? null, assigneeId: form.assigneeId || null }), `${page}#tasks`);
+    case "late_fees": {
+      const result = await setAccountLateFees(actor, { accountId, allowed: form.allowed, own: form.own });
+      // An agent posting by hand: the page's 403, not a form error.
+      if (isProblem(result) && result.kind === "forbidden") orThrow(result);
+      return answer(result, `${page}#late-fees`, !isProblem(result) && !result.changed ? "Nothing to save: the late fees were already like this." : notices.late_fees);
+    }
   }
 }
 
 export default function CustomerPage() {
-  const { customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, reminderRoles, me, today } = useLoaderData<typeof loader>();
+  const { customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, reminderRoles, me, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as CollectionsActionData;
   const busy = useNavigation().state !== "idle";
   const location = useLocation();
@@ -166,6 +178,8 @@ export default function CustomerPage() {
       <div className="mt-3">
         <TasksPanel tasks={tasks} team={profile.team} collectorId={profile.profile.collectorId} actionData={actionData} busy={busy} today={today} />
       </div>
+
+      <AccountLateFees key={JSON.stringify(lateFees.values)} view={lateFees} actionData={actionData} busy={busy} />
 
       <PayLinksPanel links={payLinks} />
 

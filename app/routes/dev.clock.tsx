@@ -4,10 +4,12 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { systemActor } from "~/modules/auth/actor";
 import { runReminders } from "~/modules/collections/run-reminders.server";
+import { postLateFees } from "~/modules/fees/post-late-fees.server";
 import { clockControl, moveClockTo, nextChargeDate, resetClock, runScheduleNow } from "~/modules/plans/dev-clock.server";
 import { devClockForm } from "~/modules/plans/forms.server";
 import { addDays } from "~/utils/dates";
 import { today } from "~/utils/clock";
+import { formatMoney } from "~/utils/money";
 import { parseForm } from "~/utils/form.server";
 import { orThrow } from "~/utils/problem-response.server";
 
@@ -23,23 +25,28 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = await parseForm(request, devClockForm);
   if (submission.status !== "success") {
     const errors = Object.values(submission.error ?? {}).flatMap((messages) => messages ?? []);
-    return json({ error: errors[0] ?? "Choose what to do with the clock.", result: null, reminders: null }, { status: 400 });
+    return json({ error: errors[0] ?? "Choose what to do with the clock.", result: null, reminders: null, lateFees: null }, { status: 400 });
   }
   const form = submission.value;
   if (form.intent === "reset") resetClock();
   if (form.intent === "advance") moveClockTo(addDays(today(), form.days));
   if (form.intent === "next_due") {
     const date = await nextChargeDate();
-    if (!date) return json({ error: "No active plan has an installment or retry due after today.", result: null, reminders: null }, { status: 400 });
+    if (!date) return json({ error: "No active plan has an installment or retry due after today.", result: null, reminders: null, lateFees: null }, { status: 400 });
     moveClockTo(date);
   }
   if (form.intent === "set") moveClockTo(form.date);
   if (form.intent === "reminders") {
     const run = orThrow(await runReminders(systemActor("dev", "dev_clock"), {}));
-    return json({ error: null, result: null, reminders: { ...run, today: today() } });
+    return json({ error: null, result: null, reminders: { ...run, today: today() }, lateFees: null });
+  }
+  if (form.intent === "late_fees") {
+    const run = orThrow(await postLateFees(systemActor("dev", "dev_clock")));
+    const amounts = run.posted.map((fee) => `${fee.number} ${formatMoney(fee.amount, fee.currency)}`);
+    return json({ error: null, result: null, reminders: null, lateFees: { on: run.on, accounts: run.accounts, posted: run.posted.length, amounts, today: today() } });
   }
   const result = await runScheduleNow();
-  return json({ error: null, result: { ...result, today: today() }, reminders: null });
+  return json({ error: null, result: { ...result, today: today() }, reminders: null, lateFees: null });
 }
 
 export default function DevClock() {
@@ -52,7 +59,7 @@ export default function DevClock() {
         Move the portal&apos;s date to watch payment plans run: each change runs the plan schedule at once (due installments are charged, reminders sent).
       </p>
       <p className="mt-4">
-        Portal date: <strong data-testid="clock-today">{data?.result?.today ?? data?.reminders?.today ?? current}</strong>
+        Portal date: <strong data-testid="clock-today">{data?.result?.today ?? data?.reminders?.today ?? data?.lateFees?.today ?? current}</strong>
       </p>
       {data?.error ? <Alert tone="error">{data.error}</Alert> : null}
       {data?.result ? (
@@ -64,6 +71,12 @@ export default function DevClock() {
         <Alert tone="success">
           Reminders ran for {data.reminders.today}: {data.reminders.emails} email(s) and {data.reminders.callTasks} call task(s) for {data.reminders.accounts} account(s); {data.reminders.skipped} skip(s) logged; promises
           kept {data.reminders.promisesKept}, broken {data.reminders.promisesBroken}.
+        </Alert>
+      ) : null}
+      {data?.lateFees ? (
+        <Alert tone="success">
+          Late fees posted for {data.lateFees.on}: {data.lateFees.posted} fee(s) on {data.lateFees.accounts} account(s) checked
+          {data.lateFees.amounts.length > 0 ? ` (${data.lateFees.amounts.join(", ")})` : ""}.
         </Alert>
       ) : null}
       <Form method="post" className="mt-6">
@@ -96,12 +109,15 @@ export default function DevClock() {
         </label>
         <Button type="submit">Set and run</Button>
       </Form>
-      <Form method="post" className="mt-4 flex gap-2">
+      <Form method="post" className="mt-4 flex flex-wrap gap-2">
         <Button type="submit" name="intent" value="run">
           Run the schedule now
         </Button>
         <Button type="submit" name="intent" value="reminders">
           Run reminders now
+        </Button>
+        <Button type="submit" name="intent" value="late_fees">
+          Post late fees
         </Button>
         <Button type="submit" name="intent" value="reset">
           Back to the real date

@@ -4,6 +4,7 @@ const links = [
   { to: "/admin/collections", label: "Worklist", end: true },
   { to: "/admin/collections/cadences", label: "Cadences", end: false },
   { to: "/admin/collections/segments", label: "Segments", end: false },
+  { to: "/admin/collections/late-fees", label: "Late fees", end: false },
   { to: "/admin/collections/settings", label: "Settings", end: false },
 ] as const;
 

@@ -45,7 +45,8 @@ export type EventType =
   | "promise.kept"
   | "promise.broken"
   | "collection_task.created"
-  | "collection_task.completed";
+  | "collection_task.completed"
+  | "invoice.late_fee_posted";
 
 export type NewEvent = { type: EventType; accountId: string | null; subjectType: string; subjectId: string; data: Record<string, unknown> };
 

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, gt, ilike, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
@@ -45,7 +46,12 @@ export interface InvoiceRow {
   accountName: string;
   /** Its early-payment offer today (the company's date), if any. */
   offer: DiscountOffer | null;
+  /** A late fee's invoice: the invoice it is charged on (same account). */
+  lateFeeFor: { id: string; number: string } | null;
 }
+
+/** The invoice a late fee is charged on, joined by the fee's `late_fee_for_invoice_id`. */
+const feeParent = alias(invoices, "fee_parent");
 
 const sortColumns = {
   due: invoices.dueDate,
@@ -122,9 +128,12 @@ export async function listInvoices(scope: Actor, query: InvoiceListQuery & { acc
         amountDiscounted: invoices.amountDiscounted,
         discountBps: invoices.discountBps,
         discountDays: invoices.discountDays,
+        feeParentId: feeParent.id,
+        feeParentNumber: feeParent.number,
       })
       .from(invoices)
       .innerJoin(accounts, eq(accounts.id, invoices.accountId))
+      .leftJoin(feeParent, eq(feeParent.id, invoices.lateFeeForInvoiceId))
       .where(where)
       .orderBy(order, asc(invoices.id))
       .limit(PAGE_SIZE)
@@ -146,6 +155,7 @@ export async function listInvoices(scope: Actor, query: InvoiceListQuery & { acc
         paymentPlanId: r.paymentPlanId,
         accountId: r.accountId,
         accountName: r.accountName,
+        lateFeeFor: r.feeParentId && r.feeParentNumber ? { id: r.feeParentId, number: r.feeParentNumber } : null,
         displayStatus: displayStatus(r, day),
         daysPastDue: r.status === "open" ? daysPastDue(r.dueDate, day) : 0,
         offer: invoiceOffer(r, companyDay),

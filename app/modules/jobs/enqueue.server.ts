@@ -16,6 +16,8 @@ export interface JobPayloads {
   charge_installment: { installmentId: string };
   /** The daily reminder run (keyed: one at a time). */
   run_reminders: Record<string, never>;
+  /** The late-fee run (keyed: one at a time; idempotent anyway). */
+  post_late_fees: Record<string, never>;
   /** Legacy: one account's reminder of one day, as queued before the batch sender; still handled. */
   send_reminder_email: { accountId: string; runOn: string };
   /** The reminder emails of one batch of the day's run, rendered from its decisions when sent. */

@@ -8,6 +8,7 @@ import { deliverEmail, type EmailMessage } from "~/modules/notifications/mailer.
 import { drainStripeEvents } from "~/modules/payments/drain-stripe-events.server";
 import { reconcilePayments } from "~/modules/payments/reconcile-payments.server";
 import { runReminders } from "~/modules/collections/run-reminders.server";
+import { postLateFees } from "~/modules/fees/post-late-fees.server";
 import { sendReminderEmail, sendReminderEmails } from "~/modules/collections/send-reminder-email.server";
 import { chargeInstallment } from "~/modules/plans/charge-installment.server";
 import { runPlanSchedule } from "~/modules/plans/run-plan-schedule.server";
@@ -49,6 +50,9 @@ export const taskList: TaskList = {
   run_reminders: async () => {
     await runReminders(systemActor("job", "run_reminders"));
   },
+  post_late_fees: async () => {
+    await postLateFees(systemActor("job", "post_late_fees"));
+  },
   send_reminder_emails: async (payload) => {
     await sendReminderEmails(payload as JobPayloads["send_reminder_emails"]);
   },
@@ -80,3 +84,11 @@ export const crontab = ["*/5 * * * * reconcile_payments", "* * * * * fan_out_eve
  * an outage makes up for the missed days (the latest step only).
  */
 export const reminderCrontab = "7 * * * * run_reminders ?jobKey=run_reminders&max=3";
+
+/**
+ * The late-fee run, hourly on the company's date (not daily, so a fee is posted the morning its
+ * period starts even after a restart): idempotent, one fee per invoice and period whatever the
+ * number of runs, and only the current period is ever posted (no back-fees after an outage).
+ * Off with the reminders when REMINDER_SCHEDULE=off (tests post fees on demand).
+ */
+export const lateFeeCrontab = "15 * * * * post_late_fees ?jobKey=post_late_fees&max=3";

@@ -22,6 +22,8 @@ import {
 } from "~/modules/plans/plan-emails";
 import { brokenPromiseEmail } from "~/modules/collections/collector-emails";
 import { reminderEmail } from "~/modules/collections/reminder-email";
+import { lateFeesPostedEmail } from "~/modules/fees/late-fee-email";
+import { percentOf } from "~/modules/fees/late-fee-rules";
 import { today } from "~/utils/clock";
 import { addDays, formatDate } from "~/utils/dates";
 import { formatMoney } from "~/utils/money";
@@ -225,6 +227,23 @@ export const EMAIL_TEMPLATES: Record<string, { description: string; build: (f: P
         portalUrl: f.appUrl,
       });
     },
+  },
+  "late-fees-posted": {
+    description: "Late fees: the fees one run posted on an account (one email per account and run)",
+    build: (f) =>
+      lateFeesPostedEmail({
+        to: f.payer.to,
+        name: f.payer.name,
+        company: f.company,
+        invoicesUrl: `${f.appUrl}/invoices`,
+        fees: f.invoices.map((i) => ({
+          number: `${i.number}-LF1`,
+          parentNumber: i.number,
+          amount: percentOf(i.amount, 150),
+          currency: f.currency,
+          description: `Late fee: 1.5 % of ${formatMoney(i.amount, f.currency)} overdue on ${i.number} (period 1)`,
+        })),
+      }),
   },
   "promise-broken": {
     description: "Collector: a promise to pay was broken",

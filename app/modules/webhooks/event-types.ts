@@ -45,6 +45,7 @@ const described: Record<EventType, string> = {
   "promise.broken": "A promise to pay was broken: its date and grace days passed unpaid",
   "collection_task.created": "A task was created for a collector (a call step or a broken promise)",
   "collection_task.completed": "A collector completed a task with an outcome",
+  "invoice.late_fee_posted": "A late fee was posted on an overdue invoice, as its own invoice (linked to it, one per period)",
 };
 
 /** The event types an endpoint can subscribe to (the domain events of the outbox). */
