@@ -197,6 +197,26 @@ describe("2/10 net 30 on $1,000", () => {
   });
 });
 
+describe("late fees on the pay page", () => {
+  it("come with the invoice they are charged on, as their own line, and the payment pays both", async () => {
+    const acc = await data.account();
+    const { user } = await data.payer({ accounts: [acc] });
+    const who = { kind: "payer" as const, userId: user.id, ip: "203.0.113.43" };
+    const [parent, other] = await data.invoices(acc, [{ total: 500_00, dueInDays: -40 }, { total: 70_00, dueInDays: -40 }]);
+    const [fee] = await data.invoices(acc, [{ total: 7_50, dueInDays: 0, issuedDaysAgo: 0, number: `${parent!.number}-LF1` }]);
+    await db.update(invoices).set({ lateFeeForInvoiceId: parent!.id, lateFeePeriod: 1 }).where(eq(invoices.id, fee!.id));
+    const page = await loadPayForm(who, { accountId: acc.id, invoiceIds: [parent!.id] });
+    expect(page.invoices.map((i) => [i.number, i.feeForNumber, i.mostPayable])).toEqual([
+      [parent!.number, null, 500_00],
+      [fee!.number, parent!.number, 7_50],
+    ]);
+    expect(page.invoices.some((i) => i.id === other!.id)).toBe(false);
+    const started = await startPayment(who, { accountId: acc.id, attemptId: attempt(), amounts: page.invoices.map((i) => ({ invoiceId: i.id, amount: i.mostPayable })), savePaymentMethod: false, quoteBasis: page.quoteBasis });
+    if (isProblem(started)) throw new Error(started.message);
+    expect(await checkoutAmount(started.paymentId)).toBe(507_50);
+  });
+});
+
 describe("payment plans", () => {
   it("quote the balance with no early-payment discount: the plan's total is the stored quote's", async () => {
     const acc = await data.account();
