@@ -162,7 +162,7 @@ export default function InvoiceList() {
                   row.lateFeeFor ? (
                     <span className="block text-xs text-slate-600" data-testid="late-fee-for">
                       Late fee on{" "}
-                      <Link to={`/invoices/${row.lateFeeFor.id}`} className="underline">
+                      <Link to={`/invoices/${row.lateFeeFor.id}`} className="inline-flex min-h-6 items-center underline">
                         {row.lateFeeFor.number}
                       </Link>
                     </span>
