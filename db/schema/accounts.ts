@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { newId } from "./ids";
 
@@ -50,6 +50,12 @@ export const users = pgTable(
   ],
 );
 
+export const contactRoles = ["billing", "approver", "other"] as const;
+export type ContactRole = (typeof contactRoles)[number];
+/** The kinds of email a contact can turn off for themselves. */
+export const notificationKinds = ["invoices", "reminders", "receipts", "disputes", "plans_autopay"] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
 /** A payer may pay for several accounts. */
 export const accountContacts = pgTable(
   "account_contacts",
@@ -63,6 +69,10 @@ export const accountContacts = pgTable(
     title: text(),
     /** Reminder emails: "to" (a billing contact), "cc" (copied, chosen by the AR team) or "none". */
     reminders: text({ enum: ["to", "cc", "none"] }).notNull().default("to"),
+    /** The contact's role for the account: the billing/AP mailbox, an approver, or other. */
+    role: text({ enum: contactRoles }).notNull().default("billing"),
+    /** Which emails the contact chose to get (absent key = yes); see `notificationKinds`. */
+    notifications: jsonb().$type<Partial<Record<NotificationKind, boolean>>>().notNull().default({}),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.userId] }), index("account_contacts_user_idx").on(t.userId)],

@@ -11,3 +11,4 @@ export * from "./plans";
 export * from "./collections";
 export * from "./receivables";
 export * from "./terms";
+export * from "./autopay";

@@ -12,6 +12,11 @@ export type PaymentMethodType = (typeof paymentMethodTypes)[number];
 
 const money = () => bigint({ mode: "number" });
 
+export const bankVerificationStates = ["verified", "pending", "failed"] as const;
+export type BankVerificationState = (typeof bankVerificationStates)[number];
+export const accountHolderTypes = ["individual", "company"] as const;
+
+
 /** Where a payment's chargeback (Stripe dispute) stands: open until the network decides. */
 export const chargebackStates = ["open", "won", "lost"] as const;
 export type ChargebackState = (typeof chargebackStates)[number];
@@ -50,6 +55,13 @@ export const payments = pgTable(
     stripePaymentIntentId: text(),
     stripeChargeId: text(),
     checkoutUrl: text(),
+    /**
+     * A bank account the payer chose to verify by microdeposits: the payment waits (pending) until
+     * they confirm the amounts or code (`bankVerificationUrl` is Stripe's hosted page) or the window ends.
+     */
+    bankVerification: text({ enum: bankVerificationStates }),
+    bankVerificationUrl: text(),
+    bankVerificationExpiresAt: timestamp({ withTimezone: true }),
     failureCode: text(),
     failureMessage: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -195,7 +207,7 @@ export const chargebackAllocations = pgTable(
   (t) => [primaryKey({ columns: [t.chargebackId, t.invoiceId] }), check("chargeback_allocations_amount_nonnegative", sql`${t.amount} >= 0`)],
 );
 
-/** Payment methods a payer chose to save with Stripe for next time. */
+/** Payment methods a payer chose to save with Stripe for next time (and those plans and autopay charge). */
 export const savedPaymentMethods = pgTable(
   "saved_payment_methods",
   {
@@ -206,10 +218,31 @@ export const savedPaymentMethods = pgTable(
     stripePaymentMethodId: text().notNull(),
     type: text({ enum: paymentMethodTypes }).notNull(),
     label: text().notNull(),
+    /** Card brand ("visa") or the bank's name. */
+    brand: text(),
+    last4: text(),
+    expMonth: integer(),
+    expYear: integer(),
+    /** The account's default method (at most one per account). */
+    isDefault: boolean().notNull().default(false),
+    /** A bank account: whose (a business account debits under CCD, a personal one under WEB). */
+    accountHolderType: text({ enum: accountHolderTypes }),
+    stripeMandateId: text(),
+    /** The authorization the payer accepted, word for word, and when. */
+    mandateText: text(),
+    mandateAcceptedAt: timestamp({ withTimezone: true }),
+    /** A bank account verified by microdeposits is pending until the payer confirms the amounts or code. */
+    verification: text({ enum: bankVerificationStates }).notNull().default("verified"),
+    /** When an expiry notice went out (once per card and expiry). */
+    expiryNoticeSentAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     removedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [uniqueIndex("saved_payment_methods_stripe_key").on(t.stripePaymentMethodId), index("saved_payment_methods_account_idx").on(t.accountId)],
+  (t) => [
+    uniqueIndex("saved_payment_methods_stripe_key").on(t.stripePaymentMethodId),
+    index("saved_payment_methods_account_idx").on(t.accountId),
+    uniqueIndex("saved_payment_methods_one_default_key").on(t.accountId).where(sql`${t.isDefault} and ${t.removedAt} is null`),
+  ],
 );
 
 /**
