@@ -26,6 +26,7 @@ CREATE TABLE "autopay_enrollments" (
 	"timing" text NOT NULL,
 	"days_before" integer DEFAULT 0 NOT NULL,
 	"status" text DEFAULT 'active' NOT NULL,
+	"authorization" jsonb NOT NULL,
 	"stopped_reason" text,
 	"created_by_user_id" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,

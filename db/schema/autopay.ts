@@ -6,6 +6,13 @@ import { payments, savedPaymentMethods } from "./payments";
 
 const money = () => bigint({ mode: "number" });
 
+export interface AutopayAuthorization {
+  text: string;
+  acceptedAt: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
 export const autopayStatuses = ["active", "paused", "canceled"] as const;
 export type AutopayStatus = (typeof autopayStatuses)[number];
 export const autopayTimings = ["due_date", "days_before"] as const;
@@ -30,6 +37,8 @@ export const autopayEnrollments = pgTable(
     timing: text({ enum: autopayTimings }).notNull(),
     daysBefore: integer().notNull().default(0),
     status: text({ enum: autopayStatuses }).notNull().default("active"),
+    /** What the payer agreed to, word for word, when and from where (the debit authorization). */
+    authorization: jsonb().$type<AutopayAuthorization>().notNull(),
     /** Why it stopped by itself (a bank return that needs a new method), for the payer and staff. */
     stoppedReason: text(),
     createdByUserId: text().references(() => users.id),
