@@ -18,6 +18,7 @@ export const unitTests = [
   "app/modules/analytics/receivables-formulas.test.ts",
   "app/modules/collections/decide-reminders.test.ts",
   "app/modules/terms/quote-rules.test.ts",
+  "app/modules/autopay/autopay-rules.test.ts",
   "app/modules/fees/late-fee-rules.test.ts",
   "app/modules/disputes/policy.test.ts",
   "app/modules/invoices/render-pdf.test.ts",

@@ -275,3 +275,4 @@ export type Payment = typeof payments.$inferSelect;
 export type PaymentAllocation = typeof paymentAllocations.$inferSelect;
 export type Refund = typeof refunds.$inferSelect;
 export type Chargeback = typeof chargebacks.$inferSelect;
+export type SavedPaymentMethod = typeof savedPaymentMethods.$inferSelect;

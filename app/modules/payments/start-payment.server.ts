@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { accounts, users } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
-import { paymentAllocations, payments, savedPaymentMethods, type Payment } from "#db/schema/payments";
+import { paymentAllocations, payments, savedPaymentMethods, type Payment, type SavedPaymentMethod } from "#db/schema/payments";
 import { db, type Executor, type Tx } from "~/db.server";
 import { env } from "~/env.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
@@ -21,6 +21,7 @@ import { setLedgerDate } from "~/modules/analytics/ledger-date.server";
 import { formatMoney } from "~/utils/money";
 import { today } from "~/utils/clock";
 import { chargeSavedCard } from "./charge-saved-card.server";
+import { chargeOffSession, type OffSessionAuthorization } from "./charge-off-session.server";
 import { releasePayment } from "./reserve.server";
 import { paymentIs } from "./payment-states";
 import { payAmountField } from "./payment-form-fields";
@@ -49,6 +50,11 @@ export interface StartPaymentInput {
    * the order given, they lower what is charged; they are applied at once, with the quote.
    */
   credits?: Array<{ creditId: string; amount: number }>;
+  /**
+   * Autopay only (never from a form): charge the saved method off-session — a card or a verified
+   * bank account — under the authorization the payer gave when enrolling.
+   */
+  offSession?: OffSessionAuthorization;
 }
 
 /** The refusal of a payment whose page showed amounts that are no longer today's. */
@@ -122,7 +128,8 @@ export async function startPayment(actor: PayingActor, input: StartPaymentInput)
     payment = reserved.payment;
     if (reserved.savedMethod) {
       const customer = await ensureStripeCustomer(payment.accountId);
-      await chargeSavedCard(payment, customer, reserved.savedMethod);
+      if (input.offSession) await chargeOffSession(payment, customer, reserved.savedMethod, input.offSession);
+      else await chargeSavedCard(payment, customer, reserved.savedMethod.stripePaymentMethodId);
       return { paymentId: payment.id, checkoutUrl: paymentReturnUrl(actor, payment.id) };
     }
   } catch (e) {
@@ -179,7 +186,7 @@ function allocationProblem(problems: AllocationProblem[]): Problem {
 async function reserve(
   actor: PayingActor,
   input: StartPaymentInput,
-): Promise<{ kind: "new"; payment: Payment; savedMethod: string | null } | { kind: "existing"; payment: Payment } | { kind: "credited"; settled: SettledByCredit } | Problem> {
+): Promise<{ kind: "new"; payment: Payment; savedMethod: SavedPaymentMethod | null } | { kind: "existing"; payment: Payment } | { kind: "credited"; settled: SettledByCredit } | Problem> {
   const ids = [...new Set(input.amounts.map((a) => a.invoiceId))].sort();
   if (ids.length !== input.amounts.length) return allocationProblem([{ invoiceId: null, message: "Each invoice can appear only once." }]);
   return db.transaction(async (tx) => {
@@ -220,7 +227,7 @@ async function reserve(
     if (total > 0 && total < minimumTotal(currency)) {
       return allocationProblem([{ invoiceId: null, message: `After your credit, ${formatMoney(total, currency)} is left to pay, below the ${formatMoney(minimumTotal(currency), currency)} a card or bank payment can be. Apply less credit or pay more.` }]);
     }
-    let savedMethod: string | null = null;
+    let savedMethod: SavedPaymentMethod | null = null;
     if (input.savedMethodId) {
       // An id with U+0000 (a tampered form) is no saved card: the query could not even run.
       const [saved] = hasNul(input.savedMethodId)
@@ -228,9 +235,18 @@ async function reserve(
         : await tx
             .select()
             .from(savedPaymentMethods)
-            .where(and(eq(savedPaymentMethods.id, input.savedMethodId), eq(savedPaymentMethods.accountId, input.accountId), isNull(savedPaymentMethods.removedAt), eq(savedPaymentMethods.type, "card")));
+            .where(
+              and(
+                eq(savedPaymentMethods.id, input.savedMethodId),
+                eq(savedPaymentMethods.accountId, input.accountId),
+                isNull(savedPaymentMethods.removedAt),
+                eq(savedPaymentMethods.verification, "verified"),
+                // On the pay page the payer is there to confirm a card; a bank account is debited only by autopay's authorization.
+                input.offSession ? undefined : eq(savedPaymentMethods.type, "card"),
+              ),
+            );
       if (!saved) return allocationProblem([{ invoiceId: null, message: "That saved card is no longer available. Choose another way to pay." }]);
-      savedMethod = saved.stripePaymentMethodId;
+      savedMethod = saved;
     }
 
     const quote = await storeQuote(tx, {

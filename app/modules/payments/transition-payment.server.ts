@@ -5,6 +5,7 @@ import { auditActor, type Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { settlePlanPayment } from "~/modules/plans/settle-plan-payment.server";
+import { settleAutopayPayment } from "~/modules/autopay/settle-autopay-payment.server";
 import { PAYMENT_ENTERED_AT, paymentStatesBefore } from "./payment-states";
 
 export type PaymentFailure = { code: string | null; message: string | null };
@@ -63,5 +64,6 @@ export async function transitionPayment(tx: Tx, actor: Actor, move: PaymentTrans
   await recordEvent(tx, { type: `payment.${move.to}`, accountId: payment.accountId, subjectType: "payment", subjectId: payment.id, data });
   await recordAudit(tx, { ...auditActor(actor), action: `payment.${move.to}`, subjectType: "payment", subjectId: payment.id, ...(move.audit ? { data: move.audit } : {}) });
   await settlePlanPayment(tx, payment, move.to, failure);
+  await settleAutopayPayment(tx, payment, move.to, failure);
   return { moved: true, payment, from: before.status };
 }
