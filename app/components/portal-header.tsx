@@ -13,6 +13,7 @@ const sections = [
   { to: "/statement", label: "Statement" },
   { to: "/payments", label: "Payments" },
   { to: "/plans", label: "Payment plans" },
+  { to: "/autopay", label: "Autopay" },
   { to: "/disputes", label: "Disputes" },
 ];
 

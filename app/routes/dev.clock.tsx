@@ -5,6 +5,7 @@ import { Button } from "~/components/ui/button";
 import { systemActor } from "~/modules/auth/actor";
 import { runReminders } from "~/modules/collections/run-reminders.server";
 import { postLateFees } from "~/modules/fees/post-late-fees.server";
+import { runAutopay } from "~/modules/autopay/run-autopay.server";
 import { clockControl, moveClockTo, nextChargeDate, resetClock, runScheduleNow } from "~/modules/plans/dev-clock.server";
 import { devClockForm } from "~/modules/plans/forms.server";
 import { addDays } from "~/utils/dates";
@@ -25,28 +26,32 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = await parseForm(request, devClockForm);
   if (submission.status !== "success") {
     const errors = Object.values(submission.error ?? {}).flatMap((messages) => messages ?? []);
-    return json({ error: errors[0] ?? "Choose what to do with the clock.", result: null, reminders: null, lateFees: null }, { status: 400 });
+    return json({ error: errors[0] ?? "Choose what to do with the clock.", result: null, reminders: null, lateFees: null, autopay: null }, { status: 400 });
   }
   const form = submission.value;
   if (form.intent === "reset") resetClock();
   if (form.intent === "advance") moveClockTo(addDays(today(), form.days));
   if (form.intent === "next_due") {
     const date = await nextChargeDate();
-    if (!date) return json({ error: "No active plan has an installment or retry due after today.", result: null, reminders: null, lateFees: null }, { status: 400 });
+    if (!date) return json({ error: "No active plan has an installment or retry due after today.", result: null, reminders: null, lateFees: null, autopay: null }, { status: 400 });
     moveClockTo(date);
   }
   if (form.intent === "set") moveClockTo(form.date);
   if (form.intent === "reminders") {
     const run = orThrow(await runReminders(systemActor("dev", "dev_clock"), {}));
-    return json({ error: null, result: null, reminders: { ...run, today: today() }, lateFees: null });
+    return json({ error: null, result: null, reminders: { ...run, today: today() }, lateFees: null, autopay: null });
   }
   if (form.intent === "late_fees") {
     const run = orThrow(await postLateFees(systemActor("dev", "dev_clock")));
     const amounts = run.posted.map((fee) => `${fee.number} ${formatMoney(fee.amount, fee.currency)}`);
-    return json({ error: null, result: null, reminders: null, lateFees: { on: run.on, accounts: run.accounts, posted: run.posted.length, amounts, today: today() } });
+    return json({ error: null, result: null, reminders: null, lateFees: { on: run.on, accounts: run.accounts, posted: run.posted.length, amounts, today: today() }, autopay: null });
+  }
+  if (form.intent === "autopay") {
+    const run = orThrow(await runAutopay(systemActor("dev", "dev_clock")));
+    return json({ error: null, result: null, reminders: null, lateFees: null, autopay: { ...run, today: today() } });
   }
   const result = await runScheduleNow();
-  return json({ error: null, result: { ...result, today: today() }, reminders: null, lateFees: null });
+  return json({ error: null, result: { ...result, today: today() }, reminders: null, lateFees: null, autopay: null });
 }
 
 export default function DevClock() {
@@ -59,7 +64,7 @@ export default function DevClock() {
         Move the portal&apos;s date to watch payment plans run: each change runs the plan schedule at once (due installments are charged, reminders sent).
       </p>
       <p className="mt-4">
-        Portal date: <strong data-testid="clock-today">{data?.result?.today ?? data?.reminders?.today ?? data?.lateFees?.today ?? current}</strong>
+        Portal date: <strong data-testid="clock-today">{data?.result?.today ?? data?.reminders?.today ?? data?.lateFees?.today ?? data?.autopay?.today ?? current}</strong>
       </p>
       {data?.error ? <Alert tone="error">{data.error}</Alert> : null}
       {data?.result ? (
@@ -77,6 +82,11 @@ export default function DevClock() {
         <Alert tone="success">
           Late fees posted for {data.lateFees.on}: {data.lateFees.posted} fee(s) on {data.lateFees.accounts} account(s) checked
           {data.lateFees.amounts.length > 0 ? ` (${data.lateFees.amounts.join(", ")})` : ""}.
+        </Alert>
+      ) : null}
+      {data?.autopay ? (
+        <Alert tone="success">
+          Autopay ran for {data.autopay.on}: {data.autopay.announced} charge(s) announced, {data.autopay.charged} charged, {data.autopay.overCap} over the cap, {data.autopay.nothingOwed} with nothing left to pay.
         </Alert>
       ) : null}
       <Form method="post" className="mt-6">
@@ -118,6 +128,9 @@ export default function DevClock() {
         </Button>
         <Button type="submit" name="intent" value="late_fees">
           Post late fees
+        </Button>
+        <Button type="submit" name="intent" value="autopay">
+          Run autopay
         </Button>
         <Button type="submit" name="intent" value="reset">
           Back to the real date

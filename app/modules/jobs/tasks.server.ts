@@ -8,6 +8,7 @@ import { deliverEmail, type EmailMessage } from "~/modules/notifications/mailer.
 import { drainStripeEvents } from "~/modules/payments/drain-stripe-events.server";
 import { reconcilePayments } from "~/modules/payments/reconcile-payments.server";
 import { runReminders } from "~/modules/collections/run-reminders.server";
+import { runAutopay } from "~/modules/autopay/run-autopay.server";
 import { postLateFees } from "~/modules/fees/post-late-fees.server";
 import { sendReminderEmail, sendReminderEmails } from "~/modules/collections/send-reminder-email.server";
 import { chargeInstallment } from "~/modules/plans/charge-installment.server";
@@ -49,6 +50,9 @@ export const taskList: TaskList = {
   },
   run_reminders: async () => {
     await runReminders(systemActor("job", "run_reminders"));
+  },
+  run_autopay: async () => {
+    await runAutopay(systemActor("job", "run_autopay"));
   },
   post_late_fees: async () => {
     await postLateFees(systemActor("job", "post_late_fees"));
@@ -92,3 +96,10 @@ export const reminderCrontab = "7 * * * * run_reminders ?jobKey=run_reminders&ma
  * Off with the reminders when REMINDER_SCHEDULE=off (tests post fees on demand).
  */
 export const lateFeeCrontab = "15 * * * * post_late_fees ?jobKey=post_late_fees&max=3";
+
+/**
+ * Autopay's schedule, hourly (announces charges entering their notice period, charges those whose
+ * day has come, retries): idempotent by charge row and payment attempt. Off with the reminders when
+ * REMINDER_SCHEDULE=off (tests run it on demand from /dev/clock).
+ */
+export const autopayCrontab = "30 * * * * run_autopay ?jobKey=run_autopay&max=3";

@@ -1,0 +1,1 @@
+export { autopayForm } from "./autopay-forms";
