@@ -5,6 +5,8 @@ import { AccountFactsPanel, CollectionProfileForm, NoteForm, PromisesPanel, Task
 import { AccountLateFees } from "~/components/fees/account-late-fees";
 import { AdminPlanTable } from "~/components/plans/admin-plan-list";
 import { CreditsPanel } from "~/components/credits/credits-panel";
+import { AccountAutopay } from "~/components/autopay/account-autopay";
+import { getAutopay } from "~/modules/autopay/get-autopay.server";
 import { getCustomer } from "~/modules/admin/get-customer.server";
 import { requireStaffActor } from "~/modules/auth/session.server";
 import { addAccountNote } from "~/modules/collections/add-account-note.server";
@@ -41,7 +43,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // "Show older": the oldest time shown, exactly as this page wrote it (an ISO instant).
   const before = new URL(request.url).searchParams.get("before");
   const olderThan = before && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(before) ? before : null;
-  const [plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, fees] = await Promise.all([
+  const [plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, fees, autopay] = await Promise.all([
     listPlans(actor, { accountId, limit: 50 }).then(orThrow),
     getCollectionProfile(actor, accountId).then(orThrow),
     getAccountFacts(actor, accountId).then(orThrow),
@@ -53,11 +55,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // Credits section (issue 16): its own data, form and action (admin.customers.$accountId_.credits.tsx).
     creditChoices(actor, accountId).then(orThrow),
     getAccountLateFees(actor, accountId).then(orThrow),
+    getAutopay(actor, accountId).then(orThrow),
   ]);
   const lateFees = { ...fees, values: accountLateFeesFormValues(fees.allowed, fees.own, fees.fallback) };
   // The labels come from the loader: their module carries zod, which stays out of the page.
   const reminderRoles = Object.entries(REMINDER_ROLE_LABELS).map(([value, label]) => ({ value, label }));
-  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, reminderRoles, me: actor.userId, today: today() });
+  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, autopay, reminderRoles, me: actor.userId, today: today() });
 }
 
 const notices = {
@@ -113,7 +116,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CustomerPage() {
-  const { customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, reminderRoles, me, today } = useLoaderData<typeof loader>();
+  const { customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, autopay, reminderRoles, me, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as CollectionsActionData;
   const busy = useNavigation().state !== "idle";
   const location = useLocation();
@@ -153,6 +156,7 @@ export default function CustomerPage() {
       {/* Credits (issue 16): self-contained; posts to /admin/customers/:id/credits. */}
       <CreditsPanel accountId={account.id} data={credits} busy={busy} />
       {/* End of Credits. */}
+      <AccountAutopay view={autopay} />
 
       <h2 className="mt-6 text-lg font-semibold" id="collections">
         Collections
