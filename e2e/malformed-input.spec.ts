@@ -171,6 +171,20 @@ const FORMS: Record<string, FormRoute> = {
       },
     ],
   },
+  // Autopay: turn on or change (with the authorization box), pause, resume, cancel.
+  "routes/_portal.autopay": {
+    as: "payer",
+    encoding: "urlencoded",
+    intents: [
+      {
+        intent: "enrol",
+        fields: { savedMethodId: "id", maxCharge: "amount", timing: "choice", daysBefore: "int", agree: "choice" },
+        base: { timing: "days_before", daysBefore: "3", agree: "on", maxCharge: "100.00" },
+        optional: ["daysBefore"],
+      },
+    ],
+    fieldless: ["pause", "resume", "cancel"],
+  },
   "routes/_portal.promises.new": {
     as: "payer",
     encoding: "urlencoded",
@@ -319,7 +333,7 @@ const FORMS: Record<string, FormRoute> = {
       { intent: "advance", fields: { days: "int" } },
       { intent: "set", fields: { date: "date" } },
     ],
-    fieldless: ["run", "reminders", "late_fees", "reset"],
+    fieldless: ["run", "reminders", "late_fees", "autopay", "reset"],
   },
   // The public pay-link page (no session): pay the ticked invoices, promise to pay, cancel a payment left open.
   "routes/pay-link.$token": {

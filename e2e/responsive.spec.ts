@@ -188,6 +188,10 @@ test.describe("payer (two accounts)", () => {
     await check(page, "/plans/new", /payment plan/i);
     await check(page, `/plans/${world.planId}`, /^Payment plan of/);
   });
+
+  test("autopay", async ({ page }) => {
+    await check(page, "/autopay", "Autopay");
+  });
 });
 
 test.describe("payer with disputes", () => {
