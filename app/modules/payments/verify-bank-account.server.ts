@@ -29,22 +29,35 @@ export async function verifyPaymentBankAccount(actor: PayerActor, input: { payme
   if (payment.bankVerification !== "pending" || payment.status !== "pending" || !payment.intent) {
     return conflict("This payment is not waiting for a bank account verification any more.", { code: payment.status });
   }
-  const answer = "amounts" in input.answer ? { amounts: input.answer.amounts } : { descriptor_code: input.answer.descriptorCode };
-  const refused = await stripe()
-    .paymentIntents.verifyMicrodeposits(payment.intent, answer)
-    .then(() => null)
-    .catch((error: unknown) => {
-      if (error instanceof Stripe.errors.StripeInvalidRequestError) return error;
-      throw error;
-    });
+  const refused = await askStripe(() => stripe().paymentIntents.verifyMicrodeposits(payment.intent!, stripeAnswer(input.answer)));
   const status = await syncPayment(systemActor("stripe"), payment.id);
   if (isProblem(status)) return status;
-  if (refused && MISMATCH_CODES.includes(refused.code ?? "")) {
-    const field = "amounts" in input.answer ? "amount_1" : "descriptor_code";
-    const what = "amounts" in input.answer ? "Those amounts do not match the deposits sent to your bank account." : "That code does not match the one sent to your bank account.";
-    const left = /(\d+) verification attempts? remaining/.exec(refused.message)?.[1];
-    return invalidField(field, `${what}${left ? ` You have ${left} ${left === "1" ? "try" : "tries"} left.` : ""}`, refused.code);
-  }
+  const mismatch = refused ? wrongAnswer(refused, input.answer) : null;
+  if (mismatch) return mismatch;
   // Attempts exceeded or the window closed: the sync above failed the payment; the page says why.
   return { status };
+}
+
+export function stripeAnswer(answer: MicrodepositAnswer): { amounts: number[] } | { descriptor_code: string } {
+  return "amounts" in answer ? { amounts: answer.amounts } : { descriptor_code: answer.descriptorCode };
+}
+
+/** Calls verify_microdeposits; Stripe's refusal (a wrong answer, tries or time run out) is returned, not thrown. */
+export async function askStripe(call: () => Promise<unknown>): Promise<Stripe.errors.StripeInvalidRequestError | null> {
+  try {
+    await call();
+    return null;
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError) return error;
+    throw error;
+  }
+}
+
+/** A wrong answer the payer may correct, at the field they typed, with the tries left; null for any other refusal. */
+export function wrongAnswer(refused: Stripe.errors.StripeInvalidRequestError, answer: MicrodepositAnswer): Problem | null {
+  if (!MISMATCH_CODES.includes(refused.code ?? "")) return null;
+  const field = "amounts" in answer ? "amount_1" : "descriptor_code";
+  const what = "amounts" in answer ? "Those amounts do not match the deposits sent to your bank account." : "That code does not match the one sent to your bank account.";
+  const left = /(\d+) verification attempts? remaining/.exec(refused.message)?.[1];
+  return invalidField(field, `${what}${left ? ` You have ${left} ${left === "1" ? "try" : "tries"} left.` : ""}`, refused.code);
 }
