@@ -20,6 +20,7 @@ import { formatDate } from "~/utils/dates";
 import { BankVerificationPanel } from "~/components/payments/bank-verification-panel";
 import { verifyBankAccountSchema } from "~/modules/payments/bank-verification-forms.server";
 import { getPlanBankVerification, verifyPlanBankAccount } from "~/modules/plans/verify-plan-bank-account.server";
+import { getPlanMandate } from "~/modules/plans/plan-mandate.server";
 import { invalidReply, parseFormData, replyWithProblem } from "~/utils/form.server";
 import { readForm } from "~/utils/read-form.server";
 import { log } from "~/utils/log.server";
@@ -54,7 +55,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         })
       : null;
   // One-time ids for the pay forms: submitting one twice finds the payment already started.
-  return json({ detail, bankVerification, attemptNext: randomToken(), attemptRest: randomToken() });
+  const mandate = detail.plan.method === "us_bank_account" ? await getPlanMandate(actor, scope) : null;
+  return json({ detail, bankVerification, mandate, attemptNext: randomToken(), attemptRest: randomToken() });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -90,7 +92,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function PlanPage() {
-  const { detail, bankVerification, attemptNext, attemptRest } = useLoaderData<typeof loader>();
+  const { detail, bankVerification, mandate, attemptNext, attemptRest } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as PlanActionResult | undefined;
   // The verify form's answer goes to its panel; the other forms' to the page's alert.
   const verifyResult = submittedIntent(actionData) === "verify_bank" ? actionData : undefined;
@@ -238,6 +240,12 @@ export default function PlanPage() {
           <Fact label="Remaining" value={money(detail.remaining)} />
           <Fact label="Payment method" value={methodText} />
         </dl>
+        {mandate ? (
+          <div className="mt-3 rounded-lg bg-white p-4 text-sm text-slate-800 ring-1 ring-slate-200">
+            <h3 className="font-semibold">Your bank debit authorization ({mandate.holderType === "company" ? "business account" : "personal account"})</h3>
+            <p className="mt-1">{mandate.text}</p>
+          </div>
+        ) : null}
       </section>
 
       <section aria-labelledby="schedule-heading" className="mt-6">

@@ -16,6 +16,7 @@ import { stripe } from "~/modules/stripe/client.server";
 import { now, today } from "~/utils/clock";
 import { conflict, forbidden, isProblem, notFound, type Problem } from "~/utils/problem";
 import { activatePlan } from "./activate-plan.server";
+import { recordPlanMandate } from "./plan-mandate.server";
 import { endPlan } from "./end-plan.server";
 import { isPayableInstallment } from "./installment-states";
 import { lockPlan } from "./lock.server";
@@ -117,6 +118,7 @@ export async function syncPlanSetup(planId: string): Promise<PaymentPlan["status
     const fresh: PaymentPlan = { ...plan, stripePaymentMethodId: pm.id, stripeMandateId: mandate, method, methodLabel: label };
     await recordAudit(tx, { actorUserId: plan.createdByUserId, actorType: "user", action: replacing ? "plan.payment_method_updated" : "plan.authorized", subjectType: "payment_plan", subjectId: plan.id, data: { method, label, mandate } });
 
+    if (method === "us_bank_account" && label) await recordPlanMandate(tx, { accountId: plan.accountId, pm, mandateId: mandate, label });
     const payer = await payerFacts(tx, plan);
     if (method === "us_bank_account" && payer && pm.us_bank_account) {
       const schedule = (await scheduleOf(tx, plan.id)).filter((s) => isPayableInstallment(s.status));

@@ -15,6 +15,7 @@ const { emulator } = stripeUnderTest;
 
 const { enrolInPlan } = await import("./enrol.server");
 const { getPlanBankVerification, verifyPlanBankAccount } = await import("./verify-plan-bank-account.server");
+const { getPlanMandate } = await import("./plan-mandate.server");
 
 let payer: PayerActor;
 let accountId: string;
@@ -51,7 +52,7 @@ async function planAwaitingMicrodeposits() {
   const [inv] = await make.invoices(account!, [{ total: 300_00 + ++attempt, dueInDays: 20 }]);
   const enrolled = await enrolInPlan(payer, { accountId, attemptId: `micro-plan-${Date.now()}-${attempt}-abcdefgh`, invoiceIds: [inv!.id], installmentCount: 2, frequency: "monthly", firstDate: TEST_TODAY });
   if (isProblem(enrolled)) throw new Error(enrolled.message);
-  const res = await submitHostedCheckout(enrolled.checkoutUrl!, { account: "000123456789", microdeposits: true });
+  const res = await submitHostedCheckout(enrolled.checkoutUrl!, { account: "000123456789", microdeposits: true, holderType: "company" });
   expect(res.status).toBe(303);
   await drainJobs();
   return enrolled.planId;
@@ -75,6 +76,9 @@ describe("a plan authorized with a bank account verified by microdeposits", () =
     expect(active).toMatchObject({ method: "us_bank_account", stripeMandateId: expect.stringMatching(/^mandate_/) });
     await settle(async () => (await db.select().from(installments).where(eq(installments.planId, planId))).some((i) => i.status === "processing"));
     expect(await getPlanBankVerification(payer, { planId, accountId })).toBeNull();
+    // The authorization the payer accepted is kept word for word, in the wording of a business account.
+    const mandate = await getPlanMandate(payer, { planId, accountId });
+    expect(mandate).toMatchObject({ holderType: "company", text: expect.stringMatching(/^On .+, you confirmed you may act for the business that holds Bank account •••• 6789 .*\(CCD entries\)/) });
   });
 
   it("is canceled with the reason when the 10 days pass (Stripe's webhook)", async () => {
