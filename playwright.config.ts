@@ -15,7 +15,7 @@ const chromium = {
   ],
 };
 
-const moneySpecs = /(payments|payment-terms|disputes|admin-disputes|import)\.spec\.ts/;
+const moneySpecs = /(payments|payment-terms|disputes|admin-disputes|import|microdeposits)\.spec\.ts/;
 
 export default defineConfig({
   testDir: "e2e",

@@ -108,7 +108,11 @@ const FORMS: Record<string, FormRoute> = {
       { fields: { invoice: "id", attemptId: "attempt", method: "choice", save: "choice" } },
     ],
   },
-  "routes/_portal.payments.$paymentId": { as: "payer", encoding: "urlencoded", intents: [{ fields: { intent: "choice" } }] },
+  "routes/_portal.payments.$paymentId": {
+    as: "payer",
+    encoding: "urlencoded",
+    intents: [{ fields: { intent: "choice" } }, { intent: "verify_bank", fields: { amount_1: "amount", amount_2: "amount", descriptor_code: "text" } }],
+  },
   "routes/_portal.plans.new": {
     as: "payer",
     encoding: "urlencoded",
@@ -123,6 +127,7 @@ const FORMS: Record<string, FormRoute> = {
     intents: [
       { intent: "pay_next", fields: { attemptId: "attempt" } },
       { intent: "pay_rest", fields: { attemptId: "attempt" } },
+      { intent: "verify_bank", fields: { amount_1: "amount", amount_2: "amount", descriptor_code: "text" } },
     ],
     fieldless: ["authorize", "cancel"],
   },

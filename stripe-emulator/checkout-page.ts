@@ -8,6 +8,7 @@ import { type Emulator, type RequestContext } from "./context";
 import { createBankPaymentMethod, createCardPaymentMethod, attachPaymentMethod } from "./resources/payment-methods";
 import { completeCheckoutSession, ensureSessionCustomer, expireIfDue, sessionLineItems } from "./resources/checkout-sessions";
 import { completePaymentAuthentication, confirmPaymentIntent, createPaymentIntent } from "./resources/payment-intents";
+import { type MicrodepositInput, verifyFromPage } from "./resources/microdeposits";
 import { completeSetupAuthentication, confirmSetupIntent, createSetupIntent } from "./resources/setup-intents";
 import { cardBehaviour, expectedLength, luhnValid, TEST_ROUTING_NUMBER } from "./test-values";
 import { ApiError, formatAmount, idOf } from "./wire";
@@ -69,6 +70,7 @@ button.secondary{background:#fff;color:#1a1f36;border:1px solid #8792a2}
 .note{margin-top:2rem;font-size:.8125rem;color:#4f566b}
 .hint{font-size:.875rem;color:#4f566b;margin:0 0 .25rem}
 form:has(#pm-card:checked) .bank-fields,form:has(#pm-us_bank_account:checked) .card-fields{display:none}
+form:has(#holder-company:checked) .mandate-individual,form:not(:has(#holder-company:checked)) .mandate-company{display:none}
 `;
 
 function layout(title: string, body: string): string {
@@ -96,7 +98,7 @@ function field(options: {
   errors: FieldErrors;
   type?: "text" | "email";
   autocomplete?: string;
-  inputmode?: "numeric" | "email" | "text";
+  inputmode?: "numeric" | "email" | "text" | "decimal";
   placeholder?: string;
   hint?: string;
   readonly?: boolean;
@@ -151,11 +153,22 @@ function needsEmail(session: Stripe.Checkout.Session): boolean {
   return !session.customer;
 }
 
-function mandateText(em: Emulator, session: Stripe.Checkout.Session): string {
+/**
+ * The authorization shown above "I authorize": personal accounts (WEB entries) and business
+ * accounts (CCD entries) are worded differently, as Nacha expects.
+ */
+export function mandateText(em: Emulator, session: Stripe.Checkout.Session, holderType: "individual" | "company" = "individual"): string {
   const merchant = em.merchantName;
   const date = new Date().toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric" });
   const total = sessionTotal(session);
   const saving = session.mode === "setup" || Boolean(em.state.secrets.sessions[session.id]?.paymentIntentData.setupFutureUsage);
+  if (holderType === "company") {
+    if (!saving) {
+      return `By checking “I authorize” below, you confirm you may act for the business that holds the account above and authorize ${merchant} to initiate a single ACH debit (CCD) of ${total} from it, on or after ${date}, under the terms agreed between your business and ${merchant}. Errors are corrected by credit entries under the Nacha rules that govern business accounts.`;
+    }
+    const first = total ? ` The first debit, of ${total}, will be made on or after ${date}.` : "";
+    return `By checking “I authorize” below, you confirm you may act for the business that holds the account above and authorize ${merchant} to initiate ACH debits (CCD) from it, now and on later dates, for amounts due under the agreement between your business and ${merchant}, starting ${date}.${first} This authorization stays in effect until your business revokes it in writing, in time for ${merchant} to act on it.`;
+  }
   if (!saving) {
     return `By checking “I authorize” below, you authorize ${merchant} to make a single debit of ${total} from the bank account above, on or after ${date}, for the items listed. If a debit is made in error, ${merchant} may credit your account to correct it. This authorization is for this one debit only. You can revoke it by contacting us before the debit is made.`;
   }
@@ -211,6 +224,18 @@ ${field({ id: "card_name", label: "Name on card", value: view.values.card_name, 
 </fieldset>`
     : "";
   const accountType = view.values.account_type === "savings" ? "savings" : "checking";
+  const holderType = view.values.account_holder_type === "company" ? "company" : "individual";
+  const verification = session.payment_method_options?.us_bank_account?.verification_method ?? "automatic";
+  // "automatic" lets the payer fall back to microdeposits (manual entry); "microdeposits" always uses them.
+  const verificationChoice =
+    verification === "automatic"
+      ? `<fieldset><legend>Verification</legend><div class="choice">
+<span><input type="radio" name="verification" id="verify-instant" value="instant"${view.values.verification === "microdeposits" ? "" : " checked"}> <label for="verify-instant">Verify instantly</label></span>
+<span><input type="radio" name="verification" id="verify-microdeposits" value="microdeposits"${view.values.verification === "microdeposits" ? " checked" : ""}> <label for="verify-microdeposits">Verify with microdeposits (1–2 business days)</label></span>
+</div></fieldset>`
+      : verification === "microdeposits"
+        ? `<p>We will send two small deposits to this account in 1–2 business days; you will confirm their amounts to finish.</p>`
+        : "";
   const mandateError = view.errors.mandate;
   const bank = types.includes("us_bank_account")
     ? `<fieldset class="bank-fields"><legend>Bank account details</legend>
@@ -219,7 +244,12 @@ ${field({ id: "routing_number", label: "Routing number", value: view.values.rout
 ${field({ id: "account_number", label: "Account number", value: view.values.account_number, errors: view.errors, inputmode: "numeric" })}
 <div class="field"><label for="account_type">Account type</label>
 <select id="account_type" name="account_type"><option value="checking"${accountType === "checking" ? " selected" : ""}>Checking</option><option value="savings"${accountType === "savings" ? " selected" : ""}>Savings</option></select></div>
-<div class="mandate" id="mandate-text"><p>${esc(mandateText(em, session))}</p></div>
+<fieldset><legend>Account holder</legend><div class="choice">
+<span><input type="radio" name="account_holder_type" id="holder-individual" value="individual"${holderType === "individual" ? " checked" : ""}> <label for="holder-individual">Personal account</label></span>
+<span><input type="radio" name="account_holder_type" id="holder-company" value="company"${holderType === "company" ? " checked" : ""}> <label for="holder-company">Business account</label></span>
+</div></fieldset>
+${verificationChoice}
+<div class="mandate" id="mandate-text"><p class="mandate-individual">${esc(mandateText(em, session, "individual"))}</p><p class="mandate-company">${esc(mandateText(em, session, "company"))}</p></div>
 <div class="check"><input type="checkbox" id="mandate" name="mandate" value="accepted" aria-required="true" aria-describedby="mandate-text${mandateError ? " mandate-error" : ""}"${mandateError ? ` aria-invalid="true"` : ""}>
 <label for="mandate">I authorize ${esc(em.merchantName)} to debit my bank account as described above.</label></div>
 ${mandateError ? `<p class="field-error" id="mandate-error">${esc(mandateError)}</p>` : ""}
@@ -306,6 +336,8 @@ interface BankFields {
   routingNumber: string;
   accountNumber: string;
   accountType: "checking" | "savings";
+  holderType: "individual" | "company";
+  microdeposits: boolean;
 }
 
 function readBank(form: Form, errors: FieldErrors): BankFields | undefined {
@@ -319,7 +351,8 @@ function readBank(form: Form, errors: FieldErrors): BankFields | undefined {
   const accountType = form.account_type === "savings" ? "savings" : "checking";
   if (form.mandate !== "accepted") errors.mandate = "Check “I authorize” to accept the debit authorization.";
   if (Object.keys(errors).length > 0) return undefined;
-  return { name, routingNumber, accountNumber, accountType };
+  const holderType = form.account_holder_type === "company" ? "company" : "individual";
+  return { name, routingNumber, accountNumber, accountType, holderType, microdeposits: form.verification === "microdeposits" };
 }
 
 function readEmail(session: Stripe.Checkout.Session, form: Form, errors: FieldErrors): string | null {
@@ -402,7 +435,7 @@ function submitCheckout(em: Emulator, session: Stripe.Checkout.Session, form: Fo
   const details = { name, email: email ?? em.state.customers[idOf(session.customer) ?? ""]?.email ?? null };
   const pm = card
     ? createCardPaymentMethod(em, { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc, name: card.name, email: details.email })
-    : createBankPaymentMethod(em, { routingNumber: bank!.routingNumber, accountNumber: bank!.accountNumber, accountType: bank!.accountType, holderType: "individual", name, email: details.email });
+    : createBankPaymentMethod(em, { routingNumber: bank!.routingNumber, accountNumber: bank!.accountNumber, accountType: bank!.accountType, holderType: bank!.holderType, name, email: details.email });
   const declines = card ? cardBehaviour(card.number).kind === "declined" : false;
   const failed = (message: string) => {
     delete values.card_number;
@@ -419,9 +452,14 @@ function submitCheckout(em: Emulator, session: Stripe.Checkout.Session, form: Fo
     const customer = ensureSessionCustomer(em, session, details, req);
     attachPaymentMethod(em, pm, customer, req);
     const si = sessionSetupIntent(em, session, customer, req);
-    const result = confirmSetupIntent(em, si, pm, { acceptance: bank ? { type: "online", ipAddress: req.ip ?? "127.0.0.1", userAgent: req.userAgent ?? "" } : undefined, req });
+    const result = confirmSetupIntent(em, si, pm, {
+      acceptance: bank ? { type: "online", ipAddress: req.ip ?? "127.0.0.1", userAgent: req.userAgent ?? "" } : undefined,
+      microdeposits: bank?.microdeposits ?? false,
+      req,
+    });
     if (result.status === "failed") return failed(result.error.message);
-    if (result.status === "requires_action") return { status: 303, location: `/authenticate/${si.id}` };
+    // Microdeposits: the session completes now; the bank account is verified later.
+    if (result.status === "requires_action" && si.next_action?.type !== "verify_with_microdeposits") return { status: 303, location: `/authenticate/${si.id}` };
     completeCheckoutSession(em, session, { ...details, paymentStatus: "no_payment_required" }, req);
     return finished(session);
   }
@@ -438,10 +476,11 @@ function submitCheckout(em: Emulator, session: Stripe.Checkout.Session, form: Fo
   const result = confirmPaymentIntent(em, pi, pm, {
     offSession: false,
     acceptance: bank ? { type: "online", ipAddress: req.ip ?? "127.0.0.1", userAgent: req.userAgent ?? "" } : undefined,
+    microdeposits: bank?.microdeposits ?? false,
     req,
   });
   if (result.status === "failed") return failed(result.error.message);
-  if (result.status === "requires_action") return { status: 303, location: `/authenticate/${pi.id}` };
+  if (result.status === "requires_action" && pi.next_action?.type !== "verify_with_microdeposits") return { status: 303, location: `/authenticate/${pi.id}` };
   completeCheckoutSession(em, session, { ...details, paymentStatus: result.status === "succeeded" ? "paid" : "unpaid" }, req);
   return finished(session);
 }
@@ -554,4 +593,54 @@ ${refunded}
 
 function receiptEmailOf(em: Emulator, session: { id: string }): string | null {
   return em.state.secrets.sessions[session.id]?.paymentIntentData.receiptEmail ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Microdeposit verification (Stripe's hosted_verification_url)
+
+/** "0.32", "$0.32" or "32" → 32 cents; anything else → NaN. */
+function readCents(raw: string | undefined): number {
+  const text = (raw ?? "").trim().replace(/^\$/, "");
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  const match = /^0?\.(\d{2})$/.exec(text);
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+export function microdepositPage(em: Emulator, intentId: string, method: string, form: Form, req: RequestContext): PageResult {
+  const intent = em.state.paymentIntents[intentId] ?? em.state.setupIntents[intentId];
+  if (!intent) return { status: 404, html: layout("Not found", "<h1>Verification not found</h1><p>The link may be wrong.</p>") };
+  const title = `Verify your bank account – ${em.merchantName}`;
+  const done = (message: string) => ({ status: 200, html: layout(title, `<h1>Verify your bank account</h1><p role="status">${esc(message)}</p>`) });
+  if (intent.status !== "requires_action" || intent.next_action?.type !== "verify_with_microdeposits") {
+    if (intent.status === "processing" || intent.status === "succeeded") return done("Your bank account is verified.");
+    return done("This verification is no longer open. Return to the merchant's site.");
+  }
+  let alert = "";
+  if (method === "POST") {
+    const code = (form.descriptor_code ?? "").trim();
+    const input: MicrodepositInput = code ? { descriptorCode: code } : { amounts: [readCents(form.amount_1), readCents(form.amount_2)] };
+    const invalidAmounts = input.amounts?.some((a) => Number.isNaN(a));
+    if (invalidAmounts) alert = "Enter both amounts in dollars, like 0.32, or the 6-character code that starts with SM.";
+    else {
+      const result = verifyFromPage(em, intent, input, req);
+      if (result.ok) return done("Your bank account is verified.");
+      if (result.final) return done(result.message);
+      alert = result.message;
+    }
+  }
+  return {
+    status: alert ? 400 : 200,
+    html: layout(
+      title,
+      `<h1>Verify your bank account</h1>
+<p>${esc(em.merchantName)} sent two small deposits to your bank account. Enter their amounts as they appear on your statement (or the 6-character code starting with SM shown with a single deposit).</p>
+${alert ? `<div class="alert" role="alert"><p>${esc(alert)}</p></div>` : ""}
+<form method="post" action="/microdeposit/${esc(intent.id)}" novalidate>
+${field({ id: "amount_1", label: "First deposit ($)", value: "", errors: {}, inputmode: "decimal", placeholder: "0.00" })}
+${field({ id: "amount_2", label: "Second deposit ($)", value: "", errors: {}, inputmode: "decimal", placeholder: "0.00" })}
+${field({ id: "descriptor_code", label: "Or the code (SM…)", value: "", errors: {} })}
+<button type="submit" class="wide">Verify</button>
+</form>`,
+    ),
+  };
 }

@@ -4,13 +4,14 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { API_VERSION, type ApiCall, type CoreOptions, Emulator, type RequestContext, type Route } from "./context";
-import { authenticatePage, checkoutPage, type PageResult, receiptPage } from "./checkout-page";
+import { authenticatePage, checkoutPage, microdepositPage, type PageResult, receiptPage } from "./checkout-page";
 import { chargeRoutes } from "./resources/charges";
 import { checkoutSessionRoutes, expireIfDue, sessionLineItems } from "./resources/checkout-sessions";
 import { customerRoutes } from "./resources/customers";
 import { decideDispute, disputeRoutes, openDispute } from "./resources/disputes";
 import { eventRoutes } from "./resources/events";
 import { mandateRoutes } from "./resources/mandates";
+import { microdepositRoutes, timeoutMicrodeposits } from "./resources/microdeposits";
 import { paymentIntentRoutes, settlePaymentIntent } from "./resources/payment-intents";
 import { paymentMethodRoutes } from "./resources/payment-methods";
 import { refundRoutes, settleRefund } from "./resources/refunds";
@@ -21,6 +22,7 @@ const ROUTES: Route[] = [
   ...customerRoutes,
   ...paymentMethodRoutes,
   ...paymentIntentRoutes,
+  ...microdepositRoutes,
   ...setupIntentRoutes,
   ...checkoutSessionRoutes,
   ...mandateRoutes,
@@ -97,6 +99,7 @@ export function createEmulatorServer(options: CoreOptions): { server: Server; em
   em.onJob("settle_payment", (e, job) => settlePaymentIntent(e, job.id));
   em.onJob("settle_refund", (e, job) => settleRefund(e, job.id));
   em.onJob("dispute", (e, job) => openDispute(e, job.id));
+  em.onJob("microdeposit_timeout", (e, job) => timeoutMicrodeposits(e, job.id));
   em.onJob("expire_session", (e, job) => {
     const session = e.state.checkoutSessions[job.id];
     if (session) expireIfDue(e, session);
@@ -235,7 +238,7 @@ export function createEmulatorServer(options: CoreOptions): { server: Server; em
     } catch (error) {
       const apiError = error instanceof ApiError ? error : undefined;
       // A decline (402) is a completed attempt with its PaymentIntent, charge and events; anything else is undone.
-      if (snapshot && apiError?.status !== 402) {
+      if (snapshot && apiError?.status !== 402 && !apiError?.committed) {
         em.store.restore(snapshot);
         em.arm();
         em.store.changed();
@@ -283,7 +286,7 @@ export function createEmulatorServer(options: CoreOptions): { server: Server; em
 
   async function handlePage(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<boolean> {
     const method = req.method ?? "GET";
-    const match = /^\/(checkout|authenticate|receipts)\/([^/]+)\/?$/.exec(url.pathname);
+    const match = /^\/(checkout|authenticate|receipts|microdeposit)\/([^/]+)\/?$/.exec(url.pathname);
     if (!match || (method !== "GET" && method !== "POST") || (match[1] === "receipts" && method !== "GET")) return false;
     const form = method === "POST" ? Object.fromEntries(new URLSearchParams(await readBody(req))) : {};
     const context: RequestContext = {
@@ -293,7 +296,14 @@ export function createEmulatorServer(options: CoreOptions): { server: Server; em
       userAgent: (req.headers["user-agent"] as string | undefined) ?? null,
     };
     const id = decodeURIComponent(match[2]!);
-    const page = match[1] === "checkout" ? checkoutPage(em, id, method, form, context) : match[1] === "authenticate" ? authenticatePage(em, id, method, form, context) : receiptPage(em, id);
+    const page =
+      match[1] === "checkout"
+        ? checkoutPage(em, id, method, form, context)
+        : match[1] === "authenticate"
+          ? authenticatePage(em, id, method, form, context)
+          : match[1] === "microdeposit"
+            ? microdepositPage(em, id, method, form, context)
+            : receiptPage(em, id);
     em.store.changed();
     sendPage(res, page);
     return true;
@@ -329,6 +339,15 @@ export function createEmulatorServer(options: CoreOptions): { server: Server; em
         refunds: settledRefunds,
         disputes: disputes.map((d) => ({ id: d.id, charge: d.charge, status: d.status })),
       });
+    }
+    // Microdeposits: close the 10-day window now (no clock control: this stands in for waiting).
+    if (path === "/_emulator/microdeposits/timeout" && method === "POST") {
+      const only = text("intent");
+      const open = Object.keys(em.state.secrets.microdeposits ?? {}).filter((id) => !only || id === only);
+      if (only && open.length === 0) return sendJson(res, 404, { error: { message: `No intent awaiting microdeposits: '${only}'` } });
+      const timedOut = open.filter((id) => timeoutMicrodeposits(em, id));
+      em.cancelJobs((j) => j.kind === "microdeposit_timeout" && timedOut.includes(j.id));
+      return sendJson(res, 200, { timed_out: timedOut });
     }
     // Disputes: open one now on a charge (a card chargeback, or an ACH unauthorized return), or decide one.
     if (path === "/_emulator/disputes" && method === "POST") {

@@ -17,6 +17,17 @@ export interface PaymentMethodSecret {
   consumed: boolean;
   /** The multi-use mandate collected for a bank account, reused by off-session debits. */
   mandate: string | null;
+  /** A bank account verified by microdeposits (absent in older state files = not by microdeposits). */
+  verified?: boolean;
+}
+
+/** An intent waiting for its bank account's microdeposits to be verified. */
+export interface MicrodepositVerification {
+  paymentMethod: string;
+  mandate: string | null;
+  attempts: number;
+  /** Unix seconds: after this the verification times out. */
+  deadline: number;
 }
 
 /** What a Checkout Session was asked to put on the intent it creates (not echoed by Stripe). */
@@ -38,7 +49,9 @@ export type Job =
   | { kind: "settle_payment"; id: string; at: number | null }
   | { kind: "settle_refund"; id: string; at: number | null }
   | { kind: "dispute"; id: string; at: number }
-  | { kind: "expire_session"; id: string; at: number };
+  | { kind: "expire_session"; id: string; at: number }
+  /** The 10-day microdeposit window of an intent (pi_ or seti_) closes. */
+  | { kind: "microdeposit_timeout"; id: string; at: number };
 
 export interface IdempotencyRecord {
   method: string;
@@ -79,6 +92,8 @@ export interface State {
   secrets: {
     paymentMethods: Record<string, PaymentMethodSecret>;
     sessions: Record<string, SessionExtras>;
+    /** By intent id (pi_ or seti_); missing in older state files. */
+    microdeposits?: Record<string, MicrodepositVerification>;
   };
   jobs: Job[];
   idempotency: Record<string, IdempotencyRecord>;
@@ -98,7 +113,7 @@ export function emptyState(): State {
     disputes: {},
     balanceTransactions: {},
     events: {},
-    secrets: { paymentMethods: {}, sessions: {} },
+    secrets: { paymentMethods: {}, sessions: {}, microdeposits: {} },
     jobs: [],
     idempotency: {},
     deliveries: {},
@@ -142,6 +157,7 @@ export class Store {
     if (file && existsSync(file)) {
       // A state file from an older shape still loads: missing collections start empty.
       this.state = { ...emptyState(), ...(JSON.parse(readFileSync(file, "utf8")) as Partial<State>) };
+      this.state.secrets.microdeposits ??= {};
       // A request cut short by the restart never answered: its key must not stay "in use".
       for (const [key, record] of Object.entries(this.state.idempotency)) if (!record.response) delete this.state.idempotency[key];
     }

@@ -181,3 +181,29 @@ export const REFUND_FAILURE_REASONS = { card: "expired_or_canceled_card", bank: 
 export function bankBehaviour(accountNumber: string): BankBehaviour {
   return TEST_BANK_ACCOUNTS[accountNumber] ?? { kind: "succeeds" };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Microdeposits (bank accounts that cannot be verified instantly)
+
+/**
+ * Emulator-only: with verification_method "automatic", this account cannot be verified
+ * instantly, so Stripe falls back to microdeposits (any account does with "microdeposits", or when
+ * the payer picks "Verify with microdeposits" on the Checkout page). Once verified it debits like
+ * the success account.
+ */
+export const MICRODEPOSIT_ONLY_ACCOUNTS: readonly string[] = ["000999999991"];
+
+/** How long the payer has to verify: Stripe's 10 days. */
+export const MICRODEPOSIT_WINDOW_SECONDS = 10 * 86_400;
+export const MICRODEPOSIT_MAX_ATTEMPTS = 3;
+
+export type MicrodepositOutcome = "verified" | "attempts_exceeded" | "timeout" | "mismatch";
+
+/** Stripe's documented test values: 32/45 or SM11AA verify; 10/11 or SM33CC exceed the attempts; 40/41 or SM44DD time out. */
+export function microdepositOutcome(input: { amounts?: [number, number]; descriptorCode?: string }): MicrodepositOutcome {
+  const key = input.amounts ? [...input.amounts].sort((a, b) => a - b).join(",") : (input.descriptorCode ?? "").toUpperCase();
+  if (key === "32,45" || key === "SM11AA") return "verified";
+  if (key === "10,11" || key === "SM33CC") return "attempts_exceeded";
+  if (key === "40,41" || key === "SM44DD") return "timeout";
+  return "mismatch";
+}

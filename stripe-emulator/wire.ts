@@ -27,12 +27,21 @@ export interface RawError {
 
 /** An error answer. Thrown anywhere below a request handler, turned into JSON by the server. */
 export class ApiError extends Error {
+  /** The refusal is itself a recorded attempt (a wrong microdeposit answer): the server keeps its writes. */
+  committed = false;
+
   constructor(
     readonly status: number,
     readonly raw: RawError,
   ) {
     super(raw.message);
   }
+}
+
+/** Marks a refusal whose changes (an attempt counted, an intent failed) must survive the error. */
+export function committed(error: ApiError): ApiError {
+  error.committed = true;
+  return error;
 }
 
 export function docUrl(code: string): string {

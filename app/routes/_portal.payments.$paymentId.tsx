@@ -1,4 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import type { SubmissionResult } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { PaymentSummary } from "~/components/payment-summary";
 import { Alert } from "~/components/ui/alert";
@@ -9,7 +10,11 @@ import { cancelPayment } from "~/modules/payments/cancel-payment.server";
 import { getPaymentForPayer } from "~/modules/payments/get-payment.server";
 import { cancelPaymentSchema } from "~/modules/payments/payment-forms.server";
 import { paymentIs } from "~/modules/payments/payment-states";
-import { parseForm } from "~/utils/form.server";
+import { BankVerificationPanel } from "~/components/payments/bank-verification-panel";
+import { verifyBankAccountSchema } from "~/modules/payments/bank-verification-forms.server";
+import { verifyPaymentBankAccount } from "~/modules/payments/verify-bank-account.server";
+import { invalidReply, parseFormData, replyWithProblem } from "~/utils/form.server";
+import { readForm } from "~/utils/read-form.server";
 import { invalid, isProblem } from "~/utils/problem";
 import { orThrow, problemJson } from "~/utils/problem-response.server";
 import { useRevalidateWhile } from "~/utils/use-revalidate-while";
@@ -36,8 +41,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { actor } = await requirePayerActor(request, context);
+  const form = await readForm(request);
+  if (form.get("intent") === "verify_bank") {
+    const verification = parseFormData(form, verifyBankAccountSchema());
+    if (verification.status !== "success") return invalidReply(verification);
+    const verified = await verifyPaymentBankAccount(actor, { paymentId: params.paymentId ?? "", answer: verification.value });
+    if (isProblem(verified)) {
+      if (verified.kind === "not_found") orThrow(verified);
+      return replyWithProblem(verification, verified);
+    }
+    return redirect(`/payments/${params.paymentId}`);
+  }
   // Only the page's own cancel button cancels: any other body is refused, not read as "cancel".
-  const submission = await parseForm(request, cancelPaymentSchema());
+  const submission = parseFormData(form, cancelPaymentSchema());
   if (submission.status !== "success") return problemJson(invalid("Use the Cancel this payment button to cancel the payment."));
   const canceled = await cancelPayment(actor, { paymentId: params.paymentId ?? "" });
   if (isProblem(canceled) && canceled.kind === "not_found") orThrow(canceled);
@@ -47,11 +63,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function PaymentPage() {
   const { payment, declined } = useLoaderData<typeof loader>();
-  const refused = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
+  // The cancel button answers { problem }; the verify form answers Conform's submission result.
+  const refused = actionData && "problem" in actionData ? actionData : undefined;
+  const verifyResult = actionData && !("problem" in actionData) ? (actionData as SubmissionResult<string[]>) : undefined;
+  const verifying = payment.status === "pending" && payment.bankVerification === "pending";
   const [params] = useSearchParams();
   const returned = params.get("returned") === "1";
   // Waiting on Stripe (the return's confirmation, a bank debit settling): look again until it is final.
-  const looks = useRevalidateWhile((returned && payment.status === "pending") || payment.status === "processing");
+  const looks = useRevalidateWhile((returned && payment.status === "pending" && !verifying) || payment.status === "processing");
   const gaveUp = looks >= 12;
   const retryHref = `/pay?${payment.allocations.map((a) => `invoice=${a.invoiceId}`).join("&")}`;
 
@@ -101,12 +121,15 @@ export default function PaymentPage() {
             </Link>
           </Alert>
         ) : null}
-        {payment.status === "pending" && returned ? (
+        {verifying ? (
+          <BankVerificationPanel verificationUrl={payment.bankVerificationUrl} expiresAt={payment.bankVerificationExpiresAt} lastResult={verifyResult} what="payment" />
+        ) : null}
+        {payment.status === "pending" && returned && !verifying ? (
           <Alert title={gaveUp ? "Still waiting for confirmation" : "Confirming your payment…"}>
             {gaveUp ? "Stripe has not confirmed the payment yet. This page will show the result once it does; you can leave it." : "This takes a few seconds."}
           </Alert>
         ) : null}
-        {payment.status === "pending" && !returned ? (
+        {payment.status === "pending" && !returned && !verifying ? (
           <>
             {payment.failureMessage ? (
               <Alert tone="error" title="Your last attempt was declined">

@@ -1,6 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { resultMessages, type PlanActionResult } from "~/components/plans/plan-action-result";
+import { resultMessages, submittedIntent, type PlanActionResult } from "~/components/plans/plan-action-result";
 import { PlanStatusBadge } from "~/components/plans/plan-status";
 import { PlanInvoicesTable, PlanPaymentsTable } from "~/components/plans/plan-tables";
 import { ActionForm, Fact, PayForm, StatusText } from "~/components/plans/payer-plan-parts";
@@ -17,7 +17,12 @@ import { canAuthorizePlan, isChargingPlan, isEndedPlan, payerMayCancelPlan } fro
 import { frequencyLabels } from "~/modules/plans/schedule";
 import { openSetupCheckout, syncPlanSetup } from "~/modules/plans/setup-checkout.server";
 import { formatDate } from "~/utils/dates";
-import { invalidReply, parseForm, replyWithProblem } from "~/utils/form.server";
+import { BankVerificationPanel } from "~/components/payments/bank-verification-panel";
+import { verifyBankAccountSchema } from "~/modules/payments/bank-verification-forms.server";
+import { getPlanBankVerification, verifyPlanBankAccount } from "~/modules/plans/verify-plan-bank-account.server";
+import { getPlanMandate } from "~/modules/plans/plan-mandate.server";
+import { invalidReply, parseFormData, replyWithProblem } from "~/utils/form.server";
+import { readForm } from "~/utils/read-form.server";
 import { log } from "~/utils/log.server";
 import { formatMoney } from "~/utils/money";
 import { isProblem } from "~/utils/problem";
@@ -41,15 +46,31 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       log("error", "plan setup sync on return failed", { planId: scope.planId, error: String(error) });
     }
   }
+  // A bank account authorized with microdeposits: the plan waits for the payer to confirm them (asked of Stripe while authorizing).
+  const bankVerification =
+    detail.plan.status === "authorizing"
+      ? await getPlanBankVerification(actor, scope).catch((error: unknown) => {
+          log("error", "plan bank verification read failed", { planId: scope.planId, error: String(error) });
+          return null;
+        })
+      : null;
   // One-time ids for the pay forms: submitting one twice finds the payment already started.
-  return json({ detail, attemptNext: randomToken(), attemptRest: randomToken() });
+  const mandate = detail.plan.method === "us_bank_account" ? await getPlanMandate(actor, scope) : null;
+  return json({ detail, bankVerification, mandate, attemptNext: randomToken(), attemptRest: randomToken() });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { payer, actor } = await requirePayerActor(request, context);
   const scope = { planId: params.planId ?? "", accountId: payer.activeAccount.id };
   orThrow(await getPlan(actor, scope));
-  const submission = await parseForm(request, payerPlanActionForm);
+  const body = await readForm(request);
+  if (body.get("intent") === "verify_bank") {
+    const verification = parseFormData(body, verifyBankAccountSchema());
+    if (verification.status !== "success") return invalidReply(verification);
+    const verified = await verifyPlanBankAccount(actor, { ...scope, answer: verification.value });
+    return isProblem(verified) ? replyWithProblem(verification, verified) : redirect(`/plans/${scope.planId}`);
+  }
+  const submission = parseFormData(body, payerPlanActionForm);
   if (submission.status !== "success") return invalidReply(submission);
   const form = submission.value;
   switch (form.intent) {
@@ -71,9 +92,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function PlanPage() {
-  const { detail, attemptNext, attemptRest } = useLoaderData<typeof loader>();
+  const { detail, bankVerification, mandate, attemptNext, attemptRest } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as PlanActionResult | undefined;
-  const actionError = resultMessages(actionData).join(" ") || undefined;
+  // The verify form's answer goes to its panel; the other forms' to the page's alert.
+  const verifyResult = submittedIntent(actionData) === "verify_bank" ? actionData : undefined;
+  const actionError = (verifyResult ? "" : resultMessages(actionData).join(" ")) || undefined;
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   const pending = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;
@@ -82,7 +105,7 @@ export default function PlanPage() {
   const money = (minor: number) => formatMoney(minor, plan.currency);
 
   const authorizedReturn = params.get("authorized") === "1";
-  const confirming = authorizedReturn && plan.status === "authorizing";
+  const confirming = authorizedReturn && plan.status === "authorizing" && !bankVerification;
   const running = isChargingPlan(plan.status);
   const nextRow = next ? schedule.find((s) => s.id === next.id) : undefined;
   const inFlight = schedule.find((s) => isInFlightInstallment(s.status));
@@ -146,6 +169,11 @@ export default function PlanPage() {
         ) : null}
       </div>
 
+      {bankVerification ? (
+        <div className="mt-4">
+          <BankVerificationPanel verificationUrl={bankVerification.verificationUrl} expiresAt={bankVerification.expiresAt} lastResult={verifyResult} what="plan" />
+        </div>
+      ) : null}
       <section aria-labelledby="status-heading" className="mt-4 rounded-lg bg-white p-4 ring-1 ring-slate-200">
         <h2 id="status-heading" className="font-semibold">
           Where the plan stands
@@ -162,7 +190,7 @@ export default function PlanPage() {
           />
         </div>
         <div className="mt-3 flex flex-wrap gap-3">
-          {plan.status === "authorizing" ? (
+          {plan.status === "authorizing" && !bankVerification ? (
             <ActionForm intent="authorize" busy={busy} pending={pending}>
               Authorize a card or bank account
             </ActionForm>
@@ -212,6 +240,12 @@ export default function PlanPage() {
           <Fact label="Remaining" value={money(detail.remaining)} />
           <Fact label="Payment method" value={methodText} />
         </dl>
+        {mandate ? (
+          <div className="mt-3 rounded-lg bg-white p-4 text-sm text-slate-800 ring-1 ring-slate-200">
+            <h3 className="font-semibold">Your bank debit authorization ({mandate.holderType === "company" ? "business account" : "personal account"})</h3>
+            <p className="mt-1">{mandate.text}</p>
+          </div>
+        ) : null}
       </section>
 
       <section aria-labelledby="schedule-heading" className="mt-6">

@@ -24,6 +24,7 @@ import {
 } from "../wire";
 import { createCharge, failCharge, scheduleDispute, settleCharge } from "./charges";
 import { type Acceptance, createMandate, readMandateData } from "./mandates";
+import { needsMicrodeposits, startMicrodeposits } from "./microdeposits";
 import { attachPaymentMethod, cardError, resolvePaymentMethod, secretOf } from "./payment-methods";
 
 export const SUPPORTED_METHOD_TYPES = ["card", "us_bank_account"] as const;
@@ -172,6 +173,8 @@ export interface ConfirmOptions {
   mandate?: string;
   returnUrl?: string | null;
   errorOnRequiresAction?: boolean;
+  /** The payer chose "Verify with microdeposits" on the Checkout page. */
+  microdeposits?: boolean;
   req: RequestContext;
 }
 
@@ -290,13 +293,22 @@ function confirmBank(em: Emulator, pi: Stripe.PaymentIntent, pm: Stripe.PaymentM
     if (mandate.type === "multi_use") secret.mandate = mandate.id;
   }
   if (!pm.customer) secret.consumed = true;
-  const charge = createCharge(em, pi, pm, "pending", { mandate: mandate.id });
+  if (needsMicrodeposits(em, pi, pm, options.microdeposits ?? false)) {
+    startMicrodeposits(em, pi, pm, mandate.id, options.req);
+    return { status: "requires_action" };
+  }
+  startBankDebit(em, pi, pm, mandate.id, options.req);
+  return { status: "processing" };
+}
+
+/** The debit of a verified bank account: processing until it settles. */
+export function startBankDebit(em: Emulator, pi: Stripe.PaymentIntent, pm: Stripe.PaymentMethod, mandate: string, req: RequestContext): void {
+  const charge = createCharge(em, pi, pm, "pending", { mandate });
   pi.status = "processing";
   pi.latest_charge = charge.id;
-  em.emit("payment_intent.processing", pi, options.req);
+  em.emit("payment_intent.processing", pi, req);
   const delay = em.options.achSettleDelayMs;
   em.schedule({ kind: "settle_payment", id: pi.id, at: delay > 0 ? Date.now() + delay : null });
-  return { status: "processing" };
 }
 
 /** The Checkout Session that created this intent, if any. */

@@ -7,6 +7,7 @@ import { type Emulator, type RequestContext, type Route } from "../context";
 import { cardBehaviour } from "../test-values";
 import { type ApiError, createdFilter, createMetadata, docUrl, idOf, invalid, lookup, mergeMetadata, newId, PAGINATION_PARAMS, paginate, type Params, randomString } from "../wire";
 import { type Acceptance, createMandate, readMandateData } from "./mandates";
+import { needsMicrodeposits, startMicrodeposits } from "./microdeposits";
 import { defaultMethodTypes, readMethodTypes } from "./payment-intents";
 import { attachPaymentMethod, cardError, resolvePaymentMethod, secretOf } from "./payment-methods";
 
@@ -78,7 +79,7 @@ export function confirmSetupIntent(
   em: Emulator,
   si: Stripe.SetupIntent,
   pm: Stripe.PaymentMethod,
-  options: { acceptance?: Acceptance; returnUrl?: string | null; req: RequestContext },
+  options: { acceptance?: Acceptance; returnUrl?: string | null; microdeposits?: boolean; req: RequestContext },
 ): SetupResult {
   if (!CONFIRMABLE.includes(si.status)) {
     throw invalid(`You cannot confirm this SetupIntent because it has a status of ${si.status}.`, undefined, "setup_intent_unexpected_state");
@@ -128,12 +129,19 @@ export function confirmSetupIntent(
     const mandate = createMandate(em, pm, { acceptance: options.acceptance, multiUse: true });
     si.mandate = mandate.id;
     secretOf(em, pm).mandate = mandate.id;
+    if (needsMicrodeposits(em, si, pm, options.microdeposits ?? false)) {
+      // Saved on the customer now (Stripe attaches it); usable once verified.
+      const customer = idOf(si.customer);
+      if (customer && idOf(pm.customer) !== customer) attachPaymentMethod(em, pm, customer, options.req);
+      startMicrodeposits(em, si, pm, mandate.id, options.req);
+      return { status: "requires_action" };
+    }
   }
   succeedSetup(em, si, pm, options.req);
   return { status: "succeeded" };
 }
 
-function succeedSetup(em: Emulator, si: Stripe.SetupIntent, pm: Stripe.PaymentMethod, req: RequestContext): void {
+export function succeedSetup(em: Emulator, si: Stripe.SetupIntent, pm: Stripe.PaymentMethod, req: RequestContext): void {
   const customer = idOf(si.customer);
   if (customer && idOf(pm.customer) !== customer) attachPaymentMethod(em, pm, customer, req);
   const secret = secretOf(em, pm);

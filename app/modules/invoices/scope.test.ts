@@ -85,7 +85,7 @@ describe("a payer asking for another account's rows", () => {
   it("sees a payment without Stripe's ids, the attempt key, refunds or the event timeline", async () => {
     const view = await getPaymentForPayer({ kind: "payer", userId: pat.userId, ip: null }, patPaymentId);
     expect(Object.keys(view!).sort()).toEqual(
-      ["accountName", "accountNumber", "allocations", "amount", "amountChargedBack", "amountRefunded", "canceledAt", "chargebackState", "checkoutUrl", "createdAt", "currency", "failedAt", "failureMessage", "id", "method", "methodLabel", "payer", "processingAt", "status", "succeededAt"].sort(),
+      ["accountName", "accountNumber", "allocations", "amount", "amountChargedBack", "amountRefunded", "bankVerification", "bankVerificationExpiresAt", "bankVerificationUrl", "canceledAt", "chargebackState", "checkoutUrl", "createdAt", "currency", "failedAt", "failureMessage", "id", "method", "methodLabel", "payer", "processingAt", "status", "succeededAt"].sort(),
     );
     expect(JSON.stringify(view)).not.toMatch(/pi_scope|ch_scope|cs_scope|attempt-scope/);
     expect(await getPaymentForStaff({ kind: "staff", userId: pat.userId, role: "ar_agent", ip: null }, patPaymentId)).toMatchObject({ stripePaymentIntentId: "pi_scope", timeline: [] });

@@ -36,6 +36,10 @@ export async function getPaymentForPayer(actor: PayerActor, paymentId: string) {
     method: p.method,
     methodLabel: p.methodLabel,
     checkoutUrl: p.checkoutUrl,
+    // Microdeposits: the payer confirms them on the payment page (or Stripe's hosted page).
+    bankVerification: p.bankVerification,
+    bankVerificationUrl: p.bankVerificationUrl,
+    bankVerificationExpiresAt: p.bankVerificationExpiresAt,
     // In the payer's words (Stripe's own text, written for the merchant, stays for staff).
     failureMessage: payerFailureText({ code: p.failureCode, message: p.failureMessage, method: p.method }),
     createdAt: p.createdAt,

@@ -5,7 +5,8 @@ import { stripe } from "~/modules/stripe/client.server";
 
 /** What Stripe says about a payment right now, reduced to what the portal acts on. */
 export interface ObservedPayment {
-  state: "open" | "processing" | "succeeded" | "failed" | "expired";
+  /** verifying: Checkout completed but the bank account waits for microdeposits (the intent is requires_action). */
+  state: "open" | "verifying" | "processing" | "succeeded" | "failed" | "expired";
   paymentIntentId: string | null;
   chargeId: string | null;
   method: PaymentMethodType | null;
@@ -14,6 +15,8 @@ export interface ObservedPayment {
   failure: { code: string | null; message: string } | null;
   /** The payment method Stripe attached to the customer for later use. */
   savedPaymentMethodId: string | null;
+  /** Stripe's hosted page where the payer can confirm the microdeposits, while verifying. */
+  verificationUrl: string | null;
 }
 
 export function describeMethod(details: Stripe.Charge.PaymentMethodDetails | null | undefined): { method: PaymentMethodType | null; label: string | null } {
@@ -42,7 +45,13 @@ function fromPaymentIntent(pi: Stripe.PaymentIntent | null): Omit<ObservedPaymen
     methodLabel: label,
     failure: error ? { code: error.decline_code ?? error.code ?? null, message: error.message ?? "The payment was declined." } : null,
     savedPaymentMethodId: pm && pm.customer ? pm.id : null,
+    verificationUrl: awaitsMicrodeposits(pi) ? (pi!.next_action!.verify_with_microdeposits!.hosted_verification_url ?? null) : null,
   };
+}
+
+/** Stripe completed Checkout with the bank account unverified: the payer must confirm the microdeposits. */
+export function awaitsMicrodeposits(intent: { status: string; next_action?: { type: string } | null } | null): boolean {
+  return intent?.status === "requires_action" && intent.next_action?.type === "verify_with_microdeposits";
 }
 
 const expand = ["payment_intent", "payment_intent.latest_charge", "payment_intent.payment_method"];
@@ -55,6 +64,7 @@ export async function observePayment(payment: Payment): Promise<ObservedPayment 
     const facts = fromPaymentIntent(pi);
     if (pi?.status === "succeeded") return { state: "succeeded", ...facts };
     if (pi?.status === "processing") return { state: "processing", ...facts };
+    if (session.status === "complete" && awaitsMicrodeposits(pi)) return { state: "verifying", ...facts };
     // A completed session whose debit came back (ACH) is a failed payment.
     if (session.status === "complete" && pi && (pi.status === "requires_payment_method" || pi.status === "canceled")) return { state: "failed", ...facts };
     if (session.status === "expired") return { state: "expired", ...facts };

@@ -29,6 +29,10 @@ const BANK_TEXT: Record<string, string> = {
   debit_not_authorized: "Your bank reports that you did not authorize this debit. If you meant to pay, tell your bank the debit is allowed, then pay again.",
   invalid_account_number: "The account number is not valid. Check it and pay again.",
   bank_account_restricted: "Your bank does not allow debits from this account. Pay from another account or with a card.",
+  payment_method_microdeposit_verification_attempts_exceeded:
+    "Your bank account could not be verified: the deposit amounts were entered wrongly 3 times. Nothing was taken. Pay again with another bank account or a card.",
+  payment_method_microdeposit_verification_timeout:
+    "Your bank account was not verified within 10 days, so the payment was stopped. Nothing was taken. Pay again with a bank account you can verify instantly, or a card.",
 };
 
 const FALLBACK = "The payment did not go through, and nothing was taken. Try again, or use another payment method.";

@@ -3,6 +3,7 @@ import { payments, refunds } from "#db/schema/payments";
 import { paymentPlans } from "#db/schema/plans";
 import { db } from "~/db.server";
 import { syncPlanSetup } from "~/modules/plans/setup-checkout.server";
+import { stripe } from "~/modules/stripe/client.server";
 import { syncRefund } from "./refund-payment.server";
 import { syncChargeback } from "./sync-chargeback.server";
 import { syncPayment } from "./sync-payment.server";
@@ -18,7 +19,7 @@ export interface RecordedStripeEvent {
 }
 
 /** What an event asks the portal to re-read from Stripe. */
-export type SyncTarget = { kind: "payment" | "refund" | "plan_setup" | "chargeback"; id: string };
+export type SyncTarget = { kind: "payment" | "refund" | "plan_setup" | "chargeback" | "setup_intent"; id: string };
 
 const isRefundEvent = (type: string) => type.startsWith("refund.") || type === "charge.refunded" || type === "charge.refund.updated";
 /** A dispute (dp_) carries no metadata of ours: its target is the dispute, mapped to a payment after re-reading it. */
@@ -69,7 +70,9 @@ export async function resolveTargets(events: RecordedStripeEvent[]): Promise<Map
   for (const e of paymentEvents) {
     const paymentId = e.paymentId ?? (e.objectId ? paymentByObject.get(e.objectId) : undefined);
     const plan = !paymentId && e.objectId ? planRows.find((p) => p.session === e.objectId) : undefined;
-    targets.set(e.id, paymentId ? { kind: "payment", id: paymentId } : plan ? { kind: "plan_setup", id: plan.id } : null);
+    // A SetupIntent's later outcome (microdeposits verified or given up) names its plan only in its metadata: re-read it.
+    const setupIntent = !paymentId && !plan && e.type.startsWith("setup_intent.") && e.type !== "setup_intent.created" && e.objectId?.startsWith("seti_");
+    targets.set(e.id, paymentId ? { kind: "payment", id: paymentId } : plan ? { kind: "plan_setup", id: plan.id } : setupIntent ? { kind: "setup_intent", id: e.objectId! } : null);
   }
   return targets;
 }
@@ -80,5 +83,8 @@ export async function syncTarget(actor: SystemActor, target: SyncTarget): Promis
   if (target.kind === "payment") await syncPayment(actor, target.id);
   else if (target.kind === "refund") await syncRefund(actor, target.id);
   else if (target.kind === "chargeback") await syncChargeback(actor, target.id);
-  else await syncPlanSetup(target.id);
+  else if (target.kind === "setup_intent") {
+    const planId = (await stripe().setupIntents.retrieve(target.id)).metadata?.plan_id;
+    if (planId) await syncPlanSetup(planId);
+  } else await syncPlanSetup(target.id);
 }

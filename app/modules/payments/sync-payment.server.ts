@@ -13,6 +13,7 @@ import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { billingRecipients } from "~/modules/invoices/scope.server";
 import { notFound, type Problem } from "~/utils/problem";
 import { payerFailureText } from "./payer-wording";
+import { noteBankVerification } from "./bank-verification.server";
 import { observePayment, type ObservedPayment } from "./observe-stripe.server";
 import { paymentIs } from "./payment-states";
 import { allocationsOf, lockPayment, releasePayment } from "./reserve.server";
@@ -44,6 +45,7 @@ export async function syncPayment(actor: SystemActor, paymentId: string): Promis
     const learned = (Object.keys(ids) as (keyof typeof ids)[]).some((key) => ids[key] !== payment[key]);
     if (learned) await tx.update(payments).set({ ...ids, updatedAt: new Date() }).where(eq(payments.id, paymentId));
     const fresh = { ...payment, ...ids };
+    await noteBankVerification(tx, fresh, observed);
     const outcome = await moveWith(tx, actor, fresh, observed);
     return outcome.moved ? outcome.payment.status : (outcome.status ?? fresh.status);
   });
@@ -52,6 +54,9 @@ export async function syncPayment(actor: SystemActor, paymentId: string): Promis
 /** What Stripe's state asks of the state machine. Nothing observed yet (or a declined try inside Checkout): no move. */
 async function moveWith(tx: Tx, actor: SystemActor, payment: Payment, observed: ObservedPayment): Promise<PaymentTransitionResult> {
   switch (observed.state) {
+    case "verifying":
+      // Checkout is done but the bank account waits for microdeposits: still pending, amounts still reserved.
+      return { moved: false, status: payment.status };
     case "open":
       await noteDecline(tx, payment, observed);
       return { moved: false, status: payment.status };

@@ -8,6 +8,7 @@ import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { enqueueJob } from "~/modules/jobs/enqueue.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
+import { MICRODEPOSIT_FAILURE_CODES } from "~/modules/payments/bank-verification.server";
 import { describeMethod } from "~/modules/payments/observe-stripe.server";
 import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
 import { ensureStripeCustomer } from "~/modules/payments/start-payment.server";
@@ -15,6 +16,7 @@ import { stripe } from "~/modules/stripe/client.server";
 import { now, today } from "~/utils/clock";
 import { conflict, forbidden, isProblem, notFound, type Problem } from "~/utils/problem";
 import { activatePlan } from "./activate-plan.server";
+import { recordPlanMandate } from "./plan-mandate.server";
 import { endPlan } from "./end-plan.server";
 import { isPayableInstallment } from "./installment-states";
 import { lockPlan } from "./lock.server";
@@ -93,6 +95,16 @@ export async function syncPlanSetup(planId: string): Promise<PaymentPlan["status
       const ended = await endPlan(tx, stripeActor, plan, "canceled", "The payment method was not authorized in time.");
       return isProblem(ended) ? plan.status : ended.status;
     }
+    // The bank account's microdeposits were not confirmed (3 wrong tries, or the 10 days passed): a first authorization gives up.
+    const verificationFailed = (MICRODEPOSIT_FAILURE_CODES as readonly string[]).includes(si?.last_setup_error?.code ?? "");
+    if (session.status === "complete" && si?.status === "requires_payment_method" && verificationFailed && plan.status === "authorizing") {
+      const reason =
+        si.last_setup_error?.code === "payment_method_microdeposit_verification_timeout"
+          ? "Your bank account was not verified within 10 days, so the plan was canceled. Nothing was charged."
+          : "Your bank account could not be verified (the deposit amounts were entered wrongly 3 times), so the plan was canceled. Nothing was charged.";
+      const ended = await endPlan(tx, stripeActor, plan, "canceled", reason);
+      return isProblem(ended) ? plan.status : ended.status;
+    }
     if (session.status !== "complete" || si?.status !== "succeeded" || !pm || plan.stripePaymentMethodId === pm.id) return plan.status;
 
     const { method, label } = describeMethod({ type: pm.type, card: pm.card, us_bank_account: pm.us_bank_account } as unknown as Stripe.Charge.PaymentMethodDetails);
@@ -106,6 +118,7 @@ export async function syncPlanSetup(planId: string): Promise<PaymentPlan["status
     const fresh: PaymentPlan = { ...plan, stripePaymentMethodId: pm.id, stripeMandateId: mandate, method, methodLabel: label };
     await recordAudit(tx, { actorUserId: plan.createdByUserId, actorType: "user", action: replacing ? "plan.payment_method_updated" : "plan.authorized", subjectType: "payment_plan", subjectId: plan.id, data: { method, label, mandate } });
 
+    if (method === "us_bank_account" && label) await recordPlanMandate(tx, { accountId: plan.accountId, pm, mandateId: mandate, label });
     const payer = await payerFacts(tx, plan);
     if (method === "us_bank_account" && payer && pm.us_bank_account) {
       const schedule = (await scheduleOf(tx, plan.id)).filter((s) => isPayableInstallment(s.status));
