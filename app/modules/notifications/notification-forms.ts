@@ -14,8 +14,14 @@ export const CONTACT_ROLE_LABELS: Record<ContactRole, string> = { billing: "Bill
 
 const checkbox = z.literal("on", { error: "Tick the box, or leave it empty." }).optional();
 
-/** The payer's own preferences for the active account: a ticked box is a kind they want. */
-export const notificationPreferencesForm = z.object(Object.fromEntries(notificationKinds.map((k) => [k, checkbox])) as Record<NotificationKind, typeof checkbox>);
+/**
+ * The payer's own preferences for the active account: a ticked box is a kind they want. The
+ * hidden `intent` makes an empty body a refusal, not "turn every email off".
+ */
+export const notificationPreferencesForm = z.object({
+  intent: z.literal("save", { error: "Save the form from the page." }),
+  ...(Object.fromEntries(notificationKinds.map((k) => [k, checkbox])) as Record<NotificationKind, typeof checkbox>),
+});
 
 /** The form's values as preferences: every kind, true or false. */
 export const preferencesFromForm = (value: z.infer<typeof notificationPreferencesForm>): Record<NotificationKind, boolean> =>
