@@ -30,7 +30,7 @@ export default defineConfig({
     launchOptions: chromium,
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testIgnore: [moneySpecs, /plans\.spec\.ts/, /reminders\.spec\.ts/, /malformed-input\.spec\.ts/] },
+    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testIgnore: [moneySpecs, /plans\.spec\.ts/, /reminders\.spec\.ts/, /notification-preferences\.spec\.ts/, /malformed-input\.spec\.ts/] },
     { name: "phone", use: { ...devices["Pixel 7"], launchOptions: chromium }, testMatch: /responsive\.spec\.ts/ },
     // The narrowest common Android width: the same checks at 360 px.
     { name: "phone-360", use: { ...devices["Pixel 7"], viewport: { width: 360, height: 780 }, screen: { width: 360, height: 780 }, launchOptions: chromium }, testMatch: /responsive\.spec\.ts/ },
@@ -40,7 +40,7 @@ export default defineConfig({
     // Plans move the portal's clock, which every page's dates follow: they run alone, last.
     { name: "plans", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /plans\.spec\.ts/, dependencies: ["desktop", "phone", "phone-360", "money"] },
     // Reminders move the clock too, and press "Run reminders now" for every account: after plans, alone.
-    { name: "reminders", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /reminders\.spec\.ts/, dependencies: ["plans"] },
+    { name: "reminders", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /(reminders|notification-preferences)\.spec\.ts/, dependencies: ["plans"] },
     // Malformed input to every route, checking that nothing is written: it compares the whole
     // database before and after, so it runs alone, after every spec that writes.
     { name: "hardening", testMatch: /malformed-input\.spec\.ts/, dependencies: ["reminders"] },

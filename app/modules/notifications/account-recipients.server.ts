@@ -7,9 +7,8 @@ import { pickRecipients, wantsKind, type RecipientContact, type RecipientOptions
 export type { Recipients } from "./account-recipients";
 
 /**
- * Who gets one email of `kind` about an account: its billing contacts who want it in To, the
- * others who want it in CC, the billing email when no billing contact wants it (rules in
- * `pickRecipients`). Every sender of mail that concerns an account asks here.
+ * Who gets one email of `kind` about an account: its billing email and billing contacts who want
+ * it in To, the others who want it in CC (rules in `pickRecipients`). Every sender of mail that concerns an account asks here.
  */
 export async function accountRecipients(executor: Executor, accountId: string, kind: NotificationKind, options?: RecipientOptions): Promise<Recipients> {
   return (await accountRecipientsFor(executor, [accountId], kind, options)).get(accountId) ?? { to: [], cc: [], toName: null };

@@ -44,23 +44,21 @@ async function contact(account: Account, input: { role?: ContactRole; reminders?
 const payerActor = (userId: string) => ({ kind: "payer" as const, userId, ip: null });
 
 describe("who gets an email about an account", () => {
-  it("addresses the billing contacts and copies the approvers and others, in one list each", async () => {
+  it("addresses the billing email and billing contacts and copies the approvers and others, in one list each", async () => {
     const account = await make.account();
     const billingA = await contact(account);
     const billingB = await contact(account);
     const approver = await contact(account, { role: "approver" });
     const other = await contact(account, { role: "other" });
     const r = await accountRecipients(db, account.id, "disputes");
-    expect(r.to).toEqual([billingA.email, billingB.email].sort());
+    expect(r.to).toEqual([account.billingEmail, billingA.email, billingB.email].sort());
     expect(r.cc).toEqual([approver.email, other.email].sort());
     // Several addressees: no one name to greet.
     expect(r.toName).toBeNull();
-    // The account's billing email is the fallback, not added when billing contacts want it.
-    expect([...r.to, ...r.cc]).not.toContain(account.billingEmail);
   });
 
   it("honours each contact's preferences, kind by kind", async () => {
-    const account = await make.account();
+    const account = await make.account({ billingEmail: null });
     const keen = await contact(account);
     const noReceipts = await contact(account, { off: ["receipts"] });
     const approverNoDisputes = await contact(account, { role: "approver", off: ["disputes"] });
@@ -73,7 +71,7 @@ describe("who gets an email about an account", () => {
     expect(disputes.cc).toEqual([]);
   });
 
-  it("falls back to the billing email when no billing contact wants it, and copies the others", async () => {
+  it("addresses the billing email (no person's preferences) even when every billing contact turned the email off", async () => {
     const account = await make.account();
     const optedOut = await contact(account, { off: ["invoices"] });
     const approver = await contact(account, { role: "approver" });

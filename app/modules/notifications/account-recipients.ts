@@ -41,8 +41,8 @@ function placeOf(contact: RecipientContact, kind: NotificationKind, alsoTo: read
  * Who gets one email about an account (pure; `account-recipients.server.ts` reads the facts):
  * - To: the billing contacts who want `kind` (and the `alsoTo` users who want it);
  * - CC: the approvers and others who want it (for reminders also whom the AR team chose to copy);
- * - the account's billing email (the AP mailbox of record, no person's preferences) is in To
- *   when no billing contact wants the email — unless it is the address of a contact who turned it off;
+ * - the account's billing email (the AP mailbox of record: a billing address with no person's
+ *   preferences) is always in To — unless it is the address of a contact who turned that email off;
  * - nobody in To but someone in CC: they are addressed instead (one email still reaches them).
  * One list each, without duplicates (case-insensitive), so the account gets one email, never one per person.
  */
@@ -57,9 +57,8 @@ export function pickRecipients(account: { billingEmail: string | null }, contact
     else if (place === "cc") cc.push(contact);
     else refused.add(contact.email.trim().toLowerCase());
   }
-  let toEmails = unique(to.map((c) => c.email));
   const mailbox = account.billingEmail?.trim();
-  if (toEmails.length === 0 && mailbox && !refused.has(mailbox.toLowerCase())) toEmails = [mailbox];
+  let toEmails = unique([...(mailbox && !refused.has(mailbox.toLowerCase()) ? [mailbox] : []), ...to.map((c) => c.email)]);
   let ccEmails = unique(cc.map((c) => c.email)).filter((e) => !toEmails.some((t) => t.toLowerCase() === e.toLowerCase()));
   if (toEmails.length === 0) [toEmails, ccEmails] = [ccEmails, []];
   const named = [...to, ...cc].filter((c) => toEmails.some((t) => t.toLowerCase() === c.email.trim().toLowerCase()));
