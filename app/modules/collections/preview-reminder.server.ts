@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { accounts } from "#db/schema/accounts";
 import type { StepChannel } from "#db/schema/collection-values";
 import { cadenceSteps } from "#db/schema/collections";
