@@ -16,10 +16,10 @@ test("staff make a contact an approver, a payer turns reminders off: the SMTP se
   // AR staff: Avery approves invoices, so is copied rather than addressed.
   await signInAs(staff);
   await page.goto(`/admin/customers/${account.id}`);
-  await page.getByLabel(`Role of ${avery.name}`).selectOption("approver");
+  await page.getByLabel(`Role of ${avery.name}`, { exact: true }).selectOption("approver");
   await page.getByRole("button", { name: `Save role of ${avery.name}` }).click();
   await expect(page.getByText("Role of that contact: Approver (copied).")).toBeVisible();
-  await expect(page.getByLabel(`Role of ${avery.name}`)).toHaveValue("approver");
+  await expect(page.getByLabel(`Role of ${avery.name}`, { exact: true })).toHaveValue("approver");
   const [audit] = await sql<{ data: { to: string } }[]>`select data from audit_log where action = 'contact.role_set' and subject_id = ${account.id}`;
   expect(audit?.data.to).toBe("approver");
 
