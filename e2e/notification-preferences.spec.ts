@@ -1,9 +1,9 @@
 import { expect } from "@playwright/test";
 import { data, expectAccessible, mailFor, sql, test, waitForJobs, waitForMail } from "./support/fixtures";
 
-// Presses "Run reminders now", which reminds every account in the database: this spec runs in the
-// reminders project (alone, after the others that count mail; see playwright.config.ts) and reads
-// only the mail addressed to its own account.
+// Presses "Run reminders now", which reminds every account in the database: this spec runs in its
+// own project, "notifications" (alone, after reminders; see playwright.config.ts), and reads only
+// the mail addressed to its own account.
 
 test("staff make a contact an approver, a payer turns reminders off: the SMTP server gets one reminder, to the billing email and the other billing contact, the approver in CC", async ({ page, signInAs }) => {
   const account = await data.account();
