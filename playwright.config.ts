@@ -30,7 +30,7 @@ export default defineConfig({
     launchOptions: chromium,
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testIgnore: [moneySpecs, /plans\.spec\.ts/, /(reminders|autopay)\.spec\.ts/, /malformed-input\.spec\.ts/] },
+    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testIgnore: [moneySpecs, /plans\.spec\.ts/, /(reminders|autopay)\.spec\.ts/, /notification-preferences\.spec\.ts/, /malformed-input\.spec\.ts/] },
     { name: "phone", use: { ...devices["Pixel 7"], launchOptions: chromium }, testMatch: /responsive\.spec\.ts/ },
     // The narrowest common Android width: the same checks at 360 px.
     { name: "phone-360", use: { ...devices["Pixel 7"], viewport: { width: 360, height: 780 }, screen: { width: 360, height: 780 }, launchOptions: chromium }, testMatch: /responsive\.spec\.ts/ },
@@ -41,9 +41,11 @@ export default defineConfig({
     { name: "plans", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /plans\.spec\.ts/, dependencies: ["desktop", "phone", "phone-360", "money"] },
     // Reminders move the clock too, and press "Run reminders now" for every account: after plans, alone.
     { name: "reminders", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /(reminders|autopay)\.spec\.ts/, dependencies: ["plans"] },
+    // Notification preferences press "Run reminders now" too (real date): after reminders, alone.
+    { name: "notifications", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /notification-preferences\.spec\.ts/, dependencies: ["reminders"] },
     // Malformed input to every route, checking that nothing is written: it compares the whole
     // database before and after, so it runs alone, after every spec that writes.
-    { name: "hardening", testMatch: /malformed-input\.spec\.ts/, dependencies: ["reminders"] },
+    { name: "hardening", testMatch: /malformed-input\.spec\.ts/, dependencies: ["notifications"] },
   ],
   webServer: [
     {

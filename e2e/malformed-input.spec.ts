@@ -44,6 +44,7 @@ type Kind =
   | "token" // sign-in token
   | "attempt" // the idempotency key of a payment form
   | "choice" // one of a fixed set
+  | "checkbox" // a tick box: absent (or "") is unticked, anything but "on" is refused
   | "url"
   | "csv";
 
@@ -63,6 +64,7 @@ const GARBAGE: Record<Kind, string[]> = {
   token: ["", "x", huge("t"), bidi("abcdefghijklmnopqrstuvwxyz"), "%00"],
   attempt: ["", "short", huge("a"), bidi("abcdefghijklmnopqrstuvwxyz"), "abc def ghi jkl mno"],
   choice: ["", "does-not-exist", huge("x"), bidi("card"), "\u0000"],
+  checkbox: ["does-not-exist", "yes", huge("on"), bidi("on"), "on\u0000"],
   url: ["", "not a url", "javascript:alert(1)", huge("https://example.com/"), bidi("https://example.com/hook")],
   csv: [huge("a,b,c\n"), "\u0000\u0001\u0002", bidi("external_id,number\n")],
 };
@@ -325,7 +327,16 @@ const FORMS: Record<string, FormRoute> = {
       { intent: "import", fields: { kind: "choice", csv: "csv" }, base: { kind: "customers" } },
     ],
   },
-  "routes/admin.customers.$accountId_.contacts": { as: "staff", encoding: "urlencoded", intents: [{ fields: { userId: "id", reminders: "choice" } }] },
+  "routes/admin.customers.$accountId_.contacts": {
+    as: "staff",
+    encoding: "urlencoded",
+    intents: [{ fields: { userId: "id", reminders: "choice" } }, { intent: "role", fields: { userId: "id", role: "choice" } }],
+  },
+  "routes/_portal.settings.notifications": {
+    as: "payer",
+    encoding: "urlencoded",
+    intents: [{ intent: "save", fields: { invoices: "checkbox", reminders: "checkbox", receipts: "checkbox", disputes: "checkbox", plans_autopay: "checkbox" }, optional: ["invoices", "reminders", "receipts", "disputes", "plans_autopay"] }],
+  },
   "routes/admin.customers.$accountId_.credits": {
     as: "staff",
     encoding: "urlencoded",

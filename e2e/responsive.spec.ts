@@ -183,6 +183,10 @@ test.describe("payer (two accounts)", () => {
     await check(page, `/payments/${world.paymentId}`, "Payment receipt");
   });
 
+  test("email preferences", async ({ page }) => {
+    await check(page, "/settings/notifications", "Email preferences");
+  });
+
   test("payment plans: list, enrol page, a plan", async ({ page }) => {
     await check(page, "/plans", "Payment plans");
     await check(page, "/plans/new", /payment plan/i);

@@ -90,6 +90,9 @@ export function PortalHeader({ companyName, userName, accounts, activeAccount }:
                     Switch account
                   </Link>
                 ) : null}
+                <Link to="/settings/notifications" className="inline-flex min-h-11 items-center rounded-md px-3 text-sm ring-1 ring-slate-300 hover:bg-slate-100">
+                  Email preferences
+                </Link>
                 <SignOutButton className="min-h-11 rounded-md px-3 text-sm ring-1 ring-slate-300 hover:bg-slate-100" />
               </div>
             </div>
@@ -128,6 +131,9 @@ export function PortalHeader({ companyName, userName, accounts, activeAccount }:
                 {activeAccount.name} ({activeAccount.number})
               </p>
             )}
+            <Link to="/settings/notifications" className="rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 hover:bg-slate-100">
+              Email preferences
+            </Link>
             <SignOutButton className="rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 hover:bg-slate-100" />
           </div>
         </div>

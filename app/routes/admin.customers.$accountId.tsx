@@ -24,6 +24,7 @@ import { setCollectionProfile } from "~/modules/collections/set-collection-profi
 import { getAccountLateFees } from "~/modules/fees/get-late-fee-policies.server";
 import { accountLateFeesFormValues, customerPageForm } from "~/modules/fees/late-fee-forms.server";
 import { setAccountLateFees } from "~/modules/fees/set-account-late-fees.server";
+import { CONTACT_ROLE_LABELS, NOTIFICATION_KIND_LABELS } from "~/modules/notifications/notification-forms.server";
 import { listPlans } from "~/modules/plans/list-plans.server";
 import { creditChoices } from "~/modules/credits/credit-choices.server";
 import { today } from "~/utils/clock";
@@ -60,7 +61,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const lateFees = { ...fees, values: accountLateFeesFormValues(fees.allowed, fees.own, fees.fallback) };
   // The labels come from the loader: their module carries zod, which stays out of the page.
   const reminderRoles = Object.entries(REMINDER_ROLE_LABELS).map(([value, label]) => ({ value, label }));
-  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, autopay, reminderRoles, me: actor.userId, today: today() });
+  const contactRoles = Object.entries(CONTACT_ROLE_LABELS).map(([value, label]) => ({ value, label }));
+  const notificationKinds = Object.entries(NOTIFICATION_KIND_LABELS).map(([kind, { label }]) => ({ kind: kind as keyof typeof NOTIFICATION_KIND_LABELS, label }));
+  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, autopay, reminderRoles, contactRoles, notificationKinds, me: actor.userId, today: today() });
 }
 
 const notices = {
@@ -116,7 +119,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CustomerPage() {
-  const { customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, autopay, reminderRoles, me, today } = useLoaderData<typeof loader>();
+  const { customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, autopay, reminderRoles, contactRoles, notificationKinds, me, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as CollectionsActionData;
   const busy = useNavigation().state !== "idle";
   const location = useLocation();
@@ -195,7 +198,12 @@ export default function CustomerPage() {
       </div>
       <Timeline entries={timeline.entries} olderHref={olderHref} />
 
-      <h2 className="mt-6 text-lg font-semibold">Contacts</h2>
+      <h2 className="mt-6 text-lg font-semibold" id="contacts">
+        Contacts
+      </h2>
+      <p className="mt-1 max-w-prose text-sm text-slate-700">
+        Email about the account goes once: to its billing contacts, with approvers and others in CC (the billing email when no billing contact wants it). Each contact chooses which emails they get.
+      </p>
       <div className="mt-2 overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <thead className="bg-slate-50">
@@ -203,7 +211,9 @@ export default function CustomerPage() {
               <th scope="col" className="px-3 py-2 text-left font-semibold">Name</th>
               <th scope="col" className="px-3 py-2 text-left font-semibold">Email</th>
               <th scope="col" className="hidden px-3 py-2 text-left font-semibold sm:table-cell">Last sign-in</th>
+              <th scope="col" className="px-3 py-2 text-left font-semibold">Role</th>
               <th scope="col" className="px-3 py-2 text-left font-semibold">Reminder emails</th>
+              <th scope="col" className="px-3 py-2 text-left font-semibold">Gets (their choice)</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -215,6 +225,22 @@ export default function CustomerPage() {
                 </td>
                 <td className="px-3 py-2">{c.email}</td>
                 <td className="hidden px-3 py-2 sm:table-cell">{c.lastSignInAt ? formatDate(c.lastSignInAt.slice(0, 10)) : "Never"}</td>
+                <td className="px-3 py-2">
+                  <Form method="post" action={`/admin/customers/${account.id}/contacts`} className="flex items-center gap-2" key={c.role}>
+                    <input type="hidden" name="intent" value="role" />
+                    <input type="hidden" name="userId" value={c.id} />
+                    <select name="role" defaultValue={c.role} aria-label={`Role of ${c.name}`} className="rounded-md border border-slate-400 bg-white px-2 py-1">
+                      {contactRoles.map((r) => (
+                        <option key={r.value} value={r.value}>
+                          {r.label}
+                        </option>
+                      ))}
+                    </select>
+                    <button type="submit" className="rounded-md px-2 py-1 text-sm ring-1 ring-slate-300 hover:bg-slate-100" aria-label={`Save role of ${c.name}`}>
+                      Save
+                    </button>
+                  </Form>
+                </td>
                 <td className="px-3 py-2">
                   <Form method="post" action={`/admin/customers/${account.id}/contacts`} className="flex items-center gap-2" key={c.reminders}>
                     <input type="hidden" name="userId" value={c.id} />
@@ -229,6 +255,11 @@ export default function CustomerPage() {
                       Save
                     </button>
                   </Form>
+                </td>
+                <td className="px-3 py-2" data-testid={`preferences-${c.email}`}>
+                  {notificationKinds.every((k) => c.notifications[k.kind] !== false)
+                    ? "Every email"
+                    : notificationKinds.filter((k) => c.notifications[k.kind] !== false).map((k) => k.label).join(", ") || "None (turned all off)"}
                 </td>
               </tr>
             ))}

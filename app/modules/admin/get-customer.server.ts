@@ -10,7 +10,7 @@ export async function getCustomer(accountId: string) {
   if (!account) return notFound("No such customer.");
   const [contacts, balances] = await Promise.all([
     db
-      .select({ id: users.id, name: users.name, email: users.email, title: accountContacts.title, lastSignInAt: users.lastSignInAt, reminders: accountContacts.reminders })
+      .select({ id: users.id, name: users.name, email: users.email, title: accountContacts.title, lastSignInAt: users.lastSignInAt, reminders: accountContacts.reminders, role: accountContacts.role, notifications: accountContacts.notifications })
       .from(accountContacts)
       .innerJoin(users, eq(users.id, accountContacts.userId))
       .where(eq(accountContacts.accountId, accountId))

@@ -6,6 +6,7 @@ import { formatMoney } from "~/utils/money";
 /** What every autopay email says: to whom, the account, the invoices and amount, where to act. */
 export interface AutopayEmailFacts {
   to: string;
+  cc?: string;
   name: string;
   company: string;
   accountName: string;
@@ -56,7 +57,7 @@ function AutopayEmail({ f, c }: { f: AutopayEmailFacts; c: Content }) {
 function compose(f: AutopayEmailFacts, c: Content): EmailMessage {
   const money = (m: number) => formatMoney(m, f.currency);
   const text = [`Hello ${f.name},`, "", ...c.intro, "", ...f.invoices.map((i) => `  ${i.number}: ${money(i.amount)}`), "", ...c.outro, "", c.action.href].join("\n") + textFooter("plan", f.company);
-  return { to: f.to, subject: c.subject, text, html: renderEmail(<AutopayEmail f={f} c={c} />) };
+  return { to: f.to, ...(f.cc ? { cc: f.cc } : {}), subject: c.subject, text, html: renderEmail(<AutopayEmail f={f} c={c} />) };
 }
 
 /** The advance notice: what will be charged, when, to which method. */

@@ -66,8 +66,13 @@ export async function loadReminderFacts(exec: Executor, accountIds: string[], un
       group by p.id`),
     exec.execute<{ id: string; name: string; can_email: boolean }>(sql`
       select a.id, a.name,
-             (nullif(a.billing_email, '') is not null
-              or exists (select 1 from account_contacts c where c.account_id = a.id and c.reminders = 'to')) as can_email
+             -- The SQL face of pickRecipients (notifications/account-recipients.ts) for reminders: a
+             -- contact on the email who wants reminders, or the billing email no contact refused.
+             (exists (select 1 from account_contacts c where c.account_id = a.id and c.reminders <> 'none' and coalesce(c.notifications ->> 'reminders', 'true') <> 'false')
+              or (nullif(a.billing_email, '') is not null
+                  and not exists (select 1 from account_contacts c join users u on u.id = c.user_id
+                                  where c.account_id = a.id and lower(u.email) = lower(trim(a.billing_email))
+                                    and (c.reminders = 'none' or c.notifications ->> 'reminders' = 'false')))) as can_email
       from accounts a
       where a.id = any(${ids})`),
   ]);

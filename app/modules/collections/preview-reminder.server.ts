@@ -1,10 +1,11 @@
-import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { accounts } from "#db/schema/accounts";
 import type { StepChannel } from "#db/schema/collection-values";
 import { cadenceSteps } from "#db/schema/collections";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
+import { accountRecipients } from "~/modules/notifications/account-recipients.server";
 import type { Actor } from "~/modules/auth/actor";
 import { today } from "~/utils/clock";
 import { addDays, daysBetween } from "~/utils/dates";
@@ -95,18 +96,8 @@ export async function previewReminder(
   };
 }
 
-/** Who the engine writes to: the billing email and the contacts marked "to"; the "cc" ones in copy. */
+/** Who the engine writes to (`accountRecipients` for reminders): To and CC as the email would carry them. */
 async function reminderRecipients(accountId: string): Promise<{ to: string; cc: string }> {
-  const [row] = await db.execute<{ billing_email: string | null; to: string[] | null; cc: string[] | null }>(sql`
-    select nullif(a.billing_email, '') as billing_email,
-           array_agg(u.email order by u.email) filter (where c.reminders = 'to') as to,
-           array_agg(u.email order by u.email) filter (where c.reminders = 'cc') as cc
-    from accounts a
-    left join account_contacts c on c.account_id = a.id
-    left join users u on u.id = c.user_id
-    where a.id = ${accountId}
-    group by a.id`);
-  const to = [...new Set([row?.billing_email, ...(row?.to ?? [])].filter((e): e is string => !!e))];
-  const cc = [...new Set(row?.cc ?? [])].filter((e) => !to.includes(e));
-  return { to: to.join(", "), cc: cc.join(", ") };
+  const recipients = await accountRecipients(db, accountId, "reminders");
+  return { to: recipients.to.join(", "), cc: recipients.cc.join(", ") };
 }

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import pLimit from "p-limit";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
+import { accountRecipientsFor, type Recipients } from "~/modules/notifications/account-recipients.server";
 import { deliverEmail } from "~/modules/notifications/mailer.server";
 import { companyToday } from "~/modules/terms/company-date.server";
 import { invoiceOffer } from "~/modules/terms/payment-terms";
@@ -67,21 +68,16 @@ export async function reminderEmailFacts(accountId: string, runOn: string): Prom
 
 /** Several accounts' email facts of one day, by account (accounts with nothing to send are left out). */
 async function reminderEmailFactsFor(accountIds: string[], runOn: string): Promise<Map<string, SendableFacts>> {
-  // One round trip: the accounts' recipients, joined to the day's sent lines (none: a row of nulls).
+  // Who each email goes to: the accounts' contacts by role, the AR team's CC choice and their preferences.
+  const recipientsOf = accountRecipientsFor(db, accountIds, "reminders");
+  // One round trip: the accounts, joined to the day's sent lines (none: a row of nulls).
   // `run_on + 0` keeps the planner on the account's decisions: when the emails go out, the run's
   // rows are newer than the table's statistics, and it would walk every decision of the day for
   // each email (measured in the bench: a cost that grows with the size of the run).
   const ids = textArray(accountIds);
   const rows = await db.execute<FactRow & { account_id: string }>(sql`
     with recipients as (
-      select a.id as account_id, a.name, nullif(a.billing_email, '') as billing_email,
-             array_agg(u.email order by u.email) filter (where c.reminders = 'to') as to,
-             array_agg(u.email order by u.email) filter (where c.reminders = 'cc') as cc
-      from accounts a
-      left join account_contacts c on c.account_id = a.id
-      left join users u on u.id = c.user_id
-      where a.id = any(${ids})
-      group by a.id
+      select a.id as account_id, a.name from accounts a where a.id = any(${ids})
     ), lines as (
       select d.account_id, i.number, i.due_date, i.currency, d.offset_days, d.amount_due, d.amount_on_hold, d.pay_link_id, l.expires_at, l.emailed_at, s.subject, s.body,
              i.status, i.total, i.balance, i.amount_pending, i.amount_disputed, i.amount_discounted, i.payment_plan_id, i.issue_date, i.discount_bps, i.discount_days
@@ -91,7 +87,7 @@ async function reminderEmailFactsFor(accountIds: string[], runOn: string): Promi
       left join cadence_steps s on s.id = d.step_id
       where d.account_id = any(${ids}) and d.run_on + 0 = ${runOn}::date and d.action = 'send' and d.channel = 'email'
     )
-    select r.account_id, r.name, r.billing_email, r.to, r.cc,
+    select r.account_id, r.name,
            l.number, l.due_date::text, l.currency, l.offset_days, l.amount_due, l.amount_on_hold, l.pay_link_id, l.expires_at, l.emailed_at, l.subject, l.body,
            l.status, l.total::text, l.balance::text, l.amount_pending::text, l.amount_disputed::text, l.amount_discounted::text, l.payment_plan_id, l.issue_date::text, l.discount_bps, l.discount_days
     from recipients r left join lines l on l.account_id = r.account_id
@@ -102,9 +98,10 @@ async function reminderEmailFactsFor(accountIds: string[], runOn: string): Promi
     byAccount.set(row.account_id, list);
     list.push(row);
   }
+  const recipients = await recipientsOf;
   const out = new Map<string, SendableFacts>();
   for (const [accountId, accountRows] of byAccount) {
-    const facts = toFacts(accountRows, runOn);
+    const facts = toFacts(accountRows, recipients.get(accountId), runOn);
     if (facts) out.set(accountId, facts);
   }
   return out;
@@ -112,9 +109,6 @@ async function reminderEmailFactsFor(accountIds: string[], runOn: string): Promi
 
 type FactRow = {
   name: string;
-  billing_email: string | null;
-  to: string[] | null;
-  cc: string[] | null;
   number: string | null;
   due_date: string;
   currency: string;
@@ -158,14 +152,14 @@ function lineOffer(l: FactRow, day: string) {
   );
 }
 
-function toFacts(rows: FactRow[], runOn: string): SendableFacts | null {
+function toFacts(rows: FactRow[], recipients: Recipients | undefined, runOn: string): SendableFacts | null {
   const account = rows[0];
   if (!account) return null;
   const lines = rows.filter((l): l is typeof l & { number: string } => l.number !== null);
   if (lines.length === 0) return null;
-  const to = unique([account.billing_email, ...(account.to ?? [])]);
+  const to = recipients?.to ?? [];
   if (to.length === 0) return null;
-  const cc = unique(account.cc ?? []).filter((email) => !to.includes(email));
+  const cc = recipients?.cc ?? [];
   const day = companyToday();
   // The most advanced step's template speaks for the email.
   const lead = lines.reduce((a, b) => (b.offset_days > a.offset_days ? b : a));
@@ -185,5 +179,3 @@ function toFacts(rows: FactRow[], runOn: string): SendableFacts | null {
     portalUrl: env().APP_URL,
   };
 }
-
-const unique = (emails: Array<string | null>) => [...new Set(emails.filter((e): e is string => !!e).map((e) => e.trim()).filter(Boolean))];

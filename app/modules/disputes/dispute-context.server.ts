@@ -5,6 +5,7 @@ import { attachments, disputeMessages, disputes, type Dispute } from "#db/schema
 import { invoices } from "#db/schema/invoices";
 import type { Tx } from "~/db.server";
 import { env } from "~/env.server";
+import { accountRecipients, addressOf } from "~/modules/notifications/account-recipients.server";
 import { blobStorage, newStorageKey } from "~/modules/storage/blob-storage.server";
 import { MAX_BYTES_PER_DISPUTE, MAX_FILES_PER_DISPUTE } from "~/modules/storage/upload-policy";
 import { invalidField, type Problem } from "~/utils/problem";
@@ -74,5 +75,8 @@ export async function disputeEmailFacts(tx: Tx, dispute: Dispute): Promise<Dispu
   const [payer] = await tx.select().from(users).where(eq(users.id, dispute.openedByUserId));
   const [invoice] = await tx.select({ number: invoices.number }).from(invoices).where(eq(invoices.id, dispute.invoiceId));
   if (!payer || !invoice) return null;
-  return { to: payer.email, name: payer.name, company: env().COMPANY_NAME, invoiceNumber: invoice.number, disputeUrl: `${env().APP_URL}/disputes/${dispute.id}` };
+  // The payer who opened it and the account's billing contacts in To, the others in CC: those who want dispute updates.
+  const recipients = await accountRecipients(tx, dispute.accountId, "disputes", { alsoTo: [payer.id] });
+  if (recipients.to.length === 0) return null;
+  return { ...addressOf(recipients), name: recipients.toName ?? "there", company: env().COMPANY_NAME, invoiceNumber: invoice.number, disputeUrl: `${env().APP_URL}/disputes/${dispute.id}` };
 }

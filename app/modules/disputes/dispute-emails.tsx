@@ -3,6 +3,7 @@ import type { EmailMessage } from "~/modules/notifications/mailer.server";
 
 export interface DisputeEmailFacts {
   to: string;
+  cc?: string;
   name: string;
   company: string;
   invoiceNumber: string;
@@ -25,7 +26,7 @@ export function DisputeEmail({ f, subject, paragraphs }: { f: DisputeEmailFacts;
 
 function compose(f: DisputeEmailFacts, subject: string, paragraphs: string[]): EmailMessage {
   const text = [`Hello ${f.name},`, "", ...paragraphs.flatMap((p) => [p, ""]), `Follow your dispute here: ${f.disputeUrl}`].join("\n") + textFooter("dispute", f.company);
-  return { to: f.to, subject, text, html: renderEmail(<DisputeEmail f={f} subject={subject} paragraphs={paragraphs} />) };
+  return { to: f.to, ...(f.cc ? { cc: f.cc } : {}), subject, text, html: renderEmail(<DisputeEmail f={f} subject={subject} paragraphs={paragraphs} />) };
 }
 
 export const disputeReceivedEmail = (f: DisputeEmailFacts & { amount: string; dueBy: string }) =>

@@ -7,7 +7,7 @@ import { setLedgerDate } from "~/modules/analytics/ledger-date.server";
 import { auditActor, isAdmin, type Actor } from "~/modules/auth/actor";
 import { recordAudits, type AuditEntry } from "~/modules/audit/record-audit.server";
 import { recordEvents, type NewEvent } from "~/modules/events/record-event.server";
-import { billingRecipients } from "~/modules/invoices/scope.server";
+import { accountRecipients, addressOf } from "~/modules/notifications/account-recipients.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { companyToday } from "~/modules/terms/company-date.server";
 import { log } from "~/utils/log.server";
@@ -190,17 +190,19 @@ async function freeNumber(tx: Tx, wanted: string): Promise<string> {
 }
 
 async function emailBillingContacts(tx: Tx, accountId: string, fees: Array<PostedFee & { description: string }>) {
-  const recipients = await billingRecipients(tx, accountId);
-  if (recipients.length === 0) return;
-  await queueEmail(
-    tx,
-    lateFeesPostedEmail({
-      to: recipients.map((r) => r.email).join(", "),
-      name: (recipients.length === 1 ? recipients[0]!.name : null) ?? "there",
+  // A late fee is a new invoice: the account's recipients of invoices, in one email.
+  const recipients = await accountRecipients(tx, accountId, "invoices");
+  if (recipients.to.length === 0) return;
+  const { cc, ...to } = addressOf(recipients);
+  await queueEmail(tx, {
+    ...(cc ? { cc } : {}),
+    ...lateFeesPostedEmail({
+      ...to,
+      name: recipients.toName ?? "there",
       company: env().COMPANY_NAME,
       invoicesUrl: `${env().APP_URL}/invoices`,
       fees: fees.map((f) => ({ number: f.number, parentNumber: f.parentNumber, amount: f.amount, currency: f.currency, description: f.description })),
     }),
-  );
+  });
 }
 

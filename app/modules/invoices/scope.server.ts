@@ -1,5 +1,5 @@
 import { and, eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
-import { accountContacts, accounts, users } from "#db/schema/accounts";
+import { accountContacts, accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import type { Executor } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
@@ -45,22 +45,6 @@ export async function isContactOf(executor: Executor, userId: string, accountId:
     .from(accountContacts)
     .where(and(eq(accountContacts.accountId, accountId), eq(accountContacts.userId, userId)));
   return row !== undefined;
-}
-
-/**
- * Who hears about what no signed-in payer did on an account (a payment through a pay link): its
- * billing contacts (reminders "to"), else the account's billing email.
- */
-export async function billingRecipients(executor: Executor, accountId: string): Promise<Array<{ email: string; name: string | null }>> {
-  const contacts = await executor
-    .select({ email: users.email, name: users.name })
-    .from(accountContacts)
-    .innerJoin(users, eq(users.id, accountContacts.userId))
-    .where(and(eq(accountContacts.accountId, accountId), eq(accountContacts.reminders, "to")))
-    .orderBy(users.email);
-  if (contacts.length > 0) return contacts;
-  const [account] = await executor.select({ billingEmail: accounts.billingEmail }).from(accounts).where(eq(accounts.id, accountId));
-  return account?.billingEmail ? [{ email: account.billingEmail, name: null }] : [];
 }
 
 /** The tenant filter every invoice query carries; a pay link reaches only the invoices it names. */

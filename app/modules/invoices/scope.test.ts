@@ -26,6 +26,9 @@ const allowed: Record<string, string> = {
   "app/modules/collections/send-reminder-email.server.ts": "the reminder engine: who a reminder goes to (To and CC)",
   "app/modules/collections/set-contact-reminders.server.ts": "staff: a contact's place on reminder emails",
   "app/modules/collections/preview-reminder.server.ts": "staff: who a cadence step's previewed reminder would go to (To and CC)",
+  "app/modules/notifications/account-recipients.server.ts": "who gets an email about an account (To, CC, preferences)",
+  "app/modules/notifications/notification-preferences.server.ts": "a payer's own email preferences and their account's contacts",
+  "app/modules/notifications/set-contact-role.server.ts": "staff: a contact's role on the account",
 };
 
 function* sources(dir: string): Generator<string> {

@@ -4,6 +4,8 @@ import type { EmailMessage } from "./mailer.server";
 
 export interface PaymentEmailFacts {
   to: string;
+  /** Copied contacts (a pay link's payment: the account's others who want receipts). */
+  cc?: string;
   name: string;
   company: string;
   paymentUrl: string;
@@ -61,7 +63,7 @@ function compose(f: PaymentEmailFacts, subject: string, intro: string[], outro: 
   const money = (m: number) => formatMoney(m, f.currency);
   const lines = f.invoices.map((i) => `  ${i.number}: ${money(i.amount)}${i.discount ? ` + ${money(i.discount)} early-payment discount (settles ${money(i.amount + i.discount)})` : ""}`);
   const text = [`Hello ${f.name},`, "", ...intro, "", ...lines, `  Total: ${money(f.amount)}`, ...(f.methodLabel ? [`  Paid with: ${f.methodLabel}`] : []), "", ...outro, "", f.paymentUrl].join("\n") + textFooter(reason, f.company);
-  return { to: f.to, subject, text, html: renderEmail(<PaymentEmail f={f} content={{ subject, intro, outro, reason }} />) };
+  return { to: f.to, ...(f.cc ? { cc: f.cc } : {}), subject, text, html: renderEmail(<PaymentEmail f={f} content={{ subject, intro, outro, reason }} />) };
 }
 
 export const paymentReceiptEmail = (f: PaymentEmailFacts) =>

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { accounts, users } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, payments, savedPaymentMethods, type Payment, type SavedPaymentMethod } from "#db/schema/payments";
+import { userWants } from "~/modules/notifications/account-recipients.server";
 import { db, type Executor, type Tx } from "~/db.server";
 import { env } from "~/env.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
@@ -379,7 +380,9 @@ export async function openCheckout(payment: Payment, options: CheckoutOptions = 
   const separator = returnUrl.includes("?") ? "&" : "?";
   try {
     const customer = await ensureStripeCustomer(payment.accountId);
-    const payerEmail = payment.createdByUserId ? (await db.select({ email: users.email }).from(users).where(eq(users.id, payment.createdByUserId)))[0]?.email : undefined;
+    // Stripe's own receipt too goes only to a payer who wants receipts.
+    const wantsReceipts = payment.createdByUserId ? await userWants(db, payment.createdByUserId, payment.accountId, "receipts") : false;
+    const payerEmail = payment.createdByUserId && wantsReceipts ? (await db.select({ email: users.email }).from(users).where(eq(users.id, payment.createdByUserId)))[0]?.email : undefined;
     const lines = await db
       .select({ invoiceId: paymentAllocations.invoiceId, amount: paymentAllocations.amount, number: invoices.number })
       .from(paymentAllocations)

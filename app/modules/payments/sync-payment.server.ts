@@ -10,7 +10,7 @@ import type { SystemActor } from "~/modules/auth/actor";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { paymentFailedEmail, paymentProcessingEmail, paymentReceiptEmail, type PaymentEmailFacts } from "~/modules/notifications/payment-emails";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
-import { billingRecipients } from "~/modules/invoices/scope.server";
+import { accountRecipients, userWants } from "~/modules/notifications/account-recipients.server";
 import { notFound, type Problem } from "~/utils/problem";
 import { payerFailureText } from "./payer-wording";
 import { noteBankVerification } from "./bank-verification.server";
@@ -140,7 +140,11 @@ async function applySucceeded(tx: Tx, payment: Payment, observed: ObservedPaymen
       .values({ accountId: payment.accountId, stripePaymentMethodId: observed.savedPaymentMethodId, type: payment.method, label: payment.methodLabel })
       .onConflictDoNothing();
   }
-  await queueEmail(tx, paymentReceiptEmail(await emailFacts(tx, payment)));
+  // The receipt goes to whoever paid unless they turned receipts off (a pay link's: to the account's recipients).
+  if (!payment.createdByUserId || (await userWants(tx, payment.createdByUserId, payment.accountId, "receipts"))) {
+    const facts = await emailFacts(tx, payment);
+    if (facts.to) await queueEmail(tx, paymentReceiptEmail(facts));
+  }
   return { amount: payment.amount, currency: payment.currency, method: payment.method, invoices: allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount, discount: a.discount })), paidInvoices };
 }
 
@@ -153,11 +157,12 @@ export async function emailFacts(tx: Tx, payment: Payment): Promise<PaymentEmail
     .innerJoin(invoices, sql`${invoices.id} = pa.invoice_id`)
     .where(sql`pa.payment_id = ${payment.id}`)
     .orderBy(invoices.number);
-  // A payment through a pay link has no payer: its emails go to the account's billing contacts.
-  const recipients = payer ? [{ email: payer.email, name: payer.name }] : await billingRecipients(tx, payment.accountId);
+  // A payment through a pay link has no payer: its emails go to the account's recipients of receipts.
+  const recipients = payer ? { to: [payer.email], cc: [], toName: payer.name } : await accountRecipients(tx, payment.accountId, "receipts");
   return {
-    to: recipients.map((r) => r.email).join(", "),
-    name: (recipients.length === 1 ? recipients[0]!.name : null) ?? "there",
+    to: recipients.to.join(", "),
+    ...(recipients.cc.length > 0 ? { cc: recipients.cc.join(", ") } : {}),
+    name: recipients.toName ?? "there",
     company: env().COMPANY_NAME,
     paymentUrl: `${env().APP_URL}/payments/${payment.id}`,
     amount: payment.amount,

@@ -5,6 +5,7 @@ import { formatMoney } from "~/utils/money";
 
 export interface PlanEmailFacts {
   to: string;
+  cc?: string;
   name: string;
   company: string;
   planUrl: string;
@@ -26,7 +27,7 @@ export function PlanEmail({ f, subject, paragraphs, linkText, reason }: { f: Pla
 
 function compose(f: PlanEmailFacts, subject: string, paragraphs: string[], linkText = "View your payment plan", reason: EmailReason = "plan"): EmailMessage {
   const text = [`Hello ${f.name},`, "", ...paragraphs.flatMap((p) => [p, ""]), `${linkText}: ${f.planUrl}`].join("\n") + textFooter(reason, f.company);
-  return { to: f.to, subject, text, html: renderEmail(<PlanEmail f={f} subject={subject} paragraphs={paragraphs} linkText={linkText} reason={reason} />) };
+  return { to: f.to, ...(f.cc ? { cc: f.cc } : {}), subject, text, html: renderEmail(<PlanEmail f={f} subject={subject} paragraphs={paragraphs} linkText={linkText} reason={reason} />) };
 }
 
 const scheduleLines = (f: PlanEmailFacts, schedule: Array<{ dueDate: string; amount: number }>) =>

@@ -120,14 +120,16 @@ export async function syncPlanSetup(planId: string): Promise<PaymentPlan["status
 
     if (method === "us_bank_account" && label) await recordPlanMandate(tx, { accountId: plan.accountId, pm, mandateId: mandate, label });
     const payer = await payerFacts(tx, plan);
-    if (method === "us_bank_account" && payer && pm.us_bank_account) {
+    // The mandate goes to whoever authorized it, whatever their preferences.
+    const authorizer = await payerFacts(tx, plan, { personal: true });
+    if (method === "us_bank_account" && authorizer && pm.us_bank_account) {
       const schedule = (await scheduleOf(tx, plan.id)).filter((s) => isPayableInstallment(s.status));
       await queueEmail(
         tx,
         mandateConfirmationEmail({
-          ...payer,
+          ...authorizer,
           authorizedOn: today(),
-          holder: pm.billing_details?.name ?? payer.name,
+          holder: pm.billing_details?.name ?? authorizer.name,
           bank: pm.us_bank_account.bank_name ?? "your bank",
           last4: pm.us_bank_account.last4 ?? "",
           schedule,
