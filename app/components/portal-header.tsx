@@ -13,6 +13,7 @@ const sections = [
   { to: "/statement", label: "Statement" },
   { to: "/payments", label: "Payments" },
   { to: "/plans", label: "Payment plans" },
+  { to: "/payment-methods", label: "Payment methods" },
   { to: "/disputes", label: "Disputes" },
 ];
 

@@ -14,6 +14,9 @@ export interface ObservedPayment {
   failure: { code: string | null; message: string } | null;
   /** The payment method Stripe attached to the customer for later use. */
   savedPaymentMethodId: string | null;
+  /** That payment method as Stripe describes it (brand, last 4, expiry, bank), and the bank debit's mandate. */
+  savedPaymentMethod: Stripe.PaymentMethod | null;
+  mandateId: string | null;
 }
 
 export function describeMethod(details: Stripe.Charge.PaymentMethodDetails | null | undefined): { method: PaymentMethodType | null; label: string | null } {
@@ -42,8 +45,12 @@ function fromPaymentIntent(pi: Stripe.PaymentIntent | null): Omit<ObservedPaymen
     methodLabel: label,
     failure: error ? { code: error.decline_code ?? error.code ?? null, message: error.message ?? "The payment was declined." } : null,
     savedPaymentMethodId: pm && pm.customer ? pm.id : null,
+    savedPaymentMethod: pm && pm.customer ? pm : null,
+    mandateId: mandateIdOf(charge?.payment_method_details?.us_bank_account?.mandate),
   };
 }
+
+const mandateIdOf = (mandate: string | Stripe.Mandate | null | undefined): string | null => (typeof mandate === "string" ? mandate : (mandate?.id ?? null));
 
 const expand = ["payment_intent", "payment_intent.latest_charge", "payment_intent.payment_method"];
 
