@@ -319,7 +319,7 @@ const FORMS: Record<string, FormRoute> = {
       { intent: "advance", fields: { days: "int" } },
       { intent: "set", fields: { date: "date" } },
     ],
-    fieldless: ["run", "reminders", "late_fees", "reset"],
+    fieldless: ["run", "reminders", "late_fees", "expiring_cards", "reset"],
   },
   // The public pay-link page (no session): pay the ticked invoices, promise to pay, cancel a payment left open.
   "routes/pay-link.$token": {

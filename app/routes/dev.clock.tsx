@@ -5,6 +5,7 @@ import { Button } from "~/components/ui/button";
 import { systemActor } from "~/modules/auth/actor";
 import { runReminders } from "~/modules/collections/run-reminders.server";
 import { postLateFees } from "~/modules/fees/post-late-fees.server";
+import { notifyExpiringCards } from "~/modules/methods/notify-expiring-cards.server";
 import { clockControl, moveClockTo, nextChargeDate, resetClock, runScheduleNow } from "~/modules/plans/dev-clock.server";
 import { devClockForm } from "~/modules/plans/forms.server";
 import { addDays } from "~/utils/dates";
@@ -45,6 +46,10 @@ export async function action({ request }: ActionFunctionArgs) {
     const amounts = run.posted.map((fee) => `${fee.number} ${formatMoney(fee.amount, fee.currency)}`);
     return json({ error: null, result: null, reminders: null, lateFees: { on: run.on, accounts: run.accounts, posted: run.posted.length, amounts, today: today() } });
   }
+  if (form.intent === "expiring_cards") {
+    const run = await notifyExpiringCards(systemActor("dev", "dev_clock"));
+    return json({ error: null, result: null, reminders: null, lateFees: null, expiringCards: { ...run, today: today() } });
+  }
   const result = await runScheduleNow();
   return json({ error: null, result: { ...result, today: today() }, reminders: null, lateFees: null });
 }
@@ -71,6 +76,11 @@ export default function DevClock() {
         <Alert tone="success">
           Reminders ran for {data.reminders.today}: {data.reminders.emails} email(s) and {data.reminders.callTasks} call task(s) for {data.reminders.accounts} account(s); {data.reminders.skipped} skip(s) logged; promises
           kept {data.reminders.promisesKept}, broken {data.reminders.promisesBroken}.
+        </Alert>
+      ) : null}
+      {data && "expiringCards" in data && data.expiringCards ? (
+        <Alert tone="success">
+          Expiring cards checked for {data.expiringCards.on}: {data.expiringCards.notified} notice(s) sent.
         </Alert>
       ) : null}
       {data?.lateFees ? (
@@ -118,6 +128,9 @@ export default function DevClock() {
         </Button>
         <Button type="submit" name="intent" value="late_fees">
           Post late fees
+        </Button>
+        <Button type="submit" name="intent" value="expiring_cards">
+          Notify expiring cards
         </Button>
         <Button type="submit" name="intent" value="reset">
           Back to the real date

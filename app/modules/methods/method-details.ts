@@ -13,6 +13,8 @@ export interface SavedMethodDetails {
   accountHolderType: "individual" | "company" | null;
 }
 
+const holderType = (value: string | null | undefined): "individual" | "company" | null => (value === "individual" ? "individual" : value === "company" ? "company" : null);
+
 const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
 /** The details of a card or US bank account; null for a kind the portal does not save. */
@@ -38,7 +40,7 @@ export function savedMethodDetails(pm: Pick<Stripe.PaymentMethod, "type" | "card
       last4: bank.last4 ?? null,
       expMonth: null,
       expYear: null,
-      accountHolderType: bank.account_holder_type === "individual" || bank.account_holder_type === "company" ? bank.account_holder_type : null,
+      accountHolderType: holderType(bank.account_holder_type),
     };
   }
   return null;

@@ -101,6 +101,7 @@ export const devClockForm = z.discriminatedUnion(
     z.object({ intent: z.literal("run") }),
     z.object({ intent: z.literal("reminders") }),
     z.object({ intent: z.literal("late_fees") }),
+    z.object({ intent: z.literal("expiring_cards") }),
     z.object({ intent: z.literal("reset") }),
     z.object({ intent: z.literal("next_due") }),
     z.object({
