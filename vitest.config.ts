@@ -19,6 +19,7 @@ export const unitTests = [
   "app/modules/collections/decide-reminders.test.ts",
   "app/modules/terms/quote-rules.test.ts",
   "app/modules/fees/late-fee-rules.test.ts",
+  "app/modules/methods/method-details.test.ts",
   "app/modules/disputes/policy.test.ts",
   "app/modules/invoices/render-pdf.test.ts",
   "app/modules/invoices/status.test.ts",

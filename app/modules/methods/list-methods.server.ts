@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { and, asc, desc, isNull } from "drizzle-orm";
 import { savedPaymentMethods } from "#db/schema/payments";
 import { db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
