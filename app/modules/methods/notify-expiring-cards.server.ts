@@ -1,12 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
-import { accountContacts, accounts, users } from "#db/schema/accounts";
 import { holdingPlanStatuses } from "#db/schema/plan-values";
 import { savedPaymentMethods } from "#db/schema/payments";
-import { db, type Executor } from "~/db.server";
+import { db } from "~/db.server";
 import { env } from "~/env.server";
 import type { SystemActor } from "~/modules/auth/actor";
 import { auditActor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
+import { billingRecipients } from "~/modules/invoices/scope.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { addDays } from "~/utils/dates";
 import { now, today } from "~/utils/clock";
@@ -58,7 +58,7 @@ export async function notifyExpiringCards(actor: SystemActor): Promise<{ on: str
   for (const card of candidates) {
     const sent = await db.transaction(async (tx) => {
       // No one to tell yet: left unclaimed, so the notice goes out once a billing contact exists.
-      const recipients = await billingContacts(tx, card.accountId);
+      const recipients = await billingRecipients(tx, card.accountId);
       if (recipients.length === 0) return false;
       const [claimed] = await tx
         .update(savedPaymentMethods)
@@ -90,17 +90,4 @@ export async function notifyExpiringCards(actor: SystemActor): Promise<{ on: str
     if (sent) notified++;
   }
   return { on, notified };
-}
-
-/** The account's billing contacts (role "billing"), else its billing email. */
-async function billingContacts(executor: Executor, accountId: string): Promise<Array<{ email: string; name: string | null }>> {
-  const contacts = await executor
-    .select({ email: users.email, name: users.name })
-    .from(accountContacts)
-    .innerJoin(users, eq(users.id, accountContacts.userId))
-    .where(and(eq(accountContacts.accountId, accountId), eq(accountContacts.role, "billing")))
-    .orderBy(users.email);
-  if (contacts.length > 0) return contacts;
-  const [account] = await executor.select({ billingEmail: accounts.billingEmail }).from(accounts).where(eq(accounts.id, accountId));
-  return account?.billingEmail ? [{ email: account.billingEmail, name: null }] : [];
 }
