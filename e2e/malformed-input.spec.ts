@@ -109,6 +109,14 @@ const FORMS: Record<string, FormRoute> = {
     ],
   },
   "routes/_portal.payments.$paymentId": { as: "payer", encoding: "urlencoded", intents: [{ fields: { intent: "choice" } }] },
+  "routes/_portal.payment-methods": {
+    as: "payer",
+    encoding: "urlencoded",
+    intents: [
+      { intent: "make_default", fields: { methodId: "id" } },
+      { intent: "remove", fields: { methodId: "id" } },
+    ],
+  },
   "routes/_portal.plans.new": {
     as: "payer",
     encoding: "urlencoded",

@@ -18,14 +18,29 @@ const holderText = { individual: "Personal account", company: "Business account"
  * One saved method on the payer's page: what it is, its expiry or verification, its mandate, what
  * charges it, and its two actions. `readOnly` (staff) shows the same without the forms.
  */
-export function SavedMethodCard({ method, error, busy, readOnly = false }: { method: SavedMethodView; error?: string; busy?: boolean; readOnly?: boolean }) {
+export function SavedMethodCard({
+  method,
+  error,
+  busy,
+  readOnly = false,
+  planHref = (id) => `/plans/${id}`,
+}: {
+  method: SavedMethodView;
+  error?: string;
+  busy?: boolean;
+  readOnly?: boolean;
+  planHref?: (planId: string) => string;
+}) {
   const what = method.type === "card" ? "card" : "bank account";
+  // Under the staff page's own section heading, each method is one level down.
+  const Heading = readOnly ? "h3" : "h2";
+  const Subheading = readOnly ? "h4" : "h3";
   return (
     <li className="rounded-lg bg-white p-4 ring-1 ring-slate-200" data-testid="saved-method" aria-labelledby={`method-${method.id}`}>
       <div className="flex flex-wrap items-center gap-2">
-        <h2 id={`method-${method.id}`} className="text-lg font-semibold">
+        <Heading id={`method-${method.id}`} className="text-lg font-semibold">
           {method.label}
-        </h2>
+        </Heading>
         {method.isDefault ? <Badge tone="green">Default</Badge> : null}
         {method.expiry === "expired" ? <Badge tone="red">Expired</Badge> : null}
         {method.expiry === "expires_soon" ? <Badge tone="amber">Expires soon</Badge> : null}
@@ -62,14 +77,14 @@ export function SavedMethodCard({ method, error, busy, readOnly = false }: { met
         </details>
       ) : null}
       <div className="mt-2 text-sm">
-        <h3 className="font-medium">Used by</h3>
+        <Subheading className="font-medium">Used by</Subheading>
         {method.uses.plans.length === 0 && method.uses.autopay.length === 0 ? (
           <p className="text-slate-700">Nothing charges this {what} automatically.</p>
         ) : (
           <ul className="list-disc pl-5">
             {method.uses.plans.map((plan) => (
               <li key={plan.id}>
-                <Link to={`/plans/${plan.id}`} className="inline-block min-h-6 text-brand-700 underline">
+                <Link to={planHref(plan.id)} className="inline-block min-h-6 text-brand-700 underline">
                   Payment plan of {formatMoney(plan.total, plan.currency)}
                 </Link>
               </li>
@@ -87,7 +102,7 @@ export function SavedMethodCard({ method, error, busy, readOnly = false }: { met
             {method.uses.plans[0] ? (
               <>
                 {" "}
-                <Link to={`/plans/${method.uses.plans[0].id}`} className="underline">
+                <Link to={planHref(method.uses.plans[0].id)} className="underline">
                   Open the plan to replace its payment method
                 </Link>
               </>
