@@ -43,7 +43,7 @@ test("a payer sees the cards they saved, changes the default, cannot remove the 
   await expect(mastercard.getByText("Nothing charges this card automatically.")).toBeVisible();
   await expectAccessible(page);
 
-  await mastercard.getByRole("button", { name: "Make Mastercard •••• 4444 the default" }).click();
+  await mastercard.getByRole("button", { name: "Make default for Mastercard •••• 4444" }).click();
   await expect(page.getByText("Mastercard •••• 4444 is now your default payment method.")).toBeVisible();
   await expect(mastercard.getByText("Default", { exact: true })).toBeVisible();
   await expect(visaCard.getByText("Default", { exact: true })).toHaveCount(0);

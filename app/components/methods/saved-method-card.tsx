@@ -116,16 +116,16 @@ export function SavedMethodCard({
             <Form method="post">
               <input type="hidden" name="intent" value="make_default" />
               <input type="hidden" name="methodId" value={method.id} />
-              <Button type="submit" variant="secondary" disabled={busy} aria-label={`Make ${method.label} the default`}>
-                Make default
+              <Button type="submit" variant="secondary" disabled={busy}>
+                Make default<span className="sr-only"> for {method.label}</span>
               </Button>
             </Form>
           ) : null}
           <Form method="post">
             <input type="hidden" name="intent" value="remove" />
             <input type="hidden" name="methodId" value={method.id} />
-            <Button type="submit" variant="secondary" disabled={busy} aria-label={`Remove ${method.label}`} aria-describedby={error ? `method-error-${method.id}` : undefined}>
-              Remove
+            <Button type="submit" variant="secondary" disabled={busy} aria-describedby={error ? `method-error-${method.id}` : undefined}>
+              Remove<span className="sr-only"> {method.label}</span>
             </Button>
           </Form>
         </div>
