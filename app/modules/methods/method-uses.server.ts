@@ -1,11 +1,11 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { autopayEnrollments } from "#db/schema/autopay";
+import { autopayEnrollments, autopayStatuses } from "#db/schema/autopay";
 import { holdingPlanStatuses } from "#db/schema/plan-values";
 import { paymentPlans } from "#db/schema/plans";
 import type { Executor } from "~/db.server";
 
-/** Autopay enrollments that still charge their method. */
-export const USING_AUTOPAY_STATUSES = ["active", "paused"] as const;
+/** Autopay enrollments that still charge their method: every one not canceled. */
+export const USING_AUTOPAY_STATUSES = autopayStatuses.filter((status) => status !== "canceled");
 
 export interface MethodUses {
   plans: Array<{ id: string; total: number; currency: string; status: string }>;

@@ -13,7 +13,7 @@ import { now, today } from "~/utils/clock";
 import { formatMoney } from "~/utils/money";
 import { EXPIRY_NOTICE_DAYS } from "./method-details";
 import { expiringCardEmail } from "./expiring-card-email";
-import { methodUses } from "./method-uses.server";
+import { methodUses, USING_AUTOPAY_STATUSES } from "./method-uses.server";
 
 /** The last day of the card's expiry month, in SQL. */
 const expiresOn = sql<string>`(make_date(${savedPaymentMethods.expYear}, ${savedPaymentMethods.expMonth}, 1) + interval '1 month' - interval '1 day')::date`;
@@ -49,7 +49,10 @@ export async function notifyExpiringCards(actor: SystemActor): Promise<{ on: str
             holdingPlanStatuses.map((s) => sql`${s}`),
             sql`, `,
           )}))
-          or exists (select 1 from autopay_enrollments a where a.saved_method_id = ${savedPaymentMethods.id} and a.status in ('active', 'paused')))`,
+          or exists (select 1 from autopay_enrollments a where a.saved_method_id = ${savedPaymentMethods.id} and a.status in (${sql.join(
+            USING_AUTOPAY_STATUSES.map((s) => sql`${s}`),
+            sql`, `,
+          )})))`,
       ),
     )
     .orderBy(savedPaymentMethods.id);
