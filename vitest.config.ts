@@ -20,6 +20,7 @@ export const unitTests = [
   "app/modules/terms/quote-rules.test.ts",
   "app/modules/autopay/autopay-rules.test.ts",
   "app/modules/fees/late-fee-rules.test.ts",
+  "app/modules/methods/method-details.test.ts",
   "app/modules/disputes/policy.test.ts",
   "app/modules/invoices/render-pdf.test.ts",
   "app/modules/invoices/status.test.ts",

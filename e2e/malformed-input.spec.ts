@@ -115,6 +115,14 @@ const FORMS: Record<string, FormRoute> = {
     encoding: "urlencoded",
     intents: [{ fields: { intent: "choice" } }, { intent: "verify_bank", fields: { amount_1: "amount", amount_2: "amount", descriptor_code: "text" } }],
   },
+  "routes/_portal.payment-methods": {
+    as: "payer",
+    encoding: "urlencoded",
+    intents: [
+      { intent: "make_default", fields: { methodId: "id" } },
+      { intent: "remove", fields: { methodId: "id" } },
+    ],
+  },
   "routes/_portal.plans.new": {
     as: "payer",
     encoding: "urlencoded",
@@ -349,7 +357,7 @@ const FORMS: Record<string, FormRoute> = {
       { intent: "advance", fields: { days: "int" } },
       { intent: "set", fields: { date: "date" } },
     ],
-    fieldless: ["run", "reminders", "late_fees", "autopay", "reset"],
+    fieldless: ["run", "reminders", "late_fees", "autopay", "expiring_cards", "reset"],
   },
   // The public pay-link page (no session): pay the ticked invoices, promise to pay, cancel a payment left open.
   "routes/pay-link.$token": {

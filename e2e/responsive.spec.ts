@@ -94,6 +94,14 @@ async function makeWorld() {
   await sql`insert into installments (plan_id, id, sequence, due_date, amount, status, payment_id, paid_at)
     values (${planId}, ${newId("ins")}, 1, current_date, ${paid.total}, 'paid', ${paymentId}, now())`;
 
+  // Saved methods as the payment methods page shows them: a default card that expires soon and a
+  // bank account with its debit authorization.
+  const soon = new Date(Date.now() + 20 * 86_400_000);
+  await sql`insert into saved_payment_methods (id, account_id, stripe_payment_method_id, type, label, brand, last4, exp_month, exp_year, is_default)
+    values (${newId("spm")}, ${pat.usd.id}, ${`pm_resp_${planId}`}, 'card', 'Visa •••• 4242', 'visa', '4242', ${soon.getUTCMonth() + 1}, ${soon.getUTCFullYear()}, true)`;
+  await sql`insert into saved_payment_methods (id, account_id, stripe_payment_method_id, type, label, brand, last4, account_holder_type, stripe_mandate_id, mandate_text, mandate_accepted_at)
+    values (${newId("spm")}, ${pat.usd.id}, ${`pm_resp_bank_${planId}`}, 'us_bank_account', 'Bank account •••• 6789', 'STRIPE TEST BANK', '6789', 'company', 'mandate_resp', 'You authorize Acme Supply Co. to debit the bank account Bank account •••• 6789 for payments you start in the portal.', now())`;
+
   // An invoice on 2/10 net 30 issued today (its early-payment offer on the invoice page and the
   // statement) with a late fee linked to it, as the terms of issue 16 show them.
   const today = new Date().toISOString().slice(0, 10);
@@ -195,6 +203,11 @@ test.describe("payer (two accounts)", () => {
 
   test("autopay", async ({ page }) => {
     await check(page, "/autopay", "Autopay");
+  });
+
+  test("saved payment methods", async ({ page }) => {
+    await check(page, "/payment-methods", "Payment methods");
+    await expect(page.getByText("Expires soon")).toBeVisible();
   });
 });
 

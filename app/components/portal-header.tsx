@@ -14,6 +14,7 @@ const sections = [
   { to: "/payments", label: "Payments" },
   { to: "/plans", label: "Payment plans" },
   { to: "/autopay", label: "Autopay" },
+  { to: "/payment-methods", label: "Payment methods" },
   { to: "/disputes", label: "Disputes" },
 ];
 

@@ -8,6 +8,8 @@ import { CreditsPanel } from "~/components/credits/credits-panel";
 import { AccountAutopay } from "~/components/autopay/account-autopay";
 import { getAutopay } from "~/modules/autopay/get-autopay.server";
 import { getCustomer } from "~/modules/admin/get-customer.server";
+import { listMethods } from "~/modules/methods/list-methods.server";
+import { SavedMethodCard } from "~/components/methods/saved-method-card";
 import { requireStaffActor } from "~/modules/auth/session.server";
 import { addAccountNote } from "~/modules/collections/add-account-note.server";
 import { completeTask } from "~/modules/collections/complete-task.server";
@@ -44,7 +46,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // "Show older": the oldest time shown, exactly as this page wrote it (an ISO instant).
   const before = new URL(request.url).searchParams.get("before");
   const olderThan = before && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(before) ? before : null;
-  const [plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, fees, autopay] = await Promise.all([
+  const [plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, fees, autopay, savedMethods] = await Promise.all([
     listPlans(actor, { accountId, limit: 50 }).then(orThrow),
     getCollectionProfile(actor, accountId).then(orThrow),
     getAccountFacts(actor, accountId).then(orThrow),
@@ -57,13 +59,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     creditChoices(actor, accountId).then(orThrow),
     getAccountLateFees(actor, accountId).then(orThrow),
     getAutopay(actor, accountId).then(orThrow),
+    listMethods(actor, { accountId }).then(orThrow),
   ]);
   const lateFees = { ...fees, values: accountLateFeesFormValues(fees.allowed, fees.own, fees.fallback) };
   // The labels come from the loader: their module carries zod, which stays out of the page.
   const reminderRoles = Object.entries(REMINDER_ROLE_LABELS).map(([value, label]) => ({ value, label }));
   const contactRoles = Object.entries(CONTACT_ROLE_LABELS).map(([value, label]) => ({ value, label }));
   const notificationKinds = Object.entries(NOTIFICATION_KIND_LABELS).map(([kind, { label }]) => ({ kind: kind as keyof typeof NOTIFICATION_KIND_LABELS, label }));
-  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, autopay, reminderRoles, contactRoles, notificationKinds, me: actor.userId, today: today() });
+  return json({ customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, autopay, savedMethods, reminderRoles, contactRoles, notificationKinds, me: actor.userId, today: today() });
 }
 
 const notices = {
@@ -119,7 +122,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CustomerPage() {
-  const { customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, autopay, reminderRoles, contactRoles, notificationKinds, me, today } = useLoaderData<typeof loader>();
+  const { customer, plans, profile, facts, promises, choices, tasks, timeline, payLinks, credits, lateFees, autopay, savedMethods, reminderRoles, contactRoles, notificationKinds, me, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as CollectionsActionData;
   const busy = useNavigation().state !== "idle";
   const location = useLocation();
@@ -189,6 +192,17 @@ export default function CustomerPage() {
       <AccountLateFees key={JSON.stringify(lateFees.values)} view={lateFees} actionData={actionData} busy={busy} />
 
       <PayLinksPanel links={payLinks} />
+
+      <h2 className="mt-6 text-lg font-semibold">Saved payment methods</h2>
+      {savedMethods.length === 0 ? (
+        <p className="mt-2 text-sm text-slate-700">The payers of this account have saved no payment method.</p>
+      ) : (
+        <ul className="mt-2 grid gap-3 lg:grid-cols-2">
+          {savedMethods.map((method) => (
+            <SavedMethodCard key={method.id} method={method} readOnly planHref={(id) => `/admin/plans/${id}`} />
+          ))}
+        </ul>
+      )}
 
       <h2 className="mt-6 text-lg font-semibold" id="timeline">
         Timeline

@@ -6,6 +6,7 @@ import { systemActor } from "~/modules/auth/actor";
 import { runReminders } from "~/modules/collections/run-reminders.server";
 import { postLateFees } from "~/modules/fees/post-late-fees.server";
 import { runAutopay } from "~/modules/autopay/run-autopay.server";
+import { notifyExpiringCards } from "~/modules/methods/notify-expiring-cards.server";
 import { clockControl, moveClockTo, nextChargeDate, resetClock, runScheduleNow } from "~/modules/plans/dev-clock.server";
 import { devClockForm } from "~/modules/plans/forms.server";
 import { addDays } from "~/utils/dates";
@@ -26,32 +27,36 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = await parseForm(request, devClockForm);
   if (submission.status !== "success") {
     const errors = Object.values(submission.error ?? {}).flatMap((messages) => messages ?? []);
-    return json({ error: errors[0] ?? "Choose what to do with the clock.", result: null, reminders: null, lateFees: null, autopay: null }, { status: 400 });
+    return json({ error: errors[0] ?? "Choose what to do with the clock.", result: null, reminders: null, lateFees: null, autopay: null, expiringCards: null }, { status: 400 });
   }
   const form = submission.value;
   if (form.intent === "reset") resetClock();
   if (form.intent === "advance") moveClockTo(addDays(today(), form.days));
   if (form.intent === "next_due") {
     const date = await nextChargeDate();
-    if (!date) return json({ error: "No active plan has an installment or retry due after today.", result: null, reminders: null, lateFees: null, autopay: null }, { status: 400 });
+    if (!date) return json({ error: "No active plan has an installment or retry due after today.", result: null, reminders: null, lateFees: null, autopay: null, expiringCards: null }, { status: 400 });
     moveClockTo(date);
   }
   if (form.intent === "set") moveClockTo(form.date);
   if (form.intent === "reminders") {
     const run = orThrow(await runReminders(systemActor("dev", "dev_clock"), {}));
-    return json({ error: null, result: null, reminders: { ...run, today: today() }, lateFees: null, autopay: null });
+    return json({ error: null, result: null, reminders: { ...run, today: today() }, lateFees: null, autopay: null, expiringCards: null });
   }
   if (form.intent === "late_fees") {
     const run = orThrow(await postLateFees(systemActor("dev", "dev_clock")));
     const amounts = run.posted.map((fee) => `${fee.number} ${formatMoney(fee.amount, fee.currency)}`);
-    return json({ error: null, result: null, reminders: null, lateFees: { on: run.on, accounts: run.accounts, posted: run.posted.length, amounts, today: today() }, autopay: null });
+    return json({ error: null, result: null, reminders: null, lateFees: { on: run.on, accounts: run.accounts, posted: run.posted.length, amounts, today: today() }, autopay: null, expiringCards: null });
   }
   if (form.intent === "autopay") {
     const run = orThrow(await runAutopay(systemActor("dev", "dev_clock")));
-    return json({ error: null, result: null, reminders: null, lateFees: null, autopay: { ...run, today: today() } });
+    return json({ error: null, result: null, reminders: null, lateFees: null, autopay: { ...run, today: today() }, expiringCards: null });
+  }
+  if (form.intent === "expiring_cards") {
+    const run = await notifyExpiringCards(systemActor("dev", "dev_clock"));
+    return json({ error: null, result: null, reminders: null, lateFees: null, autopay: null, expiringCards: { ...run, today: today() } });
   }
   const result = await runScheduleNow();
-  return json({ error: null, result: { ...result, today: today() }, reminders: null, lateFees: null, autopay: null });
+  return json({ error: null, result: { ...result, today: today() }, reminders: null, lateFees: null, autopay: null, expiringCards: null });
 }
 
 export default function DevClock() {
@@ -76,6 +81,11 @@ export default function DevClock() {
         <Alert tone="success">
           Reminders ran for {data.reminders.today}: {data.reminders.emails} email(s) and {data.reminders.callTasks} call task(s) for {data.reminders.accounts} account(s); {data.reminders.skipped} skip(s) logged; promises
           kept {data.reminders.promisesKept}, broken {data.reminders.promisesBroken}.
+        </Alert>
+      ) : null}
+      {data && "expiringCards" in data && data.expiringCards ? (
+        <Alert tone="success">
+          Expiring cards checked for {data.expiringCards.on}: {data.expiringCards.notified} notice(s) sent.
         </Alert>
       ) : null}
       {data?.lateFees ? (
@@ -131,6 +141,9 @@ export default function DevClock() {
         </Button>
         <Button type="submit" name="intent" value="autopay">
           Run autopay
+        </Button>
+        <Button type="submit" name="intent" value="expiring_cards">
+          Notify expiring cards
         </Button>
         <Button type="submit" name="intent" value="reset">
           Back to the real date

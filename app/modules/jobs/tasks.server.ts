@@ -10,6 +10,7 @@ import { reconcilePayments } from "~/modules/payments/reconcile-payments.server"
 import { runReminders } from "~/modules/collections/run-reminders.server";
 import { runAutopay } from "~/modules/autopay/run-autopay.server";
 import { postLateFees } from "~/modules/fees/post-late-fees.server";
+import { notifyExpiringCards } from "~/modules/methods/notify-expiring-cards.server";
 import { sendReminderEmail, sendReminderEmails } from "~/modules/collections/send-reminder-email.server";
 import { chargeInstallment } from "~/modules/plans/charge-installment.server";
 import { runPlanSchedule } from "~/modules/plans/run-plan-schedule.server";
@@ -57,6 +58,9 @@ export const taskList: TaskList = {
   post_late_fees: async () => {
     await postLateFees(systemActor("job", "post_late_fees"));
   },
+  notify_expiring_cards: async () => {
+    await notifyExpiringCards(systemActor("job", "notify_expiring_cards"));
+  },
   send_reminder_emails: async (payload) => {
     await sendReminderEmails(payload as JobPayloads["send_reminder_emails"]);
   },
@@ -103,3 +107,10 @@ export const lateFeeCrontab = "15 * * * * post_late_fees ?jobKey=post_late_fees&
  * REMINDER_SCHEDULE=off (tests run it on demand from /dev/clock).
  */
 export const autopayCrontab = "30 * * * * run_autopay ?jobKey=run_autopay&max=3";
+
+/**
+ * Expiring cards, daily (a missed morning is made up within a day): one notice per card and
+ * expiry, so extra runs send nothing. Off with the reminders when REMINDER_SCHEDULE=off (tests
+ * run it from /dev/clock).
+ */
+export const expiringCardsCrontab = "41 8 * * * notify_expiring_cards ?jobKey=notify_expiring_cards&max=3&fill=1d";

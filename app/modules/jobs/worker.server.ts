@@ -1,7 +1,7 @@
 import { Logger, run, type Runner } from "graphile-worker";
 import { env } from "~/env.server";
 import { log } from "~/utils/log.server";
-import { autopayCrontab, crontab, lateFeeCrontab, reminderCrontab, taskList } from "./tasks.server";
+import { autopayCrontab, crontab, expiringCardsCrontab, lateFeeCrontab, reminderCrontab, taskList } from "./tasks.server";
 
 /** Starts the job worker in this process (server.ts does so; it can also run on its own). */
 export async function startWorker(options: { concurrency?: number } = {}): Promise<Runner> {
@@ -11,7 +11,7 @@ export async function startWorker(options: { concurrency?: number } = {}): Promi
     noHandleSignals: true,
     pollInterval: 1000,
     taskList,
-    crontab: env().REMINDER_SCHEDULE === "off" ? crontab : [crontab, reminderCrontab, lateFeeCrontab, autopayCrontab].join("\n"),
+    crontab: env().REMINDER_SCHEDULE === "off" ? crontab : [crontab, reminderCrontab, lateFeeCrontab, autopayCrontab, expiringCardsCrontab].join("\n"),
     logger: quietLogger,
   });
 }

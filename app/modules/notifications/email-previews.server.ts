@@ -23,6 +23,7 @@ import {
 import { brokenPromiseEmail } from "~/modules/collections/collector-emails";
 import { reminderEmail } from "~/modules/collections/reminder-email";
 import { lateFeesPostedEmail } from "~/modules/fees/late-fee-email";
+import { expiringCardEmail } from "~/modules/methods/expiring-card-email";
 import { percentOf } from "~/modules/fees/late-fee-rules";
 import { today } from "~/utils/clock";
 import { addDays, formatDate } from "~/utils/dates";
@@ -243,6 +244,19 @@ export const EMAIL_TEMPLATES: Record<string, { description: string; build: (f: P
           currency: f.currency,
           description: `Late fee: 1.5 % of ${formatMoney(i.amount, f.currency)} overdue on ${i.number} (period 1)`,
         })),
+      }),
+  },
+  "card-expiring": {
+    description: "Payer: a card a plan, autopay or the default uses expires within 30 days (once per card and expiry)",
+    build: (f) =>
+      expiringCardEmail({
+        to: f.payer.to,
+        name: f.payer.name,
+        company: f.company,
+        methodsUrl: `${f.appUrl}/payment-methods`,
+        label: "Visa •••• 4242",
+        expiresOn: "2027-01-31",
+        uses: [`charged for your payment plan of ${formatMoney(total(f), f.currency)}`, "your default payment method"],
       }),
   },
   "promise-broken": {

@@ -41,6 +41,7 @@ const KEY_FACTS: Record<string, string[]> = {
   // INV-20417 (USD 1,250.00) on 2/10: the offer fills {{discount_offer}} and has its own line.
   "reminder-early-payment": ["Coming due: USD 1,250.00 for Northwind Traders", "due in 3 days", "Pay USD 1,225.00 by", "and save USD 25.00 on invoice INV-20417.", `${facts.appUrl}/pay-link/preview-token`],
   "late-fees-posted": ["Late fees added: USD 25.96", "INV-20417-LF1", "Late fee: 1.5 % of USD 1,250.00 overdue on INV-20417 (period 1)", "USD 18.75", "INV-20418-LF1", "USD 7.21", `${facts.appUrl}/invoices`],
+  "card-expiring": ["Your card Visa •••• 4242 expires soon", "expires on Jan 31, 2027", "charged for your payment plan of USD 1,730.50 and your default payment method", `${facts.appUrl}/payment-methods`],
   "promise-broken": ["Northwind Traders broke its promise to pay USD 1,730.50", "has paid USD 0.00 of it", `${facts.appUrl}/admin/customers/preview`],
 };
 
@@ -56,7 +57,7 @@ const reasonOf = (name: string) =>
           ? /because you disputed an invoice/
           : name.startsWith("chargeback-") || name === "refund-failed" || name.endsWith("-staff")
             ? /because you are an accounts receivable administrator/
-            : name.startsWith("reminder") || name === "late-fees-posted"
+            : name.startsWith("reminder") || name === "late-fees-posted" || name === "card-expiring"
               ? /has this address as a billing contact of your account/
               : name === "promise-broken"
                 ? /because you are the collector of this account/

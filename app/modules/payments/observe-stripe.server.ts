@@ -17,6 +17,9 @@ export interface ObservedPayment {
   savedPaymentMethodId: string | null;
   /** Stripe's hosted page where the payer can confirm the microdeposits, while verifying. */
   verificationUrl: string | null;
+  /** That payment method as Stripe describes it (brand, last 4, expiry, bank), and the bank debit's mandate. */
+  savedPaymentMethod: Stripe.PaymentMethod | null;
+  mandateId: string | null;
 }
 
 export function describeMethod(details: Stripe.Charge.PaymentMethodDetails | null | undefined): { method: PaymentMethodType | null; label: string | null } {
@@ -46,6 +49,8 @@ function fromPaymentIntent(pi: Stripe.PaymentIntent | null): Omit<ObservedPaymen
     failure: error ? { code: error.decline_code ?? error.code ?? null, message: error.message ?? "The payment was declined." } : null,
     savedPaymentMethodId: pm && pm.customer ? pm.id : null,
     verificationUrl: awaitsMicrodeposits(pi) ? (pi!.next_action!.verify_with_microdeposits!.hosted_verification_url ?? null) : null,
+    savedPaymentMethod: pm && pm.customer ? pm : null,
+    mandateId: mandateIdOf(charge?.payment_method_details?.us_bank_account?.mandate),
   };
 }
 
@@ -53,6 +58,7 @@ function fromPaymentIntent(pi: Stripe.PaymentIntent | null): Omit<ObservedPaymen
 export function awaitsMicrodeposits(intent: { status: string; next_action?: { type: string } | null } | null): boolean {
   return intent?.status === "requires_action" && intent.next_action?.type === "verify_with_microdeposits";
 }
+const mandateIdOf = (mandate: string | Stripe.Mandate | null | undefined): string | null => (typeof mandate === "string" ? mandate : (mandate?.id ?? null));
 
 const expand = ["payment_intent", "payment_intent.latest_charge", "payment_intent.payment_method"];
 

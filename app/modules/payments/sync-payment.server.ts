@@ -3,7 +3,7 @@ import { today } from "~/utils/clock";
 import { setLedgerDate } from "~/modules/analytics/ledger-date.server";
 import { users } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
-import { payments, savedPaymentMethods, type Payment, type PaymentStatus } from "#db/schema/payments";
+import { payments, type Payment, type PaymentStatus } from "#db/schema/payments";
 import { db, type Tx } from "~/db.server";
 import { env } from "~/env.server";
 import type { SystemActor } from "~/modules/auth/actor";
@@ -12,6 +12,7 @@ import { paymentFailedEmail, paymentProcessingEmail, paymentReceiptEmail, type P
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { accountRecipients, userWants } from "~/modules/notifications/account-recipients.server";
 import { notFound, type Problem } from "~/utils/problem";
+import { saveMethod } from "~/modules/methods/save-method.server";
 import { payerFailureText } from "./payer-wording";
 import { noteBankVerification } from "./bank-verification.server";
 import { observePayment, type ObservedPayment } from "./observe-stripe.server";
@@ -134,11 +135,8 @@ async function applySucceeded(tx: Tx, payment: Payment, observed: ObservedPaymen
       await recordEvent(tx, { type: "invoice.paid", accountId: payment.accountId, subjectType: "invoice", subjectId: updated.id, data: { number: updated.number, paymentId: payment.id } });
     }
   }
-  if (payment.savePaymentMethod && observed.savedPaymentMethodId && payment.method && payment.methodLabel) {
-    await tx
-      .insert(savedPaymentMethods)
-      .values({ accountId: payment.accountId, stripePaymentMethodId: observed.savedPaymentMethodId, type: payment.method, label: payment.methodLabel })
-      .onConflictDoNothing();
+  if (payment.savePaymentMethod && observed.savedPaymentMethod) {
+    await saveMethod(tx, { accountId: payment.accountId, paymentMethod: observed.savedPaymentMethod, mandateId: observed.mandateId });
   }
   // The receipt goes to whoever paid unless they turned receipts off (a pay link's: to the account's recipients).
   if (!payment.createdByUserId || (await userWants(tx, payment.createdByUserId, payment.accountId, "receipts"))) {

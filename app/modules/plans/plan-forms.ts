@@ -102,6 +102,7 @@ export const devClockForm = z.discriminatedUnion(
     z.object({ intent: z.literal("reminders") }),
     z.object({ intent: z.literal("late_fees") }),
     z.object({ intent: z.literal("autopay") }),
+    z.object({ intent: z.literal("expiring_cards") }),
     z.object({ intent: z.literal("reset") }),
     z.object({ intent: z.literal("next_due") }),
     z.object({

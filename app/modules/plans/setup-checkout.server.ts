@@ -9,6 +9,7 @@ import { recordEvent } from "~/modules/events/record-event.server";
 import { enqueueJob } from "~/modules/jobs/enqueue.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
 import { MICRODEPOSIT_FAILURE_CODES } from "~/modules/payments/bank-verification.server";
+import { saveMethod } from "~/modules/methods/save-method.server";
 import { describeMethod } from "~/modules/payments/observe-stripe.server";
 import { inReadersAccount, payerScope } from "~/modules/invoices/scope.server";
 import { ensureStripeCustomer } from "~/modules/payments/start-payment.server";
@@ -116,6 +117,8 @@ export async function syncPlanSetup(planId: string): Promise<PaymentPlan["status
       .set({ stripePaymentMethodId: pm.id, stripeMandateId: mandate, method, methodLabel: label, authorizedAt: plan.authorizedAt ?? at, updatedAt: at })
       .where(eq(paymentPlans.id, plan.id));
     const fresh: PaymentPlan = { ...plan, stripePaymentMethodId: pm.id, stripeMandateId: mandate, method, methodLabel: label };
+    // The payer sees the plan's method among their saved methods (and autopay may reuse it).
+    await saveMethod(tx, { accountId: plan.accountId, paymentMethod: pm, mandateId: mandate });
     await recordAudit(tx, { actorUserId: plan.createdByUserId, actorType: "user", action: replacing ? "plan.payment_method_updated" : "plan.authorized", subjectType: "payment_plan", subjectId: plan.id, data: { method, label, mandate } });
 
     if (method === "us_bank_account" && label) await recordPlanMandate(tx, { accountId: plan.accountId, pm, mandateId: mandate, label });
