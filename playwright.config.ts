@@ -40,9 +40,11 @@ export default defineConfig({
     // Plans move the portal's clock, which every page's dates follow: they run alone, last.
     { name: "plans", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /plans\.spec\.ts/, dependencies: ["desktop", "phone", "phone-360", "money"] },
     // Reminders move the clock too, and press "Run reminders now" for every account: after plans, alone.
-    { name: "reminders", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /(reminders|autopay)\.spec\.ts/, dependencies: ["plans"] },
+    { name: "reminders", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /reminders\.spec\.ts/, dependencies: ["plans"] },
+    // Autopay moves the portal's clock too: alone, after the reminders (two clock-moving specs at once see each other's dates).
+    { name: "autopay", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /autopay\.spec\.ts/, dependencies: ["reminders"] },
     // Notification preferences press "Run reminders now" too (real date): after reminders, alone.
-    { name: "notifications", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /notification-preferences\.spec\.ts/, dependencies: ["reminders"] },
+    { name: "notifications", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /notification-preferences\.spec\.ts/, dependencies: ["autopay"] },
     // Malformed input to every route, checking that nothing is written: it compares the whole
     // database before and after, so it runs alone, after every spec that writes.
     { name: "hardening", testMatch: /malformed-input\.spec\.ts/, dependencies: ["notifications"] },

@@ -4,8 +4,8 @@ import { addDays } from "~/utils/dates";
 import { e2e } from "./support/config";
 import { data, mailFor, sql, test, waitForMail } from "./support/fixtures";
 
-// Autopay follows the portal's clock, moved through /dev/clock: this spec runs in the clock-moving
-// project with the reminders (playwright.config.ts). "Run autopay" runs every enrolled account:
+// Autopay follows the portal's clock, moved through /dev/clock: this spec runs in its own project,
+// after the reminders (playwright.config.ts). "Run autopay" runs every enrolled account:
 // only this spec enrols any, and it reads only its own payer's mail.
 test.describe.configure({ mode: "serial" });
 
