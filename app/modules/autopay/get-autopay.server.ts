@@ -5,7 +5,7 @@ import { savedPaymentMethods } from "#db/schema/payments";
 import { db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
 import { inReadersAccount } from "~/modules/invoices/scope.server";
-import { notFound, type Problem } from "~/utils/problem";
+import { notFound } from "~/utils/problem";
 
 /**
  * An account's autopay as its payer or the AR team sees it: the enrolment (if any), the methods it
@@ -13,7 +13,7 @@ import { notFound, type Problem } from "~/utils/problem";
  */
 export async function getAutopay(actor: Actor, accountId: string) {
   const [account] = await db.select({ id: accounts.id, name: accounts.name, currency: accounts.currency }).from(accounts).where(and(eq(accounts.id, accountId), inReadersAccount(actor, accounts.id, accountId)));
-  if (!account) return notFound("That account does not exist.") as Problem;
+  if (!account) return notFound("That account does not exist.");
   const [enrollment] = await db
     .select({ enrollment: autopayEnrollments, methodLabel: savedPaymentMethods.label, methodType: savedPaymentMethods.type, methodRemoved: savedPaymentMethods.removedAt })
     .from(autopayEnrollments)

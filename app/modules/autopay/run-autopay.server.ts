@@ -150,15 +150,9 @@ async function chargeOne(enrollment: AutopayEnrollment, method: SavedPaymentMeth
     await db.update(autopayCharges).set({ status: "canceled", lastFailureMessage: "Nothing was left to pay: the invoices were paid, credited or disputed meanwhile.", updatedAt: sql`now()` }).where(eq(autopayCharges.id, claimed.id));
     return;
   }
-  const owed = amounts.reduce((s, a) => s + a.amount, 0);
-  const credits = [];
-  let left = owed;
-  for (const c of await openCredits(db, enrollment.accountId, enrollment.currency)) {
-    if (left <= 0) break;
-    const use = Math.min(c.available, left);
-    credits.push({ creditId: c.id, amount: use });
-    left -= use;
-  }
+  // Credits first: startPayment spreads them over the invoices (what is not needed stays on the credit).
+  const credits = (await openCredits(db, enrollment.accountId, enrollment.currency)).map((c) => ({ creditId: c.id, amount: c.available }));
+  const left = Math.max(0, amounts.reduce((s, a) => s + a.amount, 0) - credits.reduce((s, c) => s + c.amount, 0));
   if (left > enrollment.maxCharge) {
     run.overCap++;
     await db.transaction(async (tx) => {
