@@ -19,6 +19,8 @@ const started = Date.now();
 const boot = await bootstrap();
 const { env } = boot;
 const development = env.NODE_ENV === "development";
+// `remix dev` sets this: it waits for the ready signal. Development without it (tsx server.ts) has none to tell.
+const underRemixDev = development && Boolean(process.env.REMIX_DEV_ORIGIN);
 
 // The app — routes, and everything else this process runs from the app (PortalProcess) — is
 // loaded once, from the build, after bootstrap (its modules read the configuration bootstrap
@@ -108,7 +110,7 @@ const server = createServer((req, res) => stripeWebhook(req, res) || app(req, re
     );
   }
   console.log(lines.join("\n"));
-  if (development) void broadcastDevReady(build);
+  if (underRemixDev) void broadcastDevReady(build);
 });
 
 // Development: when `remix dev` rebuilds the server bundle, switch everything to the new build
@@ -127,7 +129,7 @@ if (development) {
     build = next;
     portal = nextPortal;
     worker = await portal.startWorker();
-    void broadcastDevReady(build);
+    if (underRemixDev) void broadcastDevReady(build);
   };
   watch(path.dirname(BUILD_PATH), (_event, file) => {
     if (file !== "version.txt") return;

@@ -91,6 +91,18 @@ const schema = z.object({
   /** Where dispute files live: in PostgreSQL (every app server sees them) or under ATTACHMENT_DIR. */
   ATTACHMENT_STORAGE: z.enum(["postgres", "filesystem"], { message: 'must be "postgres" or "filesystem"' }).default("postgres"),
   ATTACHMENT_DIR: z.string().default(".data/attachments"),
+  /**
+   * How many app processes `npm start` runs (they share PORT; see server/cluster.ts). Unset: one
+   * per core the machine offers.
+   */
+  WEB_CONCURRENCY: wholeNumber("a whole number of processes, e.g. 2", 1, 64).optional(),
+  /**
+   * Whether this server runs the job worker. `npm start` runs it in its first app process; set
+   * "false" on every app server when the jobs run in their own process (`npm run worker`).
+   */
+  RUN_JOBS: z.enum(["true", "false"], { message: 'must be "true" or "false"' }).default("true"),
+  /** How long a stopping app process may take to finish its requests and jobs before it gives up. */
+  SHUTDOWN_TIMEOUT_MS: wholeNumber("a time in milliseconds, e.g. 25000", 1000, 600_000).default(25_000),
 });
 
 /** A whole number given as text ("two" or "2.5" is an error naming the variable, not a default). */

@@ -13,6 +13,12 @@ import postgres from "postgres";
 exitHook.unhookEvent("beforeExit");
 exitHook.unhookEvent("exit");
 const running = new Set<EmbeddedPostgres>();
+
+/**
+ * The cluster primary (server/cluster.ts) reads SIGHUP as "restart the app processes one by one",
+ * not as a hangup on which async-exit-hook stops the database and exits.
+ */
+export const releaseSighupToCaller = () => exitHook.unhookEvent("SIGHUP");
 process.on("exit", () => {
   for (const pg of running) void pg.stop(); // sends SIGINT synchronously
 });

@@ -19,6 +19,24 @@ if (process.argv.includes("--summary")) {
   process.exit(1);
 }
 
+// `--total A.json B.json…`: one line over several saved summaries (.ci/run runs the suite on two
+// Node versions). A missing summary — a run that died before writing one — counts as a failure.
+const total = process.argv.indexOf("--total");
+if (total !== -1) {
+  let [passed, failed] = [0, 0];
+  for (const file of process.argv.slice(total + 1)) {
+    if (!existsSync(file)) {
+      failed++;
+      continue;
+    }
+    const s = JSON.parse(readFileSync(file, "utf8"));
+    passed += s.passed;
+    failed += s.failed;
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
 mkdirSync("reports", { recursive: true });
 for (const f of [summaryFile, "reports/vitest.json", "reports/e2e.json"]) rmSync(f, { force: true });
 
