@@ -17,10 +17,14 @@ import { runPlanSchedule } from "~/modules/plans/run-plan-schedule.server";
 import { deliverWebhook } from "~/modules/webhooks/deliver.server";
 import { deliverWebhooksJob } from "~/modules/webhooks/deliver-due.server";
 import { fanOutEvents } from "~/modules/webhooks/fan-out.server";
+import { unlockCrashedWorkers } from "./crashed-workers.server";
 import type { JobPayloads } from "./enqueue.server";
 
 /** Every background job the portal runs; a thrown error makes graphile-worker retry with backoff. */
 export const taskList: TaskList = {
+  unlock_crashed_workers: async () => {
+    await unlockCrashedWorkers();
+  },
   send_email: async (payload) => {
     await deliverEmail(unseal<EmailMessage>((payload as JobPayloads["send_email"]).sealed));
   },
@@ -82,9 +86,10 @@ export const taskList: TaskList = {
  * fan new events out to the back office's webhook endpoints and sweep for due deliveries (a safety
  * net: nudges and wake-ups normally run them sooner); charge and remind plan installments; run the
  * reminder cadences (`reminderCrontab`, unless REMINDER_SCHEDULE=off); fold new receivables
- * ledger rows into the analytics rollup (readers add unfolded rows, so this only keeps them few).
+ * ledger rows into the analytics rollup (readers add unfolded rows, so this only keeps them few);
+ * free the jobs of a worker whose process died (crashed-workers.server.ts).
  */
-export const crontab = ["*/5 * * * * reconcile_payments", "* * * * * fan_out_events", "* * * * * process_stripe_events ?jobKey=process_stripe_events&max=5", "* * * * * deliver_webhooks ?jobKey=deliver_webhooks&max=5", "*/5 * * * * run_plan_schedule", "* * * * * fold_receivables ?jobKey=fold_receivables&max=1"].join("\n");
+export const crontab = ["*/5 * * * * reconcile_payments", "* * * * * fan_out_events", "* * * * * process_stripe_events ?jobKey=process_stripe_events&max=5", "* * * * * deliver_webhooks ?jobKey=deliver_webhooks&max=5", "*/5 * * * * run_plan_schedule", "* * * * * fold_receivables ?jobKey=fold_receivables&max=1", "* * * * * unlock_crashed_workers ?jobKey=unlock_crashed_workers&max=1"].join("\n");
 
 /**
  * The reminder run, hourly on the portal's clock: it is idempotent, so a later run the same day
