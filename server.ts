@@ -9,6 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
+import { handleSignalsHere } from "./db/embedded-postgres";
 import { bootstrap } from "./server/bootstrap";
 import { accessLog, baseApp, bodyLimit, csrfGuard, methodGuard, pathGuard, requestId, securityHeaders } from "./server/http";
 import { remixHandler } from "./server/remix-handler";
@@ -148,5 +149,6 @@ async function shutdown(signal: string) {
   await boot.stop();
   process.exit(0);
 }
+handleSignalsHere(["SIGTERM", "SIGINT"]);
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

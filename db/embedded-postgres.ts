@@ -15,10 +15,14 @@ exitHook.unhookEvent("exit");
 const running = new Set<EmbeddedPostgres>();
 
 /**
- * The cluster primary (server/cluster.ts) reads SIGHUP as "restart the app processes one by one",
- * not as a hangup on which async-exit-hook stops the database and exits.
+ * For a process that handles these signals itself, with a graceful shutdown that stops the
+ * embedded database last (server.ts, server/cluster.ts, server/worker.ts): async-exit-hook's
+ * handler would otherwise stop the database and exit at once (code 128 + signal), cutting the
+ * drain short. The cluster primary also takes SIGHUP (its rolling restart).
  */
-export const releaseSighupToCaller = () => exitHook.unhookEvent("SIGHUP");
+export function handleSignalsHere(signals: NodeJS.Signals[]) {
+  for (const signal of signals) exitHook.unhookEvent(signal);
+}
 process.on("exit", () => {
   for (const pg of running) void pg.stop(); // sends SIGINT synchronously
 });

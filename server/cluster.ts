@@ -18,7 +18,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AggregatorRegistry } from "prom-client";
-import { releaseSighupToCaller } from "../db/embedded-postgres";
+import { handleSignalsHere } from "../db/embedded-postgres";
 import { bootstrap } from "./bootstrap";
 import { CLUSTER_METRICS, type ClusterMetricsReply, type ClusterMetricsRequest } from "./cluster-metrics";
 
@@ -149,7 +149,7 @@ cluster.on("message", (worker, message: ClusterMetricsRequest) => {
 
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
-releaseSighupToCaller();
+handleSignalsHere(["SIGTERM", "SIGINT", "SIGHUP"]);
 process.on("SIGHUP", () => {
   if (stopping) return;
   restarting ??= rollingRestart().finally(() => (restarting = null));

@@ -3,6 +3,7 @@
  * with RUN_JOBS=false. Same configuration as the app; SIGTERM lets running jobs finish
  * (within SHUTDOWN_TIMEOUT_MS), then exits.
  */
+import { handleSignalsHere } from "../db/embedded-postgres";
 import { bootstrap } from "./bootstrap";
 import { loadBuild, portalOf } from "./load-build";
 
@@ -26,5 +27,6 @@ async function shutdown(signal: string) {
   clearTimeout(deadline);
   process.exit(0);
 }
+handleSignalsHere(["SIGTERM", "SIGINT"]);
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
