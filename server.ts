@@ -3,18 +3,16 @@
  * in-process, and serves the Remix app behind security headers, CSRF checks and request ids.
  */
 import { watch } from "node:fs";
-import { stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { handleSignalsHere } from "./db/embedded-postgres";
 import { bootstrap } from "./server/bootstrap";
 import { accessLog, baseApp, bodyLimit, csrfGuard, methodGuard, pathGuard, requestId, securityHeaders } from "./server/http";
+import { BUILD_PATH, loadBuild, portalOf } from "./server/load-build";
 import { remixHandler } from "./server/remix-handler";
 import { stripeWebhookRoute } from "./server/stripe-webhook";
-import type * as PortalProcess from "./app/process.server";
 
 const started = Date.now();
 const boot = await bootstrap();
@@ -23,14 +21,7 @@ const development = env.NODE_ENV === "development";
 // `remix dev` sets this: it waits for the ready signal. Development without it (tsx server.ts) has none to tell.
 const underRemixDev = development && Boolean(process.env.REMIX_DEV_ORIGIN);
 
-// The app — routes, and everything else this process runs from the app (PortalProcess) — is
-// loaded once, from the build, after bootstrap (its modules read the configuration bootstrap
-// resolved). Nothing here imports the app's sources: a second copy would hold its own drain
-// flags, Stripe client and clock (ADR one module graph).
-const BUILD_PATH = path.resolve("build/index.js");
-const loadBuild = async (): Promise<ServerBuild> =>
-  (await import(`${pathToFileURL(BUILD_PATH).href}?t=${(await stat(BUILD_PATH)).mtimeMs}`)) as ServerBuild;
-const portalOf = (b: ServerBuild) => (b.entry.module as unknown as { portalProcess: typeof PortalProcess }).portalProcess;
+// The app is loaded once, from the build, after bootstrap (server/load-build.ts).
 let build = await loadBuild();
 let portal = portalOf(build);
 
