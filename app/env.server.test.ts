@@ -73,4 +73,13 @@ describe("configuration", () => {
     });
     expect(parseBootstrapEnv({})).toEqual({ EMBEDDED_PG_PORT: 54329, EMBEDDED_PG_DIR: ".data/pg", STRIPE_EMULATOR_PORT: 12111, STRIPE_EMULATOR_ACH_SETTLE_MS: 20000 });
   });
+
+  it("reads the process settings: app processes, jobs, the drain deadline", () => {
+    expect(parseEnv(development)).toMatchObject({ WEB_CONCURRENCY: undefined, RUN_JOBS: "true", SHUTDOWN_TIMEOUT_MS: 25000 });
+    expect(parseEnv({ ...development, WEB_CONCURRENCY: "4", RUN_JOBS: "false", SHUTDOWN_TIMEOUT_MS: "10000" })).toMatchObject({ WEB_CONCURRENCY: 4, RUN_JOBS: "false", SHUTDOWN_TIMEOUT_MS: 10000 });
+    expect(() => parseEnv({ ...development, WEB_CONCURRENCY: "auto" })).toThrow(/WEB_CONCURRENCY must be a whole number of processes/);
+    expect(() => parseEnv({ ...development, WEB_CONCURRENCY: "0" })).toThrow(/WEB_CONCURRENCY must be .*at least 1/);
+    expect(() => parseEnv({ ...development, RUN_JOBS: "no" })).toThrow(/RUN_JOBS must be "true" or "false"/);
+    expect(() => parseEnv({ ...development, SHUTDOWN_TIMEOUT_MS: "30s" })).toThrow(/SHUTDOWN_TIMEOUT_MS must be a time in milliseconds/);
+  });
 });
