@@ -75,7 +75,8 @@ describe("configuration", () => {
   });
 
   it("reads the process settings: app processes, jobs, the drain deadline", () => {
-    expect(parseEnv(development)).toMatchObject({ WEB_CONCURRENCY: undefined, RUN_JOBS: "true", SHUTDOWN_TIMEOUT_MS: 25000 });
+    expect(parseEnv(development)).toMatchObject({ RUN_JOBS: "true", SHUTDOWN_TIMEOUT_MS: 25000 });
+    expect(parseEnv(development).WEB_CONCURRENCY).toBeUndefined();
     expect(parseEnv({ ...development, WEB_CONCURRENCY: "4", RUN_JOBS: "false", SHUTDOWN_TIMEOUT_MS: "10000" })).toMatchObject({ WEB_CONCURRENCY: 4, RUN_JOBS: "false", SHUTDOWN_TIMEOUT_MS: 10000 });
     expect(() => parseEnv({ ...development, WEB_CONCURRENCY: "auto" })).toThrow(/WEB_CONCURRENCY must be a whole number of processes/);
     expect(() => parseEnv({ ...development, WEB_CONCURRENCY: "0" })).toThrow(/WEB_CONCURRENCY must be .*at least 1/);
