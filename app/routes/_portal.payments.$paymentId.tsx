@@ -32,8 +32,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const cancelToken = new URL(request.url).searchParams.get("canceled");
   if (cancelToken && safeEqual(cancelToken, capabilityToken("checkout-cancel", payment.id)) && paymentIs("open", payment.status)) {
     // Stripe's reason for a declined try, kept to say why (the cancellation records its own).
-    declined = payment.failureMessage;
-    await cancelPayment(actor, { paymentId: payment.id });
+    const canceled = await cancelPayment(actor, { paymentId: payment.id });
+    declined = isProblem(canceled) ? null : canceled.declined;
     payment = orThrow(await getPaymentForPayer(actor, payment.id));
   }
   return json({ payment, declined: payment.status === "canceled" ? declined : null });

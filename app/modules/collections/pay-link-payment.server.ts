@@ -1,3 +1,4 @@
+import { isProblem } from "~/utils/problem";
 import { and, asc, eq } from "drizzle-orm";
 import { invoices } from "#db/schema/invoices";
 import { paymentAllocations, payments } from "#db/schema/payments";
@@ -22,8 +23,8 @@ export async function payLinkPayment(actor: PayLinkActor, input: { paymentId: st
   if (!payment) return null;
   let declined: string | null = null;
   if (input.cancelToken && safeEqual(input.cancelToken, capabilityToken("checkout-cancel", payment.id)) && paymentIs("open", payment.status)) {
-    declined = payment.failureMessage;
-    await cancelPayment(actor, { paymentId: payment.id });
+    const canceled = await cancelPayment(actor, { paymentId: payment.id });
+    declined = isProblem(canceled) ? null : canceled.declined;
     payment = (await read(actor, payment.id))!;
   }
   return { ...payment, declined: payment.status === "canceled" ? declined : null };

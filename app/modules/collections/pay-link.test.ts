@@ -245,7 +245,7 @@ describe("paying through a link", () => {
     if (isProblem(portal)) throw new Error(portal.message);
     refusedWith(await cancelPayment(actor, { paymentId: portal.paymentId }), "not_found");
     expect(await payLinkPayment(actor, { paymentId: portal.paymentId })).toBeNull();
-    expect(await cancelPayment(actor, { paymentId: started.paymentId })).toEqual({ status: "canceled" });
+    expect(await cancelPayment(actor, { paymentId: started.paymentId })).toEqual({ status: "canceled", declined: null });
     expect((await db.select().from(invoices).where(eq(invoices.id, first.id)))[0]!.amountPending).toBe(0);
   });
 });

@@ -17,8 +17,10 @@ import { madeThroughPayLink, type PayingActor } from "./start-payment.server";
  * the meantime, Stripe refuses the expiry and the sync records the payment instead: a conflict
  * saying where it is ("it was paid in the meantime"). Only the payer's own accounts' payments
  * exist for them (another's is not_found); a pay link's holder cancels only payments made through that link.
+ * `declined` is the reason Stripe gave for a declined try before the payer left (to say why), read
+ * from Stripe itself: its webhook may not have been processed yet.
  */
-export async function cancelPayment(actor: PayingActor, input: { paymentId: string }): Promise<{ status: "canceled" } | Problem> {
+export async function cancelPayment(actor: PayingActor, input: { paymentId: string }): Promise<{ status: "canceled"; declined: string | null } | Problem> {
   const [payment] = await db
     .select()
     .from(payments)
@@ -32,6 +34,12 @@ export async function cancelPayment(actor: PayingActor, input: { paymentId: stri
   if (!payment) return notFound("Payment not found.");
   if (!paymentIs("open", payment.status)) return notCancelable(payment.status);
   if (payment.stripeCheckoutSessionId) {
+    // What Stripe knows first: a declined try inside Checkout leaves its reason on the payment.
+    const before = await syncPayment(systemActor("stripe"), payment.id);
+    if (isProblem(before)) return before;
+    if (!paymentIs("open", before)) return notCancelable(before);
+    const [seen] = await db.select({ failureMessage: payments.failureMessage }).from(payments).where(eq(payments.id, payment.id));
+    const declined = seen?.failureMessage ?? null;
     try {
       await stripe().checkout.sessions.expire(payment.stripeCheckoutSessionId, {}, { idempotencyKey: `expire-${payment.id}` });
     } catch {
@@ -42,12 +50,12 @@ export async function cancelPayment(actor: PayingActor, input: { paymentId: stri
     if (isProblem(status)) return status;
     if (status !== "canceled") return notCancelable(status);
     await recordAudit(db, { ...auditActor(actor), action: "payment.cancel_requested", subjectType: "payment", subjectId: payment.id });
-    return { status: "canceled" };
+    return { status: "canceled", declined };
   }
   // Never sent to Stripe: nothing to expire there.
   const result = await db.transaction((tx) => releasePayment(tx, actor, payment.id, "canceled", { code: "canceled_by_payer", message: "You canceled this payment." }));
   if (!result.moved && result.status !== "canceled") return notCancelable(result.status ?? payment.status);
-  return { status: "canceled" };
+  return { status: "canceled", declined: null };
 }
 
 const notCancelable = (status: PaymentStatus) => conflict(`That payment cannot be canceled: ${whyNotCancelable(status)}.`, { code: status });

@@ -137,6 +137,16 @@ describe("paying by card through Checkout", () => {
     await settle(statusIs(started.paymentId, "succeeded"));
     expect((await invoice(a!.id)).status).toBe("paid");
   });
+
+  it("says why a declined try failed when the payer leaves Checkout before its webhook is processed", async () => {
+    const [a] = await freshOpenInvoices(1);
+    const started = await start([{ invoiceId: a!.id, amount: a!.balance }]);
+    await submitHostedCheckout(started.checkoutUrl, { card: "4000000000009995" });
+    // No job has run: the portal has not yet processed Stripe's payment_failed event.
+    expect((await payment(started.paymentId)).failureMessage).toBeNull();
+    expect(await cancelPayment(asPayer(payer), { paymentId: started.paymentId })).toEqual({ status: "canceled", declined: "Your card has insufficient funds." });
+    expect((await invoice(a!.id)).amountPending).toBe(0);
+  });
 });
 
 describe("paying by bank account (ACH)", () => {
@@ -209,7 +219,7 @@ describe("never taking the same cent twice", () => {
   it("releases the reservation when the payer cancels, and Stripe's session can no longer be paid", async () => {
     const [a] = await freshOpenInvoices(1);
     const started = await start([{ invoiceId: a!.id, amount: a!.balance }]);
-    expect(await cancelPayment(asPayer(payer), { paymentId: started.paymentId })).toEqual({ status: "canceled" });
+    expect(await cancelPayment(asPayer(payer), { paymentId: started.paymentId })).toEqual({ status: "canceled", declined: null });
     expect((await invoice(a!.id)).amountPending).toBe(0);
     const session = await stripe().checkout.sessions.retrieve((await payment(started.paymentId)).stripeCheckoutSessionId!);
     expect(session.status).toBe("expired");
