@@ -54,7 +54,10 @@ describe("configuration", () => {
   });
 
   it("stops on a mistyped optional setting instead of falling back to its default", () => {
-    expect(() => parseEnv({ ...development, ATTACHMENT_STORAGE: "postgress" })).toThrow(/ATTACHMENT_STORAGE must be "postgres" or "filesystem"/);
+    expect(() => parseEnv({ ...development, ATTACHMENT_STORAGE: "postgress" })).toThrow(/ATTACHMENT_STORAGE must be "postgres", "filesystem" or "s3"/);
+    expect(() => parseEnv({ ...development, S3_FORCE_PATH_STYLE: "yes" })).toThrow(/S3_FORCE_PATH_STYLE must be "true" or "false"/);
+    expect(() => parseEnv({ ...development, S3_ENDPOINT: "minio:9000" })).toThrow(/S3_ENDPOINT must be the http\(s\) URL of an S3-compatible service/);
+    expect(() => parseEnv({ ...development, S3_PREFIX: "/portal" })).toThrow(/S3_PREFIX must be a folder name/);
     expect(() => parseEnv({ ...development, DISPUTE_SLA_BUSINESS_DAYS: "two" })).toThrow(/DISPUTE_SLA_BUSINESS_DAYS must be a whole number of business days/);
     expect(() => parseEnv({ ...development, DISPUTE_SLA_BUSINESS_DAYS: "0" })).toThrow(/DISPUTE_SLA_BUSINESS_DAYS must be .*at least 1/);
     expect(() => parseEnv({ ...development, LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL/);
@@ -82,5 +85,21 @@ describe("configuration", () => {
     expect(() => parseEnv({ ...development, WEB_CONCURRENCY: "0" })).toThrow(/WEB_CONCURRENCY must be .*at least 1/);
     expect(() => parseEnv({ ...development, RUN_JOBS: "no" })).toThrow(/RUN_JOBS must be "true" or "false"/);
     expect(() => parseEnv({ ...development, SHUTDOWN_TIMEOUT_MS: "30s" })).toThrow(/SHUTDOWN_TIMEOUT_MS must be a time in milliseconds/);
+  });
+
+  it("needs the S3 bucket (and both halves of a key, or neither) only when files go to S3", () => {
+    expect(parseEnv(development)).toMatchObject({ S3_REGION: "us-east-1", S3_FORCE_PATH_STYLE: "false" });
+    expect(parseEnv(development).S3_BUCKET).toBeUndefined();
+    expect(() => parseEnv({ ...development, ATTACHMENT_STORAGE: "s3" })).toThrow(
+      "Invalid configuration:\n  S3_BUCKET is missing: set it to the bucket that holds dispute files (required with ATTACHMENT_STORAGE=s3)",
+    );
+    const s3 = { ...development, ATTACHMENT_STORAGE: "s3", S3_BUCKET: "acme-portal-files" };
+    // Neither key half: the AWS SDK's default credentials (instance role, ~/.aws, AWS_* variables).
+    expect(parseEnv(s3)).toMatchObject({ ATTACHMENT_STORAGE: "s3", S3_BUCKET: "acme-portal-files", S3_REGION: "us-east-1", S3_FORCE_PATH_STYLE: "false" });
+    expect(() => parseEnv({ ...s3, S3_ACCESS_KEY_ID: "AKIA123" })).toThrow(/S3_SECRET_ACCESS_KEY is missing: set it to the secret of S3_ACCESS_KEY_ID/);
+    expect(() => parseEnv({ ...s3, S3_SECRET_ACCESS_KEY: "secret" })).toThrow(/S3_ACCESS_KEY_ID is missing/);
+    expect(() => parseEnv({ ...s3, S3_BUCKET: "", S3_ACCESS_KEY_ID: "AKIA123" })).toThrow(/S3_BUCKET is missing.*\n.*S3_SECRET_ACCESS_KEY is missing/);
+    const compatible = { ...s3, S3_REGION: "eu-central-1", S3_ENDPOINT: "https://minio.internal:9000", S3_ACCESS_KEY_ID: "portal", S3_SECRET_ACCESS_KEY: "secret", S3_FORCE_PATH_STYLE: "true", S3_PREFIX: "portal/files/" };
+    expect(parseEnv(compatible)).toMatchObject({ S3_REGION: "eu-central-1", S3_ENDPOINT: "https://minio.internal:9000", S3_ACCESS_KEY_ID: "portal", S3_SECRET_ACCESS_KEY: "secret", S3_FORCE_PATH_STYLE: "true", S3_PREFIX: "portal/files/" });
   });
 });

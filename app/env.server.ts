@@ -88,8 +88,8 @@ const schema = z.object({
   SEED_DEMO_DATA: z.enum(["true", "false"], { message: 'must be "true" or "false"' }).optional(),
   /** Business days (Mon–Fri, UTC) for the AR team's first response to a dispute. */
   DISPUTE_SLA_BUSINESS_DAYS: wholeNumber("a whole number of business days, e.g. 2", 1, 60).default(2),
-  /** Where dispute files live: in PostgreSQL (every app server sees them) or under ATTACHMENT_DIR. */
-  ATTACHMENT_STORAGE: z.enum(["postgres", "filesystem"], { message: 'must be "postgres" or "filesystem"' }).default("postgres"),
+  /** Where dispute files live: in PostgreSQL (every app server sees them), under ATTACHMENT_DIR, or in an S3 bucket. */
+  ATTACHMENT_STORAGE: z.enum(["postgres", "filesystem", "s3"], { message: 'must be "postgres", "filesystem" or "s3"' }).default("postgres"),
   ATTACHMENT_DIR: z.string().default(".data/attachments"),
   /**
    * How many app processes `npm start` runs (they share PORT; see server/cluster.ts). Unset: one
@@ -103,6 +103,24 @@ const schema = z.object({
   RUN_JOBS: z.enum(["true", "false"], { message: 'must be "true" or "false"' }).default("true"),
   /** How long a stopping app process may take to finish its requests and jobs before it gives up. */
   SHUTDOWN_TIMEOUT_MS: wholeNumber("a time in milliseconds, e.g. 25000", 1000, 600_000).default(25_000),
+  /** ATTACHMENT_STORAGE=s3: the bucket (required then, see parseEnv), and where and how to reach it. */
+  S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  /** An S3-compatible service (MinIO, Ceph, R2, …); unset = AWS S3 itself. */
+  S3_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+/, "must be the http(s) URL of an S3-compatible service, e.g. https://minio.internal:9000")
+    .optional(),
+  /** Both or neither: with neither, the AWS SDK's default credentials (AWS_* variables, ~/.aws, an instance or pod role). */
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Bucket in the path (https://host/bucket/key) instead of the host name: most S3-compatible services need "true". */
+  S3_FORCE_PATH_STYLE: z.enum(["true", "false"], { message: 'must be "true" or "false"' }).default("false"),
+  /** A folder in the bucket for the portal's objects (e.g. "portal/"); unset = the bucket's top level. */
+  S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/, 'must be a folder name such as "portal/" (letters, digits, ".", "_", "-", "/"; no leading "/")')
+    .optional(),
 });
 
 /** A whole number given as text ("two" or "2.5" is an error naming the variable, not a default). */
@@ -125,6 +143,9 @@ const descriptions: Record<string, string> = {
   MAIL_FROM: "the sender address of the portal's mail",
   STRIPE_SECRET_KEY: "your Stripe secret key (Dashboard → Developers → API keys)",
   STRIPE_WEBHOOK_SECRET: "the signing secret of the portal's Stripe webhook endpoint (whsec_…)",
+  S3_BUCKET: "the bucket that holds dispute files (required with ATTACHMENT_STORAGE=s3)",
+  S3_ACCESS_KEY_ID: "the access key whose secret is S3_SECRET_ACCESS_KEY (or unset both to use the AWS SDK's default credentials)",
+  S3_SECRET_ACCESS_KEY: "the secret of S3_ACCESS_KEY_ID (or unset both to use the AWS SDK's default credentials)",
 };
 
 export class ConfigError extends Error {}
@@ -191,7 +212,18 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
   if (env.NODE_ENV === "production" && !env.SMTP_URL) {
     throw new ConfigError(`Invalid configuration:\n  SMTP_URL is missing: set it to ${descriptions.SMTP_URL}`);
   }
+  const s3Missing = env.ATTACHMENT_STORAGE === "s3" ? missingS3Settings(env) : [];
+  if (s3Missing.length > 0) throw new ConfigError(`Invalid configuration:\n${s3Missing.map((name) => `  ${name} is missing: set it to ${descriptions[name]}`).join("\n")}`);
   return env;
+}
+
+/** What the S3 driver cannot run without: the bucket, and a secret for a key id (or a key id for a secret). */
+function missingS3Settings(env: Pick<Env, "S3_BUCKET" | "S3_ACCESS_KEY_ID" | "S3_SECRET_ACCESS_KEY">): string[] {
+  const missing: string[] = [];
+  if (!env.S3_BUCKET) missing.push("S3_BUCKET");
+  if (env.S3_SECRET_ACCESS_KEY && !env.S3_ACCESS_KEY_ID) missing.push("S3_ACCESS_KEY_ID");
+  if (env.S3_ACCESS_KEY_ID && !env.S3_SECRET_ACCESS_KEY) missing.push("S3_SECRET_ACCESS_KEY");
+  return missing;
 }
 
 let cached: Env | undefined;

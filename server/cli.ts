@@ -4,6 +4,7 @@
  *
  *   npm run -s cli -- api-key create --name NAME --scopes events:read,invoices:write
  *   npm run -s cli -- api-key revoke PREFIX
+ *   npm run -s cli -- attachments copy --from postgres --to s3
  *
  * `create` prints the key alone on one line of stdout, once; every other message goes to
  * stderr, so `KEY=$(npm run -s cli -- api-key create …)` captures just the key.
@@ -12,6 +13,7 @@ import { hostname, userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { ConfigError, parseBootstrapEnv, parseEnv, stripeEmulatorDefaults, withDevelopmentDefaults } from "../app/env.server";
 import { API_SCOPES, API_SCOPE_DESCRIPTIONS, isApiScope } from "../app/modules/api/scopes";
+import type { StorageDriver } from "../app/modules/storage/blob-storage.server";
 import { migrateDatabase } from "../db/migrate";
 import { databaseForTools } from "./bootstrap";
 
@@ -20,19 +22,41 @@ const usage = `Usage:
       Creates an API key and prints it once on stdout. Scopes:
 ${API_SCOPES.map((s) => `        ${s.padEnd(16)} ${API_SCOPE_DESCRIPTIONS[s]}`).join("\n")}
   npm run -s cli -- api-key revoke PREFIX
-      Revokes the live key whose prefix (eipp_ + 7 characters, as listed in /admin/api-keys) is PREFIX.`;
+      Revokes the live key whose prefix (eipp_ + 7 characters, as listed in /admin/api-keys) is PREFIX.
+  npm run -s cli -- attachments copy --from DRIVER --to DRIVER
+      Copies every dispute file missing at the target storage (postgres, filesystem or s3, set up
+      by ATTACHMENT_DIR and the S3_* settings), checking each copy by its SHA-256. Deletes nothing;
+      run it again until it reports nothing missing, then switch ATTACHMENT_STORAGE and restart.`;
+
+const DRIVERS: readonly StorageDriver[] = ["postgres", "filesystem", "s3"];
+const isDriver = (value: string | undefined): value is StorageDriver => DRIVERS.includes(value as StorageDriver);
 
 /** A mistake in the command: said on stderr with the usage, exit code 2. */
 class UsageError extends Error {}
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-type Command = { action: "create"; name: string; scopes: string[] } | { action: "revoke"; prefix: string };
+type Command = { action: "create"; name: string; scopes: string[] } | { action: "revoke"; prefix: string } | { action: "copy-attachments"; from: StorageDriver; to: StorageDriver };
 
 function parseCommand(argv: string[]): Command {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { name: { type: "string" }, scopes: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { name: { type: "string" }, scopes: { type: "string" }, from: { type: "string" }, to: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
   const [group, action, ...rest] = positionals;
   if (values.help || !group) throw new UsageError("");
+  if (group === "attachments") {
+    if (action !== "copy") throw new UsageError(action ? `Unknown attachments command "${action}": use copy.` : "Say what to do: attachments copy --from DRIVER --to DRIVER.");
+    if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}".`);
+    for (const option of ["from", "to"] as const) {
+      if (!isDriver(values[option])) throw new UsageError(`${values[option] ? `Unknown storage "${values[option]}"` : `Say where to copy ${option}`}: --${option} ${DRIVERS.join(", ")}.`);
+    }
+    const { from, to } = values as { from: StorageDriver; to: StorageDriver };
+    if (from === to) throw new UsageError(`--from and --to are both "${from}": copy from one storage to another.`);
+    return { action: "copy-attachments", from, to };
+  }
   if (group !== "api-key") throw new UsageError(`Unknown command "${group}".`);
   if (action === "create") {
     if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}".`);
@@ -70,7 +94,9 @@ async function main(): Promise<number> {
       resolved.DATABASE_URL = database.url;
       await migrateDatabase(database.url); // a fresh embedded database, as the server would
     }
-    parseEnv(resolved);
+    // Copying to or from S3 needs the S3 settings, whatever ATTACHMENT_STORAGE says now.
+    const usesS3 = command.action === "copy-attachments" && (command.from === "s3" || command.to === "s3");
+    parseEnv(usesS3 ? { ...resolved, ATTACHMENT_STORAGE: "s3" } : resolved);
     Object.assign(process.env, resolved);
     // Imported once the configuration is in place: they read it.
     const { closeDb } = await import("../app/db.server");
@@ -85,6 +111,7 @@ async function main(): Promise<number> {
 }
 
 async function run(command: Command): Promise<number> {
+  if (command.action === "copy-attachments") return copyAttachmentsCommand(command.from, command.to);
   const { systemActor } = await import("../app/modules/auth/actor");
   const { isProblem } = await import("../app/utils/problem");
   // The operator, as `user@host`, lands in the audit rows' data.
@@ -108,6 +135,29 @@ async function run(command: Command): Promise<number> {
     return 1;
   }
   say(`Revoked the API key ${command.prefix}: requests with it are refused from now on.`);
+  return 0;
+}
+
+const problemText = {
+  missing_at_source: "is missing at the source",
+  mismatched_at_source: "differs at the source from its recorded SHA-256 (not copied)",
+  mismatched_at_target: "is already at the target but differs from its recorded SHA-256 (left as it is: delete it there and copy again)",
+  mismatched_after_copy: "differs from its recorded SHA-256 when read back from the target",
+} as const;
+
+async function copyAttachmentsCommand(from: StorageDriver, to: StorageDriver): Promise<number> {
+  const { env } = await import("../app/env.server");
+  const { blobStorage } = await import("../app/modules/storage/blob-storage.server");
+  const { copyAttachments } = await import("../app/modules/storage/copy-attachments.server");
+  const storage = (driver: StorageDriver) => blobStorage({ ...env(), ATTACHMENT_STORAGE: driver });
+  say(`Copying dispute files from ${from} to ${to} (nothing is deleted)…`);
+  const report = await copyAttachments(storage(from), storage(to), (p) => say(`Attachment ${p.attachmentId} (storage key ${p.storageKey}) ${problemText[p.problem]}.`));
+  say(`Copied ${report.copied}, already there ${report.alreadyThere}, missing at source ${report.missingAtSource}, mismatched ${report.mismatched}.`);
+  if (report.missingAtSource + report.mismatched > 0) {
+    say(`Not every file is at ${to}: do not switch ATTACHMENT_STORAGE to ${to} until a run reports none missing or mismatched.`);
+    return 1;
+  }
+  say(`Every file is at ${to}. To switch: set ATTACHMENT_STORAGE=${to}, restart every app server, then run this copy once more (files uploaded in between).`);
   return 0;
 }
 

@@ -9,10 +9,12 @@ import { orThrow } from "~/utils/problem-response.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { actor } = await requirePayerActor(request, context);
   const file = orThrow(await getAttachment(actor, params.attachmentId ?? ""));
-  return new Response(new Uint8Array(file.bytes), {
+  // Streamed from the storage as it arrives, never held whole in memory.
+  return new Response(file.body, {
     headers: {
       "Content-Type": file.contentType,
       "Content-Disposition": contentDisposition(file.filename),
+      "Content-Length": String(file.size),
       "Cache-Control": "private, no-store",
     },
   });

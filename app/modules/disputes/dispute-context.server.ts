@@ -30,7 +30,7 @@ export async function lockDispute(tx: Tx, disputeId: string): Promise<Dispute | 
   return dispute;
 }
 
-/** Appends one message to the thread, with its files (stored in the same transaction). */
+/** Appends one message to the thread, with its files (stored with the transaction: `tx` must come from transactionWithBlobs). */
 export async function addMessageRow(
   tx: Tx,
   dispute: Pick<Dispute, "id" | "accountId">,

@@ -1,7 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { disputeLines, disputes, type DisputeReason } from "#db/schema/disputes";
 import { invoiceLines, invoices } from "#db/schema/invoices";
-import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { auditActor, type Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
@@ -9,6 +8,7 @@ import { recordEvent } from "~/modules/events/record-event.server";
 import { payableAmount } from "~/modules/invoices/payable";
 import { invoiceScope } from "~/modules/invoices/scope.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
+import { transactionWithBlobs } from "~/modules/storage/blob-storage.server";
 import { now } from "~/utils/clock";
 import { addBusinessDays } from "~/utils/business-days";
 import { formatMoney } from "~/utils/money";
@@ -39,7 +39,8 @@ export async function openDispute(actor: Actor, input: OpenDisputeInput): Promis
   // The form checks this too (openDisputeForm); every caller gets the same rule.
   if (!isFreeText(input.description)) return invalidField("description", CONTROL_CHARACTERS_MESSAGE);
   try {
-    return await db.transaction(async (tx) => {
+    // With its files: a rollback deletes them again (filesystem, S3) or takes them along (PostgreSQL).
+    return await transactionWithBlobs(async (tx) => {
       const [invoice] = await tx
         .select()
         .from(invoices)

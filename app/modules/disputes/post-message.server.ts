@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { disputes } from "#db/schema/disputes";
-import { db } from "~/db.server";
 import { auditActor, type Actor } from "~/modules/auth/actor";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { recordEvent } from "~/modules/events/record-event.server";
 import { isContactOf } from "~/modules/invoices/scope.server";
 import { queueEmail } from "~/modules/notifications/queue-email.server";
+import { transactionWithBlobs } from "~/modules/storage/blob-storage.server";
 import { now } from "~/utils/clock";
 import { conflict, invalidField, isProblem, notFound, type Problem } from "~/utils/problem";
 import { freeTextProblem } from "~/utils/text";
@@ -37,7 +37,8 @@ export async function postDisputeMessage(actor: Actor, input: PostMessageInput):
   const badCharacters = freeTextProblem(body);
   if (badCharacters) return invalidField("body", badCharacters);
   try {
-    return await db.transaction(async (tx) => {
+    // With its files: a rollback deletes them again (filesystem, S3) or takes them along (PostgreSQL).
+    return await transactionWithBlobs(async (tx) => {
       const dispute = await lockDispute(tx, input.disputeId);
       const allowed = dispute && (side === "staff" || (await isContactOf(tx, actor.userId, dispute.accountId)));
       if (!dispute || !allowed) return notFound("Dispute not found.");
