@@ -4,7 +4,7 @@
  */
 import { watch } from "node:fs";
 import { stat } from "node:fs/promises";
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
@@ -58,6 +58,7 @@ app.use(
   }),
 );
 app.get("/healthz", async (_req, res) => {
+  portal.labelRoute(res, "healthz");
   res.set("Cache-Control", "no-store");
   try {
     // Bounded: a load balancer's probe must get an answer, not hang on an unreachable database.
@@ -67,8 +68,13 @@ app.get("/healthz", async (_req, res) => {
     res.status(503).type("text/plain").send("database unavailable");
   }
 });
-app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-app.use(express.static("public", { maxAge: "1h" }));
+// Readiness (database, migrations, job worker; 503 while shutting down) and Prometheus metrics
+// (behind METRICS_TOKEN): app/modules/ops/, docs/decisions (health and metrics).
+app.get("/readyz", (req, res) => void portal.answerReadiness(req, res, { runsJobs: true }));
+app.get("/metrics", (req, res, next) => void portal.answerMetrics(req, res, next));
+const labelStatic = (res: ServerResponse) => portal.labelRoute(res, "static");
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", setHeaders: labelStatic }));
+app.use(express.static("public", { maxAge: "1h", setHeaders: labelStatic }));
 // Browsers ask for /favicon.ico whatever the page links to.
 app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 app.use(csrfGuard(env.APP_URL));
@@ -76,7 +82,8 @@ app.use(csrfGuard(env.APP_URL));
 // development reloads the build.
 const handlerFor = (b: ServerBuild) =>
   remixHandler({
-    build: b,
+    // Loaders and actions name their route for the latency metric.
+    build: portal.withRouteIds(b),
     appUrl: env.APP_URL,
     getLoadContext: (req, res) => ({
       cspNonce: res.locals.cspNonce as string,
@@ -93,7 +100,11 @@ app.all("*", (req, res, next) => {
 let worker = await portal.startWorker();
 // Stripe → portal is answered before Express sees the request (see server/stripe-webhook.ts).
 const stripeWebhook = stripeWebhookRoute(() => ({ receive: portal.receiveStripeWebhook, logger: portal.logger }));
-const server = createServer((req, res) => stripeWebhook(req, res) || app(req, res)).listen(env.PORT, () => {
+const server = createServer((req, res) => {
+  portal.observeRequest(req, res);
+  if (stripeWebhook(req, res)) portal.labelRoute(res, "stripe_webhook");
+  else app(req, res);
+}).listen(env.PORT, () => {
   const lines = [
     `Payment portal ready at ${env.APP_URL} (${env.NODE_ENV}, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     ...boot.notes,

@@ -91,6 +91,11 @@ const schema = z.object({
   /** Where dispute files live: in PostgreSQL (every app server sees them) or under ATTACHMENT_DIR. */
   ATTACHMENT_STORAGE: z.enum(["postgres", "filesystem"], { message: 'must be "postgres" or "filesystem"' }).default("postgres"),
   ATTACHMENT_DIR: z.string().default(".data/attachments"),
+  /**
+   * The bearer token Prometheus sends to read /metrics. Unset: /metrics does not exist (404).
+   * Long and random: the metrics tell backlogs and traffic to whoever holds it.
+   */
+  METRICS_TOKEN: z.string().min(32, "must be at least 32 characters of random text (the bearer token Prometheus sends to /metrics)").optional(),
 });
 
 /** A whole number given as text ("two" or "2.5" is an error naming the variable, not a default). */

@@ -1,11 +1,12 @@
 import { Logger, run, type Runner } from "graphile-worker";
 import { env } from "~/env.server";
+import { trackWorker } from "~/modules/ops/worker-state.server";
 import { log } from "~/utils/log.server";
 import { autopayCrontab, crontab, expiringCardsCrontab, lateFeeCrontab, reminderCrontab, taskList } from "./tasks.server";
 
-/** Starts the job worker in this process (server.ts does so; it can also run on its own). */
+/** Starts the job worker in this process (server.ts does so; it can also run on its own). /readyz follows it. */
 export async function startWorker(options: { concurrency?: number } = {}): Promise<Runner> {
-  return run({
+  const runner = await run({
     connectionString: env().DATABASE_URL,
     concurrency: options.concurrency ?? 4,
     noHandleSignals: true,
@@ -14,6 +15,7 @@ export async function startWorker(options: { concurrency?: number } = {}): Promi
     crontab: env().REMINDER_SCHEDULE === "off" ? crontab : [crontab, reminderCrontab, lateFeeCrontab, autopayCrontab, expiringCardsCrontab].join("\n"),
     logger: quietLogger,
   });
+  return trackWorker(runner);
 }
 
 // graphile-worker logs every job at info level: that chatter is shown at LOG_LEVEL=debug only.
