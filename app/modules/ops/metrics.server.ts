@@ -78,12 +78,11 @@ export async function readBacklogs(sql: Sql): Promise<NonNullable<Snapshot>> {
   return { jobs, backlog: backlog! };
 }
 
-// The gauges below are collected in parallel on each scrape: they share one read, made by
-// whichever asks first and reused for a second.
-let latest: { at: number; read: Promise<Snapshot> } | undefined;
+// A scrape collects every gauge at once (prom-client starts each collect() before awaiting
+// any): they share the read in flight, and the next scrape reads afresh.
+let inFlight: Promise<Snapshot> | undefined;
 function snapshot(): Promise<Snapshot> {
-  if (latest && performance.now() - latest.at < 1000) return latest.read;
-  const read = (async (): Promise<Snapshot> => {
+  inFlight ??= (async (): Promise<Snapshot> => {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${SCRAPE_TIMEOUT_MS} ms`)), SCRAPE_TIMEOUT_MS)));
@@ -93,10 +92,10 @@ function snapshot(): Promise<Snapshot> {
       return null;
     } finally {
       clearTimeout(timer);
+      inFlight = undefined;
     }
   })();
-  latest = { at: performance.now(), read };
-  return read;
+  return inFlight;
 }
 
 /** A gauge read from the database at scrape time; NaN when the database did not answer. */
