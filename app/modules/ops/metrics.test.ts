@@ -1,18 +1,8 @@
 import { AggregatorRegistry, type Histogram, register } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { sqlClient } from "~/db.server";
+import { sample } from "../../../test/prometheus";
 import { metricsText } from "./metrics.server";
-
-/** One sample's value from Prometheus text, by metric name and (some of) its labels. */
-export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split("\n")) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const found = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
 
 describe("backlog metrics, read from the database at scrape time", () => {
   it("counts the job queue by task and state, the oldest runnable job's age, and the emails waiting", async () => {

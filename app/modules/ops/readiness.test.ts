@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { closeDb, createSqlClient } from "~/db.server";
 import { env } from "~/env.server";
 import { startWorker } from "~/modules/jobs/worker.server";
