@@ -107,7 +107,8 @@ async function migrationState(sql: Sql, expected: number): Promise<NonNullable<R
 /** GET /readyz: 200 when ready, 503 otherwise, the checks as JSON; never cached. */
 export async function answerReadiness(_req: IncomingMessage, res: ServerResponse, options: { runsJobs: boolean }) {
   labelRoute(res, "readyz");
-  const readiness = await checkReadiness(options);
+  // Every check catches its own failure; this only keeps an unforeseen one from escaping the request.
+  const readiness = await checkReadiness(options).catch((error: unknown): Readiness => ({ ready: false, checks: { database: { ok: false, error: message(error) } } }));
   res.statusCode = readiness.ready ? 200 : 503;
   res.setHeader("Cache-Control", "no-store");
   res.setHeader("Content-Type", "application/json; charset=utf-8");
