@@ -1,6 +1,6 @@
 import { AggregatorRegistry, type Histogram, register } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { sqlClient } from "~/db.server";
+import { createSqlClient, sqlClient } from "~/db.server";
 import { sample } from "../../../test/prometheus";
 import { metricsText } from "./metrics.server";
 
@@ -94,5 +94,24 @@ describe("backlog metrics, read from the database at scrape time", () => {
     expect(sample(both, "portal_jobs", { task: "send_email", state: "runnable" })).toBe(3);
     expect(sample(both, "portal_database_reachable")).toBe(1);
     expect(sample(both, "http_request_duration_seconds_count", { route: "healthz", method: "GET", status: "2xx" })).toBe(2);
+  });
+  it("says the database did not answer instead of reporting empty backlogs", async () => {
+    // The pool's seam (db.server.ts keeps it on globalThis; the bench installs its own there too).
+    const holder = globalThis as unknown as { __portalDb?: { client: unknown; db: unknown } };
+    const saved = holder.__portalDb;
+    const unreachable = createSqlClient("postgres://postgres:postgres@127.0.0.1:1/none");
+    holder.__portalDb = { client: unreachable, db: null };
+    try {
+      const text = await metricsText();
+      expect(sample(text, "portal_database_reachable")).toBe(0);
+      expect(sample(text, "portal_stripe_events_waiting")).toBeNaN();
+      expect(sample(text, "portal_webhook_deliveries_pending")).toBeNaN();
+      expect(sample(text, "portal_jobs", { task: "send_email", state: "runnable" })).toBeUndefined();
+      expect(text).toContain("process_cpu_user_seconds_total");
+    } finally {
+      holder.__portalDb = saved;
+      await unreachable.end({ timeout: 0 });
+    }
+    expect(sample(await metricsText(), "portal_database_reachable")).toBe(1);
   });
 });
