@@ -3,12 +3,13 @@
  * in-process, and serves the Remix app behind security headers, CSRF checks and request ids.
  */
 import { watch } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import path from "node:path";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { handleSignalsHere } from "./db/embedded-postgres";
 import { bootstrap } from "./server/bootstrap";
+import { clusterMetrics, inCluster } from "./server/cluster-metrics";
 import { accessLog, baseApp, bodyLimit, csrfGuard, methodGuard, pathGuard, requestId, securityHeaders } from "./server/http";
 import { BUILD_PATH, loadBuild, portalOf } from "./server/load-build";
 import { remixHandler } from "./server/remix-handler";
@@ -20,6 +21,8 @@ const { env } = boot;
 const development = env.NODE_ENV === "development";
 // `remix dev` sets this: it waits for the ready signal. Development without it (tsx server.ts) has none to tell.
 const underRemixDev = development && Boolean(process.env.REMIX_DEV_ORIGIN);
+// RUN_JOBS=false: another process runs the jobs (the cluster's first app process, or `npm run worker`).
+const runsJobs = env.RUN_JOBS === "true";
 
 // The app is loaded once, from the build, after bootstrap (server/load-build.ts).
 let build = await loadBuild();
@@ -52,6 +55,7 @@ app.use(
   }),
 );
 app.get("/healthz", async (_req, res) => {
+  portal.labelRoute(res, "healthz");
   res.set("Cache-Control", "no-store");
   try {
     // Bounded: a load balancer's probe must get an answer, not hang on an unreachable database.
@@ -61,8 +65,15 @@ app.get("/healthz", async (_req, res) => {
     res.status(503).type("text/plain").send("database unavailable");
   }
 });
-app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-app.use(express.static("public", { maxAge: "1h" }));
+// Readiness (database, migrations, job worker; 503 while shutting down) and Prometheus metrics
+// (behind METRICS_TOKEN): app/modules/ops/, docs/decisions (health and metrics).
+app.get("/readyz", (req, res) => void portal.answerReadiness(req, res, { runsJobs }));
+// In a cluster (npm start) the answer covers every app process of this server: the primary gathers them.
+const renderClusterMetrics = async () => (await clusterMetrics())!.text;
+app.get("/metrics", (req, res, next) => void portal.answerMetrics(req, res, next, inCluster() ? { render: renderClusterMetrics } : {}));
+const labelStatic = (res: ServerResponse) => portal.labelRoute(res, "static");
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", setHeaders: labelStatic }));
+app.use(express.static("public", { maxAge: "1h", setHeaders: labelStatic }));
 // Browsers ask for /favicon.ico whatever the page links to.
 app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 app.use(csrfGuard(env.APP_URL));
@@ -70,7 +81,8 @@ app.use(csrfGuard(env.APP_URL));
 // development reloads the build.
 const handlerFor = (b: ServerBuild) =>
   remixHandler({
-    build: b,
+    // Loaders and actions name their route for the latency metric.
+    build: portal.withRouteIds(b),
     appUrl: env.APP_URL,
     getLoadContext: (req, res) => ({
       cspNonce: res.locals.cspNonce as string,
@@ -84,10 +96,14 @@ app.all("*", (req, res, next) => {
   return handler.handle(req, res, next);
 });
 
-let worker = await portal.startWorker();
+let worker = runsJobs ? await portal.startWorker() : null;
 // Stripe → portal is answered before Express sees the request (see server/stripe-webhook.ts).
 const stripeWebhook = stripeWebhookRoute(() => ({ receive: portal.receiveStripeWebhook, logger: portal.logger }));
-const server = createServer((req, res) => stripeWebhook(req, res) || app(req, res)).listen(env.PORT, () => {
+const server = createServer((req, res) => {
+  portal.observeRequest(req, res);
+  if (stripeWebhook(req, res)) portal.labelRoute(res, "stripe_webhook");
+  else app(req, res);
+}).listen(env.PORT, () => {
   const lines = [
     `Payment portal ready at ${env.APP_URL} (${env.NODE_ENV}, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     ...boot.notes,
@@ -116,11 +132,11 @@ if (development) {
     // fs.watch reports one rebuild more than once; the same file is the same module.
     if (next === build) return;
     const nextPortal = portalOf(next);
-    await worker.stop().catch(() => {});
+    await worker?.stop().catch(() => {});
     nextPortal.setClock(portal.clockOverride());
     build = next;
     portal = nextPortal;
-    worker = await portal.startWorker();
+    worker = runsJobs ? await portal.startWorker() : null;
     if (underRemixDev) void broadcastDevReady(build);
   };
   watch(path.dirname(BUILD_PATH), (_event, file) => {
@@ -134,8 +150,10 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: shutting down`);
+  // /readyz answers 503 from now on: a load balancer stops sending new requests.
+  portal.setDraining();
   server.close();
-  await worker.stop().catch(() => {});
+  await worker?.stop().catch(() => {});
   await portal.closeDb();
   await boot.stop();
   process.exit(0);

@@ -7,6 +7,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { log } from "~/utils/log.server";
 import { isDatabaseUnavailable } from "./db.server";
+import { documentRouteId } from "./modules/ops/http-metrics.server";
 
 // The worker, Stripe intake and the rest server.ts needs, from this same build (app/process.server.ts).
 export * as portalProcess from "./process.server";
@@ -21,6 +22,7 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce;
+  loadContext.routeId = documentRouteId(remixContext, responseStatusCode);
   // Bots and no-JS clients get the whole document at once; browsers get it streamed.
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   return new Promise<Response>((resolve, reject) => {

@@ -121,6 +121,11 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/, 'must be a folder name such as "portal/" (letters, digits, ".", "_", "-", "/"; no leading "/")')
     .optional(),
+  /**
+   * The bearer token Prometheus sends to read /metrics. Unset: /metrics does not exist (404).
+   * Long and random: the metrics tell backlogs and traffic to whoever holds it.
+   */
+  METRICS_TOKEN: z.string().min(32, "must be at least 32 characters of random text (the bearer token Prometheus sends to /metrics)").optional(),
 });
 
 /** A whole number given as text ("two" or "2.5" is an error naming the variable, not a default). */

@@ -16,7 +16,7 @@ beforeAll(async () => {
   const app = express();
   app.use(requestId);
   app.use(accessLog(() => logger));
-  app.get("/healthz", (_req, res) => res.send("ok"));
+  for (const probe of ["/healthz", "/readyz", "/metrics"]) app.get(probe, (_req, res) => res.send("ok"));
   app.get("/login/verify", (_req, res) => {
     // What a handler logs about the request carries the same id.
     (res.locals.log as typeof logger).warn({ cookie: _req.get("cookie") }, "link expired");
@@ -31,7 +31,8 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 it("writes one line per request, with its id, the path without the query, and no cookie", async () => {
   const res = await fetch(`${base}/login/verify?token=sign-in-secret`, { headers: { "X-Request-Id": "proxy-id-12345678", cookie: "__session=s3cr3t" } });
   expect(res.status).toBe(410);
-  await fetch(`${base}/healthz`);
+  // Probes and scrapes come every few seconds: no line each.
+  for (const probe of ["/healthz", "/readyz", "/metrics"]) await fetch(`${base}${probe}`);
   await expect.poll(() => lines.length).toBe(2);
   expect(lines).toEqual([
     { level: "warn", time: expect.any(String), requestId: "proxy-id-12345678", cookie: "[redacted]", msg: "link expired" },

@@ -19,8 +19,11 @@ export interface ClusterMetricsReply {
   error?: string;
 }
 
+/** Whether this process is an app process of `npm start`'s cluster (a primary to ask). */
+export const inCluster = () => cluster.isWorker && Boolean(process.send);
+
 export function clusterMetrics(timeoutMs = 8_000): Promise<{ text: string; contentType: string }> | null {
-  if (!cluster.isWorker || !process.send) return null;
+  if (!inCluster()) return null;
   const id = randomUUID();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

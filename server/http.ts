@@ -14,6 +14,8 @@ declare module "@remix-run/node" {
     clientIp: string | null;
     /** Set by `handleError` when a failure was the database being unreachable: the edge answers 503. */
     databaseUnavailable: boolean;
+    /** The route that answered, for the request-latency metric (app/modules/ops/http-metrics.server.ts). */
+    routeId?: string;
   }
 }
 
@@ -40,7 +42,8 @@ export function accessLog(logger: () => Logger) {
     const log = logger().child({ requestId: res.locals.requestId as string });
     res.locals.log = log;
     res.on("finish", () => {
-      if (req.path.startsWith("/build/") || req.path === "/healthz") return;
+      // Assets and the probes and scrapes that arrive every few seconds: no line each.
+      if (req.path.startsWith("/build/") || req.path === "/healthz" || req.path === "/readyz" || req.path === "/metrics") return;
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       log.info({ method: req.method, path: loggedPath(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
     });

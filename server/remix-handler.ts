@@ -56,6 +56,9 @@ export function remixHandler(options: { build: ServerBuild; appUrl: string; getL
       const request = new Request(`${publicUrl.origin}${target}`, init);
       const context: AppLoadContext = { ...options.getLoadContext(req, res), databaseUnavailable: false };
       const response = await handle(request, context);
+      // The metric's route label (app/modules/ops/http-metrics.server.ts): named by the route's
+      // loader or action or by handleRequest; else a manifest request or an unknown `?_data` id.
+      res.locals.route = context.routeId ?? (path === "/__manifest" ? "remix_manifest" : "unmatched");
 
       // Already answered (413 while reading the body): drop what Remix made of the cut body.
       if (res.headersSent) return void (await response.body?.cancel());

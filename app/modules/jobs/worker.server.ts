@@ -1,11 +1,12 @@
 import { EventEmitter } from "node:events";
 import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import { env } from "~/env.server";
+import { trackWorker } from "~/modules/ops/worker-state.server";
 import { log } from "~/utils/log.server";
 import { holdWorkerLiveness } from "./crashed-workers.server";
 import { autopayCrontab, crontab, expiringCardsCrontab, lateFeeCrontab, reminderCrontab, taskList } from "./tasks.server";
 
-/** Starts the job worker in this process (server.ts does so; it can also run on its own). */
+/** Starts the job worker in this process (server.ts does so; it can also run on its own). /readyz follows it. */
 export async function startWorker(options: { concurrency?: number } = {}): Promise<Runner> {
   // Marks this process's workers alive, so that if it dies its jobs are freed in minutes, not hours.
   const events = new EventEmitter() as WorkerEvents;
@@ -24,7 +25,7 @@ export async function startWorker(options: { concurrency?: number } = {}): Promi
     throw error;
   });
   void runner.promise.finally(() => liveness.stop()).catch(() => {});
-  return runner;
+  return trackWorker(runner);
 }
 
 // graphile-worker logs every job at info level: that chatter is shown at LOG_LEVEL=debug only.
