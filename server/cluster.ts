@@ -67,13 +67,19 @@ function listening(worker: Worker): Promise<void> {
   });
 }
 
-function exited(worker: Worker): Promise<number | null> {
-  if (worker.isDead()) return Promise.resolve(worker.process.exitCode);
-  return new Promise((resolve) => worker.once("exit", (code) => resolve(code)));
+/** How a process ended: its exit code, or the signal that ended it. */
+function exited(worker: Worker): Promise<string> {
+  const how = (code: number | null, signal: string | null) => signal ?? `code ${code}`;
+  if (worker.isDead()) return Promise.resolve(how(worker.process.exitCode, worker.process.signalCode));
+  return new Promise((resolve) => worker.once("exit", (code, signal) => resolve(how(code, signal))));
 }
 
-/** Asks a process to drain; kills it if it has not exited by the deadline. Resolves with its exit code. */
-async function drain(worker: Worker): Promise<number | null> {
+/**
+ * Asks a process to drain; kills it if it has not exited by the deadline. Resolves with how it
+ * ended: "code 0" after a drain, "SIGTERM" for one stopped while still starting (before it
+ * handles the signal: nothing in flight), anything else is a failed drain.
+ */
+async function drain(worker: Worker): Promise<string> {
   retiring.add(worker);
   worker.process.kill("SIGTERM");
   const timer = setTimeout(() => {
@@ -118,8 +124,8 @@ async function rollingRestart() {
       return;
     }
     slots[slot.index] = { index: slot.index, worker: next, startedAt: Date.now(), quickExits: 0 };
-    const code = await drain(old);
-    say(`app process ${old.process.pid} replaced by ${next.process.pid} (old exited with ${code})`);
+    const how = await drain(old);
+    say(`app process ${old.process.pid} replaced by ${next.process.pid} (old exited with ${how})`);
   }
   say("rolling restart done");
 }
@@ -128,10 +134,10 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   say(`${signal}: draining ${slots.length} app process(es)`);
-  const codes = await Promise.all(slots.map((s) => drain(s.worker)));
+  const endings = await Promise.all(slots.map((s) => drain(s.worker)));
   await boot.stop();
-  const clean = codes.every((c) => c === 0);
-  say(clean ? "every app process drained: exiting" : `app processes exited with ${codes.join(", ")}`);
+  const clean = endings.every((how) => how === "code 0" || how === "SIGTERM");
+  say(clean ? "every app process drained: exiting" : `app processes ended with ${endings.join(", ")}`);
   process.exit(clean ? 0 : 1);
 }
 

@@ -132,7 +132,7 @@ describe("npm start: a primary and its app processes", () => {
     expect(now).toHaveLength(2);
     expect(now.filter((pid) => old.includes(pid))).toEqual([]);
     // Each old process drained and exited 0.
-    expect(output.slice(mark).match(/replaced by \d+ \(old exited with 0\)/g)).toHaveLength(2);
+    expect(output.slice(mark).match(/replaced by \d+ \(old exited with code 0\)/g)).toHaveLength(2);
   }, 120_000);
 
   it("replaces an app process that is killed", async () => {

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Gauge, collectDefaultMetrics, register } from "prom-client";
+import cluster from "node:cluster";
+import { AggregatorRegistry, Gauge, collectDefaultMetrics, register } from "prom-client";
 import type postgres from "postgres";
 import { sqlClient } from "~/db.server";
 import { env } from "~/env.server";
@@ -20,6 +21,9 @@ const holder = globalThis as unknown as { __portalDefaultMetrics?: boolean };
 if (!holder.__portalDefaultMetrics) {
   holder.__portalDefaultMetrics = true;
   collectDefaultMetrics();
+  // An app process of `npm start` answers the primary's requests for its metrics: prom-client
+  // listens for them only once an AggregatorRegistry exists in the process (server/cluster.ts).
+  if (cluster.isWorker) new AggregatorRegistry();
 }
 
 const SCRAPE_TIMEOUT_MS = 2000;
