@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { bootstrap } from "./server/bootstrap";
+import { shutDownGracefully, trackJobs, trackRequests } from "./server/graceful-shutdown";
 import { accessLog, baseApp, bodyLimit, csrfGuard, methodGuard, pathGuard, requestId, securityHeaders } from "./server/http";
 import { remixHandler } from "./server/remix-handler";
 import { stripeWebhookRoute } from "./server/stripe-webhook";
@@ -91,6 +92,7 @@ app.all("*", (req, res, next) => {
 });
 
 let worker = await portal.startWorker();
+let runningJobs = trackJobs(worker.events);
 // Stripe → portal is answered before Express sees the request (see server/stripe-webhook.ts).
 const stripeWebhook = stripeWebhookRoute(() => ({ receive: portal.receiveStripeWebhook, logger: portal.logger }));
 const server = createServer((req, res) => stripeWebhook(req, res) || app(req, res)).listen(env.PORT, () => {
@@ -127,6 +129,7 @@ if (development) {
     build = next;
     portal = nextPortal;
     worker = await portal.startWorker();
+    runningJobs = trackJobs(worker.events);
     void broadcastDevReady(build);
   };
   watch(path.dirname(BUILD_PATH), (_event, file) => {
@@ -135,16 +138,25 @@ if (development) {
   });
 }
 
+// See docs/decisions (graceful shutdown): finish what is in flight within SHUTDOWN_TIMEOUT_MS.
+const requests = trackRequests(server);
 let stopping = false;
-async function shutdown(signal: string) {
+function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: shutting down`);
-  server.close();
-  await worker.stop().catch(() => {});
-  await portal.closeDb();
-  await boot.stop();
-  process.exit(0);
+  void shutDownGracefully({
+    signal,
+    deadlineMs: env.SHUTDOWN_TIMEOUT_MS,
+    requests,
+    stopJobs: () => worker.stop(),
+    runningJobs: () => runningJobs(),
+    closeResources: async () => {
+      await portal.closeDb();
+      await boot.stop();
+    },
+    log: (line) => console.log(line),
+    exit: (code) => process.exit(code),
+  });
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -38,6 +38,7 @@ export const unitTests = [
   "db/schema/ids.test.ts",
   "scripts/*.test.ts",
   "server/access-log.test.ts",
+  "server/graceful-shutdown.test.ts",
   "server/stripe-webhook.test.ts",
   "test/*.test.ts",
 ];

@@ -73,4 +73,11 @@ describe("configuration", () => {
     });
     expect(parseBootstrapEnv({})).toEqual({ EMBEDDED_PG_PORT: 54329, EMBEDDED_PG_DIR: ".data/pg", STRIPE_EMULATOR_PORT: 12111, STRIPE_EMULATOR_ACH_SETTLE_MS: 20000 });
   });
+
+  it("gives a shutdown 25 s unless told, and names a deadline that is not a time", () => {
+    expect(parseEnv(development).SHUTDOWN_TIMEOUT_MS).toBe(25000);
+    expect(parseEnv({ ...development, SHUTDOWN_TIMEOUT_MS: "10000" }).SHUTDOWN_TIMEOUT_MS).toBe(10000);
+    expect(() => parseEnv({ ...development, SHUTDOWN_TIMEOUT_MS: "25s" })).toThrow(/SHUTDOWN_TIMEOUT_MS must be a time in milliseconds/);
+    expect(() => parseEnv({ ...development, SHUTDOWN_TIMEOUT_MS: "10" })).toThrow(/SHUTDOWN_TIMEOUT_MS must be .*at least 1000/);
+  });
 });

@@ -91,6 +91,11 @@ const schema = z.object({
   /** Where dispute files live: in PostgreSQL (every app server sees them) or under ATTACHMENT_DIR. */
   ATTACHMENT_STORAGE: z.enum(["postgres", "filesystem"], { message: 'must be "postgres" or "filesystem"' }).default("postgres"),
   ATTACHMENT_DIR: z.string().default(".data/attachments"),
+  /**
+   * How long a shutdown (SIGTERM, SIGINT) may take to finish the requests and jobs in flight
+   * before the process exits anyway (code 1). Below the load balancer's own grace period (often 30 s).
+   */
+  SHUTDOWN_TIMEOUT_MS: wholeNumber("a time in milliseconds, e.g. 25000", 1000, 600_000).default(25000),
 });
 
 /** A whole number given as text ("two" or "2.5" is an error naming the variable, not a default). */
