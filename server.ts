@@ -9,6 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
+import { leaveShutdownSignalsToTheProcess } from "./db/embedded-postgres";
 import { bootstrap } from "./server/bootstrap";
 import { shutDownGracefully, trackJobs, trackRequests } from "./server/graceful-shutdown";
 import { accessLog, baseApp, bodyLimit, csrfGuard, methodGuard, pathGuard, requestId, securityHeaders } from "./server/http";
@@ -142,7 +143,11 @@ if (development) {
 const requests = trackRequests(server);
 let stopping = false;
 function shutdown(signal: string) {
-  if (stopping) return;
+  // A second signal (Ctrl-C again) does not wait.
+  if (stopping) {
+    console.log(`${signal} again: exiting now`);
+    process.exit(1);
+  }
   stopping = true;
   void shutDownGracefully({
     signal,
@@ -158,5 +163,6 @@ function shutdown(signal: string) {
     exit: (code) => process.exit(code),
   });
 }
+leaveShutdownSignalsToTheProcess();
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

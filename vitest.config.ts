@@ -76,7 +76,7 @@ export default defineConfig({
       },
       // The emulator package's own config: no database, no aliases into the portal.
       "./stripe-emulator/vitest.config.ts",
-      ...(process.env.VITEST_PROCESSES === "1" ? [{ extends: true, test: { name: "processes", include: ["test/processes/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 120_000, fileParallelism: false } }] : []),
+      ...(process.env.VITEST_PROCESSES === "1" ? [{ extends: true as const, test: { name: "processes", include: ["test/processes/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 120_000, fileParallelism: false } }] : []),
     ],
   },
 });

@@ -17,6 +17,16 @@ process.on("exit", () => {
   for (const pg of running) void pg.stop(); // sends SIGINT synchronously
 });
 
+/**
+ * For a process that handles SIGINT and SIGTERM itself and stops its clusters on them (the
+ * server's graceful shutdown): async-exit-hook's handlers would otherwise exit at once (code
+ * 130/143), before the shutdown has finished anything.
+ */
+export function leaveShutdownSignalsToTheProcess() {
+  exitHook.unhookEvent("SIGINT");
+  exitHook.unhookEvent("SIGTERM");
+}
+
 export interface EmbeddedDatabase {
   url: string;
   stop: () => Promise<void>;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { Server as NetServer, type Socket } from "node:net";
 
 interface InFlight {
   method: string;
@@ -6,47 +7,66 @@ interface InFlight {
   startedAt: number;
 }
 
+// A connection accepted just before the drain whose request has not been read yet is not idle:
+// its request is on its way. It gets this long to send it before it is closed.
+const FIRST_REQUEST_GRACE_MS = 2000;
+
 /**
- * Keeps count of the requests a server is answering, so a shutdown can wait for them and say
- * which ones were still running at its deadline. Attach it before the server listens.
+ * Keeps count of the connections and requests a server is serving, so a shutdown can wait for
+ * them, close what is idle, and say which requests were still running at its deadline. Attach it
+ * before the server listens.
  */
 export function trackRequests(server: Server) {
   const inFlight = new Map<ServerResponse, InFlight>();
+  const connections = new Map<Socket, { served: number; busy: boolean }>();
   let draining = false;
-  const idle: Array<() => void> = [];
-  const settle = () => {
-    if (inFlight.size === 0) idle.splice(0).forEach((resolve) => resolve());
+
+  // Idle: no request in flight, and one answered already (a keep-alive socket waiting for its next).
+  const closeIdle = () => {
+    // end(), not destroy(): the last answer may still be in the socket's buffer.
+    for (const [socket, c] of connections) if (!c.busy && c.served > 0) socket.end();
   };
 
+  server.on("connection", (socket: Socket) => {
+    connections.set(socket, { served: 0, busy: false });
+    socket.on("close", () => connections.delete(socket));
+  });
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const connection = connections.get(req.socket);
+    if (connection) connection.busy = true;
     inFlight.set(res, { method: req.method ?? "?", url: req.url ?? "", startedAt: Date.now() });
-    // Arrived on a busy keep-alive socket after the drain began: answered, then the socket closes.
+    // Arrived after the drain began: answered, then its socket closes.
     if (draining) res.shouldKeepAlive = false;
     res.on("close", () => {
       inFlight.delete(res);
-      // Its socket is idle now (or about to be): close it rather than wait for the keep-alive timeout.
-      if (draining) setImmediate(() => server.closeIdleConnections());
-      settle();
+      if (connection) {
+        connection.busy = false;
+        connection.served++;
+      }
+      if (draining) setImmediate(closeIdle);
     });
   });
 
   return {
     /**
      * Stops accepting connections and closes the idle keep-alive sockets at once, so a proxy
-     * does not reuse a socket that is about to close; every response still being written
-     * carries `Connection: close`. Resolves when the last request in flight has been answered.
+     * does not reuse a socket that is about to close; every response not yet started carries
+     * `Connection: close`. Resolves when every connection has closed.
      */
     drain(): Promise<void> {
       draining = true;
-      for (const res of inFlight.keys()) {
-        if (!res.headersSent) res.shouldKeepAlive = false;
-      }
-      server.close();
-      server.closeIdleConnections();
-      return new Promise((resolve) => {
-        idle.push(resolve);
-        settle();
+      for (const res of inFlight.keys()) if (!res.headersSent) res.shouldKeepAlive = false;
+      const closed = new Promise<void>((resolve) => {
+        // net.Server's close, not http.Server's: the latter also destroys every connection with
+        // no request parsed yet, including one accepted a moment ago whose request is still
+        // arriving — a request the balancer already sent here, lost.
+        NetServer.prototype.close.call(server, () => resolve());
       });
+      closeIdle();
+      setTimeout(() => {
+        for (const [socket, c] of connections) if (!c.busy && c.served === 0) socket.destroy();
+      }, FIRST_REQUEST_GRACE_MS).unref();
+      return closed;
     },
     /** The requests still being answered, oldest first (for the log at the deadline). */
     inFlight(): string[] {

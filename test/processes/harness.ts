@@ -14,7 +14,10 @@ import { startStripeEmulator, type RunningEmulator } from "@eipp/stripe-emulator
 import { simpleParser } from "mailparser";
 import postgres from "postgres";
 import { SMTPServer } from "smtp-server";
+import { drizzle } from "drizzle-orm/postgres-js";
+import * as schema from "#db/schema/index";
 import { startEmbeddedPostgres } from "../../db/embedded-postgres";
+import { factories } from "../factories";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 const tsx = path.join(root, "node_modules/.bin/tsx");
@@ -55,11 +58,15 @@ export async function startDatabase() {
   const dataDir = path.join(root, `.data/processes-pg-${process.pid}-${port}`);
   const pg = await startEmbeddedPostgres({ dataDir, port, database: "portal" });
   const sql = postgres(pg.url, { max: 4, onnotice: () => {} });
+  // Drizzle gets a client of its own: it replaces its client's date and JSON (de)serializers.
+  const drizzleClient = postgres(pg.url, { max: 2, onnotice: () => {} });
   return {
     url: pg.url,
     sql,
+    /** Test data (accounts, payers, staff) written straight to the database, as the other suites make theirs. */
+    data: factories(drizzle(drizzleClient, { schema, casing: "snake_case" })),
     stop: async () => {
-      await sql.end({ timeout: 2 });
+      await Promise.all([sql.end({ timeout: 2 }), drizzleClient.end({ timeout: 2 })]);
       await pg.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -226,8 +233,13 @@ export interface PortalProcess {
   errors: () => string[];
 }
 
+/**
+ * `node --import tsx server.ts`: one process, which gets the signal itself. (The `tsx` command
+ * is a second process in front that relays signals, and SIGKILLs the app if it does not
+ * acknowledge one within 30 ms — a busy app never gets to shut down gracefully.)
+ */
 export function startPortal(name: string, port: number, env: Record<string, string>): PortalProcess {
-  const child = spawn(tsx, ["server.ts"], { cwd: root, env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
   const output: string[] = [];
   const keep = (chunk: Buffer) => output.push(...chunk.toString("utf8").split("\n").filter(Boolean));
   child.stdout!.on("data", keep);
