@@ -1,10 +1,11 @@
 /**
- * A deploy as an operator does it: two app servers behind the balancer under continuous load;
- * each in turn gets SIGTERM, exits, and is started again. No request may fail.
+ * A deploy as an operator does it: two app servers behind the balancer under continuous load
+ * (pages, API reads and imports, card payments whose Stripe webhooks arrive meanwhile); each in
+ * turn gets SIGTERM, exits, and is started again. No request may fail, no webhook be retried.
  */
 import { afterAll, expect, it } from "vitest";
-import { createApiKey, sleep, startStack, type PortalProcess, type Stack } from "./harness";
-import { getPage, importInvoice, signIn } from "./portal-client";
+import { createApiKey, sleep, startStack, waitFor, type PortalProcess, type Stack } from "./harness";
+import { getPage, importInvoice, payByCard, signIn } from "./portal-client";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -57,7 +58,24 @@ it("a rolling restart under load (SIGTERM, exit, start again; one server at a ti
       }
     }
   };
-  const load = Promise.all([0, 1, 2, 3].map(client));
+  // And card payments, whose Stripe webhooks reach the servers while they restart.
+  let paid = 0;
+  const payments = async () => {
+    for (let i = 0; running; i++) {
+      try {
+        const externalId = `RR-PAY-${i}-${account.number}`;
+        const res = await importInvoice(s, key, { customer: account.externalId!, externalId, amount: 40_00 + i });
+        if (res.status < 300) imported.push(externalId);
+        const [invoice] = await s.db.sql<{ id: string; total: number }[]>`select id, total::int as total from invoices where external_id = ${externalId}`;
+        await payByCard(s, cookie, invoice!);
+        paid++;
+        outcomes.push({ what: "payment", status: 200, error: null });
+      } catch (error) {
+        outcomes.push({ what: "payment", status: null, error: String(error) });
+      }
+    }
+  };
+  const load = Promise.all([...[0, 1, 2, 3].map(client), payments()]);
   await sleep(2000);
 
   const shutdowns: Array<{ name: string; code: number | null; ms: number }> = [];
@@ -96,12 +114,27 @@ it("a rolling restart under load (SIGTERM, exit, start again; one server at a ti
     expect(p.output.filter((l) => /^SIGTERM: shut down in \d/.test(l))).toHaveLength(1);
     expect(p.errors()).toEqual([]);
   }
+  // Every Stripe webhook was answered 2xx at its first delivery (none cut off by a shutdown),
+  // recorded and processed: each paid invoice is paid.
+  expect(paid).toBeGreaterThan(3);
+  expect(s.proxy.log.filter((r) => r.path.startsWith("/webhooks/stripe") && r.status !== 200)).toEqual([]);
+  const deliveries = await waitFor("the emulator to have delivered every event", async () => {
+    const all = (await (await fetch(`${s.stripe.url}/_emulator/deliveries`)).json()) as { data: Array<{ state: string; attempts: number }> };
+    return all.data.every((d) => d.state !== "pending") && all;
+  });
+  expect(deliveries.data.filter((d) => d.state !== "delivered" || d.attempts !== 1)).toEqual([]);
+  await waitFor("every Stripe event processed", async () => (await s.db.sql<{ n: number }[]>`select count(*)::int as n from stripe_events where processed_at is null`)[0]!.n === 0, 30_000);
+  const [events] = await s.db.sql<{ n: number }[]>`select count(*)::int as n from stripe_events`;
+  expect(events!.n).toBe(deliveries.data.length);
+  const [paidInvoices] = await s.db.sql<{ n: number }[]>`select count(*)::int as n from invoices where external_id like 'RR-PAY-%' and status = 'paid'`;
+  expect(paidInvoices!.n).toBeGreaterThanOrEqual(paid);
+
   // Every import the API acknowledged is in the database.
   const rows = await s.db.sql<{ external_id: string }[]>`select external_id from invoices where external_id like 'RR-%'`;
   expect(new Set(rows.map((r) => r.external_id))).toEqual(new Set([...imported, `RR-SEED-${account.number}`]));
 
   console.log(
-    `rolling restart: ${outcomes.length} requests, 0 failed; ${s.proxy.log.filter((r) => r.refusedBy.length).length} sent on after a refused connection; ` +
+    `rolling restart: ${outcomes.length} requests (${paid} card payments, ${deliveries.data.length} Stripe webhooks), 0 failed; ${s.proxy.log.filter((r) => r.refusedBy.length).length} sent on after a refused connection; ` +
       `shutdowns ${shutdowns.map((sd) => `${sd.name} ${sd.ms} ms (exit ${sd.code})`).join(", ")}`,
   );
 });
