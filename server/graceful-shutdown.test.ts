@@ -81,6 +81,24 @@ describe("draining an HTTP server", () => {
     await until(() => closed);
     expect(Date.now() - started).toBeLessThan(1000);
   });
+
+  it("answers a request whose connection was accepted just before the drain but had sent nothing yet", async () => {
+    const s = await startServer();
+    open = s.server;
+    const accepted = new Promise<void>((resolve) => s.server.once("connection", () => resolve()));
+    const socket = connect(s.port, "127.0.0.1");
+    let received = "";
+    socket.on("data", (c: Buffer) => (received += c.toString()));
+    await accepted;
+    const drained = s.requests.drain();
+    // The balancer's request arrives after the drain began: answered, not dropped.
+    await new Promise((r) => setTimeout(r, 50));
+    socket.write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+    await drained;
+    await until(() => received.endsWith("fast"));
+    expect(received).toMatch(/^HTTP\/1\.1 200/);
+    expect(received).toMatch(/Connection: close/i);
+  });
 });
 
 describe("the shutdown sequence", () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { Server as NetServer, type Socket } from "node:net";
+import type { Socket } from "node:net";
 
 interface InFlight {
   method: string;
@@ -8,7 +8,8 @@ interface InFlight {
 }
 
 // A connection accepted just before the drain whose request has not been read yet is not idle:
-// its request is on its way. It gets this long to send it before it is closed.
+// its request is on its way. It gets this long to send it before it is closed (Node would
+// otherwise keep it until headersTimeout, 60 s, holding the shutdown up).
 const FIRST_REQUEST_GRACE_MS = 2000;
 
 /**
@@ -31,7 +32,8 @@ export function trackRequests(server: Server) {
     connections.set(socket, { served: 0, busy: false });
     socket.on("close", () => connections.delete(socket));
   });
-  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+  // Before the app's handler, which may answer at once: the header must be set first.
+  server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
     const connection = connections.get(req.socket);
     if (connection) connection.busy = true;
     inFlight.set(res, { method: req.method ?? "?", url: req.url ?? "", startedAt: Date.now() });
@@ -56,12 +58,8 @@ export function trackRequests(server: Server) {
     drain(): Promise<void> {
       draining = true;
       for (const res of inFlight.keys()) if (!res.headersSent) res.shouldKeepAlive = false;
-      const closed = new Promise<void>((resolve) => {
-        // net.Server's close, not http.Server's: the latter also destroys every connection with
-        // no request parsed yet, including one accepted a moment ago whose request is still
-        // arriving — a request the balancer already sent here, lost.
-        NetServer.prototype.close.call(server, () => resolve());
-      });
+      // Resolves once every connection has closed.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       closeIdle();
       setTimeout(() => {
         for (const [socket, c] of connections) if (!c.busy && c.served === 0) socket.destroy();

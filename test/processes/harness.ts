@@ -202,6 +202,14 @@ export async function startProxy() {
     port,
     url: `http://127.0.0.1:${port}`,
     log,
+    /**
+     * Stops sending new requests to a backend, as a balancer does when its readiness check
+     * fails or the deploy deregisters it; requests already sent there carry on.
+     */
+    takeOutOfRotation: (name: string) => {
+      const i = backends.findIndex((b) => b.name === name);
+      if (i >= 0) backends.splice(i, 1);
+    },
     /** Registers (or, for a name already known, moves) a backend. */
     add: (name: string, backendPort: number) => {
       const known = backends.find((b) => b.name === name);
