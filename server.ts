@@ -10,6 +10,7 @@ import express from "express";
 import { handleSignalsHere } from "./db/embedded-postgres";
 import { bootstrap } from "./server/bootstrap";
 import { clusterMetrics, inCluster } from "./server/cluster-metrics";
+import { shutDownGracefully, trackJobs, trackRequests } from "./server/graceful-shutdown";
 import { accessLog, baseApp, bodyLimit, csrfGuard, methodGuard, pathGuard, requestId, securityHeaders } from "./server/http";
 import { BUILD_PATH, loadBuild, portalOf } from "./server/load-build";
 import { remixHandler } from "./server/remix-handler";
@@ -97,6 +98,7 @@ app.all("*", (req, res, next) => {
 });
 
 let worker = runsJobs ? await portal.startWorker() : null;
+let runningJobs = worker ? trackJobs(worker.events) : () => [];
 // Stripe → portal is answered before Express sees the request (see server/stripe-webhook.ts).
 const stripeWebhook = stripeWebhookRoute(() => ({ receive: portal.receiveStripeWebhook, logger: portal.logger }));
 const server = createServer((req, res) => {
@@ -137,6 +139,7 @@ if (development) {
     build = next;
     portal = nextPortal;
     worker = runsJobs ? await portal.startWorker() : null;
+    runningJobs = worker ? trackJobs(worker.events) : () => [];
     if (underRemixDev) void broadcastDevReady(build);
   };
   watch(path.dirname(BUILD_PATH), (_event, file) => {
@@ -145,18 +148,33 @@ if (development) {
   });
 }
 
+// See docs/decisions/0050-graceful-shutdown.md: finish what is in flight within SHUTDOWN_TIMEOUT_MS.
+const requests = trackRequests(server);
 let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
+function shutdown(signal: string) {
+  // A second signal (Ctrl-C again) does not wait.
+  if (stopping) {
+    console.log(`${signal} again: exiting now`);
+    process.exit(1);
+  }
   stopping = true;
-  console.log(`${signal}: shutting down`);
   // /readyz answers 503 from now on: a load balancer stops sending new requests.
   portal.setDraining();
-  server.close();
-  await worker?.stop().catch(() => {});
-  await portal.closeDb();
-  await boot.stop();
-  process.exit(0);
+  void shutDownGracefully({
+    signal,
+    deadlineMs: env.SHUTDOWN_TIMEOUT_MS,
+    requests,
+    stopJobs: async () => {
+      await worker?.stop();
+    },
+    runningJobs: () => runningJobs(),
+    closeResources: async () => {
+      await portal.closeDb();
+      await boot.stop();
+    },
+    log: (line) => console.log(line),
+    exit: (code) => process.exit(code),
+  });
 }
 handleSignalsHere(["SIGTERM", "SIGINT"]);
 process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -12,6 +12,9 @@ import { defineConfig } from "vitest/config";
  * - `stripe-emulator`: the emulator package's own config and tests (no database, no aliases into the portal).
  *
  * `npx vitest run` runs all three; `npx vitest run --project unit` only the fast ones.
+ *
+ * A fourth, `processes` (test/processes/), starts several real portal processes from build/ and
+ * takes minutes: only with VITEST_PROCESSES=1 (`npm run test:processes`, after `npx remix build`).
  */
 export const unitTests = [
   "app/env.server.test.ts",
@@ -38,6 +41,7 @@ export const unitTests = [
   "db/schema/ids.test.ts",
   "scripts/*.test.ts",
   "server/access-log.test.ts",
+  "server/graceful-shutdown.test.ts",
   "server/stripe-webhook.test.ts",
   "test/*.test.ts",
 ];
@@ -54,7 +58,7 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    reporters: ["default", ["json", { outputFile: "reports/vitest.json" }]],
+    reporters: ["default", ["json", { outputFile: process.env.VITEST_PROCESSES === "1" ? "reports/processes.json" : "reports/vitest.json" }]],
     projects: [
       {
         extends: true,
@@ -65,13 +69,14 @@ export default defineConfig({
         test: {
           name: "integration",
           include: allTests,
-          exclude: ["**/node_modules/**", ...unitTests],
+          exclude: ["**/node_modules/**", "test/processes/**", ...unitTests],
           globalSetup: ["./test/global-setup.ts"],
           setupFiles: ["./test/setup-database.ts"],
         },
       },
       // The emulator package's own config: no database, no aliases into the portal.
       "./stripe-emulator/vitest.config.ts",
+      ...(process.env.VITEST_PROCESSES === "1" ? [{ extends: true as const, test: { name: "processes", include: ["test/processes/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 120_000, fileParallelism: false } }] : []),
     ],
   },
 });

@@ -105,4 +105,11 @@ describe("configuration", () => {
     const compatible = { ...s3, S3_REGION: "eu-central-1", S3_ENDPOINT: "https://minio.internal:9000", S3_ACCESS_KEY_ID: "portal", S3_SECRET_ACCESS_KEY: "secret", S3_FORCE_PATH_STYLE: "true", S3_PREFIX: "portal/files/" };
     expect(parseEnv(compatible)).toMatchObject({ S3_REGION: "eu-central-1", S3_ENDPOINT: "https://minio.internal:9000", S3_ACCESS_KEY_ID: "portal", S3_SECRET_ACCESS_KEY: "secret", S3_FORCE_PATH_STYLE: "true", S3_PREFIX: "portal/files/" });
   });
+
+  it("gives a shutdown 25 s unless told, and names a deadline that is not a time", () => {
+    expect(parseEnv(development).SHUTDOWN_TIMEOUT_MS).toBe(25000);
+    expect(parseEnv({ ...development, SHUTDOWN_TIMEOUT_MS: "10000" }).SHUTDOWN_TIMEOUT_MS).toBe(10000);
+    expect(() => parseEnv({ ...development, SHUTDOWN_TIMEOUT_MS: "25s" })).toThrow(/SHUTDOWN_TIMEOUT_MS must be a time in milliseconds/);
+    expect(() => parseEnv({ ...development, SHUTDOWN_TIMEOUT_MS: "10" })).toThrow(/SHUTDOWN_TIMEOUT_MS must be .*at least 1000/);
+  });
 });

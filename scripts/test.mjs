@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every suite (typecheck, lint, vitest, Playwright) even when one fails, then prints one
+// Runs every suite (typecheck, lint, vitest, Playwright, the processes suite) even when one fails, then prints one
 // line with the totals — `N passed, N failed` — and exits non-zero on any failure.
 // Typecheck and lint count as one check each; vitest and Playwright count their tests.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -38,7 +38,7 @@ if (total !== -1) {
 }
 
 mkdirSync("reports", { recursive: true });
-for (const f of [summaryFile, "reports/vitest.json", "reports/e2e.json"]) rmSync(f, { force: true });
+for (const f of [summaryFile, "reports/vitest.json", "reports/e2e.json", "reports/processes.json"]) rmSync(f, { force: true });
 
 let passed = 0;
 let failed = 0;
@@ -54,6 +54,8 @@ for (const [name, cmd] of [["typecheck", "npm run -s typecheck"], ["lint", "npm 
 for (const [name, kind, cmd, report] of [
   ["vitest", "vitest", "npx vitest run", "reports/vitest.json"],
   ["e2e", "playwright", "npm run -s test:e2e", "reports/e2e.json"],
+  // Several portal processes from build/, which the e2e step has just built (test/processes/).
+  ["processes", "vitest", "npm run -s test:processes", "reports/processes.json"],
 ]) {
   const result = runSuite(kind, cmd, report);
   passed += result.passed;

@@ -15,7 +15,8 @@ import { unitTests } from "../vitest.config";
 
 const root = path.resolve(import.meta.dirname, "..");
 const ignore = ["**/node_modules/**", "build/**", ".data/**", "stripe-emulator/**"];
-const testFiles = globSync(["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "server/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"], { cwd: root, ignore }).sort();
+// test/processes/ is a project of its own (real portal processes, VITEST_PROCESSES=1): neither unit nor integration.
+const testFiles = globSync(["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "server/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"], { cwd: root, ignore: [...ignore, "test/processes/**"] }).sort();
 const unitFiles = new Set(globSync(unitTests, { cwd: root, ignore }));
 const isUnit = (file: string) => unitFiles.has(file);
 
