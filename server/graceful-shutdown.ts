@@ -1,5 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import { Server as NetServer, type Socket } from "node:net";
+
+const netClose = NetServer.prototype.close;
 
 interface InFlight {
   method: string;
@@ -22,12 +24,6 @@ export function trackRequests(server: Server) {
   const connections = new Map<Socket, { served: number; busy: boolean }>();
   let draining = false;
 
-  // Idle: no request in flight, and one answered already (a keep-alive socket waiting for its next).
-  const closeIdle = () => {
-    // end(), not destroy(): the last answer may still be in the socket's buffer.
-    for (const [socket, c] of connections) if (!c.busy && c.served > 0) socket.end();
-  };
-
   server.on("connection", (socket: Socket) => {
     connections.set(socket, { served: 0, busy: false });
     socket.on("close", () => connections.delete(socket));
@@ -45,22 +41,25 @@ export function trackRequests(server: Server) {
         connection.busy = false;
         connection.served++;
       }
-      if (draining) setImmediate(closeIdle);
     });
   });
 
   return {
     /**
-     * Stops accepting connections and closes the idle keep-alive sockets at once, so a proxy
-     * does not reuse a socket that is about to close; every response not yet started carries
-     * `Connection: close`. Resolves when every connection has closed.
+     * Stops accepting connections; every response not yet started carries `Connection: close`,
+     * so each busy connection closes after its answer. Idle keep-alive sockets are left to the
+     * server's keep-alive timeout (5 s): closing one at once races a client that sends on it in
+     * that instant (a reset it cannot tell from a lost request), while a client that does send
+     * gets its answer with `Connection: close`, and clients that read the `Keep-Alive: timeout`
+     * hint stop using the socket before the server closes it. Resolves when every connection
+     * has closed.
      */
     drain(): Promise<void> {
       draining = true;
       for (const res of inFlight.keys()) if (!res.headersSent) res.shouldKeepAlive = false;
-      // Resolves once every connection has closed.
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      closeIdle();
+      // net.Server's close: stop listening, resolve once every connection has closed. (http's
+      // close would also close the idle keep-alive sockets at once.)
+      const closed = new Promise<void>((resolve) => netClose.call(server, () => resolve()));
       setTimeout(() => {
         for (const [socket, c] of connections) if (!c.busy && c.served === 0) socket.destroy();
       }, FIRST_REQUEST_GRACE_MS).unref();

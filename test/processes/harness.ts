@@ -113,6 +113,9 @@ export async function startReceiver() {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
+    // A client that gives up (a timeout, the end of a test) resets its connection: not a crash of the balancer.
+    req.on("error", () => {});
+    res.on("error", () => {});
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       let type = "";
@@ -154,6 +157,9 @@ export async function startProxy() {
   let next = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
+    // A client that gives up (a timeout, the end of a test) resets its connection: not a crash of the balancer.
+    req.on("error", () => {});
+    res.on("error", () => {});
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);

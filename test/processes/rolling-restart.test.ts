@@ -123,11 +123,12 @@ it("a rolling restart under load (SIGTERM, exit, start again; one server at a ti
   // Every Stripe webhook was answered 2xx at its first delivery (none cut off by a shutdown),
   // recorded and processed: each paid invoice is paid.
   expect(paid).toBeGreaterThan(3);
-  expect(s.proxy.log.filter((r) => r.path.startsWith("/webhooks/stripe") && r.status !== 200)).toEqual([]);
   const deliveries = await waitFor("the emulator to have delivered every event", async () => {
     const all = (await (await fetch(`${s.stripe.url}/_emulator/deliveries`)).json()) as { data: Array<{ state: string; attempts: number }> };
     return all.data.every((d) => d.state !== "pending") && all;
   });
+  // Checked once every delivery is done: a webhook of the last payment may still be on its way when the load stops.
+  expect(s.proxy.log.filter((r) => r.path.startsWith("/webhooks/stripe") && r.status !== 200)).toEqual([]);
   expect(deliveries.data.filter((d) => d.state !== "delivered" || d.attempts !== 1)).toEqual([]);
   await waitFor("every Stripe event processed", async () => (await s.db.sql<{ n: number }[]>`select count(*)::int as n from stripe_events where processed_at is null`)[0]!.n === 0, 30_000);
   const [events] = await s.db.sql<{ n: number }[]>`select count(*)::int as n from stripe_events`;
