@@ -55,17 +55,7 @@ app.use(
     ],
   }),
 );
-app.get("/healthz", async (_req, res) => {
-  portal.labelRoute(res, "healthz");
-  res.set("Cache-Control", "no-store");
-  try {
-    // Bounded: a load balancer's probe must get an answer, not hang on an unreachable database.
-    await Promise.race([portal.sqlClient()`select 1`, new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000).unref())]);
-    res.type("text/plain").send("ok");
-  } catch {
-    res.status(503).type("text/plain").send("database unavailable");
-  }
-});
+app.get("/healthz", (req, res) => void portal.answerHealth(req, res));
 // Readiness (database, migrations, job worker; 503 while shutting down) and Prometheus metrics
 // (behind METRICS_TOKEN): app/modules/ops/, docs/decisions (health and metrics).
 app.get("/readyz", (req, res) => void portal.answerReadiness(req, res, { runsJobs }));

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import handleRequest, { handleError } from "~/entry.server";
 import { labelRoute, observeRequest, withRouteIds } from "~/modules/ops/http-metrics.server";
 import { answerMetrics } from "~/modules/ops/metrics.server";
-import { answerReadiness, setDraining } from "~/modules/ops/readiness.server";
+import { answerHealth, answerReadiness, setDraining } from "~/modules/ops/readiness.server";
 import { baseApp, csrfGuard, methodGuard, pathGuard, requestId } from "./http";
 import { remixHandler } from "./remix-handler";
 import { sample } from "../test/prometheus";
@@ -58,6 +58,7 @@ beforeAll(async () => {
   app.use(requestId);
   app.use(pathGuard);
   app.use(methodGuard);
+  app.get("/healthz", (req, res) => void answerHealth(req, res));
   app.get("/readyz", (req, res) => void answerReadiness(req, res, { runsJobs: false }));
   app.get("/metrics", (req, res, next) => void answerMetrics(req, res, next, { token }));
   app.use(express.static("public", { setHeaders: (res) => labelRoute(res, "static") }));
@@ -79,6 +80,15 @@ const scrape = async () => {
   expect(res.status).toBe(200);
   return res.text();
 };
+
+describe("/healthz", () => {
+  it("answers ok while the database answers; never cached", async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(await res.text()).toBe("ok");
+  });
+});
 
 describe("/readyz", () => {
   it("answers 200 with its checks when ready, 503 while the process drains; never cached", async () => {

@@ -6,6 +6,7 @@ import type postgres from "postgres";
 import { sqlClient } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/utils/log.server";
+import { within } from "~/utils/within";
 import { freshMetric, labelRoute } from "./http-metrics.server";
 
 /**
@@ -87,15 +88,12 @@ export async function readBacklogs(sql: Sql): Promise<NonNullable<Snapshot>> {
 let inFlight: Promise<Snapshot> | undefined;
 function snapshot(): Promise<Snapshot> {
   inFlight ??= (async (): Promise<Snapshot> => {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${SCRAPE_TIMEOUT_MS} ms`)), SCRAPE_TIMEOUT_MS)));
-      return await Promise.race([readBacklogs(sqlClient()), timeout]);
+      return await within(readBacklogs(sqlClient()), SCRAPE_TIMEOUT_MS);
     } catch (error) {
       log("warn", "metrics: the backlogs could not be read", { error: String(error) });
       return null;
     } finally {
-      clearTimeout(timer);
       inFlight = undefined;
     }
   })();

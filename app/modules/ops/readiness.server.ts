@@ -3,6 +3,7 @@ import { migrations as workerMigrations } from "graphile-worker/dist/generated/s
 import type postgres from "postgres";
 import journal from "#db/migrations/meta/_journal.json";
 import { sqlClient } from "~/db.server";
+import { within } from "~/utils/within";
 import { labelRoute } from "./http-metrics.server";
 import { workerState } from "./worker-state.server";
 
@@ -35,11 +36,7 @@ export const isDraining = () => draining;
 
 type Sql = postgres.Sql<Record<string, never>>;
 
-function bounded<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)));
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+const bounded = <T>(work: Promise<T>) => within(work, CHECK_TIMEOUT_MS);
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -102,6 +99,20 @@ async function migrationState(sql: Sql, expected: number): Promise<NonNullable<R
     ? undefined
     : [!current && `migration ${lastMigration.tag} is not applied`, !jobQueueSchema && `the job queue schema is not at revision ${expectedWorkerRevision}`].filter(Boolean).join("; ");
   return { ok, applied, expected, jobQueueSchema, ...(error ? { error } : {}) };
+}
+
+/** GET /healthz: the process is alive and the database answers `select 1` (bounded); plain text, never cached. */
+export async function answerHealth(_req: IncomingMessage, res: ServerResponse) {
+  labelRoute(res, "healthz");
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("Content-Type", "text/plain; charset=utf-8");
+  try {
+    await bounded(sqlClient()`select 1`);
+    res.end("ok");
+  } catch {
+    res.statusCode = 503;
+    res.end("database unavailable");
+  }
 }
 
 /** GET /readyz: 200 when ready, 503 otherwise, the checks as JSON; never cached. */
