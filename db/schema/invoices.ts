@@ -60,6 +60,9 @@ export const invoices = pgTable(
   (t) => [
     uniqueIndex("invoices_external_id_key").on(t.externalId),
     uniqueIndex("invoices_number_key").on(t.number),
+    // Staff search by the start of a number ("INV-00012…"): a b-tree that serves LIKE 'prefix%'
+    // whatever the database's collation (the unique index above does not under a non-C locale).
+    index("invoices_number_prefix_idx").on(t.number.op("text_pattern_ops")),
     index("invoices_account_due_idx").on(t.accountId, t.dueDate),
     index("invoices_account_status_due_idx").on(t.accountId, t.status, t.dueDate),
     // The invoice list's default order ("all", newest first) reads one account's page from here.

@@ -1,0 +1,1 @@
+CREATE INDEX "invoices_number_prefix_idx" ON "invoices" USING btree ("number" text_pattern_ops);
