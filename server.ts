@@ -11,7 +11,7 @@ import { handleSignalsHere } from "./db/embedded-postgres";
 import { bootstrap } from "./server/bootstrap";
 import { clusterMetrics, inCluster } from "./server/cluster-metrics";
 import { shutDownGracefully, trackJobs, trackRequests } from "./server/graceful-shutdown";
-import { accessLog, baseApp, bodyLimit, csrfGuard, methodGuard, pathGuard, requestId, securityHeaders } from "./server/http";
+import { accessLog, baseApp, bodyLimit, csrfGuard, methodGuard, pathGuard, publicFiles, requestId, securityHeaders } from "./server/http";
 import { BUILD_PATH, loadBuild, portalOf } from "./server/load-build";
 import { remixHandler } from "./server/remix-handler";
 import { stripeWebhookRoute } from "./server/stripe-webhook";
@@ -64,7 +64,7 @@ const renderClusterMetrics = async () => (await clusterMetrics())!.text;
 app.get("/metrics", (req, res, next) => void portal.answerMetrics(req, res, next, inCluster() ? { render: renderClusterMetrics } : {}));
 const labelStatic = (res: ServerResponse) => portal.labelRoute(res, "static");
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", setHeaders: labelStatic }));
-app.use(express.static("public", { maxAge: "1h", setHeaders: labelStatic }));
+app.use(publicFiles("public", { maxAge: "1h", setHeaders: labelStatic }));
 // Browsers ask for /favicon.ico whatever the page links to.
 app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 app.use(csrfGuard(env.APP_URL));

@@ -1,11 +1,14 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { Agent, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { json, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqlClient } from "~/db.server";
 import { handleError } from "~/entry.server";
-import { baseApp, bodyLimit, csrfGuard, methodGuard, pathGuard, securityHeaders } from "./http";
+import { baseApp, bodyLimit, csrfGuard, methodGuard, pathGuard, publicFiles, securityHeaders } from "./http";
 import { remixHandler } from "./remix-handler";
 
 /**
@@ -66,7 +69,7 @@ beforeAll(async () => {
   app.use(methodGuard);
   app.use(bodyLimit({ form: 64 * 1024, api: 1024 * 1024, routes: [{ path: /^\/upload$/i, limit: 2 * 1024 * 1024 }] }));
   app.get("/static.txt", (_req, res) => res.type("text/plain").send("static"));
-  app.use(express.static("public"));
+  app.use(publicFiles("public"));
   app.use(csrfGuard(APP_URL));
   app.all("*", remixHandler({ build, appUrl: APP_URL, getLoadContext: () => ({ cspNonce: "n", requestId: "r", clientIp: null }) }));
   server = app.listen(0, "127.0.0.1");
@@ -178,6 +181,27 @@ describe("caching", () => {
       expect(res.status).toBe(200);
       expect(res.headers["x-content-type-options"]).toBe("nosniff");
       expect(res.headers["strict-transport-security"]).toMatch(/max-age=/);
+    }
+  });
+});
+
+describe("public files", () => {
+  it("serves a path that names a file, and hands one without an extension to the pages unread", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "public-files-"));
+    writeFileSync(path.join(root, "robots.txt"), "User-agent: *");
+    writeFileSync(path.join(root, "notes"), "not for a page address");
+    const app = express();
+    app.use(publicFiles(root));
+    app.use((_req, res) => res.status(404).send("page"));
+    const files = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => files.once("listening", resolve));
+    const base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    try {
+      expect(await (await fetch(`${base}/robots.txt`)).text()).toBe("User-agent: *");
+      const page = await fetch(`${base}/notes`);
+      expect([page.status, await page.text()]).toEqual([404, "page"]);
+    } finally {
+      await new Promise((resolve) => files.close(resolve));
     }
   });
 });

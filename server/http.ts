@@ -31,24 +31,40 @@ export function requestId(req: Request, res: Response, next: NextFunction) {
 }
 
 /**
- * One structured line per request, from a child of the app's logger that carries the request
- * id (kept in `res.locals.log` for whatever else logs about this request). Only the path:
- * query strings may carry sign-in tokens. `logger` is asked on each request: a development
- * rebuild brings a new one.
+ * One structured line per request, carrying the request id. A child logger with that id is
+ * `res.locals.log`, for whatever else logs about this request; it is made on first use, since
+ * most requests log nothing else. Only the path: query strings may carry sign-in tokens.
+ * `logger` is asked on each request: a development rebuild brings a new one. When the level
+ * leaves out info lines, nothing is timed or listened for.
  */
 export function accessLog(logger: () => Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
+    const base = logger();
+    const requestId = res.locals.requestId as string;
+    let child: Logger | undefined;
+    Object.defineProperty(res.locals, "log", { get: () => (child ??= base.child({ requestId })), enumerable: true, configurable: true });
+    // Assets and the probes and scrapes that arrive every few seconds: no line each.
+    const path = req.path;
+    if (!base.isLevelEnabled("info") || path.startsWith("/build/") || path === "/healthz" || path === "/readyz" || path === "/metrics") return next();
     const start = process.hrtime.bigint();
-    const log = logger().child({ requestId: res.locals.requestId as string });
-    res.locals.log = log;
-    res.on("finish", () => {
-      // Assets and the probes and scrapes that arrive every few seconds: no line each.
-      if (req.path.startsWith("/build/") || req.path === "/healthz" || req.path === "/readyz" || req.path === "/metrics") return;
+    res.once("finish", () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      log.info({ method: req.method, path: loggedPath(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+      base.info({ requestId, method: req.method, path: loggedPath(path), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
     });
     next();
   };
+}
+
+// The last segment has an extension: "/favicon.svg", "/build/entry.client-X.js".
+const FILE_LIKE_PATH = /\.[^/]*$/;
+
+/**
+ * The files under `root` (express.static), looked up only for a path that names a file: a page
+ * address has no extension, and asking the disk for one on every page request cost a stat each.
+ */
+export function publicFiles(root: string, options: Parameters<typeof express.static>[1] = {}) {
+  const serve = express.static(root, options);
+  return (req: Request, res: Response, next: NextFunction) => (FILE_LIKE_PATH.test(req.path) ? serve(req, res, next) : next());
 }
 
 /** The path as logged: a pay link's MAC (a capability, like a sign-in token) is left out, its id kept. */

@@ -34,6 +34,29 @@ export function formatDate(isoDate: string): string {
   return display.format(new Date(`${isoDate}T00:00:00Z`));
 }
 
+interface InstantFormats {
+  date: Intl.DateTimeFormat;
+  dateTime: Intl.DateTimeFormat;
+  zoneName: Intl.DateTimeFormat;
+}
+
+// One set per time zone ("" = the runtime's own): building an Intl.DateTimeFormat (which
+// toLocaleString does on each call) costs far more than formatting with one, once per table row.
+const instantFormats = new Map<string, InstantFormats>();
+
+function instantFormatsFor(timeZone: string | undefined): InstantFormats {
+  let formats = instantFormats.get(timeZone ?? "");
+  if (!formats) {
+    formats = {
+      date: new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone }),
+      dateTime: new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone }),
+      zoneName: new Intl.DateTimeFormat("en-US", { timeZoneName: "short", timeZone }),
+    };
+    instantFormats.set(timeZone ?? "", formats);
+  }
+  return formats;
+}
+
 /**
  * An instant (ISO timestamp) as "Nov 24, 2026, 1:05 PM EST" in `timeZone` (the browser's when
  * undefined), or "Nov 24, 2026" with `dateOnly`. The zone is named unless `dateOnly`: a time
@@ -42,8 +65,9 @@ export function formatDate(isoDate: string): string {
 export function formatInstant(iso: string, options: { timeZone?: string; dateOnly?: boolean } = {}): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  if (options.dateOnly) return date.toLocaleDateString("en-US", { dateStyle: "medium", timeZone: options.timeZone });
-  const text = date.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: options.timeZone });
-  const zone = new Intl.DateTimeFormat("en-US", { timeZoneName: "short", timeZone: options.timeZone }).formatToParts(date).find((p) => p.type === "timeZoneName")?.value;
+  const formats = instantFormatsFor(options.timeZone);
+  if (options.dateOnly) return formats.date.format(date);
+  const text = formats.dateTime.format(date);
+  const zone = formats.zoneName.formatToParts(date).find((p) => p.type === "timeZoneName")?.value;
   return zone ? `${text} ${zone}` : text;
 }
