@@ -164,6 +164,16 @@ for (const [role, title] of [
       await expect(tableRows(page)).toHaveCount(1);
       await expect(tableRows(page).first()).toContainText(globex.name);
       await expect(tableRows(page).first()).toContainText("Paid");
+      await expect(page.getByTestId("search-match")).toContainText(`The invoice numbered ${inv!.number}.`);
+
+      // A piece from inside the number: not a number's start, so found only when asked to search everywhere.
+      const inside = inv!.number.slice(1);
+      await search.fill(inside);
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect(page.getByText("No invoices match.")).toBeVisible();
+      await page.getByRole("link", { name: "Search everywhere (slower)" }).click();
+      await expect(page).toHaveURL(/match=contains/);
+      await expect(page.getByRole("link", { name: inv!.number, exact: true })).toBeVisible();
 
       // By customer name: both of pat's accounts, USD and CAD.
       await search.fill(byName.toLowerCase());

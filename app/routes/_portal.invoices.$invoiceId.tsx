@@ -22,8 +22,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Invoic
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { actor } = await requirePayerActor(request, context);
-  const invoice = orThrow(await getInvoice(actor, params.invoiceId ?? ""));
-  const [payments, disputes, promised] = await Promise.all([paymentsForInvoice(actor, invoice.id), disputesForInvoice(actor, invoice.id), openPromisesFor(actor, [invoice.id])]);
+  const invoiceId = params.invoiceId ?? "";
+  // All side by side: each read is scoped to the reader, so asking about an invoice they may not see finds nothing.
+  const [found, payments, disputes, promised] = await Promise.all([getInvoice(actor, invoiceId), paymentsForInvoice(actor, invoiceId), disputesForInvoice(actor, invoiceId), openPromisesFor(actor, [invoiceId])]);
+  const invoice = orThrow(found);
   return json({ invoice, payments, disputes, promise: promised[invoice.id] ?? null });
 }
 

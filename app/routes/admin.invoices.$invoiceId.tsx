@@ -14,8 +14,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Invoic
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { actor } = await requireStaffActor(request, context);
-  const invoice = orThrow(await getInvoice(actor, params.invoiceId ?? ""));
-  return json({ invoice, plans: await invoicePlans(invoice.id) });
+  const invoiceId = params.invoiceId ?? "";
+  const [found, plans] = await Promise.all([getInvoice(actor, invoiceId), invoicePlans(invoiceId)]);
+  return json({ invoice: orThrow(found), plans });
 }
 
 /** What the AR team needs about the discount: its window, whether it is open today, what was taken. */

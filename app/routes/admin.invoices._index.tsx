@@ -4,15 +4,14 @@ import { InvoiceTable } from "~/components/invoice-table";
 import { Pagination } from "~/components/pagination";
 import { SearchForm } from "~/components/search-form";
 import { requireStaffActor } from "~/modules/auth/session.server";
-import { invoiceListQuery, listInvoices } from "~/modules/invoices/list-invoices.server";
+import { invoiceSearchQuery, searchInvoices } from "~/modules/invoices/search-invoices.server";
 
 export const meta: MetaFunction = () => [{ title: "Invoices · AR admin" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = await requireStaffActor(request, context);
-  const query = invoiceListQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const list = await listInvoices(actor, { ...query, accountId: query.account });
-  return json({ query, list });
+  const query = invoiceSearchQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return json({ query, list: await searchInvoices(actor, query) });
 }
 
 const filterLabels = { open: "Open", overdue: "Overdue", paid: "Paid", all: "All" } as const;
@@ -25,6 +24,12 @@ export default function AdminInvoices() {
   const filterHref = (filter: string) => {
     const params = new URLSearchParams({ ...keep, filter });
     if (query.q) params.set("q", query.q);
+    if (query.match) params.set("match", query.match);
+    return `${location.pathname}?${params}`;
+  };
+  // The slow "contains" search, one click away from the fast one, on the first page.
+  const everywhereHref = () => {
+    const params = new URLSearchParams({ ...keep, q: query.q, match: "contains" });
     return `${location.pathname}?${params}`;
   };
   return (
@@ -45,6 +50,14 @@ export default function AdminInvoices() {
           </Link>
         ))}
       </nav>
+      {list.match === "exact" || list.match === "prefix" ? (
+        <p className="mt-4 text-sm text-slate-700" data-testid="search-match">
+          {list.match === "exact" ? `The invoice numbered ${query.q}.` : `Invoice and PO numbers starting with “${query.q}”${list.namesSearched ? ", and customers whose name contains it" : ""}.`}{" "}
+          <Link to={everywhereHref()} className="text-brand-700 underline">
+            Search everywhere (slower)
+          </Link>
+        </p>
+      ) : null}
       <div className="mt-4">
         {list.rows.length === 0 ? (
           <p className="rounded-lg bg-white p-6 ring-1 ring-slate-200">No invoices match.</p>

@@ -16,6 +16,7 @@ let pat: PayerActor;
 let olivia: PayerActor;
 let staff: StaffActor;
 let accountId: string;
+let make: Awaited<ReturnType<typeof testData>>;
 /** The payer's account: two overdue, one not yet due, one partly paid, one paid, one void, and 24 more open ones (two pages). */
 let made: { overdue: Invoice[]; notDue: Invoice; partial: Invoice; paid: Invoice; voided: Invoice; all: Invoice[] };
 
@@ -26,7 +27,7 @@ const ok = <T>(value: T | Problem): T => {
 
 beforeAll(async () => {
   setClock(() => new Date(`${TEST_TODAY}T12:00:00Z`));
-  const make = await testData();
+  make = await testData();
   const patUser = await make.payer();
   const account = patUser.accounts[0]!;
   accountId = account.id;
@@ -163,5 +164,24 @@ describe("balances and statement", () => {
     expect(detail.lines.reduce((s, l) => s + l.amount, 0)).toBe(detail.subtotal);
     expect(detail.balance).toBe(detail.total - detail.amountPaid - detail.amountCredited);
     expect(detail.balance).toBe(70_00);
+  });
+});
+
+describe("invoice detail", () => {
+  it("names the invoice a late fee is on and the fees charged on an invoice, read side by side", async () => {
+    const payer = await make.payer();
+    const reader: PayerActor = { kind: "payer", userId: payer.user.id, ip: null };
+    const [parent, fee1, fee2] = await make.invoices(payer.accounts[0]!, [{ total: 500_00, dueInDays: -40 }, { total: 7_50, dueInDays: 10 }, { total: 7_60, dueInDays: 40 }]);
+    await db.update(invoices).set({ lateFeeForInvoiceId: parent!.id, lateFeePeriod: 1 }).where(eq(invoices.id, fee1!.id));
+    await db.update(invoices).set({ lateFeeForInvoiceId: parent!.id, lateFeePeriod: 2 }).where(eq(invoices.id, fee2!.id));
+
+    const onParent = ok(await getInvoice(reader, parent!.id));
+    expect(onParent.lateFeeFor).toBeNull();
+    expect(onParent.lateFees.map((f) => [f.number, f.period, f.total])).toEqual([[fee1!.number, 1, 7_50], [fee2!.number, 2, 7_60]]);
+    const onFee = ok(await getInvoice(reader, fee2!.id));
+    expect(onFee.lateFeeFor).toEqual({ id: parent!.id, number: parent!.number });
+    expect(onFee.lateFees).toEqual([]);
+    expect(onFee.lines.length).toBeGreaterThan(0);
+    expect(await getInvoice(olivia, fee2!.id)).toMatchObject({ kind: "not_found" });
   });
 });

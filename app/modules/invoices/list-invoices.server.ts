@@ -51,9 +51,9 @@ export interface InvoiceRow {
 }
 
 /** The invoice a late fee is charged on, joined by the fee's `late_fee_for_invoice_id`. */
-const feeParent = alias(invoices, "fee_parent");
+export const feeParent = alias(invoices, "fee_parent");
 
-const sortColumns = {
+export const sortColumns = {
   due: invoices.dueDate,
   issued: invoices.issueDate,
   number: invoices.number,
@@ -68,7 +68,7 @@ export function effectiveSort(query: InvoiceListQuery): { sort: (typeof invoiceS
   return chasing ? { sort: "due", dir: query.dir ?? "asc" } : { sort: "issued", dir: query.dir ?? "desc" };
 }
 
-function filterCondition(filter: InvoiceListQuery["filter"], day: string): SQL | undefined {
+export function filterCondition(filter: InvoiceListQuery["filter"], day: string): SQL | undefined {
   switch (filter) {
     case "open":
       return and(eq(invoices.status, "open"), gt(invoices.balance, 0));

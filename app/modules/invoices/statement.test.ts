@@ -10,7 +10,7 @@ import type { PayerActor, StaffActor } from "~/modules/auth/actor";
 import { setClock } from "~/utils/clock";
 import { isProblem, type Problem } from "~/utils/problem";
 import { TEST_TODAY, testData } from "../../../test/helpers";
-import { getStatement as readStatement, readStatementQuery, statementDownload } from "./get-statement.server";
+import { getStatement as readStatement, readStatementQuery, STATEMENT_PAGE_SIZE, statementDownload } from "./get-statement.server";
 import { csvCell, statementCsv } from "./statement-csv.server";
 
 /**
@@ -207,6 +207,29 @@ describe("a 5,000-invoice account", () => {
     const bytes = JSON.stringify(page2).length;
     console.info(`statement page of a 5,000-invoice account: ${bytes} bytes of data, ${elapsed.toFixed(0)} ms`);
     expect(bytes).toBeLessThan(40_000);
+  });
+});
+
+describe("the statement page's figures", () => {
+  it("are the full statement's on every page: totals, opening and closing balance, aging", async () => {
+    const account = await make.account({ name: "Many Lines Ltd" });
+    // 260 invoices due over the last 250 days (every aging bucket), some partly or fully paid, some issued before the period.
+    await make.invoices(
+      account,
+      Array.from({ length: 260 }, (_, i) => ({ total: 100_00 + i * 7, dueInDays: 15 - i, paid: i % 5 === 0 ? 40_00 : i % 11 === 0 ? 100_00 + i * 7 : 0 })),
+    );
+    const period = { from: "2026-07-01", to: TEST_TODAY };
+    const full = await getStatement(staff, account.id, period);
+    const usd = full.sections[0]!;
+    expect(usd.lineCount).toBeGreaterThan(STATEMENT_PAGE_SIZE);
+    expect(Object.values(usd.aging).filter((amount) => amount > 0).length).toBe(5);
+    expect(Object.values(usd.aging).reduce((a, b) => a + b, 0)).toBe(usd.closing);
+    expect(usd.opening).toBeGreaterThan(0);
+    for (const number of [1, 2]) {
+      const page = await getStatement(staff, account.id, period, number);
+      expect(page.sections).toEqual(full.sections);
+      expect(page.lines).toEqual(full.lines.slice((number - 1) * STATEMENT_PAGE_SIZE, number * STATEMENT_PAGE_SIZE));
+    }
   });
 });
 
