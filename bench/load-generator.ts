@@ -22,6 +22,7 @@ async function atConnections(r: Extract<LoadRequest, { kind: "load" }>) {
     p95,
     p99: result.latency.p99,
     requests: result.requests.total,
+    sent: (result.requests as { sent?: number }).sent ?? result.requests.total,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     bytes: result.throughput.total,
@@ -64,7 +65,7 @@ async function oneConnection(r: Extract<LoadRequest, { kind: "one-connection" }>
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : 0);
-  return { requestsPerSecond: latencies.length / (elapsedMs / 1000), p50: at(50), p95: at(95), p99: at(99), requests: latencies.length, errors, non2xx, bytes, elapsedMs, loadCpuMs: (used.user + used.system) / 1000 };
+  return { requestsPerSecond: latencies.length / (elapsedMs / 1000), p50: at(50), p95: at(95), p99: at(99), requests: latencies.length, sent: latencies.length + errors, errors, non2xx, bytes, elapsedMs, loadCpuMs: (used.user + used.system) / 1000 };
 }
 
 process.on("message", (message: LoadRequest) => {

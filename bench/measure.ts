@@ -55,6 +55,8 @@ export type LoadReply = { id: number; result: GeneratedLoad } | { id: number; er
 
 /** A load as the load generator measured it, with the CPU it spent itself. */
 export interface GeneratedLoad extends Measurement {
+  /** Requests sent, answered or not: at the end of a load up to one per connection is still in flight. */
+  sent: number;
   /** Response bytes received (bodies and headers, as sent: compressed when the server compressed). */
   bytes: number;
   elapsedMs: number;
