@@ -63,6 +63,7 @@ describe("configuration", () => {
     expect(() => parseEnv({ ...development, LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL/);
     expect(() => parseEnv({ ...development, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN must be at least 32 characters/);
     expect(() => parseEnv({ ...development, SEED_DEMO_DATA: "yes" })).toThrow(/SEED_DEMO_DATA must be "true" or "false"/);
+    expect(() => parseEnv({ ...development, BENCH_FLOOR_PAGE: "yes" })).toThrow(/BENCH_FLOOR_PAGE must be "true" or "false"/);
     expect(() => parseBootstrapEnv({ EMBEDDED_PG_PORT: "5432x" })).toThrow(/EMBEDDED_PG_PORT must be a port number/);
     expect(() => parseBootstrapEnv({ STRIPE_EMULATOR_ACH_SETTLE_MS: "20s" })).toThrow(/STRIPE_EMULATOR_ACH_SETTLE_MS must be a delay in milliseconds/);
   });
@@ -75,6 +76,8 @@ describe("configuration", () => {
       ATTACHMENT_DIR: "/var/files",
       LOG_LEVEL: "info",
     });
+    expect(parseEnv(development).BENCH_FLOOR_PAGE).toBe("false");
+    expect(parseEnv({ ...development, BENCH_FLOOR_PAGE: "true" }).BENCH_FLOOR_PAGE).toBe("true");
     expect(parseEnv(development).METRICS_TOKEN).toBeUndefined();
     expect(parseEnv({ ...development, METRICS_TOKEN: "m".repeat(32) }).METRICS_TOKEN).toBe("m".repeat(32));
     expect(parseBootstrapEnv({})).toEqual({ EMBEDDED_PG_PORT: 54329, EMBEDDED_PG_DIR: ".data/pg", STRIPE_EMULATOR_PORT: 12111, STRIPE_EMULATOR_ACH_SETTLE_MS: 20000 });

@@ -125,6 +125,11 @@ const schema = z.object({
    * The bearer token Prometheus sends to read /metrics. Unset: /metrics does not exist (404).
    * Long and random: the metrics tell backlogs and traffic to whoever holds it.
    */
+  /**
+   * Serves the benchmark's trivial page at /bench/floor (one `select 1`; app/modules/ops/floor-page.server.ts),
+   * the floor every page's rate is compared with. Off (404) unless "true": the bench sets it.
+   */
+  BENCH_FLOOR_PAGE: z.enum(["true", "false"], { message: 'must be "true" or "false"' }).default("false"),
   METRICS_TOKEN: z.string().min(32, "must be at least 32 characters of random text (the bearer token Prometheus sends to /metrics)").optional(),
 });
 

@@ -17,7 +17,8 @@ import postgres from "postgres";
 import { startEmbeddedPostgres } from "../db/embedded-postgres";
 import { migrateDatabase } from "../db/migrate";
 import { pageCapturer, pageJavaScript } from "./capture";
-import { bareHttpLimit, bareSqlLimit, loadUrl, round, summarize, type Measurement } from "./measure";
+import { treeCpuMs, postmasterPid } from "./cpu";
+import { bareHttpLimit, receive, round, startLoadGenerator, summarize, type GeneratedLoad, type Measurement } from "./measure";
 import { foldLedger } from "./analytics";
 import { growInvoices, seedLarge } from "./seed-large";
 
@@ -26,11 +27,15 @@ const want = (part: "pages" | "analytics" | "webhooks" | "delivery" | "import" |
 // `--only=… --full` runs the part on the full-size database (1,000,000 invoices).
 const quick = process.argv.includes("--quick") || (only !== undefined && !process.argv.includes("--full"));
 const size = quick
-  ? { accounts: 2_000, smallInvoices: 10_000, invoices: 100_000, bigAccountInvoices: 5_000, otherLargeAccounts: 2, seconds: 5, webhookEvents: 5_000, deliveries: 2_000, importInvoices: 5_000 }
-  : { accounts: 100_000, smallInvoices: 10_000, invoices: 1_000_000, bigAccountInvoices: 5_000, otherLargeAccounts: 10, seconds: 10, webhookEvents: 20_000, deliveries: 10_000, importInvoices: 20_000 };
+  ? { accounts: 2_000, smallInvoices: 10_000, invoices: 100_000, bigAccountInvoices: 5_000, otherLargeAccounts: 2, seconds: 5, aloneSeconds: 3, webhookEvents: 5_000, deliveries: 2_000, importInvoices: 5_000 }
+  : { accounts: 100_000, smallInvoices: 10_000, invoices: 1_000_000, bigAccountInvoices: 5_000, otherLargeAccounts: 10, seconds: 10, aloneSeconds: 5, webhookEvents: 20_000, deliveries: 10_000, importInvoices: 20_000 };
 // --only keeps the quick database but sends the full-size flows: their rates need the longer runs.
 if (only) Object.assign(size, { webhookEvents: 20_000, deliveries: 10_000, importInvoices: 20_000 });
 const CONNECTIONS = 50;
+// As `npm start` runs the portal: a cluster of app processes (server/cluster.ts). `--processes=1`
+// runs server.ts alone, one process and no primary.
+const processes = Number(process.argv.find((a) => a.startsWith("--processes="))?.slice("--processes=".length) ?? 2);
+if (!Number.isInteger(processes) || processes < 1) throw new Error("--processes must be a whole number ≥ 1");
 const ports = { pg: 54359, app: 3300, smtp: 2599 };
 const appUrl = `http://127.0.0.1:${ports.app}`;
 const today = new Date().toISOString().slice(0, 10);
@@ -41,6 +46,7 @@ const dataDir = path.resolve(".data/bench/pg");
 rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(path.dirname(dataDir), { recursive: true });
 const pg = await startEmbeddedPostgres({ dataDir, port: ports.pg, database: "bench" });
+const postgresPid = postmasterPid(dataDir);
 const databaseUrl = pg.url.replace(/\/[^/]*$/, "/bench");
 await migrateDatabase(databaseUrl);
 const sql = postgres(databaseUrl, { max: 10, onnotice: () => {} });
@@ -63,6 +69,8 @@ Object.assign(process.env, {
   WEBHOOK_ALLOW_PRIVATE_URLS: "true",
   // The reminder run is measured on its own (the reminders part), never by the hourly schedule mid-load.
   REMINDER_SCHEDULE: "off",
+  // The trivial page every page is compared with (/bench/floor).
+  BENCH_FLOOR_PAGE: "true",
 });
 
 const results: Record<string, unknown> = {
@@ -71,8 +79,12 @@ const results: Record<string, unknown> = {
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version },
   connections: CONNECTIONS,
   secondsPerLoad: size.seconds,
+  secondsOneConnection: size.aloneSeconds,
+  appProcesses: processes,
+  appRunAs: processes === 1 ? "server.ts (one process)" : `npm start's cluster (server/cluster.ts, WEB_CONCURRENCY=${processes})`,
 };
 let app: ChildProcess | undefined;
+const loader = startLoadGenerator();
 try {
   const smtp = await startSmtpSink(ports.smtp);
   log(`seeding ${size.accounts} accounts and ${size.smallInvoices} invoices (big account: ${size.bigAccountInvoices})`);
@@ -88,7 +100,7 @@ try {
     await waitForQuietDatabase(sql);
     log("invoice list at the small size");
     const small = await listLatency(appUrl + listUrl, payerCookie);
-    const smallAlone = await loadUrl({ url: appUrl + listUrl, headers: { cookie: payerCookie }, connections: 1, seconds: 5 });
+    const smallAlone = await loader.oneConnection({ url: appUrl + listUrl, headers: pageHeaders(payerCookie), seconds: size.aloneSeconds });
     log(`  ${fmt(small)}; one connection: ${fmt(smallAlone)}`);
 
     log(`growing to ${size.invoices} invoices`);
@@ -99,41 +111,34 @@ try {
     results.counts = await tableCounts(sql);
 
     const [{ number: sampleNumber } = { number: "" }] = await sql<{ number: string }[]>`select number from invoices where id = ${seeded.bigAccount.sampleInvoiceId}`;
-    const pages: Array<{ name: string; url: string; cookie: string; routes: string[] | null }> = [
-      { name: "Invoice list (5,000-invoice account)", url: listUrl, cookie: payerCookie, routes: ["routes/_portal", "routes/_portal.invoices._index"] },
-      { name: "Invoice detail", url: `/invoices/${seeded.bigAccount.sampleInvoiceId}`, cookie: payerCookie, routes: ["routes/_portal", "routes/_portal.invoices.$invoiceId"] },
-      { name: "Statement", url: "/statement", cookie: payerCookie, routes: ["routes/_portal", "routes/_portal.statement"] },
-      { name: "Admin dispute queue", url: "/admin/disputes", cookie: staffCookie, routes: null },
-      { name: "Admin invoice search (by number)", url: `/admin/invoices?q=${encodeURIComponent(sampleNumber)}`, cookie: staffCookie, routes: null },
+    // The floor first: every page's rate is reported as a share of it.
+    const pages: PageToMeasure[] = [
+      { key: "floor", name: "Trivial page (root layout, one select 1): the floor", url: "/bench/floor", cookie: "", payer: false, routes: ["routes/bench.floor"] },
+      { key: "list", name: "Invoice list (5,000-invoice account)", url: listUrl, cookie: payerCookie, payer: true, routes: ["routes/_portal", "routes/_portal.invoices._index"] },
+      { key: "detail", name: "Invoice detail", url: `/invoices/${seeded.bigAccount.sampleInvoiceId}`, cookie: payerCookie, payer: true, routes: ["routes/_portal", "routes/_portal.invoices.$invoiceId"] },
+      { key: "statement", name: "Statement (first page)", url: "/statement", cookie: payerCookie, payer: true, routes: ["routes/_portal", "routes/_portal.statement"] },
+      { key: "disputes", name: "Admin dispute queue", url: "/admin/disputes", cookie: staffCookie, payer: false, routes: null },
+      { key: "search", name: "Admin invoice search (by number)", url: `/admin/invoices?q=${encodeURIComponent(sampleNumber)}`, cookie: staffCookie, payer: false, routes: null },
     ];
     log("invoice list at the large size");
     const large = await listLatency(appUrl + listUrl, payerCookie);
-    const largeAlone = await loadUrl({ url: appUrl + listUrl, headers: { cookie: payerCookie }, connections: 1, seconds: 5 });
+    const largeAlone = await loader.oneConnection({ url: appUrl + listUrl, headers: pageHeaders(payerCookie), seconds: size.aloneSeconds });
+    // Jobs the seed or a flow queued would run in the first app process mid-load, charged to a page.
+    await waitForIdleQueue(sql);
     const capturer = await pageCapturer(databaseUrl);
-    const bare = postgres(databaseUrl, { max: 10, onnotice: () => {} });
-    const pageResults = [];
+    const pageResults: PageMeasured[] = [];
     for (const page of pages) {
       log(page.name);
-      // The once-a-minute session touch must not be captured: replayed 50 times at once, one
-      // UPDATE of one row would make the bare SQL limit measure a row lock instead.
-      await sql`update sessions set last_seen_at = now()`;
-      const captured = await capturer.capture(appUrl + page.url, page.cookie);
-      if (captured.status !== 200) throw new Error(`${page.url} answered ${captured.status} in-process`);
-      // The list was just measured for the size comparison (median of three loads): one figure for both.
-      let measured = large;
-      if (page.url !== listUrl) {
-        await warmUp(appUrl + page.url, page.cookie);
-        measured = await loadUrl({ url: appUrl + page.url, headers: { cookie: page.cookie }, connections: CONNECTIONS, seconds: size.seconds });
-      }
-      const httpLimit = await bareHttpLimit(captured.html, CONNECTIONS, size.seconds);
-      const sqlLimit = await bareSqlLimit(bare, captured.queries, CONNECTIONS, size.seconds);
-      const limit = Math.min(httpLimit.requestsPerSecond, sqlLimit.requestsPerSecond);
-      const js = page.routes ? await pageJavaScript(page.routes) : null;
-      log(`  portal ${fmt(measured)} | bare http ${Math.round(httpLimit.requestsPerSecond)}/s | bare sql ${Math.round(sqlLimit.requestsPerSecond)}/s (${captured.queries.length} queries) | JS ${js ? `${(js.gzipBytes / 1024).toFixed(1)} kB gz` : "-"}`);
-      pageResults.push({ ...page, cookie: undefined, measured, httpLimit, sqlLimit, queries: captured.queries.length, htmlBytes: Buffer.byteLength(captured.html), ratioToLimit: round(measured.requestsPerSecond / limit, 3), javascript: js });
+      const measured = await measurePage(page, capturer);
+      const floor = pageResults[0] ?? measured;
+      measured.ratioToFloor = round(measured.load.requestsPerSecond / floor.load.requestsPerSecond, 3);
+      pageResults.push(measured);
+      const kB = (b: number) => `${(b / 1024).toFixed(1)} kB`;
+      log(
+        `  ${fmt(measured.load)} (${measured.ratioToFloor} of the floor) | one connection p50 ${measured.oneConnection.p50} p99 ${measured.oneConnection.p99} ms | CPU per request: Node ${measured.nodeCpuMsPerRequest} ms, PostgreSQL ${measured.postgresCpuMsPerRequest} ms, load generator ${measured.loadGenerator.cpuMsPerRequest} ms (${pctOf(measured.loadGenerator.coreShare)} of a core) | ${kB(measured.bytes.gzip)} ${measured.bytes.compressed ? "gzip" : "(not compressed)"} / ${kB(measured.bytes.identity)} | bare http ${Math.round(measured.bareHttp.requestsPerSecond)}/s (load generator at ${pctOf(measured.bareHttp.loadGeneratorCoreShare)} of a core) | ${measured.queries ?? "?"} queries | JS ${measured.javascript ? kB(measured.javascript.gzipBytes) + " gz" : "-"}`,
+      );
     }
     await capturer.close();
-    await bare.end();
     results.pages = pageResults;
     results.scaling = {
       smallInvoices: size.smallInvoices,
@@ -143,9 +148,9 @@ try {
       p50Change: round(large.p50 / small.p50 - 1, 3),
       p99Change: round(large.p99 / small.p99 - 1, 3),
       // One connection: the request's own cost, without queueing behind 49 others.
-      alone: { small: smallAlone, large: largeAlone, p50Change: round(largeAlone.p50 / smallAlone.p50 - 1, 3), p99Change: round(largeAlone.p99 / smallAlone.p99 - 1, 3) },
+      alone: { small: roundLoad(smallAlone), large: roundLoad(largeAlone), p50Change: round(largeAlone.p50 / smallAlone.p50 - 1, 3), p99Change: round(largeAlone.p99 / smallAlone.p99 - 1, 3) },
     };
-    log(`  list p50 ${small.p50} → ${large.p50} ms, p99 ${small.p99} → ${large.p99} ms; one connection p50 ${smallAlone.p50} → ${largeAlone.p50} ms, p99 ${smallAlone.p99} → ${largeAlone.p99} ms`);
+    log(`  list p50 ${small.p50} → ${large.p50} ms, p99 ${small.p99} → ${large.p99} ms; one connection p50 ${round(smallAlone.p50)} → ${round(largeAlone.p50)} ms, p99 ${round(smallAlone.p99)} → ${round(largeAlone.p99)} ms`);
   }
 
   if (want("analytics")) {
@@ -217,7 +222,8 @@ try {
 
   await smtp.close();
 } finally {
-  app?.kill("SIGTERM");
+  await stopApp();
+  await loader.close();
   await sql.end({ timeout: 5 });
   await pg.stop();
 }
@@ -234,6 +240,11 @@ writeFileSync(path.join(outDir, `latest${quick ? "-quick" : ""}.md`), renderMark
 log(`results in bench/results/latest${quick ? "-quick" : ""}.{json,md}`);
 process.exit(0);
 
+/** Every page request asks for gzip, as browsers do: bytes and CPU are measured as served. */
+function pageHeaders(cookie: string): Record<string, string> {
+  return cookie ? { cookie, "accept-encoding": "gzip" } : { "accept-encoding": "gzip" };
+}
+
 /**
  * The list's latency for the 10k → 1M comparison: three loads after a warm-up, keeping the
  * median by p50, so one load disturbed by the machine (a checkpoint, a stray process) does not
@@ -241,19 +252,111 @@ process.exit(0);
  */
 async function listLatency(url: string, cookie: string): Promise<Measurement> {
   await warmUp(url, cookie);
-  const runs: Measurement[] = [];
-  for (let i = 0; i < 3; i++) runs.push(await loadUrl({ url, headers: { cookie }, connections: CONNECTIONS, seconds: size.seconds }));
+  const runs: GeneratedLoad[] = [];
+  for (let i = 0; i < 3; i++) runs.push(await loader.load({ url, headers: pageHeaders(cookie), connections: CONNECTIONS, seconds: size.seconds }));
   runs.sort((a, b) => a.p50 - b.p50);
-  return runs[1]!;
+  return roundLoad(runs[1]!);
 }
 
 /** A short load first, so the measured one sees warm JIT, caches and connections. */
 async function warmUp(url: string, cookie: string) {
-  await loadUrl({ url, headers: { cookie }, connections: 10, seconds: 2 });
+  await loader.load({ url, headers: pageHeaders(cookie), connections: 10, seconds: 2 });
+}
+
+function roundLoad<T extends Measurement>(m: T): T {
+  return { ...m, requestsPerSecond: round(m.requestsPerSecond, 1), p50: round(m.p50), p95: round(m.p95), p99: round(m.p99) };
+}
+
+function pctOf(share: number) {
+  return `${Math.round(share * 100)} %`;
+}
+
+interface PageToMeasure {
+  key: string;
+  name: string;
+  url: string;
+  cookie: string;
+  /** A payer's page: the target is ≥ 50 % of the floor's rate. */
+  payer: boolean;
+  /** Route ids whose JavaScript the page loads; null: not counted (staff pages). */
+  routes: string[] | null;
+}
+
+type PageMeasured = Omit<PageToMeasure, "cookie"> & {
+  load: GeneratedLoad;
+  oneConnection: GeneratedLoad;
+  nodeCpuMsPerRequest: number;
+  postgresCpuMsPerRequest: number;
+  loadGenerator: { cpuMsPerRequest: number; coreShare: number };
+  bytes: { gzip: number; identity: number; compressed: boolean };
+  bareHttp: { requestsPerSecond: number; p99: number; loadGeneratorCoreShare: number };
+  ratioToFloor: number;
+  queries: number | null;
+  javascript: { files: number; bytes: number; gzipBytes: number } | null;
+};
+
+/**
+ * One page, every figure from the same run: its size as served with and without gzip, a warm-up,
+ * the load at 50 connections with the CPU it cost the portal's processes and PostgreSQL's (from
+ * /proc, before and after) and the load generator's, one connection's latency, and the load
+ * generator's own ceiling against a bare node:http server sending the same bytes.
+ */
+async function measurePage(page: PageToMeasure, capturer: Awaited<ReturnType<typeof pageCapturer>>): Promise<PageMeasured> {
+  const url = appUrl + page.url;
+  const headers = pageHeaders(page.cookie);
+  const identity = await receive(url, page.cookie ? { cookie: page.cookie } : {});
+  const gzip = await receive(url, headers);
+  for (const r of [identity, gzip]) if (r.status !== 200) throw new Error(`${page.url} answered ${r.status}`);
+  await warmUp(url, page.cookie);
+  const nodeBefore = treeCpuMs(app!.pid!);
+  const pgBefore = treeCpuMs(postgresPid);
+  const load = await loader.load({ url, headers, connections: CONNECTIONS, seconds: size.seconds });
+  // The requests still in flight when the load stopped are finished by the portal all the same:
+  // their CPU is counted once the processes are idle again, and so are they (sent, not answered).
+  await settled([app!.pid!, postgresPid]);
+  const nodeMs = treeCpuMs(app!.pid!) - nodeBefore;
+  const pgMs = treeCpuMs(postgresPid) - pgBefore;
+  const served = Math.max(1, load.sent);
+  const oneConnection = await loader.oneConnection({ url, headers, seconds: size.aloneSeconds });
+  const bare = await bareHttpLimit(loader, gzip, CONNECTIONS, size.seconds);
+  // The queries one request sends, counted on an in-process render (a secondary figure: the
+  // PostgreSQL CPU above is what they cost). The once-a-minute session touch is not the page's.
+  await sql`update sessions set last_seen_at = now()`;
+  const queries = await capturer
+    .capture(url, page.cookie ? page.cookie : {})
+    .then((c) => (c.status === 200 ? c.queries.length : null))
+    .catch(() => null);
+  const { cookie: _cookie, ...described } = page;
+  return {
+    ...described,
+    load: roundLoad(load),
+    oneConnection: roundLoad(oneConnection),
+    nodeCpuMsPerRequest: round(nodeMs / served, 3),
+    postgresCpuMsPerRequest: round(pgMs / served, 3),
+    loadGenerator: { cpuMsPerRequest: round(load.loadCpuMs / served, 3), coreShare: round(load.loadCpuMs / load.elapsedMs, 3) },
+    bytes: { gzip: gzip.body.length, identity: identity.body.length, compressed: gzip.contentEncoding === "gzip" },
+    bareHttp: { requestsPerSecond: round(bare.requestsPerSecond, 1), p99: bare.p99, loadGeneratorCoreShare: round(bare.loadCpuMs / bare.elapsedMs, 3) },
+    ratioToFloor: 1,
+    queries,
+    javascript: page.routes ? await pageJavaScript(page.routes) : null,
+  };
+}
+
+/** Waits (at most 20 s) until process trees (the portal's, PostgreSQL's) use under a tenth of a core over 300 ms. */
+async function settled(pids: number[]) {
+  const cpu = () => pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0);
+  const deadline = Date.now() + 20_000;
+  let last = cpu();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = cpu();
+    if (now - last < 30) return;
+    last = now;
+  }
 }
 
 function fmt(m: Measurement) {
-  return `${Math.round(m.requestsPerSecond)}/s p50 ${m.p50} p95 ${m.p95} p99 ${m.p99} ms${m.non2xx || m.errors ? ` (${m.non2xx} non-2xx, ${m.errors} errors)` : ""}`;
+  return `${Math.round(m.requestsPerSecond)}/s p50 ${round(m.p50)} p95 ${round(m.p95)} p99 ${round(m.p99)} ms${m.non2xx || m.errors ? ` (${m.non2xx} non-2xx, ${m.errors} errors)` : ""}`;
 }
 
 async function stopApp() {
@@ -266,14 +369,22 @@ async function stopApp() {
 }
 
 async function startApp(): Promise<ChildProcess> {
-  // BENCH_CPU_PROFILE=<dir>: the portal writes a V8 CPU profile there when the run ends (open it in Chrome DevTools).
+  // BENCH_CPU_PROFILE=<dir>: the portal writes a V8 CPU profile there when the run ends (open it in
+  // Chrome DevTools); in the cluster each app process inherits the flag and writes its own.
   const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", "server.ts"], { env: process.env, stdio: ["ignore", "ignore", "inherit"] });
+  const entry = processes === 1 ? "server.ts" : "server/cluster.ts";
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", entry], { env: { ...process.env, WEB_CONCURRENCY: String(processes) }, stdio: ["ignore", "pipe", "inherit"] });
+  // The primary says so once every app process listens; one process answering /healthz is not enough.
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    if (output.length < 100_000) output += chunk.toString();
+  });
+  const allListening = () => processes === 1 || /app process\(es\) on port/.test(output);
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error("the portal exited while starting");
+    if (child.exitCode !== null) throw new Error(`the portal exited while starting:\n${output}`);
     const ok = await fetch(`${appUrl}/healthz`).then((r) => r.ok).catch(() => false);
-    if (ok) return child;
+    if (ok && allListening()) return child;
     if (Date.now() > deadline) throw new Error("the portal did not start within 60 s");
     await new Promise((r) => setTimeout(r, 250));
   }
