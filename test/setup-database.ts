@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { afterAll, inject } from "vitest";
+import { afterAll, afterEach, inject } from "vitest";
+import { keptTotalsDrift } from "./kept-totals";
 import { applyTestEnv } from "./test-env";
 
 /**
@@ -18,7 +19,16 @@ const url = new URL(templateUrl);
 url.pathname = `/${name}`;
 applyTestEnv(url.toString());
 
+// After each test, whatever it wrote (payments, credits, disputes, plans, voids, fees, imports…):
+// the kept account totals must still equal a fresh count of the invoices.
+const check = postgres(url.toString(), { max: 1, onnotice: () => {} });
+afterEach(async () => {
+  const drift = await keptTotalsDrift(check);
+  if (drift.length > 0) throw new Error(`account_invoice_totals drifted from the invoices:\n${JSON.stringify(drift, null, 2)}`);
+});
+
 afterAll(async () => {
+  await check.end();
   const { closeDb } = await import("~/db.server");
   await closeDb();
   await admin.unsafe(`drop database if exists ${name} with (force)`);
