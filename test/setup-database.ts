@@ -21,14 +21,14 @@ applyTestEnv(url.toString());
 
 // After each test, whatever it wrote (payments, credits, disputes, plans, voids, fees, imports…):
 // the kept account totals must still equal a fresh count of the invoices.
-const check = postgres(url.toString(), { max: 1, onnotice: () => {} });
+// Its own short connection: a test may copy this database, which needs no other connection to it.
 afterEach(async () => {
-  const drift = await keptTotalsDrift(check);
+  const check = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  const drift = await keptTotalsDrift(check).finally(() => check.end());
   if (drift.length > 0) throw new Error(`account_invoice_totals drifted from the invoices:\n${JSON.stringify(drift, null, 2)}`);
 });
 
 afterAll(async () => {
-  await check.end();
   const { closeDb } = await import("~/db.server");
   await closeDb();
   await admin.unsafe(`drop database if exists ${name} with (force)`);
