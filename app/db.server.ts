@@ -61,6 +61,28 @@ export const db: Db = new Proxy({} as Db, {
   get: (_t, prop) => Reflect.get(connection().db, prop),
 });
 
+const preparedByPool = new WeakMap<Db, Map<string, unknown>>();
+
+/**
+ * A prepared statement of the current pool, built on first use and kept (ADR kept account
+ * totals). drizzle sends every other query unprepared (postgres.js `prepare: false`): parsed and
+ * planned on each execution, two round trips. A prepared one is parsed once per connection and,
+ * after five executions, may run a generic plan: prepare only queries whose plan does not depend
+ * on the values (never an ILIKE search). `name` must be unique per query text (a variant of a
+ * query is its own name); behind PgBouncer this needs transaction-mode support (README).
+ */
+export function prepared<T>(name: string, build: (db: Db) => T): T {
+  const pool = connection().db;
+  let statements = preparedByPool.get(pool);
+  if (!statements) preparedByPool.set(pool, (statements = new Map()));
+  let statement = statements.get(name) as T | undefined;
+  if (statement === undefined) {
+    statement = build(pool);
+    statements.set(name, statement);
+  }
+  return statement;
+}
+
 export function sqlClient() {
   return connection().client;
 }

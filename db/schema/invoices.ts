@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, date, index, integer, numeric, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, date, index, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts";
 import { newId } from "./ids";
 
@@ -101,3 +101,30 @@ export const invoiceLines = pgTable(
 
 export type Invoice = typeof invoices.$inferSelect;
 export type InvoiceLine = typeof invoiceLines.$inferSelect;
+
+export const invoiceTotalsBuckets = ["open", "paid", "other"] as const;
+
+/**
+ * The invoices of each account summed by currency, due date and bucket (ADR "kept account
+ * totals"): what the invoice list counts and the balances at its top read instead of an account's
+ * thousands of invoices. Written only by the statement-level triggers on `invoices` (migration
+ * 0021), in the same transaction as every insert, update and delete of an invoice, so no writer
+ * can forget it. `open` is status open with a balance above 0 (the list's "open" filter), `paid`
+ * status paid, `other` the rest (void, open at 0). Overdue and the next due date depend on today,
+ * so open rows keep the exact due date; paid and other rows are only counted and keep the first of
+ * the due month (fewer rows to sum). Rows that fall to zero stay, at zero.
+ */
+export const accountInvoiceTotals = pgTable(
+  "account_invoice_totals",
+  {
+    accountId: text().notNull(),
+    currency: text().notNull(),
+    dueDate: date({ mode: "string" }).notNull(),
+    bucket: text({ enum: invoiceTotalsBuckets }).notNull(),
+    /** Open invoices held by a payment plan (never overdue); always false for paid and other. */
+    onPlan: boolean().notNull(),
+    invoiceCount: integer().notNull(),
+    balance: money().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.currency, t.dueDate, t.bucket, t.onPlan] })],
+);

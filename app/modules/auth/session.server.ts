@@ -1,8 +1,8 @@
 import { createCookie, redirect, type AppLoadContext } from "@remix-run/node";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { accountContacts, accounts, users, type User } from "#db/schema/accounts";
 import { sessions } from "#db/schema/auth";
-import { db, type Executor } from "~/db.server";
+import { db, prepared, type Executor } from "~/db.server";
 import { recordAudit } from "~/modules/audit/record-audit.server";
 import { env } from "~/env.server";
 import { notFound, type Problem } from "~/utils/problem";
@@ -79,16 +79,33 @@ export function getSignedIn(request: Request): Promise<SignedIn | null> {
   return pending;
 }
 
+/**
+ * The session, its user and the accounts the user is a contact of (by name), in one prepared
+ * statement: every page asks, so it is parsed and planned once per connection and costs one round trip.
+ */
+const signedInQuery = () =>
+  prepared("signed_in_session", (pool) =>
+    pool
+      .select({
+        session: sessions,
+        user: users,
+        accounts: sql<AccountSummary[]>`coalesce((
+          select json_agg(json_build_object('id', ${accounts.id}, 'name', ${accounts.name}, 'number', ${accounts.number}) order by ${accounts.name})
+          from ${accountContacts} join ${accounts} on ${accounts.id} = ${accountContacts.accountId}
+          where ${accountContacts.userId} = ${sessions.userId}), '[]'::json)`,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.idHash, sql.placeholder("idHash")))
+      .limit(1)
+      .prepare("signed_in_session"),
+  );
+
 async function loadSignedIn(request: Request): Promise<SignedIn | null> {
   const raw = (await sessionCookie().parse(request.headers.get("Cookie"))) as unknown;
   if (typeof raw !== "string" || raw.length < 20) return null;
   const idHash = sha256(raw);
-  const [row] = await db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.idHash, idHash))
-    .limit(1);
+  const [row] = await signedInQuery().execute({ idHash });
   if (!row) return null;
 
   const nowMs = Date.now();
@@ -103,14 +120,7 @@ async function loadSignedIn(request: Request): Promise<SignedIn | null> {
     await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.idHash, idHash));
   }
 
-  const payerAccounts = isStaff(row.user.role)
-    ? []
-    : await db
-        .select({ id: accounts.id, name: accounts.name, number: accounts.number })
-        .from(accountContacts)
-        .innerJoin(accounts, eq(accounts.id, accountContacts.accountId))
-        .where(eq(accountContacts.userId, row.user.id))
-        .orderBy(asc(accounts.name));
+  const payerAccounts = isStaff(row.user.role) ? [] : row.accounts;
   const activeAccount = payerAccounts.find((a) => a.id === row.session.activeAccountId) ?? payerAccounts[0] ?? null;
   return { sessionIdHash: idHash, user: row.user, accounts: payerAccounts, activeAccount };
 }

@@ -1,12 +1,12 @@
-import { and, asc, count, desc, eq, gt, ilike, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, ilike, isNull, lt, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { accounts } from "#db/schema/accounts";
-import { invoices } from "#db/schema/invoices";
-import { db } from "~/db.server";
+import { accountInvoiceTotals, invoices } from "#db/schema/invoices";
+import { db, prepared, type Db } from "~/db.server";
 import { today } from "~/utils/clock";
 import type { Actor } from "~/modules/auth/actor";
-import { accountInvoicesScope, invoiceScope } from "./scope.server";
+import { accountInvoicesScope, inPayersAccountPrepared, inReadersAccount, invoiceScope } from "./scope.server";
 import { daysPastDue, displayStatus } from "./status";
 import type { DisplayStatus } from "./types";
 import { companyToday } from "~/modules/terms/company-date.server";
@@ -68,7 +68,7 @@ export function effectiveSort(query: InvoiceListQuery): { sort: (typeof invoiceS
   return chasing ? { sort: "due", dir: query.dir ?? "asc" } : { sort: "issued", dir: query.dir ?? "desc" };
 }
 
-export function filterCondition(filter: InvoiceListQuery["filter"], day: string): SQL | undefined {
+export function filterCondition(filter: InvoiceListQuery["filter"], day: string | Placeholder): SQL | undefined {
   switch (filter) {
     case "open":
       return and(eq(invoices.status, "open"), gt(invoices.balance, 0));
@@ -83,6 +83,81 @@ export function filterCondition(filter: InvoiceListQuery["filter"], day: string)
 }
 
 
+/** What the list selects of each invoice. */
+const listColumns = {
+  id: invoices.id,
+  number: invoices.number,
+  poNumber: invoices.poNumber,
+  currency: invoices.currency,
+  issueDate: invoices.issueDate,
+  dueDate: invoices.dueDate,
+  status: invoices.status,
+  total: invoices.total,
+  amountPaid: invoices.amountPaid,
+  amountCredited: invoices.amountCredited,
+  balance: invoices.balance,
+  paymentPlanId: invoices.paymentPlanId,
+  accountId: invoices.accountId,
+  accountName: accounts.name,
+  amountPending: invoices.amountPending,
+  amountDisputed: invoices.amountDisputed,
+  amountDiscounted: invoices.amountDiscounted,
+  discountBps: invoices.discountBps,
+  discountDays: invoices.discountDays,
+  feeParentId: feeParent.id,
+  feeParentNumber: feeParent.number,
+};
+
+function pageQuery(executor: Db, where: SQL | undefined, order: SQL, limit: number | Placeholder, offset: number | Placeholder) {
+  return executor
+    .select(listColumns)
+    .from(invoices)
+    .innerJoin(accounts, eq(accounts.id, invoices.accountId))
+    .leftJoin(feeParent, eq(feeParent.id, invoices.lateFeeForInvoiceId))
+    .where(where)
+    .orderBy(order, asc(invoices.id))
+    .limit(limit)
+    .offset(offset);
+}
+
+/** The filter on the kept totals (migration 0021) that counts what `filterCondition` lists. */
+function totalsFilterCondition(filter: InvoiceListQuery["filter"], day: string | Placeholder): SQL | undefined {
+  switch (filter) {
+    case "open":
+      return eq(accountInvoiceTotals.bucket, "open");
+    case "overdue":
+      return and(eq(accountInvoiceTotals.bucket, "open"), lt(accountInvoiceTotals.dueDate, day), eq(accountInvoiceTotals.onPlan, false));
+    case "paid":
+      return eq(accountInvoiceTotals.bucket, "paid");
+    case "all":
+      return undefined;
+  }
+}
+
+/** An account's invoice count under a filter, from the kept totals: a few hundred rows, not thousands of invoices. */
+function keptCountQuery(executor: Db, inAccount: SQL, filter: InvoiceListQuery["filter"], day: string | Placeholder) {
+  return executor
+    .select({ total: sql<number>`coalesce(sum(${accountInvoiceTotals.invoiceCount}), 0)::int` })
+    .from(accountInvoiceTotals)
+    .where(and(inAccount, totalsFilterCondition(filter, day)));
+}
+
+/**
+ * A payer's page and count without a search term: prepared statements, one per filter, sort and
+ * direction (built on first use). A search stays unprepared: an ILIKE pattern's best plan depends
+ * on the pattern, and a generic plan would be chosen after five executions.
+ */
+async function payerAccountPage(userId: string, accountId: string, filter: InvoiceListQuery["filter"], sort: keyof typeof sortColumns, dir: "asc" | "desc", page: number, day: string) {
+  const name = `invoice_list_${filter}_${sort}_${dir}`;
+  const rows = prepared(name, (pool) => {
+    const order = dir === "asc" ? asc(sortColumns[sort]) : desc(sortColumns[sort]);
+    const where = and(inPayersAccountPrepared(invoices.accountId), filterCondition(filter, sql.placeholder("day")));
+    return pageQuery(pool, where, order, sql.placeholder("limit"), sql.placeholder("offset")).prepare(name);
+  });
+  const count = prepared(`invoice_count_${filter}`, (pool) => keptCountQuery(pool, inPayersAccountPrepared(accountInvoiceTotals.accountId), filter, sql.placeholder("day")).prepare(`invoice_count_${filter}`));
+  return Promise.all([rows.execute({ userId, accountId, day, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }), count.execute({ userId, accountId, day })]);
+}
+
 /**
  * One page of invoices for the reader's scope, optionally narrowed to one account (payers:
  * their active account) and searched by invoice number or PO (and customer name for staff).
@@ -91,56 +166,34 @@ export async function listInvoices(scope: Actor, query: InvoiceListQuery & { acc
   const day = today();
   const companyDay = companyToday();
   const term = query.q ? containsPattern(query.q) : undefined;
-  const where = and(
-    query.accountId ? accountInvoicesScope(scope, query.accountId) : invoiceScope(scope),
-    filterCondition(query.filter, day),
-    term
-      ? or(
-          ilike(invoices.number, term),
-          ilike(invoices.poNumber, term),
-          // As an array of ids (not a join condition) so Postgres can OR three index scans.
-          scope.kind !== "payer" ? sql`${invoices.accountId} = any(array(select ${accounts.id} from ${accounts} where ${accounts.name} ilike ${term}))` : undefined,
-        )
-      : undefined,
-  );
   const { sort, dir } = effectiveSort(query);
-  const order = dir === "asc" ? asc(sortColumns[sort]) : desc(sortColumns[sort]);
 
-  const [rows, [totals]] = await Promise.all([
-    db
-      .select({
-        id: invoices.id,
-        number: invoices.number,
-        poNumber: invoices.poNumber,
-        currency: invoices.currency,
-        issueDate: invoices.issueDate,
-        dueDate: invoices.dueDate,
-        status: invoices.status,
-        total: invoices.total,
-        amountPaid: invoices.amountPaid,
-        amountCredited: invoices.amountCredited,
-        balance: invoices.balance,
-        paymentPlanId: invoices.paymentPlanId,
-        accountId: invoices.accountId,
-        accountName: accounts.name,
-        amountPending: invoices.amountPending,
-        amountDisputed: invoices.amountDisputed,
-        amountDiscounted: invoices.amountDiscounted,
-        discountBps: invoices.discountBps,
-        discountDays: invoices.discountDays,
-        feeParentId: feeParent.id,
-        feeParentNumber: feeParent.number,
-      })
-      .from(invoices)
-      .innerJoin(accounts, eq(accounts.id, invoices.accountId))
-      .leftJoin(feeParent, eq(feeParent.id, invoices.lateFeeForInvoiceId))
-      .where(where)
-      .orderBy(order, asc(invoices.id))
-      .limit(PAGE_SIZE)
-      .offset((query.page - 1) * PAGE_SIZE),
-    db.select({ total: count() }).from(invoices).where(where),
-  ]);
-  const total = totals?.total ?? 0;
+  let rows: Awaited<ReturnType<typeof pageQuery>>;
+  let totals: { total: number }[];
+  if (scope.kind === "payer" && query.accountId && !term) {
+    [rows, totals] = await payerAccountPage(scope.userId, query.accountId, query.filter, sort, dir, query.page, day);
+  } else {
+    const where = and(
+      query.accountId ? accountInvoicesScope(scope, query.accountId) : invoiceScope(scope),
+      filterCondition(query.filter, day),
+      term
+        ? or(
+            ilike(invoices.number, term),
+            ilike(invoices.poNumber, term),
+            // As an array of ids (not a join condition) so Postgres can OR three index scans.
+            scope.kind !== "payer" ? sql`${invoices.accountId} = any(array(select ${accounts.id} from ${accounts} where ${accounts.name} ilike ${term}))` : undefined,
+          )
+        : undefined,
+    );
+    const order = dir === "asc" ? asc(sortColumns[sort]) : desc(sortColumns[sort]);
+    // One account's count without a search comes from the kept totals; a search counts its matches.
+    const counted =
+      query.accountId && !term
+        ? keptCountQuery(db, inReadersAccount(scope, accountInvoiceTotals.accountId, query.accountId), query.filter, day)
+        : db.select({ total: count() }).from(invoices).where(where);
+    [rows, totals] = await Promise.all([pageQuery(db, where, order, PAGE_SIZE, (query.page - 1) * PAGE_SIZE), counted]);
+  }
+  const total = totals[0]?.total ?? 0;
   return {
     rows: rows.map(
       (r): InvoiceRow => ({

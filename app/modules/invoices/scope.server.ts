@@ -1,4 +1,4 @@
-import { and, eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { and, eq, sql, type AnyColumn, type Placeholder, type SQL } from "drizzle-orm";
 import { accountContacts, accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import type { Executor } from "~/db.server";
@@ -32,11 +32,20 @@ export function inReadersAccounts(scope: ReadScope, accountColumn: AnyColumn): S
  * the account's rows (5,000 invoices for a big one) against the payer's contacts.
  */
 export function inReadersAccount(scope: ReadScope, accountColumn: AnyColumn, accountId: string): SQL {
-  const ofAccount = sql`${accountColumn} = ${accountId}`;
-  if (scope.kind === "pay_link") return sql`${ofAccount} and ${accountId} = ${scope.accountId}`;
-  if (scope.kind !== "payer") return ofAccount;
-  return sql`${ofAccount} and exists (select 1 from ${accountContacts} where ${accountContacts.userId} = ${scope.userId} and ${accountContacts.accountId} = ${accountId})`;
+  if (scope.kind === "pay_link") return sql`${accountColumn} = ${accountId} and ${accountId} = ${scope.accountId}`;
+  if (scope.kind !== "payer") return sql`${accountColumn} = ${accountId}`;
+  return inPayersAccount(accountColumn, scope.userId, accountId);
 }
+
+function inPayersAccount(accountColumn: AnyColumn, userId: string | Placeholder, accountId: string | Placeholder): SQL {
+  return sql`${accountColumn} = ${accountId} and exists (select 1 from ${accountContacts} where ${accountContacts.userId} = ${userId} and ${accountContacts.accountId} = ${accountId})`;
+}
+
+/**
+ * `inReadersAccount` for a payer in a prepared statement (ADR kept account totals): the payer and
+ * the account are the placeholders `userId` and `accountId`, given at each execution.
+ */
+export const inPayersAccountPrepared = (accountColumn: AnyColumn): SQL => inPayersAccount(accountColumn, sql.placeholder("userId"), sql.placeholder("accountId"));
 
 /** Whether a payer is a contact of the account (before changing something of that account). */
 export async function isContactOf(executor: Executor, userId: string, accountId: string): Promise<boolean> {
