@@ -4,7 +4,7 @@ import { paymentPromises, promiseInvoices, type PromiseStatus } from "#db/schema
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
 import { isStaffActor, type Actor } from "~/modules/auth/actor";
-import { invoiceScope } from "~/modules/invoices/scope.server";
+import { inReadersAccounts } from "~/modules/invoices/scope.server";
 import { forbidden, type Problem } from "~/utils/problem";
 
 export interface PromiseSummary {
@@ -62,12 +62,15 @@ export async function listAccountPromises(actor: Actor, input: { accountId: stri
  * page ("Promised by Dec 20"). Only invoices the reader may see are answered.
  */
 export async function openPromisesFor(actor: Actor, invoiceIds: string[]): Promise<Record<string, { promisedFor: string; amount: number; currency: string }>> {
-  if (invoiceIds.length === 0) return {};
+  const wanted = (actor.kind === "pay_link" ? invoiceIds.filter((id) => actor.invoiceIds.includes(id)) : invoiceIds).slice(0, 500);
+  if (wanted.length === 0) return {};
+  // Scoped by the promise's account (its invoices are that account's), not by joining the
+  // invoices: with the payer's scope on invoices, PostgreSQL walked every invoice of the account
+  // (5,000 for a big one, 28 ms) to find the page's 25.
   const rows = await db
     .select({ invoiceId: promiseInvoices.invoiceId, promisedFor: paymentPromises.promisedFor, amount: paymentPromises.amount, currency: paymentPromises.currency })
     .from(promiseInvoices)
     .innerJoin(paymentPromises, eq(paymentPromises.id, promiseInvoices.promiseId))
-    .innerJoin(invoices, eq(invoices.id, promiseInvoices.invoiceId))
-    .where(and(inArray(promiseInvoices.invoiceId, invoiceIds.slice(0, 500)), eq(paymentPromises.status, "open"), invoiceScope(actor)));
+    .where(and(inArray(promiseInvoices.invoiceId, wanted), eq(paymentPromises.status, "open"), inReadersAccounts(actor, paymentPromises.accountId)));
   return Object.fromEntries(rows.map((r) => [r.invoiceId, { promisedFor: r.promisedFor, amount: r.amount, currency: r.currency }]));
 }
