@@ -4,7 +4,7 @@ import { accounts } from "#db/schema/accounts";
 import { db } from "~/db.server";
 import { today } from "~/utils/clock";
 import { isCalendarDate } from "~/utils/dates";
-import { invoices } from "#db/schema/invoices";
+import { accountInvoiceTotals, invoices } from "#db/schema/invoices";
 import { payments } from "#db/schema/payments";
 import { companyToday } from "~/modules/terms/company-date.server";
 import { invoiceOffer } from "~/modules/terms/payment-terms";
@@ -88,8 +88,9 @@ function facts(inv: SQL, accountId: string, since: string | null): SQL {
   return sql`
       select i.id as invoice_id, i.currency, i.issue_date as on_date, 1 as ord,
              case when i.late_fee_for_invoice_id is null then 'invoice' else 'late_fee' end as kind, i.id as source_id,
-             case when i.late_fee_for_invoice_id is null then null::text else 'On invoice ' || coalesce(parent.number, '') end as detail, i.total as amount
-        from ${inv} i left join inv parent on parent.id = i.late_fee_for_invoice_id
+             case when i.late_fee_for_invoice_id is null then null::text
+                  else 'On invoice ' || coalesce((select parent.number from inv parent where parent.id = i.late_fee_for_invoice_id), '') end as detail, i.total as amount
+        from ${inv} i
         where ${onOrAfter(sql`i.issue_date`)}
       union all
       -- A payment's allocations are to its own account's invoices (start-payment, plans), so the account's payments are read by (account_id, succeeded_at).
@@ -151,11 +152,22 @@ function facts(inv: SQL, accountId: string, since: string | null): SQL {
  */
 function recentLedger(scope: ReadScope, accountId: string, from: string): SQL {
   return sql`
-    inv as materialized (
+    -- Not materialized: each use is planned on its own, through the primary key or the account's indexes.
+    inv as not materialized (
       select id, number, currency, issue_date, due_date, total, status, balance, amount_paid, amount_credited, late_fee_for_invoice_id
       from invoices where ${accountInvoicesScope(scope, accountId)}
     ),
-    young as materialized (select * from inv where issue_date >= ${from}::date or total = 0),
+    -- Per currency: the sum of the current balances, from the kept totals (ADR kept account totals),
+    -- and whether an invoice has a total (then the currency has an entry, its invoice line).
+    balances as (
+      select currency, sum(balance) as balance, exists (select 1 from inv where inv.currency = account_invoice_totals.currency and inv.total <> 0) as invoiced
+      from account_invoice_totals where ${inReadersAccount(scope, accountInvoiceTotals.accountId, accountId)}
+      group by currency having sum(invoice_count) > 0
+    ),
+    young as materialized (
+      select * from inv
+      where issue_date >= ${from}::date or (total = 0 and currency in (select currency from balances where not invoiced))
+    ),
     recent_facts as (select * from (${facts(sql`inv`, accountId, from)}) f where f.on_date >= ${from}::date and f.amount <> 0),
     young_facts as materialized (${facts(sql`young`, accountId, null)}),
     unexplained as (
@@ -169,11 +181,10 @@ function recentLedger(scope: ReadScope, accountId: string, from: string): SQL {
       select * from unexplained where on_date >= ${from}::date
     ),
     currencies as (
-      select currency from inv where total <> 0
+      select currency from balances where invoiced
       union select currency from young_facts where amount <> 0
       union select currency from unexplained
-    ),
-    balances as (select currency, sum(balance) as balance from inv group by currency)`;
+    )`;
 }
 
 type SummaryRow = {
@@ -236,18 +247,30 @@ export async function getStatement(
           coalesce(s.line_count, 0) as line_count
         from currencies c left join balances b on b.currency = c.currency left join sums s on s.currency = c.currency
       ),
-      -- Each invoice's balance at the period's end: its current balance less its entries dated after.
+      -- What each invoice owed at the period's end, aged by its due date: its current balance
+      -- less its entries dated after. Balances are never negative (paid + credited + pending +
+      -- disputed ≤ total), so the invoices owing something now are the kept totals' open rows
+      -- (status open, by exact due date) and any paid invoice with a balance; the few invoices with
+      -- entries after the period trade their current balance for their balance then.
+      touched as (select invoice_id, sum(amount) as amount from entries where on_date > ${to}::date group by invoice_id),
       at_end as (
-        select i.currency, i.due_date, i.balance - coalesce(a.amount, 0) as balance
-        from inv i left join (select invoice_id, sum(amount) as amount from entries where on_date > ${to}::date group by invoice_id) a on a.invoice_id = i.id
-        where i.balance - coalesce(a.amount, 0) > 0
+        select currency, due_date, balance from account_invoice_totals
+        where ${inReadersAccount(scope, accountInvoiceTotals.accountId, accountId)} and bucket = 'open' and balance <> 0
+        union all
+        select i.currency, i.due_date, i.balance from inv i
+        where i.status = 'paid' and i.balance > 0
+          and exists (select 1 from account_invoice_totals where ${inReadersAccount(scope, accountInvoiceTotals.accountId, accountId)} and bucket = 'paid' and balance > 0)
+        union all
+        select i.currency, i.due_date, -i.balance from inv i join touched x on x.invoice_id = i.id where i.balance > 0
+        union all
+        select i.currency, i.due_date, i.balance - x.amount from inv i join touched x on x.invoice_id = i.id where i.balance - x.amount > 0
       ),
       aging as (
         select currency,
           case when ${to}::date - due_date <= 0 then 'current' when ${to}::date - due_date <= 30 then 'days1to30'
                when ${to}::date - due_date <= 60 then 'days31to60' when ${to}::date - due_date <= 90 then 'days61to90' else 'over90' end as bucket,
           sum(balance)::text as amount
-        from at_end group by 1, 2
+        from at_end group by 1, 2 having sum(balance) <> 0
       ),
       lines as (
         select e.currency, e.on_date, e.ord, e.kind, e.source_id, min(e.detail) as detail, sum(e.amount) as amount,

@@ -108,6 +108,9 @@ beforeAll(async () => {
   // before and inside the periods; a total-0 invoice; and a currency whose only invoice has a total of 0 (its credit is explained by nothing).
   await invoice("UX-1", "USD", "2026-07-15", "2026-08-14", 20_000, { amountPaid: 7_000 });
   await invoice("UX-2", "USD", "2026-11-10", "2026-12-10", 9_000, { amountPaid: 9_000, status: "paid" });
+  // Marked paid while still owing 500 (the aging must count it), and paid later in the period.
+  const owing = await invoice("UX-3", "USD", "2026-06-20", "2026-07-20", 2_000, { amountPaid: 1_000, status: "paid" });
+  await pay([{ invoiceId: owing, amount: 500 }], "USD", at("2026-11-18"));
   await invoice("Z-0", "USD", "2026-11-15", "2026-12-15", 0);
   const eur = await invoice("EU-0", "EUR", "2026-08-01", "2026-08-31", 0);
   await db.insert(creditMemos).values({ accountId, invoiceId: eur, amount: 3_000, currency: "EUR", reason: "Recorded against nothing", createdAt: at("2026-08-03") });
