@@ -165,8 +165,12 @@ function recentLedger(scope: ReadScope, accountId: string, from: string): SQL {
       group by currency having sum(invoice_count) > 0
     ),
     young as materialized (
+      select * from inv where issue_date >= ${from}::date
+      union all
+      -- Rare: a currency whose every invoice has a total of 0 (skipped at once when there is none).
       select * from inv
-      where issue_date >= ${from}::date or (total = 0 and currency in (select currency from balances where not invoiced))
+      where issue_date < ${from}::date and total = 0 and currency in (select currency from balances where not invoiced)
+        and exists (select 1 from balances where not invoiced)
     ),
     recent_facts as (select * from (${facts(sql`inv`, accountId, from)}) f where f.on_date >= ${from}::date and f.amount <> 0),
     young_facts as materialized (${facts(sql`young`, accountId, null)}),
