@@ -78,6 +78,8 @@ export const payments = pgTable(
     // Stripe's charge.* events name the charge: the webhook job finds the payment by it.
     index("payments_charge_idx").on(t.stripeChargeId),
     index("payments_account_created_idx").on(t.accountId, t.createdAt),
+    // The statement reads an account's payments received since its period's start (get-statement.server.ts).
+    index("payments_account_succeeded_idx").on(t.accountId, t.succeededAt).where(sql`${t.status} = 'succeeded'`),
     index("payments_status_updated_idx").on(t.status, t.updatedAt),
     index("payments_created_idx").on(t.createdAt),
     index("payments_plan_idx").on(t.planId),

@@ -1,0 +1,1 @@
+CREATE INDEX "payments_account_succeeded_idx" ON "payments" USING btree ("account_id","succeeded_at") WHERE "payments"."status" = 'succeeded';
