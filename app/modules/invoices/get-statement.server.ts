@@ -145,7 +145,7 @@ function facts(inv: SQL, accountId: string, since: string | null): SQL {
  * Every invoice's entries (its facts, plus one "adjustment" on its issue date for whatever balance
  * they do not explain — amounts loaded without history, as the demo seed does) sum to its current
  * balance, so for any day d: Σ entries dated ≤ d = Σ current balances − Σ entries dated after d
- * (ADR statement-from-current-balances). Only the facts dated ≥ `from` are read, plus the whole
+ * (ADR 0056-statement-from-current-balances). Only the facts dated ≥ `from` are read, plus the whole
  * history of the invoices issued on or after `from` (whose adjustment falls in or after the
  * period) or of total 0 (whose currency may have no other entry: a currency appears on the
  * statement only if it has an entry).
