@@ -159,5 +159,6 @@ export function createdEvent(invoiceId: string, accountId: string, p: PreparedIn
 
 export function createdAudit(invoiceId: string, actor: Actor, p: PreparedInvoice): AuditEntry {
   const { by, ...who } = ingestAudit(actor);
-  return { ...who, action: "invoice.created", subjectType: "invoice", subjectId: invoiceId, data: { ...by, externalId: p.externalId, total: p.total } };
+  // Object.assign, not spread: called once per invoice of a batch (see upsert-invoices-in-bulk).
+  return Object.assign({}, who, { action: "invoice.created", subjectType: "invoice", subjectId: invoiceId, data: Object.assign({}, by, { externalId: p.externalId, total: p.total }) });
 }
