@@ -51,9 +51,9 @@ export interface InvoiceRow {
 }
 
 /** The invoice a late fee is charged on, joined by the fee's `late_fee_for_invoice_id`. */
-export const feeParent = alias(invoices, "fee_parent");
+const feeParent = alias(invoices, "fee_parent");
 
-export const sortColumns = {
+const sortColumns = {
   due: invoices.dueDate,
   issued: invoices.issueDate,
   number: invoices.number,
@@ -195,25 +195,7 @@ export async function listInvoices(scope: Actor, query: InvoiceListQuery & { acc
   }
   const total = totals[0]?.total ?? 0;
   return {
-    rows: rows.map(
-      (r): InvoiceRow => ({
-        id: r.id,
-        number: r.number,
-        poNumber: r.poNumber,
-        currency: r.currency,
-        issueDate: r.issueDate,
-        dueDate: r.dueDate,
-        total: r.total,
-        balance: r.balance,
-        paymentPlanId: r.paymentPlanId,
-        accountId: r.accountId,
-        accountName: r.accountName,
-        lateFeeFor: r.feeParentId && r.feeParentNumber ? { id: r.feeParentId, number: r.feeParentNumber } : null,
-        displayStatus: displayStatus(r, day),
-        daysPastDue: r.status === "open" ? daysPastDue(r.dueDate, day) : 0,
-        offer: invoiceOffer(r, companyDay),
-      }),
-    ),
+    rows: toInvoiceRows(rows, day, companyDay),
     total,
     page: query.page,
     pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
@@ -223,4 +205,32 @@ export async function listInvoices(scope: Actor, query: InvoiceListQuery & { acc
 }
 
 export type InvoiceList = Awaited<ReturnType<typeof listInvoices>>;
+
+/** One page of invoice rows, as the list shows them, for any condition (the staff search's too). */
+export async function invoiceRowsPage(where: SQL | undefined, sort: keyof typeof sortColumns, dir: "asc" | "desc", offset: number): Promise<InvoiceRow[]> {
+  const order = dir === "asc" ? asc(sortColumns[sort]) : desc(sortColumns[sort]);
+  return toInvoiceRows(await pageQuery(db, where, order, PAGE_SIZE, offset), today(), companyToday());
+}
+
+function toInvoiceRows(rows: Awaited<ReturnType<typeof pageQuery>>, day: string, companyDay: string): InvoiceRow[] {
+  return rows.map(
+    (r): InvoiceRow => ({
+      id: r.id,
+      number: r.number,
+      poNumber: r.poNumber,
+      currency: r.currency,
+      issueDate: r.issueDate,
+      dueDate: r.dueDate,
+      total: r.total,
+      balance: r.balance,
+      paymentPlanId: r.paymentPlanId,
+      accountId: r.accountId,
+      accountName: r.accountName,
+      lateFeeFor: r.feeParentId && r.feeParentNumber ? { id: r.feeParentId, number: r.feeParentNumber } : null,
+      displayStatus: displayStatus(r, day),
+      daysPastDue: r.status === "open" ? daysPastDue(r.dueDate, day) : 0,
+      offer: invoiceOffer(r, companyDay),
+    }),
+  );
+}
 

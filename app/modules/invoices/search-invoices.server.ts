@@ -1,16 +1,13 @@
-import { and, asc, count, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
+import { and, count, inArray, like, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { accounts } from "#db/schema/accounts";
 import { invoices } from "#db/schema/invoices";
 import { db } from "~/db.server";
 import type { Actor } from "~/modules/auth/actor";
-import { companyToday } from "~/modules/terms/company-date.server";
-import { invoiceOffer } from "~/modules/terms/payment-terms";
 import { today } from "~/utils/clock";
 import { containsPattern, prefixPattern } from "~/utils/like-pattern";
-import { effectiveSort, feeParent, filterCondition, invoiceListQuery, listInvoices, PAGE_SIZE, sortColumns, type InvoiceList, type InvoiceRow } from "./list-invoices.server";
+import { effectiveSort, filterCondition, invoiceListQuery, invoiceRowsPage, listInvoices, PAGE_SIZE, type InvoiceList } from "./list-invoices.server";
 import { accountInvoicesScope, invoiceScope } from "./scope.server";
-import { daysPastDue, displayStatus } from "./status";
 
 /**
  * How the staff search matched:
@@ -53,7 +50,7 @@ export async function searchInvoices(scope: Actor, query: InvoiceSearchQuery): P
   const spellings = [...new Set([term, term.toUpperCase()])];
 
   // A clerk pasting a number wants that invoice, even when the filter (say "Open") would hide it.
-  const exact = await invoiceRows(and(inScope, inArray(invoices.number, spellings)), sort, dir, 0);
+  const exact = await invoiceRowsPage(and(inScope, inArray(invoices.number, spellings)), sort, dir, 0);
   if (exact.length > 0) return { rows: exact, total: exact.length, page: 1, pageCount: 1, sort, dir, match: "exact", namesSearched: false };
 
   const namesSearched = scope.kind !== "payer" && !isNumberLike(term);
@@ -70,63 +67,8 @@ export async function searchInvoices(scope: Actor, query: InvoiceSearchQuery): P
         : undefined,
     ),
   );
-  const [rows, [counted]] = await Promise.all([invoiceRows(where, sort, dir, (query.page - 1) * PAGE_SIZE), db.select({ total: count() }).from(invoices).where(where)]);
+  const [rows, [counted]] = await Promise.all([invoiceRowsPage(where, sort, dir, (query.page - 1) * PAGE_SIZE), db.select({ total: count() }).from(invoices).where(where)]);
   const total = counted?.total ?? 0;
   return { rows, total, page: query.page, pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)), sort, dir, match: "prefix", namesSearched };
 }
 
-/** One page of invoice rows, as the invoice list shows them. */
-async function invoiceRows(where: SQL | undefined, sort: InvoiceList["sort"], dir: InvoiceList["dir"], offset: number): Promise<InvoiceRow[]> {
-  const day = today();
-  const companyDay = companyToday();
-  const rows = await db
-    .select({
-      id: invoices.id,
-      number: invoices.number,
-      poNumber: invoices.poNumber,
-      currency: invoices.currency,
-      issueDate: invoices.issueDate,
-      dueDate: invoices.dueDate,
-      status: invoices.status,
-      total: invoices.total,
-      amountPaid: invoices.amountPaid,
-      amountCredited: invoices.amountCredited,
-      balance: invoices.balance,
-      paymentPlanId: invoices.paymentPlanId,
-      accountId: invoices.accountId,
-      accountName: accounts.name,
-      amountPending: invoices.amountPending,
-      amountDisputed: invoices.amountDisputed,
-      amountDiscounted: invoices.amountDiscounted,
-      discountBps: invoices.discountBps,
-      discountDays: invoices.discountDays,
-      feeParentId: feeParent.id,
-      feeParentNumber: feeParent.number,
-    })
-    .from(invoices)
-    .innerJoin(accounts, eq(accounts.id, invoices.accountId))
-    .leftJoin(feeParent, eq(feeParent.id, invoices.lateFeeForInvoiceId))
-    .where(where)
-    .orderBy(dir === "asc" ? asc(sortColumns[sort]) : desc(sortColumns[sort]), asc(invoices.id))
-    .limit(PAGE_SIZE)
-    .offset(offset);
-  return rows.map(
-    (r): InvoiceRow => ({
-      id: r.id,
-      number: r.number,
-      poNumber: r.poNumber,
-      currency: r.currency,
-      issueDate: r.issueDate,
-      dueDate: r.dueDate,
-      total: r.total,
-      balance: r.balance,
-      paymentPlanId: r.paymentPlanId,
-      accountId: r.accountId,
-      accountName: r.accountName,
-      lateFeeFor: r.feeParentId && r.feeParentNumber ? { id: r.feeParentId, number: r.feeParentNumber } : null,
-      displayStatus: displayStatus(r, day),
-      daysPastDue: r.status === "open" ? daysPastDue(r.dueDate, day) : 0,
-      offer: invoiceOffer(r, companyDay),
-    }),
-  );
-}
